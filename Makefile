@@ -1,0 +1,185 @@
+# refract — build, test, install.
+#
+#   make                  refract, librefract.a, librefract.so, refract.pc
+#   make check            every test (unit, integration on a throwaway
+#                         PostgreSQL, and the unit tests again under ASan+UBSan)
+#   make install PREFIX=/usr/local DESTDIR=
+#   make demo | bench | fuzz | clean
+#
+# Sources are found by wildcard: a new .c file under generator/ or runtime/
+# is built without touching this file; tests/unit/test_*.c and
+# tests/integration/test_*.c each become one Check executable.
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+CC        ?= cc
+BUILD     ?= build
+FLEX      ?= flex
+BISON     ?= bison
+PKG_CONFIG ?= pkg-config
+
+WARN      := -Wall -Wextra -Werror
+CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+OPT       ?= -O2 -g
+SAN       ?=
+CFLAGS    ?=
+ALL_CFLAGS = $(CSTD) $(WARN) $(OPT) $(SAN) $(CFLAGS) -fPIC -MMD -MP
+LDFLAGS   ?=
+
+PQ_CFLAGS    := -I$(shell pg_config --includedir 2>/dev/null || echo /usr/include/postgresql)
+PQ_LIBS      := -lpq
+CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
+
+# ---- generator ------------------------------------------------------------
+GEN_SRCS  := $(sort $(wildcard generator/*.c generator/*/*.c))
+GEN_MAIN  := generator/main.c
+GEN_LIB_SRCS := $(filter-out $(GEN_MAIN),$(GEN_SRCS))
+LEXER     := generator/parse/lexer.l
+GRAMMAR   := generator/parse/parser.y
+GEN_DIR   := $(BUILD)/gen
+LEXER_C   := $(if $(wildcard $(LEXER)),$(GEN_DIR)/lexer.c)
+PARSER_C  := $(if $(wildcard $(GRAMMAR)),$(GEN_DIR)/parser.c)
+GEN_OBJS  := $(GEN_LIB_SRCS:%.c=$(BUILD)/%.o) \
+             $(if $(LEXER_C),$(BUILD)/gen/lexer.o) $(if $(PARSER_C),$(BUILD)/gen/parser.o)
+TEMPLATE_SRCS := $(sort $(wildcard templates/*))
+TEMPLATES_C   := $(GEN_DIR)/templates.c
+GEN_OBJS  += $(if $(TEMPLATE_SRCS),$(BUILD)/gen/templates.o)
+GEN_INC   := -Igenerator -Igenerator/parse -I$(GEN_DIR)
+
+# ---- runtime --------------------------------------------------------------
+RT_SRCS   := $(sort $(wildcard runtime/*.c))
+RT_OBJS   := $(RT_SRCS:%.c=$(BUILD)/%.o)
+RT_HDRS   := $(sort $(wildcard runtime/refract*.h))
+RT_SONAME := librefract.so.0
+
+# ---- tests ----------------------------------------------------------------
+HARNESS_SRCS := $(sort $(wildcard tests/harness/*.c))
+HARNESS_OBJS := $(HARNESS_SRCS:%.c=$(BUILD)/%.o)
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+INTEG_SRCS := $(sort $(wildcard tests/integration/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+INTEG_BINS := $(INTEG_SRCS:tests/integration/%.c=$(BUILD)/tests/%)
+
+REFRACT   := $(BUILD)/refract
+RT_A      := $(BUILD)/librefract.a
+RT_SO     := $(BUILD)/$(RT_SONAME)
+PC        := $(BUILD)/refract.pc
+
+.PHONY: all check check-unit check-integration check-asan install uninstall clean demo bench fuzz
+.DEFAULT_GOAL := all
+.SECONDARY:
+
+all: $(REFRACT) $(RT_A) $(RT_SO) $(PC)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(GEN_INC) $(PQ_CFLAGS) -Iruntime -Itests/harness $(CHECK_CFLAGS) -c $< -o $@
+
+# flex/bison output is not ours to keep warning-free in every respect.
+GEN_CODE_CFLAGS := -Wno-unused-function -Wno-sign-compare -Wno-unused-parameter
+$(GEN_DIR)/lexer.c $(GEN_DIR)/lexer.h: $(LEXER) | $(GEN_DIR)
+	$(FLEX) --header-file=$(GEN_DIR)/lexer.h -o $(GEN_DIR)/lexer.c $<
+$(GEN_DIR)/parser.c $(GEN_DIR)/parser.h: $(GRAMMAR) | $(GEN_DIR)
+	$(BISON) -Wall -Werror --defines=$(GEN_DIR)/parser.h -o $(GEN_DIR)/parser.c $<
+$(BUILD)/gen/lexer.o: $(GEN_DIR)/lexer.c $(GEN_DIR)/parser.h
+	$(CC) $(ALL_CFLAGS) $(GEN_CODE_CFLAGS) $(GEN_INC) -c $< -o $@
+$(BUILD)/gen/parser.o: $(GEN_DIR)/parser.c $(GEN_DIR)/lexer.h
+	$(CC) $(ALL_CFLAGS) $(GEN_CODE_CFLAGS) $(GEN_INC) -c $< -o $@
+# Objects that include the parser/lexer headers need them generated first.
+$(filter $(BUILD)/generator/parse/%.o,$(GEN_OBJS)): | $(if $(PARSER_C),$(GEN_DIR)/parser.h) $(if $(LEXER_C),$(GEN_DIR)/lexer.h)
+
+# Templates are compiled into the binary as C string constants.
+$(TEMPLATES_C): $(TEMPLATE_SRCS) tools/embed.sh | $(GEN_DIR)
+	sh tools/embed.sh $(TEMPLATE_SRCS) > $@
+$(BUILD)/gen/templates.o: $(TEMPLATES_C)
+	$(CC) $(ALL_CFLAGS) $(GEN_INC) -c $< -o $@
+
+$(GEN_DIR):
+	@mkdir -p $@
+
+$(BUILD)/libgen.a: $(GEN_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(REFRACT): $(BUILD)/$(GEN_MAIN:.c=.o) $(BUILD)/libgen.a
+	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(PQ_LIBS)
+
+$(RT_A): $(RT_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+$(RT_SO): $(RT_OBJS)
+	$(CC) $(SAN) -shared -Wl,-soname,$(RT_SONAME) $(LDFLAGS) -o $@ $^ $(PQ_LIBS)
+	ln -sf $(RT_SONAME) $(BUILD)/librefract.so
+
+$(PC): refract.pc.in
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
+
+# ---- tests ----------------------------------------------------------------
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libgen.a $(RT_A) $(HARNESS_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(GEN_INC) $(PQ_CFLAGS) -Iruntime -Itests/harness $(CHECK_CFLAGS) \
+	    -DREFRACT_BIN='"$(abspath $(REFRACT))"' -o $@ $< $(HARNESS_OBJS) $(BUILD)/libgen.a $(RT_A) \
+	    $(SAN) $(LDFLAGS) $(CHECK_LIBS) $(PQ_LIBS)
+$(BUILD)/tests/%: tests/integration/%.c $(BUILD)/libgen.a $(RT_A) $(HARNESS_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(GEN_INC) $(PQ_CFLAGS) -Iruntime -Itests/harness $(CHECK_CFLAGS) \
+	    -DREFRACT_BIN='"$(abspath $(REFRACT))"' -o $@ $< $(HARNESS_OBJS) $(BUILD)/libgen.a $(RT_A) \
+	    $(SAN) $(LDFLAGS) $(CHECK_LIBS) $(PQ_LIBS)
+
+TEST_ENV = REFRACT_BIN=$(abspath $(REFRACT)) REFRACT_ROOT=$(CURDIR) \
+           REFRACT_SHARED=$(abspath ../shared) REFRACT_BUILD=$(abspath $(BUILD))
+
+check-unit: all $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $(TEST_ENV) CK_FORK=yes $$t; done
+
+check-integration: all $(INTEG_BINS)
+	@set -e; for t in $(INTEG_BINS); do echo "== $$t"; $(TEST_ENV) CK_FORK=yes $$t; done
+
+# The unit tests again, built with AddressSanitizer and UBSan.
+check-asan:
+	$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check-unit
+
+check: check-unit check-integration check-asan
+	@echo "make check: all suites passed"
+
+# ---- fuzzing (clang + libFuzzer) ------------------------------------------
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(MAKE) BUILD=build/fuzz CC=clang OPT="-O1 -g" \
+	    SAN="-fsanitize=fuzzer-no-link,address,undefined" build/fuzz/libgen.a
+	@mkdir -p build/fuzz/corpus
+	clang -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined $(GEN_INC) -Ibuild/fuzz/gen \
+	    -o build/fuzz/fuzz_parse tests/fuzz/fuzz_parse.c build/fuzz/libgen.a
+	build/fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    build/fuzz/corpus tests/fuzz/seeds
+
+# ---- demo / bench ---------------------------------------------------------
+demo: all
+	sh examples/demo.sh
+
+bench: all
+	$(MAKE) -C bench run REFRACT_BUILD=$(abspath $(BUILD))
+
+# ---- install --------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
+	    $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 755 $(REFRACT) $(DESTDIR)$(PREFIX)/bin/refract
+	install -m 644 $(RT_A) $(DESTDIR)$(PREFIX)/lib/librefract.a
+	install -m 755 $(RT_SO) $(DESTDIR)$(PREFIX)/lib/$(RT_SONAME)
+	ln -sf $(RT_SONAME) $(DESTDIR)$(PREFIX)/lib/librefract.so
+	$(if $(RT_HDRS),install -m 644 $(RT_HDRS) $(DESTDIR)$(PREFIX)/include/)
+	install -m 644 $(PC) $(DESTDIR)$(PREFIX)/lib/pkgconfig/refract.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/refract $(DESTDIR)$(PREFIX)/lib/librefract.* \
+	    $(DESTDIR)$(PREFIX)/lib/pkgconfig/refract.pc \
+	    $(addprefix $(DESTDIR)$(PREFIX)/include/,$(notdir $(RT_HDRS)))
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,30 @@
+/*
+ * cli.h — the refract command line: one function per command, shared
+ * option helpers. Exit codes: 0 ok, 1 user error (bad schema, failed
+ * migration), 2 usage.
+ */
+#ifndef REFRACT_CLI_H
+#define REFRACT_CLI_H
+
+#include <stdbool.h>
+
+#define REFRACT_VERSION "0.1.0"
+
+enum { EXIT_OK = 0, EXIT_USER = 1, EXIT_USAGE = 2 };
+
+int cmd_validate(int argc, char **argv);
+int cmd_format(int argc, char **argv);
+int cmd_model(int argc, char **argv);
+int cmd_generate(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_db(int argc, char **argv);
+
+/* The schema to use: `option` if given, else ./prisma/schema.prisma, else
+ * ./schema.prisma, else ./prisma (a folder) . Returns NULL after printing an
+ * error when none exists. The result is `option` or a static string. */
+const char *cli_schema_path(const char *option);
+
+/* Whether stderr should be coloured (a tty, NO_COLOR unset). */
+bool cli_color(void);
+
+#endif

@@ -269,77 +269,165 @@ static void check_constraint_names(resolver *r)
 
 /* ---- C identifiers ------------------------------------------------------------------ */
 
-static void check_c_names(resolver *r)
+/*
+ * C names must be unique in their namespace and must not be C keywords, or
+ * the emitted code would not compile. Real schemas do have `createdAt` next to
+ * `created_at`, or a field named `default`, and Prisma accepts them, so this
+ * is a warning with the way out, and the model picks a name that works: a
+ * keyword gets a trailing '_', a later colliding name the suffix _2, _3...
+ */
+typedef struct c_namespace {
+    const char **names;
+    size_t count;
+} c_namespace;
+
+static bool ns_has(const c_namespace *ns, const char *name)
 {
+    for (size_t i = 0; i < ns->count; i++)
+        if (!strcmp(ns->names[i], name))
+            return true;
+    return false;
+}
+
+/* Returns the name to use; *clash tells whether it had to change because
+ * of another name (index of that name in ns) or a keyword (SIZE_MAX). */
+static const char *ns_claim(resolver *r, c_namespace *ns, const char *want, bool *changed,
+                            const char **other)
+{
+    const char *name = want;
+    *changed = false;
+    *other = NULL;
+    if (model_c_reserved(name)) {
+        name = arena_printf(r->a, "%s_", name);
+        *changed = true;
+    }
+    if (ns_has(ns, name)) {
+        *other = name;
+        const char *base = name;
+        for (unsigned n = 2; ns_has(ns, name); n++)
+            name = arena_printf(r->a, "%s_%u", base, n);
+        *changed = true;
+    }
+    ns->names[ns->count++] = name;
+    return name;
+}
+
+static void assign_c_names(resolver *r)
+{
+    /* Models and enums share one namespace: both become C types. */
+    c_namespace types = {arena_alloc(r->a, (r->nmodels + r->nenums + 1) * sizeof(char *)), 0};
+    bool changed;
+    const char *other;
     for (size_t i = 0; i < r->nmodels; i++) {
         block_info *bi = &r->models[i];
         model_table *t = bi->t;
-        if (model_c_reserved(t->c_name))
-            r_error(r, bi->b->name_loc,
-                    "The %s name \"%s\" becomes the C identifier `%s`, which is reserved in C. "
-                    "Rename the %s and keep its table with @@map(\"%s\").",
-                    r_block_word(bi), t->name, t->c_name, r_block_word(bi), t->db_name);
-        for (size_t j = 0; j < i; j++)
-            if (!strcmp(r->models[j].t->c_name, t->c_name))
-                r_error(r, bi->b->name_loc,
-                        "The %s names \"%s\" and \"%s\" both become the C identifier `%s`. Rename "
-                        "one of them and keep its table with @@map(\"%s\").",
-                        r_block_word(bi), r->models[j].t->name, t->name, t->c_name, t->db_name);
-        for (size_t j = 0; j < r->nenums; j++)
-            if (!strcmp(r->enums[j].e->c_name, t->c_name))
-                r_error(r, bi->b->name_loc,
-                        "The %s \"%s\" and the enum \"%s\" both become the C identifier `%s`. "
-                        "Rename one of them (a model keeps its table with @@map(\"%s\")).",
-                        r_block_word(bi), t->name, r->enums[j].e->name, t->c_name, t->db_name);
-
-        /* Columns and relation fields share the struct's member namespace. */
-        for (size_t a = 0; a < bi->nfields; a++) {
-            field_info *fa = &bi->fields[a];
-            const char *ca = fa->col ? fa->col->c_name : fa->rf ? fa->rf->c_name : NULL;
-            if (!ca)
-                continue;
-            const char *column = fa->col ? fa->col->db_name : fa->m->name;
-            if (model_c_reserved(ca)) {
-                r_error(r, fa->m->name_loc,
-                        "The field \"%s\" of %s \"%s\" becomes the C identifier `%s`, which is "
-                        "reserved in C. Rename the field (for example to `%s_`) and keep its "
-                        "column with @map(\"%s\").",
-                        fa->m->name, r_block_word(bi), t->name, ca, fa->m->name, column);
-                continue;
-            }
-            for (size_t b = 0; b < a; b++) {
-                field_info *fb = &bi->fields[b];
-                const char *cb = fb->col ? fb->col->c_name : fb->rf ? fb->rf->c_name : NULL;
-                if (cb && !strcmp(ca, cb)) {
-                    r_error(r, fa->m->name_loc,
-                            "The fields \"%s\" and \"%s\" of %s \"%s\" both become the C "
-                            "identifier `%s`. Rename one of them and keep its column with "
-                            "@map(\"%s\").",
-                            fb->m->name, fa->m->name, r_block_word(bi), t->name, ca, column);
-                    break;
-                }
-            }
+        const char *want = t->c_name;
+        t->c_name = ns_claim(r, &types, want, &changed, &other);
+        if (changed) {
+            t->c_upper = model_c_upper(r->a, t->c_name);
+            r_warning(r, bi->b->name_loc,
+                      "The %s name \"%s\" becomes the C identifier `%s`, which %s; refract names "
+                      "it `%s` in C. To choose the name yourself, rename the %s and keep its table "
+                      "with @@map(\"%s\").",
+                      r_block_word(bi), t->name, want,
+                      other ? "another model or enum already uses" : "is reserved in C", t->c_name,
+                      r_block_word(bi), t->db_name);
         }
     }
     for (size_t i = 0; i < r->nenums; i++) {
-        const model_enum *e = r->enums[i].e;
-        for (size_t j = 0; j < i; j++)
-            if (!strcmp(r->enums[j].e->c_name, e->c_name))
-                r_error(r, r->enums[i].b->name_loc,
-                        "The enum names \"%s\" and \"%s\" both become the C identifier `%s`. "
-                        "Rename one of them and keep its type with @@map(\"%s\").",
-                        r->enums[j].e->name, e->name, e->c_name, e->db_name);
-        for (size_t a = 0; a < e->nvalues; a++)
-            for (size_t b = 0; b < a; b++)
-                if (!strcmp(e->values[a].c_name, e->values[b].c_name)) {
-                    r_error(r, e->values[a].loc,
-                            "The values \"%s\" and \"%s\" of enum \"%s\" both become the C "
-                            "identifier `%s`. Rename one of them and keep its database value with "
-                            "@map(\"%s\").",
-                            e->values[b].name, e->values[a].name, e->name, e->values[a].c_name,
-                            e->values[a].db_name);
-                    break;
+        model_enum *e = r->enums[i].e;
+        const char *want = e->c_name;
+        e->c_name = ns_claim(r, &types, want, &changed, &other);
+        if (changed) {
+            e->c_upper = model_c_upper(r->a, e->c_name);
+            r_warning(r, r->enums[i].b->name_loc,
+                      "The enum name \"%s\" becomes the C identifier `%s`, which %s; refract names "
+                      "it `%s` in C. To choose the name yourself, rename the enum and keep its "
+                      "type with @@map(\"%s\").",
+                      e->name, want, other ? "a model or another enum already uses" : "is reserved in C",
+                      e->c_name, e->db_name);
+        }
+        c_namespace values = {arena_alloc(r->a, (e->nvalues + 1) * sizeof(char *)), 0};
+        for (size_t j = 0; j < e->nvalues; j++) {
+            model_enum_value *v = &e->values[j];
+            want = v->c_name;
+            v->c_name = ns_claim(r, &values, want, &changed, &other);
+            /* Enum constants carry a prefix, so a keyword is harmless there. */
+            if (changed && other)
+                r_warning(r, v->loc,
+                          "The value \"%s\" of enum \"%s\" becomes the C identifier `%s`, which "
+                          "another value already uses; refract names it `%s` in C. To choose the "
+                          "name yourself, rename the value and keep its database value with "
+                          "@map(\"%s\").",
+                          v->name, e->name, want, v->c_name, v->db_name);
+            else if (changed)
+                v->c_name = want;
+        }
+    }
+    /* Columns and relation fields share the struct's member namespace. */
+    for (size_t i = 0; i < r->nmodels; i++) {
+        block_info *bi = &r->models[i];
+        c_namespace members = {arena_alloc(r->a, (bi->nfields + 1) * sizeof(char *)), 0};
+        for (size_t j = 0; j < bi->nfields; j++) {
+            field_info *fi = &bi->fields[j];
+            const char **slot = fi->col ? &fi->col->c_name : fi->rf ? &fi->rf->c_name : NULL;
+            if (!slot)
+                continue;
+            const char *want = *slot;
+            *slot = ns_claim(r, &members, want, &changed, &other);
+            if (!changed)
+                continue;
+            const char *column = fi->col ? fi->col->db_name : fi->m->name;
+            if (other) {
+                const char *first = "";
+                for (size_t k = 0; k < j; k++) {
+                    const field_info *fk = &bi->fields[k];
+                    const char *ck = fk->col ? fk->col->c_name : fk->rf ? fk->rf->c_name : NULL;
+                    if (ck && !strcmp(ck, other))
+                        first = fk->m->name;
                 }
+                r_warning(r, fi->m->name_loc,
+                          "The fields \"%s\" and \"%s\" of %s \"%s\" both become the C "
+                          "identifier `%s`; refract names \"%s\" `%s` in C. To choose the name "
+                          "yourself, rename the field and keep its column with @map(\"%s\").",
+                          first, fi->m->name, r_block_word(bi), bi->b->name, other, fi->m->name,
+                          *slot, column);
+            } else {
+                r_warning(r, fi->m->name_loc,
+                          "The field \"%s\" of %s \"%s\" becomes the C identifier `%s`, which is "
+                          "reserved in C; refract names it `%s` in C. To choose the name yourself, "
+                          "rename the field and keep its column with @map(\"%s\").",
+                          fi->m->name, r_block_word(bi), bi->b->name, want, *slot, column);
+            }
+        }
+    }
+}
+
+/* Unnamed compound criteria are named after their columns' C names, which
+ * assign_c_names may have changed. */
+static void rename_criteria(resolver *r)
+{
+    for (size_t i = 0; i < r->nmodels; i++) {
+        model_table *t = r->models[i].t;
+        model_unique_criterion crit[64];
+        size_t n = model_unique_criteria(t, crit, 64);
+        for (size_t k = 0; k < n && k < 64; k++) {
+            const char *client_name = crit[k].pk ? crit[k].pk->name : crit[k].index->name;
+            if (client_name)
+                continue;
+            buf b = BUF_INIT;
+            for (size_t p = 0; p < crit[k].nparts; p++) {
+                if (p)
+                    buf_putc(&b, '_');
+                buf_puts(&b, crit[k].parts[p].column->c_name);
+            }
+            const char *name = arena_strdup(r->a, buf_cstr(&b));
+            buf_free(&b);
+            if (crit[k].pk)
+                ((model_primary_key *)crit[k].pk)->c_name = name;
+            else
+                ((model_index *)crit[k].index)->c_name = name;
+        }
     }
 }
 
@@ -358,5 +446,6 @@ void check_model(resolver *r)
     }
     check_table_names(r);
     check_constraint_names(r);
-    check_c_names(r);
+    assign_c_names(r);
+    rename_criteria(r);
 }

@@ -20,6 +20,16 @@ static bool is_integer_text(const char *s)
     return true;
 }
 
+/* A decimal number: -1, 2.50, 1e-3. */
+static bool is_number_text(const char *s)
+{
+    char *end;
+    if (!*s)
+        return false;
+    (void)strtod(s, &end);
+    return *end == '\0';
+}
+
 /* One literal of the field's scalar type; false after reporting. */
 static bool parse_literal(resolver *r, const ast_attribute *at, const model_column *c,
                           const ast_expr *e, model_literal *out)
@@ -44,6 +54,12 @@ static bool parse_literal(resolver *r, const ast_attribute *at, const model_colu
         break;
     case MODEL_FLOAT:
     case MODEL_DECIMAL:
+        /* Prisma also takes a Decimal as a string: @default("2.00"). */
+        if (c->type == MODEL_DECIMAL && e->kind == AST_EXPR_STRING && is_number_text(e->text)) {
+            *out = (model_literal){.kind = is_integer_text(e->text) ? MODEL_LIT_INT : MODEL_LIT_FLOAT,
+                                   .text = e->text, .text_len = strlen(e->text)};
+            return true;
+        }
         if (e->kind == AST_EXPR_NUMBER) {
             *out = (model_literal){.kind = is_integer_text(e->text) ? MODEL_LIT_INT : MODEL_LIT_FLOAT,
                                    .text = e->text, .text_len = strlen(e->text)};

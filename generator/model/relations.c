@@ -521,7 +521,7 @@ void resolve_relations(resolver *r)
                                  "`fields` or `references` argument in the @relation attribute. "
                                  "You must only specify it on the opposite field `%s` on model `%s`.",
                                  list_side->m->name, lb->b->name, single->m->name,
-                                 single->target->b->name);
+                                 list_side->target->b->name);
                     continue;
                 }
                 if (fi_holds && o_holds) {

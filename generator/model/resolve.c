@@ -413,6 +413,29 @@ static void prescan_config(resolver *r)
     }
 }
 
+/* False after reporting a provider refract does not serve. */
+static bool provider_supported(resolver *r, const ast_block *ds)
+{
+    for (size_t j = 0; j < ds->nmembers; j++) {
+        const ast_member *m = &ds->members[j];
+        if (m->kind != AST_MEMBER_PROPERTY || strcmp(m->name, "provider") || !m->value ||
+            m->value->kind != AST_EXPR_STRING)
+            continue;
+        static const char *const others[] = {"mysql", "sqlite", "sqlserver", "mongodb",
+                                             "cockroachdb"};
+        for (size_t k = 0; k < sizeof others / sizeof *others; k++)
+            if (!strcmp(m->value->text, others[k])) {
+                r_error(r, m->value->loc,
+                        "refract targets PostgreSQL only: the datasource provider \"%s\" is not "
+                        "supported. Use provider = \"postgresql\" (refract format still works on "
+                        "this schema).",
+                        others[k]);
+                return false;
+            }
+    }
+    return true;
+}
+
 /* ---- the whole ------------------------------------------------------------------- */
 
 static void collect_blocks(resolver *r)
@@ -454,6 +477,12 @@ model_schema *model_resolve(const ast_schema *ast, arena *a, diag_list *diags)
     r->s->ast = ast;
     r->ds_name = "db";
 
+    /* A schema for another database is one clear error, not a cascade of
+     * complaints about its native types and functions. */
+    prescan_config(r);
+    if (r->datasource && !provider_supported(r, r->datasource))
+        return NULL;
+
     resolve_names(r);
     collect_blocks(r);
     if (diags->nerrors > errors_before)
@@ -467,8 +496,6 @@ model_schema *model_resolve(const ast_schema *ast, arena *a, diag_list *diags)
 
     /* The datasource decides the native type prefix, so read it first; its
      * errors are reported where Prisma reports them, below. */
-    prescan_config(r);
-
     /* Tables: models and views, then join tables (added by relations). The
      * array is sized for the worst case of join tables up front so that
      * pointers into it stay valid. */

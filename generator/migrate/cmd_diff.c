@@ -40,7 +40,8 @@ bool migrate_load_schema(const char *path, migrate_loaded *l, arena *a)
     memset(&l->ast, 0, sizeof l->ast);
     size_t errors = parse_path(&l->ast, path, &diags);
     l->model = errors ? NULL : model_resolve(&l->ast, a, &diags);
-    if (diags.count)
+    /* Warnings are `validate`'s business; errors explain the failure. */
+    if (!l->model && diags.count)
         diag_print(stderr, &diags, cli_color());
     diag_list_free(&diags);
     if (!l->model) {

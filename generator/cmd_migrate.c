@@ -1,7 +1,7 @@
 /*
  * cmd_migrate.c — `refract migrate <command>`, Prisma Migrate's commands:
  *
- *   diff      the SQL between two schemas (migrate/diff_cmd.c)
+ *   diff      the SQL between two schemas (migrate/cmd_diff.c)
  *   dev       write a new migration from the schema change, then apply
  *   deploy    apply pending migrations
  *   status    compare the migrations folder with the database's history
@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "migrate/cmd_diff.h"
 #include "migrate/deploy.h"
 #include "migrate/devflow.h"
 #include "migrate/folder.h"
@@ -388,7 +389,8 @@ int cmd_migrate(int argc, char **argv)
         const char *name;
         int (*run)(int, char **);
     } subs[] = {
-        {"dev", migrate_dev_cmd},         {"deploy", migrate_deploy_cmd},
+        {"diff", migrate_cmd_diff},       {"dev", migrate_dev_cmd},
+        {"deploy", migrate_deploy_cmd},
         {"status", migrate_status_cmd},   {"reset", migrate_reset_cmd},
         {"resolve", migrate_resolve_cmd},
     };

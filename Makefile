@@ -180,6 +180,8 @@ bench: all
 	$(MAKE) -C bench run REFRACT_BUILD=$(abspath $(BUILD))
 
 # ---- install --------------------------------------------------------------
+# refract.pc is written for this PREFIX, not copied from $(PC) (built for
+# whatever PREFIX the build had).
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
 	    $(DESTDIR)$(PREFIX)/lib/pkgconfig
@@ -188,7 +190,9 @@ install: all
 	install -m 755 $(RT_SO) $(DESTDIR)$(PREFIX)/lib/$(RT_SONAME)
 	ln -sf $(RT_SONAME) $(DESTDIR)$(PREFIX)/lib/librefract.so
 	$(if $(RT_HDRS),install -m 644 $(RT_HDRS) $(DESTDIR)$(PREFIX)/include/)
-	install -m 644 $(PC) $(DESTDIR)$(PREFIX)/lib/pkgconfig/refract.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' refract.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/refract.pc
+	chmod 644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/refract.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/refract $(DESTDIR)$(PREFIX)/lib/librefract.* \

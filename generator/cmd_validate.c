@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "model/model.h"
 #include "parse/parse.h"
 
 static void usage(FILE *out)
@@ -21,7 +22,11 @@ static void usage(FILE *out)
 /* Every check the schema must pass, in order; each appends to `diags`. */
 static void check_schema(const char *path, ast_schema *schema, diag_list *diags)
 {
-    parse_path(schema, path, diags);
+    if (parse_path(schema, path, diags) > 0)
+        return; /* the model needs a complete syntax tree */
+    arena model_arena = ARENA_INIT;
+    model_resolve(schema, &model_arena, diags);
+    arena_free(&model_arena);
 }
 
 int cmd_validate(int argc, char **argv)

@@ -18,7 +18,6 @@
 #include <sys/stat.h>
 
 #include "../cli.h"
-#include "../model/model.h"
 #include "../parse/parse.h"
 #include "sql.h"
 
@@ -35,20 +34,14 @@ static const char usage_text[] =
     "--from-migrations uses the schema.prisma saved in the newest migration\n"
     "folder (refract migrate dev writes it beside migration.sql).\n";
 
-/* A loaded schema: the AST must outlive the model. */
-typedef struct loaded {
-    ast_schema ast;
-    model_schema *model;
-} loaded;
-
-/* Parse and resolve `path`; diagnostics to stderr. Returns false on error. */
-static bool load_schema(const char *path, loaded *l, arena *a)
+bool migrate_load_schema(const char *path, migrate_loaded *l, arena *a)
 {
     diag_list diags = DIAG_LIST_INIT;
     memset(&l->ast, 0, sizeof l->ast);
     size_t errors = parse_path(&l->ast, path, &diags);
     l->model = errors ? NULL : model_resolve(&l->ast, a, &diags);
-    if (diags.count)
+    /* Warnings are `validate`'s business; errors explain the failure. */
+    if (!l->model && diags.count)
         diag_print(stderr, &diags, cli_color());
     diag_list_free(&diags);
     if (!l->model) {
@@ -58,9 +51,11 @@ static bool load_schema(const char *path, loaded *l, arena *a)
     return true;
 }
 
-static int name_cmp(const void *a, const void *b)
+void migrate_loaded_free(migrate_loaded *l)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    if (l->ast.sources || l->ast.blocks)
+        ast_schema_free(&l->ast);
+    memset(l, 0, sizeof *l);
 }
 
 /* The newest migration folder of `dir` (names start with a UTC timestamp, so
@@ -84,12 +79,9 @@ static char *newest_migration(const char *dir, bool *dir_ok)
         free(p);
         if (!is_dir)
             continue;
-        if (!best || name_cmp(&e->d_name, &best) > 0) {
-            const char *nm = e->d_name;
-            if (!best || strcmp(nm, best) > 0) {
-                free(best);
-                best = strdup(nm);
-            }
+        if (!best || strcmp(e->d_name, best) > 0) {
+            free(best);
+            best = strdup(e->d_name);
         }
     }
     closedir(d);
@@ -99,7 +91,7 @@ static char *newest_migration(const char *dir, bool *dir_ok)
 int migrate_diff_main(const migrate_diff_args *args)
 {
     arena a = ARENA_INIT;
-    loaded from = {0}, to = {0};
+    migrate_loaded from = {0}, to = {0};
     const model_schema *from_model = NULL, *to_model = NULL;
     int rc = EXIT_USER;
     char *from_path_owned = NULL;
@@ -134,12 +126,12 @@ int migrate_diff_main(const migrate_diff_args *args)
         /* No migration yet: the database is empty. */
     }
     if (from_path) {
-        if (!load_schema(from_path, &from, &a))
+        if (!migrate_load_schema(from_path, &from, &a))
             goto done;
         from_model = from.model;
     }
     if (args->to_schema) {
-        if (!load_schema(args->to_schema, &to, &a))
+        if (!migrate_load_schema(args->to_schema, &to, &a))
             goto done;
         to_model = to.model;
     }
@@ -182,10 +174,8 @@ int migrate_diff_main(const migrate_diff_args *args)
 
 done:
     free(from_path_owned);
-    if (from.ast.sources || from.ast.blocks)
-        ast_schema_free(&from.ast);
-    if (to.ast.sources || to.ast.blocks)
-        ast_schema_free(&to.ast);
+    migrate_loaded_free(&from);
+    migrate_loaded_free(&to);
     arena_free(&a);
     return rc;
 }

@@ -62,6 +62,11 @@ static void note(differ *d, const char *fmt, ...)
     ARENA_PUSH(d->a, d->out->notes, d->out->nnotes, d->out->cnotes, s);
 }
 
+static bool is_unexecutable(migrate_risk r)
+{
+    return r == MIGRATE_RISK_REQUIRED_NO_DEFAULT || r == MIGRATE_RISK_MADE_REQUIRED;
+}
+
 /* Append a warning sentence to a step (steps may collect several). */
 static void warn(differ *d, migrate_step *s, migrate_risk risk, const char *check_sql,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -72,7 +77,8 @@ static void warn(differ *d, migrate_step *s, migrate_risk risk, const char *chec
     va_start(ap, fmt);
     const char *w = arena_vprintf(d->a, fmt, ap);
     va_end(ap);
-    s->warning = s->warning ? arena_printf(d->a, "%s\n%s", s->warning, w) : w;
+    const char **list = is_unexecutable(risk) ? &s->unexecutable : &s->warning;
+    *list = *list ? arena_printf(d->a, "%s\n%s", *list, w) : w;
     s->destructive = true;
     if (s->risk == MIGRATE_RISK_NONE)
         s->risk = risk;
@@ -314,11 +320,9 @@ static migrate_type_cast classify_cast(const db_column *o, const db_column *n)
     if (o->list != n->list)
         return MIGRATE_CAST_NEVER;
     const char *a = o->type, *b = n->type;
-    if (n->enum_name)
-        return (o->enum_name || is_text(a)) ? MIGRATE_CAST_USING : MIGRATE_CAST_NEVER;
-    if (o->enum_name)
-        return is_text(b) ? (text_unbounded(b) ? MIGRATE_CAST_SAFE : MIGRATE_CAST_RISKY)
-                          : MIGRATE_CAST_NEVER;
+    /* Prisma casts nothing to or from an enum: the column is recreated. */
+    if (n->enum_name || o->enum_name)
+        return MIGRATE_CAST_NEVER;
     if (is_text(b)) {
         if (text_unbounded(b))
             return MIGRATE_CAST_SAFE;
@@ -341,11 +345,8 @@ static migrate_type_cast classify_cast(const db_column *o, const db_column *n)
         return MIGRATE_CAST_RISKY;
     }
     int ta = time_rank(a), tb = time_rank(b);
-    if (ta && tb) {
-        if (ta == 1 || (ta == tb && type_arg(b, 0) >= type_arg(a, 0)) || (ta == 2 && tb == 3))
-            return MIGRATE_CAST_SAFE;
-        return MIGRATE_CAST_RISKY;
-    }
+    if (ta && tb)
+        return MIGRATE_CAST_SAFE; /* Prisma warns about none of these */
     if ((base_is(a, "TIME") || base_is(a, "TIMETZ")) && (base_is(b, "TIME") || base_is(b, "TIMETZ")))
         return MIGRATE_CAST_RISKY;
     if ((base_is(a, "JSON") && base_is(b, "JSONB")) || (base_is(a, "JSONB") && base_is(b, "JSON")))
@@ -607,10 +608,17 @@ static void diff_columns(differ *d, size_t oi_, const db_table *ot, const db_tab
                                        .cast = cast, .type_changed = true,
                                        .risk = MIGRATE_RISK_RECREATE_COLUMN};
             ARENA_PUSH(d->a, s.changes, s.nchanges, s.cchanges, c);
-            warn(d, ws, MIGRATE_RISK_RECREATE_COLUMN, check_values(d, ot, oc->name, false),
-                 "The `%s` column on the `%s` table would be dropped and recreated. This will "
-                 "lead to data loss if there is data in the column.",
-                 nc->name, tname);
+            if (nc->not_null && !nc->default_sql && !nc->autoincrement)
+                warn(d, ws, MIGRATE_RISK_REQUIRED_NO_DEFAULT, check_rows(d, ot),
+                     "Changed the type of `%s` on the `%s` table. No cast exists, the column "
+                     "would be dropped and recreated, which cannot be done if there is data, "
+                     "since the column is required.",
+                     nc->name, tname);
+            else
+                warn(d, ws, MIGRATE_RISK_RECREATE_COLUMN, check_values(d, ot, oc->name, false),
+                     "The `%s` column on the `%s` table would be dropped and recreated. This "
+                     "will lead to data loss if there is data in the column.",
+                     nc->name, tname);
             continue;
         }
         migrate_column_change c = {.kind = MIGRATE_ALTER_COLUMN, .old = oc, .new = nc, .cast = cast};

@@ -49,8 +49,8 @@ typedef enum migrate_step_kind {
     MIGRATE_CREATE_TABLE,
     MIGRATE_CREATE_INDEX,
     MIGRATE_ADD_FOREIGN_KEY,
-    MIGRATE_RENAME_INDEX,
     MIGRATE_RENAME_FOREIGN_KEY,
+    MIGRATE_RENAME_INDEX,
     MIGRATE_RENAME_SEQUENCE,    /* the SERIAL sequence of a renamed table/column */
 } migrate_step_kind;
 
@@ -128,6 +128,10 @@ typedef struct migrate_step {
     bool destructive;               /* may lose data, or fail on existing data */
     migrate_risk risk;              /* the first risk of the step */
     const char *warning;            /* Prisma's sentence(s), '\n'-separated; NULL = none */
+    /* Prisma's "unexecutable" sentences: the step fails outright when the
+     * check finds data (required column added without default, column made
+     * required, required column recreated). Listed after all warnings. */
+    const char *unexecutable;
     const char *check_sql;          /* SELECT returning one boolean; NULL = none */
 
     /* Sort keys (Prisma's order); internal. */

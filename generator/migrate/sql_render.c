@@ -121,19 +121,39 @@ static const char *action_sql(db_action a)
     return "NO ACTION";
 }
 
-/* The SERIAL sequence PostgreSQL names "<table>_<column>_seq". */
+/* The sequence Prisma creates when autoincrement() is added to an existing
+ * column: "<table>_<column>_seq" lower-cased. */
 static const char *serial_sequence_name(char *tmp, size_t cap, const char *table,
                                         const char *column)
 {
     size_t lt = strlen(table), lc = strlen(column);
-    /* Longer names are shortened by PostgreSQL in ways not mirrored here. */
-    if (lt + lc + 5 > 63 || lt + lc + 6 > cap)
+    if (lt + lc + 6 > cap)
         return NULL;
-    memcpy(tmp, table, lt);
-    tmp[lt] = '_';
-    memcpy(tmp + lt + 1, column, lc);
-    memcpy(tmp + lt + 1 + lc, "_seq", 5);
+    size_t k = 0;
+    for (const char *p = table; *p; p++)
+        tmp[k++] = (char)((*p >= 'A' && *p <= 'Z') ? *p - 'A' + 'a' : *p);
+    tmp[k++] = '_';
+    for (const char *p = column; *p; p++)
+        tmp[k++] = (char)((*p >= 'A' && *p <= 'Z') ? *p - 'A' + 'a' : *p);
+    memcpy(tmp + k, "_seq", 5);
     return tmp;
+}
+
+/* Prisma writes that sequence name unquoted; quote it only when it would
+ * not survive unquoted. */
+static void put_sequence_name(buf *out, const char *schema, const char *name)
+{
+    bool plain = (*name >= 'a' && *name <= 'z') || *name == '_';
+    for (const char *p = name; *p && plain; p++)
+        plain = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_';
+    if (schema && *schema) {
+        sql_put_ident(out, schema);
+        buf_putc(out, '.');
+    }
+    if (plain)
+        buf_puts(out, name);
+    else
+        sql_put_ident(out, name);
 }
 
 /* ---- statements -------------------------------------------------------------- */
@@ -263,9 +283,20 @@ static void render_enum_recreate(render_ctx *cx, const migrate_step *s)
     render_enum_values(out, ne);
     end_stmt(out);
 
+    /* Prisma drops and restores the defaults in column-name order per table. */
+    migrate_enum_use *by_name = malloc((s->nuses + 1) * sizeof *by_name);
+    for (size_t i = 0; i < s->nuses; i++) {
+        size_t k = i;
+        while (k > 0 && by_name[k - 1].table == s->uses[i].table &&
+               strcmp(by_name[k - 1].old->name, s->uses[i].old->name) > 0) {
+            by_name[k] = by_name[k - 1];
+            k--;
+        }
+        by_name[k] = s->uses[i];
+    }
     /* Defaults that use the old type must go before the cast. */
     for (size_t i = 0; i < s->nuses; i++) {
-        const migrate_enum_use *u = &s->uses[i];
+        const migrate_enum_use *u = &by_name[i];
         if (!u->old->default_sql)
             continue;
         put_alter_table_prefix(out, u->table, cx->dev);
@@ -308,7 +339,7 @@ static void render_enum_recreate(render_ctx *cx, const migrate_step *s)
     sql_put_qualified(out, oe->schema, tmp_old);
     end_stmt(out);
     for (size_t i = 0; i < s->nuses; i++) {
-        const migrate_enum_use *u = &s->uses[i];
+        const migrate_enum_use *u = &by_name[i];
         if (!u->new->default_sql)
             continue;
         put_alter_table_prefix(out, u->table, false);
@@ -320,6 +351,7 @@ static void render_enum_recreate(render_ctx *cx, const migrate_step *s)
     }
     buf_puts(out, "COMMIT");
     end_stmt(out);
+    free(by_name);
     free(tmp_new);
     free(tmp_old);
 }
@@ -433,7 +465,7 @@ static void render_alter_table(render_ctx *cx, const migrate_step *s)
 {
     buf *out = cx->out;
     const db_table *ot = s->old_table, *nt = s->new_table;
-    char seq_old[300], seq_new[300];
+    char seq_new[300];
 
     /* Renames cannot share an ALTER TABLE with other clauses. */
     for (size_t i = 0; i < s->nchanges; i++) {
@@ -454,7 +486,7 @@ static void render_alter_table(render_ctx *cx, const migrate_step *s)
         if (ch->kind == MIGRATE_ALTER_COLUMN && ch->new->autoincrement && !ch->old->autoincrement &&
             serial_sequence_name(seq_new, sizeof seq_new, nt->name, ch->new->name)) {
             buf_puts(out, "CREATE SEQUENCE ");
-            sql_put_qualified(out, nt->schema, seq_new);
+            put_sequence_name(out, nt->schema, seq_new);
             end_stmt(out);
         }
     }
@@ -509,7 +541,7 @@ static void render_alter_table(render_ctx *cx, const migrate_step *s)
                 sql_put_ident(out, ch->new->name);
                 buf_puts(out, " SET DEFAULT nextval('");
                 buf b = BUF_INIT;
-                sql_put_qualified(&b, nt->schema, seq_new);
+                put_sequence_name(&b, nt->schema, seq_new);
                 for (const char *p = buf_cstr(&b); *p; p++) {
                     if (*p == '\'')
                         buf_putc(out, '\'');
@@ -546,7 +578,7 @@ static void render_alter_table(render_ctx *cx, const migrate_step *s)
         if (ch->kind == MIGRATE_ALTER_COLUMN && ch->new->autoincrement && !ch->old->autoincrement &&
             serial_sequence_name(seq_new, sizeof seq_new, nt->name, ch->new->name)) {
             buf_puts(out, "ALTER SEQUENCE ");
-            sql_put_qualified(out, nt->schema, seq_new);
+            put_sequence_name(out, nt->schema, seq_new);
             buf_puts(out, " OWNED BY ");
             put_table_name(out, nt);
             buf_putc(out, '.');
@@ -554,12 +586,6 @@ static void render_alter_table(render_ctx *cx, const migrate_step *s)
             end_stmt(out);
         }
         /* Autoincrement removed: the sequence would outlive its use. */
-        if (ch->kind == MIGRATE_ALTER_COLUMN && ch->old->autoincrement && !ch->new->autoincrement &&
-            serial_sequence_name(seq_old, sizeof seq_old, ot->name, ch->old->name)) {
-            buf_puts(out, "DROP SEQUENCE IF EXISTS ");
-            sql_put_qualified(out, ot->schema, seq_old);
-            end_stmt(out);
-        }
         if (ch->kind == MIGRATE_RENAME_PRIMARY_KEY) {
             buf_puts(out, "ALTER TABLE ");
             put_table_name(out, nt);
@@ -745,26 +771,31 @@ static int dev_cmp(const void *pa, const void *pb)
 
 /* ---- entry points ----------------------------------------------------------------- */
 
+static void put_bullets(buf *out, const char *w)
+{
+    while (w && *w) {
+        const char *nl = strchr(w, '\n');
+        size_t n = nl ? (size_t)(nl - w) : strlen(w);
+        buf_puts(out, "  - ");
+        buf_put(out, w, n);
+        buf_putc(out, '\n');
+        w += n + (nl ? 1 : 0);
+    }
+}
+
 void migrate_render_warnings(const migrate_steps *steps, buf *out)
 {
     bool any = false;
     for (size_t i = 0; i < steps->count; i++)
-        if (steps->items[i].warning)
+        if (steps->items[i].warning || steps->items[i].unexecutable)
             any = true;
     if (!any)
         return;
     buf_puts(out, "/*\n  Warnings:\n\n");
-    for (size_t i = 0; i < steps->count; i++) {
-        const char *w = steps->items[i].warning;
-        while (w && *w) {
-            const char *nl = strchr(w, '\n');
-            size_t n = nl ? (size_t)(nl - w) : strlen(w);
-            buf_puts(out, "  - ");
-            buf_put(out, w, n);
-            buf_putc(out, '\n');
-            w += n + (nl ? 1 : 0);
-        }
-    }
+    for (size_t i = 0; i < steps->count; i++)
+        put_bullets(out, steps->items[i].warning);
+    for (size_t i = 0; i < steps->count; i++)
+        put_bullets(out, steps->items[i].unexecutable);
     buf_puts(out, "\n*/\n");
 }
 

@@ -79,9 +79,9 @@ $(BUILD)/%.o: %.c
 
 # flex/bison output is not ours to keep warning-free in every respect.
 GEN_CODE_CFLAGS := -Wno-unused-function -Wno-sign-compare -Wno-unused-parameter
-$(GEN_DIR)/lexer.c $(GEN_DIR)/lexer.h: $(LEXER) | $(GEN_DIR)
+$(GEN_DIR)/lexer.c $(GEN_DIR)/lexer.h &: $(LEXER) | $(GEN_DIR)
 	$(FLEX) --header-file=$(GEN_DIR)/lexer.h -o $(GEN_DIR)/lexer.c $<
-$(GEN_DIR)/parser.c $(GEN_DIR)/parser.h: $(GRAMMAR) | $(GEN_DIR)
+$(GEN_DIR)/parser.c $(GEN_DIR)/parser.h &: $(GRAMMAR) | $(GEN_DIR)
 	$(BISON) -Wall -Werror --defines=$(GEN_DIR)/parser.h -o $(GEN_DIR)/parser.c $<
 $(BUILD)/gen/lexer.o: $(GEN_DIR)/lexer.c $(GEN_DIR)/parser.h
 	$(CC) $(ALL_CFLAGS) $(GEN_CODE_CFLAGS) $(GEN_INC) -c $< -o $@

@@ -409,15 +409,16 @@ typedef struct rf_stmt {
  *
  * Up to RF_PARAMS_INLINE parameters need no allocation at all; beyond, and
  * for arrays, memory is taken from the heap and released by rf_params_free
- * (always call it; it is cheap). If an allocation fails, later adds are
- * ignored and rf_exec_params returns RF_NO_MEMORY. Do not copy an rf_params.
+ * (always call it; it is cheap). If an add fails (out of memory, an enum
+ * value out of range), later adds are ignored and rf_exec_params returns
+ * that status without running anything. Do not copy an rf_params.
  */
 #define RF_PARAMS_INLINE 16
 
 typedef struct rf_params {
     int count;
     int capacity;
-    bool failed;
+    rf_status error;           /* the first add that failed: RF_NO_MEMORY, RF_INVALID_ARGUMENT */
     const char **values;
     int *lengths;
     int *formats;
@@ -617,7 +618,8 @@ rf_status rf_get_opt_enum(const rf_result *r, int row, int col, const rf_enum_ta
                           bool *has, int *out);
 rf_status rf_get_enum_array(const rf_result *r, int row, int col, rf_arena *a,
                             const rf_enum_table *t, rf_enum_array *out);
-/* An enum parameter (its name, as text). Out of range adds SQL NULL and marks p failed. */
+/* An enum parameter (its name, as text). A value out of range makes
+ * rf_exec_params fail with RF_INVALID_ARGUMENT. */
 void rf_params_add_enum(rf_params *p, const rf_enum_table *t, int value);
 
 /* ========================================================================

@@ -3,6 +3,7 @@
  *
  * Life of a cluster:
  *   <tmp>/refract-pg-<pid>-XXXXXX/      mode 0700, owned by the server's user
+ *       owner                            the owner's PID namespace
  *       harness.log                      output of initdb and pg_ctl
  *       server.log                       the server's own log
  *       .s.PGSQL.<port>                  the only way in
@@ -250,13 +251,50 @@ static const char *temp_base(const run_user *u)
     return t;
 }
 
-/* A directory left by a process that no longer exists: stop its server if
- * one is still running, and remove it. */
+/* Which PID namespace we are in ("" where /proc does not say): the pid in a
+ * directory's name only means something to processes of the same one, and
+ * /tmp may be shared with containers that have their own. */
+static void pid_namespace(char *out, size_t size)
+{
+    ssize_t n = readlink("/proc/self/ns/pid", out, size - 1);
+    out[n > 0 ? n : 0] = '\0';
+}
+
+/* The namespace recorded in a cluster directory's `owner` file. */
+static void owner_namespace(const char *dir, char *out, size_t size)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/owner", dir);
+    out[0] = '\0';
+    FILE *f = fopen(path, "r");
+    if (f) {
+        if (fgets(out, (int)size, f))
+            out[strcspn(out, "\n")] = '\0';
+        fclose(f);
+    }
+}
+
+static void write_owner(const pgh_cluster *c)
+{
+    char path[PATH_MAX], ns[128];
+    snprintf(path, sizeof path, "%s/owner", c->dir);
+    pid_namespace(ns, sizeof ns);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fprintf(f, "%s\n", ns);
+        fclose(f);
+    }
+}
+
+/* A directory left by a process that no longer exists (in our PID
+ * namespace): stop its server if one is still running, and remove it. */
 static void sweep_stale(const run_user *u, const char *bindir, const char *base)
 {
     DIR *d = opendir(base);
     if (!d)
         return;
+    char ours[128];
+    pid_namespace(ours, sizeof ours);
     const struct dirent *e;
     while ((e = readdir(d))) {
         if (strncmp(e->d_name, DIR_PREFIX, strlen(DIR_PREFIX)))
@@ -268,6 +306,10 @@ static void sweep_stale(const run_user *u, const char *bindir, const char *base)
         pgh_cluster stale = {0};
         if (snprintf(stale.dir, sizeof stale.dir, "%s/%s", base, e->d_name) >=
             (int)sizeof stale.dir)
+            continue;
+        char theirs[128];
+        owner_namespace(stale.dir, theirs, sizeof theirs);
+        if (strcmp(theirs, ours))
             continue;
         char pidfile[PATH_MAX];
         snprintf(pidfile, sizeof pidfile, "%s/data/postmaster.pid", stale.dir);
@@ -308,13 +350,15 @@ static void track(pgh_cluster *c)
     if (!hooked) {
         hooked = true;
         atexit(stop_all_at_exit);
-        const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-        for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
-            struct sigaction old;
-            /* Leave a program's own handlers alone. */
-            if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
-                signal(sigs[i], stop_all_on_signal);
-        }
+    }
+    /* Every time, not once: a forked child may have reset a signal. Leave a
+     * program's own handlers alone (Check's runner has its own for
+     * SIGTERM: it passes the signal on to the test's process group). */
+    const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+        struct sigaction old;
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+            signal(sigs[i], stop_all_on_signal);
     }
     for (int i = 0; i < MAX_LIVE; i++)
         if (!live[i] || live[i] == c) {
@@ -416,6 +460,7 @@ int pgh_start(pgh_cluster *c)
     }
     c->owner = getpid();
     track(c);
+    write_owner(c);
     if (u.switch_user && chown(c->dir, u.uid, u.gid) != 0) {
         fail(c, "cannot hand %s to uid %ld: %s", c->dir, (long)u.uid, strerror(errno));
         pgh_stop(c);

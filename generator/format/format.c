@@ -254,6 +254,14 @@ static void format_block(formatter *f, const ast_block *blk)
     buf_putc(&f->out, '\n');
     format_block_body(f, blk);
     buf_puts(&f->out, "}\n");
+    /* A comment after `}` becomes a comment line of its own below the block.
+     * Prisma puts it directly under the `}` and adds a blank line in
+     * between when run again; refract writes that final form at once so
+     * that formatting twice changes nothing. */
+    if (blk->close_comment) {
+        buf_putc(&f->out, '\n');
+        comment_lines(blk->close_comment, put_comment_line, &f->out);
+    }
 }
 
 /* ---- the file --------------------------------------------------------------- */
@@ -275,7 +283,9 @@ char *format_source(const ast_source *src)
         blank_pending = false;
         if (it->kind == AST_ITEM_BLOCK) {
             format_block(&f, it->block);
-            after_block = true;
+            /* a blank line between a block and what follows (unless the
+             * block ended with the comment that was after its `}`) */
+            after_block = !it->block->close_comment;
         } else {
             comment_lines(it->comment, put_comment_line, &f.out);
             after_block = false;

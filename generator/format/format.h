@@ -20,6 +20,9 @@
  *    @@ignore, then the others in source order); a field's attributes are
  *    sorted the same way (@id, @unique, @default, @updatedAt, ..., @map,
  *    @relation, @ignore, then the others, e.g. @db.*);
+ *  - a comment after a block's `{` stays there (Prisma drops it); one after
+ *    its `}` becomes a comment line below the block, after a blank line
+ *    (Prisma's layout once it is run twice: its first run omits the blank);
  *  - doc comments (`///`) stay on the lines above their node; block comments
  *    are rewritten the way Prisma writes them: an opening line of slash and
  *    two stars, ` * text` for each non-empty line, a closing ` *` and slash.

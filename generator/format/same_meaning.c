@@ -252,31 +252,54 @@ static bool same_block(cmp *c, const ast_block *a, const ast_block *b)
     return same;
 }
 
+/* The top level of a file as a sequence of blocks and comment lines; a
+ * comment after a block's `}` counts as a comment line after the block,
+ * which is where `format` writes it. */
+typedef struct top_entry {
+    const ast_block *block; /* NULL: a comment */
+    const char *comment;
+} top_entry;
+
+static size_t top_entries(const ast_source *src, top_entry *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < src->nitems; i++) {
+        const ast_item *it = &src->items[i];
+        if (it->kind == AST_ITEM_COMMENT) {
+            out[n++] = (top_entry){NULL, it->comment};
+        } else if (it->kind == AST_ITEM_BLOCK) {
+            out[n++] = (top_entry){it->block, NULL};
+            if (it->block->close_comment)
+                out[n++] = (top_entry){NULL, it->block->close_comment};
+        }
+    }
+    return n;
+}
+
 bool format_same_meaning(const ast_source *a, const ast_source *b, buf *why)
 {
     cmp c = {.why = why};
-    size_t i = 0, j = 0;
-    for (;;) {
-        while (i < a->nitems && a->items[i].kind == AST_ITEM_BLANK)
-            i++;
-        while (j < b->nitems && b->items[j].kind == AST_ITEM_BLANK)
-            j++;
-        if (i == a->nitems || j == b->nitems)
-            return i == a->nitems && j == b->nitems ? true : differ(&c, "top-level items", NULL);
-        const ast_item *x = &a->items[i++], *y = &b->items[j++];
-        if (x->kind != y->kind)
-            return differ(&c, "top-level items", NULL);
-        if (x->kind == AST_ITEM_COMMENT) {
-            if (!same_comment(x->comment, y->comment))
-                return differ(&c, "top-level comments", NULL);
-            continue;
+    top_entry *x = calloc(2 * a->nitems + 1, sizeof *x), *y = calloc(2 * b->nitems + 1, sizeof *y);
+    size_t nx = top_entries(a, x), ny = top_entries(b, y);
+    bool same = true;
+    for (size_t i = 0; same && i < nx && i < ny; i++) {
+        if (!x[i].block != !y[i].block) {
+            same = differ(&c, "top-level items", NULL);
+        } else if (!x[i].block) {
+            if (!same_comment(x[i].comment, y[i].comment))
+                same = differ(&c, "top-level comments", NULL);
+        } else {
+            char where[256];
+            snprintf(where, sizeof where, "%s %s", ast_block_kind_name(x[i].block->kind),
+                     x[i].block->name ? x[i].block->name : "?");
+            c.where = where;
+            same = same_block(&c, x[i].block, y[i].block);
+            c.where = NULL;
         }
-        char where[256];
-        snprintf(where, sizeof where, "%s %s", ast_block_kind_name(x->block->kind),
-                 x->block->name ? x->block->name : "?");
-        c.where = where;
-        if (!same_block(&c, x->block, y->block))
-            return false;
-        c.where = NULL;
     }
+    if (same && nx != ny)
+        same = differ(&c, "top-level items", NULL);
+    free(x);
+    free(y);
+    return same;
 }

@@ -110,6 +110,36 @@ START_TEST(misplaced_declarations)
 }
 END_TEST
 
+START_TEST(type_alias)
+{
+    parsed *p = parse("type X = String\n");
+    ck_assert_uint_eq(p->nerrors, 1);
+    expect_error(p, 0, 1, 1,
+                 "Error validating: Invalid type definition. Please check the documentation in "
+                 "https://pris.ly/d/composite-types");
+    parsed_free(p);
+}
+END_TEST
+
+START_TEST(names_start_with_a_letter_or_digit)
+{
+    /* Prisma rejects `_foo` as a line; `1a` and `b-c` parse (validation rejects them). */
+    parsed *p = parse("model M {\n  _foo Int @id\n  1a Int\n  b-c Int\n}\n");
+    ck_assert_uint_eq(p->nerrors, 1);
+    expect_error(p, 0, 2, 3, FIELD_LINE);
+    ck_assert_uint_eq(p->schema.blocks[0]->nmembers, 2);
+    parsed_free(p);
+}
+END_TEST
+
+START_TEST(trailing_comma_in_property_function_is_accepted)
+{
+    parsed *p = parse("generator g {\n  provider = \"x\"\n  a = foo(1,)\n}\n");
+    ck_assert_uint_eq(p->nerrors, 0);
+    parsed_free(p);
+}
+END_TEST
+
 START_TEST(field_without_type)
 {
     parsed *p = parse("view Mountain {\n  id Int @unique\n  val\n}\n");
@@ -397,6 +427,9 @@ static Suite *errors_suite(void)
     tcase_add_test(tc, generator_lines);
     tcase_add_test(tc, misplaced_declarations);
     tcase_add_test(tc, field_without_type);
+    tcase_add_test(tc, type_alias);
+    tcase_add_test(tc, names_start_with_a_letter_or_digit);
+    tcase_add_test(tc, trailing_comma_in_property_function_is_accepted);
     tcase_add_test(tc, block_without_keyword);
     tcase_add_test(tc, unclosed_block_at_end_of_input);
     tcase_add_test(tc, unclosed_block_before_the_next_one);

@@ -658,6 +658,72 @@ START_TEST(test_timestamp_extremes_round_trip)
 }
 END_TEST
 
+START_TEST(test_other_types_as_text)
+{
+    rf_client *c = rt_fresh(NULL, 0);
+    /* citext (contrib) when installed, else a domain: both user-defined types */
+    if (rf_exec_sql(c, "CREATE EXTENSION IF NOT EXISTS citext") != RF_OK)
+        rt_sql(c, "CREATE DOMAIN citext AS text");
+    rt_sql(c, "CREATE TABLE t (i inet, n cidr, six inet, b bit(5), vb varbit(12), m money,"
+              " iv interval, x xml, ch \"char\", ci citext)");
+    rt_sql(c, "INSERT INTO t VALUES ('192.168.1.7', '10.0.0.0/8', '2001:db8::1/64', B'10110',"
+              " B'101', '-1234.56', '1 day 2 hours', '<a>&amp;</a>', 'z', 'MiXeD')");
+    const char *want[] = { "192.168.1.7", "10.0.0.0/8", "2001:db8::1/64", "10110", "101",
+                           "-1234.56", NULL, "<a>&amp;</a>", "z", "MiXeD" };
+    for (int format = 0; format <= 1; format++) {
+        rf_stmt sel = { .sql = "SELECT * FROM t", .result_format = format };
+        rf_result r;
+        rf_arena a = RF_ARENA_INIT;
+        RT_OK(c, rf_exec_params(c, &sel, NULL, &r));
+        for (int col = 0; col < r.cols; col++) {
+            const char *s;
+            rf_status st = rf_get_text(&r, 0, col, &a, &s, NULL);
+            if (col == 6) { /* interval: text results only */
+                if (format == RF_FORMAT_BINARY) {
+                    ck_assert_int_eq(st, RF_DECODE);
+                    ck_assert_msg(strstr(rf_last_error(c)->message, "::text"), "%s",
+                                  rf_last_error(c)->message);
+                } else {
+                    ck_assert_int_eq(st, RF_OK);
+                    ck_assert_str_eq(s, "1 day 02:00:00");
+                }
+                continue;
+            }
+            ck_assert_msg(st == RF_OK, "col %d: %s", col, rf_last_error(c)->message);
+            if (col == 5 && format == RF_FORMAT_TEXT)
+                continue; /* text money is locale-formatted ("-$1,234.56") */
+            ck_assert_str_eq(s, want[col]);
+        }
+        rf_result_clear(&r);
+        rf_arena_free(&a);
+    }
+    rf_close(c);
+}
+END_TEST
+
+/* The first execution prepares the statement: a NULL then must not fix the
+ * parameter's type to the column's (int2) when later calls send int4. */
+START_TEST(test_null_first_then_values)
+{
+    rf_client *c = rt_fresh(NULL, 0);
+    rt_sql(c, "CREATE TABLE t (s int2, b bigint, ts timestamp(3))");
+    rf_stmt ins = { .id = "ins", .sql = "INSERT INTO t VALUES ($1, $2, $3)" };
+    for (int i = 0; i < 3; i++) {
+        rf_params p;
+        rf_params_init(&p);
+        rf_params_add_opt_i32(&p, i ? RF_SOME(rf_opt_i32, i) : RF_NONE(rf_opt_i32));
+        rf_params_add_opt_i64(&p, i ? RF_SOME(rf_opt_i64, i) : RF_NONE(rf_opt_i64));
+        rf_params_add_opt_timestamp(&p, i ? RF_SOME(rf_opt_timestamp, i * RF_USEC_PER_MSEC)
+                                          : RF_NONE(rf_opt_timestamp));
+        RT_OK(c, rf_exec_params(c, &ins, &p, NULL));
+        rf_params_free(&p);
+    }
+    ck_assert_int_eq(rt_scalar(c, "SELECT sum(s) + sum(b) FROM t"), 6);
+    ck_assert_int_eq(rt_scalar(c, "SELECT count(ts) FROM t"), 2);
+    rf_close(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("runtime_client");
@@ -676,6 +742,8 @@ int main(void)
     tcase_add_test(tc, test_hostile_strings_round_trip_byte_for_byte);
     tcase_add_test(tc, test_types_decode_in_both_formats);
     tcase_add_test(tc, test_timestamp_extremes_round_trip);
+    tcase_add_test(tc, test_other_types_as_text);
+    tcase_add_test(tc, test_null_first_then_values);
     suite_add_tcase(s, tc);
     int failed = 0;
     rt_run(s, &failed);

@@ -119,7 +119,7 @@ rf_status rf_decode_f64(rf_value v, double *out, const char **why)
             size_t n;
             rf_status st = rf_numeric_binary_to_text(p, v.len, &tmp, &text, &n, why);
             if (st == RF_OK)
-                *out = strtod(text, NULL);
+                *out = rf_strtod_c(text, NULL);
             rf_arena_free(&tmp);
             return st;
         }
@@ -135,7 +135,7 @@ rf_status rf_decode_f64(rf_value v, double *out, const char **why)
     }
     errno = 0;
     char *end;
-    double d = strtod(v.data, &end);
+    double d = rf_strtod_c(v.data, &end);
     if (end == v.data || *end != '\0') {
         *why = "not a number";
         return RF_DECODE;
@@ -395,7 +395,7 @@ rf_status rf_decode_text(rf_value v, rf_arena *arena, bool borrow, const char **
             else if (isinf(d))
                 snprintf(buf, sizeof buf, d > 0 ? "Infinity" : "-Infinity");
             else
-                snprintf(buf, sizeof buf, "%.17g", d);
+                rf_format_double_c(buf, sizeof buf, d);
             return built(rf_arena_strdup(arena, buf), out, len);
         }
         case RF_OID_BOOL: {

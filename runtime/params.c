@@ -393,7 +393,7 @@ void rf_params_add_f64_array(rf_params *p, const double *v, size_t n)
         else if (isinf(v[i]))
             lit_add(&l, v[i] > 0 ? "Infinity" : "-Infinity");
         else {
-            snprintf(num, sizeof num, "%.17g", v[i]);
+            rf_format_double_c(num, sizeof num, v[i]);
             lit_add(&l, num);
         }
     }

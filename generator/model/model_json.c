@@ -137,6 +137,10 @@ static void literal(json *j, const char *key, const model_literal *l)
         put_string_n(j->out, l->text, l->text_len);
         break;
     case MODEL_LIT_BOOL: boolean(j, "value", l->boolean); break;
+    case MODEL_LIT_ENUM:
+        str(j, "value", l->text);
+        str(j, "dbValue", l->enum_value->db_name);
+        break;
     case MODEL_LIT_LIST:
         open_(j, "value", '[');
         for (size_t i = 0; i < l->count; i++)

@@ -8,8 +8,10 @@
  */
 #include "internal.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,7 +119,7 @@ rf_status rf_decode_f64(rf_value v, double *out, const char **why)
             size_t n;
             rf_status st = rf_numeric_binary_to_text(p, v.len, &tmp, &text, &n, why);
             if (st == RF_OK)
-                *out = strtod(text, NULL);
+                *out = rf_strtod_c(text, NULL);
             rf_arena_free(&tmp);
             return st;
         }
@@ -133,7 +135,7 @@ rf_status rf_decode_f64(rf_value v, double *out, const char **why)
     }
     errno = 0;
     char *end;
-    double d = strtod(v.data, &end);
+    double d = rf_strtod_c(v.data, &end);
     if (end == v.data || *end != '\0') {
         *why = "not a number";
         return RF_DECODE;
@@ -248,6 +250,97 @@ static rf_status uuid_text(const unsigned char *p, rf_arena *arena, const char *
     return RF_OK;
 }
 
+static rf_status built(char *s, const char **out, size_t *len);
+
+/* inet/cidr: family (2 = IPv4, 3 = IPv6), prefix bits, is_cidr, length,
+ * address bytes; printed as PostgreSQL prints them. */
+static rf_status inet_text(rf_value v, rf_arena *arena, const char **out, size_t *len,
+                           const char **why)
+{
+    const unsigned char *p = (const unsigned char *)v.data;
+    if (v.len < 4 || (p[0] != 2 && p[0] != 3) || v.len != 4 + p[3]
+        || p[3] != (p[0] == 2 ? 4 : 16)) {
+        *why = "malformed binary inet";
+        return RF_DECODE;
+    }
+    int family = p[0] == 2 ? AF_INET : AF_INET6;
+    int bits = p[1], full = p[0] == 2 ? 32 : 128;
+    char addr[INET6_ADDRSTRLEN];
+    if (!inet_ntop(family, p + 4, addr, sizeof addr)) {
+        *why = "malformed binary inet";
+        return RF_DECODE;
+    }
+    char buf[INET6_ADDRSTRLEN + 8];
+    bool is_cidr = p[2] != 0 || v.type == RF_OID_CIDR;
+    if (bits == full && !is_cidr)
+        snprintf(buf, sizeof buf, "%s", addr);
+    else
+        snprintf(buf, sizeof buf, "%s/%d", addr, bits);
+    return built(rf_arena_strdup(arena, buf), out, len);
+}
+
+/* bit/varbit: bit count, then the bits, most significant first. */
+static rf_status bits_text(rf_value v, rf_arena *arena, const char **out, size_t *len,
+                           const char **why)
+{
+    const unsigned char *p = (const unsigned char *)v.data;
+    if (v.len < 4) {
+        *why = "malformed binary bit string";
+        return RF_DECODE;
+    }
+    int32_t n = (int32_t)rf_be32(p);
+    if (n < 0 || (int64_t)(n + 7) / 8 != v.len - 4) {
+        *why = "malformed binary bit string";
+        return RF_DECODE;
+    }
+    char *s = rf_arena_alloc(arena, (size_t)n + 1);
+    if (!s)
+        return RF_NO_MEMORY;
+    for (int32_t i = 0; i < n; i++)
+        s[i] = (p[4 + i / 8] >> (7 - i % 8)) & 1 ? '1' : '0';
+    s[n] = '\0';
+    *out = s;
+    *len = (size_t)n;
+    return RF_OK;
+}
+
+/* money: a count of cents (the usual two fractional digits), printed as a
+ * plain decimal, which is how Prisma reads Decimal @db.Money. */
+static rf_status money_text(rf_value v, rf_arena *arena, const char **out, size_t *len,
+                            const char **why)
+{
+    if (v.len != 8) {
+        *why = "malformed binary money";
+        return RF_DECODE;
+    }
+    int64_t cents = (int64_t)rf_be64((const unsigned char *)v.data);
+    uint64_t mag = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
+    char buf[32];
+    snprintf(buf, sizeof buf, "%s%llu.%02llu", cents < 0 ? "-" : "",
+             (unsigned long long)(mag / 100), (unsigned long long)(mag % 100));
+    return built(rf_arena_strdup(arena, buf), out, len);
+}
+
+/* Built-in types whose binary form is their text. User-defined types
+ * (enums, citext, domains: OIDs from 16384 up) are too. */
+static bool binary_is_text(rf_oid type)
+{
+    switch (type) {
+    case RF_OID_TEXT:
+    case RF_OID_VARCHAR:
+    case RF_OID_BPCHAR:
+    case RF_OID_NAME:
+    case RF_OID_CHAR:
+    case RF_OID_JSON:
+    case RF_OID_XML:
+    case RF_OID_UNKNOWN:
+    case RF_OID_UNKNOWN_LITERAL:
+        return true;
+    default:
+        return type >= 16384;
+    }
+}
+
 static rf_status built(char *s, const char **out, size_t *len)
 {
     if (!s)
@@ -302,7 +395,7 @@ rf_status rf_decode_text(rf_value v, rf_arena *arena, bool borrow, const char **
             else if (isinf(d))
                 snprintf(buf, sizeof buf, d > 0 ? "Infinity" : "-Infinity");
             else
-                snprintf(buf, sizeof buf, "%.17g", d);
+                rf_format_double_c(buf, sizeof buf, d);
             return built(rf_arena_strdup(arena, buf), out, len);
         }
         case RF_OID_BOOL: {
@@ -323,9 +416,22 @@ rf_status rf_decode_text(rf_value v, rf_arena *arena, bool borrow, const char **
             rf_timestamp_to_iso8601(t, iso);
             return built(rf_arena_strdup(arena, iso), out, len);
         }
+        case RF_OID_INET:
+        case RF_OID_CIDR:
+            return inet_text(v, arena, out, len, why);
+        case RF_OID_BIT:
+        case RF_OID_VARBIT:
+            return bits_text(v, arena, out, len, why);
+        case RF_OID_MONEY:
+            return money_text(v, arena, out, len, why);
         default:
-            /* text, varchar, char, name, json, xml and enums: the binary
-             * form is the text itself */
+            /* text, varchar, char, name, json, xml, enums and other
+             * user-defined types: the binary form is the text itself */
+            if (!binary_is_text(v.type)) {
+                *why = "no text form for this type in binary results (select it as ::text, "
+                       "or use RF_FORMAT_TEXT)";
+                return RF_DECODE;
+            }
             break;
         }
     }

@@ -143,6 +143,12 @@ rf_status rf_array_each(rf_value v, rf_arena *arena, rf_array_visit visit, void 
 /* The index of s[0..len) in t, or RF_INVALID_ARGUMENT. */
 rf_status rf_enum_lookup(const rf_enum_table *t, const char *s, size_t len, int *out);
 
+/* ---- doubles as text, locale-independent (cnum.c) ---------------------- */
+
+double rf_strtod_c(const char *s, char **end);
+/* "%.17g" in the C locale. */
+int rf_format_double_c(char *buf, size_t size, double d);
+
 /* ---- big-endian helpers -------------------------------------------------- */
 
 static inline uint32_t rf_be32(const unsigned char *p)

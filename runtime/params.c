@@ -79,6 +79,13 @@ static void set(rf_params *p, int i, const char *value, int len, int format, rf_
     p->types[i] = type;
 }
 
+/*
+ * Why NULLs of optional values carry their type: a statement is prepared
+ * with the parameter types of its first execution. An untyped NULL there
+ * would let the server pick the column's type (say int2), and a later
+ * binary int4 for the same parameter would then be misread.
+ */
+
 /* 8 bytes that live as long as p: inline for the first slots. */
 static unsigned char *scalar_storage(rf_params *p, int i)
 {
@@ -111,9 +118,14 @@ static void add_binary(rf_params *p, uint64_t v, int width, rf_oid type)
 
 void rf_params_add_null(rf_params *p)
 {
+    rf_params_add_typed_null(p, RF_OID_UNKNOWN);
+}
+
+void rf_params_add_typed_null(rf_params *p, rf_oid type)
+{
     int i = next_slot(p);
     if (i >= 0)
-        set(p, i, NULL, 0, RF_FORMAT_TEXT, RF_OID_UNKNOWN);
+        set(p, i, NULL, 0, RF_FORMAT_TEXT, type);
 }
 
 void rf_params_add_i16(rf_params *p, int16_t v)
@@ -177,6 +189,15 @@ void rf_params_add_date(rf_params *p, rf_timestamp v)
     add_binary(p, (uint64_t)(uint32_t)pg_day, 4, RF_OID_DATE);
 }
 
+void rf_params_add_time(rf_params *p, rf_timestamp v)
+{
+    int64_t day = 86400 * RF_USEC_PER_SEC;
+    int64_t of_day = v % day;
+    if (of_day < 0)
+        of_day += day;
+    add_binary(p, (uint64_t)of_day, 8, RF_OID_TIME);
+}
+
 void rf_params_add_bytes(rf_params *p, const void *data, size_t len)
 {
     int i = next_slot(p);
@@ -226,7 +247,7 @@ void rf_params_add_opt_i32(rf_params *p, rf_opt_i32 v)
     if (v.has)
         rf_params_add_i32(p, v.value);
     else
-        rf_params_add_null(p);
+        rf_params_add_typed_null(p, RF_OID_INT4);
 }
 
 void rf_params_add_opt_i64(rf_params *p, rf_opt_i64 v)
@@ -234,7 +255,7 @@ void rf_params_add_opt_i64(rf_params *p, rf_opt_i64 v)
     if (v.has)
         rf_params_add_i64(p, v.value);
     else
-        rf_params_add_null(p);
+        rf_params_add_typed_null(p, RF_OID_INT8);
 }
 
 void rf_params_add_opt_f64(rf_params *p, rf_opt_f64 v)
@@ -242,7 +263,7 @@ void rf_params_add_opt_f64(rf_params *p, rf_opt_f64 v)
     if (v.has)
         rf_params_add_f64(p, v.value);
     else
-        rf_params_add_null(p);
+        rf_params_add_typed_null(p, RF_OID_FLOAT8);
 }
 
 void rf_params_add_opt_bool(rf_params *p, rf_opt_bool v)
@@ -250,7 +271,7 @@ void rf_params_add_opt_bool(rf_params *p, rf_opt_bool v)
     if (v.has)
         rf_params_add_bool(p, v.value);
     else
-        rf_params_add_null(p);
+        rf_params_add_typed_null(p, RF_OID_BOOL);
 }
 
 void rf_params_add_opt_timestamp(rf_params *p, rf_opt_timestamp v)
@@ -258,7 +279,7 @@ void rf_params_add_opt_timestamp(rf_params *p, rf_opt_timestamp v)
     if (v.has)
         rf_params_add_timestamp(p, v.value);
     else
-        rf_params_add_null(p);
+        rf_params_add_typed_null(p, RF_OID_TIMESTAMP);
 }
 
 /* ---- arrays, as literals: {1,2,3} / {"a","b\"c",NULL} ---------------------- */
@@ -372,7 +393,7 @@ void rf_params_add_f64_array(rf_params *p, const double *v, size_t n)
         else if (isinf(v[i]))
             lit_add(&l, v[i] > 0 ? "Infinity" : "-Infinity");
         else {
-            snprintf(num, sizeof num, "%.17g", v[i]);
+            rf_format_double_c(num, sizeof num, v[i]);
             lit_add(&l, num);
         }
     }

@@ -111,6 +111,10 @@ static void describe_failure(PGresult *r, PGconn *pg, const char *sql, size_t le
         buf_printf(out, "DETAIL: %s\n", detail);
     if (hint)
         buf_printf(out, "HINT: %s\n", hint);
+    if (code && !strcmp(code, "55P04"))
+        buf_puts(out, "(refract: a value added with ALTER TYPE ... ADD VALUE cannot be used in "
+                      "the same transaction; move the ADD VALUE into a migration of its own, "
+                      "before the one that uses it)\n");
     if (pos) {
         size_t at = char_to_byte(sql, len, atol(pos));
         unsigned line = sql_line_of(sql, len, at);
@@ -277,7 +281,15 @@ static void failed_message(const history_row *r, buf *err)
 
 int migrate_deploy(db_conn *db, const migration_folder *f, FILE *out, size_t *applied, buf *err)
 {
+    return migrate_deploy_marked(db, f, out, applied, NULL, err);
+}
+
+int migrate_deploy_marked(db_conn *db, const migration_folder *f, FILE *out, size_t *applied,
+                          bool *was_applied, buf *err)
+{
     *applied = 0;
+    if (was_applied)
+        memset(was_applied, 0, f->count * sizeof *was_applied);
     if (history_lock(db->pg, err) != 0)
         return -1;
     int rc = 0;
@@ -313,6 +325,8 @@ int migrate_deploy(db_conn *db, const migration_folder *f, FILE *out, size_t *ap
             goto done;
         }
         ++*applied;
+        if (was_applied)
+            was_applied[i] = true;
     }
 done:
     migration_report_free(&rep);

@@ -5,7 +5,9 @@
  * bytea, and arrays; and encoding parameters.
  */
 #include <check.h>
+#include <locale.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
@@ -348,6 +350,31 @@ START_TEST(test_enum_tables)
 }
 END_TEST
 
+/* A program that chose a decimal-comma locale still reads "1.5" as 1.5 and
+ * sends "1.5". Skipped where no such locale is installed. */
+START_TEST(test_doubles_ignore_the_program_locale)
+{
+    const char *names[] = { "de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", "ru_RU.UTF-8" };
+    const char *set = NULL;
+    for (size_t i = 0; i < sizeof names / sizeof names[0] && !set; i++)
+        set = setlocale(LC_NUMERIC, names[i]);
+    if (!set) {
+        fprintf(stderr, "skipped: no decimal-comma locale installed\n");
+        return;
+    }
+    const char *why;
+    double d;
+    ck_assert_int_eq(rf_decode_f64(txt("1.5", RF_OID_FLOAT8), &d, &why), RF_OK);
+    ck_assert(d == 1.5);
+    rf_params p;
+    rf_params_init(&p);
+    rf_params_add_f64_array(&p, (double[]){ 2.5 }, 1);
+    ck_assert_str_eq(p.values[0], "{2.5}");
+    rf_params_free(&p);
+    setlocale(LC_NUMERIC, "C");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("runtime_decode");
@@ -362,6 +389,7 @@ int main(void)
     tcase_add_test(tc, test_binary_arrays);
     tcase_add_test(tc, test_params_encoding);
     tcase_add_test(tc, test_enum_tables);
+    tcase_add_test(tc, test_doubles_ignore_the_program_locale);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

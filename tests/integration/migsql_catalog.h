@@ -10,6 +10,9 @@
 #ifndef MIGSQL_CATALOG_H
 #define MIGSQL_CATALOG_H
 
+/* Not every test uses every helper. */
+#define MC_FN static __attribute__((unused))
+
 #include <check.h>
 #include <glob.h>
 #include <libpq-fe.h>
@@ -28,7 +31,7 @@
 static pgh_cluster mc_pg;
 static char mc_bindir[512];
 
-static bool mc_executable(const char *dir, const char *prog)
+MC_FN bool mc_executable(const char *dir, const char *prog)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", dir, prog);
@@ -36,7 +39,7 @@ static bool mc_executable(const char *dir, const char *prog)
 }
 
 /* psql and pg_dump of the server's version (as the harness picks it). */
-static void mc_find_bindir(void)
+MC_FN void mc_find_bindir(void)
 {
     const char *env = getenv("REFRACT_PG_BINDIR");
     if (env && *env && mc_executable(env, "pg_dump")) {
@@ -68,19 +71,19 @@ static void mc_find_bindir(void)
     }
 }
 
-static void mc_setup(void)
+MC_FN void mc_setup(void)
 {
     ck_assert_int_eq(pgh_start(&mc_pg), 0);
     mc_find_bindir();
     ck_assert_msg(*mc_bindir, "no pg_dump found");
 }
 
-static void mc_teardown(void)
+MC_FN void mc_teardown(void)
 {
     pgh_stop(&mc_pg);
 }
 
-static char *mc_slurp(const char *path)
+MC_FN char *mc_slurp(const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -95,7 +98,7 @@ static char *mc_slurp(const char *path)
     return s;
 }
 
-static void mc_exec(const char *conninfo, const char *sql)
+MC_FN void mc_exec(const char *conninfo, const char *sql)
 {
     PGconn *db = PQconnectdb(conninfo);
     ck_assert_msg(PQstatus(db) == CONNECTION_OK, "%s", PQerrorMessage(db));
@@ -106,7 +109,7 @@ static void mc_exec(const char *conninfo, const char *sql)
     PQfinish(db);
 }
 
-static bool mc_extension_available(const char *conninfo, const char *name)
+MC_FN bool mc_extension_available(const char *conninfo, const char *name)
 {
     PGconn *db = PQconnectdb(conninfo);
     const char *params[1] = {name};
@@ -119,7 +122,7 @@ static bool mc_extension_available(const char *conninfo, const char *name)
 }
 
 /* A fresh database with citext and pg_trgm, as the corpus projects have. */
-static void mc_fresh_db(char *conninfo, size_t size)
+MC_FN void mc_fresh_db(char *conninfo, size_t size)
 {
     ck_assert_int_eq(pgh_create_db(&mc_pg, NULL, conninfo, size), 0);
     mc_exec(conninfo, "CREATE EXTENSION IF NOT EXISTS citext");
@@ -128,7 +131,7 @@ static void mc_fresh_db(char *conninfo, size_t size)
 
 /* Run `sql` with psql, stopping at the first error. Returns NULL on success,
  * else psql's message (caller frees). */
-static char *mc_apply(const char *conninfo, const char *sql)
+MC_FN char *mc_apply(const char *conninfo, const char *sql)
 {
     char file[] = "/tmp/migsql-sql-XXXXXX", errs[] = "/tmp/migsql-err-XXXXXX";
     int fd = mkstemp(file), fe = mkstemp(errs);
@@ -148,7 +151,7 @@ static char *mc_apply(const char *conninfo, const char *sql)
     return msg;
 }
 
-static int mc_line_cmp(const void *a, const void *b)
+MC_FN int mc_line_cmp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -156,7 +159,7 @@ static int mc_line_cmp(const void *a, const void *b)
 /* pg_dump --schema-only, without comments, SET lines and blank lines, and
  * with the column lines of each CREATE TABLE sorted: ALTER TABLE ADD COLUMN
  * appends, so a migrated table may hold the same columns in another order. */
-static char *mc_catalog(const char *conninfo)
+MC_FN char *mc_catalog(const char *conninfo)
 {
     char out[] = "/tmp/migsql-dump-XXXXXX";
     int fd = mkstemp(out);
@@ -209,7 +212,7 @@ static char *mc_catalog(const char *conninfo)
 
 /* SQL for from → to as `migrate diff --script` prints it (no CLI trailer);
  * from NULL = empty. NULL when a schema does not load. */
-static char *mc_diff_sql(const char *from_path, const char *to_path)
+MC_FN char *mc_diff_sql(const char *from_path, const char *to_path)
 {
     arena a = ARENA_INIT;
     migrate_loaded from = {0}, to = {0};
@@ -228,7 +231,7 @@ static char *mc_diff_sql(const char *from_path, const char *to_path)
 }
 
 /* Print a short diff of two catalogs to stderr. */
-static void mc_show_diff(const char *label, const char *a, const char *b)
+MC_FN void mc_show_diff(const char *label, const char *a, const char *b)
 {
     char fa[] = "/tmp/migsql-ca-XXXXXX", fb[] = "/tmp/migsql-cb-XXXXXX";
     int da = mkstemp(fa), db = mkstemp(fb);

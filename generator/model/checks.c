@@ -449,6 +449,7 @@ void check_model(resolver *r)
             r_error(r, r->enums[i].b->loc, "Error validating: An enum must have at least one value.");
         check_schema_attr(r, r->enums[i].b, r->enums[i].e->schema, true, &r->enums[i]);
     }
+    check_operator_classes(r);
     check_table_names(r);
     check_constraint_names(r);
     assign_c_names(r);

@@ -264,6 +264,11 @@ size_t rf_arena_bytes_reserved(const rf_arena *arena); /* total block capacity, 
  * They may appear in URLs (?pgbouncer=true) and keyword strings
  * (pgbouncer=true).
  *
+ * As in Prisma, giving up on a server that does not answer takes 5 seconds
+ * unless connect_timeout (or PGCONNECT_TIMEOUT) says otherwise. Text is
+ * exchanged in UTF-8. Server notices (NOTICE, WARNING) are not printed;
+ * install a PQsetNoticeProcessor on rf_client_pgconn() to see them.
+ *
  * On RF_OK, *out is a connected client. On failure, *out is still a client
  * holding the error (rf_last_error; status RF_CONNECTION with P1001 when the
  * server cannot be reached, P1000 for authentication, P1003 for a missing

@@ -182,19 +182,24 @@ static const char *const op_classes[][2] = {
     {"UuidMinMaxMultiOps", "uuid_minmax_multi_ops"},
 };
 
-static const char *op_class_sql(resolver *r, const ast_attribute *at, const ast_expr *e)
+static void parse_op_class(resolver *r, const ast_attribute *at, const ast_expr *e,
+                           model_index_part *p)
 {
     if (e->kind == AST_EXPR_FUNC && !strcmp(e->text, "raw")) {
         const ast_arg *a = ast_arg_positional(&e->args, 0);
-        if (a && a->value->kind == AST_EXPR_STRING)
-            return a->value->text;
+        if (a && a->value->kind == AST_EXPR_STRING) {
+            p->ops = a->value->text;
+            return;
+        }
     } else if (e->kind == AST_EXPR_CONST) {
         for (size_t i = 0; i < sizeof op_classes / sizeof *op_classes; i++)
-            if (!strcmp(op_classes[i][0], e->text))
-                return op_classes[i][1];
+            if (!strcmp(op_classes[i][0], e->text)) {
+                p->ops_name = op_classes[i][0];
+                p->ops = op_classes[i][1];
+                return;
+            }
     }
     r_attr_error(r, at, e->loc, "Invalid operator class: `%s`.", r_source(r, e->loc));
-    return NULL;
 }
 
 static bool parse_sort(resolver *r, const ast_attribute *at, const ast_expr *e, model_sort *out)
@@ -235,7 +240,7 @@ static void parse_part_args(resolver *r, const ast_attribute *at, const ast_expr
         else if (a->name && !strcmp(a->name, "length"))
             p->length = parse_length(r, a->value);
         else if (a->name && !strcmp(a->name, "ops") && allow_ops)
-            p->ops = op_class_sql(r, at, a->value);
+            parse_op_class(r, at, a->value, p);
         else
             r_error(r, a->loc, "No such argument.");
     }

@@ -252,16 +252,21 @@ static void check_constraint_names(resolver *r)
             named_constraint *o = &all[j];
             if (i == j || strcmp(c->name, o->name) || !same_schema(c->schema, o->schema))
                 continue;
-            if (c->is_fk != o->is_fk || (c->is_fk && c->table != o->table))
+            /* PostgreSQL: keys and indexes share one namespace per schema;
+             * a foreign key clashes with any constraint of its own table. */
+            bool global = !c->is_fk && !o->is_fk;
+            if (!global && c->table != o->table)
                 continue;
             r_error(r, c->loc,
                     "Error parsing attribute \"%s\": The given constraint name `%s` has to be "
                     "unique in the following namespace: %s. Please provide a different name using "
                     "the `map` argument.",
                     c->attr, c->name,
-                    c->is_fk ? arena_printf(r->a, "on model `%s` for foreign key constraints",
-                                            c->table->name)
-                             : "global for primary key, indexes and unique constraints");
+                    global ? "global for primary key, indexes and unique constraints"
+                           : arena_printf(r->a,
+                                          "on model `%s` for primary key, indexes, unique "
+                                          "constraints and foreign keys",
+                                          c->table->name));
             break;
         }
     }
@@ -444,6 +449,7 @@ void check_model(resolver *r)
             r_error(r, r->enums[i].b->loc, "Error validating: An enum must have at least one value.");
         check_schema_attr(r, r->enums[i].b, r->enums[i].e->schema, true, &r->enums[i]);
     }
+    check_operator_classes(r);
     check_table_names(r);
     check_constraint_names(r);
     assign_c_names(r);

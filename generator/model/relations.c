@@ -36,7 +36,31 @@ static void check_ambiguity(resolver *r, block_info *bi)
                 first_other = b;
         }
         bool self = a->target == bi;
-        if (first_other && (!self || same > 2) && first_other > a) {
+        if (self && a->rel_name && same > 2 && first_other > a) {
+            /* "The fields `p`, `c` and `d`" */
+            buf names = BUF_INIT;
+            size_t k = 0;
+            for (size_t j = 0; j < bi->nfields; j++) {
+                field_info *b = &bi->fields[j];
+                if (b->kind != FIELD_RELATION || b->target != bi || !same_name(a->rel_name, b->rel_name))
+                    continue;
+                if (k)
+                    buf_puts(&names, ++k == same ? " and " : ", ");
+                else
+                    k++;
+                buf_printf(&names, "`%s`", b->m->name);
+            }
+            r_model_error(r, bi, a->m->loc,
+                          "Wrongly named self relation detected. The fields %s in model `%s` have "
+                          "the same relation name. At most two relation fields can belong to the "
+                          "same relation and therefore have the same name. Please assign a "
+                          "different relation name to one of them.",
+                          buf_cstr(&names), bi->b->name);
+            buf_free(&names);
+            continue;
+        }
+        /* Unnamed self-relation fields cannot be paired: Prisma wants a name. */
+        if (first_other && (!self || !a->rel_name) && first_other > a) {
             if (self)
                 r_model_error(r, bi, a->m->loc,
                               "Ambiguous self relation detected. The fields `%s` and `%s` in model "

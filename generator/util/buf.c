@@ -84,6 +84,7 @@ const char *buf_cstr(buf *b)
 char *buf_steal(buf *b)
 {
     buf_reserve(b, 0);
+    b->data[b->len] = '\0'; /* a never-written buffer was not terminated yet */
     char *p = b->data;
     *b = (buf)BUF_INIT;
     return p;

@@ -1,0 +1,474 @@
+#include "deploy.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/uuid.h"
+#include "sqlscan.h"
+
+static void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size);
+    if (!p) {
+        fputs("refract: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+/* ---- comparing ---------------------------------------------------------- */
+
+void migration_compare(const migration_folder *f, const history *h, migration_report *out)
+{
+    memset(out, 0, sizeof *out);
+    out->state = xcalloc(f->count, sizeof *out->state);
+    out->row = xcalloc(f->count, sizeof *out->row);
+    out->unknown = xcalloc(h->count, sizeof *out->unknown);
+    for (size_t i = 0; i < h->count; i++)
+        if (history_row_failed(&h->rows[i]) && !out->first_failed)
+            out->first_failed = &h->rows[i];
+    for (size_t i = 0; i < f->count; i++) {
+        const migration_file *m = &f->items[i];
+        migration_state st = MIGRATION_PENDING;
+        const history_row *why = NULL;
+        for (size_t j = 0; j < h->count; j++) {
+            const history_row *r = &h->rows[j];
+            if (strcmp(r->migration_name, m->name) != 0)
+                continue;
+            if (history_row_applied(r)) {
+                st = history_checksum_matches(r->checksum, m->sql, m->sql_len) ? MIGRATION_APPLIED
+                                                                               : MIGRATION_EDITED;
+                why = r;
+                break; /* an applied row decides */
+            }
+            if (history_row_failed(r)) {
+                st = MIGRATION_FAILED;
+                why = r;
+            }
+        }
+        out->state[i] = st;
+        out->row[i] = why;
+        out->npending += st == MIGRATION_PENDING;
+        out->napplied += st == MIGRATION_APPLIED;
+        out->nedited += st == MIGRATION_EDITED;
+        out->nfailed += st == MIGRATION_FAILED;
+    }
+    for (size_t j = 0; j < h->count; j++) {
+        const history_row *r = &h->rows[j];
+        if (r->rolled_back_at)
+            continue;
+        bool local = false;
+        for (size_t i = 0; i < f->count && !local; i++)
+            local = !strcmp(f->items[i].name, r->migration_name);
+        bool seen = false; /* report a name once */
+        for (size_t k = 0; k < out->nunknown && !seen; k++)
+            seen = !strcmp(out->unknown[k]->migration_name, r->migration_name);
+        if (!local && !seen)
+            out->unknown[out->nunknown++] = r;
+    }
+}
+
+void migration_report_free(migration_report *r)
+{
+    free(r->state);
+    free(r->row);
+    free(r->unknown);
+    memset(r, 0, sizeof *r);
+}
+
+/* ---- applying one migration --------------------------------------------- */
+
+/* Byte offset of the 1-based character position `pos` (PostgreSQL counts
+ * characters; the database encoding is UTF-8 in practice). */
+static size_t char_to_byte(const char *s, size_t len, long pos)
+{
+    size_t i = 0;
+    for (long c = 1; c < pos && i < len; c++) {
+        i++;
+        while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
+            i++;
+    }
+    return i;
+}
+
+/* PostgreSQL's complaint, in the shape Prisma prints and records in
+ * `logs`: code, message (detail, hint), and the lines around the error. */
+static void describe_failure(PGresult *r, PGconn *pg, const char *sql, size_t len, buf *out)
+{
+    const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *detail = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
+    const char *hint = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_HINT) : NULL;
+    const char *pos = r ? PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION) : NULL;
+    if (code)
+        buf_printf(out, "Database error code: %s\n\n", code);
+    buf_puts(out, "Database error:\n");
+    if (msg)
+        buf_printf(out, "ERROR: %s\n", msg);
+    else
+        buf_printf(out, "%s", PQerrorMessage(pg));
+    if (detail)
+        buf_printf(out, "DETAIL: %s\n", detail);
+    if (hint)
+        buf_printf(out, "HINT: %s\n", hint);
+    if (pos) {
+        size_t at = char_to_byte(sql, len, atol(pos));
+        unsigned line = sql_line_of(sql, len, at);
+        buf_puts(out, "\nPosition:\n");
+        /* Up to two lines before the error's line, then it. */
+        unsigned first = line > 2 ? line - 2 : 1, cur = 1;
+        size_t i = 0;
+        while (i < len && cur <= line) {
+            size_t eol = i;
+            while (eol < len && sql[eol] != '\n')
+                eol++;
+            if (cur >= first)
+                buf_printf(out, "%5u  %.*s\n", cur, (int)(eol - i), sql + i);
+            i = eol + 1;
+            cur++;
+        }
+    }
+}
+
+/* The script as it will run: BEGIN/COMMIT statements blanked out (same
+ * length and line breaks, so PostgreSQL's positions still point at the
+ * file). */
+static char *runnable_text(const migration_file *m, const sql_script *sc)
+{
+    char *text = malloc(m->sql_len + 1);
+    if (!text) {
+        fputs("refract: out of memory\n", stderr);
+        abort();
+    }
+    memcpy(text, m->sql, m->sql_len + 1);
+    for (size_t i = 0; i < sc->count; i++)
+        if (sc->items[i].kind == SQL_STMT_TX_CONTROL)
+            for (size_t b = sc->items[i].start; b < sc->items[i].end; b++)
+                if (text[b] != '\n')
+                    text[b] = ' ';
+    return text;
+}
+
+static bool run_ok(PGresult *r)
+{
+    ExecStatusType st = PQresultStatus(r);
+    return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY;
+}
+
+/* Record a failed attempt on its own (after the rollback). */
+static void record_failure(PGconn *pg, const char *id, const migration_file *m, const char *logs)
+{
+    const char *p[] = {id, m->checksum, m->name, logs};
+    buf ignore = BUF_INIT;
+    if (history_exec(pg, "cannot record the failed migration",
+                     "INSERT INTO " HISTORY_TABLE
+                     " (id, checksum, started_at, migration_name, logs, applied_steps_count)"
+                     " VALUES ($1, $2, now(), $3, $4, 0)",
+                     4, p, &ignore) != 0)
+        fprintf(stderr, "warning: %s", buf_cstr(&ignore));
+    buf_free(&ignore);
+}
+
+static void failure_message(const migration_file *m, const char *logs, buf *err)
+{
+    buf_printf(err,
+               "P3018: migration `%s` failed to apply. The database is as it was before it: "
+               "the migration's transaction was rolled back and the failure is recorded in "
+               "_prisma_migrations.\n"
+               "New migrations cannot be applied until this is resolved: fix the migration (or "
+               "the data), then run `refract migrate resolve --rolled-back %s` and deploy "
+               "again.\n\n"
+               "Migration name: %s\n\n%s",
+               m->name, m->name, m->name, logs);
+}
+
+static int apply_one(PGconn *pg, const migration_file *m, buf *err)
+{
+    sql_script sc;
+    sql_scan(m->sql, m->sql_len, &sc);
+    bool old_server = PQserverVersion(pg) < 120000;
+    const sql_stmt *alone = NULL;
+    size_t significant = 0;
+    for (size_t i = 0; i < sc.count; i++) {
+        const sql_stmt *s = &sc.items[i];
+        if (s->kind == SQL_STMT_TX_CONTROL)
+            continue;
+        significant++;
+        if (!alone && (s->kind == SQL_STMT_NO_TX ||
+                       (s->kind == SQL_STMT_ADD_ENUM_VALUE && old_server)))
+            alone = s;
+    }
+    if (alone && significant > 1) {
+        buf_printf(err,
+                   "migration `%s` cannot be applied: line %u holds `%s ...`, which PostgreSQL "
+                   "cannot run inside a transaction block%s, and refract applies each migration "
+                   "in one transaction.\n"
+                   "  Move that statement into a migration of its own: refract runs a migration "
+                   "made of only such a statement alone, outside a transaction.\n"
+                   "  Nothing was applied.\n",
+                   m->name, alone->line, alone->what,
+                   alone->kind == SQL_STMT_ADD_ENUM_VALUE ? " before PostgreSQL 12" : "");
+        sql_script_free(&sc);
+        return -1;
+    }
+    char id[UUID_STR_LEN + 1];
+    if (uuid_v4(id) != 0) {
+        buf_puts(err, "cannot make a migration id: the system gave no random bytes\n");
+        sql_script_free(&sc);
+        return -1;
+    }
+    char *text = runnable_text(m, &sc);
+    sql_script_free(&sc);
+    const char *p[] = {id, m->checksum, m->name};
+    const char *insert = "INSERT INTO " HISTORY_TABLE " (id, checksum, started_at, migration_name)"
+                         " VALUES ($1, $2, now(), $3)";
+    const char *finish = "UPDATE " HISTORY_TABLE " SET applied_steps_count = applied_steps_count + 1,"
+                         " finished_at = clock_timestamp() WHERE id = $1";
+    int rc = 0;
+    buf logs = BUF_INIT;
+    if (alone) {
+        /* Prisma's way, the only one possible here: row, script, row. */
+        if (history_exec(pg, "cannot record the migration", insert, 3, p, err) != 0) {
+            free(text);
+            return -1;
+        }
+        PGresult *r = PQexec(pg, text);
+        if (!run_ok(r)) {
+            describe_failure(r, pg, m->sql, m->sql_len, &logs);
+            const char *lp[] = {id, logs.data};
+            buf ignore = BUF_INIT;
+            history_exec(pg, "record", "UPDATE " HISTORY_TABLE " SET logs = $2 WHERE id = $1", 2,
+                         lp, &ignore);
+            buf_free(&ignore);
+            failure_message(m, logs.data, err);
+            rc = -1;
+        } else {
+            rc = history_exec(pg, "cannot record the migration as finished", finish, 1, p, err);
+        }
+        PQclear(r);
+    } else {
+        PGresult *r = NULL;
+        if (history_exec(pg, "cannot start a transaction", "BEGIN", 0, NULL, err) != 0 ||
+            history_exec(pg, "cannot record the migration", insert, 3, p, err) != 0) {
+            PQclear(PQexec(pg, "ROLLBACK"));
+            free(text);
+            return -1;
+        }
+        r = PQexec(pg, text);
+        bool ok = run_ok(r);
+        if (ok) {
+            PQclear(r);
+            r = PQexecParams(pg, finish, 1, NULL, p, NULL, NULL, 0);
+            ok = run_ok(r);
+        }
+        if (ok) {
+            PQclear(r);
+            r = PQexec(pg, "COMMIT"); /* deferred constraints fail here */
+            ok = run_ok(r);
+        }
+        if (!ok) {
+            describe_failure(r, pg, m->sql, m->sql_len, &logs);
+            PQclear(PQexec(pg, "ROLLBACK"));
+            record_failure(pg, id, m, logs.data);
+            failure_message(m, logs.data, err);
+            rc = -1;
+        }
+        PQclear(r);
+    }
+    buf_free(&logs);
+    free(text);
+    return rc;
+}
+
+/* ---- deploy ------------------------------------------------------------- */
+
+static void failed_message(const history_row *r, buf *err)
+{
+    buf_printf(err,
+               "P3009: found a failed migration in the database; new migrations will not be "
+               "applied.\n"
+               "  The `%s` migration started at %s failed%s%s\n"
+               "  Resolve it first: fix what failed, then `refract migrate resolve --rolled-back "
+               "%s` (to run it again) or `--applied %s` (if you completed it by hand).\n",
+               r->migration_name, r->started_at ? r->started_at : "?", r->logs ? ":\n\n" : ".",
+               r->logs ? r->logs : "", r->migration_name, r->migration_name);
+}
+
+int migrate_deploy(db_conn *db, const migration_folder *f, FILE *out, size_t *applied, buf *err)
+{
+    *applied = 0;
+    if (history_lock(db->pg, err) != 0)
+        return -1;
+    int rc = 0;
+    history h = {0};
+    migration_report rep = {0};
+    if (history_ensure_table(db->pg, db->schema, err) != 0 || history_load(db->pg, &h, err) != 0) {
+        rc = -1;
+        goto done;
+    }
+    migration_compare(f, &h, &rep);
+    if (rep.first_failed) {
+        failed_message(rep.first_failed, err);
+        rc = -1;
+        goto done;
+    }
+    for (size_t i = 0; i < f->count; i++)
+        if (rep.state[i] == MIGRATION_EDITED)
+            fprintf(stderr,
+                    "warning: migration `%s` was modified after it was applied (its checksum "
+                    "differs from the one recorded); it is not run again.\n",
+                    f->items[i].name);
+    for (size_t k = 0; k < rep.nunknown; k++)
+        fprintf(stderr,
+                "warning: migration `%s` is recorded in the database but missing from %s.\n",
+                rep.unknown[k]->migration_name, f->path);
+    for (size_t i = 0; i < f->count; i++) {
+        if (rep.state[i] != MIGRATION_PENDING)
+            continue;
+        fprintf(out, "Applying migration `%s`\n", f->items[i].name);
+        fflush(out);
+        if (apply_one(db->pg, &f->items[i], err) != 0) {
+            rc = -1;
+            goto done;
+        }
+        ++*applied;
+    }
+done:
+    migration_report_free(&rep);
+    history_free(&h);
+    history_unlock(db->pg);
+    return rc;
+}
+
+/* ---- reset and resolve -------------------------------------------------- */
+
+int migrate_reset_schemas(db_conn *db, const char *const *schemas, size_t n, buf *err)
+{
+    if (history_lock(db->pg, err) != 0)
+        return -1;
+    buf sql = BUF_INIT;
+    buf_puts(&sql, "BEGIN;\n");
+    const char *const *list = n ? schemas : (const char *const[]){db->schema};
+    size_t count = n ? n : 1;
+    bool url_schema_listed = false;
+    for (size_t i = 0; i < count; i++) {
+        char *q = db_quote_ident(list[i]);
+        buf_printf(&sql, "DROP SCHEMA IF EXISTS %s CASCADE;\nCREATE SCHEMA %s;\n", q, q);
+        free(q);
+        url_schema_listed |= !strcmp(list[i], db->schema);
+    }
+    if (!url_schema_listed) {
+        char *q = db_quote_ident(db->schema);
+        buf_printf(&sql, "DROP SCHEMA IF EXISTS %s CASCADE;\nCREATE SCHEMA %s;\n", q, q);
+        free(q);
+    }
+    buf_puts(&sql, "COMMIT;");
+    PGresult *r = PQexec(db->pg, sql.data);
+    int rc = 0;
+    if (!run_ok(r)) {
+        buf_printf(err, "cannot reset the database: %s", PQresultErrorMessage(r));
+        PQclear(PQexec(db->pg, "ROLLBACK"));
+        rc = -1;
+    }
+    PQclear(r);
+    buf_free(&sql);
+    history_unlock(db->pg);
+    return rc;
+}
+
+int migrate_resolve_applied(db_conn *db, const migration_folder *f, const char *name, buf *err)
+{
+    const migration_file *m = NULL;
+    for (size_t i = 0; i < f->count && !m; i++)
+        if (!strcmp(f->items[i].name, name))
+            m = &f->items[i];
+    if (!m) {
+        buf_printf(err,
+                   "P3017: the migration `%s` could not be found in %s. Give the whole name of "
+                   "its folder, e.g. 20240101120000_init.\n",
+                   name, f->path);
+        return -1;
+    }
+    if (history_lock(db->pg, err) != 0)
+        return -1;
+    history h = {0};
+    int rc = 0;
+    if (history_ensure_table(db->pg, db->schema, err) != 0 || history_load(db->pg, &h, err) != 0) {
+        rc = -1;
+        goto done;
+    }
+    for (size_t i = 0; i < h.count; i++)
+        if (!strcmp(h.rows[i].migration_name, name) && history_row_applied(&h.rows[i])) {
+            buf_printf(err, "P3008: the migration `%s` is already recorded as applied in the "
+                            "database.\n",
+                       name);
+            rc = -1;
+            goto done;
+        }
+    char id[UUID_STR_LEN + 1];
+    if (uuid_v4(id) != 0) {
+        buf_puts(err, "cannot make a migration id: the system gave no random bytes\n");
+        rc = -1;
+        goto done;
+    }
+    const char *p[] = {id, m->checksum, m->name};
+    const char *by_name[] = {m->name};
+    if (history_exec(db->pg, "cannot start a transaction", "BEGIN", 0, NULL, err) != 0 ||
+        history_exec(db->pg, "cannot mark the failed attempts rolled back",
+                     "UPDATE " HISTORY_TABLE " SET rolled_back_at = now() WHERE migration_name = $1"
+                     " AND finished_at IS NULL AND rolled_back_at IS NULL",
+                     1, by_name, err) != 0 ||
+        history_exec(db->pg, "cannot record the migration",
+                     "INSERT INTO " HISTORY_TABLE " (id, checksum, started_at, finished_at,"
+                     " migration_name, applied_steps_count) VALUES ($1, $2, now(), now(), $3, 0)",
+                     3, p, err) != 0 ||
+        history_exec(db->pg, "cannot commit", "COMMIT", 0, NULL, err) != 0) {
+        PQclear(PQexec(db->pg, "ROLLBACK"));
+        rc = -1;
+    }
+done:
+    history_free(&h);
+    history_unlock(db->pg);
+    return rc;
+}
+
+int migrate_resolve_rolled_back(db_conn *db, const char *name, buf *err)
+{
+    if (history_lock(db->pg, err) != 0)
+        return -1;
+    history h = {0};
+    int rc = 0;
+    if (history_load(db->pg, &h, err) != 0) {
+        rc = -1;
+        goto done;
+    }
+    bool any = false, failed = false;
+    for (size_t i = 0; i < h.count; i++)
+        if (!strcmp(h.rows[i].migration_name, name)) {
+            any = true;
+            failed |= history_row_failed(&h.rows[i]);
+        }
+    if (!any) {
+        buf_printf(err,
+                   "P3011: migration `%s` cannot be rolled back because it was never applied to "
+                   "the database. Did you give the whole name of its folder?\n",
+                   name);
+        rc = -1;
+    } else if (!failed) {
+        buf_printf(err,
+                   "P3012: migration `%s` cannot be rolled back because it is not in a failed "
+                   "state.\n",
+                   name);
+        rc = -1;
+    } else {
+        const char *p[] = {name};
+        rc = history_exec(db->pg, "cannot mark the migration rolled back",
+                          "UPDATE " HISTORY_TABLE " SET rolled_back_at = now() WHERE "
+                          "migration_name = $1 AND finished_at IS NULL AND rolled_back_at IS NULL",
+                          1, p, err);
+    }
+done:
+    history_free(&h);
+    history_unlock(db->pg);
+    return rc;
+}

@@ -1,0 +1,559 @@
+/*
+ * pg_harness.c — a throwaway PostgreSQL server for tests (see pg_harness.h).
+ *
+ * Life of a cluster:
+ *   <tmp>/refract-pg-<pid>-XXXXXX/      mode 0700, owned by the server's user
+ *       harness.log                      output of initdb and pg_ctl
+ *       server.log                       the server's own log
+ *       .s.PGSQL.<port>                  the only way in
+ *       data/                            initdb's cluster
+ * The owner's pid in the name lets a later pgh_start() recognise and remove a
+ * cluster whose process died without cleaning up (SIGKILL, a crash).
+ */
+#include "pg_harness.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <grp.h>
+#include <libpq-fe.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DIR_PREFIX "refract-pg-"
+#define MAX_LIVE 16
+#define BINDIR_MAX 1024 /* leaves room in PATH_MAX for "/initdb" */
+
+/* ---- errors -------------------------------------------------------------- */
+
+static void fail(pgh_cluster *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->error, sizeof c->error, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "pg_harness: %s\n", c->error);
+}
+
+/* Print the end of a log file to stderr: the server says why it failed. */
+static void show_log_tail(const char *dir, const char *name)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    if (fseek(f, -2048, SEEK_END) != 0)
+        rewind(f);
+    fprintf(stderr, "pg_harness: --- end of %s ---\n", path);
+    char line[512];
+    while (fgets(line, sizeof line, f))
+        fputs(line, stderr);
+    fclose(f);
+}
+
+/* ---- who runs the server, from which binaries ----------------------------- */
+
+/* The account the server programs run as: ourselves, or when we are root
+ * (PostgreSQL refuses root) the `postgres` system user, else `nobody`. */
+typedef struct run_user {
+    bool switch_user;
+    uid_t uid;
+    gid_t gid;
+} run_user;
+
+static int pick_run_user(run_user *u)
+{
+    u->switch_user = geteuid() == 0;
+    u->uid = geteuid();
+    u->gid = getegid();
+    if (!u->switch_user)
+        return 0;
+    const struct passwd *pw = getpwnam("postgres");
+    if (!pw)
+        pw = getpwnam("nobody");
+    if (!pw)
+        return -1;
+    u->uid = pw->pw_uid;
+    u->gid = pw->pw_gid;
+    return 0;
+}
+
+static bool is_executable(const char *dir, const char *prog)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", dir, prog);
+    return access(path, X_OK) == 0;
+}
+
+/* Version number of /usr/lib/postgresql/<N>/bin, for picking the newest. */
+static long version_of(const char *bindir)
+{
+    const char *p = bindir + strlen("/usr/lib/postgresql/");
+    return strtol(p, NULL, 10);
+}
+
+static int find_bindir(char *out, size_t size)
+{
+    const char *env = getenv("REFRACT_PG_BINDIR");
+    if (env && *env) {
+        snprintf(out, size, "%s", env);
+        return is_executable(out, "initdb") ? 0 : -1;
+    }
+    /* pg_config comes with libpq-dev and may belong to a different major
+     * version than the server packages: trust it only if initdb is there. */
+    FILE *p = popen("pg_config --bindir 2>/dev/null", "r");
+    if (p) {
+        char line[PATH_MAX] = "";
+        bool got = fgets(line, sizeof line, p) != NULL;
+        pclose(p);
+        line[strcspn(line, "\n")] = '\0';
+        if (got && *line && is_executable(line, "initdb")) {
+            snprintf(out, size, "%s", line);
+            return 0;
+        }
+    }
+    glob_t g;
+    if (glob("/usr/lib/postgresql/*/bin/initdb", 0, NULL, &g) != 0)
+        return -1;
+    long best = -1;
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        long v = version_of(g.gl_pathv[i]);
+        if (v > best) {
+            best = v;
+            snprintf(out, size, "%.*s", (int)(strlen(g.gl_pathv[i]) - strlen("/initdb")),
+                     g.gl_pathv[i]);
+        }
+    }
+    globfree(&g);
+    return best < 0 ? -1 : 0;
+}
+
+/* ---- running the server programs ------------------------------------------ */
+
+/* Run argv (argv[0] a full path) in `dir` as `u`, output appended to
+ * dir/harness.log. Returns the exit status, or -1 if it did not run. */
+static int run(const run_user *u, const char *dir, char *const argv[])
+{
+    char log[PATH_MAX];
+    snprintf(log, sizeof log, "%s/harness.log", dir);
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        int in = open("/dev/null", O_RDONLY);
+        int out = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
+            _exit(126);
+        if (u->switch_user &&
+            (setgroups(1, &u->gid) != 0 || setgid(u->gid) != 0 || setuid(u->uid) != 0))
+            _exit(126);
+        /* A working directory the server's user can enter: initdb and
+         * postgres look up their own paths relative to it. */
+        if (chdir(dir) != 0)
+            _exit(126);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int pg_ctl(const pgh_cluster *c, const run_user *u, const char *bindir,
+                  const char *action)
+{
+    char prog[PATH_MAX], data[PATH_MAX], log[PATH_MAX];
+    snprintf(prog, sizeof prog, "%s/pg_ctl", bindir);
+    snprintf(data, sizeof data, "%s/data", c->dir);
+    snprintf(log, sizeof log, "%s/server.log", c->dir);
+    if (!strcmp(action, "start")) {
+        char *const argv[] = {prog, "-D", data, "-l", log, "-w", "-t", "60", "-s",
+                              "start", NULL};
+        return run(u, c->dir, argv);
+    }
+    char *const argv[] = {prog, "-D", data, "-m", "immediate", "-w", "-t", "30", "-s",
+                          "stop", NULL};
+    return run(u, c->dir, argv);
+}
+
+/* ---- the directory ------------------------------------------------------- */
+
+/* Remove a directory tree without following symlinks. */
+static int remove_tree_at(int parent, const char *name)
+{
+    int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+    if (fd < 0)
+        return unlinkat(parent, name, 0) == 0 || errno == ENOENT ? 0 : -1;
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return -1;
+    }
+    int rc = 0;
+    const struct dirent *e;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            rc |= remove_tree_at(dirfd(d), e->d_name);
+    closedir(d);
+    if (unlinkat(parent, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
+        rc = -1;
+    return rc;
+}
+
+static int remove_tree(const char *path)
+{
+    return remove_tree_at(AT_FDCWD, path);
+}
+
+/* Whether every directory from `path` up to / can be entered by anyone:
+ * when the server runs as another user it must reach its directory. */
+static bool traversable_by_all(const char *path)
+{
+    char p[PATH_MAX];
+    snprintf(p, sizeof p, "%s", path);
+    for (;;) {
+        struct stat st;
+        if (stat(*p ? p : "/", &st) != 0 || !(st.st_mode & S_IXOTH))
+            return false;
+        char *slash = strrchr(p, '/');
+        if (!*p || !slash)
+            return true;
+        *slash = '\0';
+    }
+}
+
+/* Where temporary directories go: $TMPDIR if it is usable, else /tmp. The
+ * socket path (dir + "/.s.PGSQL.NNNNN") must fit in 107 bytes and the path
+ * goes into postgresql.conf quoted, so odd characters rule $TMPDIR out. */
+static const char *temp_base(const run_user *u)
+{
+    const char *t = getenv("TMPDIR");
+    if (!t || !*t || strlen(t) > 48 || strpbrk(t, "'\\ \t\n") ||
+        (u->switch_user && !traversable_by_all(t)))
+        return "/tmp";
+    return t;
+}
+
+/* A directory left by a process that no longer exists: stop its server if
+ * one is still running, and remove it. */
+static void sweep_stale(const run_user *u, const char *bindir, const char *base)
+{
+    DIR *d = opendir(base);
+    if (!d)
+        return;
+    const struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, DIR_PREFIX, strlen(DIR_PREFIX)))
+            continue;
+        char *end;
+        long pid = strtol(e->d_name + strlen(DIR_PREFIX), &end, 10);
+        if (pid <= 0 || *end != '-' || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        pgh_cluster stale = {0};
+        if (snprintf(stale.dir, sizeof stale.dir, "%s/%s", base, e->d_name) >=
+            (int)sizeof stale.dir)
+            continue;
+        char pidfile[PATH_MAX];
+        snprintf(pidfile, sizeof pidfile, "%s/data/postmaster.pid", stale.dir);
+        if (access(pidfile, F_OK) == 0)
+            pg_ctl(&stale, u, bindir, "stop");
+        remove_tree(stale.dir);
+    }
+    closedir(d);
+}
+
+/* ---- stopping on exit ----------------------------------------------------- */
+
+static pgh_cluster *live[MAX_LIVE];
+
+static void stop_all_at_exit(void)
+{
+    for (int i = 0; i < MAX_LIVE; i++)
+        if (live[i] && live[i]->owner == getpid())
+            pgh_stop(live[i]);
+}
+
+/* On SIGINT/SIGTERM/SIGHUP: take the servers down (SIGQUIT is PostgreSQL's
+ * immediate shutdown; kill() is async-signal-safe, removing files is not),
+ * then die of the signal as we would have. The next pgh_start() removes the
+ * directories. */
+static void stop_all_on_signal(int sig)
+{
+    for (int i = 0; i < MAX_LIVE; i++)
+        if (live[i] && live[i]->owner == getpid() && live[i]->postmaster > 0)
+            kill(live[i]->postmaster, SIGQUIT);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void track(pgh_cluster *c)
+{
+    static bool hooked;
+    if (!hooked) {
+        hooked = true;
+        atexit(stop_all_at_exit);
+        const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+        for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+            struct sigaction old;
+            /* Leave a program's own handlers alone. */
+            if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+                signal(sigs[i], stop_all_on_signal);
+        }
+    }
+    for (int i = 0; i < MAX_LIVE; i++)
+        if (!live[i] || live[i] == c) {
+            live[i] = c;
+            return;
+        }
+}
+
+static void untrack(const pgh_cluster *c)
+{
+    for (int i = 0; i < MAX_LIVE; i++)
+        if (live[i] == c)
+            live[i] = NULL;
+}
+
+/* ---- conninfo ------------------------------------------------------------- */
+
+/* Append `value` to a conninfo in single quotes, escaping ' and \. */
+static int conninfo_for(const pgh_cluster *c, const char *db, char *out, size_t size)
+{
+    char quoted[2 * 64 + 3];
+    size_t n = 0;
+    quoted[n++] = '\'';
+    for (const char *p = db; *p && n < sizeof quoted - 3; p++) {
+        if (*p == '\'' || *p == '\\')
+            quoted[n++] = '\\';
+        quoted[n++] = *p;
+    }
+    quoted[n++] = '\'';
+    quoted[n] = '\0';
+    int len = snprintf(out, size, "host=%s port=%d dbname=%s user=" PGH_USER, c->dir,
+                       c->port, quoted);
+    return len < 0 || (size_t)len >= size ? -1 : 0;
+}
+
+/* ---- the API -------------------------------------------------------------- */
+
+static int write_config(pgh_cluster *c)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/data/postgresql.conf", c->dir);
+    FILE *f = fopen(path, "a");
+    if (!f)
+        return -1;
+    fprintf(f,
+            "\n# pg_harness: private, throwaway, fast\n"
+            "listen_addresses = ''\n"
+            "unix_socket_directories = '%s'\n"
+            "port = %d\n"
+            "fsync = off\n"
+            "synchronous_commit = off\n"
+            "full_page_writes = off\n"
+            "shared_buffers = 16MB\n"
+            "max_connections = 50\n"
+            "max_wal_senders = 0\n"
+            "wal_level = minimal\n"
+            "log_min_messages = warning\n"
+            "TimeZone = 'UTC'\n",
+            c->dir, c->port);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+static pid_t read_postmaster_pid(const pgh_cluster *c)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/data/postmaster.pid", c->dir);
+    FILE *f = fopen(path, "r");
+    long pid = 0;
+    if (f) {
+        if (fscanf(f, "%ld", &pid) != 1)
+            pid = 0;
+        fclose(f);
+    }
+    return (pid_t)pid;
+}
+
+int pgh_start(pgh_cluster *c)
+{
+    memset(c, 0, sizeof *c);
+    run_user u;
+    if (pick_run_user(&u) != 0) {
+        fail(c, "running as root and neither user 'postgres' nor 'nobody' exists");
+        return -1;
+    }
+    char bindir[BINDIR_MAX];
+    if (find_bindir(bindir, sizeof bindir) != 0) {
+        fail(c, "no PostgreSQL server binaries (initdb): install the postgresql "
+                "package, or set REFRACT_PG_BINDIR");
+        return -1;
+    }
+    const char *base = temp_base(&u);
+    sweep_stale(&u, bindir, base);
+
+    if (snprintf(c->dir, sizeof c->dir, "%s/" DIR_PREFIX "%ld-XXXXXX", base,
+                 (long)getpid()) >= (int)sizeof c->dir || !mkdtemp(c->dir)) {
+        fail(c, "cannot create a temporary directory under %s: %s", base, strerror(errno));
+        c->dir[0] = '\0';
+        return -1;
+    }
+    c->owner = getpid();
+    track(c);
+    if (u.switch_user && chown(c->dir, u.uid, u.gid) != 0) {
+        fail(c, "cannot hand %s to uid %ld: %s", c->dir, (long)u.uid, strerror(errno));
+        pgh_stop(c);
+        return -1;
+    }
+    /* Any port will do (the socket lives in our own directory); a distinct
+     * one per process and cluster keeps lock-file names apart anyway. */
+    static int started;
+    c->port = 20000 + (int)((getpid() * 7L + started++) % 40000);
+
+    char initdb[PATH_MAX], data[PATH_MAX];
+    snprintf(initdb, sizeof initdb, "%s/initdb", bindir);
+    snprintf(data, sizeof data, "%s/data", c->dir);
+    char *const argv[] = {initdb, "-D", data, "-U", PGH_USER, "-A", "trust", "-E", "UTF8",
+                          "--locale=C", "--no-sync", NULL};
+    if (run(&u, c->dir, argv) != 0) {
+        fail(c, "initdb failed (%s)", initdb);
+        show_log_tail(c->dir, "harness.log");
+        pgh_stop(c);
+        return -1;
+    }
+    if (write_config(c) != 0) {
+        fail(c, "cannot write %s/postgresql.conf: %s", data, strerror(errno));
+        pgh_stop(c);
+        return -1;
+    }
+    if (pg_ctl(c, &u, bindir, "start") != 0) {
+        fail(c, "the server did not start in %s", c->dir);
+        show_log_tail(c->dir, "harness.log");
+        show_log_tail(c->dir, "server.log");
+        pgh_stop(c);
+        return -1;
+    }
+    c->postmaster = read_postmaster_pid(c);
+    if (conninfo_for(c, "postgres", c->conninfo, sizeof c->conninfo) != 0) {
+        fail(c, "conninfo does not fit");
+        pgh_stop(c);
+        return -1;
+    }
+    c->error[0] = '\0';
+    return 0;
+}
+
+int pgh_create_db(pgh_cluster *c, const char *name, char *out, size_t size)
+{
+    char generated[64];
+    if (!name) {
+        snprintf(generated, sizeof generated, "t%ld_%d", (long)getpid(), ++c->created_dbs);
+        name = generated;
+    }
+    if (strlen(name) > 63) {
+        fail(c, "database name longer than 63 bytes: %s", name);
+        return -1;
+    }
+    PGconn *conn = PQconnectdb(c->conninfo);
+    if (PQstatus(conn) != CONNECTION_OK) {
+        fail(c, "cannot connect to %s: %s", c->conninfo, PQerrorMessage(conn));
+        PQfinish(conn);
+        return -1;
+    }
+    int rc = -1;
+    char *ident = PQescapeIdentifier(conn, name, strlen(name));
+    if (ident) {
+        char sql[160];
+        snprintf(sql, sizeof sql, "CREATE DATABASE %s", ident);
+        PGresult *r = PQexec(conn, sql);
+        if (PQresultStatus(r) == PGRES_COMMAND_OK)
+            rc = 0;
+        else
+            fail(c, "%s: %s", sql, PQresultErrorMessage(r));
+        PQclear(r);
+        PQfreemem(ident);
+    } else {
+        fail(c, "cannot quote %s: %s", name, PQerrorMessage(conn));
+    }
+    PQfinish(conn);
+    if (rc == 0 && conninfo_for(c, name, out, size) != 0) {
+        fail(c, "conninfo for %s does not fit in %zu bytes", name, size);
+        rc = -1;
+    }
+    if (rc == 0)
+        c->error[0] = '\0';
+    return rc;
+}
+
+/* Percent-encode everything but RFC 3986's unreserved characters and
+ * `keep` (a path stays readable: '/' is fine in a query string). */
+static size_t url_encode(char *out, size_t size, const char *s, const char *keep)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (isalnum(*p) || strchr("-._~", *p) || strchr(keep, *p)) {
+            if (n + 1 < size)
+                out[n] = (char)*p;
+            n++;
+        } else {
+            if (n + 3 < size)
+                snprintf(out + n, 4, "%%%02X", *p);
+            n += 3;
+        }
+    }
+    if (size)
+        out[n < size ? n : size - 1] = '\0';
+    return n;
+}
+
+int pgh_url(const pgh_cluster *c, const char *dbname, char *out, size_t size)
+{
+    char db[3 * 64 + 1], host[3 * PGH_DIR_MAX + 1];
+    if (url_encode(db, sizeof db, dbname, "") >= sizeof db ||
+        url_encode(host, sizeof host, c->dir, "/") >= sizeof host)
+        return -1;
+    int len = snprintf(out, size, "postgresql://" PGH_USER "@/%s?host=%s&port=%d", db, host,
+                       c->port);
+    return len < 0 || (size_t)len >= size ? -1 : 0;
+}
+
+void pgh_stop(pgh_cluster *c)
+{
+    if (c->owner != getpid()) /* never started, stopped, or a forked child's copy */
+        return;
+    untrack(c);
+    run_user u;
+    char bindir[BINDIR_MAX];
+    char pidfile[PATH_MAX];
+    snprintf(pidfile, sizeof pidfile, "%s/data/postmaster.pid", c->dir);
+    if (access(pidfile, F_OK) == 0) {
+        bool stopped = pick_run_user(&u) == 0 && find_bindir(bindir, sizeof bindir) == 0 &&
+                       pg_ctl(c, &u, bindir, "stop") == 0;
+        if (!stopped && c->postmaster > 0) {
+            kill(c->postmaster, SIGQUIT);
+            /* Give it a moment to go, so removing the directory wins. */
+            for (int i = 0; i < 50 && kill(c->postmaster, 0) == 0; i++)
+                nanosleep(&(struct timespec){.tv_nsec = 100 * 1000 * 1000}, NULL);
+        }
+    }
+    if (remove_tree(c->dir) != 0)
+        fprintf(stderr, "pg_harness: could not remove all of %s\n", c->dir);
+    c->owner = 0;
+    c->postmaster = 0;
+}

@@ -1,0 +1,86 @@
+/*
+ * pg_harness.h — a throwaway PostgreSQL server for tests.
+ *
+ * pgh_start() runs initdb into a fresh private temporary directory and starts
+ * a postmaster there that listens on a unix socket in that directory only (no
+ * TCP), with durability switched off: nothing outlives the test. Each test
+ * then takes a fresh database of its own with pgh_create_db(), so tests never
+ * see each other's tables. pgh_stop() shuts the server down and deletes the
+ * directory; clusters still running when their process exits are stopped
+ * from an atexit handler.
+ *
+ * PostgreSQL refuses to run as root. When the process is root (CI is), the
+ * server programs run as the `postgres` system user (else `nobody`), and the
+ * directory is handed to that user. As an ordinary user they run as that
+ * user. Either way the database superuser is named `postgres` and the
+ * socket uses trust authentication, so the conninfo needs no password.
+ *
+ * Binaries: $REFRACT_PG_BINDIR if set, else `pg_config --bindir`, else the
+ * newest /usr/lib/postgresql/N/bin.
+ *
+ * Several processes may run clusters at once: directories are unique and
+ * each cluster picks its own port number (which with unix sockets only names
+ * the socket file).
+ *
+ * Typical use with Check, one server per test binary:
+ *
+ *     static pgh_cluster pg;
+ *     static void setup(void) { ck_assert_int_eq(pgh_start(&pg), 0); }
+ *     static void teardown(void) { pgh_stop(&pg); }
+ *     ...  tcase_add_unchecked_fixture(tc, setup, teardown);
+ *
+ *     START_TEST(test_x) {
+ *         char conninfo[PGH_CONNINFO_MAX];
+ *         ck_assert_int_eq(pgh_create_db(&pg, "test_x", conninfo, sizeof conninfo), 0);
+ *         PGconn *db = PQconnectdb(conninfo);
+ *         ...
+ *     }
+ *
+ * With CK_FORK=yes each test runs in a child process; the child's exit does
+ * not stop a server its parent started (only the starting process stops it).
+ */
+#ifndef REFRACT_PG_HARNESS_H
+#define REFRACT_PG_HARNESS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Room for "host=<dir> port=<n> dbname=<63 bytes> user=postgres" and the
+ * URL form. Unix socket paths are limited to 107 bytes. */
+enum { PGH_DIR_MAX = 96, PGH_CONNINFO_MAX = 320, PGH_ERROR_MAX = 512 };
+
+typedef struct pgh_cluster {
+    char dir[PGH_DIR_MAX];   /* temp dir: socket, server.log, data/ */
+    int port;                /* names the socket file .s.PGSQL.<port> */
+    char conninfo[PGH_CONNINFO_MAX]; /* libpq conninfo of database "postgres" */
+    char error[PGH_ERROR_MAX]; /* why the last call failed ("" after success) */
+    /* private */
+    pid_t owner;             /* the process that started it; 0: not running */
+    pid_t postmaster;        /* the server's pid, for a last-resort SIGQUIT */
+    int created_dbs;         /* counter for pgh_create_db(c, NULL, ...) */
+} pgh_cluster;
+
+/* The database superuser's name, in every conninfo. */
+#define PGH_USER "postgres"
+
+/* Create and start a cluster. `c` must stay valid until pgh_stop() or the
+ * end of the process (a static or heap object, not a local that goes out of
+ * scope), because the atexit handler reaches it. 0 on success; -1 with c->error set (also
+ * printed to stderr with the end of the server log) on failure, in which
+ * case nothing is left running and the directory is gone. */
+int pgh_start(pgh_cluster *c);
+
+/* Create a fresh empty database `name` (any name; it is quoted) and write its
+ * conninfo into out[size]. A NULL name picks a unique one ("t<pid>_<n>").
+ * 0 on success, -1 with c->error set. */
+int pgh_create_db(pgh_cluster *c, const char *name, char *out, size_t size);
+
+/* The same database as a libpq URL, as DATABASE_URL in a .env would hold it:
+ * postgresql://postgres@/NAME?host=DIR&port=PORT. 0, or -1 if it does not fit. */
+int pgh_url(const pgh_cluster *c, const char *dbname, char *out, size_t size);
+
+/* Stop the server (immediate shutdown: nothing is worth keeping) and remove
+ * the directory. Safe to call twice, and on a cluster that never started. */
+void pgh_stop(pgh_cluster *c);
+
+#endif

@@ -405,6 +405,14 @@ void rf_q_add_enum_array(rf_query *q, const rf_enum_table *t, const int *values,
     rf_params_add_text_array(&q->params, names, n);
 }
 
+void rf_q_add_bytes(rf_query *q, rf_bytes v)
+{
+    if (!v.data)
+        rf_params_add_null(&q->params);
+    else
+        rf_params_add_bytes(&q->params, v.data, v.len);
+}
+
 void rf_q_add_bytes_array(rf_query *q, const rf_bytes *v, size_t n)
 {
     /* As a text array of bytea hex literals ("\\x0102"). */
@@ -428,6 +436,43 @@ void rf_q_add_bytes_array(rf_query *q, const rf_bytes *v, size_t n)
         items[i] = s;
     }
     rf_params_add_text_array(&q->params, items, n);
+}
+
+/* ---- INSERT ---------------------------------------------------------------- */
+
+void rf_q_insert_begin(rf_query *q, const char *table)
+{
+    rf_q_sql(q, "INSERT INTO ");
+    rf_q_sql(q, table);
+    rf_q_sql(q, " AS t (");
+    q->sets = 0;
+}
+
+void rf_q_insert_col(rf_query *q, const char *column)
+{
+    if (q->sets++ > 0)
+        rf_q_sql(q, ", ");
+    rf_q_sql(q, column);
+}
+
+void rf_q_insert_end(rf_query *q)
+{
+    if (q->sets == 0) {
+        /* Drop the " (" again. */
+        if (!q->failed && q->len >= 2) {
+            q->len -= 2;
+            q->sql[q->len] = '\0';
+        }
+        rf_q_sql(q, " DEFAULT VALUES");
+        return;
+    }
+    rf_q_sql(q, ") VALUES (");
+    for (size_t i = 0; i < q->sets; i++) {
+        if (i)
+            rf_q_sql(q, ", ");
+        rf_q_param_ref(q, (int)i + 1 + (q->params.count - (int)q->sets));
+    }
+    rf_q_sql(q, ")");
 }
 
 /* ---- SET lists ------------------------------------------------------------ */
@@ -526,69 +571,158 @@ bool rf_q_set_timestamp(rf_query *q, const char *column, rf_oid kind, const rf_t
 
 /* ---- ordering, cursors ---------------------------------------------------- */
 
-void rf_q_order(rf_query *q, const char *column, rf_sort sort, rf_nulls nulls, bool reverse)
+/* The effective ordering: the items, then identity columns not among
+ * them. Column names and directions go into scratch arrays. */
+static size_t effective_order(rf_query *q, const rf_table_shape *shape,
+                              const rf_order_item *items, size_t nitems, const char ***cols_out,
+                              bool **desc_out, rf_nulls **nulls_out)
 {
-    bool desc = (sort == RF_DESC) != reverse;
-    rf_q_sql(q, "t.");
-    rf_q_sql(q, column);
-    rf_q_sql(q, desc ? " DESC" : " ASC");
-    if (nulls != RF_NULLS_DEFAULT) {
-        bool first = (nulls == RF_NULLS_FIRST) != reverse;
-        rf_q_sql(q, first ? " NULLS FIRST" : " NULLS LAST");
+    size_t cap = nitems + shape->nkey;
+    const char **cols = rf_q_alloc(q, (cap ? cap : 1) * sizeof *cols);
+    bool *desc = rf_q_alloc(q, (cap ? cap : 1) * sizeof *desc);
+    rf_nulls *nulls = rf_q_alloc(q, (cap ? cap : 1) * sizeof *nulls);
+    if (!cols || !desc || !nulls)
+        return 0;
+    size_t n = 0;
+    for (size_t i = 0; i < nitems; i++) {
+        int by = items[i].by;
+        if (by < 0 || (size_t)by >= shape->ncolumns || !shape->columns[by]) {
+            rf_query_fail(q, RF_INVALID_ARGUMENT);
+            return 0;
+        }
+        cols[n] = shape->columns[by];
+        desc[n] = items[i].sort == RF_DESC;
+        nulls[n] = items[i].nulls;
+        n++;
+    }
+    for (size_t k = 0; k < shape->nkey; k++) {
+        const char *col = shape->columns[shape->key[k]];
+        bool seen = false;
+        for (size_t i = 0; i < n && !seen; i++)
+            seen = !strcmp(cols[i], col);
+        if (!seen) {
+            cols[n] = col;
+            desc[n] = false;
+            nulls[n] = RF_NULLS_DEFAULT;
+            n++;
+        }
+    }
+    *cols_out = cols;
+    *desc_out = desc;
+    *nulls_out = nulls;
+    return n;
+}
+
+void rf_q_order_page(rf_query *q, const rf_table_shape *shape, const rf_order_item *items,
+                     size_t nitems, int64_t skip, int64_t take, bool cursor)
+{
+    bool reverse = take < 0;
+    if (nitems || cursor || skip || take) {
+        const char **cols = NULL;
+        bool *desc = NULL;
+        rf_nulls *nulls = NULL;
+        size_t n = effective_order(q, shape, items, nitems, &cols, &desc, &nulls);
+        for (size_t i = 0; i < n; i++) {
+            rf_q_sql(q, i ? ", t." : " ORDER BY t.");
+            rf_q_sql(q, cols[i]);
+            rf_q_sql(q, desc[i] != reverse ? " DESC" : " ASC");
+            if (nulls[i] != RF_NULLS_DEFAULT)
+                rf_q_sql(q, (nulls[i] == RF_NULLS_FIRST) != reverse ? " NULLS FIRST" : " NULLS LAST");
+        }
+    }
+    if (take) {
+        rf_q_sql(q, " LIMIT ");
+        rf_q_param(q);
+        rf_params_add_i64(&q->params, take < 0 ? -take : take);
+    }
+    if (skip < 0)
+        rf_query_fail(q, RF_INVALID_ARGUMENT);
+    if (skip > 0) {
+        rf_q_sql(q, " OFFSET ");
+        rf_q_param(q);
+        rf_params_add_i64(&q->params, skip);
     }
 }
 
 /* "(SELECT c.col FROM table c WHERE c.k1 = $a AND ...)" */
-static void cursor_value(rf_query *q, const char *table, const char *col,
-                         const char *const *key_cols, size_t nkey, int key_param)
+static void cursor_value(rf_query *q, const rf_table_shape *shape, const char *col, int key_param)
 {
     rf_q_sql(q, "(SELECT c.");
     rf_q_sql(q, col);
     rf_q_sql(q, " FROM ");
-    rf_q_sql(q, table);
+    rf_q_sql(q, shape->table);
     rf_q_sql(q, " c WHERE ");
-    for (size_t k = 0; k < nkey; k++) {
+    for (size_t k = 0; k < shape->nkey; k++) {
         if (k)
             rf_q_sql(q, " AND ");
         rf_q_sql(q, "c.");
-        rf_q_sql(q, key_cols[k]);
+        rf_q_sql(q, shape->columns[shape->key[k]]);
         rf_q_sql(q, " = ");
         rf_q_param_ref(q, key_param + (int)k);
     }
     rf_q_sql(q, ")");
 }
 
-void rf_q_cursor(rf_query *q, const char *table, const char *const *cols, const bool *desc,
-                 size_t ncols, const char *const *key_cols, size_t nkey, int key_param)
+void rf_q_cursor(rf_query *q, const rf_table_shape *shape, const rf_order_item *items,
+                 size_t nitems, int key_param, bool reverse)
 {
+    const char **cols = NULL;
+    bool *desc = NULL;
+    rf_nulls *nulls = NULL;
+    size_t n = effective_order(q, shape, items, nitems, &cols, &desc, &nulls);
+    if (n == 0) {
+        rf_query_fail(q, RF_INVALID_ARGUMENT);
+        return;
+    }
     /* (a > A OR (a = A AND (b > B OR (b = B AND k >= K)))) */
     cond_begin(q);
-    for (size_t i = 0; i < ncols; i++) {
-        bool last = i + 1 == ncols;
+    for (size_t i = 0; i < n; i++) {
+        bool last = i + 1 == n;
+        bool down = desc[i] != reverse;
         rf_q_sql(q, "(t.");
         rf_q_sql(q, cols[i]);
-        rf_q_sql(q, desc[i] ? (last ? " <= " : " < ") : (last ? " >= " : " > "));
-        cursor_value(q, table, cols[i], key_cols, nkey, key_param);
+        rf_q_sql(q, down ? (last ? " <= " : " < ") : (last ? " >= " : " > "));
+        cursor_value(q, shape, cols[i], key_param);
         if (!last) {
             rf_q_sql(q, " OR (t.");
             rf_q_sql(q, cols[i]);
             rf_q_sql(q, " = ");
-            cursor_value(q, table, cols[i], key_cols, nkey, key_param);
+            cursor_value(q, shape, cols[i], key_param);
             rf_q_sql(q, " AND ");
         }
     }
-    for (size_t i = 0; i < ncols; i++)
-        rf_q_sql(q, i + 1 == ncols ? ")" : "))");
+    for (size_t i = 0; i < n; i++)
+        rf_q_sql(q, i + 1 == n ? ")" : "))");
 }
 
-rf_status rf_q_exec(rf_client *c, rf_query *q, int result_format, rf_result *out)
+void rf_reverse(void *items, size_t n, size_t size)
+{
+    unsigned char *a = items;
+    for (size_t i = 0; i < n / 2; i++) {
+        unsigned char *x = a + i * size, *y = a + (n - 1 - i) * size;
+        for (size_t k = 0; k < size; k++) {
+            unsigned char t = x[k];
+            x[k] = y[k];
+            y[k] = t;
+        }
+    }
+}
+
+rf_status rf_q_check(rf_client *c, const rf_query *q)
 {
     rf_status st = rf_query_status(q);
-    if (st != RF_OK)
-        return rf_fail(c, st, st == RF_NO_MEMORY ? "out of memory while building a query"
-                                                  : "invalid query arguments");
-    rf_stmt stmt = {.id = q->sql, .sql = q->sql, .result_format = result_format};
-    return rf_exec_params(c, &stmt, &q->params, out);
+    if (st == RF_OK)
+        return RF_OK;
+    return rf_fail(c, st, st == RF_NO_MEMORY ? "out of memory while building a query"
+                                             : "invalid query arguments (unknown field, "
+                                               "operator or nesting too deep)");
+}
+
+rf_status rf_q_stmt(rf_client *c, const rf_query *q, rf_stmt *out)
+{
+    rf_status st = rf_q_check(c, q);
+    *out = (rf_stmt){.id = q->sql, .sql = q->sql, .result_format = RF_FORMAT_BINARY};
+    return st;
 }
 
 /* ---- key maps --------------------------------------------------------------- */

@@ -235,6 +235,13 @@ void rf_q_where_bytes(rf_query *q, const char *column, const rf_bytes_filter *f)
 void rf_q_add_enum_array(rf_query *q, const rf_enum_table *t, const int *values, size_t n,
                          int offset);
 
+/* INSERT INTO table AS t (col, ...) VALUES ($1, ...): begin, then one
+ * rf_q_insert_col per column, each followed by adding its value, then end
+ * (which writes DEFAULT VALUES when no column was given). */
+void rf_q_insert_begin(rf_query *q, const char *table);
+void rf_q_insert_col(rf_query *q, const char *column);
+void rf_q_insert_end(rf_query *q);
+
 /* SET lists for UPDATE (and ON CONFLICT DO UPDATE). `column` is the bare
  * quoted name; increments read the row through the alias t. Each returns
  * whether it wrote anything. */
@@ -265,23 +272,58 @@ size_t rf_q_set_count(const rf_query *q);
 void rf_q_add_timestamp(rf_query *q, rf_oid kind, rf_timestamp v);
 void rf_q_add_timestamp_array(rf_query *q, rf_oid kind, const rf_timestamp *v, size_t n);
 void rf_q_add_bytes_array(rf_query *q, const rf_bytes *v, size_t n);
-
-/* " ORDER BY" items: call once per item; `column` is the bare quoted name.
- * reverse flips direction and nulls placement (negative take). */
-void rf_q_order(rf_query *q, const char *column, rf_sort sort, rf_nulls nulls, bool reverse);
+/* A Bytes value (data NULL: SQL NULL). */
+void rf_q_add_bytes(rf_query *q, rf_bytes v);
 
 /*
- * Cursor pagination: a condition keeping the rows at or after the cursor
- * row in the order given by `cols` (bare quoted names, ending with the
- * primary key columns) and `desc`. The cursor row is found by its primary
- * key: `key_cols` compared with parameters key_param..key_param+nkey-1
- * (already added). `table` is the quoted table name.
+ * What ordering and cursors need to know about a table: its quoted name,
+ * its columns by field number (bare quoted names; NULL where a field cannot
+ * be ordered by), and the field numbers of its identity (primary key, or
+ * the first unique criterion), which break ties.
  */
-void rf_q_cursor(rf_query *q, const char *table, const char *const *cols, const bool *desc,
-                 size_t ncols, const char *const *key_cols, size_t nkey, int key_param);
+typedef struct rf_table_shape {
+    const char *table;
+    const char *const *columns;
+    size_t ncolumns;
+    const int *key;
+    size_t nkey;
+} rf_table_shape;
 
-/* Runs the built statement (its SQL text is its prepared-statement id). */
-rf_status rf_q_exec(rf_client *c, rf_query *q, int result_format, rf_result *out);
+/* One ORDER BY item: a field number of the table. */
+typedef struct rf_order_item {
+    int by;
+    rf_sort sort;
+    rf_nulls nulls;
+} rf_order_item;
+
+/*
+ * Cursor pagination (Prisma's `cursor`): a condition in the current group
+ * keeping the rows at or after the cursor row in the query's order (the
+ * items, then the identity columns). The cursor row is found by identity:
+ * parameters key_param.. (already added, one per identity column).
+ * `reverse` (negative take) keeps the rows at or before it.
+ */
+void rf_q_cursor(rf_query *q, const rf_table_shape *shape, const rf_order_item *items,
+                 size_t nitems, int key_param, bool reverse);
+
+/*
+ * " ORDER BY ... LIMIT $n OFFSET $m": the items, then the identity columns
+ * as tie-breakers (whenever there are items, a cursor, skip or take, so
+ * that pages are stable). take 0 means no limit; a negative take reverses
+ * the order (the caller reverses the rows back). Invalid field numbers fail
+ * the query with RF_INVALID_ARGUMENT.
+ */
+void rf_q_order_page(rf_query *q, const rf_table_shape *shape, const rf_order_item *items,
+                     size_t nitems, int64_t skip, int64_t take, bool cursor);
+
+/* Reverses an array of n elements of `size` bytes in place. */
+void rf_reverse(void *items, size_t n, size_t size);
+
+/* RF_OK, or the builder's failure recorded on the client (rf_fail). */
+rf_status rf_q_check(rf_client *c, const rf_query *q);
+/* The built statement (its SQL text is its prepared-statement id, so each
+ * distinct shape is prepared once per connection), after rf_q_check. */
+rf_status rf_q_stmt(rf_client *c, const rf_query *q, rf_stmt *out);
 
 /* ========================================================================
  * Key maps for includes: link values (integers or text) to row indices.

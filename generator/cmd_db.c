@@ -1,11 +1,31 @@
+/*
+ * cmd_db.c — `refract db <command>`: for now `push` (migrate/devflow.c).
+ */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
+#include "migrate/devflow.h"
+
+static const char db_usage[] = "Usage: refract db <command> [options]\n"
+                               "\n"
+                               "Commands:\n"
+                               "  push   Make the database match the schema, without a migration\n"
+                               "\n"
+                               "Run `refract db push --help` for its options.\n";
 
 int cmd_db(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fputs("refract db: not implemented yet\n", stderr);
+    if (argc < 2) {
+        fputs(db_usage, stderr);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        fputs(db_usage, stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(argv[1], "push"))
+        return db_push_cmd(argc - 1, argv + 1);
+    fprintf(stderr, "error: unknown db command '%s'\n\n%s", argv[1], db_usage);
     return EXIT_USAGE;
 }

@@ -1,11 +1,403 @@
+/*
+ * cmd_migrate.c — `refract migrate <command>`, Prisma Migrate's commands:
+ *
+ *   diff      the SQL between two schemas (migrate/cmd_diff.c)
+ *   dev       write a new migration from the schema change, then apply
+ *   deploy    apply pending migrations
+ *   status    compare the migrations folder with the database's history
+ *   reset     drop everything, apply every migration again
+ *   resolve   mark a failed migration rolled back, or a migration applied
+ *
+ * The work is in generator/migrate/; this file reads options, prints what
+ * happened in Prisma's words and picks the exit code (0 ok, 1 error,
+ * 2 usage).
+ */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "migrate/cmd_diff.h"
+#include "migrate/deploy.h"
+#include "migrate/devflow.h"
+#include "migrate/folder.h"
+#include "migrate/options.h"
+#include "migrate/project.h"
+
+/* ---- help texts ------------------------------------------------------------ */
+
+static const char migrate_usage[] =
+    "Usage: refract migrate <command> [options]\n"
+    "\n"
+    "Commands:\n"
+    "  diff      Print the SQL (or a summary) between two schemas or migrations\n"
+    "  dev       Create a migration from the schema change and apply it\n"
+    "  deploy    Apply pending migrations (production)\n"
+    "  status    Show which migrations are applied, pending, failed or edited\n"
+    "  reset     Drop the database's schema and apply every migration again\n"
+    "  resolve   Mark a failed migration --rolled-back, or a migration --applied\n"
+    "\n"
+    "Run `refract migrate <command> --help` for a command's options.\n";
+
+static const char common_opts[] =
+    "  --schema PATH   the schema (default ./prisma/schema.prisma, ./schema.prisma)\n"
+    "  --url URL       the database (default: the datasource url, else DATABASE_URL,\n"
+    "                  from the environment or a .env file beside the schema)\n";
+
+static const char deploy_usage[] =
+    "Usage: refract migrate deploy [--schema PATH] [--url URL]\n"
+    "\n"
+    "Apply every pending migration of the migrations folder, in order, each in one\n"
+    "transaction together with its _prisma_migrations row. Stops at the first\n"
+    "failure (the database is left as before that migration) and refuses while a\n"
+    "failed migration is unresolved (see `refract migrate resolve`).\n"
+    "\n";
+
+static const char status_usage[] =
+    "Usage: refract migrate status [--schema PATH] [--url URL]\n"
+    "\n"
+    "Compare the migrations folder with the database's _prisma_migrations table:\n"
+    "applied, pending, failed and edited migrations, and migrations the database\n"
+    "has but the folder lacks. Exit status 1 when anything is not up to date.\n"
+    "\n";
+
+static const char reset_usage[] =
+    "Usage: refract migrate reset [--force] [--schema PATH] [--url URL]\n"
+    "\n"
+    "Drop the datasource's schemas (default \"public\") with everything in them,\n"
+    "recreate them, and apply every migration. All data is lost. Without --force\n"
+    "it asks first, and refuses when not run from a terminal.\n"
+    "\n";
+
+static const char resolve_usage[] =
+    "Usage: refract migrate resolve (--applied NAME | --rolled-back NAME)\n"
+    "                               [--schema PATH] [--url URL]\n"
+    "\n"
+    "  --rolled-back NAME   the failed migration NAME was undone (or never did\n"
+    "                       anything): deploy will run it again\n"
+    "  --applied NAME       NAME's changes are in the database (you applied them\n"
+    "                       by hand): record it as applied without running it\n"
+    "NAME is the migration's folder name, e.g. 20240101120000_init.\n"
+    "\n";
+
+static int help_or_usage(const char *text, bool with_common, FILE *out)
+{
+    fputs(text, out);
+    if (with_common) {
+        fputs("Options:\n", out);
+        fputs(common_opts, out);
+    }
+    return out == stdout ? EXIT_OK : EXIT_USAGE;
+}
+
+/* ---- shared pieces ---------------------------------------------------------- */
+
+static int read_folder(const project *p, migration_folder *f)
+{
+    buf err = BUF_INIT;
+    int rc = migrations_read(p->migrations_path, f, &err);
+    if (rc != 0) {
+        fprintf(stderr, "error: the migrations folder %s is not usable:\n", p->migrations_path);
+        /* One problem per line, indented under the headline. */
+        const char *s = buf_cstr(&err);
+        while (*s) {
+            const char *eol = strchr(s, '\n');
+            size_t n = eol ? (size_t)(eol - s) : strlen(s);
+            fprintf(stderr, "  - %.*s\n", (int)n, s);
+            s += n + (eol ? 1 : 0);
+        }
+    }
+    buf_free(&err);
+    return rc;
+}
+
+static void print_found(FILE *out, const migration_folder *f)
+{
+    fprintf(out, "%zu migration%s found in %s\n\n", f->count, f->count == 1 ? "" : "s", f->path);
+}
+
+/* Deploy with Prisma's report; returns an exit code. */
+static int deploy_and_report(db_conn *db, const migration_folder *f, FILE *out)
+{
+    buf err = BUF_INIT;
+    size_t applied = 0;
+    int rc = migrate_deploy(db, f, out, &applied, &err);
+    if (rc != 0) {
+        if (applied)
+            fprintf(out, "\n%zu migration%s applied before the failure.\n", applied,
+                    applied == 1 ? " was" : "s were");
+        fprintf(stderr, "\nerror: %s", buf_cstr(&err));
+        buf_free(&err);
+        return EXIT_USER;
+    }
+    buf_free(&err);
+    if (!applied) {
+        fputs("No pending migrations to apply.\n", out);
+        return EXIT_OK;
+    }
+    fputs("\nThe following migration(s) have been applied:\n\nmigrations/\n", out);
+    /* The pending ones were applied in folder order: the last `applied`
+     * migrations not applied before are exactly those printed above. */
+    size_t first = f->count - applied;
+    for (size_t i = first; i < f->count; i++)
+        fprintf(out, "  └─ %s/\n    └─ migration.sql\n", f->items[i].name);
+    fputs("\nAll migrations have been successfully applied.\n", out);
+    return EXIT_OK;
+}
+
+/* ---- deploy ------------------------------------------------------------------- */
+
+static int migrate_deploy_cmd(int argc, char **argv)
+{
+    migrate_options o;
+    int rc = migrate_parse_options(argc, argv, OPT_SCHEMA | OPT_URL, &o);
+    if (rc >= 0)
+        return help_or_usage(deploy_usage, true, rc == EXIT_OK ? stdout : stderr);
+    project p;
+    if ((rc = project_open(&p, o.schema)) != EXIT_OK)
+        return rc;
+    migration_folder f;
+    db_conn db = {0};
+    rc = EXIT_USER;
+    if (read_folder(&p, &f) == 0) {
+        printf("Schema loaded from %s\n", p.schema_path);
+        if (project_connect(&p, o.url, &db, stdout) == 0) {
+            print_found(stdout, &f);
+            rc = deploy_and_report(&db, &f, stdout);
+            db_close(&db);
+        }
+    }
+    migrations_free(&f);
+    project_close(&p);
+    return rc;
+}
+
+/* ---- status ------------------------------------------------------------------- */
+
+static void list_names(FILE *out, const migration_folder *f, const migration_report *r,
+                       migration_state which)
+{
+    for (size_t i = 0; i < f->count; i++)
+        if (r->state[i] == which)
+            fprintf(out, "%s\n", f->items[i].name);
+}
+
+static int migrate_status_cmd(int argc, char **argv)
+{
+    migrate_options o;
+    int rc = migrate_parse_options(argc, argv, OPT_SCHEMA | OPT_URL, &o);
+    if (rc >= 0)
+        return help_or_usage(status_usage, true, rc == EXIT_OK ? stdout : stderr);
+    project p;
+    if ((rc = project_open(&p, o.schema)) != EXIT_OK)
+        return rc;
+    migration_folder f;
+    db_conn db = {0};
+    rc = EXIT_USER;
+    if (read_folder(&p, &f) != 0)
+        goto out;
+    printf("Schema loaded from %s\n", p.schema_path);
+    if (project_connect(&p, o.url, &db, stdout) != 0)
+        goto out;
+    print_found(stdout, &f);
+
+    history h = {0};
+    bool has_table = false;
+    buf err = BUF_INIT;
+    if (history_table_exists(db.pg, &has_table, &err) != 0 || history_load(db.pg, &h, &err) != 0) {
+        fprintf(stderr, "error: %s", buf_cstr(&err));
+        buf_free(&err);
+        goto out;
+    }
+    buf_free(&err);
+    migration_report r;
+    migration_compare(&f, &h, &r);
+    bool clean = true;
+    if (!has_table && f.count) {
+        puts("The database has no migration history yet (no _prisma_migrations table).\n");
+    }
+    if (r.nunknown) {
+        clean = false;
+        puts("The following migration(s) are applied to the database but missing from the "
+             "local migrations directory:");
+        for (size_t k = 0; k < r.nunknown; k++)
+            printf("%s\n", r.unknown[k]->migration_name);
+        putchar('\n');
+    }
+    if (r.nedited) {
+        clean = false;
+        puts("The following migration(s) were modified after they were applied (their checksum "
+             "differs from the one recorded; they will not be run again):");
+        list_names(stdout, &f, &r, MIGRATION_EDITED);
+        putchar('\n');
+    }
+    if (r.first_failed) {
+        clean = false;
+        puts("Following migration(s) have failed:");
+        for (size_t j = 0; j < h.count; j++)
+            if (history_row_failed(&h.rows[j]))
+                printf("%s\n", h.rows[j].migration_name);
+        puts("\nThe failed migration(s) can be marked as rolled back or applied:\n\n"
+             "- If you rolled back the migration(s) manually (or they changed nothing):");
+        for (size_t j = 0; j < h.count; j++)
+            if (history_row_failed(&h.rows[j]))
+                printf("refract migrate resolve --rolled-back \"%s\"\n", h.rows[j].migration_name);
+        puts("\n- If you fixed the database manually (hotfix):");
+        for (size_t j = 0; j < h.count; j++)
+            if (history_row_failed(&h.rows[j]))
+                printf("refract migrate resolve --applied \"%s\"\n", h.rows[j].migration_name);
+        putchar('\n');
+    }
+    if (r.npending) {
+        clean = false;
+        printf("Following migration%s have not yet been applied:\n", r.npending == 1 ? "" : "s");
+        list_names(stdout, &f, &r, MIGRATION_PENDING);
+        puts("\nTo apply migrations in development run refract migrate dev.\n"
+             "To apply migrations in production run refract migrate deploy.");
+    }
+    if (clean)
+        puts("Database schema is up to date!");
+    rc = clean ? EXIT_OK : EXIT_USER;
+    migration_report_free(&r);
+    history_free(&h);
+out:
+    if (db.pg)
+        db_close(&db);
+    migrations_free(&f);
+    project_close(&p);
+    return rc;
+}
+
+/* ---- reset -------------------------------------------------------------------- */
+
+static bool confirm_reset(void)
+{
+    fputs("Are you sure you want to reset your database? All data will be lost. [y/N] ", stderr);
+    char line[16];
+    if (!fgets(line, sizeof line, stdin))
+        return false;
+    return line[0] == 'y' || line[0] == 'Y';
+}
+
+static int migrate_reset_cmd(int argc, char **argv)
+{
+    migrate_options o;
+    int rc = migrate_parse_options(argc, argv, OPT_SCHEMA | OPT_URL | OPT_FORCE, &o);
+    if (rc >= 0)
+        return help_or_usage(reset_usage, true, rc == EXIT_OK ? stdout : stderr);
+    project p;
+    if ((rc = project_open(&p, o.schema)) != EXIT_OK)
+        return rc;
+    migration_folder f;
+    db_conn db = {0};
+    rc = EXIT_USER;
+    if (read_folder(&p, &f) != 0)
+        goto out;
+    if (!o.force) {
+        if (!isatty(STDIN_FILENO)) {
+            fputs("error: `refract migrate reset` drops all data and is not run from a terminal: "
+                  "add --force to reset without asking.\n",
+                  stderr);
+            goto out;
+        }
+        if (!confirm_reset()) {
+            fputs("Reset cancelled.\n", stderr);
+            rc = EXIT_OK;
+            goto out;
+        }
+    }
+    printf("Schema loaded from %s\n", p.schema_path);
+    if (project_connect(&p, o.url, &db, stdout) != 0)
+        goto out;
+    buf err = BUF_INIT;
+    const model_datasource *ds = p.model->has_datasource ? &p.model->datasource : NULL;
+    if (migrate_reset_schemas(&db, ds ? ds->schemas : NULL, ds ? ds->nschemas : 0, &err) != 0) {
+        fprintf(stderr, "error: %s", buf_cstr(&err));
+        buf_free(&err);
+        goto out;
+    }
+    buf_free(&err);
+    puts("Database reset successful\n");
+    print_found(stdout, &f);
+    rc = deploy_and_report(&db, &f, stdout);
+out:
+    if (db.pg)
+        db_close(&db);
+    migrations_free(&f);
+    project_close(&p);
+    return rc;
+}
+
+/* ---- resolve ------------------------------------------------------------------ */
+
+static int migrate_resolve_cmd(int argc, char **argv)
+{
+    migrate_options o;
+    int rc = migrate_parse_options(argc, argv, OPT_SCHEMA | OPT_URL | OPT_RESOLVE, &o);
+    if (rc >= 0)
+        return help_or_usage(resolve_usage, true, rc == EXIT_OK ? stdout : stderr);
+    if (!o.applied == !o.rolled_back) {
+        fputs("error: give exactly one of --applied NAME or --rolled-back NAME\n\n", stderr);
+        return help_or_usage(resolve_usage, true, stderr);
+    }
+    project p;
+    if ((rc = project_open(&p, o.schema)) != EXIT_OK)
+        return rc;
+    migration_folder f;
+    db_conn db = {0};
+    rc = EXIT_USER;
+    if (read_folder(&p, &f) != 0)
+        goto out;
+    printf("Schema loaded from %s\n", p.schema_path);
+    if (project_connect(&p, o.url, &db, stdout) != 0)
+        goto out;
+    buf err = BUF_INIT;
+    int r = o.applied ? migrate_resolve_applied(&db, &f, o.applied, &err)
+                      : migrate_resolve_rolled_back(&db, o.rolled_back, &err);
+    if (r != 0) {
+        fprintf(stderr, "error: %s", buf_cstr(&err));
+    } else {
+        printf("Migration %s marked as %s.\n", o.applied ? o.applied : o.rolled_back,
+               o.applied ? "applied" : "rolled back");
+        rc = EXIT_OK;
+    }
+    buf_free(&err);
+out:
+    if (db.pg)
+        db_close(&db);
+    migrations_free(&f);
+    project_close(&p);
+    return rc;
+}
+
+/* ---- dispatch ------------------------------------------------------------------ */
 
 int cmd_migrate(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fputs("refract migrate: not implemented yet\n", stderr);
+    if (argc < 2) {
+        fputs(migrate_usage, stderr);
+        return EXIT_USAGE;
+    }
+    const char *sub = argv[1];
+    if (!strcmp(sub, "--help") || !strcmp(sub, "-h") || !strcmp(sub, "help")) {
+        fputs(migrate_usage, stdout);
+        return EXIT_OK;
+    }
+    static const struct {
+        const char *name;
+        int (*run)(int, char **);
+    } subs[] = {
+        {"diff", migrate_cmd_diff},       {"dev", migrate_dev_cmd},
+        {"deploy", migrate_deploy_cmd},
+        {"status", migrate_status_cmd},   {"reset", migrate_reset_cmd},
+        {"resolve", migrate_resolve_cmd},
+    };
+    for (size_t i = 0; i < sizeof subs / sizeof *subs; i++)
+        if (!strcmp(sub, subs[i].name))
+            return subs[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "error: unknown migrate command '%s'\n\n", sub);
+    fputs(migrate_usage, stderr);
     return EXIT_USAGE;
 }

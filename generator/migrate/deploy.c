@@ -130,25 +130,6 @@ static void describe_failure(PGresult *r, PGconn *pg, const char *sql, size_t le
     }
 }
 
-/* The script as it will run: BEGIN/COMMIT statements blanked out (same
- * length and line breaks, so PostgreSQL's positions still point at the
- * file). */
-static char *runnable_text(const migration_file *m, const sql_script *sc)
-{
-    char *text = malloc(m->sql_len + 1);
-    if (!text) {
-        fputs("refract: out of memory\n", stderr);
-        abort();
-    }
-    memcpy(text, m->sql, m->sql_len + 1);
-    for (size_t i = 0; i < sc->count; i++)
-        if (sc->items[i].kind == SQL_STMT_TX_CONTROL)
-            for (size_t b = sc->items[i].start; b < sc->items[i].end; b++)
-                if (text[b] != '\n')
-                    text[b] = ' ';
-    return text;
-}
-
 static bool run_ok(PGresult *r)
 {
     ExecStatusType st = PQresultStatus(r);
@@ -217,7 +198,7 @@ static int apply_one(PGconn *pg, const migration_file *m, buf *err)
         sql_script_free(&sc);
         return -1;
     }
-    char *text = runnable_text(m, &sc);
+    char *text = sql_without_tx_control(m->sql, m->sql_len, &sc);
     sql_script_free(&sc);
     const char *p[] = {id, m->checksum, m->name};
     const char *insert = "INSERT INTO " HISTORY_TABLE " (id, checksum, started_at, migration_name)"

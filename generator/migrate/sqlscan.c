@@ -219,3 +219,20 @@ void sql_script_free(sql_script *s)
     s->items = NULL;
     s->count = 0;
 }
+
+char *sql_without_tx_control(const char *sql, size_t len, const sql_script *sc)
+{
+    char *text = malloc(len + 1);
+    if (!text) {
+        fputs("refract: out of memory\n", stderr);
+        abort();
+    }
+    memcpy(text, sql, len);
+    text[len] = '\0';
+    for (size_t i = 0; i < sc->count; i++)
+        if (sc->items[i].kind == SQL_STMT_TX_CONTROL)
+            for (size_t b = sc->items[i].start; b < sc->items[i].end; b++)
+                if (text[b] != '\n')
+                    text[b] = ' ';
+    return text;
+}

@@ -40,6 +40,12 @@ typedef struct sql_script {
 void sql_scan(const char *sql, size_t len, sql_script *out);
 void sql_script_free(sql_script *s);
 
+/* A heap copy of `sql` with its BEGIN/COMMIT-like statements blanked out
+ * (same length and line breaks, so PostgreSQL's error positions still point
+ * at the original text): for running a script inside a transaction of our
+ * own. */
+char *sql_without_tx_control(const char *sql, size_t len, const sql_script *scanned);
+
 /* The 1-based line holding byte `offset` of `sql`. */
 unsigned sql_line_of(const char *sql, size_t len, size_t offset);
 

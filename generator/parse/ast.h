@@ -146,6 +146,7 @@ typedef struct ast_block {
     ast_loc name_loc;
     const char *doc;      /* as ast_member.doc */
     const char *comment;  /* trailing comment after `{` on the opening line, or NULL */
+    const char *close_comment; /* trailing comment after the closing `}`, or NULL */
     ast_member *members;
     size_t nmembers;
 } ast_block;
@@ -159,6 +160,7 @@ typedef struct ast_item {
     ast_block *block;     /* BLOCK */
     const char *comment;  /* COMMENT: as written */
     ast_loc loc;
+    uint32_t blank_lines; /* BLANK: how many empty lines */
 } ast_item;
 
 typedef struct ast_source {
@@ -179,7 +181,7 @@ typedef struct ast_schema {
 
 /* Lookup helpers (NULL / false when absent). */
 const ast_arg *ast_arg_named(const ast_args *args, const char *name);
-const ast_arg *ast_arg_positional(const ast_args *args, size_t index);
+const ast_arg *ast_arg_positional(const ast_args *args, size_t index); /* index-th unnamed one */
 const ast_attribute *ast_member_attr(const ast_member *m, const char *name);
 const char *ast_block_kind_name(ast_block_kind k); /* "model", "enum", ... */
 

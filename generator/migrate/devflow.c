@@ -1,0 +1,450 @@
+/*
+ * devflow.c — `refract migrate dev` and `refract db push`.
+ *
+ * Both compute the steps from a "before" schema to the current one with the
+ * differ, and neither runs a step that would lose data the database holds
+ * without --accept-data-loss (see datasafety.h).
+ *
+ * migrate dev: before = the schema.prisma saved in the newest migration
+ * (or an empty database). Pending migrations are applied first, so the
+ * database is at "before" when its data is checked; then the new migration
+ * is written (Prisma's warnings block on top) and applied like deploy.
+ * --create-only writes the migration and touches no database.
+ *
+ * db push: Prisma introspects the database; refract has no introspection,
+ * so it keeps the schema it last pushed in a one-row table
+ * `_refract_db_push` and diffs from that (else from the newest applied
+ * migration's schema.prisma, else from an empty database). Changes made to
+ * the database by other means are not seen. The whole push (data check,
+ * steps, record) is one transaction under Prisma's advisory lock.
+ */
+#include "devflow.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../cli.h"
+#include "datasafety.h"
+#include "deploy.h"
+#include "diff.h"
+#include "folder.h"
+#include "../parse/parse.h"
+#include "options.h"
+#include "project.h"
+#include "sql.h"
+#include "sqlscan.h"
+
+#define PUSH_TABLE "_refract_db_push"
+
+static const char dev_usage[] =
+    "Usage: refract migrate dev --name NAME [--create-only] [--accept-data-loss]\n"
+    "                           [--schema PATH] [--url URL]\n"
+    "\n"
+    "Compare the schema with the one the newest migration was made from (or with\n"
+    "an empty database), write migrations/<timestamp>_<name>/migration.sql and\n"
+    "schema.prisma, then apply pending migrations to the database.\n"
+    "\n"
+    "  --name NAME         the migration's name (made lower_snake_case)\n"
+    "  --create-only       write the migration (even an empty one), do not touch the\n"
+    "                      database\n"
+    "  --accept-data-loss  run steps that would lose data the database holds\n"
+    "                      (without it, refract lists them and stops)\n"
+    "  --schema PATH       the schema (default ./prisma/schema.prisma, ./schema.prisma)\n"
+    "  --url URL           the database (default: the datasource url, else DATABASE_URL,\n"
+    "                      from the environment or a .env file beside the schema)\n";
+
+static const char push_usage[] =
+    "Usage: refract db push [--accept-data-loss] [--schema PATH] [--url URL]\n"
+    "\n"
+    "Make the database match the schema without a migration (prototyping).\n"
+    "refract does not introspect: it diffs from the schema it last pushed (kept in\n"
+    "the table _refract_db_push), else from the newest applied migration's schema,\n"
+    "else from an empty database. Changes made to the database by other means are\n"
+    "not seen.\n"
+    "\n"
+    "  --accept-data-loss  run steps that would lose data the database holds\n"
+    "  --schema PATH, --url URL   as for the migrate commands\n";
+
+/* Print the differ's probable-rename notes. */
+static void print_notes(const migrate_steps *steps)
+{
+    for (size_t i = 0; i < steps->nnotes; i++)
+        fprintf(stderr, "note: %s\n", steps->notes[i]);
+}
+
+/* Prisma's warnings for the steps (whether or not data is present). */
+static void print_warnings(const migrate_steps *steps, FILE *out)
+{
+    bool any = false;
+    for (size_t i = 0; i < steps->count; i++) {
+        const char *w = steps->items[i].warning;
+        if (!w)
+            continue;
+        if (!any)
+            fputs("Warnings for the current datasource:\n\n", out);
+        any = true;
+        while (*w) {
+            const char *eol = strchr(w, '\n');
+            size_t n = eol ? (size_t)(eol - w) : strlen(w);
+            fprintf(out, "  - %.*s\n", (int)n, w);
+            w += n + (eol ? 1 : 0);
+        }
+    }
+    if (any)
+        fputc('\n', out);
+}
+
+/* Check the data; 0 = go ahead, else the exit code (message printed). */
+static int guard_data(PGconn *pg, const migrate_steps *steps, bool accept, const char *what)
+{
+    buf report = BUF_INIT, err = BUF_INIT;
+    int n = data_safety_check(pg, steps, &report, &err);
+    int rc = EXIT_OK;
+    if (n < 0) {
+        fprintf(stderr, "error: %s", buf_cstr(&err));
+        rc = EXIT_USER;
+    } else if (n > 0 && !accept) {
+        fprintf(stderr,
+                "error: %s would lose data the database holds:\n\n%s\n"
+                "Nothing was changed. To go ahead anyway, run again with --accept-data-loss%s.\n",
+                what, buf_cstr(&report),
+                strstr(what, "migration") ? " (or use --create-only to write the migration and "
+                                            "edit it first)"
+                                          : "");
+        rc = EXIT_USER;
+    } else if (n > 0) {
+        fprintf(stderr, "warning: --accept-data-loss given; this data will be lost:\n\n%s\n",
+                buf_cstr(&report));
+    }
+    buf_free(&report);
+    buf_free(&err);
+    return rc;
+}
+
+/* The model of a schema text saved by refract (NULL after printing why). */
+static model_schema *load_saved_schema(const char *label, const char *text, ast_schema *ast,
+                                       arena *a)
+{
+    model_schema *m = project_load_text(label, text, strlen(text), ast, a);
+    if (!m)
+        fprintf(stderr, "error: the saved schema %s does not parse or validate any more (see "
+                        "above)\n",
+                label);
+    return m;
+}
+
+/* ---- migrate dev ---------------------------------------------------------------- */
+
+/* The "before" of the next migration: the newest migration's saved schema.
+ * *model stays NULL when there is no migration yet. Returns -1 on error. */
+static int dev_before(const migration_folder *f, ast_schema *ast, arena *a, model_schema **model)
+{
+    *model = NULL;
+    if (!f->count)
+        return 0;
+    const migration_file *m = &f->items[f->count - 1];
+    buf path = BUF_INIT;
+    buf_printf(&path, "%s/%s", m->dir, MIGRATION_SCHEMA_FILE);
+    int rc = 0;
+    if (!m->has_schema) {
+        fprintf(stderr,
+                "error: the newest migration %s has no schema.prisma, so refract cannot tell what "
+                "it was made from.\n"
+                "  Migrations made by Prisma do not save their schema: copy the schema that "
+                "migration was created from to %s.\n",
+                m->dir, path.data);
+        rc = -1;
+    } else {
+        char *text = read_file_all(path.data, NULL);
+        if (!text || !(*model = load_saved_schema(path.data, text, ast, a)))
+            rc = -1;
+        if (!text)
+            fprintf(stderr, "error: cannot read %s\n", path.data);
+        /* The AST keeps its own copy of the text. */
+        free(text);
+    }
+    buf_free(&path);
+    return rc;
+}
+
+int migrate_dev_cmd(int argc, char **argv)
+{
+    migrate_options o;
+    int rc = migrate_parse_options(argc, argv,
+                                   OPT_SCHEMA | OPT_URL | OPT_NAME | OPT_CREATE_ONLY | OPT_DATA_LOSS,
+                                   &o);
+    if (rc >= 0) {
+        fputs(dev_usage, rc == EXIT_OK ? stdout : stderr);
+        return rc;
+    }
+    project p;
+    if ((rc = project_open(&p, o.schema)) != EXIT_OK)
+        return rc;
+    rc = EXIT_USER;
+    migration_folder f = {0};
+    db_conn db = {0};
+    ast_schema before_ast = {0};
+    arena a = ARENA_INIT;
+    buf err = BUF_INIT, sql = BUF_INIT, snapshot = BUF_INIT;
+    char *created = NULL, *slug = NULL;
+    model_schema *before = NULL;
+
+    if (migrations_read(p.migrations_path, &f, &err) != 0) {
+        fprintf(stderr, "error: the migrations folder %s is not usable:\n%s", p.migrations_path,
+                buf_cstr(&err));
+        goto out;
+    }
+    if (dev_before(&f, &before_ast, &a, &before) != 0)
+        goto out;
+    printf("Schema loaded from %s\n", p.schema_path);
+    if (!o.create_only) {
+        if (project_connect(&p, o.url, &db, stdout) != 0)
+            goto out;
+        /* Bring the database to "before" first. */
+        size_t applied = 0;
+        if (migrate_deploy(&db, &f, stdout, &applied, &err) != 0) {
+            fprintf(stderr, "\nerror: %s", buf_cstr(&err));
+            goto out;
+        }
+    }
+    migrate_steps *steps = migrate_diff(before, p.model, &a);
+    print_notes(steps);
+    if (steps->count == 0 && !o.create_only) {
+        puts("Already in sync, no schema change or pending migration was found.");
+        rc = EXIT_OK;
+        goto out;
+    }
+    if (!o.name) {
+        fputs("error: the schema changed: give the new migration a name with --name NAME\n",
+              stderr);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    print_warnings(steps, stdout);
+    if (!o.create_only &&
+        (rc = guard_data(db.pg, steps, o.accept_data_loss, "applying this migration")) != EXIT_OK)
+        goto out;
+    rc = EXIT_USER;
+
+    migrate_render_sql(steps, &sql, &(migrate_render_opts){.style = MIGRATE_SQL_DEV});
+    if (migrations_snapshot_schema(p.schema_path, &snapshot, &err) != 0) {
+        fprintf(stderr, "error: %s", buf_cstr(&err));
+        goto out;
+    }
+    slug = migration_slug(o.name);
+    if (migrations_create(&f, slug, time(NULL), buf_cstr(&sql), buf_cstr(&snapshot), &created,
+                          &err) != 0) {
+        fprintf(stderr, "error: %s", buf_cstr(&err));
+        goto out;
+    }
+    if (o.create_only) {
+        printf("Created the migration %s/%s/migration.sql without applying it.\n\n"
+               "You can now edit it and apply it with refract migrate dev (or deploy).\n",
+               f.path, created);
+        rc = EXIT_OK;
+        goto out;
+    }
+    /* Apply it (and nothing else is pending: deploy ran above). */
+    migrations_free(&f);
+    if (migrations_read(p.migrations_path, &f, &err) != 0) {
+        fprintf(stderr, "error: %s", buf_cstr(&err));
+        goto out;
+    }
+    size_t applied = 0;
+    if (migrate_deploy(&db, &f, stdout, &applied, &err) != 0) {
+        fprintf(stderr, "\nerror: %s", buf_cstr(&err));
+        goto out;
+    }
+    printf("\nThe following migration has been created and applied from new schema changes:\n\n"
+           "migrations/\n  └─ %s/\n    └─ migration.sql\n\n"
+           "Your database is now in sync with your schema.\n",
+           created);
+    rc = EXIT_OK;
+out:
+    free(created);
+    free(slug);
+    buf_free(&sql);
+    buf_free(&snapshot);
+    buf_free(&err);
+    if (db.pg)
+        db_close(&db);
+    migrations_free(&f);
+    arena_free(&a);
+    ast_schema_free(&before_ast);
+    project_close(&p);
+    return rc;
+}
+
+/* ---- db push -------------------------------------------------------------------- */
+
+static bool exec_ok(PGconn *pg, const char *sql, int n, const char *const *params, buf *err)
+{
+    PGresult *r = PQexecParams(pg, sql, n, NULL, params, NULL, NULL, 0);
+    ExecStatusType st = PQresultStatus(r);
+    bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY;
+    if (!ok)
+        buf_printf(err, "%s", PQresultErrorMessage(r));
+    PQclear(r);
+    return ok;
+}
+
+/* The saved text of the schema the database is at (heap), "" for an empty
+ * database, NULL on error. */
+static char *push_before_text(db_conn *db, const project *p, buf *err)
+{
+    PGresult *r = PQexec(db->pg, "SELECT to_regclass('" PUSH_TABLE "') IS NOT NULL, "
+                                 "to_regclass('_prisma_migrations') IS NOT NULL");
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        buf_printf(err, "%s", PQresultErrorMessage(r));
+        PQclear(r);
+        return NULL;
+    }
+    bool pushed = !strcmp(PQgetvalue(r, 0, 0), "t");
+    bool migrated = !strcmp(PQgetvalue(r, 0, 1), "t");
+    PQclear(r);
+    if (pushed) {
+        r = PQexec(db->pg, "SELECT schema FROM " PUSH_TABLE " LIMIT 1");
+        char *text = NULL;
+        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+            text = strdup(PQgetvalue(r, 0, 0));
+        else if (PQresultStatus(r) == PGRES_TUPLES_OK)
+            text = strdup("");
+        else
+            buf_printf(err, "%s", PQresultErrorMessage(r));
+        PQclear(r);
+        return text;
+    }
+    if (!migrated)
+        return strdup("");
+    /* The newest local migration the database has applied. */
+    migration_folder f;
+    history h = {0};
+    char *text = NULL;
+    if (migrations_read(p->migrations_path, &f, err) != 0 || history_load(db->pg, &h, err) != 0) {
+        migrations_free(&f);
+        return NULL;
+    }
+    migration_report rep;
+    migration_compare(&f, &h, &rep);
+    long newest = -1;
+    for (size_t i = 0; i < f.count; i++)
+        if (rep.state[i] == MIGRATION_APPLIED || rep.state[i] == MIGRATION_EDITED)
+            newest = (long)i;
+    if (newest < 0) {
+        text = strdup("");
+    } else if (!f.items[newest].has_schema) {
+        buf_printf(err,
+                   "the newest applied migration %s has no schema.prisma, so refract cannot tell "
+                   "what the database holds\n",
+                   f.items[newest].dir);
+    } else {
+        buf path = BUF_INIT;
+        buf_printf(&path, "%s/%s", f.items[newest].dir, MIGRATION_SCHEMA_FILE);
+        text = read_file_all(path.data, NULL);
+        if (!text)
+            buf_printf(err, "cannot read %s\n", path.data);
+        buf_free(&path);
+    }
+    migration_report_free(&rep);
+    history_free(&h);
+    migrations_free(&f);
+    return text;
+}
+
+int db_push_cmd(int argc, char **argv)
+{
+    migrate_options o;
+    int rc = migrate_parse_options(argc, argv, OPT_SCHEMA | OPT_URL | OPT_DATA_LOSS, &o);
+    if (rc >= 0) {
+        fputs(push_usage, rc == EXIT_OK ? stdout : stderr);
+        return rc;
+    }
+    project p;
+    if ((rc = project_open(&p, o.schema)) != EXIT_OK)
+        return rc;
+    rc = EXIT_USER;
+    db_conn db = {0};
+    ast_schema before_ast = {0};
+    arena a = ARENA_INIT;
+    buf err = BUF_INIT, sql = BUF_INIT, snapshot = BUF_INIT;
+    char *before_text = NULL, *runnable = NULL;
+    bool in_tx = false;
+
+    printf("Schema loaded from %s\n", p.schema_path);
+    if (project_connect(&p, o.url, &db, stdout) != 0)
+        goto out;
+    if (migrations_snapshot_schema(p.schema_path, &snapshot, &err) != 0)
+        goto fail;
+    if (!exec_ok(db.pg, "BEGIN", 0, NULL, &err))
+        goto fail;
+    in_tx = true;
+    if (!exec_ok(db.pg, "SELECT pg_advisory_xact_lock(" HISTORY_LOCK_KEY ")", 0, NULL, &err))
+        goto fail;
+    if (!(before_text = push_before_text(&db, &p, &err)))
+        goto fail;
+    model_schema *before = NULL;
+    if (*before_text &&
+        !(before = load_saved_schema("(the schema last pushed)", before_text, &before_ast, &a)))
+        goto out;
+    migrate_steps *steps = migrate_diff(before, p.model, &a);
+    print_notes(steps);
+    if (steps->count == 0) {
+        if (!exec_ok(db.pg, "COMMIT", 0, NULL, &err))
+            goto fail;
+        in_tx = false;
+        puts("The database is already in sync with the schema.");
+        rc = EXIT_OK;
+        goto out;
+    }
+    print_warnings(steps, stdout);
+    if ((rc = guard_data(db.pg, steps, o.accept_data_loss, "pushing this schema")) != EXIT_OK)
+        goto out;
+    rc = EXIT_USER;
+    migrate_render_sql(steps, &sql, &(migrate_render_opts){.style = MIGRATE_SQL_SCRIPT});
+    sql_script sc;
+    sql_scan(sql.data, sql.len, &sc);
+    for (size_t i = 0; i < sc.count; i++)
+        if (sc.items[i].kind == SQL_STMT_NO_TX ||
+            (sc.items[i].kind == SQL_STMT_ADD_ENUM_VALUE && PQserverVersion(db.pg) < 120000)) {
+            buf_printf(&err, "the push needs `%s ...`, which this PostgreSQL cannot run inside a "
+                             "transaction; use migrate dev instead\n",
+                       sc.items[i].what);
+            sql_script_free(&sc);
+            goto fail;
+        }
+    runnable = sql_without_tx_control(sql.data, sql.len, &sc);
+    sql_script_free(&sc);
+    if (!exec_ok(db.pg, runnable, 0, NULL, &err))
+        goto fail;
+    const char *params[] = {snapshot.data};
+    if (!exec_ok(db.pg,
+                 "CREATE TABLE IF NOT EXISTS " PUSH_TABLE
+                 " (schema TEXT NOT NULL, pushed_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+                 0, NULL, &err) ||
+        !exec_ok(db.pg, "DELETE FROM " PUSH_TABLE, 0, NULL, &err) ||
+        !exec_ok(db.pg, "INSERT INTO " PUSH_TABLE " (schema) VALUES ($1)", 1, params, &err) ||
+        !exec_ok(db.pg, "COMMIT", 0, NULL, &err))
+        goto fail;
+    in_tx = false;
+    puts("Your database is now in sync with your schema.");
+    rc = EXIT_OK;
+    goto out;
+fail:
+    fprintf(stderr, "error: db push failed; the database is unchanged.\n  %s", buf_cstr(&err));
+out:
+    if (in_tx && db.pg)
+        PQclear(PQexec(db.pg, "ROLLBACK"));
+    free(before_text);
+    free(runnable);
+    buf_free(&sql);
+    buf_free(&snapshot);
+    buf_free(&err);
+    if (db.pg)
+        db_close(&db);
+    arena_free(&a);
+    ast_schema_free(&before_ast);
+    project_close(&p);
+    return rc;
+}

@@ -1,0 +1,125 @@
+/*
+ * native.c — PostgreSQL native type attributes (@db.VarChar(255), ...):
+ * which Prisma scalar each fits, how many arguments it takes, and the SQL
+ * type Prisma Migrate writes for it.
+ */
+#include "resolve_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum native_args { ARGS_NONE, ARGS_OPT1, ARGS_OPT2 } native_args;
+
+typedef struct native_spec {
+    const char *name;
+    model_scalar scalar;
+    native_args args;
+    const char *sql;
+    bool time_precision; /* argument ranges 0..6 */
+} native_spec;
+
+static const native_spec postgres_types[] = {
+    {"SmallInt", MODEL_INT, ARGS_NONE, "SMALLINT", false},
+    {"Integer", MODEL_INT, ARGS_NONE, "INTEGER", false},
+    {"BigInt", MODEL_BIGINT, ARGS_NONE, "BIGINT", false},
+    {"Decimal", MODEL_DECIMAL, ARGS_OPT2, "DECIMAL", false},
+    {"Money", MODEL_DECIMAL, ARGS_NONE, "MONEY", false},
+    {"Inet", MODEL_STRING, ARGS_NONE, "INET", false},
+    {"Oid", MODEL_INT, ARGS_NONE, "OID", false},
+    {"Citext", MODEL_STRING, ARGS_NONE, "CITEXT", false},
+    {"Real", MODEL_FLOAT, ARGS_NONE, "REAL", false},
+    {"DoublePrecision", MODEL_FLOAT, ARGS_NONE, "DOUBLE PRECISION", false},
+    {"VarChar", MODEL_STRING, ARGS_OPT1, "VARCHAR", false},
+    {"Char", MODEL_STRING, ARGS_OPT1, "CHAR", false},
+    {"Text", MODEL_STRING, ARGS_NONE, "TEXT", false},
+    {"ByteA", MODEL_BYTES, ARGS_NONE, "BYTEA", false},
+    {"Timestamp", MODEL_DATETIME, ARGS_OPT1, "TIMESTAMP", true},
+    {"Timestamptz", MODEL_DATETIME, ARGS_OPT1, "TIMESTAMPTZ", true},
+    {"Date", MODEL_DATETIME, ARGS_NONE, "DATE", false},
+    {"Time", MODEL_DATETIME, ARGS_OPT1, "TIME", true},
+    {"Timetz", MODEL_DATETIME, ARGS_OPT1, "TIMETZ", true},
+    {"Boolean", MODEL_BOOLEAN, ARGS_NONE, "BOOLEAN", false},
+    {"Bit", MODEL_STRING, ARGS_OPT1, "BIT", false},
+    {"VarBit", MODEL_STRING, ARGS_OPT1, "VARBIT", false},
+    {"Uuid", MODEL_STRING, ARGS_NONE, "UUID", false},
+    {"Xml", MODEL_STRING, ARGS_NONE, "XML", false},
+    {"Json", MODEL_JSON, ARGS_NONE, "JSON", false},
+    {"JsonB", MODEL_JSON, ARGS_NONE, "JSONB", false},
+};
+
+static const native_spec *find_spec(const char *name)
+{
+    for (size_t i = 0; i < sizeof postgres_types / sizeof *postgres_types; i++)
+        if (!strcmp(postgres_types[i].name, name))
+            return &postgres_types[i];
+    return NULL;
+}
+
+void resolve_native_type(resolver *r, block_info *bi, field_info *fi, const ast_attribute *at)
+{
+    (void)bi;
+    model_column *c = fi->col;
+    const char *name = strchr(at->name, '.') + 1;
+    const native_spec *spec = find_spec(name);
+    if (!spec) {
+        r_error(r, at->loc, "Native type %s is not supported for postgresql connector.", name);
+        return;
+    }
+    if (c->type != spec->scalar) {
+        r_error(r, at->loc,
+                "Native type %s is not compatible with declared field type %s, expected field type %s.",
+                name, fi->m->type.name, model_scalar_name(spec->scalar));
+        return;
+    }
+    size_t n = at->args.count;
+    size_t max = spec->args == ARGS_NONE ? 0 : spec->args == ARGS_OPT1 ? 1 : 2;
+    if (spec->args == ARGS_NONE && n > 0) {
+        r_error(r, at->loc, "Native type %s takes 0 arguments, but received %zu.", name, n);
+        return;
+    }
+    if (n > max || (spec->args == ARGS_OPT2 && n == 1)) {
+        r_error(r, at->loc, "Native type %s takes %zu optional arguments, but received %zu.", name,
+                max, n);
+        return;
+    }
+    model_native_type nt = {.name = name, .nargs = n};
+    for (size_t i = 0; i < n; i++) {
+        const ast_expr *e = at->args.items[i].value;
+        if (e->kind != AST_EXPR_NUMBER || strchr(e->text, '.') || e->text[0] == '-') {
+            r_error(r, e->loc, "Expected a numeric value, but received %s value `%s`.",
+                    e->kind == AST_EXPR_STRING ? "string" : "literal", r_source(r, e->loc));
+            return;
+        }
+        nt.args[i] = (uint32_t)strtoul(e->text, NULL, 10);
+    }
+    if (spec->time_precision && n == 1 && nt.args[0] > 6) {
+        r_error(r, at->loc,
+                "Argument M is out of range for native type `%s(%u)` of Postgres: M can range "
+                "from 0 to 6.",
+                name, (unsigned)nt.args[0]);
+        return;
+    }
+    if (!strcmp(name, "Decimal") && n == 2 && (nt.args[0] < 1 || nt.args[0] > 1000)) {
+        r_error(r, at->loc,
+                "Argument M is out of range for native type `Decimal(%u,%u)` of Postgres: "
+                "Precision can range from 1 to 1000.",
+                (unsigned)nt.args[0], (unsigned)nt.args[1]);
+        return;
+    }
+    if (!strcmp(name, "Decimal") && n == 2 && nt.args[1] > nt.args[0]) {
+        r_error(r, at->loc,
+                "Argument M is out of range for native type `Decimal(%u,%u)` of Postgres: Scale "
+                "must be less or equal to precision.",
+                (unsigned)nt.args[0], (unsigned)nt.args[1]);
+        return;
+    }
+    c->native = nt;
+    if (n == 0)
+        c->sql_type = spec->sql;
+    else if (n == 1)
+        c->sql_type = arena_printf(r->a, "%s(%u)", spec->sql, (unsigned)nt.args[0]);
+    else
+        c->sql_type = arena_printf(r->a, "%s(%u,%u)", spec->sql, (unsigned)nt.args[0],
+                                   (unsigned)nt.args[1]);
+}

@@ -68,6 +68,10 @@ static const char *doc_comment(arena *a, const char *doc, const char *indent)
 {
     if (!doc || !*doc)
         return "";
+    /* "/// text" gives " text": the comment adds its own space. */
+    bool all_spaced = true;
+    for (const char *l = doc; l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+        all_spaced = all_spaced && (*l == ' ' || *l == '\n' || !*l);
     buf b = BUF_INIT;
     bool multi = strchr(doc, '\n') != NULL;
     buf_puts(&b, multi ? "/**\n" : "/** ");
@@ -75,11 +79,13 @@ static const char *doc_comment(arena *a, const char *doc, const char *indent)
     for (;;) {
         const char *nl = strchr(line, '\n');
         size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        if (all_spaced && len && line[0] == ' ') {
+            line++;
+            len--;
+        }
         if (multi) {
             buf_puts(&b, indent);
-            buf_puts(&b, " *");
-            if (len && line[0] != ' ')
-                buf_putc(&b, ' ');
+            buf_puts(&b, len ? " * " : " *");
         }
         for (size_t i = 0; i < len; i++) {
             char c = line[i];
@@ -669,17 +675,17 @@ static bool add_relation(emitter *e, const model_table *t, const model_relation_
 
 /* ---- models ------------------------------------------------------------------------------- */
 
-static void add_unique(emitter *e, const model_table *t, const model_unique_criterion *u,
+static void add_unique(emitter *e, const model_unique_criterion *u,
                        const char *tsql, const char *sel, tpl_value *uniques)
 {
     arena *a = e->a;
-    buf decl = BUF_INIT, call_doc = BUF_INIT, where = BUF_INIT, bind_fixed = BUF_INIT,
+    buf decl = BUF_INIT, where = BUF_INIT, bind_fixed = BUF_INIT,
         bind_dyn = BUF_INIT, conflict = BUF_INIT;
     for (size_t i = 0; i < u->nparts; i++) {
         const model_column *c = u->parts[i].column;
         value_kind k = value_kind_of(c);
         if (k == VK_NONE || c->list) {
-            buf_free(&decl); buf_free(&call_doc); buf_free(&where); buf_free(&bind_fixed);
+            buf_free(&decl); buf_free(&where); buf_free(&bind_fixed);
             buf_free(&bind_dyn); buf_free(&conflict);
             return;
         }
@@ -692,7 +698,6 @@ static void add_unique(emitter *e, const model_table *t, const model_unique_crit
                    c_escape(a, arena_printf(a, "%st.%s = ", i ? " AND " : " WHERE ", col)),
                    bind_value(e, c, k, "&q", pn));
         buf_printf(&conflict, "%s%s", i ? ", " : "", col);
-        (void)call_doc;
     }
     tpl_value *o = tpl_push_new_obj(a, uniques);
     tpl_set_str(a, o, "c", u->c_name);
@@ -712,7 +717,7 @@ static void add_unique(emitter *e, const model_table *t, const model_unique_crit
                 c_escape(a, arena_printf(a, " ON CONFLICT (%s) DO UPDATE SET ", buf_cstr(&conflict))));
     tpl_set_str(a, o, "noop_set", c_escape(a, arena_printf(a, "%s = EXCLUDED.%s", first, first)));
     tpl_set_str(a, o, "self_set", c_escape(a, arena_printf(a, "%s = t.%s", first, first)));
-    buf_free(&decl); buf_free(&call_doc); buf_free(&where); buf_free(&bind_fixed);
+    buf_free(&decl); buf_free(&where); buf_free(&bind_fixed);
     buf_free(&bind_dyn); buf_free(&conflict);
 }
 
@@ -754,7 +759,7 @@ static void add_model(emitter *e, const model_table *t, tpl_value *models)
         ncrit = 64;
     tpl_value *uniques = tpl_set_new_list(a, m, "uniques");
     for (size_t i = 0; i < ncrit; i++)
-        add_unique(e, t, &crit[i], tsql, sel, uniques);
+        add_unique(e, &crit[i], tsql, sel, uniques);
     if (ncrit > 0) {
         const model_unique_criterion *id = &crit[0];
         bool usable = true;
@@ -784,15 +789,43 @@ static void add_model(emitter *e, const model_table *t, tpl_value *models)
     for (size_t i = 0; i < t->nrelation_fields; i++)
         add_relation(e, t, &t->relation_fields[i], rels);
     bool inc = rels->count > 0;
+    tpl_set_bool(a, m, "needs_one", t->kind == MODEL_TABLE_MODEL || uniques->count > 0);
     tpl_set_bool(a, m, "has_include", inc);
     tpl_set_str(a, m, "inc_param", inc ? arena_printf(a, "const %s_include *include, ", T) : "");
     (void)has_updated_at;
 }
 
-static void add_enum(emitter *e, const model_enum *en, tpl_value *enums)
+/* Which per-enum helpers the client uses (unused static functions would
+ * not compile warning-free). */
+static void enum_uses(const model_schema *s, const model_enum *en, tpl_value *o, arena *a)
+{
+    bool get = false, get_opt = false, list = false, scalar = false;
+    for (size_t i = 0; i < s->ntables; i++) {
+        if (!table_in_client(&s->tables[i]))
+            continue;
+        for (size_t k = 0; k < s->tables[i].ncolumns; k++) {
+            const model_column *c = &s->tables[i].columns[k];
+            if (!in_client(c) || c->type != MODEL_ENUM || c->enum_type != en)
+                continue;
+            if (c->list)
+                list = true;
+            else if (c->nullable)
+                get_opt = scalar = true;
+            else
+                get = scalar = true;
+        }
+    }
+    tpl_set_bool(a, o, "use_get", get);
+    tpl_set_bool(a, o, "use_get_opt", get_opt);
+    tpl_set_bool(a, o, "use_list", list);
+    tpl_set_bool(a, o, "use_scalar", scalar);
+}
+
+static void add_enum(emitter *e, const model_schema *s, const model_enum *en, tpl_value *enums)
 {
     arena *a = e->a;
     tpl_value *o = tpl_push_new_obj(a, enums);
+    enum_uses(s, en, o, a);
     const char *T = enum_type(e, en);
     tpl_set_str(a, o, "name", en->name);
     tpl_set_str(a, o, "T", T);
@@ -823,7 +856,7 @@ bool emit_client(const model_schema *s, const emit_options *o, buf *header, buf 
     tpl_set_str(&a, ctx, "rt_patch", "0");
     tpl_value *enums = tpl_set_new_list(&a, ctx, "enums");
     for (size_t i = 0; i < s->nenums; i++)
-        add_enum(&e, &s->enums[i], enums);
+        add_enum(&e, s, &s->enums[i], enums);
     tpl_value *models = tpl_set_new_list(&a, ctx, "models");
     for (size_t i = 0; i < s->ntables; i++)
         if (table_in_client(&s->tables[i]))

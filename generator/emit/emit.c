@@ -194,6 +194,7 @@ static const char *const kind_names[][4] = {
 
 typedef struct emitter {
     arena *a;
+    const model_schema *s;
     const char *prefix;
     const char *PREFIX;
 } emitter;
@@ -417,6 +418,47 @@ static bool table_in_client(const model_table *t)
 static const char *model_type(emitter *e, const model_table *t)
 {
     return arena_printf(e->a, "%s_%s", e->prefix, t->c_name);
+}
+
+/* Whether `name` is the C type of a model or enum of the schema. */
+static bool type_name_taken(emitter *e, const char *name)
+{
+    for (size_t i = 0; i < e->s->ntables; i++)
+        if (table_in_client(&e->s->tables[i]) && !strcmp(model_type(e, &e->s->tables[i]), name))
+            return true;
+    for (size_t i = 0; i < e->s->nenums; i++)
+        if (!strcmp(enum_type(e, &e->s->enums[i]), name))
+            return true;
+    return false;
+}
+
+/* The base of a model's derived names (<base>_where, <base>_find_many...):
+ * its type name, or, when some derived name would be another model's or
+ * enum's type (models "Poll" and "PollCount"), the type name with an extra
+ * underscore (db_poll__count stays apart from db_poll_count). */
+static const char *aux_base(emitter *e, const model_table *t)
+{
+    static const char *const suffixes[] = {
+        "list", "where", "order", "field", "include", "key", "query", "create_input",
+        "update_input", "find_first", "find_many", "count", "create", "update_many",
+        "delete_many"};
+    static const char *const prefixes[] = {"find_unique_by_", "update_by_", "delete_by_",
+                                           "upsert_by_"};
+    const char *T = model_type(e, t);
+    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++)
+        if (type_name_taken(e, arena_printf(e->a, "%s_%s", T, suffixes[i])))
+            return arena_printf(e->a, "%s_", T);
+    for (size_t i = 0; i < e->s->ntables; i++) {
+        if (!table_in_client(&e->s->tables[i]))
+            continue;
+        const char *other = model_type(e, &e->s->tables[i]);
+        for (size_t k = 0; k < sizeof prefixes / sizeof *prefixes; k++) {
+            const char *p = arena_printf(e->a, "%s_%s", T, prefixes[k]);
+            if (!strncmp(other, p, strlen(p)))
+                return arena_printf(e->a, "%s_", T);
+        }
+    }
+    return T;
 }
 
 /* "t."a", t."b"" — the select list of a table's client columns. */
@@ -651,9 +693,11 @@ static bool add_relation(emitter *e, const model_table *t, const model_relation_
     tpl_set_str(a, r, "c", rf->c_name);
     tpl_set_str(a, r, "name", rf->name);
     tpl_set_str(a, r, "target", tt);
+    const char *ta = aux_base(e, target);
+    tpl_set_str(a, r, "target_a", ta);
     tpl_set_str(a, r, "target_name", target->name);
     tpl_set_str(a, r, "doc", doc_comment(a, rf->doc, "    "));
-    tpl_set_str(a, r, "type", many ? arena_printf(a, "%s_list ", tt) : arena_printf(a, "%s *", tt));
+    tpl_set_str(a, r, "type", many ? arena_printf(a, "%s_list ", ta) : arena_printf(a, "%s *", tt));
     tpl_set_str(a, r, "note",
                 many ? "filled only when included" : "NULL unless included (and related)");
     tpl_set_str(a, r, "sql", c_escape(a, sql));
@@ -730,6 +774,8 @@ static void add_model(emitter *e, const model_table *t, tpl_value *models)
     const char *sel = select_list(e, t);
     tpl_set_str(a, m, "name", t->name);
     tpl_set_str(a, m, "T", T);
+    const char *A = aux_base(e, t);
+    tpl_set_str(a, m, "A", A);
     tpl_set_str(a, m, "C", upper(a, T));
     tpl_set_str(a, m, "doc", doc_comment(a, t->doc, ""));
     tpl_set_str(a, m, "table", c_escape(a, tsql));
@@ -758,8 +804,14 @@ static void add_model(emitter *e, const model_table *t, tpl_value *models)
     if (ncrit > 64)
         ncrit = 64;
     tpl_value *uniques = tpl_set_new_list(a, m, "uniques");
-    for (size_t i = 0; i < ncrit; i++)
-        add_unique(e, &crit[i], tsql, sel, uniques);
+    for (size_t i = 0; i < ncrit; i++) {
+        /* The same criterion twice (@id and @unique on one field) is one function. */
+        bool dup = false;
+        for (size_t k = 0; k < i && !dup; k++)
+            dup = !strcmp(crit[k].c_name, crit[i].c_name);
+        if (!dup)
+            add_unique(e, &crit[i], tsql, sel, uniques);
+    }
     if (ncrit > 0) {
         const model_unique_criterion *id = &crit[0];
         bool usable = true;
@@ -791,7 +843,7 @@ static void add_model(emitter *e, const model_table *t, tpl_value *models)
     bool inc = rels->count > 0;
     tpl_set_bool(a, m, "needs_one", t->kind == MODEL_TABLE_MODEL || uniques->count > 0);
     tpl_set_bool(a, m, "has_include", inc);
-    tpl_set_str(a, m, "inc_param", inc ? arena_printf(a, "const %s_include *include, ", T) : "");
+    tpl_set_str(a, m, "inc_param", inc ? arena_printf(a, "const %s_include *include, ", A) : "");
     (void)has_updated_at;
 }
 
@@ -845,7 +897,7 @@ bool emit_client(const model_schema *s, const emit_options *o, buf *header, buf 
                  char **error)
 {
     arena a = ARENA_INIT;
-    emitter e = {&a, o->prefix, upper(&a, o->prefix)};
+    emitter e = {&a, s, o->prefix, upper(&a, o->prefix)};
     tpl_value *ctx = tpl_new_obj(&a);
     tpl_set_str(&a, ctx, "prefix", o->prefix);
     tpl_set_str(&a, ctx, "PREFIX", e.PREFIX);

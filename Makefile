@@ -67,7 +67,7 @@ RT_A      := $(BUILD)/librefract.a
 RT_SO     := $(BUILD)/$(RT_SONAME)
 PC        := $(BUILD)/refract.pc
 
-.PHONY: all check check-unit check-integration check-asan install uninstall clean demo bench fuzz
+.PHONY: all tests check check-unit check-integration check-asan install uninstall clean demo bench fuzz deps
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -79,9 +79,9 @@ $(BUILD)/%.o: %.c
 
 # flex/bison output is not ours to keep warning-free in every respect.
 GEN_CODE_CFLAGS := -Wno-unused-function -Wno-sign-compare -Wno-unused-parameter
-$(GEN_DIR)/lexer.c $(GEN_DIR)/lexer.h: $(LEXER) | $(GEN_DIR)
+$(GEN_DIR)/lexer.c $(GEN_DIR)/lexer.h &: $(LEXER) | $(GEN_DIR)
 	$(FLEX) --header-file=$(GEN_DIR)/lexer.h -o $(GEN_DIR)/lexer.c $<
-$(GEN_DIR)/parser.c $(GEN_DIR)/parser.h: $(GRAMMAR) | $(GEN_DIR)
+$(GEN_DIR)/parser.c $(GEN_DIR)/parser.h &: $(GRAMMAR) | $(GEN_DIR)
 	$(BISON) -Wall -Werror --defines=$(GEN_DIR)/parser.h -o $(GEN_DIR)/parser.c $<
 $(BUILD)/gen/lexer.o: $(GEN_DIR)/lexer.c $(GEN_DIR)/parser.h
 	$(CC) $(ALL_CFLAGS) $(GEN_CODE_CFLAGS) $(GEN_INC) -c $< -o $@
@@ -131,6 +131,9 @@ $(BUILD)/tests/%: tests/integration/%.c $(BUILD)/libgen.a $(RT_A) $(HARNESS_OBJS
 TEST_ENV = REFRACT_BIN=$(abspath $(REFRACT)) REFRACT_ROOT=$(CURDIR) \
            REFRACT_SHARED=$(abspath ../shared) REFRACT_BUILD=$(abspath $(BUILD))
 
+# Build every test program without running any (CI builds them with clang too).
+tests: all $(UNIT_BINS) $(INTEG_BINS)
+
 check-unit: all $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $(TEST_ENV) CK_FORK=yes $$t; done
 
@@ -142,12 +145,23 @@ check-asan:
 	$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check-unit
 
-check: check-unit check-integration check-asan
+# `make check` and `make demo` first make sure the system packages are there
+# (tools/deps.sh: offline when they are; installs them as root). The suites
+# run one after another in a fresh make, which sees what deps installed.
+deps:
+	@sh tools/deps.sh $(DEPS_LEVEL)
+
+check: DEPS_LEVEL = check
+check: deps
+	@$(MAKE) --no-print-directory check-unit
+	@$(MAKE) --no-print-directory check-integration
+	@$(MAKE) --no-print-directory check-asan
 	@echo "make check: all suites passed"
 
 # ---- fuzzing (clang + libFuzzer) ------------------------------------------
 FUZZ_SECONDS ?= 60
-fuzz:
+fuzz: DEPS_LEVEL = fuzz
+fuzz: deps
 	$(MAKE) BUILD=build/fuzz CC=clang OPT="-O1 -g" \
 	    SAN="-fsanitize=fuzzer-no-link,address,undefined" build/fuzz/libgen.a
 	@mkdir -p build/fuzz/corpus
@@ -157,13 +171,17 @@ fuzz:
 	    build/fuzz/corpus tests/fuzz/seeds
 
 # ---- demo / bench ---------------------------------------------------------
-demo: all
-	sh examples/demo.sh
+demo: DEPS_LEVEL = demo
+demo: deps
+	@$(MAKE) --no-print-directory all
+	REFRACT_BIN=$(abspath $(REFRACT)) sh examples/demo.sh
 
 bench: all
 	$(MAKE) -C bench run REFRACT_BUILD=$(abspath $(BUILD))
 
 # ---- install --------------------------------------------------------------
+# refract.pc is written for this PREFIX, not copied from $(PC) (built for
+# whatever PREFIX the build had).
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
 	    $(DESTDIR)$(PREFIX)/lib/pkgconfig
@@ -172,7 +190,9 @@ install: all
 	install -m 755 $(RT_SO) $(DESTDIR)$(PREFIX)/lib/$(RT_SONAME)
 	ln -sf $(RT_SONAME) $(DESTDIR)$(PREFIX)/lib/librefract.so
 	$(if $(RT_HDRS),install -m 644 $(RT_HDRS) $(DESTDIR)$(PREFIX)/include/)
-	install -m 644 $(PC) $(DESTDIR)$(PREFIX)/lib/pkgconfig/refract.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' refract.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/refract.pc
+	chmod 644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/refract.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/refract $(DESTDIR)$(PREFIX)/lib/librefract.* \

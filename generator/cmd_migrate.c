@@ -123,27 +123,32 @@ static int deploy_and_report(db_conn *db, const migration_folder *f, FILE *out)
 {
     buf err = BUF_INIT;
     size_t applied = 0;
-    int rc = migrate_deploy(db, f, out, &applied, &err);
+    bool *was_applied = calloc(f->count ? f->count : 1, sizeof *was_applied);
+    if (!was_applied) {
+        fputs("refract: out of memory\n", stderr);
+        abort();
+    }
+    int rc = migrate_deploy_marked(db, f, out, &applied, was_applied, &err);
     if (rc != 0) {
         if (applied)
             fprintf(out, "\n%zu migration%s applied before the failure.\n", applied,
                     applied == 1 ? " was" : "s were");
         fprintf(stderr, "\nerror: %s", buf_cstr(&err));
         buf_free(&err);
+        free(was_applied);
         return EXIT_USER;
     }
     buf_free(&err);
     if (!applied) {
         fputs("No pending migrations to apply.\n", out);
-        return EXIT_OK;
+    } else {
+        fputs("\nThe following migration(s) have been applied:\n\nmigrations/\n", out);
+        for (size_t i = 0; i < f->count; i++)
+            if (was_applied[i])
+                fprintf(out, "  └─ %s/\n    └─ migration.sql\n", f->items[i].name);
+        fputs("\nAll migrations have been successfully applied.\n", out);
     }
-    fputs("\nThe following migration(s) have been applied:\n\nmigrations/\n", out);
-    /* The pending ones were applied in folder order: the last `applied`
-     * migrations not applied before are exactly those printed above. */
-    size_t first = f->count - applied;
-    for (size_t i = first; i < f->count; i++)
-        fprintf(out, "  └─ %s/\n    └─ migration.sql\n", f->items[i].name);
-    fputs("\nAll migrations have been successfully applied.\n", out);
+    free(was_applied);
     return EXIT_OK;
 }
 

@@ -55,8 +55,8 @@ int cmd_validate(int argc, char **argv)
     check_schema(path, &schema, &diags);
     diag_print(stderr, &diags, cli_color());
     int status = diags.nerrors ? EXIT_USER : EXIT_OK;
-    if (status == EXIT_OK)
-        printf("The schema at %s is valid 🚀\n", path);
+    if (status == EXIT_OK) /* on stderr, as Prisma prints it */
+        fprintf(stderr, "The schema at %s is valid 🚀\n", path);
     else
         fprintf(stderr, "\nValidation Error Count: %zu\n", diags.nerrors);
     diag_list_free(&diags);

@@ -277,7 +277,15 @@ static void failed_message(const history_row *r, buf *err)
 
 int migrate_deploy(db_conn *db, const migration_folder *f, FILE *out, size_t *applied, buf *err)
 {
+    return migrate_deploy_marked(db, f, out, applied, NULL, err);
+}
+
+int migrate_deploy_marked(db_conn *db, const migration_folder *f, FILE *out, size_t *applied,
+                          bool *was_applied, buf *err)
+{
     *applied = 0;
+    if (was_applied)
+        memset(was_applied, 0, f->count * sizeof *was_applied);
     if (history_lock(db->pg, err) != 0)
         return -1;
     int rc = 0;
@@ -313,6 +321,8 @@ int migrate_deploy(db_conn *db, const migration_folder *f, FILE *out, size_t *ap
             goto done;
         }
         ++*applied;
+        if (was_applied)
+            was_applied[i] = true;
     }
 done:
     migration_report_free(&rep);

@@ -51,6 +51,11 @@ void migration_report_free(migration_report *r);
  * applied. Returns 0, or -1 with the reason in `err`. */
 int migrate_deploy(db_conn *db, const migration_folder *f, FILE *out, size_t *applied, buf *err);
 
+/* The same, also marking in `was_applied` (f->count entries, or NULL)
+ * which migrations this run applied. */
+int migrate_deploy_marked(db_conn *db, const migration_folder *f, FILE *out, size_t *applied,
+                          bool *was_applied, buf *err);
+
 /* Drop and recreate `schemas` (the URL's schema when n == 0), under the
  * lock. */
 int migrate_reset_schemas(db_conn *db, const char *const *schemas, size_t n, buf *err);

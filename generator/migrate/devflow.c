@@ -281,7 +281,8 @@ out:
 
 static bool exec_ok(PGconn *pg, const char *sql, int n, const char *const *params, buf *err)
 {
-    PGresult *r = PQexecParams(pg, sql, n, NULL, params, NULL, NULL, 0);
+    /* Without parameters: the simple protocol, which runs a whole script. */
+    PGresult *r = n ? PQexecParams(pg, sql, n, NULL, params, NULL, NULL, 0) : PQexec(pg, sql);
     ExecStatusType st = PQresultStatus(r);
     bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY;
     if (!ok)

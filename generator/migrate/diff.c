@@ -696,6 +696,20 @@ static void diff_columns(differ *d, size_t oi_, const db_table *ot, const db_tab
     }
 }
 
+/* PostgreSQL drops an index with its column: Prisma writes no DROP INDEX
+ * for an index on a column that is dropped and recreated. */
+static bool on_recreated_column(const db_table *ot, const db_table *nt, const table_pair *tp,
+                                const db_index *ix)
+{
+    for (size_t k = 0; k < ix->ncolumns; k++) {
+        const char *nn = renamed_column(ot, nt, &tp->map, ix->columns[k].name);
+        for (size_t c = 0; nn && c < nt->ncolumns; c++)
+            if (tp->recreated[c] && !strcmp(nt->columns[c].name, nn))
+                return true;
+    }
+    return false;
+}
+
 static bool same_fk(differ *d, const db_table *ot, const db_table *nt, const table_pair *tp,
                     const db_foreign_key *of, const db_foreign_key *nf, const table_pair *pairs)
 {
@@ -834,7 +848,7 @@ static void diff_tables(differ *d)
                 }
         }
         for (size_t q = 0; q < ot->nindexes; q++)
-            if (!old_used[q]) {
+            if (!old_used[q] && !on_recreated_column(ot, nt, tp, &ot->indexes[q])) {
                 migrate_step *s = add_step(d, MIGRATE_DROP_INDEX, oi, (long)q, 0);
                 s->old_table = ot;
                 s->old_index = &ot->indexes[q];

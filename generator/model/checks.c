@@ -433,16 +433,16 @@ static void rename_criteria(resolver *r)
 
 void check_model(resolver *r)
 {
-    for (size_t i = 0; i < r->nenums; i++) {
-        if (r->enums[i].e->nvalues == 0)
-            r_error(r, r->enums[i].b->loc, "Error validating: An enum must have at least one value.");
-        check_schema_attr(r, r->enums[i].b, r->enums[i].e->schema, true, &r->enums[i]);
-    }
     for (size_t i = 0; i < r->nmodels; i++) {
         block_info *bi = &r->models[i];
         check_unique_criteria(r, bi);
         check_view(r, bi);
         check_schema_attr(r, bi->b, bi->t->schema, false, bi);
+    }
+    for (size_t i = 0; i < r->nenums; i++) {
+        if (r->enums[i].e->nvalues == 0)
+            r_error(r, r->enums[i].b->loc, "Error validating: An enum must have at least one value.");
+        check_schema_attr(r, r->enums[i].b, r->enums[i].e->schema, true, &r->enums[i]);
     }
     check_table_names(r);
     check_constraint_names(r);

@@ -47,6 +47,8 @@ ast_loc parse_line_loc(const parse_state *st, ast_loc loc)
     size_t end = at;
     while (end < len && t[end] != '\n' && t[end] != '\r')
         end++;
+    while (end > at && (t[end - 1] == ' ' || t[end - 1] == '\t'))
+        end--; /* trailing blanks are not part of what is wrong */
     size_t first = begin;
     while (first < end && (t[first] == ' ' || t[first] == '\t'))
         first++;

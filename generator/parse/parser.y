@@ -84,6 +84,7 @@ static void add_property(parse_state *st, parse_token name, ast_loc name_loc, as
 static void add_block_attribute(parse_state *st, ast_attribute attr, const char *comment, ast_loc loc);
 static void line_error(parse_state *st, ast_loc fallback, const char *message);
 static const char *member_line_message(const parse_state *st);
+static const char *top_line_message(const parse_state *st, ast_loc fallback);
 static void check_arguments(parse_state *st, const char *owner);
 static ast_expr *new_expr(parse_state *st, ast_expr_kind kind, ast_loc loc);
 static ast_attribute make_attribute(parse_state *st, parse_token name, ast_loc name_loc, bool is_block,
@@ -138,8 +139,7 @@ item
                               "'datasource' and 'generator'.");
       }
     | error T_NEWLINE {
-          line_error(st, @1, "Error validating: This line is invalid. It does not start with any known "
-                             "Prisma schema keyword.");
+          line_error(st, @1, top_line_message(st, @1));
           yyerrok;
       }
     ;
@@ -425,6 +425,27 @@ static void line_error(parse_state *st, ast_loc fallback, const char *message)
     parse_error(st, parse_line_loc(st, at), "%s", message);
 }
 
+/* Prisma's message for a line at top level that starts no block; a type
+ * alias (`type Name = ...`) gets its own. */
+static const char *top_line_message(const parse_state *st, ast_loc fallback)
+{
+    ast_loc line = parse_line_loc(st, st->error_pending ? st->error_loc : fallback);
+    const char *p = st->file->text + line.start, *end = st->file->text + line.end;
+    if (end - p > 5 && !memcmp(p, "type", 4) && (p[4] == ' ' || p[4] == '\t')) {
+        p += 4;
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        while (p < end && *p != ' ' && *p != '\t' && *p != '=')
+            p++;
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        if (p < end && *p == '=')
+            return "Error validating: Invalid type definition. Please check the documentation in "
+                   "https://pris.ly/d/composite-types";
+    }
+    return "Error validating: This line is invalid. It does not start with any known Prisma schema keyword.";
+}
+
 static const char *member_line_message(const parse_state *st)
 {
     switch (st->block->kind) {
@@ -458,16 +479,12 @@ static ast_field_type make_type(ast_field_type base, ast_arity arity, ast_loc lo
  * attribute, or NULL for a property value) were parsed. */
 static void check_arguments(parse_state *st, const char *owner)
 {
-    if (st->saw_trailing_comma) {
-        if (owner)
-            parse_error(st, st->trailing_comma_loc,
-                        "Error parsing attribute \"%s\": Trailing commas are not valid in attribute "
-                        "arguments, please remove the comma.",
-                        owner);
-        else
-            parse_error(st, st->trailing_comma_loc,
-                        "Trailing commas are not valid in function arguments, please remove the comma.");
-    }
+    /* Prisma accepts trailing commas in the arguments of a property value. */
+    if (st->saw_trailing_comma && owner)
+        parse_error(st, st->trailing_comma_loc,
+                    "Error parsing attribute \"%s\": Trailing commas are not valid in attribute "
+                    "arguments, please remove the comma.",
+                    owner);
     if (st->empty_arg_name) {
         if (owner)
             parse_error(st, st->empty_arg_loc,

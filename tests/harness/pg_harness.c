@@ -3,6 +3,7 @@
  *
  * Life of a cluster:
  *   <tmp>/refract-pg-<pid>-XXXXXX/      mode 0700, owned by the server's user
+ *       owner                            the owner's PID namespace
  *       harness.log                      output of initdb and pg_ctl
  *       server.log                       the server's own log
  *       .s.PGSQL.<port>                  the only way in
@@ -37,6 +38,19 @@
 #define MAX_LIVE 16
 #define BINDIR_MAX 1024 /* leaves room in PATH_MAX for "/initdb" */
 
+/* printf into out[size]; false if it did not fit (the text is then cut). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static bool pathf(char *out, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out, size, fmt, ap);
+    va_end(ap);
+    return n >= 0 && (size_t)n < size;
+}
+
 /* ---- errors -------------------------------------------------------------- */
 
 static void fail(pgh_cluster *c, const char *fmt, ...)
@@ -52,7 +66,7 @@ static void fail(pgh_cluster *c, const char *fmt, ...)
 static void show_log_tail(const char *dir, const char *name)
 {
     char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    (void)pathf(path, sizeof path, "%s/%s", dir, name);
     FILE *f = fopen(path, "r");
     if (!f)
         return;
@@ -95,8 +109,7 @@ static int pick_run_user(run_user *u)
 static bool is_executable(const char *dir, const char *prog)
 {
     char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/%s", dir, prog);
-    return access(path, X_OK) == 0;
+    return pathf(path, sizeof path, "%s/%s", dir, prog) && access(path, X_OK) == 0;
 }
 
 /* Version number of /usr/lib/postgresql/<N>/bin, for picking the newest. */
@@ -110,8 +123,7 @@ static int find_bindir(char *out, size_t size)
 {
     const char *env = getenv("REFRACT_PG_BINDIR");
     if (env && *env) {
-        snprintf(out, size, "%s", env);
-        return is_executable(out, "initdb") ? 0 : -1;
+        return pathf(out, size, "%s", env) && is_executable(out, "initdb") ? 0 : -1;
     }
     /* pg_config comes with libpq-dev and may belong to a different major
      * version than the server packages: trust it only if initdb is there. */
@@ -121,10 +133,8 @@ static int find_bindir(char *out, size_t size)
         bool got = fgets(line, sizeof line, p) != NULL;
         pclose(p);
         line[strcspn(line, "\n")] = '\0';
-        if (got && *line && is_executable(line, "initdb")) {
-            snprintf(out, size, "%s", line);
+        if (got && *line && is_executable(line, "initdb") && pathf(out, size, "%s", line))
             return 0;
-        }
     }
     glob_t g;
     if (glob("/usr/lib/postgresql/*/bin/initdb", 0, NULL, &g) != 0)
@@ -134,8 +144,8 @@ static int find_bindir(char *out, size_t size)
         long v = version_of(g.gl_pathv[i]);
         if (v > best) {
             best = v;
-            snprintf(out, size, "%.*s", (int)(strlen(g.gl_pathv[i]) - strlen("/initdb")),
-                     g.gl_pathv[i]);
+            (void)pathf(out, size, "%.*s", (int)(strlen(g.gl_pathv[i]) - strlen("/initdb")),
+                        g.gl_pathv[i]);
         }
     }
     globfree(&g);
@@ -149,7 +159,7 @@ static int find_bindir(char *out, size_t size)
 static int run(const run_user *u, const char *dir, char *const argv[])
 {
     char log[PATH_MAX];
-    snprintf(log, sizeof log, "%s/harness.log", dir);
+    (void)pathf(log, sizeof log, "%s/harness.log", dir);
     pid_t pid = fork();
     if (pid < 0)
         return -1;
@@ -179,9 +189,9 @@ static int pg_ctl(const pgh_cluster *c, const run_user *u, const char *bindir,
                   const char *action)
 {
     char prog[PATH_MAX], data[PATH_MAX], log[PATH_MAX];
-    snprintf(prog, sizeof prog, "%s/pg_ctl", bindir);
-    snprintf(data, sizeof data, "%s/data", c->dir);
-    snprintf(log, sizeof log, "%s/server.log", c->dir);
+    (void)pathf(prog, sizeof prog, "%s/pg_ctl", bindir);
+    (void)pathf(data, sizeof data, "%s/data", c->dir);
+    (void)pathf(log, sizeof log, "%s/server.log", c->dir);
     if (!strcmp(action, "start")) {
         char *const argv[] = {prog, "-D", data, "-l", log, "-w", "-t", "60", "-s",
                               "start", NULL};
@@ -226,7 +236,7 @@ static int remove_tree(const char *path)
 static bool traversable_by_all(const char *path)
 {
     char p[PATH_MAX];
-    snprintf(p, sizeof p, "%s", path);
+    (void)pathf(p, sizeof p, "%s", path);
     for (;;) {
         struct stat st;
         if (stat(*p ? p : "/", &st) != 0 || !(st.st_mode & S_IXOTH))
@@ -250,13 +260,50 @@ static const char *temp_base(const run_user *u)
     return t;
 }
 
-/* A directory left by a process that no longer exists: stop its server if
- * one is still running, and remove it. */
+/* Which PID namespace we are in ("" where /proc does not say): the pid in a
+ * directory's name only means something to processes of the same one, and
+ * /tmp may be shared with containers that have their own. */
+static void pid_namespace(char *out, size_t size)
+{
+    ssize_t n = readlink("/proc/self/ns/pid", out, size - 1);
+    out[n > 0 ? n : 0] = '\0';
+}
+
+/* The namespace recorded in a cluster directory's `owner` file. */
+static void owner_namespace(const char *dir, char *out, size_t size)
+{
+    char path[PATH_MAX];
+    (void)pathf(path, sizeof path, "%s/owner", dir);
+    out[0] = '\0';
+    FILE *f = fopen(path, "r");
+    if (f) {
+        if (fgets(out, (int)size, f))
+            out[strcspn(out, "\n")] = '\0';
+        fclose(f);
+    }
+}
+
+static void write_owner(const pgh_cluster *c)
+{
+    char path[PATH_MAX], ns[128];
+    (void)pathf(path, sizeof path, "%s/owner", c->dir);
+    pid_namespace(ns, sizeof ns);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fprintf(f, "%s\n", ns);
+        fclose(f);
+    }
+}
+
+/* A directory left by a process that no longer exists (in our PID
+ * namespace): stop its server if one is still running, and remove it. */
 static void sweep_stale(const run_user *u, const char *bindir, const char *base)
 {
     DIR *d = opendir(base);
     if (!d)
         return;
+    char ours[128];
+    pid_namespace(ours, sizeof ours);
     const struct dirent *e;
     while ((e = readdir(d))) {
         if (strncmp(e->d_name, DIR_PREFIX, strlen(DIR_PREFIX)))
@@ -266,11 +313,14 @@ static void sweep_stale(const run_user *u, const char *bindir, const char *base)
         if (pid <= 0 || *end != '-' || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
             continue;
         pgh_cluster stale = {0};
-        if (snprintf(stale.dir, sizeof stale.dir, "%s/%s", base, e->d_name) >=
-            (int)sizeof stale.dir)
+        if (!pathf(stale.dir, sizeof stale.dir, "%s/%s", base, e->d_name))
+            continue;
+        char theirs[128];
+        owner_namespace(stale.dir, theirs, sizeof theirs);
+        if (strcmp(theirs, ours))
             continue;
         char pidfile[PATH_MAX];
-        snprintf(pidfile, sizeof pidfile, "%s/data/postmaster.pid", stale.dir);
+        (void)pathf(pidfile, sizeof pidfile, "%s/data/postmaster.pid", stale.dir);
         if (access(pidfile, F_OK) == 0)
             pg_ctl(&stale, u, bindir, "stop");
         remove_tree(stale.dir);
@@ -308,13 +358,15 @@ static void track(pgh_cluster *c)
     if (!hooked) {
         hooked = true;
         atexit(stop_all_at_exit);
-        const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-        for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
-            struct sigaction old;
-            /* Leave a program's own handlers alone. */
-            if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
-                signal(sigs[i], stop_all_on_signal);
-        }
+    }
+    /* Every time, not once: a forked child may have reset a signal. Leave a
+     * program's own handlers alone (Check's runner has its own for
+     * SIGTERM: it passes the signal on to the test's process group). */
+    const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+        struct sigaction old;
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+            signal(sigs[i], stop_all_on_signal);
     }
     for (int i = 0; i < MAX_LIVE; i++)
         if (!live[i] || live[i] == c) {
@@ -355,7 +407,7 @@ static int conninfo_for(const pgh_cluster *c, const char *db, char *out, size_t 
 static int write_config(pgh_cluster *c)
 {
     char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/data/postgresql.conf", c->dir);
+    (void)pathf(path, sizeof path, "%s/data/postgresql.conf", c->dir);
     FILE *f = fopen(path, "a");
     if (!f)
         return -1;
@@ -380,7 +432,7 @@ static int write_config(pgh_cluster *c)
 static pid_t read_postmaster_pid(const pgh_cluster *c)
 {
     char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/data/postmaster.pid", c->dir);
+    (void)pathf(path, sizeof path, "%s/data/postmaster.pid", c->dir);
     FILE *f = fopen(path, "r");
     long pid = 0;
     if (f) {
@@ -408,14 +460,15 @@ int pgh_start(pgh_cluster *c)
     const char *base = temp_base(&u);
     sweep_stale(&u, bindir, base);
 
-    if (snprintf(c->dir, sizeof c->dir, "%s/" DIR_PREFIX "%ld-XXXXXX", base,
-                 (long)getpid()) >= (int)sizeof c->dir || !mkdtemp(c->dir)) {
+    if (!pathf(c->dir, sizeof c->dir, "%s/" DIR_PREFIX "%ld-XXXXXX", base, (long)getpid()) ||
+        !mkdtemp(c->dir)) {
         fail(c, "cannot create a temporary directory under %s: %s", base, strerror(errno));
         c->dir[0] = '\0';
         return -1;
     }
     c->owner = getpid();
     track(c);
+    write_owner(c);
     if (u.switch_user && chown(c->dir, u.uid, u.gid) != 0) {
         fail(c, "cannot hand %s to uid %ld: %s", c->dir, (long)u.uid, strerror(errno));
         pgh_stop(c);
@@ -427,8 +480,8 @@ int pgh_start(pgh_cluster *c)
     c->port = 20000 + (int)((getpid() * 7L + started++) % 40000);
 
     char initdb[PATH_MAX], data[PATH_MAX];
-    snprintf(initdb, sizeof initdb, "%s/initdb", bindir);
-    snprintf(data, sizeof data, "%s/data", c->dir);
+    (void)pathf(initdb, sizeof initdb, "%s/initdb", bindir);
+    (void)pathf(data, sizeof data, "%s/data", c->dir);
     char *const argv[] = {initdb, "-D", data, "-U", PGH_USER, "-A", "trust", "-E", "UTF8",
                           "--locale=C", "--no-sync", NULL};
     if (run(&u, c->dir, argv) != 0) {
@@ -541,7 +594,7 @@ void pgh_stop(pgh_cluster *c)
     run_user u;
     char bindir[BINDIR_MAX];
     char pidfile[PATH_MAX];
-    snprintf(pidfile, sizeof pidfile, "%s/data/postmaster.pid", c->dir);
+    (void)pathf(pidfile, sizeof pidfile, "%s/data/postmaster.pid", c->dir);
     if (access(pidfile, F_OK) == 0) {
         bool stopped = pick_run_user(&u) == 0 && find_bindir(bindir, sizeof bindir) == 0 &&
                        pg_ctl(c, &u, bindir, "stop") == 0;

@@ -158,8 +158,16 @@ START_TEST(test_forked_child_exit_leaves_server_running)
 }
 END_TEST
 
-/* A process killed outright cannot clean up; the next start does. */
-START_TEST(test_next_start_removes_what_a_killed_process_left)
+static bool gone_soon(pid_t pid)
+{
+    for (int i = 0; i < 100 && kill(pid, 0) == 0; i++)
+        usleep(50 * 1000);
+    return kill(pid, 0) != 0;
+}
+
+/* Start a cluster in a child process that then dies of `sig`; return the
+ * cluster as the child saw it. */
+static pgh_cluster start_in_child_killed_by(int sig)
 {
     int fds[2];
     ck_assert_int_eq(pipe(fds), 0);
@@ -168,11 +176,15 @@ START_TEST(test_next_start_removes_what_a_killed_process_left)
     if (child == 0) {
         static pgh_cluster doomed;
         close(fds[0]);
+        /* A plain program: not Check's runner, whose SIGTERM handler
+         * passes the signal on to the whole process group. */
+        signal(sig, SIG_DFL);
         if (pgh_start(&doomed) != 0)
             _exit(1);
         ssize_t n = write(fds[1], &doomed, sizeof doomed);
         (void)n;
-        raise(SIGKILL);
+        raise(sig);
+        _exit(2);
     }
     close(fds[1]);
     pgh_cluster left;
@@ -180,17 +192,35 @@ START_TEST(test_next_start_removes_what_a_killed_process_left)
     close(fds[0]);
     int status;
     ck_assert_int_eq(waitpid(child, &status, 0), child);
-    ck_assert(WIFSIGNALED(status));
+    ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == sig);
     ck_assert(exists(left.dir));
+    return left;
+}
+
+/* Interrupted (Ctrl-C, a CI timeout): the server goes down with the test. */
+START_TEST(test_terminated_process_takes_its_server_down)
+{
+    pgh_cluster left = start_in_child_killed_by(SIGTERM);
+    ck_assert_msg(gone_soon(left.postmaster), "postmaster %ld still runs",
+                  (long)left.postmaster);
+    static pgh_cluster fresh;
+    ck_assert_msg(pgh_start(&fresh) == 0, "%s", fresh.error);
+    ck_assert_msg(!exists(left.dir), "%s was not swept", left.dir);
+    pgh_stop(&fresh);
+}
+END_TEST
+
+/* A process killed outright cannot clean up; the next start does. */
+START_TEST(test_next_start_removes_what_a_killed_process_left)
+{
+    pgh_cluster left = start_in_child_killed_by(SIGKILL);
     ck_assert_int_eq(kill(left.postmaster, 0), 0); /* its server still runs */
 
     static pgh_cluster fresh;
     ck_assert_msg(pgh_start(&fresh) == 0, "%s", fresh.error);
     ck_assert_msg(!exists(left.dir), "%s was not swept", left.dir);
     /* and its server is gone (it exits just after removing its pid file) */
-    for (int i = 0; i < 100 && kill(left.postmaster, 0) == 0; i++)
-        usleep(50 * 1000);
-    ck_assert_msg(kill(left.postmaster, 0) != 0, "postmaster %ld still runs",
+    ck_assert_msg(gone_soon(left.postmaster), "postmaster %ld still runs",
                   (long)left.postmaster);
     pgh_stop(&fresh);
 }
@@ -292,6 +322,7 @@ static Suite *harness_suite(void)
     tcase_add_test(tc, test_two_clusters_at_once);
     tcase_add_test(tc, test_forked_child_exit_leaves_server_running);
     tcase_add_test(tc, test_next_start_removes_what_a_killed_process_left);
+    tcase_add_test(tc, test_terminated_process_takes_its_server_down);
     suite_add_tcase(s, tc);
     TCase *sh = tcase_create("pgtmp.sh");
     tcase_set_timeout(sh, 120);

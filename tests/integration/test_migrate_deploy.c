@@ -296,6 +296,17 @@ START_TEST(status_reports_pending_and_unknown)
     ck_assert_contains(out, "2 migrations found in prisma/migrations\n\n"
                             "Database schema is up to date!\n");
     free(out);
+    /* A migration merged from another branch, older than the applied ones:
+     * pending, and the only one deploy applies and lists. */
+    proj_migration(&p, "20240101120000_merged", "CREATE TABLE \"Merged\" (\"id\" INTEGER);\n");
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "status", NULL), 1);
+    ck_assert_contains(out, "Following migration have not yet been applied:\n"
+                            "20240101120000_merged\n");
+    free(out);
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "deploy", NULL), 0);
+    ck_assert_contains(out, "migrations/\n  └─ 20240101120000_merged/\n    └─ migration.sql\n\n");
+    free(out);
+    ck_assert(db_has_table(&p, "Merged"));
     /* A migration the database has but the folder lost. */
     char cmd[160];
     snprintf(cmd, sizeof cmd, "rm -rf '%s/prisma/migrations/%s'", p.root, M2);

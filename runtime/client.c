@@ -1,0 +1,161 @@
+/*
+ * client.c — rf_client: one libpq connection, how it was asked for, its
+ * session settings, and its last error. Statement caching is in stmt.c,
+ * running statements in exec.c.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+long rf_version_number(void)
+{
+    return RF_VERSION_NUMBER;
+}
+
+const char *rf_version_string(void)
+{
+    return RF_VERSION_STRING;
+}
+
+rf_client *rf_client_alloc(void)
+{
+    rf_client *c = calloc(1, sizeof *c);
+    if (c)
+        rf_error_slot_init(&c->err);
+    return c;
+}
+
+/* Session settings every (re)connection gets: UTF-8 text, and the schema
+ * from ?schema= as search_path. */
+static rf_status setup_session(rf_client *c)
+{
+    const char *enc = PQparameterStatus(c->conn, "client_encoding");
+    if ((!enc || strcmp(enc, "UTF8") != 0) && !getenv("PGCLIENTENCODING")
+        && !strstr(c->info.libpq, "client_encoding")) {
+        if (PQsetClientEncoding(c->conn, "UTF8") != 0)
+            return rf_error_from_result(&c->err, c->conn, NULL);
+    }
+    if (c->info.schema) {
+        /* search_path takes identifiers: quote the name, double its quotes. */
+        size_t n = strlen(c->info.schema);
+        char *quoted = malloc(2 * n + 3);
+        if (!quoted)
+            return rf_error_set(&c->err, RF_NO_MEMORY, NULL, NULL, "out of memory");
+        size_t q = 0;
+        quoted[q++] = '"';
+        for (size_t i = 0; i < n; i++) {
+            if (c->info.schema[i] == '"')
+                quoted[q++] = '"';
+            quoted[q++] = c->info.schema[i];
+        }
+        quoted[q++] = '"';
+        quoted[q] = '\0';
+        const char *values[1] = { quoted };
+        PGresult *res = PQexecParams(c->conn,
+                                     "SELECT pg_catalog.set_config('search_path', $1, false)",
+                                     1, NULL, values, NULL, NULL, 0);
+        free(quoted);
+        bool ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+        rf_status st = ok ? RF_OK : rf_error_from_result(&c->err, c->conn, res);
+        PQclear(res);
+        if (st != RF_OK)
+            return st;
+    }
+    return RF_OK;
+}
+
+/* After a connection attempt (first or reset): classify, set up. */
+static rf_status after_connect(rf_client *c)
+{
+    if (!c->conn)
+        return rf_error_set(&c->err, RF_NO_MEMORY, NULL, NULL,
+                            "out of memory while connecting");
+    if (PQstatus(c->conn) != CONNECTION_OK)
+        return rf_error_from_connect(&c->err, c->conn);
+    c->epoch++;
+    c->prepared_now = 0;
+    rf_status st = setup_session(c);
+    if (st == RF_OK)
+        rf_error_clear(&c->err);
+    return st;
+}
+
+rf_status rf_connect(const char *conninfo, rf_client **out)
+{
+    if (!out)
+        return RF_INVALID_ARGUMENT;
+    rf_client *c = *out = rf_client_alloc();
+    if (!c)
+        return RF_NO_MEMORY;
+    if (!conninfo)
+        conninfo = getenv("DATABASE_URL");
+    char why[256];
+    rf_status st = rf_conninfo_parse(conninfo, &c->info, why, sizeof why);
+    if (st != RF_OK)
+        return rf_error_set(&c->err, st, NULL, NULL,
+                            st == RF_NO_MEMORY ? "out of memory" : why);
+    c->conn = PQconnectdb(c->info.libpq);
+    return after_connect(c);
+}
+
+rf_status rf_reset(rf_client *client)
+{
+    if (!client)
+        return RF_INVALID_ARGUMENT;
+    if (!client->info.libpq)
+        return rf_error_set(&client->err, RF_INVALID_ARGUMENT, NULL, NULL,
+                            "the client has no connection string to reconnect with");
+    if (client->conn)
+        PQreset(client->conn);
+    else
+        client->conn = PQconnectdb(client->info.libpq);
+    return after_connect(client);
+}
+
+void rf_close(rf_client *client)
+{
+    if (!client)
+        return;
+    if (client->conn)
+        PQfinish(client->conn);
+    for (size_t i = 0; i < client->stmt_cap; i++) {
+        free(client->stmts[i].id);
+        free(client->stmts[i].sql);
+    }
+    free(client->stmts);
+    rf_conninfo_free(&client->info);
+    rf_error_slot_free(&client->err);
+    free(client);
+}
+
+bool rf_connected(const rf_client *client)
+{
+    return client && client->conn && PQstatus(client->conn) == CONNECTION_OK;
+}
+
+bool rf_client_pgbouncer(const rf_client *client)
+{
+    return client && client->info.pgbouncer;
+}
+
+const char *rf_client_schema(const rf_client *client)
+{
+    return client && client->info.schema ? client->info.schema : "public";
+}
+
+struct pg_conn *rf_client_pgconn(rf_client *client)
+{
+    return client ? client->conn : NULL;
+}
+
+int rf_client_prepared_count(const rf_client *client)
+{
+    return client ? client->prepared_now : 0;
+}
+
+rf_status rf_client_fail_result(rf_client *c, const PGresult *res)
+{
+    return rf_error_from_result(&c->err, c->conn, res);
+}

@@ -1,0 +1,182 @@
+/*
+ * internal.h — what the runtime's files share and users never see.
+ *
+ * Not installed (the Makefile installs runtime/refract*.h only). Unit tests
+ * include it to reach the pure helpers (URL parsing, value decoding) without
+ * a database.
+ */
+#ifndef REFRACT_INTERNAL_H
+#define REFRACT_INTERNAL_H
+
+#include "refract.h"
+
+#include <libpq-fe.h>
+
+/* ---- connection strings (url.c) ---------------------------------------- */
+
+/* A connection string with Prisma's parameters taken out. */
+typedef struct rf_conninfo {
+    char *libpq;          /* what libpq gets (heap) */
+    char *schema;         /* ?schema= (heap), NULL when absent */
+    bool pgbouncer;       /* pgbouncer=true or statement_cache_size=0 */
+} rf_conninfo;
+
+/* Splits `conninfo` (URL or keywords). RF_INVALID_ARGUMENT with a message in
+ * `err` (size errlen) for malformed input; RF_NO_MEMORY. */
+rf_status rf_conninfo_parse(const char *conninfo, rf_conninfo *out, char *err, size_t errlen);
+void rf_conninfo_free(rf_conninfo *ci);
+
+/* ---- errors (error.c) --------------------------------------------------- */
+
+/* The status for a SQLSTATE ("23505" → RF_UNIQUE_VIOLATION). */
+rf_status rf_status_from_sqlstate(const char *sqlstate);
+/* Prisma's code for a SQLSTATE, or "" . */
+const char *rf_prisma_code_from_sqlstate(const char *sqlstate);
+
+/* The per-client error slot: a struct plus storage for its strings. */
+typedef struct rf_error_slot {
+    rf_error error;
+    rf_arena strings;
+} rf_error_slot;
+
+void rf_error_slot_init(rf_error_slot *slot);
+void rf_error_slot_free(rf_error_slot *slot);
+/* A client-side failure. sqlstate/prisma may be NULL (derived from status). */
+rf_status rf_error_set(rf_error_slot *slot, rf_status status, const char *sqlstate,
+                       const char *prisma_code, const char *message);
+/* Formatted variant. */
+rf_status rf_error_setf(rf_error_slot *slot, rf_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* From a failed PGresult (res may be NULL: connection-level failure). */
+rf_status rf_error_from_result(rf_error_slot *slot, PGconn *conn, const PGresult *res);
+/* From a failed connection attempt. */
+rf_status rf_error_from_connect(rf_error_slot *slot, PGconn *conn);
+void rf_error_clear(rf_error_slot *slot);
+
+/* ---- clients (client.c) ------------------------------------------------- */
+
+typedef struct rf_prepared {
+    char *id;             /* cache key (heap) */
+    char *sql;            /* the SQL it was prepared with (heap) */
+    uint64_t hash;
+    unsigned serial;      /* server-side name: "rf_<serial>" */
+    unsigned epoch;       /* connection epoch it was prepared in */
+} rf_prepared;
+
+struct rf_client {
+    PGconn *conn;
+    rf_conninfo info;
+    rf_error_slot err;
+    unsigned epoch;           /* bumped by every (re)connect */
+    rf_prepared *stmts;       /* open addressing, capacity a power of two */
+    size_t stmt_cap;
+    size_t stmt_count;
+    int prepared_now;         /* prepared on the current connection */
+    unsigned next_serial;
+};
+
+rf_client *rf_client_alloc(void);
+
+/* ---- statement cache (stmt.c) ------------------------------------------- */
+
+/* The cache entry for stmt (added if new), or *entry = NULL when the
+ * statement runs unnamed: pgbouncer mode, no id, or the cache is full.
+ * RF_INVALID_ARGUMENT when the id was seen with different SQL. */
+rf_status rf_stmt_lookup(rf_client *c, const rf_stmt *stmt, rf_prepared **entry);
+/* Whether e is prepared on the current connection. */
+bool rf_stmt_ready(const rf_client *c, const rf_prepared *e);
+/* Prepares e on the current connection (types: nparams entries or NULL). */
+rf_status rf_stmt_prepare(rf_client *c, rf_prepared *e, int ntypes, const rf_oid *types);
+/* Forgets e's server-side statement (after 26000 or a stale plan), so the
+ * next rf_stmt_prepare makes a fresh one. `deallocate`: the server may still
+ * have it; drop it there too. */
+void rf_stmt_invalidate(rf_client *c, rf_prepared *e, bool deallocate);
+/* The server-side name, "rf_<serial>". */
+#define RF_STMT_NAME_SIZE 16
+void rf_stmt_name(const rf_prepared *e, char name[RF_STMT_NAME_SIZE]);
+
+/* Records the error of a failed statement; RF_CONNECTION when the
+ * connection went away. */
+rf_status rf_client_fail_result(rf_client *c, const PGresult *res);
+
+/* ---- decoding (decode.c, array.c, numeric.c) ---------------------------- */
+
+/* One value as libpq delivered it. */
+typedef struct rf_value {
+    const char *data;     /* NUL-terminated by libpq, also in binary */
+    int len;
+    int format;           /* RF_FORMAT_TEXT or RF_FORMAT_BINARY */
+    rf_oid type;
+} rf_value;
+
+/* Pure decoders on one non-NULL value. On failure they write a reason to
+ * `why` (a static string) and return RF_DECODE. */
+rf_status rf_decode_i64(rf_value v, int64_t *out, const char **why);
+rf_status rf_decode_f64(rf_value v, double *out, const char **why);
+rf_status rf_decode_bool(rf_value v, bool *out, const char **why);
+rf_status rf_decode_timestamp(rf_value v, rf_timestamp *out, const char **why);
+/* Text of a value: borrowed from v when `borrow` and no conversion is needed,
+ * else built in `arena`. */
+rf_status rf_decode_text(rf_value v, rf_arena *arena, bool borrow, const char **out,
+                         size_t *len, const char **why);
+rf_status rf_decode_bytes(rf_value v, rf_arena *arena, bool borrow, rf_bytes *out,
+                          const char **why);
+/* Binary numeric → decimal text in arena. */
+rf_status rf_numeric_binary_to_text(const unsigned char *p, int len, rf_arena *arena,
+                                     const char **out, size_t *outlen, const char **why);
+
+/* A cell of a result with bounds checked (decode.c), and the recording of
+ * a decode failure on the result's client. */
+rf_status rf_cell(const rf_result *r, int row, int col, rf_value *v, bool *null);
+rf_status rf_cell_failed(const rf_result *r, int row, int col, rf_status st, const char *why);
+
+/* Walks the elements of a one-dimensional array value, text or binary. The
+ * callback gets each element (data NULL for an SQL NULL element; for text
+ * arrays, a de-quoted copy in `arena`, NUL-terminated). */
+typedef rf_status (*rf_array_visit)(void *ctx, size_t index, rf_value element);
+rf_status rf_array_count(rf_value v, size_t *count, const char **why);
+rf_status rf_array_each(rf_value v, rf_arena *arena, rf_array_visit visit, void *ctx,
+                        const char **why);
+
+/* ---- enums (enum.c) ---------------------------------------------------- */
+
+/* The index of s[0..len) in t, or RF_INVALID_ARGUMENT. */
+rf_status rf_enum_lookup(const rf_enum_table *t, const char *s, size_t len, int *out);
+
+/* ---- doubles as text, locale-independent (cnum.c) ---------------------- */
+
+double rf_strtod_c(const char *s, char **end);
+/* "%.17g" in the C locale. */
+int rf_format_double_c(char *buf, size_t size, double d);
+
+/* ---- big-endian helpers -------------------------------------------------- */
+
+static inline uint32_t rf_be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+static inline uint64_t rf_be64(const unsigned char *p)
+{
+    return (uint64_t)rf_be32(p) << 32 | rf_be32(p + 4);
+}
+
+static inline void rf_put_be32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+static inline void rf_put_be64(unsigned char *p, uint64_t v)
+{
+    rf_put_be32(p, (uint32_t)(v >> 32));
+    rf_put_be32(p + 4, (uint32_t)v);
+}
+
+/* µs between 1970-01-01 and 2000-01-01, PostgreSQL's epoch. */
+#define RF_PG_EPOCH_OFFSET_USEC INT64_C(946684800000000)
+#define RF_PG_EPOCH_OFFSET_DAYS 10957
+
+#endif

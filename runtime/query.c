@@ -40,7 +40,7 @@ rf_status rf_query_status(const rf_query *q)
 {
     if (q->failed)
         return q->status;
-    return q->params.failed ? RF_NO_MEMORY : RF_OK;
+    return q->params.error;
 }
 
 static void put(rf_query *q, const char *s, size_t n)
@@ -185,8 +185,9 @@ void rf_q_add_timestamp(rf_query *q, rf_oid kind, rf_timestamp v)
     case RF_OID_TIMESTAMP: rf_params_add_timestamp(&q->params, v); break;
     case RF_OID_TIMESTAMPTZ: rf_params_add_timestamptz(&q->params, v); break;
     case RF_OID_DATE: rf_params_add_date(&q->params, v); break;
+    case RF_OID_TIME: rf_params_add_time(&q->params, v); break;
     default: {
-        /* time, timetz: ISO text, which the server reads for those types. */
+        /* timetz: ISO text, which the server reads for it. */
         char *iso = rf_q_alloc(q, RF_ISO8601_SIZE);
         if (!iso) {
             rf_params_add_null(&q->params);

@@ -175,7 +175,11 @@ static const char *time_kind(const model_column *c)
         return "RF_OID_TIMESTAMP";
     if (!strncmp(t, "DATE", 4))
         return "RF_OID_DATE";
-    return "RF_OID_UNKNOWN"; /* TIME, TIMETZ: sent as ISO text */
+    if (!strncmp(t, "TIMETZ", 6) || !strncmp(t, "TIME WITH TIME ZONE", 19))
+        return "RF_OID_UNKNOWN"; /* sent as ISO text */
+    if (!strncmp(t, "TIME", 4))
+        return "RF_OID_TIME";
+    return "RF_OID_UNKNOWN";
 }
 
 /* Per-kind names: [0] short name used in runtime function names,
@@ -553,12 +557,13 @@ static void add_field(emitter *e, const model_table *t, const model_column *c, i
         tpl_set_str(a, tpl_push_new_obj(a, gens), "decl", decl);
         buf_printf(&code,
                    "rf_q_insert_col(&q, \"%s\");\n"
-                   "    if (%s != NULL)\n"
+                   "    if (%s != NULL) {\n"
                    "        rf_params_add_text(&q.params, %s);\n"
-                   "    else if (%s == RF_OK)\n"
+                   "    } else if (%s == RF_OK) {\n"
                    "        rf_params_add_text(&q.params, gen_%s);\n"
-                   "    else\n"
-                   "        rf_query_fail(&q, RF_ERROR);",
+                   "    } else {\n"
+                   "        rf_query_fail(&q, RF_ERROR);\n"
+                   "    }",
                    ccol, v, v, call, c->c_name);
     } else if (create_omittable(c)) {
         buf_printf(&code, "if (%s) {\n        rf_q_insert_col(&q, \"%s\");\n        %s;\n    }",
@@ -649,6 +654,7 @@ static bool add_relation(emitter *e, const model_table *t, const model_relation_
         return false;
     const model_column *parent_col = NULL; /* on t: the value that links */
     const char *sql = NULL;
+    const char *mn = NULL, *mn_bind = NULL, *mn_connect = NULL, *mn_disconnect = NULL;
     bool many = false;
     const char *tsel = select_list(e, target);
     const char *ttable = sql_table(a, target);
@@ -664,6 +670,19 @@ static bool add_relation(emitter *e, const model_table *t, const model_relation_
                            self, tsel, ttable, sql_table(a, jt), other,
                            sql_ident(a, tpk->db_name), self);
         many = true;
+        /* connect / disconnect: the m:n link rows, which nothing else writes. */
+        const char *jsql = sql_table(a, jt);
+        const char *me = param_name(e, t->c_name);
+        const char *them = target == t || !strcmp(target->c_name, t->c_name) ? "other"
+                                                                              : param_name(e, target->c_name);
+        value_kind mk = value_kind_of(parent_col), tk = value_kind_of(tpk);
+        mn = arena_printf(a, "%s%s, %s%s", key_type(e, parent_col, mk), me, key_type(e, tpk, tk), them);
+        mn_bind = arena_printf(a, "    %s;\n    %s;\n", bind_value(e, parent_col, mk, "&q", me),
+                               bind_value(e, tpk, tk, "&q", them));
+        mn_connect = c_escape(a, arena_printf(a, "INSERT INTO %s (%s, %s) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                                              jsql, self, other));
+        mn_disconnect = c_escape(a, arena_printf(a, "DELETE FROM %s WHERE %s = $1 AND %s = $2", jsql,
+                                                 self, other));
     } else {
         const model_column *target_col;
         if (rf->nfields > 0) {
@@ -702,6 +721,13 @@ static bool add_relation(emitter *e, const model_table *t, const model_relation_
                 many ? "filled only when included" : "NULL unless included (and related)");
     tpl_set_str(a, r, "sql", c_escape(a, sql));
     tpl_set_bool(a, r, "many", many);
+    if (mn) {
+        tpl_value *o = tpl_set_new_obj(a, r, "mn");
+        tpl_set_str(a, o, "params", mn);
+        tpl_set_str(a, o, "bind", mn_bind);
+        tpl_set_str(a, o, "connect_sql", mn_connect);
+        tpl_set_str(a, o, "disconnect_sql", mn_disconnect);
+    }
     tpl_set_bool(a, r, "int_key", lk == LINK_INT);
     const char *m = arena_printf(a, "rows[i].%s", parent_col->c_name);
     if (lk == LINK_INT) {

@@ -36,6 +36,10 @@ static bool file_is_postgres(const char *path)
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
         buf_put(&b, chunk, n);
     fclose(f);
+    /* Blank out // comments: a commented-out provider does not count. */
+    for (char *c = b.data; c && (c = strstr(c, "//")) != NULL;)
+        while (*c && *c != '\n')
+            *c++ = ' ';
     bool pg = false;
     /* provider = "postgresql" | "postgres", any spacing. */
     for (const char *p = buf_cstr(&b); (p = strstr(p, "provider")) != NULL; p++) {
@@ -86,27 +90,43 @@ static bool have(const char *cc)
     return ok;
 }
 
-/* Runs a shell command; on failure appends its output to `report`. */
-static bool run(const char *cmd, const char *what, buf *report)
+/* A running shell command whose output (the first 3000 bytes) we collect. */
+typedef struct job {
+    FILE *pipe;
+    const char *what;
+} job;
+
+static job start_job(const char *cmd, const char *what)
 {
     char *full = NULL;
-    ck_assert_int_ge(asprintf(&full, "%s 2>&1", cmd), 0);
-    FILE *p = popen(full, "r");
+    /* The command's exit status travels in the text (a pipe hides it). */
+    ck_assert_int_ge(asprintf(&full, "{ (%s) 2>&1; echo \"#rc=$?\"; } | tail -c 3000", cmd), 0);
+    job j = {popen(full, "r"), what};
     free(full);
-    ck_assert_ptr_nonnull(p);
+    ck_assert_ptr_nonnull(j.pipe);
+    return j;
+}
+
+/* Waits for a job; on failure appends its output to `report`. */
+static bool finish_job(job j, buf *report)
+{
     buf out = BUF_INIT;
     char chunk[4096];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
+    while ((n = fread(chunk, 1, sizeof chunk, j.pipe)) > 0)
         buf_put(&out, chunk, n);
-    int rc = pclose(p);
-    if (rc != 0) {
-        buf_printf(report, "\n---- %s failed:\n", what);
-        /* Enough to see the first errors. */
-        buf_put(report, buf_cstr(&out), out.len > 3000 ? 3000 : out.len);
-    }
+    pclose(j.pipe);
+    const char *rc = strstr(buf_cstr(&out), "#rc=");
+    bool ok = rc && !strncmp(rc, "#rc=0\n", 6);
+    if (!ok)
+        buf_printf(report, "\n---- %s failed:\n%s", j.what, buf_cstr(&out));
     buf_free(&out);
-    return rc == 0;
+    return ok;
+}
+
+static bool run(const char *cmd, const char *what, buf *report)
+{
+    return finish_job(start_job(cmd, what), report);
 }
 
 START_TEST(every_postgres_schema_generates_and_compiles)
@@ -147,6 +167,9 @@ START_TEST(every_postgres_schema_generates_and_compiles)
         ck_assert_int_ge(asprintf(&cmd, "'%s' generate --schema '%s' --out '%s'", bin, schema, out), 0);
         buf one = BUF_INIT;
         bool ok = run(cmd, "refract generate", &one);
+        /* Both compilers at once: the machine has two cores. */
+        job jobs[2];
+        int njobs = 0;
         for (int c = 0; ok && c < 2; c++) {
             if (!present[c])
                 continue;
@@ -156,8 +179,10 @@ START_TEST(every_postgres_schema_generates_and_compiles)
                                       "-c '%s/db.c' -o '%s/db-%s.o'",
                                       compilers[c], root, out, out, compilers[c]),
                              0);
-            ok = run(cmd, compilers[c], &one);
+            jobs[njobs++] = start_job(cmd, compilers[c]);
         }
+        for (int k = 0; k < njobs; k++)
+            ok = finish_job(jobs[k], &one) && ok;
         if (!ok) {
             failed++;
             buf_printf(&report, "\n==== %s%s", e->d_name, buf_cstr(&one));
@@ -177,7 +202,37 @@ START_TEST(every_postgres_schema_generates_and_compiles)
     ck_assert_msg(tried > 0, "no PostgreSQL schema found in the corpus");
     if (failed)
         fputs(buf_cstr(&report), stdout);
+    fflush(stdout);
     ck_assert_msg(failed == 0, "%d of %d schemas failed (details above)", failed, tried);
+    buf_free(&report);
+}
+END_TEST
+
+/* The committed client of the integration tests is what refract generates
+ * today (so the integration tests test the current emitter). */
+START_TEST(committed_test_client_is_fresh)
+{
+    const char *bin = env("REFRACT_BIN"), *root = env("REFRACT_ROOT");
+    if (!bin || !root) {
+        printf("skipped: REFRACT_BIN or REFRACT_ROOT unset\n");
+        return;
+    }
+    char tmpl[] = "/tmp/refract-fresh-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(tmpl));
+    char *cmd = NULL;
+    buf report = BUF_INIT;
+    ck_assert_int_ge(asprintf(&cmd,
+                              "'%s' generate --schema '%s/tests/integration/client/schema.prisma' "
+                              "--out '%s' && diff -u '%s/tests/integration/client/db.h' '%s/db.h' && "
+                              "diff -u '%s/tests/integration/client/db.c' '%s/db.c'; rc=$?; rm -rf '%s'; exit $rc",
+                              bin, root, tmpl, root, tmpl, root, tmpl, tmpl),
+                     0);
+    bool ok = run(cmd, "regenerating tests/integration/client", &report);
+    free(cmd);
+    fputs(buf_cstr(&report), stdout);
+    fflush(stdout);
+    ck_assert_msg(ok, "tests/integration/client/db.{h,c} are stale: run "
+                      "`build/refract generate --schema tests/integration/client/schema.prisma`");
     buf_free(&report);
 }
 END_TEST
@@ -187,6 +242,7 @@ int main(void)
     Suite *s = suite_create("generate_corpus");
     TCase *tc = tcase_create("corpus");
     tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, committed_test_client_is_fresh);
     tcase_add_test(tc, every_postgres_schema_generates_and_compiles);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

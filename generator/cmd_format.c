@@ -77,13 +77,17 @@ static int parse_options(int argc, char **argv, format_options *o)
     return -1;
 }
 
-/* Replace `path` by `text` atomically: temporary file beside it, same mode,
- * then rename. Returns false after printing why. */
-static bool write_file(const char *path, const char *text, size_t len)
+/* Replace the file `shown_path` names by `text` atomically: a temporary
+ * file beside it with the same mode (and owner, when allowed), then rename.
+ * A symbolic link is followed, so the link stays a link. Returns false
+ * after printing why. */
+static bool write_file(const char *shown_path, const char *text, size_t len)
 {
+    char *path = realpath(shown_path, NULL);
     struct stat st;
-    if (stat(path, &st) != 0) {
-        fprintf(stderr, "error: %s: %s\n", path, strerror(errno));
+    if (!path || stat(path, &st) != 0) {
+        fprintf(stderr, "error: %s: %s\n", shown_path, strerror(errno));
+        free(path);
         return false;
     }
     size_t n = strlen(path) + sizeof ".refract-XXXXXX";
@@ -93,9 +97,14 @@ static bool write_file(const char *path, const char *text, size_t len)
     snprintf(tmp, n, "%s.refract-XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        fprintf(stderr, "error: cannot create a file beside %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "error: cannot create a file beside %s: %s\n", shown_path, strerror(errno));
         free(tmp);
+        free(path);
         return false;
+    }
+    if (fchown(fd, st.st_uid, st.st_gid) != 0) {
+        /* Only root may give a file away; otherwise the rewritten file
+         * belongs to the caller, as after saving it in an editor. */
     }
     bool ok = fchmod(fd, st.st_mode & 07777) == 0;
     for (size_t done = 0; ok && done < len;) {
@@ -110,10 +119,11 @@ static bool write_file(const char *path, const char *text, size_t len)
     ok = (close(fd) == 0) && ok;
     ok = ok && rename(tmp, path) == 0;
     if (!ok) {
-        fprintf(stderr, "error: cannot write %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "error: cannot write %s: %s\n", shown_path, strerror(errno));
         unlink(tmp);
     }
     free(tmp);
+    free(path);
     return ok;
 }
 

@@ -94,25 +94,6 @@ static int help_or_usage(const char *text, bool with_common, FILE *out)
 
 /* ---- shared pieces ---------------------------------------------------------- */
 
-static int read_folder(const project *p, migration_folder *f)
-{
-    buf err = BUF_INIT;
-    int rc = migrations_read(p->migrations_path, f, &err);
-    if (rc != 0) {
-        fprintf(stderr, "error: the migrations folder %s is not usable:\n", p->migrations_path);
-        /* One problem per line, indented under the headline. */
-        const char *s = buf_cstr(&err);
-        while (*s) {
-            const char *eol = strchr(s, '\n');
-            size_t n = eol ? (size_t)(eol - s) : strlen(s);
-            fprintf(stderr, "  - %.*s\n", (int)n, s);
-            s += n + (eol ? 1 : 0);
-        }
-    }
-    buf_free(&err);
-    return rc;
-}
-
 static void print_found(FILE *out, const migration_folder *f)
 {
     fprintf(out, "%zu migration%s found in %s\n\n", f->count, f->count == 1 ? "" : "s", f->path);
@@ -166,7 +147,7 @@ static int migrate_deploy_cmd(int argc, char **argv)
     migration_folder f;
     db_conn db = {0};
     rc = EXIT_USER;
-    if (read_folder(&p, &f) == 0) {
+    if (project_read_migrations(&p, &f) == 0) {
         printf("Schema loaded from %s\n", p.schema_path);
         if (project_connect(&p, o.url, &db, stdout) == 0) {
             print_found(stdout, &f);
@@ -201,7 +182,7 @@ static int migrate_status_cmd(int argc, char **argv)
     migration_folder f;
     db_conn db = {0};
     rc = EXIT_USER;
-    if (read_folder(&p, &f) != 0)
+    if (project_read_migrations(&p, &f) != 0)
         goto out;
     printf("Schema loaded from %s\n", p.schema_path);
     if (project_connect(&p, o.url, &db, stdout) != 0)
@@ -298,7 +279,7 @@ static int migrate_reset_cmd(int argc, char **argv)
     migration_folder f;
     db_conn db = {0};
     rc = EXIT_USER;
-    if (read_folder(&p, &f) != 0)
+    if (project_read_migrations(&p, &f) != 0)
         goto out;
     if (!o.force) {
         if (!isatty(STDIN_FILENO)) {
@@ -353,7 +334,7 @@ static int migrate_resolve_cmd(int argc, char **argv)
     migration_folder f;
     db_conn db = {0};
     rc = EXIT_USER;
-    if (read_folder(&p, &f) != 0)
+    if (project_read_migrations(&p, &f) != 0)
         goto out;
     printf("Schema loaded from %s\n", p.schema_path);
     if (project_connect(&p, o.url, &db, stdout) != 0)

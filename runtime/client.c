@@ -66,6 +66,34 @@ static rf_status setup_session(rf_client *c)
     return RF_OK;
 }
 
+/* libpq prints server notices (NOTICE, WARNING) to stderr by default; a
+ * library must not write to a program's stderr. Programs that want them
+ * install their own processor on rf_client_pgconn(). */
+static void ignore_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+/* Opens c->conn from c->info. Prisma gives up connecting after 5 seconds
+ * by default; libpq would wait forever on an unanswering host, so the same
+ * default applies unless the caller set one (connect_timeout, or
+ * PGCONNECT_TIMEOUT). */
+static void open_conn(rf_client *c)
+{
+    bool has_timeout = strstr(c->info.libpq, "connect_timeout") || getenv("PGCONNECT_TIMEOUT");
+    if (has_timeout) {
+        c->conn = PQconnectdb(c->info.libpq);
+    } else {
+        /* expand_dbname: the first value is the whole connection string */
+        const char *const keys[] = { "dbname", "connect_timeout", NULL };
+        const char *const values[] = { c->info.libpq, "5", NULL };
+        c->conn = PQconnectdbParams(keys, values, 1);
+    }
+    if (c->conn)
+        PQsetNoticeProcessor(c->conn, ignore_notice, NULL);
+}
+
 /* After a connection attempt (first or reset): classify, set up. */
 static rf_status after_connect(rf_client *c)
 {
@@ -96,7 +124,7 @@ rf_status rf_connect(const char *conninfo, rf_client **out)
     if (st != RF_OK)
         return rf_error_set(&c->err, st, NULL, NULL,
                             st == RF_NO_MEMORY ? "out of memory" : why);
-    c->conn = PQconnectdb(c->info.libpq);
+    open_conn(c);
     return after_connect(c);
 }
 
@@ -108,9 +136,9 @@ rf_status rf_reset(rf_client *client)
         return rf_error_set(&client->err, RF_INVALID_ARGUMENT, NULL, NULL,
                             "the client has no connection string to reconnect with");
     if (client->conn)
-        PQreset(client->conn);
+        PQreset(client->conn); /* same parameters, same notice processor */
     else
-        client->conn = PQconnectdb(client->info.libpq);
+        open_conn(client);
     return after_connect(client);
 }
 

@@ -264,6 +264,11 @@ size_t rf_arena_bytes_reserved(const rf_arena *arena); /* total block capacity, 
  * They may appear in URLs (?pgbouncer=true) and keyword strings
  * (pgbouncer=true).
  *
+ * As in Prisma, giving up on a server that does not answer takes 5 seconds
+ * unless connect_timeout (or PGCONNECT_TIMEOUT) says otherwise. Text is
+ * exchanged in UTF-8. Server notices (NOTICE, WARNING) are not printed;
+ * install a PQsetNoticeProcessor on rf_client_pgconn() to see them.
+ *
  * On RF_OK, *out is a connected client. On failure, *out is still a client
  * holding the error (rf_last_error; status RF_CONNECTION with P1001 when the
  * server cannot be reached, P1000 for authentication, P1003 for a missing
@@ -489,6 +494,36 @@ void rf_params_add_timestamp_array(rf_params *p, const rf_timestamp *v, size_t n
  * ======================================================================== */
 
 /*
+ * A whole query, as generated code writes it (error checks shortened):
+ *
+ *     static const rf_stmt find_by_email = {
+ *         "db_user_find_unique_by_email",
+ *         "SELECT \"id\", \"email\", \"age\" FROM \"public\".\"User\" WHERE \"email\" = $1",
+ *         RF_FORMAT_BINARY, 0, NULL,
+ *     };
+ *
+ *     rf_status db_user_find_unique_by_email(rf_client *c, const char *email,
+ *                                            db_user *out, rf_arena *arena)
+ *     {
+ *         rf_params p;
+ *         rf_params_init(&p);
+ *         rf_params_add_text(&p, email);
+ *         rf_result r;
+ *         rf_status st = rf_exec_params(c, &find_by_email, &p, &r);
+ *         rf_params_free(&p);
+ *         if (st != RF_OK)
+ *             return st;
+ *         if (r.rows == 0) {
+ *             rf_result_clear(&r);
+ *             return rf_fail(c, RF_NOT_FOUND, "No User found");
+ *         }
+ *         rf_result_keep(&r, arena);            // strings borrowed from r
+ *         if ((st = rf_get_i32(&r, 0, 0, &out->id)) == RF_OK
+ *             && (st = rf_get_text(&r, 0, 1, arena, &out->email, NULL)) == RF_OK)
+ *             st = rf_get_opt_i32(&r, 0, 2, &out->age);
+ *         return st;
+ *     }
+ *
  * A result set. Owned by the caller: release with rf_result_clear, or hand it
  * to an arena with rf_result_keep. The fields are read-only.
  */

@@ -149,8 +149,10 @@ static rf_status parse_url(const char *s, rf_conninfo *out, char *err, size_t er
  * backslash escapes, as libpq documents. */
 static rf_status parse_keywords(const char *s, rf_conninfo *out, char *err, size_t errlen)
 {
+    /* Kept tokens are joined by one space each, which the input may not
+     * have had ("a='x'b=y"): room for a separator per token. */
     size_t len = strlen(s);
-    char *lib = malloc(len + 1);
+    char *lib = malloc(2 * len + 1);
     if (!lib)
         return RF_NO_MEMORY;
     size_t n = 0;

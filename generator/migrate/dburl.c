@@ -114,6 +114,23 @@ char *db_url_resolve(const char *option_url, const model_datasource *ds, const c
 {
     if (option_url)
         return xstrdup(option_url);
+    /* Prisma Migrate prefers directUrl (the one that bypasses a pooler). */
+    if (ds && ds->direct_url.value)
+        return xstrdup(ds->direct_url.value);
+    if (ds && ds->direct_url.env) {
+        /* Missing is an error, as in Prisma: falling back to a pooled URL
+         * would break the advisory lock. */
+        char *direct = db_env_lookup(ds->direct_url.env, schema_path);
+        if (direct && *direct)
+            return direct;
+        free(direct);
+        buf_printf(err,
+                   "Environment variable not found: %s.\n"
+                   "  The datasource's directUrl = env(\"%s\") names it (in the environment or a "
+                   ".env file beside the schema or in the current directory).\n",
+                   ds->direct_url.env, ds->direct_url.env);
+        return NULL;
+    }
     if (ds && ds->url.value)
         return xstrdup(ds->url.value);
     const char *var = ds && ds->url.env ? ds->url.env : "DATABASE_URL";
@@ -234,6 +251,11 @@ static void strip_newline(char *s)
 int db_connect(const char *url, db_conn *out, buf *err)
 {
     memset(out, 0, sizeof *out);
+    if (strstr(url, "pgbouncer=true"))
+        fputs("warning: the database URL goes through PgBouncer (pgbouncer=true); migrations "
+              "need a session of their own for the advisory lock: set the datasource's "
+              "directUrl (or --url) to a direct connection.\n",
+              stderr);
     char *schema;
     char *conninfo = db_url_for_libpq(url, &schema);
     out->schema = schema ? schema : xstrdup("public");

@@ -1,7 +1,8 @@
 /*
  * dburl.h — which database the migrate commands talk to, and connecting.
  *
- * The URL comes, in order, from --url; from the datasource's `url`
+ * The URL comes, in order, from --url; from the datasource's `directUrl`
+ * (as Prisma Migrate, which bypasses a connection pooler with it); from `url`
  * (a literal, or env("X")); or, when the datasource has no url (Prisma 7
  * schemas keep it in prisma.config.ts), from DATABASE_URL. An env()
  * variable is looked up in the process environment first, then in a `.env`

@@ -111,6 +111,10 @@ static void describe_failure(PGresult *r, PGconn *pg, const char *sql, size_t le
         buf_printf(out, "DETAIL: %s\n", detail);
     if (hint)
         buf_printf(out, "HINT: %s\n", hint);
+    if (code && !strcmp(code, "55P04"))
+        buf_puts(out, "(refract: a value added with ALTER TYPE ... ADD VALUE cannot be used in "
+                      "the same transaction; move the ADD VALUE into a migration of its own, "
+                      "before the one that uses it)\n");
     if (pos) {
         size_t at = char_to_byte(sql, len, atol(pos));
         unsigned line = sql_line_of(sql, len, at);

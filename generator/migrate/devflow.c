@@ -191,11 +191,8 @@ int migrate_dev_cmd(int argc, char **argv)
     char *created = NULL, *slug = NULL;
     model_schema *before = NULL;
 
-    if (migrations_read(p.migrations_path, &f, &err) != 0) {
-        fprintf(stderr, "error: the migrations folder %s is not usable:\n%s", p.migrations_path,
-                buf_cstr(&err));
+    if (project_read_migrations(&p, &f) != 0)
         goto out;
-    }
     if (dev_before(&f, &before_ast, &a, &before) != 0)
         goto out;
     printf("Schema loaded from %s\n", p.schema_path);
@@ -248,10 +245,8 @@ int migrate_dev_cmd(int argc, char **argv)
     }
     /* Apply it (and nothing else is pending: deploy ran above). */
     migrations_free(&f);
-    if (migrations_read(p.migrations_path, &f, &err) != 0) {
-        fprintf(stderr, "error: %s", buf_cstr(&err));
+    if (project_read_migrations(&p, &f) != 0)
         goto out;
-    }
     size_t applied = 0;
     if (migrate_deploy(&db, &f, stdout, &applied, &err) != 0) {
         fprintf(stderr, "\nerror: %s", buf_cstr(&err));

@@ -6,7 +6,6 @@
 
 #include "../cli.h"
 #include "../parse/parse.h"
-#include "folder.h"
 
 int project_open(project *p, const char *schema_option)
 {
@@ -71,4 +70,22 @@ model_schema *project_load_text(const char *path, const char *text, size_t len, 
     }
     diag_list_free(&diags);
     return m;
+}
+
+int project_read_migrations(const project *p, migration_folder *f)
+{
+    buf err = BUF_INIT;
+    int rc = migrations_read(p->migrations_path, f, &err);
+    if (rc != 0) {
+        fprintf(stderr, "error: the migrations folder %s is not usable:\n", p->migrations_path);
+        const char *s = buf_cstr(&err);
+        while (*s) {
+            const char *eol = strchr(s, '\n');
+            size_t n = eol ? (size_t)(eol - s) : strlen(s);
+            fprintf(stderr, "  - %.*s\n", (int)n, s);
+            s += n + (eol ? 1 : 0);
+        }
+    }
+    buf_free(&err);
+    return rc;
 }

@@ -11,6 +11,7 @@
 #include "../parse/ast.h"
 #include "../parse/diag.h"
 #include "dburl.h"
+#include "folder.h"
 
 typedef struct project {
     const char *schema_path;     /* as found (cli_schema_path) */
@@ -30,6 +31,10 @@ void project_close(project *p);
  * Prints the error and returns -1 on failure. Prints the Prisma-like
  * "Datasource" line to `out` when out != NULL. */
 int project_connect(project *p, const char *url_option, db_conn *db, FILE *out);
+
+/* Read and check the migrations folder beside the schema; on problems
+ * print them all (one per line) and return -1. */
+int project_read_migrations(const project *p, migration_folder *f);
 
 /* Parse and resolve a schema text stored beside a migration (`path` names
  * it in diagnostics). NULL after printing diagnostics. The model lives in

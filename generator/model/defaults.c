@@ -30,14 +30,66 @@ static bool is_number_text(const char *s)
     return *end == '\0';
 }
 
+/* Why `s` is not an RFC 3339 date-time (YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM)),
+ * in the words Prisma uses, or NULL when it is one. */
+static const char *rfc3339_error(const char *s)
+{
+    static const char pattern[] = "dddd-dd-ddTdd:dd:dd";
+    size_t i = 0;
+    for (; pattern[i]; i++) {
+        char c = s[i];
+        if (!c)
+            return "premature end of input";
+        bool ok = pattern[i] == 'd' ? (c >= '0' && c <= '9')
+                  : pattern[i] == 'T' ? (c == 'T' || c == 't' || c == ' ')
+                                      : c == pattern[i];
+        if (!ok)
+            return "input contains invalid characters";
+    }
+    if (s[i] == '.') {
+        i++;
+        if (s[i] < '0' || s[i] > '9')
+            return s[i] ? "input contains invalid characters" : "premature end of input";
+        while (s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
+    if (s[i] == 'Z' || s[i] == 'z') {
+        i++;
+    } else if (s[i] == '+' || s[i] == '-') {
+        static const char offset[] = "dd:dd";
+        i++;
+        for (size_t k = 0; offset[k]; k++, i++) {
+            if (!s[i])
+                return "premature end of input";
+            if (offset[k] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != ':')
+                return "input contains invalid characters";
+        }
+    } else {
+        return s[i] ? "input contains invalid characters" : "premature end of input";
+    }
+    return s[i] ? "trailing input" : NULL;
+}
+
 /* One literal of the field's scalar type; false after reporting. */
 static bool parse_literal(resolver *r, const ast_attribute *at, const model_column *c,
                           const ast_expr *e, model_literal *out)
 {
     const char *type_name = c->type == MODEL_ENUM ? c->enum_type->name : model_scalar_name(c->type);
     switch (c->type) {
-    case MODEL_STRING:
     case MODEL_DATETIME:
+        if (e->kind == AST_EXPR_STRING) {
+            const char *why = rfc3339_error(e->text);
+            if (why) {
+                r_attr_error(r, at, e->loc,
+                             "Parse error: \"%s\" is not a valid rfc3339 datetime string. (%s)",
+                             e->text, why);
+                return false;
+            }
+            *out = (model_literal){.kind = MODEL_LIT_STRING, .text = e->text, .text_len = e->text_len};
+            return true;
+        }
+        break;
+    case MODEL_STRING:
     case MODEL_JSON:
     case MODEL_BYTES:
         if (e->kind == AST_EXPR_STRING) {
@@ -243,8 +295,11 @@ void resolve_default(resolver *r, block_info *bi, field_info *fi, const ast_attr
             return;
     } else if (c->list) {
         if (e->kind != AST_EXPR_ARRAY) {
-            r_attr_error(r, at, e->loc, "Expected an array value, but found `%s`.",
-                         r_source(r, e->loc));
+            if (c->type == MODEL_ENUM && e->kind == AST_EXPR_CONST)
+                r_attr_error(r, at, e->loc, "Expected an enum value, but found `%s`.",
+                             r_source(r, e->loc));
+            else
+                r_attr_error(r, at, e->loc, "The default value of a list field must be a list.");
             return;
         }
         d.kind = MODEL_DEFAULT_LITERAL;

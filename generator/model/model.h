@@ -196,6 +196,7 @@ typedef struct model_index_part {
     uint32_t length;    /* length: n (MySQL/SQL Server; 0 when absent) */
     const char *ops;    /* operator class as SQL: "jsonb_path_ops",
                            raw("text_pattern_ops") verbatim; NULL when absent */
+    const char *ops_name; /* Prisma's constant ("JsonbPathOps"); NULL for raw() */
 } model_index_part;
 
 typedef struct model_primary_key {

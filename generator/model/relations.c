@@ -36,7 +36,31 @@ static void check_ambiguity(resolver *r, block_info *bi)
                 first_other = b;
         }
         bool self = a->target == bi;
-        if (first_other && (!self || same > 2) && first_other > a) {
+        if (self && a->rel_name && same > 2 && first_other > a) {
+            /* "The fields `p`, `c` and `d`" */
+            buf names = BUF_INIT;
+            size_t k = 0;
+            for (size_t j = 0; j < bi->nfields; j++) {
+                field_info *b = &bi->fields[j];
+                if (b->kind != FIELD_RELATION || b->target != bi || !same_name(a->rel_name, b->rel_name))
+                    continue;
+                if (k)
+                    buf_puts(&names, ++k == same ? " and " : ", ");
+                else
+                    k++;
+                buf_printf(&names, "`%s`", b->m->name);
+            }
+            r_model_error(r, bi, a->m->loc,
+                          "Wrongly named self relation detected. The fields %s in model `%s` have "
+                          "the same relation name. At most two relation fields can belong to the "
+                          "same relation and therefore have the same name. Please assign a "
+                          "different relation name to one of them.",
+                          buf_cstr(&names), bi->b->name);
+            buf_free(&names);
+            continue;
+        }
+        /* Unnamed self-relation fields cannot be paired: Prisma wants a name. */
+        if (first_other && (!self || !a->rel_name) && first_other > a) {
             if (self)
                 r_model_error(r, bi, a->m->loc,
                               "Ambiguous self relation detected. The fields `%s` and `%s` in model "
@@ -87,9 +111,15 @@ static const model_column **resolve_columns(resolver *r, block_info *bi, const a
     const ast_expr **items;
     *n = r_field_list(r, list, &items);
     const model_column **cols = arena_alloc(r->a, (*n ? *n : 1) * sizeof *cols);
-    buf missing = BUF_INIT;
+    buf missing = BUF_INIT, relation = BUF_INIT;
     for (size_t i = 0; i < *n; i++) {
         field_info *f = r_find_field(bi, r_ref_name(items[i]));
+        if (f && f->kind == FIELD_RELATION) {
+            if (relation.len)
+                buf_puts(&relation, ", ");
+            buf_puts(&relation, r_ref_name(items[i]));
+            continue;
+        }
         if (!f || f->kind != FIELD_SCALAR) {
             if (missing.len)
                 buf_puts(&missing, ", ");
@@ -98,6 +128,23 @@ static const model_column **resolve_columns(resolver *r, block_info *bi, const a
         }
         cols[i] = f->col;
     }
+    if (relation.len && !missing.len) {
+        if (local)
+            r_error(r, list->loc,
+                    "Error validating: The argument fields must refer only to scalar fields. But "
+                    "it is referencing the following relation fields: %s",
+                    buf_cstr(&relation));
+        else
+            r_error(r, list->loc,
+                    "Error validating: The argument `references` must refer only to scalar fields "
+                    "in the related model `%s`. But it is referencing the following relation "
+                    "fields: %s",
+                    target_model, buf_cstr(&relation));
+        buf_free(&relation);
+        buf_free(&missing);
+        return NULL;
+    }
+    buf_free(&relation);
     if (missing.len) {
         if (local)
             r_error(r, list->loc,
@@ -239,11 +286,12 @@ static void resolve_fk_side(resolver *r, model_relation *rel, block_info *bi, fi
         return;
     }
     if (rel->kind == MODEL_REL_ONE_TO_ONE && other->rf->required) {
-        r_field_error(r, other->target, other->m, other->m->loc,
-                      "The relation field `%s` on Model `%s` is required. This is not valid "
-                      "because it's not possible to enforce this constraint on the database "
-                      "level. Please change the field type from `%s` to `%s?` to fix this.",
-                      other->m->name, fi->target->b->name, bi->b->name, bi->b->name);
+        /* Prisma names the field that holds the foreign key here. */
+        r_attr_error(r, at, at->loc,
+                     "The relation field `%s` on Model `%s` is required. This is not valid "
+                     "because it's not possible to enforce this constraint on the database "
+                     "level. Please change the field type from `%s` to `%s?` to fix this.",
+                     fi->m->name, bi->b->name, tb->b->name, tb->b->name);
         return;
     }
 
@@ -503,6 +551,23 @@ void resolve_relations(resolver *r)
                 o->rf->opposite = fi->rf;
                 fi->rf->target = fi->target->t;
                 o->rf->target = bi->t;
+                /* A relation into an @@ignore'd model must be ignored too. */
+                field_info *ends[] = {fi, o};
+                block_info *owners[] = {bi, fi->target};
+                bool ignored_target = false;
+                for (int k = 0; k < 2; k++)
+                    if (ends[k]->target->t->ignored && !ends[k]->rf->ignored &&
+                        !owners[k]->t->ignored) {
+                        const ast_attribute *ig = ast_member_attr(ends[k]->m, "ignore");
+                        r_error(r, ig ? ig->loc : ends[k]->m->loc,
+                                "Error parsing attribute \"@ignore\": The relation field `%s` on "
+                                "Model `%s` must specify the `@ignore` attribute, because the model "
+                                "%s it is pointing to is marked ignored.",
+                                ends[k]->m->name, owners[k]->b->name, ends[k]->target->b->name);
+                        ignored_target = true;
+                    }
+                if (ignored_target)
+                    continue;
                 if (mn) {
                     rel->kind = MODEL_REL_MANY_TO_MANY;
                     many_to_many(r, rel, bi, fi, o);

@@ -63,25 +63,47 @@ typedef struct line_span {
     size_t start, end; /* bytes of the line, its line break excluded */
 } line_span;
 
-/* Byte range of line `line` (1-based) of `f`, or false past the end. */
-static bool find_line(const ast_file *f, uint32_t line, line_span *out)
+static bool line_break(char c)
 {
-    size_t i = 0;
-    uint32_t n = 1;
-    while (n < line) {
-        while (i < f->len && f->text[i] != '\n' && f->text[i] != '\r')
-            i++;
-        if (i >= f->len)
-            return false;
-        if (f->text[i] == '\r' && i + 1 < f->len && f->text[i + 1] == '\n')
-            i++;
-        i++;
-        n++;
-    }
-    size_t end = i;
-    while (end < f->len && f->text[end] != '\n' && f->text[end] != '\r')
+    return c == '\n' || c == '\r';
+}
+
+/* The line holding byte `at` of `f`. Found from the offset rather than by
+ * counting lines from the top, so printing many diagnostics stays linear. */
+static line_span line_at(const ast_file *f, size_t at)
+{
+    if (at > f->len)
+        at = f->len;
+    size_t start = at;
+    while (start > 0 && !line_break(f->text[start - 1]))
+        start--;
+    size_t end = at;
+    while (end < f->len && !line_break(f->text[end]))
         end++;
-    *out = (line_span){i, end};
+    return (line_span){start, end};
+}
+
+/* The line before `s`, or false for the first line. */
+static bool line_before(const ast_file *f, line_span s, line_span *out)
+{
+    if (s.start == 0)
+        return false;
+    size_t end = s.start - 1; /* the break ending the previous line */
+    if (f->text[end] == '\n' && end > 0 && f->text[end - 1] == '\r')
+        end--;
+    *out = line_at(f, end);
+    return true;
+}
+
+/* The line after `s`, or false for the last line. */
+static bool line_after(const ast_file *f, line_span s, line_span *out)
+{
+    if (s.end >= f->len)
+        return false;
+    size_t next = s.end + 1;
+    if (f->text[s.end] == '\r' && next < f->len && f->text[next] == '\n')
+        next++;
+    *out = line_at(f, next);
     return true;
 }
 
@@ -95,12 +117,9 @@ static int digits(uint32_t n)
     return d;
 }
 
-static void print_source_line(FILE *out, const ast_file *f, uint32_t line, int width)
+static void print_source_line(FILE *out, const ast_file *f, uint32_t number, line_span s, int width)
 {
-    line_span s;
-    if (!find_line(f, line, &s))
-        return;
-    fprintf(out, "%*u | ", width, (unsigned)line);
+    fprintf(out, "%*u | ", width, (unsigned)number);
     /* NUL bytes would cut the line short in a terminal: show them as spaces. */
     for (size_t i = s.start; i < s.end; i++)
         fputc(f->text[i] ? f->text[i] : ' ', out);
@@ -161,21 +180,22 @@ static void print_one(FILE *out, const diag *g, bool color)
         width = 2;
 
     fprintf(out, "%*s | \n", width, "");
-    if (first > 1)
-        print_source_line(out, f, first - 1, width);
+    line_span s = line_at(f, loc->start), prev;
+    if (line_before(f, s, &prev))
+        print_source_line(out, f, first - 1, prev, width);
     else
         fprintf(out, "%*s | \n", width, "");
-    for (uint32_t l = first; l <= last; l++)
-        print_source_line(out, f, l, width);
-
-    line_span s;
-    if (first == last && find_line(f, first, &s)) {
+    print_source_line(out, f, first, s, width);
+    if (first == last) {
         size_t from = loc->start < s.start ? s.start : loc->start;
         size_t to = loc->end > from ? loc->end : from + 1;
         print_carets(out, f, s, from, to, width, color);
-    } else {
-        fprintf(out, "%*s | \n", width, "");
+        return;
     }
+    line_span l = s;
+    for (uint32_t n = first + 1; n <= last && line_after(f, l, &l); n++)
+        print_source_line(out, f, n, l, width);
+    fprintf(out, "%*s | \n", width, "");
 }
 
 void diag_print(FILE *out, const diag_list *d, bool color)

@@ -21,6 +21,10 @@ enum { PARSE_MAX_FILE = 256u * 1024 * 1024 };
 
 void parse_error(parse_state *st, ast_loc loc, const char *fmt, ...)
 {
+    /* A line full of mistakes (say, a megabyte of bad escapes) yields a few
+     * errors, not one per mistake. */
+    if (loc.file && st->reported_line == loc.line && st->line_errors >= PARSE_MAX_LINE_ERRORS)
+        return;
     va_list ap, ap2;
     va_start(ap, fmt);
     va_copy(ap2, ap);
@@ -32,8 +36,10 @@ void parse_error(parse_state *st, ast_loc loc, const char *fmt, ...)
     va_end(ap);
     diag_error(st->diags, loc, "%s", msg);
     st->nerrors++;
-    if (loc.file)
+    if (loc.file) {
+        st->line_errors = st->reported_line == loc.line ? st->line_errors + 1 : 1;
         st->reported_line = loc.line;
+    }
 }
 
 ast_loc parse_line_loc(const parse_state *st, ast_loc loc)

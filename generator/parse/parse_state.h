@@ -25,6 +25,9 @@
  * error: later stages walk expressions recursively. */
 enum { PARSE_MAX_NESTING = 64 };
 
+/* More errors than this on one line are not reported. */
+enum { PARSE_MAX_LINE_ERRORS = 8 };
+
 /* The text of a token, copied into the schema arena. */
 typedef struct parse_token {
     const char *text;
@@ -64,7 +67,9 @@ typedef struct parse_state {
     bool in_block;               /* between a block's `{` and its `}` */
     int nesting;                 /* open ( and [ on this line */
     uint32_t reported_line;      /* a line already given an error (0: none) */
+    uint32_t line_errors;        /* how many errors that line has */
     ast_loc arbitrary_start;     /* start of an `ident {` block without keyword */
+    int base_condition;          /* the scanner's start condition outside strings and skips */
 
     /* ---- parser: the file being built ---- */
     ast_item *items;

@@ -366,6 +366,21 @@ START_TEST(transaction_control_and_no_transaction_statements)
     free(out);
     proj_migration(&p, "20240102000000_tx",
                    "BEGIN;\nCREATE TABLE \"A\" (\"id\" INTEGER);\nCOMMIT;\n");
+    /* A new enum value used in the same migration: PostgreSQL refuses, and
+     * the message says what to do. */
+    proj_migration(&p, "20240102500000_enum",
+                   "CREATE TYPE \"Role\" AS ENUM ('USER');\n"
+                   "ALTER TYPE \"Role\" ADD VALUE 'ADMIN';\n"
+                   "CREATE TABLE \"R\" (\"r\" \"Role\" NOT NULL DEFAULT 'ADMIN');\n"
+                   "INSERT INTO \"R\" DEFAULT VALUES;\n");
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "deploy", NULL), 1);
+    ck_assert_contains(out, "move the ADD VALUE into a migration of its own");
+    free(out);
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "resolve", "--rolled-back",
+                              "20240102500000_enum", NULL), 0);
+    free(out);
+    proj_migration(&p, "20240102500000_enum", "CREATE TYPE \"Role\" AS ENUM ('USER');\n"
+                                              "ALTER TYPE \"Role\" ADD VALUE 'ADMIN';\n");
     /* CONCURRENTLY mixed with other statements: refused before anything runs. */
     proj_migration(&p, "20240103000000_conc",
                    "CREATE TABLE \"C\" (\"id\" INTEGER);\n"
@@ -428,6 +443,51 @@ START_TEST(bad_input_gets_clear_messages)
 }
 END_TEST
 
+/* A wrong password: Prisma's P1000 with libpq's reason. The cluster is this
+ * binary's own, so one role may require a password. */
+START_TEST(wrong_password_is_p1000)
+{
+    project_dir p;
+    proj_open(&p, &pg, NULL);
+    proj_migration(&p, M1, M1_SQL);
+    db_exec(&p, "CREATE ROLE pw_user LOGIN SUPERUSER PASSWORD 'right'");
+    char hba[PGH_DIR_MAX + 32];
+    snprintf(hba, sizeof hba, "%s/data/pg_hba.conf", pg.dir);
+    char *old = read_file_all(hba, NULL);
+    ck_assert_ptr_nonnull(old);
+    buf text = BUF_INIT;
+    buf_printf(&text, "local all pw_user scram-sha-256\n%s", old);
+    ck_assert_int_eq(write_file_all(hba, text.data, text.len), 0);
+    buf_free(&text);
+    db_exec(&p, "SELECT pg_reload_conf()");
+    usleep(200 * 1000);
+
+    char url[PGH_CONNINFO_MAX * 2];
+    char *dbname = db_value(&p, "SELECT current_database()");
+    char *dir = db_value(&p, "SHOW unix_socket_directories");
+    char *port = db_value(&p, "SHOW port");
+    snprintf(url, sizeof url, "postgresql://pw_user:wrong@/%s?host=%s&port=%s", dbname, dir, port);
+    char *out;
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "deploy", "--url", url, NULL), 1);
+    ck_assert_contains(out, "P1000: Authentication failed against the database server");
+    ck_assert_contains(out, "`pw_user`");
+    ck_assert_contains(out, "password authentication failed for user \"pw_user\"");
+    free(out);
+    snprintf(url, sizeof url, "postgresql://pw_user:right@/%s?host=%s&port=%s", dbname, dir, port);
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "deploy", "--url", url, NULL), 0);
+    free(out);
+    ck_assert(db_has_table(&p, "User"));
+    /* Put the file back for the other tests. */
+    ck_assert_int_eq(write_file_all(hba, old, strlen(old)), 0);
+    db_exec(&p, "SELECT pg_reload_conf()");
+    free(old);
+    free(dbname);
+    free(dir);
+    free(port);
+    proj_close(&p);
+}
+END_TEST
+
 START_TEST(prisma_url_parameters_and_dotenv)
 {
     project_dir p;
@@ -469,6 +529,7 @@ int main(void)
     tcase_add_test(tc, transaction_control_and_no_transaction_statements);
     tcase_add_test(tc, bad_input_gets_clear_messages);
     tcase_add_test(tc, prisma_url_parameters_and_dotenv);
+    tcase_add_test(tc, wrong_password_is_p1000);
     suite_add_tcase(s, tc);
     SRunner *r = srunner_create(s);
     srunner_run_all(r, CK_NORMAL);

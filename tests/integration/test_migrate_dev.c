@@ -244,6 +244,34 @@ START_TEST(db_push_follows_the_schema_and_guards_data)
 }
 END_TEST
 
+/* A folder made by Prisma: deploy works, dev explains what it needs. */
+START_TEST(dev_on_a_prisma_made_folder_explains_the_missing_schema)
+{
+    project_dir p;
+    proj_open(&p, &pg, V1);
+    proj_migration(&p, "20240101000000_init",
+                   "CREATE TABLE \"User\" (\"id\" SERIAL PRIMARY KEY, \"email\" TEXT NOT NULL, "
+                   "\"nickname\" TEXT);\n");
+    proj_write(&p, "prisma/migrations/migration_lock.toml", MIGRATION_LOCK_CONTENT);
+    char *out;
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "deploy", NULL), 0);
+    free(out);
+    proj_write(&p, "prisma/schema.prisma", V2);
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "dev", "--name", "bio", NULL), 1);
+    ck_assert_contains(out, "has no schema.prisma");
+    ck_assert_contains(out, "prisma/migrations/20240101000000_init/schema.prisma");
+    free(out);
+    /* Following the advice makes it work. */
+    proj_write(&p, "prisma/migrations/20240101000000_init/schema.prisma", V1);
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "dev", "--name", "bio", NULL), 0);
+    free(out);
+    ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM information_schema.columns WHERE "
+                                 "table_name = 'User' AND column_name = 'bio'"),
+                     1);
+    proj_close(&p);
+}
+END_TEST
+
 /* Each kind of destructive step, with data that it would lose or choke on:
  * listed with counts, nothing changed; without such data: applied. */
 START_TEST(data_safety_covers_each_risk)
@@ -372,6 +400,7 @@ int main(void)
     tcase_add_test(tc, dev_lets_destructive_steps_through_when_no_data_is_held);
     tcase_add_test(tc, dev_create_only_touches_no_database);
     tcase_add_test(tc, db_push_follows_the_schema_and_guards_data);
+    tcase_add_test(tc, dev_on_a_prisma_made_folder_explains_the_missing_schema);
     tcase_add_test(tc, data_safety_covers_each_risk);
     tcase_add_test(tc, dev_matches_prisma_on_oracle_changes);
     suite_add_tcase(s, tc);

@@ -5,8 +5,11 @@
  * client back with its statements prepared again; pgbouncer mode never
  * names a statement; ?schema= sets the search path.
  */
+#include <libpq-fe.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "rt_fixture.h"
 
@@ -202,6 +205,54 @@ START_TEST(test_schema_parameter_sets_search_path)
 }
 END_TEST
 
+static const char *option(rf_client *c, const char *key, char *buf, size_t size)
+{
+    PQconninfoOption *opts = PQconninfo(rf_client_pgconn(c));
+    snprintf(buf, size, "(unset)");
+    for (PQconninfoOption *o = opts; o && o->keyword; o++)
+        if (!strcmp(o->keyword, key) && o->val)
+            snprintf(buf, size, "%s", o->val);
+    PQconninfoFree(opts);
+    return buf;
+}
+
+START_TEST(test_connect_timeout_defaults_to_prismas)
+{
+    char conninfo[PGH_CONNINFO_MAX], buf[32];
+    rf_client *c = rt_fresh(conninfo, sizeof conninfo);
+    ck_assert_str_eq(option(c, "connect_timeout", buf, sizeof buf), "5");
+    rf_close(c);
+    char with[PGH_CONNINFO_MAX + 32];
+    snprintf(with, sizeof with, "%s connect_timeout=17", conninfo);
+    c = rt_connect(with);
+    ck_assert_str_eq(option(c, "connect_timeout", buf, sizeof buf), "17");
+    rf_close(c);
+}
+END_TEST
+
+/* Server notices must not reach the program's stderr. */
+START_TEST(test_notices_stay_quiet)
+{
+    rf_client *c = rt_fresh(NULL, 0);
+    fflush(stderr);
+    FILE *capture = tmpfile();
+    int saved = dup(2);
+    dup2(fileno(capture), 2);
+    rt_sql(c, "DO $$ BEGIN RAISE NOTICE 'refract-notice-probe'; RAISE WARNING 'w-probe'; END $$");
+    rt_sql(c, "DROP TABLE IF EXISTS no_such_table");
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    char text[4096] = "";
+    rewind(capture);
+    size_t n = fread(text, 1, sizeof text - 1, capture);
+    text[n] = '\0';
+    fclose(capture);
+    ck_assert_msg(n == 0, "printed: %s", text);
+    rf_close(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("runtime_connection");
@@ -213,6 +264,8 @@ int main(void)
     tcase_add_test(tc, test_transaction_helper_does_not_retry_a_lost_connection);
     tcase_add_test(tc, test_pgbouncer_mode_never_names_statements);
     tcase_add_test(tc, test_schema_parameter_sets_search_path);
+    tcase_add_test(tc, test_connect_timeout_defaults_to_prismas);
+    tcase_add_test(tc, test_notices_stay_quiet);
     suite_add_tcase(s, tc);
     int failed = 0;
     rt_run(s, &failed);

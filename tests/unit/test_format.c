@@ -403,6 +403,23 @@ START_TEST(cli_formats_in_place_keeping_the_mode)
 }
 END_TEST
 
+START_TEST(cli_follows_a_symlinked_schema)
+{
+    make_tmpdir();
+    mkdir(tmp_path("real"), 0755);
+    write_all(tmp_path("real/schema.prisma"), messy);
+    ck_assert_int_eq(symlink("real/schema.prisma", tmp_path("schema.prisma")), 0);
+    ck_assert_int_eq(run_format("", NULL), 0);
+    struct stat st;
+    ck_assert_int_eq(lstat(tmp_path("schema.prisma"), &st), 0);
+    ck_assert(S_ISLNK(st.st_mode));
+    char *now = read_all(tmp_path("real/schema.prisma"), NULL);
+    ck_assert_str_eq(now, tidy);
+    free(now);
+    remove_tmpdir();
+}
+END_TEST
+
 START_TEST(cli_check_lists_and_writes_nothing)
 {
     make_tmpdir();
@@ -518,6 +535,7 @@ static Suite *format_suite(void)
     TCase *cli = tcase_create("cli");
     tcase_set_timeout(cli, 30);
     tcase_add_test(cli, cli_formats_in_place_keeping_the_mode);
+    tcase_add_test(cli, cli_follows_a_symlinked_schema);
     tcase_add_test(cli, cli_check_lists_and_writes_nothing);
     tcase_add_test(cli, cli_stdout_prints_and_writes_nothing);
     tcase_add_test(cli, cli_syntax_error_writes_nothing);

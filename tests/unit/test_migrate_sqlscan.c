@@ -10,6 +10,7 @@
 #include "migrate/folder.h"
 #include "migrate/history.h"
 #include "migrate/sqlscan.h"
+#include "model/model.h"
 #include "util/sha256.h"
 
 static sql_script scan(const char *sql)
@@ -145,6 +146,22 @@ START_TEST(dotenv_beside_the_schema_then_cwd_environment_first)
     ck_assert_ptr_null(db_url_resolve(NULL, NULL, schema, &err));
     ck_assert_ptr_nonnull(strstr(buf_cstr(&err), "Environment variable not found: DATABASE_URL."));
     buf_free(&err);
+    /* directUrl first, as Prisma Migrate does; then url. */
+    model_datasource ds = {.url = {.env = "B_URL"}, .direct_url = {.env = "C_URL"}};
+    v = db_url_resolve(NULL, &ds, schema, &err);
+    ck_assert_str_eq(v, "single");
+    free(v);
+    ds.direct_url.env = "NOPE_URL_X"; /* unset: an error, not the pooled url */
+    ck_assert_ptr_null(db_url_resolve(NULL, &ds, schema, &err));
+    ck_assert_ptr_nonnull(strstr(buf_cstr(&err), "Environment variable not found: NOPE_URL_X."));
+    ds.direct_url.env = NULL;
+    v = db_url_resolve(NULL, &ds, schema, &err);
+    ck_assert_str_eq(v, "plain value");
+    free(v);
+    ds = (model_datasource){.url = {.value = "postgresql://literal"}};
+    v = db_url_resolve(NULL, &ds, schema, &err);
+    ck_assert_str_eq(v, "postgresql://literal");
+    free(v);
     v = db_url_resolve("postgresql://given", NULL, schema, &err);
     ck_assert_str_eq(v, "postgresql://given");
     free(v);

@@ -345,6 +345,41 @@ START_TEST(deep_nesting)
 }
 END_TEST
 
+START_TEST(many_unterminated_block_comments)
+{
+    /* each opening would scan to the end of the input if nothing remembered
+     * that no comment end is left */
+    size_t lines = 40000;
+    char *text = malloc(3 * lines + 1);
+    for (size_t i = 0; i < lines; i++)
+        memcpy(text + 3 * i, "/*\n", 3);
+    text[3 * lines] = '\0';
+    parsed *p = parse(text);
+    ck_assert_uint_eq(p->nerrors, lines);
+    FILE *sink = fopen("/dev/null", "w");
+    diag_print(sink, &p->diags, false);
+    fclose(sink);
+    parsed_free(p);
+    free(text);
+}
+END_TEST
+
+START_TEST(errors_per_line_are_capped)
+{
+    size_t n = 100000;
+    char *text = malloc(6 * n + 64);
+    strcpy(text, "model M {\n  x String @default(\"");
+    size_t at = strlen(text);
+    for (size_t i = 0; i < n; i++)
+        memcpy(text + at + 2 * i, "\\q", 2);
+    strcpy(text + at + 2 * n, "\")\n}\n");
+    parsed *p = parse(text);
+    ck_assert_uint_eq(p->nerrors, PARSE_MAX_LINE_ERRORS);
+    parsed_free(p);
+    free(text);
+}
+END_TEST
+
 START_TEST(nul_bytes)
 {
     const char text[] = "model M {\n  id Int @id\0\n  s String @default(\"a\0b\")\n}\n";
@@ -449,6 +484,8 @@ static Suite *errors_suite(void)
     tcase_add_test(hostile, one_megabyte_line);
     tcase_add_test(hostile, deep_nesting);
     tcase_add_test(hostile, nul_bytes);
+    tcase_add_test(hostile, many_unterminated_block_comments);
+    tcase_add_test(hostile, errors_per_line_are_capped);
     suite_add_tcase(s, hostile);
 
     TCase *print = tcase_create("printing");

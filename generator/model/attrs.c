@@ -440,8 +440,13 @@ static void scalar_field_attr(resolver *r, block_info *bi, field_info *fi, const
         resolve_native_type(r, bi, fi, at);
     } else if (!strcmp(n, "relation")) {
         r_attr_error(r, at, at->loc, "The attribute `@relation` can only be used on relation fields.");
-    } else if (!strcmp(n, "deprecated") || !strcmp(n, "shardKey")) {
-        r_error(r, at->name_loc, "Attribute not known: \"@%s\".", n);
+    } else if (strchr(n, '.') && r->datasource) {
+        /* `@pg.VarChar` while the datasource is called `db`. */
+        const char *dot = strchr(n, '.');
+        r_error(r, at->loc,
+                "The prefix %.*s is invalid. It must be equal to the name of an existing "
+                "datasource e.g. %s. Did you mean to use %s.%s?",
+                (int)(dot - n), n, r->ds_name, r->ds_name, dot + 1);
     } else {
         r_error(r, at->name_loc, "Attribute not known: \"@%s\".", n);
     }

@@ -187,6 +187,32 @@ static bool is_unique_criterion(const model_table *t, const model_column **cols,
     return false;
 }
 
+/* Whether some key or index starts with exactly `cols`, in order: what a
+ * query on the relation's fields can use. */
+static bool has_leading_index(const model_table *t, const model_column **cols, size_t n)
+{
+    const model_index_part *lists[64];
+    size_t sizes[64], k = 0;
+    if (t->pk) {
+        lists[k] = t->pk->parts;
+        sizes[k++] = t->pk->nparts;
+    }
+    for (size_t i = 0; i < t->nindexes && k < 64; i++) {
+        lists[k] = t->indexes[i].parts;
+        sizes[k++] = t->indexes[i].nparts;
+    }
+    for (size_t i = 0; i < k; i++) {
+        if (sizes[i] < n)
+            continue;
+        bool prefix = true;
+        for (size_t j = 0; j < n && prefix; j++)
+            prefix = lists[i][j].column == cols[j];
+        if (prefix)
+            return true;
+    }
+    return false;
+}
+
 static const char *column_list(resolver *r, const model_column **cols, size_t n)
 {
     buf b = BUF_INIT;
@@ -325,8 +351,16 @@ static void resolve_fk_side(resolver *r, model_relation *rel, block_info *bi, fi
     if ((e = r_arg(at, "map", NULL)))
         map = r_string_arg(r, e);
 
-    if (r->s->datasource.relation_mode == MODEL_RELATION_MODE_PRISMA)
+    if (r->s->datasource.relation_mode == MODEL_RELATION_MODE_PRISMA) {
+        if (!has_leading_index(bi->t, fields, nf))
+            r_warning(r, at->loc,
+                      "With `relationMode = \"prisma\"`, no foreign keys are used, so relation "
+                      "fields will not benefit from the index usually created by the relational "
+                      "database under the hood. This can lead to poor performance when querying "
+                      "these fields. We recommend adding an index manually. Learn more at "
+                      "https://pris.ly/d/relation-mode-prisma-indexes\" ");
         return;
+    }
     model_table *t = bi->t;
     model_foreign_key *fk = &t->fks[t->nfks++];
     fk->table = t;
@@ -443,11 +477,15 @@ static bool has_single_id(block_info *bi)
 static void many_to_many(resolver *r, model_relation *rel, block_info *bi, field_info *fi,
                          field_info *o)
 {
-    /* A is the model whose name sorts first; for a self-relation the first
-     * field is A's. */
+    /* Column A holds ids of the model whose name sorts first, and `from` is
+     * the field on that model (its owner's id goes in A). In a
+     * self-relation Prisma orders the two fields by name: the field that
+     * sorts first reads its targets from column A, so its owner is in B and
+     * `from` is the other one. */
     block_info *ta = bi, *tb = fi->target;
     field_info *fa = fi, *fb = o;
-    if (strcmp(bi->b->name, fi->target->b->name) > 0) {
+    if (bi == fi->target ? strcmp(fi->m->name, o->m->name) < 0
+                         : strcmp(bi->b->name, fi->target->b->name) > 0) {
         ta = fi->target;
         tb = bi;
         fa = o;

@@ -167,8 +167,8 @@ fuzz: deps
 	@mkdir -p build/fuzz/corpus
 	clang -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined $(GEN_INC) -Ibuild/fuzz/gen \
 	    -o build/fuzz/fuzz_parse tests/fuzz/fuzz_parse.c build/fuzz/libgen.a
-	build/fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-	    build/fuzz/corpus tests/fuzz/seeds
+	build/fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+	    -dict=tests/fuzz/prisma.dict -artifact_prefix=build/fuzz/ build/fuzz/corpus tests/fuzz/seeds
 
 # ---- demo / bench ---------------------------------------------------------
 demo: DEPS_LEVEL = demo

@@ -104,6 +104,7 @@ void resolve_native_type(resolver *r, block_info *bi, field_info *fi, const ast_
 const char *default_sql_type(model_scalar s);
 void resolve_relations(resolver *r);
 void resolve_default_names(resolver *r);
+void check_operator_classes(resolver *r);
 void check_model(resolver *r);
 
 #endif

@@ -115,7 +115,9 @@ typedef struct ast_member {
      * "///", joined with '\n'. NULL when none. */
     const char *doc;
     /* COMMENT: the whole comment text as written (starting with "//" or
-     * "/ *"). Other kinds: the trailing `// ...` on the same line, or NULL. */
+     * "/ *"; a `///` line that documents nothing is kept here too).
+     * Other kinds: the trailing comment on the same line as written
+     * (`// ...`, `/// ...` or a block comment), or NULL. */
     const char *comment;
 
     const char *name; /* FIELD, ENUM_VALUE, PROPERTY */
@@ -163,6 +165,8 @@ typedef struct ast_item {
     uint32_t blank_lines; /* BLANK: how many empty lines */
 } ast_item;
 
+/* Locations point at a copy of `file` that never moves: compare files by
+ * path (or by ast_loc.file of two nodes), not with &ast_source.file. */
 typedef struct ast_source {
     ast_file file;
     ast_item *items;

@@ -202,8 +202,6 @@ member
     | T_NEWLINE     { add_newline(st, $1, @1); }
     | error T_NEWLINE {
           line_error(st, @1, member_line_message(st));
-          st->saw_trailing_comma = false;
-          st->empty_arg_name = NULL;
           yyerrok;
       }
     ;
@@ -420,6 +418,9 @@ static void line_error(parse_state *st, ast_loc fallback, const char *message)
 {
     ast_loc at = st->error_pending ? st->error_loc : fallback;
     st->error_pending = false;
+    /* argument problems of a line that failed are not reported on their own */
+    st->saw_trailing_comma = false;
+    st->empty_arg_name = NULL;
     if (at.file && st->reported_line == at.line)
         return; /* the scanner already explained this line */
     parse_error(st, parse_line_loc(st, at), "%s", message);
@@ -693,8 +694,6 @@ static void add_property(parse_state *st, parse_token name, ast_loc name_loc, as
                          const char *comment, ast_loc loc)
 {
     if (st->block->kind != AST_BLOCK_DATASOURCE && st->block->kind != AST_BLOCK_GENERATOR) {
-        st->saw_trailing_comma = false;
-        st->empty_arg_name = NULL;
         line_error(st, loc, member_line_message(st));
         return;
     }

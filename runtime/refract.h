@@ -105,7 +105,8 @@ typedef enum rf_status {
     RF_NOT_NULL_VIOLATION,     /* SQLSTATE 23502 (P2011) */
     RF_CHECK_VIOLATION,        /* SQLSTATE 23514 (P2004) */
     RF_SERIALIZATION_FAILURE,  /* SQLSTATE 40001 or deadlock 40P01 (P2034): retry the transaction */
-    RF_CONNECTION,             /* cannot connect, or the connection was lost (P1001, P1017):
+    RF_CONNECTION,             /* cannot connect, the connection was lost, or no pooled
+                                  connection came in time (P1001, P1017, P2024):
                                   rf_reset() to reconnect */
     RF_INVALID_ARGUMENT,       /* a caller mistake caught before reaching the server */
     RF_NO_MEMORY,              /* an allocation failed */

@@ -85,6 +85,11 @@ static rf_status run(rf_client *c, const rf_stmt *stmt, int nparams, const char 
     if (!stmt || !stmt->sql || nparams < 0 || (nparams > 0 && !values))
         return rf_error_set(&c->err, RF_INVALID_ARGUMENT, NULL, NULL,
                             "rf_exec: missing statement, SQL or parameter values");
+    if (formats && !lengths)
+        for (int i = 0; i < nparams; i++)
+            if (formats[i] == RF_FORMAT_BINARY && values[i])
+                return rf_error_set(&c->err, RF_INVALID_ARGUMENT, NULL, NULL,
+                                    "rf_exec: binary parameters need their lengths");
     if (!c->conn || PQstatus(c->conn) != CONNECTION_OK)
         return not_connected(c);
     if (c->err.error.status != RF_OK)

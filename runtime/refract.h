@@ -23,7 +23,7 @@
  *    2. Status codes and errors
  *    3. Values: timestamps, bytes, optionals, counted arrays
  *    4. Arenas
- *    5. Clients (connections)
+ *    5. Clients (connections) and pools
  *    6. Statements and parameters
  *    7. Executing and results
  *    8. Decoding result values
@@ -39,8 +39,8 @@
  *     in a caller-owned rf_arena and dies with rf_arena_free/rf_arena_reset;
  *     nothing is freed singly.
  *   - Threads: an rf_client is used by one thread at a time (one client per
- *     thread, or a pool that hands a client to one thread at a time). Arenas
- *     likewise. The id generators and time helpers are thread-safe.
+ *     thread, or an rf_pool that hands a client to one thread at a time). Arenas
+ *     likewise. Pools, id generators and time helpers are thread-safe.
  *   - No function prints, exits or aborts. Out of memory is RF_NO_MEMORY.
  *
  * The header needs only the C standard library (C11) and is clean under
@@ -105,7 +105,8 @@ typedef enum rf_status {
     RF_NOT_NULL_VIOLATION,     /* SQLSTATE 23502 (P2011) */
     RF_CHECK_VIOLATION,        /* SQLSTATE 23514 (P2004) */
     RF_SERIALIZATION_FAILURE,  /* SQLSTATE 40001 or deadlock 40P01 (P2034): retry the transaction */
-    RF_CONNECTION,             /* cannot connect, or the connection was lost (P1001, P1017):
+    RF_CONNECTION,             /* cannot connect, the connection was lost, or no pooled
+                                  connection came in time (P1001, P1017, P2024):
                                   rf_reset() to reconnect */
     RF_INVALID_ARGUMENT,       /* a caller mistake caught before reaching the server */
     RF_NO_MEMORY,              /* an allocation failed */
@@ -136,8 +137,10 @@ typedef struct rf_error {
 
 typedef struct rf_client rf_client;
 
-/* Never NULL, also for a NULL client (then it describes an allocation failure
- * in rf_connect). Status RF_OK with empty strings when nothing failed yet. */
+/* Never NULL. Status RF_OK with empty strings when nothing failed yet.
+ * For a NULL client: the last failure, in this thread, of a call that had
+ * no client to record it on (rf_connect out of memory, rf_pool_open,
+ * rf_pool_acquire timing out). */
 const rf_error *rf_last_error(const rf_client *client);
 
 /* Records a failure detected by the caller (generated code uses it for
@@ -241,7 +244,7 @@ void rf_arena_free(rf_arena *arena);    /* releases everything; the arena is RF_
 size_t rf_arena_bytes_reserved(const rf_arena *arena); /* total block capacity, for diagnostics */
 
 /* ========================================================================
- * 5. Clients
+ * 5. Clients and pools
  * ======================================================================== */
 
 /*
@@ -259,8 +262,8 @@ size_t rf_arena_bytes_reserved(const rf_arena *arena); /* total block capacity, 
  *                         whichever server connection PgBouncer hands out.
  *   statement_cache_size=0  the same effect on statements.
  *   schema=NAME           search_path for the session (rf_client_schema).
- *   connection_limit, pool_timeout, socket_timeout, sslaccept: accepted and
- *                         ignored (they concern Prisma's pool).
+ *   connection_limit=N, pool_timeout=S: used by rf_pool_open (below).
+ *   socket_timeout, sslaccept, sslidentity, ...: accepted and ignored.
  * They may appear in URLs (?pgbouncer=true) and keyword strings
  * (pgbouncer=true).
  *
@@ -305,6 +308,39 @@ struct pg_conn *rf_client_pgconn(rf_client *client);
 
 /* Number of statements prepared on the current connection (for tests). */
 int rf_client_prepared_count(const rf_client *client);
+
+/*
+ * Pools, for programs whose threads share connections. A pool holds at most
+ * `size` clients (0: the URL's connection_limit, else CPUs * 2 + 1, as
+ * Prisma); each is connected on first need and handed to one thread at a
+ * time:
+ *
+ *     rf_pool *pool;
+ *     rf_pool_open(getenv("DATABASE_URL"), 0, &pool);      // once
+ *     ...
+ *     rf_client *db;                                      // in any thread
+ *     if (rf_pool_acquire(pool, &db) == RF_OK) {
+ *         ... db_user_create(db, ...) ...
+ *     }
+ *     rf_pool_release(pool, db);                           // NULL is fine
+ *     ...
+ *     rf_pool_close(pool);                                 // after all releases
+ *
+ * rf_pool_acquire waits up to the URL's pool_timeout (seconds, default 10,
+ * 0: forever) for a free client; past that it returns RF_CONNECTION with
+ * *out NULL and rf_last_error(NULL) saying so (Prisma's P2024). A client
+ * that could not connect is still handed out with its error (release it all
+ * the same); one whose connection was lost is reset before it is handed out
+ * again; one released inside a transaction is rolled back. rf_pool_open
+ * fails only on a malformed conninfo or out of memory (rf_last_error(NULL)).
+ */
+typedef struct rf_pool rf_pool;
+
+rf_status rf_pool_open(const char *conninfo, int size, rf_pool **out);
+rf_status rf_pool_acquire(rf_pool *pool, rf_client **out);
+void rf_pool_release(rf_pool *pool, rf_client *client);
+void rf_pool_close(rf_pool *pool);
+int rf_pool_size(const rf_pool *pool);
 
 /* ========================================================================
  * 6. Statements and parameters
@@ -494,6 +530,36 @@ void rf_params_add_timestamp_array(rf_params *p, const rf_timestamp *v, size_t n
  * ======================================================================== */
 
 /*
+ * A whole query, as generated code writes it (error checks shortened):
+ *
+ *     static const rf_stmt find_by_email = {
+ *         "db_user_find_unique_by_email",
+ *         "SELECT \"id\", \"email\", \"age\" FROM \"public\".\"User\" WHERE \"email\" = $1",
+ *         RF_FORMAT_BINARY, 0, NULL,
+ *     };
+ *
+ *     rf_status db_user_find_unique_by_email(rf_client *c, const char *email,
+ *                                            db_user *out, rf_arena *arena)
+ *     {
+ *         rf_params p;
+ *         rf_params_init(&p);
+ *         rf_params_add_text(&p, email);
+ *         rf_result r;
+ *         rf_status st = rf_exec_params(c, &find_by_email, &p, &r);
+ *         rf_params_free(&p);
+ *         if (st != RF_OK)
+ *             return st;
+ *         if (r.rows == 0) {
+ *             rf_result_clear(&r);
+ *             return rf_fail(c, RF_NOT_FOUND, "No User found");
+ *         }
+ *         rf_result_keep(&r, arena);            // strings borrowed from r
+ *         if ((st = rf_get_i32(&r, 0, 0, &out->id)) == RF_OK
+ *             && (st = rf_get_text(&r, 0, 1, arena, &out->email, NULL)) == RF_OK)
+ *             st = rf_get_opt_i32(&r, 0, 2, &out->age);
+ *         return st;
+ *     }
+ *
  * A result set. Owned by the caller: release with rf_result_clear, or hand it
  * to an arena with rf_result_keep. The fields are read-only.
  */

@@ -457,12 +457,9 @@ static void diff_enums(differ *d)
                     const db_column *oc = &ot->columns[ci];
                     if (!column_uses_enum(oc, oe))
                         continue;
-                    buf_printf(&check, "%sSELECT 1 FROM %s WHERE %s::text%s IN (", check.len ? " UNION ALL " : "",
-                               qualified(d, ot), ident(d, oc->name), oc->list ? "[] && ARRAY[" : "");
-                    if (oc->list) {
-                        buf_truncate(&check, check.len - 5); /* drop " IN (" */
-                        buf_puts(&check, " && ARRAY[");
-                    }
+                    buf_printf(&check, "%sSELECT 1 FROM %s WHERE %s", check.len ? " UNION ALL " : "",
+                               qualified(d, ot), ident(d, oc->name));
+                    buf_puts(&check, oc->list ? "::text[] && ARRAY[" : "::text IN (");
                     for (size_t m = 0; m < s.nremoved; m++) {
                         if (m)
                             buf_puts(&check, ", ");
@@ -859,28 +856,31 @@ static void diff_tables(differ *d)
                 s->new_table = nt;
                 s->new_index = &nt->indexes[k];
                 if (nt->indexes[k].unique) {
+                    /* The check runs before the migration: old names. Only
+                     * columns that already exist can hold duplicates. */
                     buf cols = BUF_INIT, grp = BUF_INIT, nn = BUF_INIT;
-                    for (size_t c = 0; c < nt->indexes[k].ncolumns; c++) {
-                        const char *cn = nt->indexes[k].columns[c].name;
-                        buf_printf(&cols, "%s%s", c ? "," : "", cn);
-                        buf_printf(&grp, "%s%s", c ? ", " : "", ident(d, cn));
-                        buf_printf(&nn, " AND %s IS NOT NULL", ident(d, cn));
-                    }
-                    /* Only columns that exist before this step can hold duplicates. */
-                    const char *check = NULL;
                     bool all_old = true;
                     for (size_t c = 0; c < nt->indexes[k].ncolumns; c++) {
-                        bool found = false;
+                        const char *cn = nt->indexes[k].columns[c].name;
+                        const char *old_name = NULL;
                         for (size_t q = 0; q < nt->ncolumns; q++)
-                            if (!strcmp(nt->columns[q].name, nt->indexes[k].columns[c].name))
-                                found = tp->map.from[q] >= 0;
-                        all_old &= found;
+                            if (!strcmp(nt->columns[q].name, cn) && tp->map.from[q] >= 0 &&
+                                !tp->recreated[q])
+                                old_name = ot->columns[tp->map.from[q]].name;
+                        buf_printf(&cols, "%s%s", c ? "," : "", cn);
+                        if (!old_name) {
+                            all_old = false;
+                            continue;
+                        }
+                        buf_printf(&grp, "%s%s", c ? ", " : "", ident(d, old_name));
+                        buf_printf(&nn, " AND %s IS NOT NULL", ident(d, old_name));
                     }
+                    const char *check = NULL;
                     if (all_old)
                         check = arena_printf(d->a,
                                              "SELECT EXISTS (SELECT 1 FROM %s WHERE TRUE%s GROUP BY "
                                              "%s HAVING COUNT(*) > 1)",
-                                             qualified(d, nt), buf_cstr(&nn), buf_cstr(&grp));
+                                             qualified(d, ot), buf_cstr(&nn), buf_cstr(&grp));
                     warn(d, s, MIGRATE_RISK_UNIQUE_ADDED, check,
                          "A unique constraint covering the columns `[%s]` on the table `%s` will "
                          "be added. If there are existing duplicate values, this will fail.",

@@ -735,18 +735,52 @@ static void render_step(render_ctx *cx, const migrate_step *s)
 /* `prisma migrate dev` diffs against the introspected database, whose
  * tables come in alphabetical order: steps keyed on the old schema's tables
  * follow that order. */
-static const char *dev_key_table(const migrate_step *s)
+typedef struct dev_key {
+    int group;          /* CREATE_INDEX: new tables (0) before existing ones (1) */
+    const char *first;  /* the introspected object's name, alphabetical */
+    const char *second;
+} dev_key;
+
+static dev_key dev_key_of(const migrate_step *s)
 {
+    dev_key k = {0, NULL, NULL};
     switch (s->kind) {
     case MIGRATE_DROP_FOREIGN_KEY:
+        k.first = s->old_table->name;
+        k.second = s->old_fk->name;
+        break;
     case MIGRATE_DROP_INDEX:
+        k.first = s->old_table->name;
+        k.second = s->old_index->name;
+        break;
+    case MIGRATE_RENAME_INDEX:
+        k.first = s->old_table->name;
+        k.second = s->old_index->name;
+        break;
+    case MIGRATE_RENAME_FOREIGN_KEY:
+        k.first = s->old_table->name;
+        k.second = s->old_fk->name;
+        break;
     case MIGRATE_ALTER_TABLE:
     case MIGRATE_DROP_TABLE:
     case MIGRATE_RENAME_TABLE:
-        return s->old_table ? s->old_table->name : NULL;
+        k.first = s->old_table->name;
+        break;
+    case MIGRATE_CREATE_INDEX:
+        if (s->key1 > 0) {
+            k.group = 1;
+            k.first = s->new_table->name;
+        }
+        break;
+    case MIGRATE_ALTER_ENUM:
+    case MIGRATE_DROP_ENUM:
+    case MIGRATE_RENAME_ENUM:
+        k.first = s->old_enum->name;
+        break;
     default:
-        return NULL;
+        break;
     }
+    return k;
 }
 
 static int dev_cmp(const void *pa, const void *pb)
@@ -754,9 +788,16 @@ static int dev_cmp(const void *pa, const void *pb)
     const migrate_step *a = pa, *b = pb;
     if (a->kind != b->kind)
         return a->kind < b->kind ? -1 : 1;
-    const char *ta = dev_key_table(a), *tb = dev_key_table(b);
-    if (ta && tb) {
-        int c = strcmp(ta, tb);
+    dev_key ka = dev_key_of(a), kb = dev_key_of(b);
+    if (ka.group != kb.group)
+        return ka.group < kb.group ? -1 : 1;
+    if (ka.first && kb.first) {
+        int c = strcmp(ka.first, kb.first);
+        if (c)
+            return c;
+    }
+    if (ka.second && kb.second) {
+        int c = strcmp(ka.second, kb.second);
         if (c)
             return c;
     }

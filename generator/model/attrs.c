@@ -372,6 +372,10 @@ static void scalar_field_attr(resolver *r, block_info *bi, field_info *fi, const
                           "At most one field must be marked as the id field with the `@id` attribute.");
             return;
         }
+        if (!c->required || c->list) {
+            r_attr_error(r, at, at->loc, "Fields that are marked as id must be required.");
+            return;
+        }
         model_primary_key *pk = arena_alloc(r->a, sizeof *pk);
         pk->parts = arena_alloc(r->a, sizeof *pk->parts);
         pk->parts[0].column = c;
@@ -436,14 +440,19 @@ static void scalar_field_attr(resolver *r, block_info *bi, field_info *fi, const
         resolve_native_type(r, bi, fi, at);
     } else if (!strcmp(n, "relation")) {
         r_attr_error(r, at, at->loc, "The attribute `@relation` can only be used on relation fields.");
-    } else if (!strcmp(n, "deprecated") || !strcmp(n, "shardKey")) {
-        r_error(r, at->name_loc, "Attribute not known: \"@%s\".", n);
+    } else if (strchr(n, '.') && r->datasource) {
+        /* `@pg.VarChar` while the datasource is called `db`. */
+        const char *dot = strchr(n, '.');
+        r_error(r, at->loc,
+                "The prefix %.*s is invalid. It must be equal to the name of an existing "
+                "datasource e.g. %s. Did you mean to use %s.%s?",
+                (int)(dot - n), n, r->ds_name, r->ds_name, dot + 1);
     } else {
         r_error(r, at->name_loc, "Attribute not known: \"@%s\".", n);
     }
 }
 
-static void relation_field_attr(resolver *r, block_info *bi, field_info *fi, const ast_attribute *at)
+static void relation_field_attr(resolver *r, field_info *fi, const ast_attribute *at)
 {
     const char *n = at->name;
     if (!strcmp(n, "relation")) {
@@ -460,10 +469,18 @@ static void relation_field_attr(resolver *r, block_info *bi, field_info *fi, con
         fi->rf->ignored = true;
     } else if (!strcmp(n, "map")) {
         r_attr_error(r, at, at->loc, "The attribute `@map` cannot be used on relation fields.");
-    } else if (!strcmp(n, "id") || !strcmp(n, "unique") || !strcmp(n, "default") ||
-               !strcmp(n, "updatedAt") || is_native(r, at)) {
-        r_field_error(r, bi, fi->m, at->loc,
-                      "The attribute `@%s` cannot be used on relation fields.", n);
+    } else if (!strcmp(n, "id")) {
+        r_attr_error(r, at, at->loc,
+                     "The field `%s` is a relation field and cannot be marked with `@id`. Only "
+                     "scalar fields can be declared as id.",
+                     fi->m->name);
+    } else if (!strcmp(n, "unique")) {
+        r_attr_error(r, at, at->loc,
+                     "The field `%s` is a relation field and cannot be marked with `unique`. Only "
+                     "scalar fields can be made unique.",
+                     fi->m->name);
+    } else if (!strcmp(n, "default")) {
+        r_attr_error(r, at, at->loc, "Cannot set a default value on a relation field.");
     } else {
         r_error(r, at->name_loc, "Attribute not known: \"@%s\".", n);
     }
@@ -496,7 +513,7 @@ void resolve_field_attributes(resolver *r, block_info *bi)
             if (fi->kind == FIELD_SCALAR)
                 scalar_field_attr(r, bi, fi, at);
             else if (fi->kind == FIELD_RELATION)
-                relation_field_attr(r, bi, fi, at);
+                relation_field_attr(r, fi, at);
         }
     }
 }
@@ -527,6 +544,14 @@ static void model_id(resolver *r, block_info *bi, const ast_attribute *at)
     model_primary_key *pk = arena_alloc(r->a, sizeof *pk);
     if (!resolve_parts(r, bi, at, fields, FOR_ID, &pk->parts, &pk->nparts))
         return;
+    for (size_t i = 0; i < pk->nparts; i++)
+        if (!pk->parts[i].column->required) {
+            r_model_error(r, bi, at->loc,
+                          "The id definition refers to the optional field `%s`. ID definitions "
+                          "must reference only required fields.",
+                          pk->parts[i].column->name);
+            return;
+        }
     const ast_expr *e;
     if ((e = r_arg(at, "name", NULL)))
         pk->name = r_string_arg(r, e);

@@ -168,13 +168,23 @@ static bool same_schema(const char *a, const char *b)
     return !strcmp(a, b);
 }
 
+/* Prisma registers the unmapped names first and the @@map'ed ones after,
+ * so a clash is reported on the mapped model, naming the other. */
+static bool registered_before(resolver *r, size_t a, size_t b)
+{
+    bool ma = find_block_attr(r->models[a].b, "map") != NULL;
+    bool mb = find_block_attr(r->models[b].b, "map") != NULL;
+    return ma != mb ? !ma : a < b;
+}
+
 static void check_table_names(resolver *r)
 {
     for (size_t i = 0; i < r->nmodels; i++) {
         model_table *t = r->models[i].t;
-        for (size_t j = 0; j < i; j++) {
+        for (size_t j = 0; j < r->nmodels; j++) {
             model_table *o = r->models[j].t;
-            if (!same_schema(t->schema, o->schema) || strcmp(t->db_name, o->db_name))
+            if (j == i || !registered_before(r, j, i) || !same_schema(t->schema, o->schema) ||
+                strcmp(t->db_name, o->db_name))
                 continue;
             const ast_attribute *at = find_block_attr(r->models[i].b, "map");
             r_error(r, at ? at->loc : r->models[i].b->name_loc,

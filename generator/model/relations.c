@@ -111,9 +111,15 @@ static const model_column **resolve_columns(resolver *r, block_info *bi, const a
     const ast_expr **items;
     *n = r_field_list(r, list, &items);
     const model_column **cols = arena_alloc(r->a, (*n ? *n : 1) * sizeof *cols);
-    buf missing = BUF_INIT;
+    buf missing = BUF_INIT, relation = BUF_INIT;
     for (size_t i = 0; i < *n; i++) {
         field_info *f = r_find_field(bi, r_ref_name(items[i]));
+        if (f && f->kind == FIELD_RELATION) {
+            if (relation.len)
+                buf_puts(&relation, ", ");
+            buf_puts(&relation, r_ref_name(items[i]));
+            continue;
+        }
         if (!f || f->kind != FIELD_SCALAR) {
             if (missing.len)
                 buf_puts(&missing, ", ");
@@ -122,6 +128,23 @@ static const model_column **resolve_columns(resolver *r, block_info *bi, const a
         }
         cols[i] = f->col;
     }
+    if (relation.len && !missing.len) {
+        if (local)
+            r_error(r, list->loc,
+                    "Error validating: The argument fields must refer only to scalar fields. But "
+                    "it is referencing the following relation fields: %s",
+                    buf_cstr(&relation));
+        else
+            r_error(r, list->loc,
+                    "Error validating: The argument `references` must refer only to scalar fields "
+                    "in the related model `%s`. But it is referencing the following relation "
+                    "fields: %s",
+                    target_model, buf_cstr(&relation));
+        buf_free(&relation);
+        buf_free(&missing);
+        return NULL;
+    }
+    buf_free(&relation);
     if (missing.len) {
         if (local)
             r_error(r, list->loc,
@@ -159,6 +182,32 @@ static bool is_unique_criterion(const model_table *t, const model_column **cols,
             all = found;
         }
         if (all)
+            return true;
+    }
+    return false;
+}
+
+/* Whether some key or index starts with exactly `cols`, in order: what a
+ * query on the relation's fields can use. */
+static bool has_leading_index(const model_table *t, const model_column **cols, size_t n)
+{
+    const model_index_part *lists[64];
+    size_t sizes[64], k = 0;
+    if (t->pk) {
+        lists[k] = t->pk->parts;
+        sizes[k++] = t->pk->nparts;
+    }
+    for (size_t i = 0; i < t->nindexes && k < 64; i++) {
+        lists[k] = t->indexes[i].parts;
+        sizes[k++] = t->indexes[i].nparts;
+    }
+    for (size_t i = 0; i < k; i++) {
+        if (sizes[i] < n)
+            continue;
+        bool prefix = true;
+        for (size_t j = 0; j < n && prefix; j++)
+            prefix = lists[i][j].column == cols[j];
+        if (prefix)
             return true;
     }
     return false;
@@ -263,11 +312,12 @@ static void resolve_fk_side(resolver *r, model_relation *rel, block_info *bi, fi
         return;
     }
     if (rel->kind == MODEL_REL_ONE_TO_ONE && other->rf->required) {
-        r_field_error(r, other->target, other->m, other->m->loc,
-                      "The relation field `%s` on Model `%s` is required. This is not valid "
-                      "because it's not possible to enforce this constraint on the database "
-                      "level. Please change the field type from `%s` to `%s?` to fix this.",
-                      other->m->name, fi->target->b->name, bi->b->name, bi->b->name);
+        /* Prisma names the field that holds the foreign key here. */
+        r_attr_error(r, at, at->loc,
+                     "The relation field `%s` on Model `%s` is required. This is not valid "
+                     "because it's not possible to enforce this constraint on the database "
+                     "level. Please change the field type from `%s` to `%s?` to fix this.",
+                     fi->m->name, bi->b->name, tb->b->name, tb->b->name);
         return;
     }
 
@@ -301,8 +351,16 @@ static void resolve_fk_side(resolver *r, model_relation *rel, block_info *bi, fi
     if ((e = r_arg(at, "map", NULL)))
         map = r_string_arg(r, e);
 
-    if (r->s->datasource.relation_mode == MODEL_RELATION_MODE_PRISMA)
+    if (r->s->datasource.relation_mode == MODEL_RELATION_MODE_PRISMA) {
+        if (!has_leading_index(bi->t, fields, nf))
+            r_warning(r, at->loc,
+                      "With `relationMode = \"prisma\"`, no foreign keys are used, so relation "
+                      "fields will not benefit from the index usually created by the relational "
+                      "database under the hood. This can lead to poor performance when querying "
+                      "these fields. We recommend adding an index manually. Learn more at "
+                      "https://pris.ly/d/relation-mode-prisma-indexes\" ");
         return;
+    }
     model_table *t = bi->t;
     model_foreign_key *fk = &t->fks[t->nfks++];
     fk->table = t;
@@ -419,11 +477,15 @@ static bool has_single_id(block_info *bi)
 static void many_to_many(resolver *r, model_relation *rel, block_info *bi, field_info *fi,
                          field_info *o)
 {
-    /* A is the model whose name sorts first; for a self-relation the first
-     * field is A's. */
+    /* Column A holds ids of the model whose name sorts first, and `from` is
+     * the field on that model (its owner's id goes in A). In a
+     * self-relation Prisma orders the two fields by name: the field that
+     * sorts first reads its targets from column A, so its owner is in B and
+     * `from` is the other one. */
     block_info *ta = bi, *tb = fi->target;
     field_info *fa = fi, *fb = o;
-    if (strcmp(bi->b->name, fi->target->b->name) > 0) {
+    if (bi == fi->target ? strcmp(fi->m->name, o->m->name) < 0
+                         : strcmp(bi->b->name, fi->target->b->name) > 0) {
         ta = fi->target;
         tb = bi;
         fa = o;
@@ -527,6 +589,23 @@ void resolve_relations(resolver *r)
                 o->rf->opposite = fi->rf;
                 fi->rf->target = fi->target->t;
                 o->rf->target = bi->t;
+                /* A relation into an @@ignore'd model must be ignored too. */
+                field_info *ends[] = {fi, o};
+                block_info *owners[] = {bi, fi->target};
+                bool ignored_target = false;
+                for (int k = 0; k < 2; k++)
+                    if (ends[k]->target->t->ignored && !ends[k]->rf->ignored &&
+                        !owners[k]->t->ignored) {
+                        const ast_attribute *ig = ast_member_attr(ends[k]->m, "ignore");
+                        r_error(r, ig ? ig->loc : ends[k]->m->loc,
+                                "Error parsing attribute \"@ignore\": The relation field `%s` on "
+                                "Model `%s` must specify the `@ignore` attribute, because the model "
+                                "%s it is pointing to is marked ignored.",
+                                ends[k]->m->name, owners[k]->b->name, ends[k]->target->b->name);
+                        ignored_target = true;
+                    }
+                if (ignored_target)
+                    continue;
                 if (mn) {
                     rel->kind = MODEL_REL_MANY_TO_MANY;
                     many_to_many(r, rel, bi, fi, o);

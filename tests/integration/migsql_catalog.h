@@ -230,6 +230,37 @@ MC_FN char *mc_diff_sql(const char *from_path, const char *to_path)
     return out;
 }
 
+/* Run the data check of every destructive step of from → to on `conninfo`
+ * (which holds create(from) and no rows): each must be valid SQL returning
+ * one boolean, false on empty tables. Returns how many were run. */
+MC_FN int mc_run_checks(const char *conninfo, const char *from_path, const char *to_path)
+{
+    arena a = ARENA_INIT;
+    migrate_loaded from = {0}, to = {0};
+    int n = 0;
+    ck_assert(migrate_load_schema(from_path, &from, &a));
+    ck_assert(migrate_load_schema(to_path, &to, &a));
+    migrate_steps *steps = migrate_diff(from.model, to.model, &a);
+    PGconn *db = PQconnectdb(conninfo);
+    ck_assert_msg(PQstatus(db) == CONNECTION_OK, "%s", PQerrorMessage(db));
+    for (size_t i = 0; i < steps->count; i++) {
+        const char *sql = steps->items[i].check_sql;
+        if (!sql)
+            continue;
+        PGresult *r = PQexec(db, sql);
+        ck_assert_msg(PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && PQnfields(r) == 1,
+                      "check failed: %s: %s", sql, PQresultErrorMessage(r));
+        ck_assert_msg(!strcmp(PQgetvalue(r, 0, 0), "f"), "check on empty tables is true: %s", sql);
+        PQclear(r);
+        n++;
+    }
+    PQfinish(db);
+    migrate_loaded_free(&from);
+    migrate_loaded_free(&to);
+    arena_free(&a);
+    return n;
+}
+
 /* Print a short diff of two catalogs to stderr. */
 MC_FN void mc_show_diff(const char *label, const char *a, const char *b)
 {

@@ -174,6 +174,7 @@ START_TEST(oracle_diffs_give_prismas_catalog)
         ck_assert_msg(err == NULL, "%s: create(old) failed: %s", name, err);
         err = mc_apply(db_ours, create_old);
         ck_assert_msg(err == NULL, "%s: create(old) failed: %s", name, err);
+        mc_run_checks(db_ours, old, new);
         err = mc_apply(db_prisma, prisma);
         ck_assert_msg(err == NULL, "%s: Prisma's diff failed: %s", name, err);
         err = mc_apply(db_ours, ours);
@@ -196,6 +197,72 @@ START_TEST(oracle_diffs_give_prismas_catalog)
 }
 END_TEST
 
+static char *temp_schema(const char *text)
+{
+    char *path = strdup("/tmp/migsql-schema-XXXXXX");
+    int fd = mkstemp(path);
+    ck_assert(fd >= 0);
+    ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    return path;
+}
+
+/* The data checks migdb runs before a destructive step see the data. */
+START_TEST(checks_see_existing_data)
+{
+    const char *a = "datasource db {\n  provider = \"postgresql\"\n}\n"
+                    "enum Role {\n  A\n  B\n  C\n}\n"
+                    "model User {\n  id Int @id\n  name String?\n  nick String\n"
+                    "  role Role\n  roles Role[]\n  email String\n  gone Int\n}\n"
+                    "model Audit {\n  id Int @id\n}\n";
+    const char *b = "datasource db {\n  provider = \"postgresql\"\n}\n"
+                    "enum Role {\n  A\n  B\n}\n"
+                    "model User {\n  id Int @id\n  name String\n  nick String @db.VarChar(3)\n"
+                    "  role Role\n  roles Role[]\n  email String @unique\n  extra Int\n}\n";
+    char *pa = temp_schema(a), *pb = temp_schema(b);
+    char db[PGH_CONNINFO_MAX];
+    mc_fresh_db(db, sizeof db);
+    char *sql = mc_diff_sql(NULL, pa);
+    ck_assert_ptr_null(mc_apply(db, sql));
+    free(sql);
+    mc_exec(db, "INSERT INTO \"User\" VALUES (1, NULL, 'long', 'C', '{C}', 'x', 1), "
+                "(2, 'n', 'n', 'A', '{}', 'x', 2); INSERT INTO \"Audit\" VALUES (1)");
+
+    arena ar = ARENA_INIT;
+    migrate_loaded la = {0}, lb = {0};
+    ck_assert(migrate_load_schema(pa, &la, &ar));
+    ck_assert(migrate_load_schema(pb, &lb, &ar));
+    migrate_steps *steps = migrate_diff(la.model, lb.model, &ar);
+    PGconn *conn = PQconnectdb(db);
+    int seen[MIGRATE_RISK_PRIMARY_KEY_CHANGED + 1] = {0};
+    for (size_t i = 0; i < steps->count; i++) {
+        const migrate_step *st = &steps->items[i];
+        if (!st->check_sql)
+            continue;
+        PGresult *r = PQexec(conn, st->check_sql);
+        ck_assert_msg(PQresultStatus(r) == PGRES_TUPLES_OK, "%s: %s", st->check_sql,
+                      PQresultErrorMessage(r));
+        ck_assert_msg(!strcmp(PQgetvalue(r, 0, 0), "t"), "blind check: %s", st->check_sql);
+        PQclear(r);
+        seen[st->risk] = 1;
+    }
+    PQfinish(conn);
+    ck_assert(seen[MIGRATE_RISK_DROP_TABLE]);
+    ck_assert(seen[MIGRATE_RISK_ENUM_VALUES_REMOVED]);
+    ck_assert(seen[MIGRATE_RISK_UNIQUE_ADDED]);
+    /* User's ALTER TABLE: drop column, required without default, made
+     * required, narrowing cast: one step, its first risk named. */
+    ck_assert(seen[MIGRATE_RISK_DROP_COLUMN]);
+    migrate_loaded_free(&la);
+    migrate_loaded_free(&lb);
+    arena_free(&ar);
+    unlink(pa);
+    unlink(pb);
+    free(pa);
+    free(pb);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("migsql_catalog");
@@ -204,6 +271,7 @@ int main(void)
     tcase_add_unchecked_fixture(tc, mc_setup, mc_teardown);
     tcase_add_test(tc, corpus_catalog_equals_prisma);
     tcase_add_test(tc, oracle_diffs_give_prismas_catalog);
+    tcase_add_test(tc, checks_see_existing_data);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -4,7 +4,9 @@
  *   - create(A) + diff(A, B) applied to PostgreSQL gives the catalog of
  *     create(B) (pg_dump --schema-only; column order aside, since ADD COLUMN
  *     appends);
- *   - diff(A, A) and diff(B, B) are empty.
+ *   - diff(A, A) and diff(B, B) are empty;
+ *   - the data check of every destructive step runs on create(A) and says
+ *     false (no rows).
  * REFRACT_ROUNDTRIP_CASES sets how many cases (default 200),
  * REFRACT_ROUNDTRIP_SEED the first seed (default 1). A failing case prints
  * both schemas and the SQL.
@@ -41,7 +43,7 @@ START_TEST(random_changes_round_trip)
     const char *env_seed = getenv("REFRACT_ROUNDTRIP_SEED");
     int cases = env ? atoi(env) : 200;
     uint64_t first = env_seed ? strtoull(env_seed, NULL, 10) : 1;
-    int passed = 0, nonempty = 0;
+    int passed = 0, nonempty = 0, checks = 0;
     for (int c = 0; c < cases; c++) {
         uint64_t seed = first + (uint64_t)c;
         char *ta, *tb;
@@ -65,6 +67,7 @@ START_TEST(random_changes_round_trip)
         ck_assert_int_eq(pgh_create_db(&mc_pg, NULL, db_direct, sizeof db_direct), 0);
         char *err = mc_apply(db_migrated, create_a);
         ck_assert_msg(!err, "seed %llu: create(A) failed: %s\n%s", (unsigned long long)seed, err, ta);
+        checks += mc_run_checks(db_migrated, pa, pb);
         err = mc_apply(db_migrated, a_to_b);
         ck_assert_msg(!err, "seed %llu: diff(A, B) failed: %s\n---- A\n%s\n---- B\n%s\n---- SQL\n%s",
                       (unsigned long long)seed, err, ta, tb, a_to_b);
@@ -92,8 +95,10 @@ START_TEST(random_changes_round_trip)
         free(ta);
         free(tb);
     }
-    fprintf(stderr, "round trip: %d of %d random changes give create(B)'s catalog (%d non-empty)\n",
-            passed, cases, nonempty);
+    fprintf(stderr,
+            "round trip: %d of %d random changes give create(B)'s catalog (%d non-empty, %d data "
+            "checks run)\n",
+            passed, cases, nonempty, checks);
 }
 END_TEST
 

@@ -724,6 +724,59 @@ START_TEST(test_null_first_then_values)
 }
 END_TEST
 
+/* The example in refract.h, section 7, verbatim: it must stay true. */
+typedef struct db_user {
+    int32_t id;
+    const char *email;
+    rf_opt_i32 age;
+} db_user;
+
+static const rf_stmt find_by_email = {
+    "db_user_find_unique_by_email",
+    "SELECT \"id\", \"email\", \"age\" FROM \"public\".\"User\" WHERE \"email\" = $1",
+    RF_FORMAT_BINARY, 0, NULL,
+};
+
+static rf_status db_user_find_unique_by_email(rf_client *c, const char *email,
+                                              db_user *out, rf_arena *arena)
+{
+    rf_params p;
+    rf_params_init(&p);
+    rf_params_add_text(&p, email);
+    rf_result r;
+    rf_status st = rf_exec_params(c, &find_by_email, &p, &r);
+    rf_params_free(&p);
+    if (st != RF_OK)
+        return st;
+    if (r.rows == 0) {
+        rf_result_clear(&r);
+        return rf_fail(c, RF_NOT_FOUND, "No User found");
+    }
+    rf_result_keep(&r, arena);            // strings borrowed from r
+    if ((st = rf_get_i32(&r, 0, 0, &out->id)) == RF_OK
+        && (st = rf_get_text(&r, 0, 1, arena, &out->email, NULL)) == RF_OK)
+        st = rf_get_opt_i32(&r, 0, 2, &out->age);
+    return st;
+}
+
+START_TEST(test_header_example)
+{
+    rf_client *c = rt_fresh(NULL, 0);
+    rt_sql(c, schema_sql);
+    RT_OK(c, add_user(c, "ada@example.com", RF_NONE(rf_opt_i32), NULL));
+    rf_arena arena = RF_ARENA_INIT;
+    db_user u;
+    RT_OK(c, db_user_find_unique_by_email(c, "ada@example.com", &u, &arena));
+    ck_assert_int_eq(u.id, 1);
+    ck_assert_str_eq(u.email, "ada@example.com");
+    ck_assert(!u.age.has);
+    ck_assert_int_eq(db_user_find_unique_by_email(c, "nobody", &u, &arena), RF_NOT_FOUND);
+    ck_assert_str_eq(rf_last_error(c)->prisma_code, "P2025");
+    rf_arena_free(&arena);
+    rf_close(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("runtime_client");
@@ -744,6 +797,7 @@ int main(void)
     tcase_add_test(tc, test_timestamp_extremes_round_trip);
     tcase_add_test(tc, test_other_types_as_text);
     tcase_add_test(tc, test_null_first_then_values);
+    tcase_add_test(tc, test_header_example);
     suite_add_tcase(s, tc);
     int failed = 0;
     rt_run(s, &failed);

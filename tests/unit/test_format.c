@@ -482,6 +482,11 @@ START_TEST(cli_folder_schema_formats_each_file)
     ck_assert_str_eq(b, "datasource db {\n  provider = \"mysql\"\n}\n");
     free(a);
     free(b);
+    char *out;
+    ck_assert_int_eq(run_format("--schema schema --stdout", &out), 0);
+    ck_assert_str_eq(out, "// schema/a.prisma\n" "model A {\n  id   Int    @id\n  name String\n}\n"
+                          "\n// schema/b.prisma\n" "datasource db {\n  provider = \"mysql\"\n}\n");
+    free(out);
     remove_tmpdir();
 }
 END_TEST

@@ -76,6 +76,7 @@ const char *rf_prisma_code_from_sqlstate(const char *s)
         { "57P01", "P1017" }, { "57P02", "P1017" }, { "57P03", "P1001" },
         { "42P01", "P2021" }, /* table does not exist */
         { "42703", "P2022" }, /* column does not exist */
+        { "57014", "P1008" }, /* statement timeout or cancel: operation timed out */
     };
     if (!s)
         return "";

@@ -384,6 +384,12 @@ static const rf_stmt db_user__include_posts = {
     RF_FORMAT_BINARY, 0, NULL,
 };
 
+static const rf_stmt db_user__include_one_posts = {
+    "db_user.include_one.posts",
+    "SELECT t.\"authorId\", t.\"id\", t.\"title\", t.\"slug\", t.\"views\", t.\"authorId\" FROM \"Post\" AS t WHERE t.\"authorId\" = $1",
+    RF_FORMAT_BINARY, 0, NULL,
+};
+
 static rf_status db_user__load_posts(rf_client *client, db_user *rows, size_t n, rf_arena *arena)
 {
     int64_t *keys = malloc(n * sizeof *keys);
@@ -398,10 +404,16 @@ static rf_status db_user__load_posts(rf_client *client, db_user *rows, size_t n,
     }
     rf_params params;
     rf_params_init(&params);
-    rf_params_add_i64_array(&params, keys, nkeys);
-    free(keys);
+    const rf_stmt *stmt = &db_user__include_posts;
+    if (nkeys == 1) {
+        stmt = &db_user__include_one_posts;
+        rf_params_add_i64(&params, keys[0]);
+    } else {
+        rf_params_add_i64_array(&params, keys, nkeys);
+    }
     rf_result res = RF_RESULT_INIT;
-    rf_status st = rf_exec_params(client, &db_user__include_posts, &params, &res);
+    rf_status st = rf_exec_params(client, stmt, &params, &res);
+    free(keys);
     rf_params_free(&params);
     if (st != RF_OK) {
         return st;
@@ -462,6 +474,12 @@ static const rf_stmt db_user__include_profile = {
     RF_FORMAT_BINARY, 0, NULL,
 };
 
+static const rf_stmt db_user__include_one_profile = {
+    "db_user.include_one.profile",
+    "SELECT t.\"userId\", t.\"id\", t.\"bio\", t.\"userId\" FROM \"Profile\" AS t WHERE t.\"userId\" = $1",
+    RF_FORMAT_BINARY, 0, NULL,
+};
+
 static rf_status db_user__load_profile(rf_client *client, db_user *rows, size_t n, rf_arena *arena)
 {
     int64_t *keys = malloc(n * sizeof *keys);
@@ -476,10 +494,16 @@ static rf_status db_user__load_profile(rf_client *client, db_user *rows, size_t 
     }
     rf_params params;
     rf_params_init(&params);
-    rf_params_add_i64_array(&params, keys, nkeys);
-    free(keys);
+    const rf_stmt *stmt = &db_user__include_profile;
+    if (nkeys == 1) {
+        stmt = &db_user__include_one_profile;
+        rf_params_add_i64(&params, keys[0]);
+    } else {
+        rf_params_add_i64_array(&params, keys, nkeys);
+    }
     rf_result res = RF_RESULT_INIT;
-    rf_status st = rf_exec_params(client, &db_user__include_profile, &params, &res);
+    rf_status st = rf_exec_params(client, stmt, &params, &res);
+    free(keys);
     rf_params_free(&params);
     if (st != RF_OK) {
         return st;
@@ -1518,6 +1542,12 @@ static const rf_stmt db_profile__include_user = {
     RF_FORMAT_BINARY, 0, NULL,
 };
 
+static const rf_stmt db_profile__include_one_user = {
+    "db_profile.include_one.user",
+    "SELECT t.\"id\", t.\"id\", t.\"email\", t.\"name\", t.\"age\", t.\"role\", t.\"roles\", t.\"createdAt\", t.\"updatedAt\", t.\"birthday\", t.\"seenAt\", t.\"wakeAt\", t.\"balance\", t.\"price\", t.\"meta\", t.\"avatar\", t.\"big\", t.\"small\", t.\"score\", t.\"ratio\", t.\"active\", t.\"code\", t.\"extId\", t.\"tags\", t.\"lucky\" FROM \"User\" AS t WHERE t.\"id\" = $1",
+    RF_FORMAT_BINARY, 0, NULL,
+};
+
 static rf_status db_profile__load_user(rf_client *client, db_profile *rows, size_t n, rf_arena *arena)
 {
     int64_t *keys = malloc(n * sizeof *keys);
@@ -1532,10 +1562,16 @@ static rf_status db_profile__load_user(rf_client *client, db_profile *rows, size
     }
     rf_params params;
     rf_params_init(&params);
-    rf_params_add_i64_array(&params, keys, nkeys);
-    free(keys);
+    const rf_stmt *stmt = &db_profile__include_user;
+    if (nkeys == 1) {
+        stmt = &db_profile__include_one_user;
+        rf_params_add_i64(&params, keys[0]);
+    } else {
+        rf_params_add_i64_array(&params, keys, nkeys);
+    }
     rf_result res = RF_RESULT_INIT;
-    rf_status st = rf_exec_params(client, &db_profile__include_user, &params, &res);
+    rf_status st = rf_exec_params(client, stmt, &params, &res);
+    free(keys);
     rf_params_free(&params);
     if (st != RF_OK) {
         return st;
@@ -2136,6 +2172,12 @@ static const rf_stmt db_post__include_author = {
     RF_FORMAT_BINARY, 0, NULL,
 };
 
+static const rf_stmt db_post__include_one_author = {
+    "db_post.include_one.author",
+    "SELECT t.\"id\", t.\"id\", t.\"email\", t.\"name\", t.\"age\", t.\"role\", t.\"roles\", t.\"createdAt\", t.\"updatedAt\", t.\"birthday\", t.\"seenAt\", t.\"wakeAt\", t.\"balance\", t.\"price\", t.\"meta\", t.\"avatar\", t.\"big\", t.\"small\", t.\"score\", t.\"ratio\", t.\"active\", t.\"code\", t.\"extId\", t.\"tags\", t.\"lucky\" FROM \"User\" AS t WHERE t.\"id\" = $1",
+    RF_FORMAT_BINARY, 0, NULL,
+};
+
 static rf_status db_post__load_author(rf_client *client, db_post *rows, size_t n, rf_arena *arena)
 {
     int64_t *keys = malloc(n * sizeof *keys);
@@ -2150,10 +2192,16 @@ static rf_status db_post__load_author(rf_client *client, db_post *rows, size_t n
     }
     rf_params params;
     rf_params_init(&params);
-    rf_params_add_i64_array(&params, keys, nkeys);
-    free(keys);
+    const rf_stmt *stmt = &db_post__include_author;
+    if (nkeys == 1) {
+        stmt = &db_post__include_one_author;
+        rf_params_add_i64(&params, keys[0]);
+    } else {
+        rf_params_add_i64_array(&params, keys, nkeys);
+    }
     rf_result res = RF_RESULT_INIT;
-    rf_status st = rf_exec_params(client, &db_post__include_author, &params, &res);
+    rf_status st = rf_exec_params(client, stmt, &params, &res);
+    free(keys);
     rf_params_free(&params);
     if (st != RF_OK) {
         return st;
@@ -2203,6 +2251,12 @@ static const rf_stmt db_post__include_categories = {
     RF_FORMAT_BINARY, 0, NULL,
 };
 
+static const rf_stmt db_post__include_one_categories = {
+    "db_post.include_one.categories",
+    "SELECT j.\"B\", t.\"id\", t.\"name\" FROM \"Category\" AS t JOIN \"_CategoryToPost\" AS j ON j.\"A\" = t.\"id\" WHERE j.\"B\" = $1",
+    RF_FORMAT_BINARY, 0, NULL,
+};
+
 static rf_status db_post__load_categories(rf_client *client, db_post *rows, size_t n, rf_arena *arena)
 {
     const char **keys = malloc(n * sizeof *keys);
@@ -2217,10 +2271,16 @@ static rf_status db_post__load_categories(rf_client *client, db_post *rows, size
     }
     rf_params params;
     rf_params_init(&params);
-    rf_params_add_text_array(&params, keys, nkeys);
-    free(keys);
+    const rf_stmt *stmt = &db_post__include_categories;
+    if (nkeys == 1) {
+        stmt = &db_post__include_one_categories;
+        rf_params_add_text(&params, keys[0]);
+    } else {
+        rf_params_add_text_array(&params, keys, nkeys);
+    }
     rf_result res = RF_RESULT_INIT;
-    rf_status st = rf_exec_params(client, &db_post__include_categories, &params, &res);
+    rf_status st = rf_exec_params(client, stmt, &params, &res);
+    free(keys);
     rf_params_free(&params);
     if (st != RF_OK) {
         return st;
@@ -2281,6 +2341,12 @@ static const rf_stmt db_post__include_comments = {
     RF_FORMAT_BINARY, 0, NULL,
 };
 
+static const rf_stmt db_post__include_one_comments = {
+    "db_post.include_one.comments",
+    "SELECT t.\"postId\", t.\"id\", t.\"body\", t.\"postId\" FROM \"Comment\" AS t WHERE t.\"postId\" = $1",
+    RF_FORMAT_BINARY, 0, NULL,
+};
+
 static rf_status db_post__load_comments(rf_client *client, db_post *rows, size_t n, rf_arena *arena)
 {
     const char **keys = malloc(n * sizeof *keys);
@@ -2295,10 +2361,16 @@ static rf_status db_post__load_comments(rf_client *client, db_post *rows, size_t
     }
     rf_params params;
     rf_params_init(&params);
-    rf_params_add_text_array(&params, keys, nkeys);
-    free(keys);
+    const rf_stmt *stmt = &db_post__include_comments;
+    if (nkeys == 1) {
+        stmt = &db_post__include_one_comments;
+        rf_params_add_text(&params, keys[0]);
+    } else {
+        rf_params_add_text_array(&params, keys, nkeys);
+    }
     rf_result res = RF_RESULT_INIT;
-    rf_status st = rf_exec_params(client, &db_post__include_comments, &params, &res);
+    rf_status st = rf_exec_params(client, stmt, &params, &res);
+    free(keys);
     rf_params_free(&params);
     if (st != RF_OK) {
         return st;
@@ -2995,6 +3067,12 @@ static const rf_stmt db_category__include_posts = {
     RF_FORMAT_BINARY, 0, NULL,
 };
 
+static const rf_stmt db_category__include_one_posts = {
+    "db_category.include_one.posts",
+    "SELECT j.\"A\", t.\"id\", t.\"title\", t.\"slug\", t.\"views\", t.\"authorId\" FROM \"Post\" AS t JOIN \"_CategoryToPost\" AS j ON j.\"B\" = t.\"id\" WHERE j.\"A\" = $1",
+    RF_FORMAT_BINARY, 0, NULL,
+};
+
 static rf_status db_category__load_posts(rf_client *client, db_category *rows, size_t n, rf_arena *arena)
 {
     int64_t *keys = malloc(n * sizeof *keys);
@@ -3009,10 +3087,16 @@ static rf_status db_category__load_posts(rf_client *client, db_category *rows, s
     }
     rf_params params;
     rf_params_init(&params);
-    rf_params_add_i64_array(&params, keys, nkeys);
-    free(keys);
+    const rf_stmt *stmt = &db_category__include_posts;
+    if (nkeys == 1) {
+        stmt = &db_category__include_one_posts;
+        rf_params_add_i64(&params, keys[0]);
+    } else {
+        rf_params_add_i64_array(&params, keys, nkeys);
+    }
     rf_result res = RF_RESULT_INIT;
-    rf_status st = rf_exec_params(client, &db_category__include_posts, &params, &res);
+    rf_status st = rf_exec_params(client, stmt, &params, &res);
+    free(keys);
     rf_params_free(&params);
     if (st != RF_OK) {
         return st;
@@ -3634,6 +3718,12 @@ static const rf_stmt db_comment__include_post = {
     RF_FORMAT_BINARY, 0, NULL,
 };
 
+static const rf_stmt db_comment__include_one_post = {
+    "db_comment.include_one.post",
+    "SELECT t.\"id\", t.\"id\", t.\"title\", t.\"slug\", t.\"views\", t.\"authorId\" FROM \"Post\" AS t WHERE t.\"id\" = $1",
+    RF_FORMAT_BINARY, 0, NULL,
+};
+
 static rf_status db_comment__load_post(rf_client *client, db_comment *rows, size_t n, rf_arena *arena)
 {
     const char **keys = malloc(n * sizeof *keys);
@@ -3648,10 +3738,16 @@ static rf_status db_comment__load_post(rf_client *client, db_comment *rows, size
     }
     rf_params params;
     rf_params_init(&params);
-    rf_params_add_text_array(&params, keys, nkeys);
-    free(keys);
+    const rf_stmt *stmt = &db_comment__include_post;
+    if (nkeys == 1) {
+        stmt = &db_comment__include_one_post;
+        rf_params_add_text(&params, keys[0]);
+    } else {
+        rf_params_add_text_array(&params, keys, nkeys);
+    }
     rf_result res = RF_RESULT_INIT;
-    rf_status st = rf_exec_params(client, &db_comment__include_post, &params, &res);
+    rf_status st = rf_exec_params(client, stmt, &params, &res);
+    free(keys);
     rf_params_free(&params);
     if (st != RF_OK) {
         return st;

@@ -1,11 +1,229 @@
+/*
+ * cmd_generate.c — `refract generate`: write the C client of a schema.
+ *
+ * The generator block whose provider is "refract" says where and how:
+ *
+ *     generator client {
+ *       provider = "refract"
+ *       output   = "../src/gen"   // relative to the file holding this block;
+ *                                 // default "./generated"
+ *       prefix   = "db"           // names: db.h, db.c, db_user, DB_ROLE_ADMIN;
+ *                                 // default "db"
+ *     }
+ *
+ * --out DIR overrides `output` (relative to the current directory) and
+ * also makes the block optional, so any schema can be generated for.
+ */
+#include <errno.h>
+#include <libgen.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "emit/emit.h"
+#include "model/model.h"
+#include "parse/parse.h"
+
+#define DEFAULT_OUTPUT "./generated"
+#define DEFAULT_PREFIX "db"
+
+static void usage(FILE *out)
+{
+    fputs("Usage: refract generate [--schema PATH] [--out DIR] [--templates DIR]\n"
+          "\n"
+          "Write the C client <prefix>.h and <prefix>.c for the schema, as set by its\n"
+          "generator block with provider = \"refract\":\n"
+          "  output  where to write, relative to the schema file (default \"" DEFAULT_OUTPUT "\")\n"
+          "  prefix  the prefix of every generated name and of the files (default \"" DEFAULT_PREFIX "\")\n"
+          "\n"
+          "Options:\n"
+          "  --schema PATH     the schema (default ./prisma/schema.prisma, else ./schema.prisma)\n"
+          "  --out DIR         write here instead (the generator block is then optional)\n"
+          "  --templates DIR   read client.h.tmpl and client.c.tmpl from DIR instead of\n"
+          "                    the copies built into refract\n"
+          "\n"
+          "Compile <prefix>.c with your program and link -lrefract -lpq.\n"
+          "Exit status: 0 written, 1 invalid schema or unwritable output, 2 usage.\n",
+          out);
+}
+
+/* mkdir -p */
+static int make_dirs(const char *path)
+{
+    char *p = strdup(path);
+    if (!p)
+        return -1;
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            free(p);
+            return -1;
+        }
+        *s = '/';
+    }
+    int rc = mkdir(p, 0777) != 0 && errno != EEXIST ? -1 : 0;
+    free(p);
+    return rc;
+}
+
+/* Writes `text` to dir/name through a temporary file, so a reader never
+ * sees half a file. */
+static int write_file(const char *dir, const char *name, const buf *text)
+{
+    size_t n = strlen(dir) + strlen(name) + 16;
+    char *path = malloc(n), *tmp = malloc(n);
+    if (!path || !tmp) {
+        free(path);
+        free(tmp);
+        return -1;
+    }
+    snprintf(path, n, "%s/%s", dir, name);
+    snprintf(tmp, n, "%s/.%s.tmp", dir, name);
+    FILE *f = fopen(tmp, "wb");
+    int rc = -1;
+    if (f) {
+        bool ok = fwrite(text->data ? text->data : "", 1, text->len, f) == text->len;
+        ok = fclose(f) == 0 && ok;
+        if (ok && rename(tmp, path) == 0)
+            rc = 0;
+        else
+            remove(tmp);
+    }
+    if (rc != 0)
+        fprintf(stderr, "error: cannot write %s: %s\n", path, strerror(errno));
+    free(path);
+    free(tmp);
+    return rc;
+}
+
+static const model_generator *refract_generator(const model_schema *s)
+{
+    for (size_t i = 0; i < s->ngenerators; i++)
+        if (s->generators[i].provider && !strcmp(s->generators[i].provider, "refract"))
+            return &s->generators[i];
+    return NULL;
+}
+
+/* The directory of the file a generator block is written in. */
+static const char *block_dir(arena *a, const model_generator *g, const char *schema_path)
+{
+    const char *file = g && g->loc.file ? g->loc.file->path : schema_path;
+    struct stat st;
+    if (!g && stat(file, &st) == 0 && S_ISDIR(st.st_mode))
+        return file;
+    char *copy = arena_strdup(a, file);
+    return arena_strdup(a, dirname(copy));
+}
 
 int cmd_generate(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fputs("refract generate: not implemented yet\n", stderr);
-    return EXIT_USAGE;
+    const char *option = NULL, *out_dir = NULL, *templates_dir = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+            usage(stdout);
+            return EXIT_OK;
+        } else if (!strcmp(arg, "--schema") && i + 1 < argc) {
+            option = argv[++i];
+        } else if (!strncmp(arg, "--schema=", 9)) {
+            option = arg + 9;
+        } else if (!strcmp(arg, "--out") && i + 1 < argc) {
+            out_dir = argv[++i];
+        } else if (!strncmp(arg, "--out=", 6)) {
+            out_dir = arg + 6;
+        } else if (!strcmp(arg, "--templates") && i + 1 < argc) {
+            templates_dir = argv[++i];
+        } else if (!strncmp(arg, "--templates=", 12)) {
+            templates_dir = arg + 12;
+        } else {
+            fprintf(stderr, "error: unexpected argument '%s'\n\n", arg);
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    const char *path = cli_schema_path(option);
+    if (!path)
+        return EXIT_USER;
+
+    ast_schema schema = {0};
+    diag_list diags = DIAG_LIST_INIT;
+    arena a = ARENA_INIT;
+    model_schema *model = NULL;
+    if (parse_path(&schema, path, &diags) == 0)
+        model = model_resolve(&schema, &a, &diags);
+    diag_print(stderr, &diags, cli_color());
+    int status = EXIT_USER;
+    if (!model || diags.nerrors) {
+        fprintf(stderr, "\nerror: the schema at %s is invalid; nothing was generated\n", path);
+        goto done;
+    }
+
+    const model_generator *g = refract_generator(model);
+    if (!g && !out_dir) {
+        fprintf(stderr, "error: %s has no generator block with provider = \"refract\"\n"
+                        "  add one:  generator client {\n"
+                        "              provider = \"refract\"\n"
+                        "              output   = \"" DEFAULT_OUTPUT "\"\n"
+                        "            }\n"
+                        "  or give --out DIR\n",
+                path);
+        goto done;
+    }
+    const char *prefix = g ? model_generator_get(g, "prefix") : NULL;
+    if (!prefix)
+        prefix = DEFAULT_PREFIX;
+    if (!emit_prefix_valid(prefix)) {
+        fprintf(stderr, "error: prefix \"%s\" cannot begin C names: use letters, digits and '_'\n",
+                prefix);
+        goto done;
+    }
+    const char *dir = out_dir;
+    if (!dir) {
+        const char *output = g->output ? g->output : DEFAULT_OUTPUT;
+        while (output[0] == '.' && output[1] == '/')
+            output += 2;
+        if (!strcmp(output, "."))
+            output = "";
+        const char *base = block_dir(&a, g, path);
+        if (output[0] == '/')
+            dir = output;
+        else if (!*output)
+            dir = base;
+        else if (!strcmp(base, "."))
+            dir = output;
+        else
+            dir = arena_printf(&a, "%s/%s", base, output);
+    }
+    if (make_dirs(dir) != 0) {
+        fprintf(stderr, "error: cannot create %s: %s\n", dir, strerror(errno));
+        goto done;
+    }
+
+    tpl_library lib = {templates_dir, &a};
+    char *schema_copy = arena_strdup(&a, path);
+    emit_options opts = {prefix, basename(schema_copy), &lib};
+    buf h = BUF_INIT, c = BUF_INIT;
+    char *error = NULL;
+    if (!emit_client(model, &opts, &h, &c, &error)) {
+        fprintf(stderr, "error: %s\n", error);
+        free(error);
+    } else {
+        char *hname = arena_printf(&a, "%s.h", prefix), *cname = arena_printf(&a, "%s.c", prefix);
+        if (write_file(dir, hname, &h) == 0 && write_file(dir, cname, &c) == 0) {
+            printf("Generated the refract client into %s (%s, %s)\n", dir, hname, cname);
+            status = EXIT_OK;
+        }
+    }
+    buf_free(&h);
+    buf_free(&c);
+done:
+    diag_list_free(&diags);
+    ast_schema_free(&schema);
+    arena_free(&a);
+    return status;
 }

@@ -116,7 +116,7 @@ rf_status rf_connect(const char *conninfo, rf_client **out)
         return RF_INVALID_ARGUMENT;
     rf_client *c = *out = rf_client_alloc();
     if (!c)
-        return RF_NO_MEMORY;
+        return rf_orphan_error(RF_NO_MEMORY, "", "out of memory while creating the client");
     if (!conninfo)
         conninfo = getenv("DATABASE_URL");
     char why[256];

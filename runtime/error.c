@@ -76,6 +76,7 @@ const char *rf_prisma_code_from_sqlstate(const char *s)
         { "57P01", "P1017" }, { "57P02", "P1017" }, { "57P03", "P1001" },
         { "42P01", "P2021" }, /* table does not exist */
         { "42703", "P2022" }, /* column does not exist */
+        { "57014", "P1008" }, /* statement timeout or cancel: operation timed out */
     };
     if (!s)
         return "";
@@ -244,13 +245,35 @@ rf_status rf_error_from_connect(rf_error_slot *slot, PGconn *conn)
 
 /* ---- public ---------------------------------------------------------------- */
 
-static const rf_error out_of_memory_error = {
-    RF_NO_MEMORY, "", "", "out of memory while creating the client", "", "", "", "", "", "",
+/* Failures without a client, per thread, in fixed storage (a thread that
+ * exits leaves nothing to free). */
+typedef struct orphan {
+    rf_error error;
+    char message[256];
+} orphan;
+
+static _Thread_local orphan orphan_error;
+
+static const rf_error no_client_error = {
+    RF_INVALID_ARGUMENT, "", "", "no client", "", "", "", "", "", "",
 };
+
+rf_status rf_orphan_error(rf_status status, const char *prisma_code, const char *message)
+{
+    orphan *o = &orphan_error;
+    o->error = no_error;
+    o->error.status = status;
+    o->error.prisma_code = prisma_code ? prisma_code : rf_status_prisma_code(status);
+    snprintf(o->message, sizeof o->message, "%s", message ? message : rf_status_name(status));
+    o->error.message = o->message;
+    return status;
+}
 
 const rf_error *rf_last_error(const rf_client *client)
 {
-    return client ? &client->err.error : &out_of_memory_error;
+    if (client)
+        return &client->err.error;
+    return orphan_error.error.message ? &orphan_error.error : &no_client_error;
 }
 
 rf_status rf_fail(rf_client *client, rf_status status, const char *message)

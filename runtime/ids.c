@@ -196,6 +196,23 @@ static void base36_fixed(char *out, uint64_t v, int width)
     }
 }
 
+/* The host half of cuid's fingerprint: a sum over the host name, computed
+ * once per thread (the name does not change under a running program). */
+static _Thread_local uint32_t host_sum;
+
+static uint32_t host_fingerprint(void)
+{
+    if (!host_sum) {
+        char host[256] = "";
+        gethostname(host, sizeof host - 1);
+        uint32_t sum = (uint32_t)strlen(host) + 36;
+        for (const char *h = host; *h; h++)
+            sum += (unsigned char)*h;
+        host_sum = sum;
+    }
+    return host_sum;
+}
+
 static _Thread_local bool cuid_seeded;
 static _Thread_local uint32_t cuid_counter;
 
@@ -221,13 +238,8 @@ rf_status rf_cuid(char out[RF_CUID_SIZE])
     base36_fixed(out + 9, cuid_counter, 4);
     cuid_counter = (cuid_counter + 1) % block;
 
-    char host[256] = "";
-    gethostname(host, sizeof host - 1);
-    uint32_t host_sum = (uint32_t)strlen(host) + 36;
-    for (const char *h = host; *h; h++)
-        host_sum += (unsigned char)*h;
     base36_fixed(out + 13, (uint64_t)getpid() % (36 * 36), 2);
-    base36_fixed(out + 15, host_sum % (36 * 36), 2);
+    base36_fixed(out + 15, host_fingerprint() % (36 * 36), 2);
 
     base36_fixed(out + 17, rf_be32(r) % block, 4);
     base36_fixed(out + 21, rf_be32(r + 4) % block, 4);

@@ -19,6 +19,8 @@ typedef struct rf_conninfo {
     char *libpq;          /* what libpq gets (heap) */
     char *schema;         /* ?schema= (heap), NULL when absent */
     bool pgbouncer;       /* pgbouncer=true or statement_cache_size=0 */
+    int connection_limit; /* ?connection_limit=, 0 when absent */
+    int pool_timeout;     /* ?pool_timeout= in seconds, -1 when absent */
 } rf_conninfo;
 
 /* Splits `conninfo` (URL or keywords). RF_INVALID_ARGUMENT with a message in
@@ -52,6 +54,10 @@ rf_status rf_error_from_result(rf_error_slot *slot, PGconn *conn, const PGresult
 /* From a failed connection attempt. */
 rf_status rf_error_from_connect(rf_error_slot *slot, PGconn *conn);
 void rf_error_clear(rf_error_slot *slot);
+/* Records a failure of a call that has no client to hold it (rf_connect out
+ * of memory, rf_pool_acquire timing out): rf_last_error(NULL) in this
+ * thread. Returns status. */
+rf_status rf_orphan_error(rf_status status, const char *prisma_code, const char *message);
 
 /* ---- clients (client.c) ------------------------------------------------- */
 
@@ -146,7 +152,7 @@ rf_status rf_enum_lookup(const rf_enum_table *t, const char *s, size_t len, int 
 /* ---- doubles as text, locale-independent (cnum.c) ---------------------- */
 
 double rf_strtod_c(const char *s, char **end);
-/* "%.17g" in the C locale. */
+/* The shortest "%.Ng" (N = 15..17) that reads back exactly, C locale. */
 int rf_format_double_c(char *buf, size_t size, double d);
 
 /* ---- big-endian helpers -------------------------------------------------- */

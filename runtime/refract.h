@@ -23,7 +23,7 @@
  *    2. Status codes and errors
  *    3. Values: timestamps, bytes, optionals, counted arrays
  *    4. Arenas
- *    5. Clients (connections)
+ *    5. Clients (connections) and pools
  *    6. Statements and parameters
  *    7. Executing and results
  *    8. Decoding result values
@@ -39,8 +39,8 @@
  *     in a caller-owned rf_arena and dies with rf_arena_free/rf_arena_reset;
  *     nothing is freed singly.
  *   - Threads: an rf_client is used by one thread at a time (one client per
- *     thread, or a pool that hands a client to one thread at a time). Arenas
- *     likewise. The id generators and time helpers are thread-safe.
+ *     thread, or an rf_pool that hands a client to one thread at a time). Arenas
+ *     likewise. Pools, id generators and time helpers are thread-safe.
  *   - No function prints, exits or aborts. Out of memory is RF_NO_MEMORY.
  *
  * The header needs only the C standard library (C11) and is clean under
@@ -105,7 +105,8 @@ typedef enum rf_status {
     RF_NOT_NULL_VIOLATION,     /* SQLSTATE 23502 (P2011) */
     RF_CHECK_VIOLATION,        /* SQLSTATE 23514 (P2004) */
     RF_SERIALIZATION_FAILURE,  /* SQLSTATE 40001 or deadlock 40P01 (P2034): retry the transaction */
-    RF_CONNECTION,             /* cannot connect, or the connection was lost (P1001, P1017):
+    RF_CONNECTION,             /* cannot connect, the connection was lost, or no pooled
+                                  connection came in time (P1001, P1017, P2024):
                                   rf_reset() to reconnect */
     RF_INVALID_ARGUMENT,       /* a caller mistake caught before reaching the server */
     RF_NO_MEMORY,              /* an allocation failed */
@@ -136,8 +137,10 @@ typedef struct rf_error {
 
 typedef struct rf_client rf_client;
 
-/* Never NULL, also for a NULL client (then it describes an allocation failure
- * in rf_connect). Status RF_OK with empty strings when nothing failed yet. */
+/* Never NULL. Status RF_OK with empty strings when nothing failed yet.
+ * For a NULL client: the last failure, in this thread, of a call that had
+ * no client to record it on (rf_connect out of memory, rf_pool_open,
+ * rf_pool_acquire timing out). */
 const rf_error *rf_last_error(const rf_client *client);
 
 /* Records a failure detected by the caller (generated code uses it for
@@ -241,7 +244,7 @@ void rf_arena_free(rf_arena *arena);    /* releases everything; the arena is RF_
 size_t rf_arena_bytes_reserved(const rf_arena *arena); /* total block capacity, for diagnostics */
 
 /* ========================================================================
- * 5. Clients
+ * 5. Clients and pools
  * ======================================================================== */
 
 /*
@@ -259,8 +262,8 @@ size_t rf_arena_bytes_reserved(const rf_arena *arena); /* total block capacity, 
  *                         whichever server connection PgBouncer hands out.
  *   statement_cache_size=0  the same effect on statements.
  *   schema=NAME           search_path for the session (rf_client_schema).
- *   connection_limit, pool_timeout, socket_timeout, sslaccept: accepted and
- *                         ignored (they concern Prisma's pool).
+ *   connection_limit=N, pool_timeout=S: used by rf_pool_open (below).
+ *   socket_timeout, sslaccept, sslidentity, ...: accepted and ignored.
  * They may appear in URLs (?pgbouncer=true) and keyword strings
  * (pgbouncer=true).
  *
@@ -305,6 +308,39 @@ struct pg_conn *rf_client_pgconn(rf_client *client);
 
 /* Number of statements prepared on the current connection (for tests). */
 int rf_client_prepared_count(const rf_client *client);
+
+/*
+ * Pools, for programs whose threads share connections. A pool holds at most
+ * `size` clients (0: the URL's connection_limit, else CPUs * 2 + 1, as
+ * Prisma); each is connected on first need and handed to one thread at a
+ * time:
+ *
+ *     rf_pool *pool;
+ *     rf_pool_open(getenv("DATABASE_URL"), 0, &pool);      // once
+ *     ...
+ *     rf_client *db;                                      // in any thread
+ *     if (rf_pool_acquire(pool, &db) == RF_OK) {
+ *         ... db_user_create(db, ...) ...
+ *     }
+ *     rf_pool_release(pool, db);                           // NULL is fine
+ *     ...
+ *     rf_pool_close(pool);                                 // after all releases
+ *
+ * rf_pool_acquire waits up to the URL's pool_timeout (seconds, default 10,
+ * 0: forever) for a free client; past that it returns RF_CONNECTION with
+ * *out NULL and rf_last_error(NULL) saying so (Prisma's P2024). A client
+ * that could not connect is still handed out with its error (release it all
+ * the same); one whose connection was lost is reset before it is handed out
+ * again; one released inside a transaction is rolled back. rf_pool_open
+ * fails only on a malformed conninfo or out of memory (rf_last_error(NULL)).
+ */
+typedef struct rf_pool rf_pool;
+
+rf_status rf_pool_open(const char *conninfo, int size, rf_pool **out);
+rf_status rf_pool_acquire(rf_pool *pool, rf_client **out);
+void rf_pool_release(rf_pool *pool, rf_client *client);
+void rf_pool_close(rf_pool *pool);
+int rf_pool_size(const rf_pool *pool);
 
 /* ========================================================================
  * 6. Statements and parameters
@@ -454,7 +490,7 @@ typedef struct rf_params {
 
 void rf_params_init(rf_params *p);
 void rf_params_free(rf_params *p);
-void rf_params_clear(rf_params *p);   /* count = 0, keep memory, for reuse */
+void rf_params_clear(rf_params *p);   /* empty again, for reuse (rf_params_free + init) */
 
 void rf_params_add_null(rf_params *p);                       /* SQL NULL, type inferred */
 void rf_params_add_typed_null(rf_params *p, rf_oid type);    /* SQL NULL of a declared type */
@@ -593,8 +629,10 @@ rf_oid rf_result_column_type(const rf_result *result, int col);
  *   text      text types as they are; numeric as its exact decimal text;
  *             json/jsonb as JSON text; uuid as 36 lowercase characters;
  *             enums and other user-defined types (citext...) as their
- *             label; integers, floats, bools, inet/cidr, bit strings and
- *             money as PostgreSQL prints them; timestamps as ISO 8601.
+ *             label; integers, floats, bools ("t"/"f"), inet/cidr and bit
+ *             strings as PostgreSQL prints them, whatever the format;
+ *             money as a plain decimal and timestamps as ISO 8601 from
+ *             binary results (text results give PostgreSQL's own text).
  *             Other built-in types (interval, geometric...) only from
  *             text-format results (else RF_DECODE: cast them ::text);
  *   bytes     from bytea.

@@ -79,6 +79,21 @@ static rf_status apply(rf_conninfo *out, const char *key, size_t klen, const cha
     } else if (klen == 20 && !memcmp(key, "statement_cache_size", 20)) {
         if (!strcmp(value, "0"))
             out->pgbouncer = true;
+    } else if ((klen == 16 && !memcmp(key, "connection_limit", 16))
+               || (klen == 12 && !memcmp(key, "pool_timeout", 12))) {
+        char *end;
+        long n = strtol(value, &end, 10);
+        bool limit = klen == 16;
+        if (end == value || *end || n < (limit ? 1 : 0) || n > 100000) {
+            snprintf(err, errlen, "%s must be a %s integer, not \"%.40s\"",
+                     limit ? "connection_limit" : "pool_timeout",
+                     limit ? "positive" : "non-negative", value);
+            return RF_INVALID_ARGUMENT;
+        }
+        if (limit)
+            out->connection_limit = (int)n;
+        else
+            out->pool_timeout = (int)n;
     } else if (klen == 6 && !memcmp(key, "schema", 6)) {
         if (!*value) {
             snprintf(err, errlen, "empty schema= in the connection string");
@@ -232,6 +247,8 @@ rf_status rf_conninfo_parse(const char *conninfo, rf_conninfo *out, char *err, s
     out->libpq = NULL;
     out->schema = NULL;
     out->pgbouncer = false;
+    out->connection_limit = 0;
+    out->pool_timeout = -1;
     if (errlen)
         err[0] = '\0';
     if (!conninfo)

@@ -137,6 +137,15 @@ static model_schema *load_saved_schema(const char *label, const char *text, ast_
 
 /* ---- migrate dev ---------------------------------------------------------------- */
 
+/* Whether `db push` has changed this database (its record table exists). */
+static bool pushed_before(db_conn *db)
+{
+    PGresult *r = PQexec(db->pg, "SELECT to_regclass('" PUSH_TABLE "') IS NOT NULL");
+    bool yes = PQresultStatus(r) == PGRES_TUPLES_OK && !strcmp(PQgetvalue(r, 0, 0), "t");
+    PQclear(r);
+    return yes;
+}
+
 /* The "before" of the next migration: the newest migration's saved schema.
  * *model stays NULL when there is no migration yet. Returns -1 on error. */
 static int dev_before(const migration_folder *f, ast_schema *ast, arena *a, model_schema **model)
@@ -199,6 +208,14 @@ int migrate_dev_cmd(int argc, char **argv)
     if (!o.create_only) {
         if (project_connect(&p, o.url, &db, stdout) != 0)
             goto out;
+        if (pushed_before(&db)) {
+            fputs("error: this database was last changed by `refract db push`, so its tables "
+                  "are not described by the migrations.\n"
+                  "  Start the migration history over with `refract migrate reset` (all data is "
+                  "lost), or use another database for migrate dev.\n",
+                  stderr);
+            goto out;
+        }
         /* Bring the database to "before" first. */
         size_t applied = 0;
         if (migrate_deploy(&db, &f, stdout, &applied, &err) != 0) {

@@ -188,8 +188,11 @@ void sql_scan(const char *s, size_t n, sql_script *out)
                 size_t j = i;
                 while (j < n && (isalnum((unsigned char)s[j]) || s[j] == '_'))
                     j++;
+                /* Inside BEGIN ATOMIC ... END, a CASE ... END nests. */
                 if (j - i == 6 && !strncasecmp(s + i, "ATOMIC", 6) &&
                     strncmp(st.what, "BEGIN", 5) != 0)
+                    atomic_depth++;
+                else if (j - i == 4 && !strncasecmp(s + i, "CASE", 4) && atomic_depth > 0)
                     atomic_depth++;
                 else if (j - i == 3 && !strncasecmp(s + i, "END", 3) && atomic_depth > 0)
                     atomic_depth--;

@@ -317,8 +317,11 @@ struct model_relation {
     bool name_explicit;
     /* 1:1 and 1:n: `from` holds fields/references (the FK side), `to` is the
      * referenced side (`to` is a list for 1:n). m:n: `from` is the field on
-     * model A (the model whose name sorts first; the first field for a
-     * self-relation), `to` the field on model B. */
+     * model A (the model whose name sorts first), whose owner's id is stored
+     * in the join table's column A; `to` the field on model B. For a
+     * self-relation Prisma orders the fields by name: `to` is the field
+     * whose name sorts first (its targets are in column A), `from` the
+     * other. */
     const model_relation_field *from;
     const model_relation_field *to;
     const model_foreign_key *fk; /* 1:1 / 1:n: from->fk */

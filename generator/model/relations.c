@@ -477,11 +477,15 @@ static bool has_single_id(block_info *bi)
 static void many_to_many(resolver *r, model_relation *rel, block_info *bi, field_info *fi,
                          field_info *o)
 {
-    /* A is the model whose name sorts first; for a self-relation the first
-     * field is A's. */
+    /* Column A holds ids of the model whose name sorts first, and `from` is
+     * the field on that model (its owner's id goes in A). In a
+     * self-relation Prisma orders the two fields by name: the field that
+     * sorts first reads its targets from column A, so its owner is in B and
+     * `from` is the other one. */
     block_info *ta = bi, *tb = fi->target;
     field_info *fa = fi, *fb = o;
-    if (strcmp(bi->b->name, fi->target->b->name) > 0) {
+    if (bi == fi->target ? strcmp(fi->m->name, o->m->name) < 0
+                         : strcmp(bi->b->name, fi->target->b->name) > 0) {
         ta = fi->target;
         tb = bi;
         fa = o;

@@ -157,6 +157,8 @@ static void resolve_names(resolver *r)
     const ast_schema *ast = r->ast;
     for (size_t i = 0; i < ast->nblocks; i++) {
         const ast_block *b = ast->blocks[i];
+        if (b->kind == AST_BLOCK_TYPE)
+            r_error(r, b->loc, "Error validating: Composite types are not supported on Postgres.");
         if (!b->name)
             continue;
         if (is_type_block(b->kind) && scalar_index(b->name) >= 0) {
@@ -287,10 +289,8 @@ static void resolve_field_types(resolver *r, block_info *bi)
             if (r->ast->blocks[i]->kind == AST_BLOCK_TYPE && r->ast->blocks[i]->name &&
                 !strcmp(r->ast->blocks[i]->name, tn))
                 composite = true;
-        if (composite) {
-            r_error(r, m->type.loc, "Composite types are not supported on Postgres.");
-            continue;
-        }
+        if (composite)
+            continue; /* the `type` block itself is reported */
         r_error(r, m->type.loc,
                 "Type \"%s\" is neither a built-in type, nor refers to another model, composite "
                 "type, or enum.",

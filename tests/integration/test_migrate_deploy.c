@@ -401,6 +401,13 @@ START_TEST(transaction_control_and_no_transaction_statements)
     ck_assert_int_eq(proj_run(&p, &out, "migrate", "deploy", NULL), 0);
     free(out);
     ck_assert(db_has_table(&p, "C_id_idx"));
+    /* A SQL-standard function body holds ';' and END: kept whole. */
+    proj_migration(&p, "20240105000000_fn",
+                   "CREATE FUNCTION sign_of(x int) RETURNS int LANGUAGE sql\n"
+                   "BEGIN ATOMIC\n  SELECT CASE WHEN x > 0 THEN 1 ELSE 0 END;\nEND;\n");
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "deploy", NULL), 0);
+    free(out);
+    ck_assert_int_eq(db_long(&p, "SELECT sign_of(5)"), 1);
     proj_close(&p);
 }
 END_TEST

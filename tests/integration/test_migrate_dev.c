@@ -240,6 +240,12 @@ START_TEST(db_push_follows_the_schema_and_guards_data)
     ck_assert(db_has_table(&p, "User"));
     ck_assert_int_eq(proj_run(&p, &out, "db", "push", "--help", NULL), 0);
     free(out);
+    /* migrate dev on a pushed database: told to reset, nothing written. */
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "dev", "--name", "x", NULL), 1);
+    ck_assert_contains(out, "last changed by `refract db push`");
+    free(out);
+    char names[8][256];
+    ck_assert_uint_eq(list_migrations(&p, names, 8), 0);
     proj_close(&p);
 }
 END_TEST

@@ -78,6 +78,23 @@ START_TEST(classifies_transaction_control_and_no_transaction)
 }
 END_TEST
 
+START_TEST(sql_standard_function_bodies_stay_whole)
+{
+    const char *sql = "CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql\n"
+                      "BEGIN ATOMIC\n"
+                      "  SELECT CASE WHEN x > 0 THEN 1 ELSE 0 END;\n"
+                      "  SELECT 2;\n"
+                      "END;\n"
+                      "COMMIT;\n";
+    sql_script s = scan(sql);
+    ck_assert_uint_eq(s.count, 2);
+    ck_assert_int_eq(s.items[0].kind, SQL_STMT_PLAIN);
+    ck_assert_int_eq(s.items[1].kind, SQL_STMT_TX_CONTROL);
+    ck_assert_uint_eq(s.items[1].line, 6);
+    sql_script_free(&s);
+}
+END_TEST
+
 START_TEST(blanking_keeps_positions)
 {
     const char *sql = "BEGIN;\nCREATE TABLE a (x int);\nCOMMIT;\n";
@@ -165,6 +182,7 @@ START_TEST(dotenv_beside_the_schema_then_cwd_environment_first)
     v = db_url_resolve("postgresql://given", NULL, schema, &err);
     ck_assert_str_eq(v, "postgresql://given");
     free(v);
+    buf_free(&err);
     unlink(path);
     rmdir(dir);
 }
@@ -200,6 +218,7 @@ int main(void)
     TCase *tc = tcase_create("scan");
     tcase_add_test(tc, splits_at_top_level_semicolons_only);
     tcase_add_test(tc, classifies_transaction_control_and_no_transaction);
+    tcase_add_test(tc, sql_standard_function_bodies_stay_whole);
     tcase_add_test(tc, blanking_keeps_positions);
     tcase_add_test(tc, prisma_url_parameters_are_removed_for_libpq);
     tcase_add_test(tc, dotenv_beside_the_schema_then_cwd_environment_first);

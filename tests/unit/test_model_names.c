@@ -337,6 +337,42 @@ START_TEST(oracle_names_match_prisma)
 }
 END_TEST
 
+START_TEST(sample_schemas_match_prisma)
+{
+    /* schemas/valid/NAME.expected.sql is Prisma 7's `migrate diff
+     * --from-empty` for NAME.prisma (prisma-oracle.sh create). */
+    const char *root = getenv("REFRACT_ROOT");
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/schemas/valid", root ? root : ".");
+    DIR *d = opendir(dir);
+    ck_assert_msg(d != NULL, "%s missing", dir);
+    tally ty = {0};
+    int files = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        if (n < 14 || strcmp(e->d_name + n - 13, ".expected.sql"))
+            continue;
+        char schema[1600], sqlpath[1600];
+        snprintf(schema, sizeof schema, "%s/%.*s.prisma", dir, (int)(n - 13), e->d_name);
+        snprintf(sqlpath, sizeof sqlpath, "%s/%s", dir, e->d_name);
+        loaded l;
+        load(&l, schema);
+        ck_assert_msg(l.model != NULL, "%s does not resolve", schema);
+        char *sql = slurp(sqlpath);
+        check_script(e->d_name, sql, l.model, &ty);
+        free(sql);
+        unload(&l);
+        files++;
+    }
+    closedir(d);
+    fprintf(stderr, "samples: %d schemas, %d names/types checked, %d mismatches\n", files,
+            ty.checked, ty.failed);
+    ck_assert_int_gt(files, 0);
+    ck_assert_int_eq(ty.failed, 0);
+}
+END_TEST
+
 START_TEST(truncation_follows_prisma)
 {
     arena a = ARENA_INIT;
@@ -394,6 +430,7 @@ int main(void)
     tcase_add_test(tc, truncation_follows_prisma);
     tcase_add_test(tc, c_names);
     tcase_add_test(tc, oracle_names_match_prisma);
+    tcase_add_test(tc, sample_schemas_match_prisma);
     tcase_add_test(tc, corpus_names_match_prisma);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

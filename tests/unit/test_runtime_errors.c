@@ -55,7 +55,10 @@ END_TEST
 START_TEST(test_client_error_record)
 {
     ck_assert_ptr_nonnull(rf_last_error(NULL));
-    ck_assert_int_eq(rf_last_error(NULL)->status, RF_NO_MEMORY);
+    ck_assert_int_ne(rf_last_error(NULL)->status, RF_OK);
+    ck_assert_int_eq(rf_orphan_error(RF_CONNECTION, "P2024", "pool timeout"), RF_CONNECTION);
+    ck_assert_str_eq(rf_last_error(NULL)->message, "pool timeout");
+    ck_assert_str_eq(rf_last_error(NULL)->prisma_code, "P2024");
 
     rf_client *c = rf_client_alloc();
     const rf_error *e = rf_last_error(c);

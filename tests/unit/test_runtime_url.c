@@ -40,9 +40,13 @@ START_TEST(test_url_pgbouncer_and_schema_are_stripped)
     ck_assert_str_eq(ci.libpq, "postgresql://u@h:6432/app?sslmode=disable");
     ck_assert(ci.pgbouncer);
     ck_assert_str_eq(ci.schema, "my schema");
+    ck_assert_int_eq(ci.connection_limit, 5);
+    ck_assert_int_eq(ci.pool_timeout, 10);
     rf_conninfo_free(&ci);
 
     ci = parse_ok("postgresql://u@h/app?schema=tenant_1");
+    ck_assert_int_eq(ci.connection_limit, 0);
+    ck_assert_int_eq(ci.pool_timeout, -1);
     ck_assert_str_eq(ci.libpq, "postgresql://u@h/app");
     ck_assert(!ci.pgbouncer);
     ck_assert_str_eq(ci.schema, "tenant_1");
@@ -91,6 +95,11 @@ START_TEST(test_malformed_input)
     ck_assert(strlen(err) > 0);
     ck_assert_int_eq(rf_conninfo_parse("host=x schema='unterminated", &ci, err, sizeof err),
                      RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(rf_conninfo_parse("postgresql://h/db?connection_limit=0", &ci, err,
+                                       sizeof err), RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(rf_conninfo_parse("host=h pool_timeout=soon", &ci, err, sizeof err),
+                     RF_INVALID_ARGUMENT);
+    ck_assert_msg(strstr(err, "pool_timeout"), "%s", err);
     /* not ours to judge: libpq will say what is wrong */
     ci = parse_ok("this is not = valid = libpq");
     rf_conninfo_free(&ci);

@@ -1,0 +1,350 @@
+/*
+ * refract_query.h — the generic half of every generated client: filter,
+ * update and ordering types that generated structs are made of, and the
+ * small SQL builder generated functions use for dynamic shapes (where
+ * clauses, partial inserts, updates, ordering, paging).
+ *
+ * Programs meet this header through their generated <prefix>.h: they write
+ * filters and updates with designated initializers and the macros below,
+ *
+ *     db_user_where w = {
+ *         .email = RF_ENDS_WITH("@example.com"),
+ *         .age   = { .ops = RF_OP_GTE | RF_OP_LT, .gte = 18, .lt = 65 },
+ *     };
+ *     db_user_update u = { .name = RF_SET("Ada"), .logins = RF_INCREMENT(1) };
+ *
+ * and never call the rf_q_* functions themselves (they may, they are
+ * ordinary functions).
+ *
+ * Safety: the builder appends SQL only from strings the generator wrote
+ * (quoted identifiers, operators); every value goes into rf_params. A
+ * query's SQL text therefore depends only on its *shape* (which filters are
+ * present, how many IN items...), and is used as its prepared-statement id:
+ * one statement per distinct shape and connection.
+ */
+#ifndef REFRACT_QUERY_H
+#define REFRACT_QUERY_H
+
+#include "refract.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ========================================================================
+ * Filters: one struct per value type. `ops` says which members apply (any
+ * combination, ANDed). For text filters a non-NULL pointer member applies
+ * even when its bit is not set, so `.email = { .contains = "x" }` works.
+ * ======================================================================== */
+
+enum {
+    RF_OP_EQUALS = 1u << 0,
+    RF_OP_NOT = 1u << 1,         /* not equal (SQL NULLs do not match, as in Prisma) */
+    RF_OP_IN = 1u << 2,
+    RF_OP_NOT_IN = 1u << 3,
+    RF_OP_LT = 1u << 4,
+    RF_OP_LTE = 1u << 5,
+    RF_OP_GT = 1u << 6,
+    RF_OP_GTE = 1u << 7,
+    RF_OP_CONTAINS = 1u << 8,    /* text only */
+    RF_OP_STARTS_WITH = 1u << 9, /* text only */
+    RF_OP_ENDS_WITH = 1u << 10,  /* text only */
+    RF_OP_IS_NULL = 1u << 11,
+    RF_OP_IS_NOT_NULL = 1u << 12
+};
+
+/* Text comparison mode (Prisma's `mode: 'insensitive'`): ILIKE / lower(). */
+typedef enum rf_mode { RF_MODE_DEFAULT = 0, RF_MODE_INSENSITIVE } rf_mode;
+
+#define RF_DEFINE_FILTER(name, T)                                                           \
+    typedef struct name {                                                                   \
+        unsigned ops;                                                                       \
+        T equals, not_equals, lt, lte, gt, gte;                                             \
+        const T *in;                                                                        \
+        size_t nin;                                                                         \
+        const T *not_in;                                                                    \
+        size_t nnot_in;                                                                     \
+    } name
+
+RF_DEFINE_FILTER(rf_i32_filter, int32_t);
+RF_DEFINE_FILTER(rf_i64_filter, int64_t);
+RF_DEFINE_FILTER(rf_f64_filter, double);
+RF_DEFINE_FILTER(rf_timestamp_filter, rf_timestamp);
+
+typedef struct rf_bool_filter {
+    unsigned ops;
+    bool equals, not_equals;
+} rf_bool_filter;
+
+/* String (and Decimal, compared as numbers by the server). */
+typedef struct rf_text_filter {
+    unsigned ops;
+    rf_mode mode;
+    const char *equals, *not_equals, *lt, *lte, *gt, *gte;
+    const char *contains, *starts_with, *ends_with;
+    const char *const *in;
+    size_t nin;
+    const char *const *not_in;
+    size_t nnot_in;
+} rf_text_filter;
+
+/* Json: equality of the JSON values (jsonb semantics), and null checks. */
+typedef struct rf_json_filter {
+    unsigned ops;
+    const char *equals, *not_equals;
+} rf_json_filter;
+
+typedef struct rf_bytes_filter {
+    unsigned ops;
+    rf_bytes equals, not_equals;
+} rf_bytes_filter;
+
+/* Initializers for the common single-operator cases. */
+#define RF_EQ(v) { .ops = RF_OP_EQUALS, .equals = (v) }
+#define RF_NE(v) { .ops = RF_OP_NOT, .not_equals = (v) }
+#define RF_LT(v) { .ops = RF_OP_LT, .lt = (v) }
+#define RF_LTE(v) { .ops = RF_OP_LTE, .lte = (v) }
+#define RF_GT(v) { .ops = RF_OP_GT, .gt = (v) }
+#define RF_GTE(v) { .ops = RF_OP_GTE, .gte = (v) }
+#define RF_IN(items, n) { .ops = RF_OP_IN, .in = (items), .nin = (n) }
+#define RF_NOT_IN(items, n) { .ops = RF_OP_NOT_IN, .not_in = (items), .nnot_in = (n) }
+#define RF_CONTAINS(s) { .ops = RF_OP_CONTAINS, .contains = (s) }
+#define RF_STARTS_WITH(s) { .ops = RF_OP_STARTS_WITH, .starts_with = (s) }
+#define RF_ENDS_WITH(s) { .ops = RF_OP_ENDS_WITH, .ends_with = (s) }
+#define RF_IEQ(s) { .ops = RF_OP_EQUALS, .mode = RF_MODE_INSENSITIVE, .equals = (s) }
+#define RF_ICONTAINS(s) { .ops = RF_OP_CONTAINS, .mode = RF_MODE_INSENSITIVE, .contains = (s) }
+#define RF_IS_NULL { .ops = RF_OP_IS_NULL }
+#define RF_IS_NOT_NULL { .ops = RF_OP_IS_NOT_NULL }
+
+/* ========================================================================
+ * Updates: one struct per value type; op RF_UPDATE_KEEP (zero) leaves the
+ * column alone.
+ * ======================================================================== */
+
+typedef enum rf_update_op {
+    RF_UPDATE_KEEP = 0,
+    RF_UPDATE_SET,
+    RF_UPDATE_SET_NULL,
+    RF_UPDATE_INCREMENT,  /* numbers only */
+    RF_UPDATE_DECREMENT,
+    RF_UPDATE_MULTIPLY,
+    RF_UPDATE_DIVIDE
+} rf_update_op;
+
+#define RF_DEFINE_UPDATE(name, T)                                                           \
+    typedef struct name {                                                                   \
+        rf_update_op op;                                                                    \
+        T value;                                                                            \
+    } name
+
+RF_DEFINE_UPDATE(rf_i32_update, int32_t);
+RF_DEFINE_UPDATE(rf_i64_update, int64_t);
+RF_DEFINE_UPDATE(rf_f64_update, double);
+RF_DEFINE_UPDATE(rf_bool_update, bool);
+RF_DEFINE_UPDATE(rf_timestamp_update, rf_timestamp);
+RF_DEFINE_UPDATE(rf_text_update, const char *); /* String, Decimal (text), Json */
+RF_DEFINE_UPDATE(rf_bytes_update, rf_bytes);
+RF_DEFINE_UPDATE(rf_i32_array_update, rf_i32_array);
+RF_DEFINE_UPDATE(rf_i64_array_update, rf_i64_array);
+RF_DEFINE_UPDATE(rf_f64_array_update, rf_f64_array);
+RF_DEFINE_UPDATE(rf_bool_array_update, rf_bool_array);
+RF_DEFINE_UPDATE(rf_timestamp_array_update, rf_timestamp_array);
+RF_DEFINE_UPDATE(rf_text_array_update, rf_text_array);
+RF_DEFINE_UPDATE(rf_bytes_array_update, rf_bytes_array);
+
+#define RF_SET(v) { .op = RF_UPDATE_SET, .value = v }
+#define RF_SET_NULL { .op = RF_UPDATE_SET_NULL }
+#define RF_INCREMENT(v) { .op = RF_UPDATE_INCREMENT, .value = (v) }
+#define RF_DECREMENT(v) { .op = RF_UPDATE_DECREMENT, .value = (v) }
+#define RF_MULTIPLY(v) { .op = RF_UPDATE_MULTIPLY, .value = (v) }
+#define RF_DIVIDE(v) { .op = RF_UPDATE_DIVIDE, .value = (v) }
+
+/* ========================================================================
+ * Ordering and paging
+ * ======================================================================== */
+
+typedef enum rf_sort { RF_ASC = 0, RF_DESC } rf_sort;
+typedef enum rf_nulls { RF_NULLS_DEFAULT = 0, RF_NULLS_FIRST, RF_NULLS_LAST } rf_nulls;
+
+/* ========================================================================
+ * The builder (used by generated code)
+ * ======================================================================== */
+
+#define RF_QUERY_MAX_DEPTH 32
+
+typedef struct rf_query {
+    char *sql;              /* heap, NUL-terminated */
+    size_t len, cap;
+    rf_params params;
+    rf_arena scratch;       /* patterns, encoded arrays: live until rf_query_free */
+    bool failed;            /* out of memory or too deep: rf_query_status says */
+    rf_status status;
+    int depth;
+    struct {
+        size_t mark;        /* where the group's text began */
+        size_t conds;       /* conditions so far */
+        const char *sep;    /* " AND " / " OR " */
+        const char *empty;  /* SQL when the group stays empty: "TRUE" / "FALSE" */
+    } groups[RF_QUERY_MAX_DEPTH];
+    size_t sets;            /* SET items so far (rf_q_set_begin) */
+} rf_query;
+
+void rf_query_init(rf_query *q);
+void rf_query_free(rf_query *q);
+/* RF_OK, or why building failed (RF_NO_MEMORY, RF_INVALID_ARGUMENT). */
+rf_status rf_query_status(const rf_query *q);
+/* Records a builder failure (first one wins). */
+void rf_query_fail(rf_query *q, rf_status status);
+
+/* Appends trusted SQL text written by the generator. */
+void rf_q_sql(rf_query *q, const char *sql);
+/* Appends "$n" for the next parameter; the caller adds the value right after. */
+void rf_q_param(rf_query *q);
+/* Appends "$n" for an already added parameter (1-based). */
+void rf_q_param_ref(rf_query *q, int n);
+/* Scratch memory living as long as the query (NULL and failed when out of memory). */
+void *rf_q_alloc(rf_query *q, size_t size);
+
+/* Condition groups: `kind` is "AND" (empty → TRUE), "OR" (empty → FALSE)
+ * or "NOT" (NOT (a AND b); empty → TRUE). A group is itself a condition of
+ * the enclosing group. */
+void rf_q_group_begin(rf_query *q, const char *kind);
+void rf_q_group_end(rf_query *q);
+
+/*
+ * One condition in the current group, from a template in which '@' stands
+ * for `column` and '$' for the next parameter (the caller adds its value
+ * right after the call): "@ = $", "@ = ANY($)", "lower(@) = lower($)",
+ * "@ IS NULL".
+ */
+void rf_q_cond(rf_query *q, const char *tmpl, const char *column);
+
+/* Conditions for a whole filter on `column` (a qualified, quoted name). */
+void rf_q_where_i32(rf_query *q, const char *column, const rf_i32_filter *f);
+void rf_q_where_i64(rf_query *q, const char *column, const rf_i64_filter *f);
+void rf_q_where_f64(rf_query *q, const char *column, const rf_f64_filter *f);
+void rf_q_where_bool(rf_query *q, const char *column, const rf_bool_filter *f);
+/* `kind` of the column: timestamp, timestamptz or date (RF_OID_*). */
+void rf_q_where_timestamp(rf_query *q, const char *column, rf_oid kind,
+                          const rf_timestamp_filter *f);
+void rf_q_where_text(rf_query *q, const char *column, const rf_text_filter *f);
+void rf_q_where_decimal(rf_query *q, const char *column, const rf_text_filter *f);
+void rf_q_where_json(rf_query *q, const char *column, const rf_json_filter *f);
+void rf_q_where_bytes(rf_query *q, const char *column, const rf_bytes_filter *f);
+/* Enum filters are generated per enum; they use rf_q_cond and these. */
+void rf_q_add_enum_array(rf_query *q, const rf_enum_table *t, const int *values, size_t n,
+                         int offset);
+
+/* INSERT INTO table AS t (col, ...) VALUES ($1, ...): begin, then one
+ * rf_q_insert_col per column, each followed by adding its value, then end
+ * (which writes DEFAULT VALUES when no column was given). */
+void rf_q_insert_begin(rf_query *q, const char *table);
+void rf_q_insert_col(rf_query *q, const char *column);
+void rf_q_insert_end(rf_query *q);
+
+/* SET lists for UPDATE (and ON CONFLICT DO UPDATE). `column` is the bare
+ * quoted name; increments read the row through the alias t. Each returns
+ * whether it wrote anything. */
+void rf_q_set_begin(rf_query *q);
+bool rf_q_set_i32(rf_query *q, const char *column, const rf_i32_update *u);
+bool rf_q_set_i64(rf_query *q, const char *column, const rf_i64_update *u);
+bool rf_q_set_f64(rf_query *q, const char *column, const rf_f64_update *u);
+bool rf_q_set_bool(rf_query *q, const char *column, const rf_bool_update *u);
+bool rf_q_set_timestamp(rf_query *q, const char *column, rf_oid kind, const rf_timestamp_update *u);
+bool rf_q_set_text(rf_query *q, const char *column, const rf_text_update *u);
+bool rf_q_set_decimal(rf_query *q, const char *column, const rf_text_update *u);
+bool rf_q_set_bytes(rf_query *q, const char *column, const rf_bytes_update *u);
+bool rf_q_set_i32_array(rf_query *q, const char *column, const rf_i32_array_update *u);
+bool rf_q_set_i64_array(rf_query *q, const char *column, const rf_i64_array_update *u);
+bool rf_q_set_f64_array(rf_query *q, const char *column, const rf_f64_array_update *u);
+bool rf_q_set_bool_array(rf_query *q, const char *column, const rf_bool_array_update *u);
+bool rf_q_set_timestamp_array(rf_query *q, const char *column, const rf_timestamp_array_update *u);
+bool rf_q_set_text_array(rf_query *q, const char *column, const rf_text_array_update *u);
+/* "column = $n" for a value the caller adds right after (enums, generated ids). */
+void rf_q_set_param(rf_query *q, const char *column);
+/* "column = NULL". */
+void rf_q_set_null(rf_query *q, const char *column);
+/* Number of SET items written since rf_q_set_begin. */
+size_t rf_q_set_count(const rf_query *q);
+
+/* Timestamps as parameters of the right kind (RF_OID_TIMESTAMP,
+ * RF_OID_TIMESTAMPTZ, RF_OID_DATE; anything else goes as ISO text). */
+void rf_q_add_timestamp(rf_query *q, rf_oid kind, rf_timestamp v);
+void rf_q_add_timestamp_array(rf_query *q, rf_oid kind, const rf_timestamp *v, size_t n);
+void rf_q_add_bytes_array(rf_query *q, const rf_bytes *v, size_t n);
+/* A Bytes value (data NULL: SQL NULL). */
+void rf_q_add_bytes(rf_query *q, rf_bytes v);
+
+/*
+ * What ordering and cursors need to know about a table: its quoted name,
+ * its columns by field number (bare quoted names; NULL where a field cannot
+ * be ordered by), and the field numbers of its identity (primary key, or
+ * the first unique criterion), which break ties.
+ */
+typedef struct rf_table_shape {
+    const char *table;
+    const char *const *columns;
+    size_t ncolumns;
+    const int *key;
+    size_t nkey;
+} rf_table_shape;
+
+/* One ORDER BY item: a field number of the table. */
+typedef struct rf_order_item {
+    int by;
+    rf_sort sort;
+    rf_nulls nulls;
+} rf_order_item;
+
+/*
+ * Cursor pagination (Prisma's `cursor`): a condition in the current group
+ * keeping the rows at or after the cursor row in the query's order (the
+ * items, then the identity columns). The cursor row is found by identity:
+ * parameters key_param.. (already added, one per identity column).
+ * `reverse` (negative take) keeps the rows at or before it.
+ */
+void rf_q_cursor(rf_query *q, const rf_table_shape *shape, const rf_order_item *items,
+                 size_t nitems, int key_param, bool reverse);
+
+/*
+ * " ORDER BY ... LIMIT $n OFFSET $m": the items, then the identity columns
+ * as tie-breakers (whenever there are items, a cursor, skip or take, so
+ * that pages are stable). take 0 means no limit; a negative take reverses
+ * the order (the caller reverses the rows back). Invalid field numbers fail
+ * the query with RF_INVALID_ARGUMENT.
+ */
+void rf_q_order_page(rf_query *q, const rf_table_shape *shape, const rf_order_item *items,
+                     size_t nitems, int64_t skip, int64_t take, bool cursor);
+
+/* Reverses an array of n elements of `size` bytes in place. */
+void rf_reverse(void *items, size_t n, size_t size);
+
+/* RF_OK, or the builder's failure recorded on the client (rf_fail). */
+rf_status rf_q_check(rf_client *c, const rf_query *q);
+/* The built statement (its SQL text is its prepared-statement id, so each
+ * distinct shape is prepared once per connection), after rf_q_check. */
+rf_status rf_q_stmt(rf_client *c, const rf_query *q, rf_stmt *out);
+
+/* ========================================================================
+ * Key maps for includes: link values (integers or text) to row indices.
+ * ======================================================================== */
+
+typedef struct rf_keymap {
+    struct rf_keymap_slot *slots;
+    size_t cap, count;
+} rf_keymap;
+
+rf_status rf_keymap_init(rf_keymap *m, size_t expected);
+void rf_keymap_free(rf_keymap *m);
+/* Adds key → index; the first index for a key wins. Text keys are borrowed. */
+rf_status rf_keymap_put_int(rf_keymap *m, int64_t key, size_t index);
+rf_status rf_keymap_put_text(rf_keymap *m, const char *key, size_t index);
+/* The index for key, or SIZE_MAX. */
+size_t rf_keymap_get_int(const rf_keymap *m, int64_t key);
+size_t rf_keymap_get_text(const rf_keymap *m, const char *key);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* REFRACT_QUERY_H */

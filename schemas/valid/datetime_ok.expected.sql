@@ -1,0 +1,12 @@
+-- CreateSchema
+CREATE SCHEMA IF NOT EXISTS "public";
+
+-- CreateTable
+CREATE TABLE "A" (
+    "id" INTEGER NOT NULL,
+    "d" TIMESTAMP(3) NOT NULL DEFAULT '2020-01-01 10:00:00.123 +02:00',
+
+    CONSTRAINT "A_pkey" PRIMARY KEY ("id")
+);
+
+

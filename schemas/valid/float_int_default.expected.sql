@@ -1,0 +1,14 @@
+-- CreateSchema
+CREATE SCHEMA IF NOT EXISTS "public";
+
+-- CreateTable
+CREATE TABLE "A" (
+    "id" INTEGER NOT NULL,
+    "f" DOUBLE PRECISION NOT NULL DEFAULT 1,
+    "d" DECIMAL(65,30) NOT NULL DEFAULT 2,
+    "b" BIGINT NOT NULL DEFAULT -5,
+
+    CONSTRAINT "A_pkey" PRIMARY KEY ("id")
+);
+
+

@@ -1,0 +1,621 @@
+/*
+ * test_client_ops.c — the generated client against a real PostgreSQL.
+ *
+ * The client of tests/integration/client/schema.prisma (committed beside
+ * it, kept fresh by test_generate_corpus) is compiled into this test. Each
+ * test gets a fresh database whose tables come from `refract migrate diff
+ * --from-empty --script`, the SQL refract's migrations would apply.
+ */
+#define _GNU_SOURCE /* asprintf, open_memstream */
+#include <check.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pg_harness.h"
+
+#include "client/db.c"
+
+static pgh_cluster pg;
+static char *schema_sql;
+
+static char *read_command(const char *cmd)
+{
+    FILE *p = popen(cmd, "r");
+    ck_assert_ptr_nonnull(p);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&out, &len);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
+        fwrite(chunk, 1, n, mem);
+    fclose(mem);
+    ck_assert_int_eq(pclose(p), 0);
+    return out;
+}
+
+static void start(void)
+{
+    ck_assert_int_eq(pgh_start(&pg), 0);
+    const char *bin = getenv("REFRACT_BIN"), *root = getenv("REFRACT_ROOT");
+    ck_assert_ptr_nonnull(bin);
+    ck_assert_ptr_nonnull(root);
+    char *cmd = NULL;
+    ck_assert_int_ge(asprintf(&cmd,
+                              "'%s' migrate diff --from-empty --to-schema "
+                              "'%s/tests/integration/client/schema.prisma' --script",
+                              bin, root),
+                     0);
+    schema_sql = read_command(cmd);
+    free(cmd);
+}
+
+static void stop(void)
+{
+    pgh_stop(&pg);
+    free(schema_sql);
+}
+
+/* A client on a fresh database holding the schema's tables. */
+static rf_client *fresh(void)
+{
+    char conninfo[PGH_CONNINFO_MAX];
+    ck_assert_int_eq(pgh_create_db(&pg, NULL, conninfo, sizeof conninfo), 0);
+    rf_client *c = NULL;
+    ck_assert_int_eq(rf_connect(conninfo, &c), RF_OK);
+    ck_assert_msg(rf_exec_sql(c, schema_sql) == RF_OK, "%s", rf_last_error(c)->message);
+    return c;
+}
+
+#define OK(call)                                                                                  \
+    do {                                                                                          \
+        rf_status st_ = (call);                                                                   \
+        ck_assert_msg(st_ == RF_OK, "%s: %s (%s)", #call, rf_status_name(st_),                    \
+                      rf_last_error(c)->message);                                                 \
+    } while (0)
+
+/* ---- counting round trips: libpq's protocol trace --------------------------- */
+
+static FILE *trace;
+static char *trace_buf;
+static size_t trace_len;
+
+static void trace_begin(rf_client *c)
+{
+    trace = open_memstream(&trace_buf, &trace_len);
+    PQtrace((PGconn *)rf_client_pgconn(c), trace);
+}
+
+/* Number of statements executed since trace_begin. */
+static int trace_end(rf_client *c)
+{
+    PQuntrace((PGconn *)rf_client_pgconn(c));
+    fclose(trace);
+    int n = 0;
+    for (const char *p = trace_buf; (p = strstr(p, "\tExecute\t")) != NULL; p++)
+        n++;
+    free(trace_buf);
+    return n;
+}
+
+/* ---- tests ------------------------------------------------------------------ */
+
+START_TEST(create_fills_defaults_and_every_type_round_trips)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    const char *tags[] = {"a", "b,c", "\"q\"", "", "NULL"};
+    int32_t lucky[] = {7, -3, 2147483647};
+    db_role roles[] = {DB_ROLE_ADMIN, DB_ROLE_GUEST};
+    static const unsigned char bytes[] = {0, 1, 2, 255, '\\', '\''};
+    rf_timestamp when = rf_timestamp_from_civil(2024, 2, 29, 13, 14, 15, 123000);
+    db_user u;
+    OK(db_user_create(c,
+                      &(db_user_create_input){
+                          .email = "ada@example.com",
+                          .name = "Ada",
+                          .age = RF_SOME(rf_opt_i32, 36),
+                          .roles = {roles, 2},
+                          .birthday = RF_SOME(rf_opt_timestamp, rf_timestamp_from_civil(1815, 12, 10, 0, 0, 0, 0)),
+                          .seen_at = RF_SOME(rf_opt_timestamp, when),
+                          .wake_at = RF_SOME(rf_opt_timestamp, rf_timestamp_from_civil(1970, 1, 1, 6, 30, 0, 250)),
+                          .balance = "12345678901234567890.123456789012345678901234567890",
+                          .price = "19.99",
+                          .meta = "{\"k\": [1, 2, {\"x\": null}]}",
+                          .avatar = {bytes, sizeof bytes},
+                          .big = RF_SOME(rf_opt_i64, INT64_C(-9007199254740993)),
+                          .small = RF_SOME(rf_opt_i32, -32768),
+                          .score = RF_SOME(rf_opt_f64, 0.1),
+                          .ratio = RF_SOME(rf_opt_f64, 0.5),
+                          .active = RF_SOME(rf_opt_bool, false),
+                          .code = "X-1",
+                          .ext_id = "0b9c3b8e-2f5e-4a47-9c1e-4f1d2a3b4c5d",
+                          .tags = {tags, 5},
+                          .lucky = {lucky, 3},
+                      },
+                      &u, &a));
+    ck_assert_int_gt(u.id, 0);
+    ck_assert_int_eq(u.role, DB_ROLE_USER); /* the default */
+    ck_assert_int_gt(u.created_at, rf_timestamp_now() - 60 * RF_USEC_PER_SEC);
+    ck_assert_int_gt(u.updated_at, rf_timestamp_now() - 60 * RF_USEC_PER_SEC);
+
+    db_user got;
+    OK(db_user_find_unique_by_email(c, "ada@example.com", NULL, &got, &a));
+    ck_assert_int_eq(got.id, u.id);
+    ck_assert_str_eq(got.name, "Ada");
+    ck_assert(got.age.has && got.age.value == 36);
+    ck_assert_uint_eq(got.roles.count, 2);
+    ck_assert_int_eq(got.roles.items[0], DB_ROLE_ADMIN);
+    ck_assert_int_eq(got.roles.items[1], DB_ROLE_GUEST);
+    ck_assert(got.birthday.has);
+    rf_civil bd = rf_timestamp_to_civil(got.birthday.value);
+    ck_assert_int_eq(bd.year, 1815);
+    ck_assert_int_eq(bd.day, 10);
+    ck_assert(got.seen_at.has && got.seen_at.value == when);
+    ck_assert(got.wake_at.has);
+    rf_civil wk = rf_timestamp_to_civil(got.wake_at.value);
+    ck_assert_int_eq(wk.hour, 6);
+    ck_assert_int_eq(wk.minute, 30);
+    ck_assert_int_eq(wk.microsecond, 250);
+    ck_assert_str_eq(got.balance, "12345678901234567890.123456789012345678901234567890");
+    ck_assert_str_eq(got.price, "19.99");
+    ck_assert_ptr_nonnull(strstr(got.meta, "\"x\": null"));
+    ck_assert_uint_eq(got.avatar.len, sizeof bytes);
+    ck_assert_int_eq(memcmp(got.avatar.data, bytes, sizeof bytes), 0);
+    ck_assert(got.big == INT64_C(-9007199254740993));
+    ck_assert(got.small.has && got.small.value == -32768);
+    ck_assert(got.score.has && got.score.value == 0.1);
+    ck_assert(got.ratio.has && got.ratio.value == 0.5);
+    ck_assert(!got.active);
+    ck_assert_str_eq(got.code, "X-1");
+    ck_assert_str_eq(got.ext_id, "0b9c3b8e-2f5e-4a47-9c1e-4f1d2a3b4c5d");
+    ck_assert_uint_eq(got.tags.count, 5);
+    for (size_t i = 0; i < 5; i++)
+        ck_assert_str_eq(got.tags.items[i], tags[i]);
+    ck_assert_uint_eq(got.lucky.count, 3);
+    ck_assert_int_eq(got.lucky.items[2], 2147483647);
+
+    /* Nullable columns left out are NULL, and say so in their type. */
+    db_user bare;
+    OK(db_user_create(c, &(db_user_create_input){.email = "bare@example.com"}, &bare, &a));
+    ck_assert_ptr_null(bare.name);
+    ck_assert(!bare.age.has);
+    ck_assert(!bare.score.has);
+    ck_assert_ptr_null(bare.avatar.data);
+    ck_assert_ptr_null(bare.meta);
+    ck_assert(bare.active); /* @default(true) */
+    ck_assert_uint_eq(bare.roles.count, 0);
+
+    /* Client-side ids: uuid, cuid, nanoid(10), ulid. */
+    db_profile prof;
+    OK(db_profile_create(c, &(db_profile_create_input){.bio = "b", .user_id = u.id}, &prof, &a));
+    ck_assert_uint_eq(strlen(prof.id), 36);
+    ck_assert_int_eq(prof.id[14], '4');
+    db_post post;
+    OK(db_post_create(c, &(db_post_create_input){.title = "t", .author_id = RF_SOME(rf_opt_i32, u.id)},
+                      &post, &a));
+    ck_assert_uint_eq(strlen(post.id), 25);
+    ck_assert_int_eq(post.id[0], 'c');
+    ck_assert_uint_eq(strlen(post.slug), 10);
+    db_comment com;
+    OK(db_comment_create(c, &(db_comment_create_input){.body = "x", .post_id = post.id}, &com, &a));
+    ck_assert_uint_eq(strlen(com.id), 26);
+
+    ck_assert_str_eq(db_role_to_string(DB_ROLE_ADMIN), "admin");
+    db_role r;
+    ck_assert(db_role_from_string("GUEST", &r) && r == DB_ROLE_GUEST);
+    ck_assert(!db_role_from_string("ADMIN", &r)); /* the label is "admin" */
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
+START_TEST(hostile_strings_round_trip_byte_for_byte)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    size_t big_len = 1 << 20;
+    char *big = malloc(big_len + 1);
+    for (size_t i = 0; i < big_len; i++)
+        big[i] = (char)('a' + i % 26);
+    big[big_len] = '\0';
+    const char *hostile[] = {
+        "O'Brien \"quoted\" `tick`",
+        "back\\slash \\' \\\\ end\\",
+        "'; DROP TABLE \"User\"; --",
+        "Robert'); DELETE FROM \"User\" WHERE ('1'='1",
+        "$1 $2 ? %s %n {{x}}",
+        "日本語 — ünïcödé 🚀 \xf0\x9f\x98\x80",
+        "tab\there\nnewline\r\n",
+        "%_ like wildcards _%",
+        big,
+    };
+    size_t n = sizeof hostile / sizeof *hostile;
+    for (size_t i = 0; i < n; i++) {
+        char email[32];
+        snprintf(email, sizeof email, "h%zu@example.com", i);
+        db_user u;
+        OK(db_user_create(c, &(db_user_create_input){.email = email, .name = hostile[i],
+                                                     .tags = {&hostile[i], 1}},
+                          &u, &a));
+        db_user got;
+        OK(db_user_find_unique_by_id(c, u.id, NULL, &got, &a));
+        ck_assert_uint_eq(strlen(got.name), strlen(hostile[i]));
+        ck_assert_int_eq(memcmp(got.name, hostile[i], strlen(hostile[i])), 0);
+        ck_assert_str_eq(got.tags.items[0], hostile[i]);
+        /* ...and as filter values, matched literally. */
+        int64_t count = 0;
+        OK(db_user_count(c, &(db_user_where){.name = RF_EQ(hostile[i])}, &count));
+        ck_assert_int_eq(count, 1);
+        if (i < n - 1) {
+            OK(db_user_count(c, &(db_user_where){.name = RF_CONTAINS(hostile[i])}, &count));
+            ck_assert_int_eq(count, 1);
+        }
+    }
+    /* LIKE wildcards in the value are literal. */
+    int64_t count = 0;
+    OK(db_user_count(c, &(db_user_where){.name = RF_CONTAINS("%")}, &count));
+    ck_assert_int_eq(count, 2); /* "%s %n" and "%_ like" */
+    OK(db_user_count(c, &(db_user_where){.name = RF_STARTS_WITH("_")}, &count));
+    ck_assert_int_eq(count, 0);
+    /* The table is still there. */
+    OK(db_user_count(c, NULL, &count));
+    ck_assert_int_eq(count, (int64_t)n);
+    free(big);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
+START_TEST(errors_are_statuses)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    db_user u;
+    OK(db_user_create(c, &(db_user_create_input){.email = "dup@example.com"}, &u, &a));
+    ck_assert_int_eq(db_user_create(c, &(db_user_create_input){.email = "dup@example.com"}, &u, &a),
+                     RF_UNIQUE_VIOLATION);
+    const rf_error *e = rf_last_error(c);
+    ck_assert_str_eq(e->prisma_code, "P2002");
+    ck_assert_str_eq(e->constraint, "User_email_key");
+
+    ck_assert_int_eq(db_user_find_unique_by_id(c, 424242, NULL, &u, &a), RF_NOT_FOUND);
+    ck_assert_str_eq(rf_last_error(c)->prisma_code, "P2025");
+    ck_assert_int_eq(db_user_find_unique_by_email(c, "nobody", NULL, &u, &a), RF_NOT_FOUND);
+    ck_assert_int_eq(db_user_update_by_id(c, 424242, &(db_user_update_input){.name = RF_SET("x")}, &u, &a),
+                     RF_NOT_FOUND);
+    ck_assert_int_eq(db_user_delete_by_id(c, 424242, NULL, NULL), RF_NOT_FOUND);
+    ck_assert_int_eq(db_user_find_first(c, &(db_user_query){.where = &(db_user_where){.email = RF_EQ("none")}},
+                                        &u, &a),
+                     RF_NOT_FOUND);
+    /* Required column left NULL. */
+    ck_assert_int_eq(db_user_create(c, &(db_user_create_input){.email = NULL}, &u, &a),
+                     RF_NOT_NULL_VIOLATION);
+    /* A foreign key to nothing. */
+    db_profile p;
+    ck_assert_int_eq(db_profile_create(c, &(db_profile_create_input){.bio = "x", .user_id = 999}, &p, &a),
+                     RF_FOREIGN_KEY_VIOLATION);
+    ck_assert_str_eq(rf_last_error(c)->prisma_code, "P2003");
+    /* Ordering by a field that cannot be ordered by. */
+    db_user_list l;
+    ck_assert_int_eq(db_user_find_many(c,
+                                       &(db_user_query){.order_by = (db_user_order[]){{DB_USER_BY_META, RF_ASC, 0}},
+                                                        .norder = 1},
+                                       &l, &a),
+                     RF_INVALID_ARGUMENT);
+    /* Increment on a string is refused before reaching the server. */
+    ck_assert_int_eq(db_user_update_by_id(c, u.id, &(db_user_update_input){.name = {.op = RF_UPDATE_INCREMENT}}, &u, &a),
+                     RF_INVALID_ARGUMENT);
+    /* The client is still usable. */
+    OK(db_user_find_unique_by_id(c, u.id, NULL, &u, &a));
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
+/* Ten users: name u0..u9, age i*10 (u9 NULL), score i (even only), role cycles. */
+static void seed(rf_client *c, rf_arena *a)
+{
+    for (int i = 0; i < 10; i++) {
+        char email[32], name[8];
+        snprintf(email, sizeof email, "u%d@Example.com", i);
+        snprintf(name, sizeof name, "u%d", i);
+        db_user u;
+        OK(db_user_create(c,
+                          &(db_user_create_input){
+                              .email = rf_arena_strdup(a, email),
+                              .name = rf_arena_strdup(a, name),
+                              .age = i == 9 ? RF_NONE(rf_opt_i32) : RF_SOME(rf_opt_i32, i * 10),
+                              .score = i % 2 ? RF_NONE(rf_opt_f64) : RF_SOME(rf_opt_f64, i),
+                              .role = (db_role)(1 + i % 3),
+                          },
+                          &u, a));
+    }
+}
+
+static int64_t count_where(rf_client *c, const db_user_where *w)
+{
+    int64_t n = -1;
+    OK(db_user_count(c, w, &n));
+    return n;
+}
+
+START_TEST(filters_ordering_and_paging)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    seed(c, &a);
+#define COUNT(...) count_where(c, &(db_user_where){__VA_ARGS__})
+    ck_assert_int_eq(COUNT(.age = RF_EQ(30)), 1);
+    ck_assert_int_eq(COUNT(.age = RF_NE(30)), 8); /* NULL is not "not 30" */
+    ck_assert_int_eq(COUNT(.age = RF_LT(30)), 3);
+    ck_assert_int_eq(COUNT(.age = RF_LTE(30)), 4);
+    ck_assert_int_eq(COUNT(.age = RF_GT(30)), 5);
+    ck_assert_int_eq(COUNT(.age = RF_GTE(30)), 6);
+    ck_assert_int_eq(COUNT(.age = {.ops = RF_OP_GTE | RF_OP_LT, .gte = 20, .lt = 50}), 3);
+    ck_assert_int_eq(COUNT(.age = RF_IN(((int32_t[]){0, 10, 99}), 3)), 2);
+    ck_assert_int_eq(COUNT(.age = RF_NOT_IN(((int32_t[]){0, 10}), 2)), 7);
+    ck_assert_int_eq(COUNT(.age = RF_IS_NULL), 1);
+    ck_assert_int_eq(COUNT(.score = RF_IS_NOT_NULL), 5);
+    ck_assert_int_eq(COUNT(.email = RF_ENDS_WITH("@example.com")), 0);
+    ck_assert_int_eq(COUNT(.email = {.ends_with = "@example.com", .mode = RF_MODE_INSENSITIVE}), 10);
+    ck_assert_int_eq(COUNT(.email = RF_IEQ("U3@EXAMPLE.COM")), 1);
+    ck_assert_int_eq(COUNT(.name = RF_STARTS_WITH("u")), 10);
+    ck_assert_int_eq(COUNT(.role = RF_EQ(DB_ROLE_ADMIN)), 3);
+    ck_assert_int_eq(COUNT(.role = RF_IN(((db_role[]){DB_ROLE_ADMIN, DB_ROLE_GUEST}), 2)), 6);
+    ck_assert_int_eq(COUNT(.active = RF_EQ(true)), 10);
+    ck_assert_int_eq(COUNT(.created_at = RF_LT(rf_timestamp_now() + RF_USEC_PER_SEC * 60)), 10);
+    /* AND / OR / NOT */
+    ck_assert_int_eq(COUNT(.OR = (db_user_where[]){{.age = RF_EQ(0)}, {.age = RF_EQ(90)}, {.age = RF_IS_NULL}},
+                           .nOR = 3),
+                     2);
+    ck_assert_int_eq(COUNT(.OR = (db_user_where[]){{.age = RF_EQ(0)}}, .nOR = 0), 0);
+    ck_assert_int_eq(COUNT(.NOT = (db_user_where[]){{.age = RF_LT(50)}, {.age = RF_IS_NULL}}, .nNOT = 2), 4);
+    ck_assert_int_eq(COUNT(.AND = (db_user_where[]){{.age = RF_GT(10)}, {.age = RF_LT(40)}}, .nAND = 2,
+                           .OR = (db_user_where[]){{.role = RF_EQ(DB_ROLE_USER)}, {.name = RF_EQ("u2")}},
+                           .nOR = 2),
+                     2); /* u2 (by name), u3 (USER) */
+
+    /* Order by several fields with nulls placement; skip and take. */
+    db_user_list l;
+    OK(db_user_find_many(c,
+                         &(db_user_query){
+                             .order_by = (db_user_order[]){{DB_USER_BY_SCORE, RF_DESC, RF_NULLS_LAST},
+                                                           {DB_USER_BY_AGE, RF_ASC, RF_NULLS_FIRST}},
+                             .norder = 2,
+                             .skip = 1,
+                             .take = 6,
+                         },
+                         &l, &a));
+    ck_assert_uint_eq(l.count, 6);
+    /* scores 8,6,4,2,0 then NULLs ordered by age nulls first: u9(NULL), u1, u3... */
+    const char *expect[] = {"u6", "u4", "u2", "u0", "u9", "u1"};
+    for (size_t i = 0; i < 6; i++)
+        ck_assert_str_eq(l.items[i].name, expect[i]);
+
+    /* Cursor pagination by id, pages of 3. */
+    db_user_list all;
+    OK(db_user_find_many(c, &(db_user_query){.order_by = (db_user_order[]){{DB_USER_BY_ID, RF_ASC, 0}}, .norder = 1},
+                         &all, &a));
+    ck_assert_uint_eq(all.count, 10);
+    OK(db_user_find_many(c, &(db_user_query){.cursor = &(db_user_key){all.items[4].id}, .take = 3}, &l, &a));
+    ck_assert_uint_eq(l.count, 3);
+    ck_assert_int_eq(l.items[0].id, all.items[4].id); /* the cursor row is included */
+    ck_assert_int_eq(l.items[2].id, all.items[6].id);
+    OK(db_user_find_many(c, &(db_user_query){.cursor = &(db_user_key){all.items[4].id}, .skip = 1, .take = 3}, &l, &a));
+    ck_assert_int_eq(l.items[0].id, all.items[5].id);
+    /* Backwards: the 3 rows up to the cursor, in order. */
+    OK(db_user_find_many(c, &(db_user_query){.cursor = &(db_user_key){all.items[4].id}, .take = -3}, &l, &a));
+    ck_assert_uint_eq(l.count, 3);
+    ck_assert_int_eq(l.items[0].id, all.items[2].id);
+    ck_assert_int_eq(l.items[2].id, all.items[4].id);
+    /* Cursor with a descending order on another column. */
+    OK(db_user_find_many(c,
+                         &(db_user_query){.order_by = (db_user_order[]){{DB_USER_BY_NAME, RF_DESC, 0}}, .norder = 1,
+                                          .cursor = &(db_user_key){all.items[7].id}, .take = 2},
+                         &l, &a));
+    ck_assert_uint_eq(l.count, 2);
+    ck_assert_str_eq(l.items[0].name, "u7");
+    ck_assert_str_eq(l.items[1].name, "u6");
+
+    db_user first;
+    OK(db_user_find_first(c, &(db_user_query){.where = &(db_user_where){.age = RF_GT(45)},
+                                              .order_by = (db_user_order[]){{DB_USER_BY_AGE, RF_ASC, 0}}, .norder = 1},
+                          &first, &a));
+    ck_assert_str_eq(first.name, "u5");
+    rf_arena_free(&a);
+    rf_close(c);
+#undef COUNT
+}
+END_TEST
+
+START_TEST(updates_upserts_and_deletes)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    seed(c, &a);
+    db_user u, v;
+    OK(db_user_find_unique_by_email(c, "u3@Example.com", NULL, &u, &a));
+    OK(db_user_update_by_id(c, u.id,
+                            &(db_user_update_input){.age = RF_INCREMENT(5), .name = RF_SET_NULL,
+                                                    .score = RF_SET(2.5), .role = RF_SET(DB_ROLE_GUEST),
+                                                    .big = RF_DECREMENT(3), .balance = RF_INCREMENT("0.5")},
+                            &v, &a));
+    ck_assert_int_eq(v.age.value, 35);
+    ck_assert_ptr_null(v.name);
+    ck_assert(v.score.has && v.score.value == 2.5);
+    ck_assert_int_eq(v.role, DB_ROLE_GUEST);
+    ck_assert(v.big == -3);
+    ck_assert(strncmp(v.balance, "0.5", 3) == 0);
+    ck_assert_int_ge(v.updated_at, u.updated_at); /* @updatedAt moves */
+    /* Update by another unique criterion, with no output wanted. */
+    OK(db_user_update_by_email(c, "u4@Example.com", &(db_user_update_input){.age = RF_MULTIPLY(2)}, NULL, NULL));
+    OK(db_user_find_unique_by_email(c, "u4@Example.com", NULL, &v, &a));
+    ck_assert_int_eq(v.age.value, 80);
+    /* An empty update returns the row unchanged. */
+    OK(db_user_update_by_id(c, u.id, NULL, &v, &a));
+    ck_assert_int_eq(v.age.value, 35);
+
+    int64_t n = 0;
+    OK(db_user_update_many(c, &(db_user_where){.age = RF_LT(30)}, &(db_user_update_input){.active = RF_SET(false)}, &n));
+    ck_assert_int_eq(n, 3);
+    OK(db_user_count(c, &(db_user_where){.active = RF_EQ(false)}, &n));
+    ck_assert_int_eq(n, 3);
+
+    /* Upsert: creates, then updates the same email. */
+    OK(db_user_upsert_by_email(c, &(db_user_create_input){.email = "new@example.com", .age = RF_SOME(rf_opt_i32, 1)},
+                               &(db_user_update_input){.age = RF_INCREMENT(1)}, &v, &a));
+    ck_assert_int_eq(v.age.value, 1);
+    OK(db_user_upsert_by_email(c, &(db_user_create_input){.email = "new@example.com", .age = RF_SOME(rf_opt_i32, 1)},
+                               &(db_user_update_input){.age = RF_INCREMENT(1)}, &v, &a));
+    ck_assert_int_eq(v.age.value, 2);
+    OK(db_user_upsert_by_email(c, &(db_user_create_input){.email = "new@example.com"}, NULL, &v, &a));
+    ck_assert_int_eq(v.age.value, 2);
+
+    /* Composite keys. */
+    db_tag t;
+    OK(db_tag_create(c, &(db_tag_create_input){.group = "g", .name = "n"}, &t, &a));
+    OK(db_tag_update_by_group_name(c, "g", "n", &(db_tag_update_input){.note = RF_SET("hi")}, &t, &a));
+    ck_assert_str_eq(t.note, "hi");
+    OK(db_tag_find_unique_by_group_name(c, "g", "n", &t, &a));
+    OK(db_tag_delete_by_group_name(c, "g", "n", &t, &a));
+    ck_assert_str_eq(t.note, "hi");
+    ck_assert_int_eq(db_tag_find_unique_by_group_name(c, "g", "n", &t, &a), RF_NOT_FOUND);
+
+    db_user gone;
+    OK(db_user_delete_by_email(c, "new@example.com", &gone, &a));
+    ck_assert_int_eq(gone.age.value, 2);
+    OK(db_user_delete_many(c, &(db_user_where){.active = RF_EQ(false)}, &n));
+    ck_assert_int_eq(n, 3);
+    OK(db_user_count(c, NULL, &n));
+    ck_assert_int_eq(n, 7);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
+START_TEST(include_loads_relations_in_one_query_each)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    db_user users[3];
+    for (int i = 0; i < 3; i++) {
+        char email[16];
+        snprintf(email, sizeof email, "i%d@x", i);
+        OK(db_user_create(c, &(db_user_create_input){.email = rf_arena_strdup(&a, email)}, &users[i], &a));
+    }
+    /* u0: 2 posts and a profile; u1: 1 post; u2: nothing. One orphan post. */
+    db_post p[4];
+    const char *titles[] = {"a", "b", "c", "orphan"};
+    int owner[] = {0, 0, 1, -1};
+    for (int i = 0; i < 4; i++)
+        OK(db_post_create(c,
+                          &(db_post_create_input){.title = titles[i],
+                                                  .author_id = owner[i] < 0 ? RF_NONE(rf_opt_i32)
+                                                                            : RF_SOME(rf_opt_i32, users[owner[i]].id)},
+                          &p[i], &a));
+    db_profile prof;
+    OK(db_profile_create(c, &(db_profile_create_input){.bio = "bio0", .user_id = users[0].id}, &prof, &a));
+    db_category cat[2];
+    OK(db_category_create(c, &(db_category_create_input){.name = "c1"}, &cat[0], &a));
+    OK(db_category_create(c, &(db_category_create_input){.name = "c2"}, &cat[1], &a));
+    OK(db_post_connect_categories(c, p[0].id, cat[0].id));
+    OK(db_post_connect_categories(c, p[0].id, cat[1].id));
+    OK(db_post_connect_categories(c, p[0].id, cat[1].id)); /* twice is once */
+    OK(db_category_connect_posts(c, cat[0].id, p[2].id));
+    OK(db_comment_create(c, &(db_comment_create_input){.body = "hi", .post_id = p[0].id}, NULL, NULL));
+
+    /* to-many and one-to-one (back side): 1 + 2 statements for 3 users. */
+    db_user_list l;
+    trace_begin(c);
+    OK(db_user_find_many(c,
+                         &(db_user_query){.order_by = (db_user_order[]){{DB_USER_BY_ID, RF_ASC, 0}}, .norder = 1,
+                                          .include = {.posts = true, .profile = true}},
+                         &l, &a));
+    ck_assert_int_eq(trace_end(c), 3);
+    ck_assert_uint_eq(l.count, 3);
+    ck_assert_uint_eq(l.items[0].posts.count, 2);
+    ck_assert_uint_eq(l.items[1].posts.count, 1);
+    ck_assert_str_eq(l.items[1].posts.items[0].title, "c");
+    ck_assert_uint_eq(l.items[2].posts.count, 0);
+    ck_assert_ptr_nonnull(l.items[0].profile);
+    ck_assert_str_eq(l.items[0].profile->bio, "bio0");
+    ck_assert_ptr_null(l.items[1].profile);
+
+    /* to-one (foreign key side), m:n, and a to-many from there. */
+    db_post_list posts;
+    trace_begin(c);
+    OK(db_post_find_many(c, &(db_post_query){.include = {.author = true, .categories = true, .comments = true}},
+                         &posts, &a));
+    ck_assert_int_eq(trace_end(c), 4);
+    ck_assert_uint_eq(posts.count, 4);
+    for (size_t i = 0; i < posts.count; i++) {
+        const db_post *q = &posts.items[i];
+        if (!strcmp(q->title, "orphan")) {
+            ck_assert_ptr_null(q->author);
+        } else {
+            ck_assert_ptr_nonnull(q->author);
+            ck_assert_int_eq(q->author->id, q->author_id.value);
+        }
+        if (!strcmp(q->title, "a")) {
+            ck_assert_uint_eq(q->categories.count, 2);
+            ck_assert_uint_eq(q->comments.count, 1);
+        } else if (!strcmp(q->title, "c")) {
+            ck_assert_uint_eq(q->categories.count, 1);
+            ck_assert_str_eq(q->categories.items[0].name, "c1");
+        } else {
+            ck_assert_uint_eq(q->categories.count, 0);
+        }
+    }
+    /* m:n from the other side, and include on a unique lookup. */
+    db_category cc;
+    OK(db_category_find_unique_by_name(c, "c1", &(db_category_include){.posts = true}, &cc, &a));
+    ck_assert_uint_eq(cc.posts.count, 2);
+    OK(db_post_disconnect_categories(c, p[0].id, cat[0].id));
+    OK(db_category_find_unique_by_name(c, "c1", &(db_category_include){.posts = true}, &cc, &a));
+    ck_assert_uint_eq(cc.posts.count, 1);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
+START_TEST(dynamic_shapes_are_prepared_once)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    seed(c, &a);
+    int before = rf_client_prepared_count(c);
+    int64_t n;
+    for (int i = 0; i < 5; i++)
+        OK(db_user_count(c, &(db_user_where){.age = RF_GT(i)}, &n));
+    ck_assert_int_eq(rf_client_prepared_count(c), before + 1);
+    OK(db_user_count(c, &(db_user_where){.age = RF_IN(((int32_t[]){1, 2, 3}), 3)}, &n));
+    OK(db_user_count(c, &(db_user_where){.age = RF_IN(((int32_t[]){1}), 1)}, &n));
+    ck_assert_int_eq(rf_client_prepared_count(c), before + 2);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("client_ops");
+    TCase *tc = tcase_create("generated client");
+    tcase_add_unchecked_fixture(tc, start, stop);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, create_fills_defaults_and_every_type_round_trips);
+    tcase_add_test(tc, hostile_strings_round_trip_byte_for_byte);
+    tcase_add_test(tc, errors_are_statuses);
+    tcase_add_test(tc, filters_ordering_and_paging);
+    tcase_add_test(tc, updates_upserts_and_deletes);
+    tcase_add_test(tc, include_loads_relations_in_one_query_each);
+    tcase_add_test(tc, dynamic_shapes_are_prepared_once);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -92,6 +92,9 @@ typedef struct db_comment_list { db_comment *items; size_t count; } db_comment_l
 typedef struct db_tag db_tag;
 typedef struct db_tag_list { db_tag *items; size_t count; } db_tag_list;
 
+typedef struct db_lists db_lists;
+typedef struct db_lists_list { db_lists *items; size_t count; } db_lists_list;
+
 /* ---- User (model) ---- */
 
 /** A person with an account; holds one column of every scalar type. */
@@ -772,6 +775,109 @@ rf_status db_tag_upsert_by_group_name(rf_client *client, const db_tag_create_inp
 rf_status db_tag_update_many(rf_client *client, const db_tag_where *where,
         const db_tag_update_input *data, int64_t *count);
 rf_status db_tag_delete_many(rf_client *client, const db_tag_where *where, int64_t *count);
+
+/* ---- Lists (model) ---- */
+
+/** A list of every scalar type. */
+struct db_lists {
+    int32_t id;
+    rf_i64_array bigs;
+    rf_f64_array floats;
+    rf_bool_array bools;
+    rf_timestamp_array times; /* µs since 1970-01-01 UTC */
+    rf_text_array decs; /* exact decimal text */
+    rf_text_array jsons; /* JSON text */
+    rf_bytes_array blobs;
+    rf_text_array words;
+};
+
+/* Fields, for ordering. */
+typedef enum db_lists_field {
+    DB_LISTS_BY_ID,
+    DB_LISTS_BY_BIGS,
+    DB_LISTS_BY_FLOATS,
+    DB_LISTS_BY_BOOLS,
+    DB_LISTS_BY_TIMES,
+    DB_LISTS_BY_DECS,
+    DB_LISTS_BY_JSONS,
+    DB_LISTS_BY_BLOBS,
+    DB_LISTS_BY_WORDS
+} db_lists_field;
+
+typedef struct db_lists_order {
+    db_lists_field by;
+    rf_sort sort;
+    rf_nulls nulls;
+} db_lists_order;
+
+/* A filter: every given member must hold (AND), plus the groups. */
+typedef struct db_lists_where db_lists_where;
+struct db_lists_where {
+    rf_i32_filter id;
+    const db_lists_where *AND; /* all of these */
+    size_t nAND;
+    const db_lists_where *OR;  /* at least one of these (an empty list matches nothing) */
+    size_t nOR;
+    const db_lists_where *NOT; /* none of these */
+    size_t nNOT;
+};
+
+/* The identity of a row, for cursors. */
+typedef struct db_lists_key {
+    int32_t id;
+} db_lists_key;
+
+typedef struct db_lists_query {
+    const db_lists_where *where;    /* NULL: every row */
+    const db_lists_order *order_by; /* then by identity, when paging */
+    size_t norder;
+    int64_t skip;
+    int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
+    const db_lists_key *cursor;     /* start at this row (included) */
+} db_lists_query;
+
+typedef struct db_lists_create_input {
+    rf_opt_i32 id;
+    rf_i64_array bigs;
+    rf_f64_array floats;
+    rf_bool_array bools;
+    rf_timestamp_array times;
+    rf_text_array decs;
+    rf_text_array jsons;
+    rf_bytes_array blobs;
+    rf_text_array words;
+} db_lists_create_input;
+
+typedef struct db_lists_update_input {
+    rf_i32_update id;
+    rf_i64_array_update bigs;
+    rf_f64_array_update floats;
+    rf_bool_array_update bools;
+    rf_timestamp_array_update times;
+    rf_text_array_update decs;
+    rf_text_array_update jsons;
+    rf_bytes_array_update blobs;
+    rf_text_array_update words;
+} db_lists_update_input;
+
+rf_status db_lists_find_unique_by_id(rf_client *client, int32_t id, db_lists *out,
+        rf_arena *arena);
+/* The first row of the query; RF_NOT_FOUND when there is none. */
+rf_status db_lists_find_first(rf_client *client, const db_lists_query *query, db_lists *out,
+        rf_arena *arena);
+rf_status db_lists_find_many(rf_client *client, const db_lists_query *query, db_lists_list *out,
+        rf_arena *arena);
+rf_status db_lists_count(rf_client *client, const db_lists_where *where, int64_t *count);
+rf_status db_lists_create(rf_client *client, const db_lists_create_input *data, db_lists *out, rf_arena *arena);
+rf_status db_lists_update_by_id(rf_client *client, int32_t id, const db_lists_update_input *data,
+        db_lists *out, rf_arena *arena);
+rf_status db_lists_delete_by_id(rf_client *client, int32_t id, db_lists *out, rf_arena *arena);
+/* Creates the row, or updates the one with the same id. */
+rf_status db_lists_upsert_by_id(rf_client *client, const db_lists_create_input *create,
+        const db_lists_update_input *update, db_lists *out, rf_arena *arena);
+rf_status db_lists_update_many(rf_client *client, const db_lists_where *where,
+        const db_lists_update_input *data, int64_t *count);
+rf_status db_lists_delete_many(rf_client *client, const db_lists_where *where, int64_t *count);
 
 #ifdef __cplusplus
 }

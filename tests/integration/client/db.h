@@ -269,6 +269,8 @@ typedef struct db_user_update_input {
     rf_i32_array_update lucky;
 } db_user_update_input;
 
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row.
+ * `include` (may be NULL) loads relations, one query per relation. */
 rf_status db_user_find_unique_by_id(rf_client *client, int32_t id, const db_user_include *include, db_user *out,
         rf_arena *arena);
 rf_status db_user_find_unique_by_email(rf_client *client, const char *email, const db_user_include *include, db_user *out,
@@ -278,10 +280,15 @@ rf_status db_user_find_unique_by_ext_id(rf_client *client, const char *ext_id, c
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_user_find_first(rf_client *client, const db_user_query *query, db_user *out,
         rf_arena *arena);
+/* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_user_find_many(rf_client *client, const db_user_query *query, db_user_list *out,
         rf_arena *arena);
+/* How many rows match (NULL: all). */
 rf_status db_user_count(rf_client *client, const db_user_where *where, int64_t *count);
+/* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_user_create(rf_client *client, const db_user_create_input *data, db_user *out, rf_arena *arena);
+/* Changes, removes or upserts the row with the given unique values; update
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
 rf_status db_user_update_by_id(rf_client *client, int32_t id, const db_user_update_input *data,
         db_user *out, rf_arena *arena);
 rf_status db_user_delete_by_id(rf_client *client, int32_t id, db_user *out, rf_arena *arena);
@@ -300,6 +307,7 @@ rf_status db_user_delete_by_ext_id(rf_client *client, const char *ext_id, db_use
 /* Creates the row, or updates the one with the same ext_id. */
 rf_status db_user_upsert_by_ext_id(rf_client *client, const db_user_create_input *create,
         const db_user_update_input *update, db_user *out, rf_arena *arena);
+/* Every matching row (NULL: all); *count (may be NULL) says how many. */
 rf_status db_user_update_many(rf_client *client, const db_user_where *where,
         const db_user_update_input *data, int64_t *count);
 rf_status db_user_delete_many(rf_client *client, const db_user_where *where, int64_t *count);
@@ -373,6 +381,8 @@ typedef struct db_profile_update_input {
     rf_i32_update user_id;
 } db_profile_update_input;
 
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row.
+ * `include` (may be NULL) loads relations, one query per relation. */
 rf_status db_profile_find_unique_by_id(rf_client *client, const char *id, const db_profile_include *include, db_profile *out,
         rf_arena *arena);
 rf_status db_profile_find_unique_by_user_id(rf_client *client, int32_t user_id, const db_profile_include *include, db_profile *out,
@@ -380,10 +390,15 @@ rf_status db_profile_find_unique_by_user_id(rf_client *client, int32_t user_id, 
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_profile_find_first(rf_client *client, const db_profile_query *query, db_profile *out,
         rf_arena *arena);
+/* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_profile_find_many(rf_client *client, const db_profile_query *query, db_profile_list *out,
         rf_arena *arena);
+/* How many rows match (NULL: all). */
 rf_status db_profile_count(rf_client *client, const db_profile_where *where, int64_t *count);
+/* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_profile_create(rf_client *client, const db_profile_create_input *data, db_profile *out, rf_arena *arena);
+/* Changes, removes or upserts the row with the given unique values; update
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
 rf_status db_profile_update_by_id(rf_client *client, const char *id, const db_profile_update_input *data,
         db_profile *out, rf_arena *arena);
 rf_status db_profile_delete_by_id(rf_client *client, const char *id, db_profile *out, rf_arena *arena);
@@ -396,6 +411,7 @@ rf_status db_profile_delete_by_user_id(rf_client *client, int32_t user_id, db_pr
 /* Creates the row, or updates the one with the same user_id. */
 rf_status db_profile_upsert_by_user_id(rf_client *client, const db_profile_create_input *create,
         const db_profile_update_input *update, db_profile *out, rf_arena *arena);
+/* Every matching row (NULL: all); *count (may be NULL) says how many. */
 rf_status db_profile_update_many(rf_client *client, const db_profile_where *where,
         const db_profile_update_input *data, int64_t *count);
 rf_status db_profile_delete_many(rf_client *client, const db_profile_where *where, int64_t *count);
@@ -482,6 +498,8 @@ typedef struct db_post_update_input {
     rf_i32_update author_id;
 } db_post_update_input;
 
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row.
+ * `include` (may be NULL) loads relations, one query per relation. */
 rf_status db_post_find_unique_by_id(rf_client *client, const char *id, const db_post_include *include, db_post *out,
         rf_arena *arena);
 rf_status db_post_find_unique_by_author_id_title(rf_client *client, int32_t author_id, const char *title, const db_post_include *include, db_post *out,
@@ -489,10 +507,15 @@ rf_status db_post_find_unique_by_author_id_title(rf_client *client, int32_t auth
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_post_find_first(rf_client *client, const db_post_query *query, db_post *out,
         rf_arena *arena);
+/* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_post_find_many(rf_client *client, const db_post_query *query, db_post_list *out,
         rf_arena *arena);
+/* How many rows match (NULL: all). */
 rf_status db_post_count(rf_client *client, const db_post_where *where, int64_t *count);
+/* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_post_create(rf_client *client, const db_post_create_input *data, db_post *out, rf_arena *arena);
+/* Changes, removes or upserts the row with the given unique values; update
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
 rf_status db_post_update_by_id(rf_client *client, const char *id, const db_post_update_input *data,
         db_post *out, rf_arena *arena);
 rf_status db_post_delete_by_id(rf_client *client, const char *id, db_post *out, rf_arena *arena);
@@ -509,6 +532,7 @@ rf_status db_post_upsert_by_author_id_title(rf_client *client, const db_post_cre
  * many-to-many relation `categories`; linking twice is linking once. */
 rf_status db_post_connect_categories(rf_client *client, const char *post, int32_t category);
 rf_status db_post_disconnect_categories(rf_client *client, const char *post, int32_t category);
+/* Every matching row (NULL: all); *count (may be NULL) says how many. */
 rf_status db_post_update_many(rf_client *client, const db_post_where *where,
         const db_post_update_input *data, int64_t *count);
 rf_status db_post_delete_many(rf_client *client, const db_post_where *where, int64_t *count);
@@ -576,6 +600,8 @@ typedef struct db_category_update_input {
     rf_text_update name;
 } db_category_update_input;
 
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row.
+ * `include` (may be NULL) loads relations, one query per relation. */
 rf_status db_category_find_unique_by_id(rf_client *client, int32_t id, const db_category_include *include, db_category *out,
         rf_arena *arena);
 rf_status db_category_find_unique_by_name(rf_client *client, const char *name, const db_category_include *include, db_category *out,
@@ -583,10 +609,15 @@ rf_status db_category_find_unique_by_name(rf_client *client, const char *name, c
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_category_find_first(rf_client *client, const db_category_query *query, db_category *out,
         rf_arena *arena);
+/* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_category_find_many(rf_client *client, const db_category_query *query, db_category_list *out,
         rf_arena *arena);
+/* How many rows match (NULL: all). */
 rf_status db_category_count(rf_client *client, const db_category_where *where, int64_t *count);
+/* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_category_create(rf_client *client, const db_category_create_input *data, db_category *out, rf_arena *arena);
+/* Changes, removes or upserts the row with the given unique values; update
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
 rf_status db_category_update_by_id(rf_client *client, int32_t id, const db_category_update_input *data,
         db_category *out, rf_arena *arena);
 rf_status db_category_delete_by_id(rf_client *client, int32_t id, db_category *out, rf_arena *arena);
@@ -603,6 +634,7 @@ rf_status db_category_upsert_by_name(rf_client *client, const db_category_create
  * many-to-many relation `posts`; linking twice is linking once. */
 rf_status db_category_connect_posts(rf_client *client, int32_t category, const char *post);
 rf_status db_category_disconnect_posts(rf_client *client, int32_t category, const char *post);
+/* Every matching row (NULL: all); *count (may be NULL) says how many. */
 rf_status db_category_update_many(rf_client *client, const db_category_where *where,
         const db_category_update_input *data, int64_t *count);
 rf_status db_category_delete_many(rf_client *client, const db_category_where *where, int64_t *count);
@@ -675,21 +707,29 @@ typedef struct db_comment_update_input {
     rf_text_update post_id;
 } db_comment_update_input;
 
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row.
+ * `include` (may be NULL) loads relations, one query per relation. */
 rf_status db_comment_find_unique_by_id(rf_client *client, const char *id, const db_comment_include *include, db_comment *out,
         rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_comment_find_first(rf_client *client, const db_comment_query *query, db_comment *out,
         rf_arena *arena);
+/* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_comment_find_many(rf_client *client, const db_comment_query *query, db_comment_list *out,
         rf_arena *arena);
+/* How many rows match (NULL: all). */
 rf_status db_comment_count(rf_client *client, const db_comment_where *where, int64_t *count);
+/* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_comment_create(rf_client *client, const db_comment_create_input *data, db_comment *out, rf_arena *arena);
+/* Changes, removes or upserts the row with the given unique values; update
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
 rf_status db_comment_update_by_id(rf_client *client, const char *id, const db_comment_update_input *data,
         db_comment *out, rf_arena *arena);
 rf_status db_comment_delete_by_id(rf_client *client, const char *id, db_comment *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
 rf_status db_comment_upsert_by_id(rf_client *client, const db_comment_create_input *create,
         const db_comment_update_input *update, db_comment *out, rf_arena *arena);
+/* Every matching row (NULL: all); *count (may be NULL) says how many. */
 rf_status db_comment_update_many(rf_client *client, const db_comment_where *where,
         const db_comment_update_input *data, int64_t *count);
 rf_status db_comment_delete_many(rf_client *client, const db_comment_where *where, int64_t *count);
@@ -757,21 +797,28 @@ typedef struct db_tag_update_input {
     rf_text_update note;
 } db_tag_update_input;
 
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row. */
 rf_status db_tag_find_unique_by_group_name(rf_client *client, const char *group, const char *name, db_tag *out,
         rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_tag_find_first(rf_client *client, const db_tag_query *query, db_tag *out,
         rf_arena *arena);
+/* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_tag_find_many(rf_client *client, const db_tag_query *query, db_tag_list *out,
         rf_arena *arena);
+/* How many rows match (NULL: all). */
 rf_status db_tag_count(rf_client *client, const db_tag_where *where, int64_t *count);
+/* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_tag_create(rf_client *client, const db_tag_create_input *data, db_tag *out, rf_arena *arena);
+/* Changes, removes or upserts the row with the given unique values; update
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
 rf_status db_tag_update_by_group_name(rf_client *client, const char *group, const char *name, const db_tag_update_input *data,
         db_tag *out, rf_arena *arena);
 rf_status db_tag_delete_by_group_name(rf_client *client, const char *group, const char *name, db_tag *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same group_name. */
 rf_status db_tag_upsert_by_group_name(rf_client *client, const db_tag_create_input *create,
         const db_tag_update_input *update, db_tag *out, rf_arena *arena);
+/* Every matching row (NULL: all); *count (may be NULL) says how many. */
 rf_status db_tag_update_many(rf_client *client, const db_tag_where *where,
         const db_tag_update_input *data, int64_t *count);
 rf_status db_tag_delete_many(rf_client *client, const db_tag_where *where, int64_t *count);
@@ -860,21 +907,28 @@ typedef struct db_lists_update_input {
     rf_text_array_update words;
 } db_lists_update_input;
 
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row. */
 rf_status db_lists_find_unique_by_id(rf_client *client, int32_t id, db_lists *out,
         rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_lists_find_first(rf_client *client, const db_lists_query *query, db_lists *out,
         rf_arena *arena);
+/* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_lists_find_many(rf_client *client, const db_lists_query *query, db_lists_list *out,
         rf_arena *arena);
+/* How many rows match (NULL: all). */
 rf_status db_lists_count(rf_client *client, const db_lists_where *where, int64_t *count);
+/* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_lists_create(rf_client *client, const db_lists_create_input *data, db_lists *out, rf_arena *arena);
+/* Changes, removes or upserts the row with the given unique values; update
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
 rf_status db_lists_update_by_id(rf_client *client, int32_t id, const db_lists_update_input *data,
         db_lists *out, rf_arena *arena);
 rf_status db_lists_delete_by_id(rf_client *client, int32_t id, db_lists *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
 rf_status db_lists_upsert_by_id(rf_client *client, const db_lists_create_input *create,
         const db_lists_update_input *update, db_lists *out, rf_arena *arena);
+/* Every matching row (NULL: all); *count (may be NULL) says how many. */
 rf_status db_lists_update_many(rf_client *client, const db_lists_where *where,
         const db_lists_update_input *data, int64_t *count);
 rf_status db_lists_delete_many(rf_client *client, const db_lists_where *where, int64_t *count);

@@ -185,8 +185,19 @@ int cmd_generate(int argc, char **argv)
     const char *dir = out_dir;
     if (!dir) {
         const char *output = g->output ? g->output : DEFAULT_OUTPUT;
-        dir = output[0] == '/' ? output
-                               : arena_printf(&a, "%s/%s", block_dir(&a, g, path), output);
+        while (output[0] == '.' && output[1] == '/')
+            output += 2;
+        if (!strcmp(output, "."))
+            output = "";
+        const char *base = block_dir(&a, g, path);
+        if (output[0] == '/')
+            dir = output;
+        else if (!*output)
+            dir = base;
+        else if (!strcmp(base, "."))
+            dir = output;
+        else
+            dir = arena_printf(&a, "%s/%s", base, output);
     }
     if (make_dirs(dir) != 0) {
         fprintf(stderr, "error: cannot create %s: %s\n", dir, strerror(errno));

@@ -43,8 +43,15 @@ double rf_strtod_c(const char *s, char **end)
 
 int rf_format_double_c(char *buf, size_t size, double d)
 {
+    /* The fewest digits that read back as the same double, as PostgreSQL
+     * (12+) prints floats: 0.1, not 0.10000000000000001. */
     locale_t previous = enter();
-    int n = snprintf(buf, size, "%.17g", d);
+    int n = 0;
+    for (int digits = 15; digits <= 17; digits++) {
+        n = snprintf(buf, size, "%.*g", digits, d);
+        if (n < 0 || (size_t)n >= size || strtod(buf, NULL) == d)
+            break;
+    }
     leave(previous);
     return n;
 }

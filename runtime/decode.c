@@ -403,7 +403,7 @@ rf_status rf_decode_text(rf_value v, rf_arena *arena, bool borrow, const char **
             rf_status st = rf_decode_bool(v, &b, why);
             if (st != RF_OK)
                 return st;
-            return built(rf_arena_strdup(arena, b ? "true" : "false"), out, len);
+            return built(rf_arena_strdup(arena, b ? "t" : "f"), out, len); /* as text results */
         }
         case RF_OID_TIMESTAMP:
         case RF_OID_TIMESTAMPTZ:

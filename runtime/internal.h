@@ -152,7 +152,7 @@ rf_status rf_enum_lookup(const rf_enum_table *t, const char *s, size_t len, int 
 /* ---- doubles as text, locale-independent (cnum.c) ---------------------- */
 
 double rf_strtod_c(const char *s, char **end);
-/* "%.17g" in the C locale. */
+/* The shortest "%.Ng" (N = 15..17) that reads back exactly, C locale. */
 int rf_format_double_c(char *buf, size_t size, double d);
 
 /* ---- big-endian helpers -------------------------------------------------- */

@@ -490,7 +490,7 @@ typedef struct rf_params {
 
 void rf_params_init(rf_params *p);
 void rf_params_free(rf_params *p);
-void rf_params_clear(rf_params *p);   /* count = 0, keep memory, for reuse */
+void rf_params_clear(rf_params *p);   /* empty again, for reuse (rf_params_free + init) */
 
 void rf_params_add_null(rf_params *p);                       /* SQL NULL, type inferred */
 void rf_params_add_typed_null(rf_params *p, rf_oid type);    /* SQL NULL of a declared type */
@@ -629,8 +629,10 @@ rf_oid rf_result_column_type(const rf_result *result, int col);
  *   text      text types as they are; numeric as its exact decimal text;
  *             json/jsonb as JSON text; uuid as 36 lowercase characters;
  *             enums and other user-defined types (citext...) as their
- *             label; integers, floats, bools, inet/cidr, bit strings and
- *             money as PostgreSQL prints them; timestamps as ISO 8601.
+ *             label; integers, floats, bools ("t"/"f"), inet/cidr and bit
+ *             strings as PostgreSQL prints them, whatever the format;
+ *             money as a plain decimal and timestamps as ISO 8601 from
+ *             binary results (text results give PostgreSQL's own text).
  *             Other built-in types (interval, geometric...) only from
  *             text-format results (else RF_DECODE: cast them ::text);
  *   bytes     from bytea.

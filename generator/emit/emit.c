@@ -720,6 +720,13 @@ static bool add_relation(emitter *e, const model_table *t, const model_relation_
     tpl_set_str(a, r, "note",
                 many ? "filled only when included" : "NULL unless included (and related)");
     tpl_set_str(a, r, "sql", c_escape(a, sql));
+    /* With one parent (find_unique) the plain `= $1` form: what a hand-written
+     * query would say, and a simpler plan than ANY over a one-element array. */
+    char *one = arena_strdup(a, sql);
+    char *any = strstr(one, " = ANY($1)");
+    memcpy(any, " = $1", 5);
+    memmove(any + 5, any + 10, strlen(any + 10) + 1);
+    tpl_set_str(a, r, "sql_one", c_escape(a, one));
     tpl_set_bool(a, r, "many", many);
     if (mn) {
         tpl_value *o = tpl_set_new_obj(a, r, "mn");

@@ -574,6 +574,10 @@ START_TEST(test_types_decode_in_both_formats)
         /* generic text of non-text columns */
         RT_OK(c, rf_get_text(&r, 0, 1, &a, &s, &len));
         ck_assert_str_eq(s, "-2147483648");
+        RT_OK(c, rf_get_text(&r, 0, 4, &a, &s, &len)); /* the same in both formats */
+        ck_assert_str_eq(s, "0.1");
+        RT_OK(c, rf_get_text(&r, 0, 5, &a, &s, &len));
+        ck_assert_str_eq(s, "t");
 
         /* the NULL row: optional getters say absent, required ones refuse */
         for (int col = 0; col < r.cols; col++)

@@ -320,7 +320,7 @@ START_TEST(test_params_encoding)
     ck_assert_str_eq(p.values[110], "{}");
     double ds[] = { 0.1, INFINITY, NAN };
     rf_params_add_f64_array(&p, ds, 3);
-    ck_assert_str_eq(p.values[111], "{0.10000000000000001,Infinity,NaN}");
+    ck_assert_str_eq(p.values[111], "{0.1,Infinity,NaN}");
 
     static const char *const role_names[] = { "USER", "ADMIN" };
     static const rf_enum_table roles = { "Role", role_names, 2 };
@@ -347,6 +347,21 @@ START_TEST(test_enum_tables)
     ck_assert_str_eq(rf_enum_to_string(&t, 0), "DRAFT");
     ck_assert_ptr_null(rf_enum_to_string(&t, 3));
     ck_assert_ptr_null(rf_enum_to_string(&t, -1));
+}
+END_TEST
+
+START_TEST(test_floats_print_shortest_exact)
+{
+    struct { double d; const char *text; } cases[] = {
+        { 0.1, "0.1" }, { 0.1 + 0.2, "0.30000000000000004" }, { 1.0 / 3, "0.3333333333333333" },
+        { 1e300, "1e+300" }, { -2.5e-7, "-2.5e-07" }, { 5e-324, "4.94065645841247e-324" }, /* denormal: exact, though not shortest */
+        { 123456789012345678.0, "1.2345678901234568e+17" }, { 0, "0" },
+    };
+    char buf[40];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        rf_format_double_c(buf, sizeof buf, cases[i].d);
+        ck_assert_str_eq(buf, cases[i].text);
+    }
 }
 END_TEST
 
@@ -390,6 +405,7 @@ int main(void)
     tcase_add_test(tc, test_params_encoding);
     tcase_add_test(tc, test_enum_tables);
     tcase_add_test(tc, test_doubles_ignore_the_program_locale);
+    tcase_add_test(tc, test_floats_print_shortest_exact);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

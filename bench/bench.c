@@ -1,0 +1,383 @@
+/*
+ * bench.c — the generated client against hand-written libpq, workload by
+ * workload, in one process on one database (DATABASE_URL; `make run` makes
+ * a throwaway one).
+ *
+ * The hand-written side is what a careful C programmer writes without
+ * refract: prepared statements, minimal SQL, binary results decoded into
+ * the same structs, strings pointing into the kept PGresult. Both sides do
+ * the same round trips and produce the same data. The two sides take turns
+ * in short batches, so that noise from other processes on the machine slows
+ * both alike; the ratio reported is the median over the rounds.
+ *
+ * BENCH_ONLY=text runs only the workloads whose name contains it.
+ *
+ * Output: ops/s for both, their ratio (generated time / hand-written time),
+ * and last the line `max ratio vs libpq: X.XX`.
+ */
+#include <arpa/inet.h>
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bdb.h"
+
+enum { AUTHORS = 1000, BOOKS_PER_AUTHOR = 10, ROUNDS = 31 };
+
+static void die(const char *what, const char *detail)
+{
+    fprintf(stderr, "bench: %s: %s\n", what, detail);
+    exit(1);
+}
+
+#define CHECK(client, call)                                                                       \
+    do {                                                                                          \
+        rf_status st_ = (call);                                                                   \
+        if (st_ != RF_OK)                                                                         \
+            die(#call, rf_last_error(client)->message);                                           \
+    } while (0)
+
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- the hand-written side ----------------------------------------------------- */
+
+static PGconn *pg;
+
+static void prepare(const char *name, const char *sql, int nparams)
+{
+    PGresult *r = PQprepare(pg, name, sql, nparams, NULL);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        die(name, PQerrorMessage(pg));
+    PQclear(r);
+}
+
+static int32_t get_i32(const PGresult *r, int row, int col)
+{
+    uint32_t v;
+    memcpy(&v, PQgetvalue(r, row, col), 4);
+    return (int32_t)ntohl(v);
+}
+
+static int64_t get_i64(const PGresult *r, int row, int col)
+{
+    const unsigned char *p = (const unsigned char *)PQgetvalue(r, row, col);
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | p[i];
+    return (int64_t)v;
+}
+
+/* timestamp: µs since 2000-01-01 on the wire. */
+static rf_timestamp get_ts(const PGresult *r, int row, int col)
+{
+    return get_i64(r, row, col) + INT64_C(946684800000000);
+}
+
+static PGresult *run(const char *stmt, int n, const char *const *values, const int *lengths,
+                     const int *formats)
+{
+    PGresult *r = PQexecPrepared(pg, stmt, n, values, lengths, formats, 1);
+    ExecStatusType s = PQresultStatus(r);
+    if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK)
+        die(stmt, PQerrorMessage(pg));
+    return r;
+}
+
+static void decode_author(const PGresult *r, int row, bdb_author *a)
+{
+    memset(a, 0, sizeof *a);
+    a->id = get_i32(r, row, 0);
+    a->name = PQgetvalue(r, row, 1);
+    a->email = PQgetvalue(r, row, 2);
+    a->created_at = get_ts(r, row, 3);
+}
+
+static void decode_book(const PGresult *r, int row, bdb_book *b)
+{
+    memset(b, 0, sizeof *b);
+    b->id = get_i32(r, row, 0);
+    b->title = PQgetvalue(r, row, 1);
+    b->pages = get_i32(r, row, 2);
+    b->published = *PQgetvalue(r, row, 3) != 0;
+    b->created_at = get_ts(r, row, 4);
+    b->author_id = get_i32(r, row, 5);
+}
+
+/* A binary int4 parameter. */
+typedef struct i32_param {
+    uint32_t be;
+    const char *value;
+    int length, format;
+} i32_param;
+
+static i32_param i32(int32_t v)
+{
+    i32_param p = {htonl((uint32_t)v), NULL, 4, 1};
+    return p;
+}
+
+/* Books decoded by hand go into one reusable array, as a careful program
+ * would do (the generated side allocates from its arena, reset per op). */
+static bdb_book *book_buf;
+
+static int64_t hand_find_unique(int i)
+{
+    i32_param id = i32(1 + i % AUTHORS);
+    const char *values[] = {(const char *)&id.be};
+    PGresult *r = run("author_by_id", 1, values, &id.length, &id.format);
+    bdb_author a;
+    decode_author(r, 0, &a);
+    int64_t check = a.id;
+    PQclear(r);
+    return check;
+}
+
+static int64_t hand_books_of_author(int i)
+{
+    i32_param id = i32(1 + i % AUTHORS);
+    const char *values[] = {(const char *)&id.be};
+    PGresult *r = run("books_by_author", 1, values, &id.length, &id.format);
+    int n = PQntuples(r);
+    for (int k = 0; k < n; k++)
+        decode_book(r, k, &book_buf[k]);
+    PQclear(r);
+    return n;
+}
+
+static int64_t hand_create(int i)
+{
+    i32_param stars = i32(1 + i % 5), book = i32(1 + i % (AUTHORS * BOOKS_PER_AUTHOR));
+    const char *values[] = {(const char *)&stars.be, "Fine, if a little long.", (const char *)&book.be};
+    int lengths[] = {4, 0, 4}, formats[] = {1, 0, 1};
+    PGresult *r = run("create_review", 3, values, lengths, formats);
+    bdb_review rv;
+    memset(&rv, 0, sizeof rv);
+    rv.id = get_i32(r, 0, 0);
+    rv.stars = get_i32(r, 0, 1);
+    rv.body = PQgetvalue(r, 0, 2);
+    rv.created_at = get_ts(r, 0, 3);
+    rv.book_id = get_i32(r, 0, 4);
+    PQclear(r);
+    return rv.id;
+}
+
+static int64_t hand_all_books(int i)
+{
+    (void)i;
+    PGresult *r = run("all_books", 0, NULL, NULL, NULL);
+    int n = PQntuples(r);
+    for (int k = 0; k < n; k++)
+        decode_book(r, k, &book_buf[k]);
+    PQclear(r);
+    return n;
+}
+
+static int64_t hand_author_with_books(int i)
+{
+    i32_param id = i32(1 + i % AUTHORS);
+    const char *values[] = {(const char *)&id.be};
+    PGresult *ra = run("author_by_id", 1, values, &id.length, &id.format);
+    bdb_author a;
+    decode_author(ra, 0, &a);
+    PGresult *rb = run("books_by_author", 1, values, &id.length, &id.format);
+    int n = PQntuples(rb);
+    for (int k = 0; k < n; k++)
+        decode_book(rb, k, &book_buf[k]);
+    a.books.items = book_buf;
+    a.books.count = (size_t)n;
+    int64_t check = (int64_t)a.books.count;
+    PQclear(rb);
+    PQclear(ra);
+    return check;
+}
+
+/* ---- the generated side --------------------------------------------------------- */
+
+static rf_client *db;
+static rf_arena arena = RF_ARENA_INIT;
+
+static int64_t gen_find_unique(int i)
+{
+    bdb_author a;
+    CHECK(db, bdb_author_find_unique_by_id(db, 1 + i % AUTHORS, NULL, &a, &arena));
+    rf_arena_reset(&arena);
+    return a.id;
+}
+
+static int64_t gen_books_of_author(int i)
+{
+    bdb_book_list l;
+    CHECK(db, bdb_book_find_many(db, &(bdb_book_query){.where = &(bdb_book_where){.author_id = RF_EQ(1 + i % AUTHORS)}},
+                                 &l, &arena));
+    rf_arena_reset(&arena);
+    return (int64_t)l.count;
+}
+
+static int64_t gen_create(int i)
+{
+    bdb_review rv;
+    CHECK(db, bdb_review_create(db,
+                                &(bdb_review_create_input){.stars = 1 + i % 5, .body = "Fine, if a little long.",
+                                                           .book_id = 1 + i % (AUTHORS * BOOKS_PER_AUTHOR)},
+                                &rv, &arena));
+    rf_arena_reset(&arena);
+    return rv.id;
+}
+
+static int64_t gen_all_books(int i)
+{
+    (void)i;
+    bdb_book_list l;
+    CHECK(db, bdb_book_find_many(db, NULL, &l, &arena));
+    rf_arena_reset(&arena);
+    return (int64_t)l.count;
+}
+
+static int64_t gen_author_with_books(int i)
+{
+    bdb_author a;
+    CHECK(db, bdb_author_find_unique_by_id(db, 1 + i % AUTHORS, &(bdb_author_include){.books = true}, &a, &arena));
+    int64_t n = (int64_t)a.books.count;
+    rf_arena_reset(&arena);
+    return n;
+}
+
+/* ---- driver ----------------------------------------------------------------------- */
+
+typedef int64_t (*op_fn)(int i);
+
+typedef struct workload {
+    const char *name;
+    op_fn gen, hand;
+    int ops;         /* per round */
+    int64_t expect;  /* what each op returns (-1: do not check) */
+} workload;
+
+/* One round: a batch of ops on each side, who goes first alternating by
+ * round. Adds each side's time to *gen and *hand. (Switching sides op by op
+ * would measure the cost of waking the other connection's server process
+ * instead.) */
+static double cpu_gen, cpu_hand; /* client CPU seconds, all rounds */
+
+static void race(const workload *wl, int round, double *gen, double *hand)
+{
+    for (int turn = 0; turn < 2; turn++) {
+        bool gen_now = (turn == 0) == (round % 2 == 0);
+        double c0 = cpu_s();
+        double t0 = now_s();
+        for (int i = 0; i < wl->ops; i++) {
+            int64_t got = gen_now ? wl->gen(i) : wl->hand(i);
+            if (wl->expect >= 0 && got != wl->expect)
+                die(wl->name, "a result differs from the data");
+        }
+        *(gen_now ? gen : hand) += now_s() - t0;
+        *(gen_now ? &cpu_gen : &cpu_hand) += cpu_s() - c0;
+    }
+}
+
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int main(void)
+{
+    const char *url = getenv("DATABASE_URL");
+    if (!url)
+        die("DATABASE_URL", "unset (run `make bench` at the top level)");
+    if (rf_connect(url, &db) != RF_OK)
+        die("rf_connect", rf_last_error(db)->message);
+    pg = PQconnectdb(url);
+    if (PQstatus(pg) != CONNECTION_OK)
+        die("PQconnectdb", PQerrorMessage(pg));
+    book_buf = malloc(AUTHORS * BOOKS_PER_AUTHOR * sizeof *book_buf);
+
+    /* Data: 1,000 authors with 10 books each, in one transaction. */
+    CHECK(db, rf_begin(db, RF_ISOLATION_DEFAULT, false));
+    for (int a = 0; a < AUTHORS; a++) {
+        char name[32], email[48];
+        snprintf(name, sizeof name, "Author %d", a);
+        snprintf(email, sizeof email, "author%d@example.com", a);
+        bdb_author au;
+        CHECK(db, bdb_author_create(db, &(bdb_author_create_input){.name = name, .email = email}, &au, &arena));
+        for (int b = 0; b < BOOKS_PER_AUTHOR; b++) {
+            char title[48];
+            snprintf(title, sizeof title, "Book %d of %d", b, a);
+            CHECK(db, bdb_book_create(db, &(bdb_book_create_input){.title = title, .pages = 100 + b, .author_id = au.id},
+                                      NULL, NULL));
+        }
+        rf_arena_reset(&arena);
+    }
+    CHECK(db, rf_commit(db));
+    CHECK(db, rf_exec_sql(db, "VACUUM ANALYZE"));
+
+    prepare("author_by_id", "SELECT id, name, email, \"createdAt\" FROM \"Author\" WHERE id = $1", 1);
+    prepare("books_by_author",
+            "SELECT id, title, pages, published, \"createdAt\", \"authorId\" FROM \"Book\" WHERE \"authorId\" = $1", 1);
+    prepare("all_books", "SELECT id, title, pages, published, \"createdAt\", \"authorId\" FROM \"Book\"", 0);
+    prepare("create_review",
+            "INSERT INTO \"Review\" (stars, body, \"bookId\") VALUES ($1, $2, $3) "
+            "RETURNING id, stars, body, \"createdAt\", \"bookId\"",
+            3);
+
+    const workload workloads[] = {
+        {"find_unique by id", gen_find_unique, hand_find_unique, 300, -1},
+        {"find_many 10 rows by FK", gen_books_of_author, hand_books_of_author, 200, BOOKS_PER_AUTHOR},
+        {"create", gen_create, hand_create, 150, -1},
+        {"find_many 10,000 rows", gen_all_books, hand_all_books, 2, AUTHORS * BOOKS_PER_AUTHOR},
+        {"find_unique + include to-many", gen_author_with_books, hand_author_with_books, 120, BOOKS_PER_AUTHOR},
+    };
+    size_t n = sizeof workloads / sizeof *workloads;
+    printf("%-30s %14s %14s %7s   %s\n", "workload", "refract ops/s", "libpq ops/s", "ratio",
+           "client CPU µs/op: refract, libpq");
+    double max_ratio = 0;
+    const char *only = getenv("BENCH_ONLY"); /* a substring of workload names */
+    for (size_t w = 0; w < n; w++) {
+        const workload *wl = &workloads[w];
+        if (only && !strstr(wl->name, only))
+            continue;
+        /* Warm up (statements get prepared, caches fill), then rounds; the
+         * ratio is the median of the rounds' ratios. */
+        double g = 0, h = 0;
+        race(wl, 0, &g, &h);
+        double ratios[ROUNDS], total_gen = 0, total_hand = 0;
+        cpu_gen = cpu_hand = 0;
+        for (int r = 0; r < ROUNDS; r++) {
+            g = h = 0;
+            race(wl, r, &g, &h);
+            ratios[r] = g / h;
+            total_gen += g;
+            total_hand += h;
+        }
+        qsort(ratios, ROUNDS, sizeof *ratios, compare_double);
+        double ratio = ratios[ROUNDS / 2];
+        double best_gen = total_gen / ROUNDS, best_hand = total_hand / ROUNDS;
+        max_ratio = ratio > max_ratio ? ratio : max_ratio;
+        printf("%-30s %14.0f %14.0f %7.2f   %.1f, %.1f\n", wl->name, wl->ops / best_gen, wl->ops / best_hand,
+               ratio, cpu_gen / ROUNDS / wl->ops * 1e6, cpu_hand / ROUNDS / wl->ops * 1e6);
+        fflush(stdout);
+    }
+    printf("max ratio vs libpq: %.2f\n", max_ratio);
+
+    free(book_buf);
+    rf_arena_free(&arena);
+    PQfinish(pg);
+    rf_close(db);
+    return 0;
+}

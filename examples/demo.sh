@@ -4,9 +4,11 @@
 #   1. start a throwaway PostgreSQL (tests/harness/pgtmp.sh; unix socket only)
 #   2. refract validate, refract format --check          the schema is sound
 #   3. refract migrate dev --name init                   tables in the database
-#   4. refract generate                                  gen/db.h, gen/db.c
-#   5. build examples/blog/app.c against them and run it
-#   6. stop the server and remove everything (always, even on failure)
+#      (the SQL compared with what Prisma writes: examples/blog/expected/)
+#   4. change the schema, refract migrate dev again      the difference only
+#   5. refract generate                                  gen/db.h, gen/db.c
+#   6. build examples/blog/app.c against them and run it
+#   7. stop the server and remove everything (always, even on failure)
 #
 # It works on a copy of examples/blog in a temporary directory, so the
 # repository is left as it was. A step whose command is not implemented yet
@@ -91,13 +93,27 @@ refract validate --schema "$SCHEMA" || true
 say "Is it formatted canonically?"
 refract format --check --schema "$SCHEMA" || true
 
+# Show the migration refract just wrote, and whether it is byte for byte
+# what `prisma migrate dev` (Prisma 7.10.1) writes for the same change.
+show_migration() {
+    name=$1 expected=$ROOT/examples/blog/expected/$2
+    f=$(ls "$WORK"/blog/migrations/*_"$name"/migration.sql 2>/dev/null | tail -n 1)
+    [ -n "$f" ] || { echo "demo: no migration $name was written" >&2; exit 1; }
+    echo "--- ${f#"$WORK"/}"
+    cat "$f"
+    if cmp -s "$f" "$expected"; then
+        echo "--- identical to Prisma's (examples/blog/expected/$2)"
+    else
+        echo "--- DIFFERS from Prisma's (examples/blog/expected/$2):"
+        diff -u "$expected" "$f" || true
+    fi
+}
+
 say "Create and apply the first migration"
 migrated=no
 if refract migrate dev --name init --schema "$SCHEMA"; then
     migrated=yes
-    for f in "$WORK"/blog/migrations/*/migration.sql; do
-        [ -f "$f" ] && echo "--- ${f#"$WORK"/}" && cat "$f"
-    done
+    show_migration init 1_init.sql
 fi
 
 say "What the database holds now (psql)"
@@ -107,6 +123,19 @@ psql -X -q -v ON_ERROR_STOP=1 -c "SELECT current_database(), current_user,
 if [ "$migrated" = yes ]; then
     psql -X -q -v ON_ERROR_STOP=1 -c '\dt'
     refract migrate status --schema "$SCHEMA" || true
+fi
+
+say "Change the schema (Post gets a summary) and migrate again"
+if [ "$migrated" = yes ]; then
+    sed 's/^  body        String$/&\
+  summary     String?    @db.VarChar(500)/' "$SCHEMA" > "$SCHEMA.new"
+    mv "$SCHEMA.new" "$SCHEMA"
+    grep -n 'summary' "$SCHEMA"
+    refract migrate dev --name add_summary --schema "$SCHEMA"
+    show_migration add_summary 2_add_summary.sql
+    psql -X -q -v ON_ERROR_STOP=1 -c '\d posts'
+else
+    echo "   (needs the first migration: skipped)"
 fi
 
 say "Generate the C client"

@@ -440,7 +440,7 @@ static void render_alter_enum(render_ctx *cx, const migrate_step *s)
 /* ALTER COLUMN clauses in Prisma's order: default, nullability, type. */
 static void put_alter_column(buf *out, const migrate_column_change *ch, bool *first)
 {
-    const db_column *o = ch->old, *n = ch->new;
+    const db_column *n = ch->new;
 #define CLAUSE()                                                                             \
     do {                                                                                     \
         if (!*first)                                                                         \
@@ -468,17 +468,7 @@ static void put_alter_column(buf *out, const migrate_column_change *ch, bool *fi
         buf_puts(out, n->type);
         if (n->list)
             buf_puts(out, "[]");
-        if (ch->cast == MIGRATE_CAST_USING) {
-            buf_puts(out, " USING (");
-            sql_put_ident(out, n->name);
-            buf_puts(out, "::text::");
-            buf_puts(out, n->type);
-            if (n->list)
-                buf_puts(out, "[]");
-            buf_putc(out, ')');
-        }
     }
-    (void)o;
 #undef CLAUSE
 }
 

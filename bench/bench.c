@@ -10,6 +10,8 @@
  * in short batches, so that noise from other processes on the machine slows
  * both alike; the ratio reported is the median over the rounds.
  *
+ * BENCH_ONLY=text runs only the workloads whose name contains it.
+ *
  * Output: ops/s for both, their ratio (generated time / hand-written time),
  * and last the line `max ratio vs libpq: X.XX`.
  */
@@ -345,8 +347,11 @@ int main(void)
     printf("%-30s %14s %14s %7s   %s\n", "workload", "refract ops/s", "libpq ops/s", "ratio",
            "client CPU µs/op: refract, libpq");
     double max_ratio = 0;
+    const char *only = getenv("BENCH_ONLY"); /* a substring of workload names */
     for (size_t w = 0; w < n; w++) {
         const workload *wl = &workloads[w];
+        if (only && !strstr(wl->name, only))
+            continue;
         /* Warm up (statements get prepared, caches fill), then rounds; the
          * ratio is the median of the rounds' ratios. */
         double g = 0, h = 0;

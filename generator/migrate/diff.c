@@ -356,6 +356,18 @@ static migrate_type_cast classify_cast(const db_column *o, const db_column *n)
     return MIGRATE_CAST_NEVER;
 }
 
+/* classify_cast, knowing that an enum renamed by @@map is the same type. */
+static migrate_type_cast column_cast(differ *d, const db_column *o, const db_column *n)
+{
+    if (o->enum_name && n->enum_name && o->list == n->list) {
+        const db_enum *oe = db_find_enum(d->from, o->enum_schema, o->enum_name);
+        const db_enum *ne = db_find_enum(d->to, n->enum_schema, n->enum_name);
+        if (oe && ne && d->enum_to[oe - d->from->enums] == ne - d->to->enums)
+            return MIGRATE_CAST_NONE;
+    }
+    return classify_cast(o, n);
+}
+
 /* Prisma's spelling of a native type in warnings: "Text", "VarChar(200)". */
 static const char *prisma_type_name(differ *d, const db_column *c)
 {
@@ -441,7 +453,6 @@ static void diff_enums(differ *d)
         if (!s.nadded && !s.nremoved && !renamed)
             continue;
         if (s.nremoved) {
-            /* Renames are folded into the recreated type: no rename then. */
             buf list = BUF_INIT;
             buf check = BUF_INIT;
             for (size_t m = 0; m < s.nremoved; m++) {
@@ -466,10 +477,15 @@ static void diff_enums(differ *d)
                         sql_put_literal(&check, s.removed_values[m]);
                     }
                     buf_puts(&check, oc->list ? "]::text[]" : ")");
-                    if (nt && cm.to[ci] >= 0 && column_uses_enum(&nt->columns[cm.to[ci]], ne)) {
-                        migrate_enum_use u = {ot, oc, &nt->columns[cm.to[ci]]};
-                        ARENA_PUSH(d->a, s.uses, s.nuses, s.cuses, u);
-                    }
+                    /* Every old column of the type takes part: those that stay
+                     * are cast to the new type, the others (dropped, recreated,
+                     * in a dropped table) to text, or the old type could not
+                     * be dropped. */
+                    const db_column *nc = nt && cm.to[ci] >= 0 ? &nt->columns[cm.to[ci]] : NULL;
+                    if (nc && (!column_uses_enum(nc, ne) || nc->list != oc->list))
+                        nc = NULL;
+                    migrate_enum_use u = {ot, oc, nc};
+                    ARENA_PUSH(d->a, s.uses, s.nuses, s.cuses, u);
                 }
             }
             const char *check_sql =
@@ -542,7 +558,7 @@ static void diff_columns(differ *d, size_t oi_, const db_table *ot, const db_tab
         long i = m->from[j];
         if (i < 0)
             continue;
-        migrate_type_cast cast = classify_cast(&ot->columns[i], &nt->columns[j]);
+        migrate_type_cast cast = column_cast(d, &ot->columns[i], &nt->columns[j]);
         tp->type_changed[j] = cast != MIGRATE_CAST_NONE;
         tp->recreated[j] = cast == MIGRATE_CAST_NEVER;
         if (tp->recreated[j])
@@ -599,7 +615,7 @@ static void diff_columns(differ *d, size_t oi_, const db_table *ot, const db_tab
         if (i < 0)
             continue;
         const db_column *oc = &ot->columns[i], *nc = &nt->columns[j];
-        migrate_type_cast cast = classify_cast(oc, nc);
+        migrate_type_cast cast = column_cast(d, oc, nc);
         if (cast == MIGRATE_CAST_NEVER) {
             migrate_column_change c = {.kind = MIGRATE_RECREATE_COLUMN, .old = oc, .new = nc,
                                        .cast = cast, .type_changed = true,
@@ -855,7 +871,14 @@ static void diff_tables(differ *d)
                 migrate_step *s = add_step(d, MIGRATE_CREATE_INDEX, 1 + oi, (long)j, (long)k);
                 s->new_table = nt;
                 s->new_index = &nt->indexes[k];
-                if (nt->indexes[k].unique) {
+                /* An index only rebuilt because a column is recreated adds no
+                 * constraint that was not there: Prisma does not warn. */
+                bool rebuilt = false;
+                for (size_t q = 0; q < ot->nindexes; q++)
+                    if (!old_used[q] && streq(ot->indexes[q].name, nt->indexes[k].name) &&
+                        on_recreated_column(ot, nt, tp, &ot->indexes[q]))
+                        rebuilt = true;
+                if (nt->indexes[k].unique && !rebuilt) {
                     /* The check runs before the migration: old names. Only
                      * columns that already exist can hold duplicates. */
                     buf cols = BUF_INIT, grp = BUF_INIT, nn = BUF_INIT;

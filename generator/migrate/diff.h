@@ -98,7 +98,8 @@ typedef struct migrate_column_change {
 
 typedef struct migrate_enum_use {
     const db_table *table;          /* the old table */
-    const db_column *old, *new;
+    const db_column *old;
+    const db_column *new;           /* NULL: the column goes away in this migration */
 } migrate_enum_use;
 
 typedef struct migrate_step {
@@ -118,8 +119,8 @@ typedef struct migrate_step {
     size_t nadded, cadded;
     const char **removed_values;
     size_t nremoved, cremoved;
-    /* ALTER_ENUM with removed values: the columns using the enum on both
-     * sides (old table and column names: the step runs before renames). */
+    /* ALTER_ENUM with removed values: the columns using the enum before
+     * (old table and column names: the step runs before renames). */
     migrate_enum_use *uses;
     size_t nuses, cuses;
     /* RENAME_SEQUENCE */

@@ -270,11 +270,12 @@ static void put_alter_table_prefix(buf *out, const db_table *t, bool qualify_pub
 static void render_enum_recreate(render_ctx *cx, const migrate_step *s)
 {
     buf *out = cx->out;
-    const db_enum *oe = s->old_enum, *ne = s->new_enum;
-    char *tmp_new = malloc(strlen(ne->name) + 5), *tmp_old = malloc(strlen(oe->name) + 5);
+    const db_enum *ne = s->new_enum;
+    char *tmp_new = malloc(strlen(ne->name) + 5), *tmp_old = malloc(strlen(ne->name) + 5);
     strcpy(tmp_new, ne->name);
     strcat(tmp_new, "_new");
-    strcpy(tmp_old, oe->name);
+    /* A @@map rename (RENAME_ENUM) ran before: the type has its new name. */
+    strcpy(tmp_old, ne->name);
     strcat(tmp_old, "_old");
 
     buf_puts(out, "BEGIN;\nCREATE TYPE ");
@@ -307,6 +308,8 @@ static void render_enum_recreate(render_ctx *cx, const migrate_step *s)
     }
     for (size_t i = 0; i < s->nuses; i++) {
         const migrate_enum_use *u = &s->uses[i];
+        if (!u->new)
+            continue;
         put_alter_table_prefix(out, u->table, false);
         buf_puts(out, "ALTER COLUMN ");
         sql_put_ident(out, u->old->name);
@@ -323,8 +326,20 @@ static void render_enum_recreate(render_ctx *cx, const migrate_step *s)
         buf_putc(out, ')');
         end_stmt(out);
     }
+    /* Columns about to go keep their values as text until they do (Prisma
+     * leaves them on the old type, and then cannot drop it). */
+    for (size_t i = 0; i < s->nuses; i++) {
+        const migrate_enum_use *u = &s->uses[i];
+        if (u->new)
+            continue;
+        put_alter_table_prefix(out, u->table, false);
+        buf_puts(out, "ALTER COLUMN ");
+        sql_put_ident(out, u->old->name);
+        buf_puts(out, u->old->list ? " TYPE TEXT[]" : " TYPE TEXT");
+        end_stmt(out);
+    }
     buf_puts(out, "ALTER TYPE ");
-    put_enum_name(out, oe);
+    put_enum_name(out, ne);
     buf_puts(out, " RENAME TO ");
     sql_put_ident(out, tmp_old);
     end_stmt(out);
@@ -334,13 +349,13 @@ static void render_enum_recreate(render_ctx *cx, const migrate_step *s)
     sql_put_ident(out, ne->name);
     end_stmt(out);
     buf_puts(out, "DROP TYPE ");
-    if (cx->dev && !oe->schema)
+    if (cx->dev && !ne->schema)
         buf_puts(out, "\"public\".");
-    sql_put_qualified(out, oe->schema, tmp_old);
+    sql_put_qualified(out, ne->schema, tmp_old);
     end_stmt(out);
     for (size_t i = 0; i < s->nuses; i++) {
         const migrate_enum_use *u = &by_name[i];
-        if (!u->new->default_sql)
+        if (!u->new || !u->new->default_sql)
             continue;
         put_alter_table_prefix(out, u->table, false);
         buf_puts(out, "ALTER COLUMN ");
@@ -359,17 +374,18 @@ static void render_enum_recreate(render_ctx *cx, const migrate_step *s)
 static void render_alter_enum(render_ctx *cx, const migrate_step *s)
 {
     buf *out = cx->out;
-    if (s->nremoved) {
-        render_enum_recreate(cx, s);
-        return;
-    }
     const db_enum *ne = s->new_enum;
-    /* Renamed values (@map changed) keep their data. */
+    /* Renamed values (@map changed) keep their rows; renamed first so that
+     * a recreated type below finds them under their new labels. */
     for (size_t i = 0; i < ne->nvalues; i++) {
         const db_enum_value *v = &ne->values[i];
         for (size_t j = 0; j < s->old_enum->nvalues; j++) {
             const db_enum_value *ov = &s->old_enum->values[j];
-            if (!strcmp(ov->prisma, v->prisma) && strcmp(ov->name, v->name)) {
+            bool label_kept = false;
+            for (size_t k = 0; k < ne->nvalues; k++)
+                label_kept |= !strcmp(ne->values[k].name, ov->name);
+            if (!label_kept && ov->prisma && v->prisma && !strcmp(ov->prisma, v->prisma) &&
+                strcmp(ov->name, v->name)) {
                 buf_puts(out, "ALTER TYPE ");
                 put_enum_name(out, ne);
                 buf_puts(out, " RENAME VALUE ");
@@ -379,6 +395,10 @@ static void render_alter_enum(render_ctx *cx, const migrate_step *s)
                 end_stmt(out);
             }
         }
+    }
+    if (s->nremoved) {
+        render_enum_recreate(cx, s);
+        return;
     }
     for (size_t i = 0; i < s->nadded; i++) {
         buf_puts(out, "ALTER TYPE ");

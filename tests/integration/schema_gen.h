@@ -66,6 +66,7 @@ typedef struct genum {
     bool alive, mapped;
     int nvalues;
     int values[G_MAXV]; /* V<n> */
+    bool vmapped[G_MAXV]; /* V<n> @map("v<n>") */
 } genum;
 
 typedef struct gm2m {
@@ -149,8 +150,10 @@ G_FN void g_new_enum(gspec *s)
     e->alive = true;
     e->mapped = g_chance(s, 20);
     e->nvalues = 2 + g_pick(s, 3);
-    for (int i = 0; i < e->nvalues; i++)
+    for (int i = 0; i < e->nvalues; i++) {
         e->values[i] = s->counter++;
+        e->vmapped[i] = g_chance(s, 15);
+    }
 }
 
 G_FN void g_new_model(gspec *s)
@@ -340,7 +343,10 @@ G_FN void g_mutate(gspec *s)
             int pos = 1 + g_pick(s, en->nvalues); /* never before the first (the default) */
             memmove(&en->values[pos + 1], &en->values[pos],
                     (size_t)(en->nvalues - pos) * sizeof(int));
+            memmove(&en->vmapped[pos + 1], &en->vmapped[pos],
+                    (size_t)(en->nvalues - pos) * sizeof(bool));
             en->values[pos] = s->counter++;
+            en->vmapped[pos] = false;
             en->nvalues++;
         }
         break;
@@ -352,6 +358,8 @@ G_FN void g_mutate(gspec *s)
             int pos = 1 + g_pick(s, en->nvalues - 1);
             memmove(&en->values[pos], &en->values[pos + 1],
                     (size_t)(en->nvalues - pos - 1) * sizeof(int));
+            memmove(&en->vmapped[pos], &en->vmapped[pos + 1],
+                    (size_t)(en->nvalues - pos - 1) * sizeof(bool));
             en->nvalues--;
         }
         break;
@@ -388,8 +396,13 @@ G_FN void g_mutate(gspec *s)
         break;
     case 18: {
         int e = g_alive_enum(s);
-        if (e >= 0 && g_chance(s, 50))
+        int what = g_pick(s, 4);
+        if (e >= 0 && what == 0)
             s->e[e].alive = false; /* fields using it turn into String */
+        else if (e >= 0 && what == 1 && !g_no_renames)
+            s->e[e].mapped ^= true;
+        else if (e >= 0 && what == 2 && !g_no_renames)
+            s->e[e].vmapped[g_pick(s, s->e[e].nvalues)] ^= true;
         else
             g_new_enum(s);
         break;
@@ -460,7 +473,10 @@ G_FN void g_render(const gspec *s, buf *b)
             continue;
         buf_printf(b, "\nenum E%d {\n", i);
         for (int k = 0; k < e->nvalues; k++)
-            buf_printf(b, "  V%d\n", e->values[k]);
+            if (e->vmapped[k])
+                buf_printf(b, "  V%d @map(\"v%d\")\n", e->values[k], e->values[k]);
+            else
+                buf_printf(b, "  V%d\n", e->values[k]);
         if (e->mapped)
             buf_printf(b, "\n  @@map(\"e%d_type\")\n", i);
         buf_puts(b, "}\n");

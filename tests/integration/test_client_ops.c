@@ -581,6 +581,54 @@ START_TEST(include_loads_relations_in_one_query_each)
 }
 END_TEST
 
+START_TEST(lists_of_every_type_round_trip)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    int64_t bigs[] = {INT64_MIN, 0, INT64_MAX};
+    double floats[] = {-1.5, 0.25, 1e300};
+    bool bools[] = {true, false, true};
+    rf_timestamp times[] = {0, rf_timestamp_from_civil(2024, 12, 31, 23, 59, 59, 999000)};
+    const char *decs[] = {"0.1", "-12345678901234567890.5"};
+    const char *jsons[] = {"{\"a\": 1}", "[1, \"two\", null]"};
+    static const unsigned char b0[] = {0, 255}, b1[] = {'\\', '"', '{', '}', ','};
+    rf_bytes blobs[] = {{b0, 2}, {b1, 5}, {(const unsigned char *)"", 0}};
+    db_lists l;
+    OK(db_lists_create(c,
+                       &(db_lists_create_input){
+                           .bigs = {bigs, 3}, .floats = {floats, 3}, .bools = {bools, 3}, .times = {times, 2},
+                           .decs = {decs, 2}, .jsons = {jsons, 2}, .blobs = {blobs, 3},
+                       },
+                       &l, &a));
+    ck_assert_uint_eq(l.words.count, 2); /* the list default */
+    ck_assert_str_eq(l.words.items[1], "b");
+    db_lists got;
+    OK(db_lists_find_unique_by_id(c, l.id, &got, &a));
+    ck_assert_uint_eq(got.bigs.count, 3);
+    ck_assert(got.bigs.items[0] == INT64_MIN && got.bigs.items[2] == INT64_MAX);
+    ck_assert(got.floats.items[2] == 1e300 && got.floats.items[0] == -1.5);
+    ck_assert(got.bools.items[0] && !got.bools.items[1]);
+    ck_assert(got.times.items[0] == 0 && got.times.items[1] == times[1]);
+    /* DECIMAL(65,30): the same number, written to 30 places. */
+    ck_assert_str_eq(got.decs.items[1], "-12345678901234567890.500000000000000000000000000000");
+    ck_assert_str_eq(got.jsons.items[0], "{\"a\": 1}");
+    ck_assert_uint_eq(got.blobs.count, 3);
+    ck_assert_uint_eq(got.blobs.items[1].len, 5);
+    ck_assert_int_eq(memcmp(got.blobs.items[1].data, b1, 5), 0);
+    ck_assert_uint_eq(got.blobs.items[2].len, 0);
+    const char *one[] = {"only"};
+    OK(db_lists_update_by_id(c, l.id,
+                             &(db_lists_update_input){.words = RF_SET(((rf_text_array){one, 1})),
+                                                      .bigs = RF_SET(((rf_i64_array){NULL, 0}))},
+                             &got, &a));
+    ck_assert_uint_eq(got.words.count, 1);
+    ck_assert_str_eq(got.words.items[0], "only");
+    ck_assert_uint_eq(got.bigs.count, 0);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
 START_TEST(dynamic_shapes_are_prepared_once)
 {
     rf_client *c = fresh();
@@ -611,6 +659,7 @@ int main(void)
     tcase_add_test(tc, filters_ordering_and_paging);
     tcase_add_test(tc, updates_upserts_and_deletes);
     tcase_add_test(tc, include_loads_relations_in_one_query_each);
+    tcase_add_test(tc, lists_of_every_type_round_trip);
     tcase_add_test(tc, dynamic_shapes_are_prepared_once);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

@@ -182,6 +182,7 @@ START_TEST(dotenv_beside_the_schema_then_cwd_environment_first)
     v = db_url_resolve("postgresql://given", NULL, schema, &err);
     ck_assert_str_eq(v, "postgresql://given");
     free(v);
+    buf_free(&err);
     unlink(path);
     rmdir(dir);
 }

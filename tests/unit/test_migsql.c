@@ -347,6 +347,88 @@ START_TEST(destructive_steps_carry_a_check)
 }
 END_TEST
 
+static char *temp_schema(const char *text)
+{
+    char *path = strdup("/tmp/migsql-unit-XXXXXX");
+    int fd = mkstemp(path);
+    ck_assert(fd >= 0);
+    ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    return path;
+}
+
+/* A renamed field or model is not renamed on a guess, but the user is told
+ * how to keep the data. */
+START_TEST(probable_renames_are_reported_not_applied)
+{
+    char *a = temp_schema("datasource db {\n  provider = \"postgresql\"\n}\n"
+                          "model User {\n  id Int @id\n  nickname String?\n}\n"
+                          "model Note {\n  id Int @id\n  body String\n}\n");
+    char *b = temp_schema("datasource db {\n  provider = \"postgresql\"\n}\n"
+                          "model User {\n  id Int @id\n  nick String?\n}\n"
+                          "model Memo {\n  id Int @id\n  body String\n}\n");
+    arena ar = ARENA_INIT;
+    migrate_loaded la = {0}, lb = {0};
+    ck_assert(migrate_load_schema(a, &la, &ar));
+    ck_assert(migrate_load_schema(b, &lb, &ar));
+    migrate_steps *steps = migrate_diff(la.model, lb.model, &ar);
+    ck_assert_uint_eq(steps->nnotes, 2);
+    bool field = false, model = false;
+    for (size_t i = 0; i < steps->nnotes; i++) {
+        field |= strstr(steps->notes[i], "@map(\"nickname\")") != NULL;
+        model |= strstr(steps->notes[i], "@@map(\"Note\")") != NULL;
+    }
+    ck_assert(field && model);
+    buf sql = BUF_INIT;
+    migrate_render_sql(steps, &sql, NULL);
+    ck_assert_ptr_nonnull(strstr(buf_cstr(&sql), "DROP COLUMN \"nickname\""));
+    ck_assert_ptr_nonnull(strstr(buf_cstr(&sql), "DROP TABLE \"Note\""));
+    ck_assert_ptr_null(strstr(buf_cstr(&sql), "RENAME"));
+    buf_truncate(&sql, 0);
+    migrate_render_summary(steps, &sql);
+    ck_assert_ptr_nonnull(strstr(buf_cstr(&sql), "Probable renames"));
+    buf_free(&sql);
+    migrate_loaded_free(&la);
+    migrate_loaded_free(&lb);
+    arena_free(&ar);
+    unlink(a);
+    unlink(b);
+    free(a);
+    free(b);
+}
+END_TEST
+
+/* Enum changes of only @map are renames too, and an inserted value keeps
+ * its place. */
+START_TEST(enum_value_map_is_a_rename)
+{
+    char *a = temp_schema("datasource db {\n  provider = \"postgresql\"\n}\n"
+                          "enum Role {\n  USER\n  ADMIN\n}\n"
+                          "model User {\n  id Int @id\n  role Role @default(USER)\n}\n");
+    char *b = temp_schema("datasource db {\n  provider = \"postgresql\"\n}\n"
+                          "enum Role {\n  USER @map(\"user\")\n  GUEST\n  ADMIN\n  @@map(\"role\")\n}\n"
+                          "model User {\n  id Int @id\n  role Role @default(USER)\n}\n");
+    char *got = render(a, b, MIGRATE_SQL_SCRIPT);
+    const char *want = "-- RenameEnum\n"
+                       "ALTER TYPE \"Role\" RENAME TO \"role\";\n"
+                       "\n"
+                       "-- AlterEnum\n"
+                       "ALTER TYPE \"role\" RENAME VALUE 'USER' TO 'user';\n"
+                       "ALTER TYPE \"role\" ADD VALUE 'GUEST' BEFORE 'ADMIN';\n"
+                       "\n"
+                       "-- AlterTable\n"
+                       "ALTER TABLE \"User\" ALTER COLUMN \"role\" SET DEFAULT 'user';\n\n\n";
+    if (strcmp(got, want))
+        show_diff("enum rename", want, got);
+    ck_assert_str_eq(got, want);
+    free(got);
+    unlink(a);
+    unlink(b);
+    free(a);
+    free(b);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("migsql");
@@ -362,6 +444,8 @@ int main(void)
     TCase *pieces = tcase_create("pieces");
     tcase_add_test(pieces, identifiers_and_literals_are_quoted);
     tcase_add_test(pieces, empty_diff_says_so);
+    tcase_add_test(pieces, probable_renames_are_reported_not_applied);
+    tcase_add_test(pieces, enum_value_map_is_a_rename);
     suite_add_tcase(s, pieces);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

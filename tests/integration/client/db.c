@@ -26,6 +26,8 @@ static rf_status db_comment__decode(const rf_result *r, int row, int col0, db_co
                                rf_arena *arena);
 static rf_status db_tag__decode(const rf_result *r, int row, int col0, db_tag *out,
                                rf_arena *arena);
+static rf_status db_lists__decode(const rf_result *r, int row, int col0, db_lists *out,
+                               rf_arena *arena);
 
 /* ========================================================================
  * Enums: C constants are database labels' positions plus one.
@@ -4474,6 +4476,502 @@ rf_status db_tag_delete_many(rf_client *client, const db_tag_where *where, int64
     rf_q_group_begin(&q, "AND");
     if (where) {
         db_tag__where(&q, where);
+    }
+    rf_q_group_end(&q);
+    rf_stmt stmt;
+    rf_result res = RF_RESULT_INIT;
+    rf_status st = rf_q_stmt(client, &q, &stmt);
+    if (st == RF_OK) {
+        st = rf_exec_params(client, &stmt, &q.params, &res);
+    }
+    if (st == RF_OK) {
+        if (count) {
+            *count = res.affected;
+        }
+        rf_result_clear(&res);
+    }
+    rf_query_free(&q);
+    return st;
+}
+
+/* ========================================================================
+ * Lists
+ * ======================================================================== */
+
+static const char *const db_lists__columns[] = {
+    "\"id\"",
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+};
+static const int db_lists__key[] = { 0 };
+static const rf_table_shape db_lists__shape = {
+    "\"Lists\"", db_lists__columns, 9,
+    db_lists__key, 1,
+};
+
+static rf_status db_lists__decode(const rf_result *r, int row, int col0, db_lists *out,
+                               rf_arena *arena)
+{
+    rf_status st = RF_OK;
+    (void)arena;
+    memset(out, 0, sizeof *out);
+    if (st == RF_OK) {
+        st = rf_get_i32(r, row, col0 + 0, &out->id);
+    }
+    if (st == RF_OK) {
+        st = rf_get_i64_array(r, row, col0 + 1, arena, &out->bigs);
+    }
+    if (st == RF_OK) {
+        st = rf_get_f64_array(r, row, col0 + 2, arena, &out->floats);
+    }
+    if (st == RF_OK) {
+        st = rf_get_bool_array(r, row, col0 + 3, arena, &out->bools);
+    }
+    if (st == RF_OK) {
+        st = rf_get_timestamp_array(r, row, col0 + 4, arena, &out->times);
+    }
+    if (st == RF_OK) {
+        st = rf_get_text_array(r, row, col0 + 5, arena, &out->decs);
+    }
+    if (st == RF_OK) {
+        st = rf_get_text_array(r, row, col0 + 6, arena, &out->jsons);
+    }
+    if (st == RF_OK) {
+        st = rf_get_bytes_array(r, row, col0 + 7, arena, &out->blobs);
+    }
+    if (st == RF_OK) {
+        st = rf_get_text_array(r, row, col0 + 8, arena, &out->words);
+    }
+    return st;
+}
+
+/* Runs a statement and decodes every row into out (in the arena). */
+static rf_status db_lists__fetch(rf_client *client, const rf_stmt *stmt, const rf_params *params,
+                              db_lists_list *out, rf_arena *arena)
+{
+    out->items = NULL;
+    out->count = 0;
+    if (!arena) {
+        return rf_fail(client, RF_INVALID_ARGUMENT, "an arena is needed for the results");
+    }
+    rf_result res = RF_RESULT_INIT;
+    rf_status st = rf_exec_params(client, stmt, params, &res);
+    if (st != RF_OK) {
+        return st;
+    }
+    st = rf_result_keep(&res, arena);
+    if (st != RF_OK) {
+        rf_result_clear(&res);
+        return st;
+    }
+    if (res.rows == 0) {
+        return RF_OK;
+    }
+    db_lists *items = rf_arena_alloc(arena, (size_t)res.rows * sizeof *items);
+    if (!items) {
+        return rf_fail(client, RF_NO_MEMORY, "out of memory");
+    }
+    for (int row = 0; row < res.rows && st == RF_OK; row++) {
+        st = db_lists__decode(&res, row, 0, &items[row], arena);
+    }
+    if (st == RF_OK) {
+        out->items = items;
+        out->count = (size_t)res.rows;
+    }
+    return st;
+}
+
+/* Runs a statement that yields at most one row; RF_NOT_FOUND for none. */
+static rf_status db_lists__fetch_one(rf_client *client, const rf_stmt *stmt,
+                                         const rf_params *params, db_lists *out, rf_arena *arena)
+{
+    rf_result res = RF_RESULT_INIT;
+    rf_status st = rf_exec_params(client, stmt, params, &res);
+    if (st != RF_OK) {
+        return st;
+    }
+    if (res.rows == 0) {
+        rf_result_clear(&res);
+        return rf_fail(client, RF_NOT_FOUND, "No Lists found");
+    }
+    if (!out) {
+        rf_result_clear(&res);
+        return RF_OK;
+    }
+    if (!arena) {
+        rf_result_clear(&res);
+        return rf_fail(client, RF_INVALID_ARGUMENT, "an arena is needed for the result");
+    }
+    st = rf_result_keep(&res, arena);
+    if (st != RF_OK) {
+        rf_result_clear(&res);
+        return st;
+    }
+    return db_lists__decode(&res, 0, 0, out, arena);
+}
+
+static void db_lists__where(rf_query *q, const db_lists_where *w)
+{
+    rf_q_where_i32(q, "t.\"id\"", &w->id);
+    for (size_t i = 0; i < w->nAND; i++) {
+        rf_q_group_begin(q, "AND");
+        db_lists__where(q, &w->AND[i]);
+        rf_q_group_end(q);
+    }
+    if (w->OR) {
+        rf_q_group_begin(q, "OR");
+        for (size_t i = 0; i < w->nOR; i++) {
+            rf_q_group_begin(q, "AND");
+            db_lists__where(q, &w->OR[i]);
+            rf_q_group_end(q);
+        }
+        rf_q_group_end(q);
+    }
+    for (size_t i = 0; i < w->nNOT; i++) {
+        rf_q_group_begin(q, "NOT");
+        db_lists__where(q, &w->NOT[i]);
+        rf_q_group_end(q);
+    }
+}
+
+/* SELECT ... WHERE ... ORDER BY ... LIMIT ... OFFSET ... for a query. */
+static void db_lists__select(rf_query *q, const db_lists_query *query)
+{
+    rf_q_sql(q, "SELECT t.\"id\", t.\"bigs\", t.\"floats\", t.\"bools\", t.\"times\", t.\"decs\", t.\"jsons\", t.\"blobs\", t.\"words\" FROM \"Lists\" AS t WHERE ");
+    rf_q_group_begin(q, "AND");
+    if (query->where) {
+        db_lists__where(q, query->where);
+    }
+    rf_order_item *items = NULL;
+    if (query->norder) {
+        items = rf_q_alloc(q, query->norder * sizeof *items);
+        for (size_t i = 0; items && i < query->norder; i++) {
+            items[i] = (rf_order_item){(int)query->order_by[i].by, query->order_by[i].sort,
+                                       query->order_by[i].nulls};
+        }
+    }
+    size_t norder = items ? query->norder : 0;
+    if (query->cursor) {
+        int first = q->params.count + 1;
+        rf_params_add_i32(&q->params, query->cursor->id);
+        rf_q_cursor(q, &db_lists__shape, items, norder, first, query->take < 0);
+    }
+    rf_q_group_end(q);
+    bool cursor = query->cursor != NULL;
+    rf_q_order_page(q, &db_lists__shape, items, norder, query->skip, query->take, cursor);
+}
+
+static const rf_stmt db_lists__find_by_id = {
+    "db_lists_find_unique_by_id",
+    "SELECT t.\"id\", t.\"bigs\", t.\"floats\", t.\"bools\", t.\"times\", t.\"decs\", t.\"jsons\", t.\"blobs\", t.\"words\" FROM \"Lists\" AS t WHERE t.\"id\" = $1",
+    RF_FORMAT_BINARY, 0, NULL,
+};
+
+rf_status db_lists_find_unique_by_id(rf_client *client, int32_t id, db_lists *out,
+        rf_arena *arena)
+{
+    rf_query q;
+    rf_query_init(&q);
+    rf_params_add_i32(&q.params, id);
+
+    rf_status st = rf_q_check(client, &q);
+    if (st == RF_OK) {
+        st = db_lists__fetch_one(client, &db_lists__find_by_id, &q.params, out, arena);
+    }
+    rf_query_free(&q);
+    return st;
+}
+
+rf_status db_lists_find_many(rf_client *client, const db_lists_query *query, db_lists_list *out,
+        rf_arena *arena)
+{
+    static const db_lists_query all;
+    if (!query) {
+        query = &all;
+    }
+    rf_query q;
+    rf_query_init(&q);
+    db_lists__select(&q, query);
+    rf_stmt stmt;
+    rf_status st = rf_q_stmt(client, &q, &stmt);
+    if (st == RF_OK) {
+        st = db_lists__fetch(client, &stmt, &q.params, out, arena);
+    } else {
+        *out = (db_lists_list){NULL, 0};
+    }
+    rf_query_free(&q);
+    if (st == RF_OK && query->take < 0) {
+        rf_reverse(out->items, out->count, sizeof *out->items);
+    }
+    return st;
+}
+
+rf_status db_lists_find_first(rf_client *client, const db_lists_query *query, db_lists *out,
+        rf_arena *arena)
+{
+    db_lists_query first = {0};
+    if (query) {
+        first = *query;
+    }
+    first.take = first.take < 0 ? -1 : 1;
+    db_lists_list list;
+    rf_status st = db_lists_find_many(client, &first, &list, arena);
+    if (st != RF_OK) {
+        return st;
+    }
+    if (list.count == 0) {
+        return rf_fail(client, RF_NOT_FOUND, "No Lists found");
+    }
+    *out = list.items[0];
+    return RF_OK;
+}
+
+rf_status db_lists_count(rf_client *client, const db_lists_where *where, int64_t *count)
+{
+    rf_query q;
+    rf_query_init(&q);
+    rf_q_sql(&q, "SELECT COUNT(*) FROM \"Lists\" AS t WHERE ");
+    rf_q_group_begin(&q, "AND");
+    if (where) {
+        db_lists__where(&q, where);
+    }
+    rf_q_group_end(&q);
+    rf_stmt stmt;
+    rf_result res = RF_RESULT_INIT;
+    rf_status st = rf_q_stmt(client, &q, &stmt);
+    if (st == RF_OK) {
+        st = rf_exec_params(client, &stmt, &q.params, &res);
+    }
+    if (st == RF_OK) {
+        st = rf_get_i64(&res, 0, 0, count);
+        rf_result_clear(&res);
+    }
+    rf_query_free(&q);
+    return st;
+}
+
+rf_status db_lists_create(rf_client *client, const db_lists_create_input *data, db_lists *out, rf_arena *arena)
+{
+    if (!data) {
+        return rf_fail(client, RF_INVALID_ARGUMENT, "no data to create a Lists from");
+    }
+    rf_query q;
+    rf_query_init(&q);
+    rf_q_insert_begin(&q, "\"Lists\"");
+    if (data->id.has) {
+        rf_q_insert_col(&q, "\"id\"");
+        rf_params_add_i32(&q.params, data->id.value);
+    }
+    if ((data->bigs).items != NULL || (data->bigs).count > 0) {
+        rf_q_insert_col(&q, "\"bigs\"");
+        rf_params_add_i64_array(&q.params, (data->bigs).items, (data->bigs).count);
+    }
+    if ((data->floats).items != NULL || (data->floats).count > 0) {
+        rf_q_insert_col(&q, "\"floats\"");
+        rf_params_add_f64_array(&q.params, (data->floats).items, (data->floats).count);
+    }
+    if ((data->bools).items != NULL || (data->bools).count > 0) {
+        rf_q_insert_col(&q, "\"bools\"");
+        rf_params_add_bool_array(&q.params, (data->bools).items, (data->bools).count);
+    }
+    if ((data->times).items != NULL || (data->times).count > 0) {
+        rf_q_insert_col(&q, "\"times\"");
+        rf_q_add_timestamp_array(&q, RF_OID_TIMESTAMP, (data->times).items, (data->times).count);
+    }
+    if ((data->decs).items != NULL || (data->decs).count > 0) {
+        rf_q_insert_col(&q, "\"decs\"");
+        rf_params_add_text_array(&q.params, (const char *const *)(data->decs).items, (data->decs).count);
+    }
+    if ((data->jsons).items != NULL || (data->jsons).count > 0) {
+        rf_q_insert_col(&q, "\"jsons\"");
+        rf_params_add_text_array(&q.params, (const char *const *)(data->jsons).items, (data->jsons).count);
+    }
+    if ((data->blobs).items != NULL || (data->blobs).count > 0) {
+        rf_q_insert_col(&q, "\"blobs\"");
+        rf_q_add_bytes_array(&q, (data->blobs).items, (data->blobs).count);
+    }
+    if ((data->words).items != NULL || (data->words).count > 0) {
+        rf_q_insert_col(&q, "\"words\"");
+        rf_params_add_text_array(&q.params, (const char *const *)(data->words).items, (data->words).count);
+    }
+    rf_q_insert_end(&q);
+    rf_q_sql(&q, " RETURNING t.\"id\", t.\"bigs\", t.\"floats\", t.\"bools\", t.\"times\", t.\"decs\", t.\"jsons\", t.\"blobs\", t.\"words\"");
+    rf_stmt stmt;
+    rf_status st = rf_q_stmt(client, &q, &stmt);
+    if (st == RF_OK) {
+        st = db_lists__fetch_one(client, &stmt, &q.params, out, arena);
+    }
+    rf_query_free(&q);
+    return st;
+}
+
+/* SET items of an update; none at all writes a no-op so the SQL stays valid. */
+static void db_lists__set(rf_query *q, const db_lists_update_input *data, const char *noop)
+{
+    rf_q_set_begin(q);
+    rf_q_set_i32(q, "\"id\"", &data->id);
+    rf_q_set_i64_array(q, "\"bigs\"", &data->bigs);
+    rf_q_set_f64_array(q, "\"floats\"", &data->floats);
+    rf_q_set_bool_array(q, "\"bools\"", &data->bools);
+    rf_q_set_timestamp_array(q, "\"times\"", &data->times);
+    rf_q_set_text_array(q, "\"decs\"", &data->decs);
+    rf_q_set_text_array(q, "\"jsons\"", &data->jsons);
+    if (data->blobs.op == RF_UPDATE_SET) {
+        rf_q_set_param(q, "\"blobs\"");
+        rf_q_add_bytes_array(q, data->blobs.value.items, data->blobs.value.count);
+    }
+    rf_q_set_text_array(q, "\"words\"", &data->words);
+    if (rf_q_set_count(q) == 0) {
+        rf_q_sql(q, noop);
+    }
+}
+
+static const rf_stmt db_lists__delete_by_id = {
+    "db_lists_delete_by_id",
+    "DELETE FROM \"Lists\" AS t WHERE t.\"id\" = $1 RETURNING t.\"id\", t.\"bigs\", t.\"floats\", t.\"bools\", t.\"times\", t.\"decs\", t.\"jsons\", t.\"blobs\", t.\"words\"",
+    RF_FORMAT_BINARY, 0, NULL,
+};
+
+rf_status db_lists_update_by_id(rf_client *client, int32_t id, const db_lists_update_input *data,
+        db_lists *out, rf_arena *arena)
+{
+    static const db_lists_update_input nothing;
+    rf_query q;
+    rf_query_init(&q);
+    rf_q_sql(&q, "UPDATE \"Lists\" AS t SET ");
+    db_lists__set(&q, data ? data : &nothing, "\"id\" = t.\"id\"");
+    rf_q_sql(&q, " WHERE t.\"id\" = ");
+    rf_q_param(&q);
+    rf_params_add_i32(&q.params, id);
+
+    rf_q_sql(&q, " RETURNING t.\"id\", t.\"bigs\", t.\"floats\", t.\"bools\", t.\"times\", t.\"decs\", t.\"jsons\", t.\"blobs\", t.\"words\"");
+    rf_stmt stmt;
+    rf_status st = rf_q_stmt(client, &q, &stmt);
+    if (st == RF_OK) {
+        st = db_lists__fetch_one(client, &stmt, &q.params, out, arena);
+    }
+    rf_query_free(&q);
+    return st;
+}
+
+rf_status db_lists_delete_by_id(rf_client *client, int32_t id, db_lists *out, rf_arena *arena)
+{
+    rf_query q;
+    rf_query_init(&q);
+    rf_params_add_i32(&q.params, id);
+
+    rf_status st = rf_q_check(client, &q);
+    if (st == RF_OK) {
+        st = db_lists__fetch_one(client, &db_lists__delete_by_id, &q.params, out, arena);
+    }
+    rf_query_free(&q);
+    return st;
+}
+
+rf_status db_lists_upsert_by_id(rf_client *client, const db_lists_create_input *create,
+        const db_lists_update_input *update, db_lists *out, rf_arena *arena)
+{
+    static const db_lists_update_input nothing;
+    const db_lists_create_input *data = create;
+    if (!data) {
+        return rf_fail(client, RF_INVALID_ARGUMENT, "no data to create a Lists from");
+    }
+    rf_query q;
+    rf_query_init(&q);
+    rf_q_insert_begin(&q, "\"Lists\"");
+    if (data->id.has) {
+        rf_q_insert_col(&q, "\"id\"");
+        rf_params_add_i32(&q.params, data->id.value);
+    }
+    if ((data->bigs).items != NULL || (data->bigs).count > 0) {
+        rf_q_insert_col(&q, "\"bigs\"");
+        rf_params_add_i64_array(&q.params, (data->bigs).items, (data->bigs).count);
+    }
+    if ((data->floats).items != NULL || (data->floats).count > 0) {
+        rf_q_insert_col(&q, "\"floats\"");
+        rf_params_add_f64_array(&q.params, (data->floats).items, (data->floats).count);
+    }
+    if ((data->bools).items != NULL || (data->bools).count > 0) {
+        rf_q_insert_col(&q, "\"bools\"");
+        rf_params_add_bool_array(&q.params, (data->bools).items, (data->bools).count);
+    }
+    if ((data->times).items != NULL || (data->times).count > 0) {
+        rf_q_insert_col(&q, "\"times\"");
+        rf_q_add_timestamp_array(&q, RF_OID_TIMESTAMP, (data->times).items, (data->times).count);
+    }
+    if ((data->decs).items != NULL || (data->decs).count > 0) {
+        rf_q_insert_col(&q, "\"decs\"");
+        rf_params_add_text_array(&q.params, (const char *const *)(data->decs).items, (data->decs).count);
+    }
+    if ((data->jsons).items != NULL || (data->jsons).count > 0) {
+        rf_q_insert_col(&q, "\"jsons\"");
+        rf_params_add_text_array(&q.params, (const char *const *)(data->jsons).items, (data->jsons).count);
+    }
+    if ((data->blobs).items != NULL || (data->blobs).count > 0) {
+        rf_q_insert_col(&q, "\"blobs\"");
+        rf_q_add_bytes_array(&q, (data->blobs).items, (data->blobs).count);
+    }
+    if ((data->words).items != NULL || (data->words).count > 0) {
+        rf_q_insert_col(&q, "\"words\"");
+        rf_params_add_text_array(&q.params, (const char *const *)(data->words).items, (data->words).count);
+    }
+    rf_q_insert_end(&q);
+    rf_q_sql(&q, " ON CONFLICT (\"id\") DO UPDATE SET ");
+    db_lists__set(&q, update ? update : &nothing, "\"id\" = EXCLUDED.\"id\"");
+    rf_q_sql(&q, " RETURNING t.\"id\", t.\"bigs\", t.\"floats\", t.\"bools\", t.\"times\", t.\"decs\", t.\"jsons\", t.\"blobs\", t.\"words\"");
+    rf_stmt stmt;
+    rf_status st = rf_q_stmt(client, &q, &stmt);
+    if (st == RF_OK) {
+        st = db_lists__fetch_one(client, &stmt, &q.params, out, arena);
+    }
+    rf_query_free(&q);
+    return st;
+}
+
+rf_status db_lists_update_many(rf_client *client, const db_lists_where *where,
+        const db_lists_update_input *data, int64_t *count)
+{
+    static const db_lists_update_input nothing;
+    rf_query q;
+    rf_query_init(&q);
+    rf_q_sql(&q, "UPDATE \"Lists\" AS t SET ");
+    db_lists__set(&q, data ? data : &nothing, "\"id\" = t.\"id\"");
+    rf_q_sql(&q, " WHERE ");
+    rf_q_group_begin(&q, "AND");
+    if (where) {
+        db_lists__where(&q, where);
+    }
+    rf_q_group_end(&q);
+    rf_stmt stmt;
+    rf_result res = RF_RESULT_INIT;
+    rf_status st = rf_q_stmt(client, &q, &stmt);
+    if (st == RF_OK) {
+        st = rf_exec_params(client, &stmt, &q.params, &res);
+    }
+    if (st == RF_OK) {
+        if (count) {
+            *count = res.affected;
+        }
+        rf_result_clear(&res);
+    }
+    rf_query_free(&q);
+    return st;
+}
+
+rf_status db_lists_delete_many(rf_client *client, const db_lists_where *where, int64_t *count)
+{
+    rf_query q;
+    rf_query_init(&q);
+    rf_q_sql(&q, "DELETE FROM \"Lists\" AS t WHERE ");
+    rf_q_group_begin(&q, "AND");
+    if (where) {
+        db_lists__where(&q, where);
     }
     rf_q_group_end(&q);
     rf_stmt stmt;

@@ -92,6 +92,9 @@ typedef struct db_comment_list { db_comment *items; size_t count; } db_comment_l
 typedef struct db_tag db_tag;
 typedef struct db_tag_list { db_tag *items; size_t count; } db_tag_list;
 
+typedef struct db_lists db_lists;
+typedef struct db_lists_list { db_lists *items; size_t count; } db_lists_list;
+
 /* ---- User (model) ---- */
 
 /** A person with an account; holds one column of every scalar type. */
@@ -266,6 +269,8 @@ typedef struct db_user_update_input {
     rf_i32_array_update lucky;
 } db_user_update_input;
 
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row.
+ * `include` (may be NULL) loads relations, one query per relation. */
 rf_status db_user_find_unique_by_id(rf_client *client, int32_t id, const db_user_include *include, db_user *out,
         rf_arena *arena);
 rf_status db_user_find_unique_by_email(rf_client *client, const char *email, const db_user_include *include, db_user *out,
@@ -275,10 +280,15 @@ rf_status db_user_find_unique_by_ext_id(rf_client *client, const char *ext_id, c
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_user_find_first(rf_client *client, const db_user_query *query, db_user *out,
         rf_arena *arena);
+/* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_user_find_many(rf_client *client, const db_user_query *query, db_user_list *out,
         rf_arena *arena);
+/* How many rows match (NULL: all). */
 rf_status db_user_count(rf_client *client, const db_user_where *where, int64_t *count);
+/* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_user_create(rf_client *client, const db_user_create_input *data, db_user *out, rf_arena *arena);
+/* Changes, removes or upserts the row with the given unique values; update
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
 rf_status db_user_update_by_id(rf_client *client, int32_t id, const db_user_update_input *data,
         db_user *out, rf_arena *arena);
 rf_status db_user_delete_by_id(rf_client *client, int32_t id, db_user *out, rf_arena *arena);
@@ -297,6 +307,7 @@ rf_status db_user_delete_by_ext_id(rf_client *client, const char *ext_id, db_use
 /* Creates the row, or updates the one with the same ext_id. */
 rf_status db_user_upsert_by_ext_id(rf_client *client, const db_user_create_input *create,
         const db_user_update_input *update, db_user *out, rf_arena *arena);
+/* Every matching row (NULL: all); *count (may be NULL) says how many. */
 rf_status db_user_update_many(rf_client *client, const db_user_where *where,
         const db_user_update_input *data, int64_t *count);
 rf_status db_user_delete_many(rf_client *client, const db_user_where *where, int64_t *count);
@@ -370,6 +381,8 @@ typedef struct db_profile_update_input {
     rf_i32_update user_id;
 } db_profile_update_input;
 
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row.
+ * `include` (may be NULL) loads relations, one query per relation. */
 rf_status db_profile_find_unique_by_id(rf_client *client, const char *id, const db_profile_include *include, db_profile *out,
         rf_arena *arena);
 rf_status db_profile_find_unique_by_user_id(rf_client *client, int32_t user_id, const db_profile_include *include, db_profile *out,
@@ -377,10 +390,15 @@ rf_status db_profile_find_unique_by_user_id(rf_client *client, int32_t user_id, 
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_profile_find_first(rf_client *client, const db_profile_query *query, db_profile *out,
         rf_arena *arena);
+/* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_profile_find_many(rf_client *client, const db_profile_query *query, db_profile_list *out,
         rf_arena *arena);
+/* How many rows match (NULL: all). */
 rf_status db_profile_count(rf_client *client, const db_profile_where *where, int64_t *count);
+/* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_profile_create(rf_client *client, const db_profile_create_input *data, db_profile *out, rf_arena *arena);
+/* Changes, removes or upserts the row with the given unique values; update
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
 rf_status db_profile_update_by_id(rf_client *client, const char *id, const db_profile_update_input *data,
         db_profile *out, rf_arena *arena);
 rf_status db_profile_delete_by_id(rf_client *client, const char *id, db_profile *out, rf_arena *arena);
@@ -393,6 +411,7 @@ rf_status db_profile_delete_by_user_id(rf_client *client, int32_t user_id, db_pr
 /* Creates the row, or updates the one with the same user_id. */
 rf_status db_profile_upsert_by_user_id(rf_client *client, const db_profile_create_input *create,
         const db_profile_update_input *update, db_profile *out, rf_arena *arena);
+/* Every matching row (NULL: all); *count (may be NULL) says how many. */
 rf_status db_profile_update_many(rf_client *client, const db_profile_where *where,
         const db_profile_update_input *data, int64_t *count);
 rf_status db_profile_delete_many(rf_client *client, const db_profile_where *where, int64_t *count);
@@ -479,6 +498,8 @@ typedef struct db_post_update_input {
     rf_i32_update author_id;
 } db_post_update_input;
 
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row.
+ * `include` (may be NULL) loads relations, one query per relation. */
 rf_status db_post_find_unique_by_id(rf_client *client, const char *id, const db_post_include *include, db_post *out,
         rf_arena *arena);
 rf_status db_post_find_unique_by_author_id_title(rf_client *client, int32_t author_id, const char *title, const db_post_include *include, db_post *out,
@@ -486,10 +507,15 @@ rf_status db_post_find_unique_by_author_id_title(rf_client *client, int32_t auth
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_post_find_first(rf_client *client, const db_post_query *query, db_post *out,
         rf_arena *arena);
+/* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_post_find_many(rf_client *client, const db_post_query *query, db_post_list *out,
         rf_arena *arena);
+/* How many rows match (NULL: all). */
 rf_status db_post_count(rf_client *client, const db_post_where *where, int64_t *count);
+/* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_post_create(rf_client *client, const db_post_create_input *data, db_post *out, rf_arena *arena);
+/* Changes, removes or upserts the row with the given unique values; update
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
 rf_status db_post_update_by_id(rf_client *client, const char *id, const db_post_update_input *data,
         db_post *out, rf_arena *arena);
 rf_status db_post_delete_by_id(rf_client *client, const char *id, db_post *out, rf_arena *arena);
@@ -506,6 +532,7 @@ rf_status db_post_upsert_by_author_id_title(rf_client *client, const db_post_cre
  * many-to-many relation `categories`; linking twice is linking once. */
 rf_status db_post_connect_categories(rf_client *client, const char *post, int32_t category);
 rf_status db_post_disconnect_categories(rf_client *client, const char *post, int32_t category);
+/* Every matching row (NULL: all); *count (may be NULL) says how many. */
 rf_status db_post_update_many(rf_client *client, const db_post_where *where,
         const db_post_update_input *data, int64_t *count);
 rf_status db_post_delete_many(rf_client *client, const db_post_where *where, int64_t *count);
@@ -573,6 +600,8 @@ typedef struct db_category_update_input {
     rf_text_update name;
 } db_category_update_input;
 
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row.
+ * `include` (may be NULL) loads relations, one query per relation. */
 rf_status db_category_find_unique_by_id(rf_client *client, int32_t id, const db_category_include *include, db_category *out,
         rf_arena *arena);
 rf_status db_category_find_unique_by_name(rf_client *client, const char *name, const db_category_include *include, db_category *out,
@@ -580,10 +609,15 @@ rf_status db_category_find_unique_by_name(rf_client *client, const char *name, c
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_category_find_first(rf_client *client, const db_category_query *query, db_category *out,
         rf_arena *arena);
+/* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_category_find_many(rf_client *client, const db_category_query *query, db_category_list *out,
         rf_arena *arena);
+/* How many rows match (NULL: all). */
 rf_status db_category_count(rf_client *client, const db_category_where *where, int64_t *count);
+/* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_category_create(rf_client *client, const db_category_create_input *data, db_category *out, rf_arena *arena);
+/* Changes, removes or upserts the row with the given unique values; update
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
 rf_status db_category_update_by_id(rf_client *client, int32_t id, const db_category_update_input *data,
         db_category *out, rf_arena *arena);
 rf_status db_category_delete_by_id(rf_client *client, int32_t id, db_category *out, rf_arena *arena);
@@ -600,6 +634,7 @@ rf_status db_category_upsert_by_name(rf_client *client, const db_category_create
  * many-to-many relation `posts`; linking twice is linking once. */
 rf_status db_category_connect_posts(rf_client *client, int32_t category, const char *post);
 rf_status db_category_disconnect_posts(rf_client *client, int32_t category, const char *post);
+/* Every matching row (NULL: all); *count (may be NULL) says how many. */
 rf_status db_category_update_many(rf_client *client, const db_category_where *where,
         const db_category_update_input *data, int64_t *count);
 rf_status db_category_delete_many(rf_client *client, const db_category_where *where, int64_t *count);
@@ -672,21 +707,29 @@ typedef struct db_comment_update_input {
     rf_text_update post_id;
 } db_comment_update_input;
 
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row.
+ * `include` (may be NULL) loads relations, one query per relation. */
 rf_status db_comment_find_unique_by_id(rf_client *client, const char *id, const db_comment_include *include, db_comment *out,
         rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_comment_find_first(rf_client *client, const db_comment_query *query, db_comment *out,
         rf_arena *arena);
+/* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_comment_find_many(rf_client *client, const db_comment_query *query, db_comment_list *out,
         rf_arena *arena);
+/* How many rows match (NULL: all). */
 rf_status db_comment_count(rf_client *client, const db_comment_where *where, int64_t *count);
+/* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_comment_create(rf_client *client, const db_comment_create_input *data, db_comment *out, rf_arena *arena);
+/* Changes, removes or upserts the row with the given unique values; update
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
 rf_status db_comment_update_by_id(rf_client *client, const char *id, const db_comment_update_input *data,
         db_comment *out, rf_arena *arena);
 rf_status db_comment_delete_by_id(rf_client *client, const char *id, db_comment *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
 rf_status db_comment_upsert_by_id(rf_client *client, const db_comment_create_input *create,
         const db_comment_update_input *update, db_comment *out, rf_arena *arena);
+/* Every matching row (NULL: all); *count (may be NULL) says how many. */
 rf_status db_comment_update_many(rf_client *client, const db_comment_where *where,
         const db_comment_update_input *data, int64_t *count);
 rf_status db_comment_delete_many(rf_client *client, const db_comment_where *where, int64_t *count);
@@ -754,24 +797,141 @@ typedef struct db_tag_update_input {
     rf_text_update note;
 } db_tag_update_input;
 
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row. */
 rf_status db_tag_find_unique_by_group_name(rf_client *client, const char *group, const char *name, db_tag *out,
         rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_tag_find_first(rf_client *client, const db_tag_query *query, db_tag *out,
         rf_arena *arena);
+/* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_tag_find_many(rf_client *client, const db_tag_query *query, db_tag_list *out,
         rf_arena *arena);
+/* How many rows match (NULL: all). */
 rf_status db_tag_count(rf_client *client, const db_tag_where *where, int64_t *count);
+/* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_tag_create(rf_client *client, const db_tag_create_input *data, db_tag *out, rf_arena *arena);
+/* Changes, removes or upserts the row with the given unique values; update
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
 rf_status db_tag_update_by_group_name(rf_client *client, const char *group, const char *name, const db_tag_update_input *data,
         db_tag *out, rf_arena *arena);
 rf_status db_tag_delete_by_group_name(rf_client *client, const char *group, const char *name, db_tag *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same group_name. */
 rf_status db_tag_upsert_by_group_name(rf_client *client, const db_tag_create_input *create,
         const db_tag_update_input *update, db_tag *out, rf_arena *arena);
+/* Every matching row (NULL: all); *count (may be NULL) says how many. */
 rf_status db_tag_update_many(rf_client *client, const db_tag_where *where,
         const db_tag_update_input *data, int64_t *count);
 rf_status db_tag_delete_many(rf_client *client, const db_tag_where *where, int64_t *count);
+
+/* ---- Lists (model) ---- */
+
+/** A list of every scalar type. */
+struct db_lists {
+    int32_t id;
+    rf_i64_array bigs;
+    rf_f64_array floats;
+    rf_bool_array bools;
+    rf_timestamp_array times; /* µs since 1970-01-01 UTC */
+    rf_text_array decs; /* exact decimal text */
+    rf_text_array jsons; /* JSON text */
+    rf_bytes_array blobs;
+    rf_text_array words;
+};
+
+/* Fields, for ordering. */
+typedef enum db_lists_field {
+    DB_LISTS_BY_ID,
+    DB_LISTS_BY_BIGS,
+    DB_LISTS_BY_FLOATS,
+    DB_LISTS_BY_BOOLS,
+    DB_LISTS_BY_TIMES,
+    DB_LISTS_BY_DECS,
+    DB_LISTS_BY_JSONS,
+    DB_LISTS_BY_BLOBS,
+    DB_LISTS_BY_WORDS
+} db_lists_field;
+
+typedef struct db_lists_order {
+    db_lists_field by;
+    rf_sort sort;
+    rf_nulls nulls;
+} db_lists_order;
+
+/* A filter: every given member must hold (AND), plus the groups. */
+typedef struct db_lists_where db_lists_where;
+struct db_lists_where {
+    rf_i32_filter id;
+    const db_lists_where *AND; /* all of these */
+    size_t nAND;
+    const db_lists_where *OR;  /* at least one of these (an empty list matches nothing) */
+    size_t nOR;
+    const db_lists_where *NOT; /* none of these */
+    size_t nNOT;
+};
+
+/* The identity of a row, for cursors. */
+typedef struct db_lists_key {
+    int32_t id;
+} db_lists_key;
+
+typedef struct db_lists_query {
+    const db_lists_where *where;    /* NULL: every row */
+    const db_lists_order *order_by; /* then by identity, when paging */
+    size_t norder;
+    int64_t skip;
+    int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
+    const db_lists_key *cursor;     /* start at this row (included) */
+} db_lists_query;
+
+typedef struct db_lists_create_input {
+    rf_opt_i32 id;
+    rf_i64_array bigs;
+    rf_f64_array floats;
+    rf_bool_array bools;
+    rf_timestamp_array times;
+    rf_text_array decs;
+    rf_text_array jsons;
+    rf_bytes_array blobs;
+    rf_text_array words;
+} db_lists_create_input;
+
+typedef struct db_lists_update_input {
+    rf_i32_update id;
+    rf_i64_array_update bigs;
+    rf_f64_array_update floats;
+    rf_bool_array_update bools;
+    rf_timestamp_array_update times;
+    rf_text_array_update decs;
+    rf_text_array_update jsons;
+    rf_bytes_array_update blobs;
+    rf_text_array_update words;
+} db_lists_update_input;
+
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row. */
+rf_status db_lists_find_unique_by_id(rf_client *client, int32_t id, db_lists *out,
+        rf_arena *arena);
+/* The first row of the query; RF_NOT_FOUND when there is none. */
+rf_status db_lists_find_first(rf_client *client, const db_lists_query *query, db_lists *out,
+        rf_arena *arena);
+/* Every row of the query (NULL: all rows), in out->items[0..count). */
+rf_status db_lists_find_many(rf_client *client, const db_lists_query *query, db_lists_list *out,
+        rf_arena *arena);
+/* How many rows match (NULL: all). */
+rf_status db_lists_count(rf_client *client, const db_lists_where *where, int64_t *count);
+/* Inserts a row and returns it as stored (defaults filled). */
+rf_status db_lists_create(rf_client *client, const db_lists_create_input *data, db_lists *out, rf_arena *arena);
+/* Changes, removes or upserts the row with the given unique values; update
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
+rf_status db_lists_update_by_id(rf_client *client, int32_t id, const db_lists_update_input *data,
+        db_lists *out, rf_arena *arena);
+rf_status db_lists_delete_by_id(rf_client *client, int32_t id, db_lists *out, rf_arena *arena);
+/* Creates the row, or updates the one with the same id. */
+rf_status db_lists_upsert_by_id(rf_client *client, const db_lists_create_input *create,
+        const db_lists_update_input *update, db_lists *out, rf_arena *arena);
+/* Every matching row (NULL: all); *count (may be NULL) says how many. */
+rf_status db_lists_update_many(rf_client *client, const db_lists_where *where,
+        const db_lists_update_input *data, int64_t *count);
+rf_status db_lists_delete_many(rf_client *client, const db_lists_where *where, int64_t *count);
 
 #ifdef __cplusplus
 }

@@ -338,8 +338,16 @@ static void resolve_fk_side(resolver *r, model_relation *rel, block_info *bi, fi
     static const char *const which[] = {"onDelete", "onUpdate"};
     model_ref_action acts[] = {on_delete, on_update};
     bool explicit_[] = {del_explicit, upd_explicit};
+    bool emulated = r->s->datasource.relation_mode == MODEL_RELATION_MODE_PRISMA;
     for (int k = 0; k < 2; k++)
-        if (explicit_[k] && acts[k] == MODEL_ACTION_SET_NULL && any_required)
+        if (explicit_[k] && acts[k] == MODEL_ACTION_SET_NULL && any_required && emulated)
+            /* Prisma emulates the action and cannot set a required field to NULL. */
+            r_attr_error(r, at, at->loc,
+                         "The `%s` referential action of a relation must not be set to `SetNull` "
+                         "when a referenced field is required.\nEither choose another referential "
+                         "action, or make the referenced fields optional.\n",
+                         which[k]);
+        else if (explicit_[k] && acts[k] == MODEL_ACTION_SET_NULL && any_required)
             r_warning(r, at->loc,
                       "The `%s` referential action of a relation should not be set to `SetNull` "
                       "when a referenced field is required. We recommend either to choose another "

@@ -200,6 +200,17 @@ static int migrate_status_cmd(int argc, char **argv)
     buf_free(&err);
     migration_report r;
     migration_compare(&f, &h, &r);
+    /* Every local migration and its state, then Prisma's sections. */
+    static const char *const state_names[] = {
+        [MIGRATION_PENDING] = "pending",
+        [MIGRATION_APPLIED] = "applied",
+        [MIGRATION_EDITED] = "applied, edited since",
+        [MIGRATION_FAILED] = "failed",
+    };
+    for (size_t i = 0; i < f.count; i++)
+        printf("  %-40s %s\n", f.items[i].name, state_names[r.state[i]]);
+    if (f.count)
+        putchar('\n');
     bool clean = true;
     if (!has_table && f.count) {
         puts("The database has no migration history yet (no _prisma_migrations table).\n");

@@ -7,6 +7,8 @@
  */
 #include "refract_query.h"
 
+#include "internal.h" /* libpq and the value decoders, for rf_q_column */
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -724,6 +726,93 @@ rf_status rf_q_stmt(rf_client *c, const rf_query *q, rf_stmt *out)
     rf_status st = rf_q_check(c, q);
     *out = (rf_stmt){.id = q->sql, .sql = q->sql, .result_format = RF_FORMAT_BINARY};
     return st;
+}
+
+/* ---- whole columns ------------------------------------------------------------ */
+
+bool rf_q_column(const rf_result *r, int col, rf_qcol kind, void *rows, size_t stride,
+                 size_t offset)
+{
+    if (!r || !r->pg || col < 0 || col >= r->cols || (kind == RF_QCOL_TEXT && !r->kept))
+        return false;
+    const PGresult *pg = r->pg;
+    rf_value v = {NULL, 0, PQfformat(pg, col), PQftype(pg, col)};
+    bool opt = kind == RF_QCOL_OPT_I32 || kind == RF_QCOL_OPT_I64 || kind == RF_QCOL_OPT_F64 ||
+               kind == RF_QCOL_OPT_BOOL || kind == RF_QCOL_OPT_TIMESTAMP;
+    const char *why = NULL;
+    unsigned char *member = (unsigned char *)rows + offset;
+    for (int row = 0; row < r->rows; row++, member += stride) {
+        bool null = PQgetisnull(pg, row, col);
+        if (null && !opt && kind != RF_QCOL_TEXT)
+            return false;
+        if (!null) {
+            v.data = PQgetvalue(pg, row, col);
+            v.len = PQgetlength(pg, row, col);
+        }
+        int64_t i = 0;
+        double d = 0;
+        bool b = false;
+        rf_status st = RF_OK;
+        switch (kind) {
+        case RF_QCOL_I32:
+        case RF_QCOL_OPT_I32:
+            if (!null && ((st = rf_decode_i64(v, &i, &why)) != RF_OK || i < INT32_MIN || i > INT32_MAX))
+                return false;
+            if (kind == RF_QCOL_I32)
+                *(int32_t *)member = (int32_t)i;
+            else
+                *(rf_opt_i32 *)member = (rf_opt_i32){!null, (int32_t)i};
+            break;
+        case RF_QCOL_I64:
+        case RF_QCOL_OPT_I64:
+            if (!null && rf_decode_i64(v, &i, &why) != RF_OK)
+                return false;
+            if (kind == RF_QCOL_I64)
+                *(int64_t *)member = i;
+            else
+                *(rf_opt_i64 *)member = (rf_opt_i64){!null, i};
+            break;
+        case RF_QCOL_F64:
+        case RF_QCOL_OPT_F64:
+            if (!null && rf_decode_f64(v, &d, &why) != RF_OK)
+                return false;
+            if (kind == RF_QCOL_F64)
+                *(double *)member = d;
+            else
+                *(rf_opt_f64 *)member = (rf_opt_f64){!null, d};
+            break;
+        case RF_QCOL_BOOL:
+        case RF_QCOL_OPT_BOOL:
+            if (!null && rf_decode_bool(v, &b, &why) != RF_OK)
+                return false;
+            if (kind == RF_QCOL_BOOL)
+                *(bool *)member = b;
+            else
+                *(rf_opt_bool *)member = (rf_opt_bool){!null, b};
+            break;
+        case RF_QCOL_TIMESTAMP:
+        case RF_QCOL_OPT_TIMESTAMP:
+            if (!null && rf_decode_timestamp(v, &i, &why) != RF_OK)
+                return false;
+            if (kind == RF_QCOL_TIMESTAMP)
+                *(rf_timestamp *)member = i;
+            else
+                *(rf_opt_timestamp *)member = (rf_opt_timestamp){!null, i};
+            break;
+        case RF_QCOL_TEXT: {
+            /* text and varchar only, whose binary form is the text itself
+             * (others, e.g. uuid or numeric, need converting): borrowed. */
+            if (!null && v.type != RF_OID_TEXT && v.type != RF_OID_VARCHAR)
+                return false;
+            *(const char **)member = null ? NULL : v.data;
+            break;
+        }
+        default:
+            return false;
+        }
+        (void)st;
+    }
+    return true;
 }
 
 /* ---- key maps --------------------------------------------------------------- */

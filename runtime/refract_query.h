@@ -326,6 +326,32 @@ rf_status rf_q_check(rf_client *c, const rf_query *q);
 rf_status rf_q_stmt(rf_client *c, const rf_query *q, rf_stmt *out);
 
 /* ========================================================================
+ * Whole-column decoding (used by generated code for many rows)
+ * ======================================================================== */
+
+/* What a struct member holds. */
+typedef enum rf_qcol {
+    RF_QCOL_I32, RF_QCOL_OPT_I32,
+    RF_QCOL_I64, RF_QCOL_OPT_I64,
+    RF_QCOL_F64, RF_QCOL_OPT_F64,
+    RF_QCOL_BOOL, RF_QCOL_OPT_BOOL,
+    RF_QCOL_TIMESTAMP, RF_QCOL_OPT_TIMESTAMP,
+    RF_QCOL_TEXT          /* const char *, NULL for SQL NULL */
+} rf_qcol;
+
+/*
+ * Decodes column `col` of every row of `r` into the member at `offset` of
+ * an array of row structs `stride` bytes apart, looking at the column's
+ * type and format once rather than per value. Returns false, having
+ * recorded nothing, when any value does not decode this way (an unexpected
+ * NULL, a type it does not handle): the caller then decodes the column value
+ * by value with the rf_get_* functions, which report the precise failure.
+ * Text is borrowed, so the result must be kept by an arena (rf_result_keep).
+ */
+bool rf_q_column(const rf_result *r, int col, rf_qcol kind, void *rows, size_t stride,
+                 size_t offset);
+
+/* ========================================================================
  * Key maps for includes: link values (integers or text) to row indices.
  * ======================================================================== */
 

@@ -514,6 +514,15 @@ static void add_field(emitter *e, const model_table *t, const model_column *c, i
     tpl_set_str(a, f, "decode",
                 decode_call(e, c, k, arena_printf(a, "col0 + %d", index),
                             arena_printf(a, "out->%s", c->c_name)));
+    tpl_set_strf(a, f, "index", "%d", index);
+    /* Whole-column decoding for the common scalar kinds (rf_q_column). */
+    static const char *const fast[][2] = {
+        [VK_I32] = {"RF_QCOL_I32", "RF_QCOL_OPT_I32"}, [VK_I64] = {"RF_QCOL_I64", "RF_QCOL_OPT_I64"},
+        [VK_F64] = {"RF_QCOL_F64", "RF_QCOL_OPT_F64"}, [VK_BOOL] = {"RF_QCOL_BOOL", "RF_QCOL_OPT_BOOL"},
+        [VK_TIME] = {"RF_QCOL_TIMESTAMP", "RF_QCOL_OPT_TIMESTAMP"},
+        [VK_TEXT] = {"RF_QCOL_TEXT", "RF_QCOL_TEXT"}};
+    if (!c->list && k < sizeof fast / sizeof *fast && fast[k][0])
+        tpl_set_str(a, f, "fast", fast[k][c->nullable]);
     /* Ordering: not by lists, Json or Bytes. */
     bool orderable = !c->list && k != VK_JSON && k != VK_BYTES;
     tpl_set_str(a, f, "order_col", orderable ? arena_printf(a, "\"%s\"", ccol) : "NULL");

@@ -260,8 +260,15 @@ db_schema *dbschema_from_model(const model_schema *m, arena *a)
     const model_datasource *ds = &m->datasource;
     if (ds->nschemas) {
         s->multi_schema = true;
-        for (size_t i = 0; i < ds->nschemas; i++)
+        /* Prisma creates them in name order, whatever the list's order. */
+        for (size_t i = 0; i < ds->nschemas; i++) {
             ARENA_PUSH(a, s->namespaces, s->nnamespaces, s->cnamespaces, ds->schemas[i]);
+            for (size_t k = s->nnamespaces - 1; k > 0 && strcmp(s->namespaces[k - 1], s->namespaces[k]) > 0; k--) {
+                const char *t = s->namespaces[k];
+                s->namespaces[k] = s->namespaces[k - 1];
+                s->namespaces[k - 1] = t;
+            }
+        }
     } else {
         ARENA_PUSH(a, s->namespaces, s->nnamespaces, s->cnamespaces, "public");
     }

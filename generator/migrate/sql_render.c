@@ -210,8 +210,9 @@ static void render_create_index(buf *out, const db_table *t, const db_index *ix)
     }
     buf_putc(out, ')');
     if (ix->where_sql) {
-        buf_puts(out, " WHERE ");
+        buf_puts(out, " WHERE (");
         buf_puts(out, ix->where_sql);
+        buf_putc(out, ')');
     }
     end_stmt(out);
 }
@@ -660,13 +661,19 @@ static void render_step(render_ctx *cx, const migrate_step *s)
     case MIGRATE_CREATE_EXTENSION:
         buf_puts(out, "CREATE EXTENSION IF NOT EXISTS ");
         sql_put_ident(out, s->extension->name);
-        if (s->extension->schema && *s->extension->schema) {
-            buf_puts(out, " WITH SCHEMA ");
-            sql_put_ident(out, s->extension->schema);
-        }
-        if (s->extension->version && *s->extension->version) {
-            buf_puts(out, " VERSION ");
-            sql_put_ident(out, s->extension->version);
+        {
+            bool has_schema = s->extension->schema && *s->extension->schema;
+            bool has_version = s->extension->version && *s->extension->version;
+            if (has_schema || has_version)
+                buf_puts(out, " WITH");
+            if (has_schema) {
+                buf_puts(out, " SCHEMA ");
+                sql_put_ident(out, s->extension->schema);
+            }
+            if (has_version) {
+                buf_puts(out, " VERSION ");
+                sql_put_ident(out, s->extension->version);
+            }
         }
         end_stmt(out);
         break;

@@ -38,8 +38,9 @@ typedef struct project_dir {
 static __attribute__((unused)) void proj_write(const project_dir *p, const char *rel,
                                                const char *text)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", p->root, rel);
+    buf b = BUF_INIT;
+    buf_printf(&b, "%s/%s", p->root, rel);
+    char *path = b.data;
     for (char *c = path + strlen(p->root) + 1; *c; c++)
         if (*c == '/') {
             *c = '\0';
@@ -47,22 +48,26 @@ static __attribute__((unused)) void proj_write(const project_dir *p, const char 
             *c = '/';
         }
     ck_assert_int_eq(write_file_all(path, text, strlen(text)), 0);
+    buf_free(&b);
 }
 
 static __attribute__((unused)) char *proj_read(const project_dir *p, const char *rel)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", p->root, rel);
-    return read_file_all(path, NULL);
+    buf b = BUF_INIT;
+    buf_printf(&b, "%s/%s", p->root, rel);
+    char *text = read_file_all(b.data, NULL);
+    buf_free(&b);
+    return text;
 }
 
 /* A migration folder prisma/migrations/<name>/migration.sql. */
 static __attribute__((unused)) void proj_migration(const project_dir *p, const char *name,
                                                    const char *sql)
 {
-    char rel[512];
-    snprintf(rel, sizeof rel, "prisma/migrations/%s/migration.sql", name);
-    proj_write(p, rel, sql);
+    buf rel = BUF_INIT;
+    buf_printf(&rel, "prisma/migrations/%s/migration.sql", name);
+    proj_write(p, rel.data, sql);
+    buf_free(&rel);
 }
 
 static __attribute__((unused)) void proj_open(project_dir *p, pgh_cluster *pg, const char *schema)

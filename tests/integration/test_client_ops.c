@@ -629,6 +629,37 @@ START_TEST(lists_of_every_type_round_trip)
 }
 END_TEST
 
+/* The server ends the session mid-way: generated calls report
+ * RF_CONNECTION (no crash, nothing half-decoded), and work after rf_reset. */
+START_TEST(a_dropped_connection_is_a_status)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    seed(c, &a);
+    db_user_list l;
+    OK(db_user_find_many(c, NULL, &l, &a));
+    /* Kill our own backend from a second session of the same database. */
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%d)", PQbackendPID((PGconn *)rf_client_pgconn(c)));
+    rf_client *other = NULL;
+    char *conninfo = NULL;
+    ck_assert_int_ge(asprintf(&conninfo, "%s dbname=%s", pg.conninfo, PQdb((PGconn *)rf_client_pgconn(c))), 0);
+    ck_assert_int_eq(rf_connect(conninfo, &other), RF_OK);
+    free(conninfo);
+    ck_assert_int_eq(rf_exec_sql(other, sql), RF_OK);
+    rf_close(other);
+    db_user u;
+    ck_assert_int_eq(db_user_find_unique_by_email(c, "u1@Example.com", NULL, &u, &a), RF_CONNECTION);
+    ck_assert_int_eq(db_user_find_many(c, NULL, &l, &a), RF_CONNECTION);
+    ck_assert_uint_eq(l.count, 0);
+    ck_assert_int_eq(rf_reset(c), RF_OK);
+    OK(db_user_find_unique_by_email(c, "u1@Example.com", NULL, &u, &a));
+    ck_assert_str_eq(u.name, "u1");
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
 START_TEST(dynamic_shapes_are_prepared_once)
 {
     rf_client *c = fresh();
@@ -660,6 +691,7 @@ int main(void)
     tcase_add_test(tc, updates_upserts_and_deletes);
     tcase_add_test(tc, include_loads_relations_in_one_query_each);
     tcase_add_test(tc, lists_of_every_type_round_trip);
+    tcase_add_test(tc, a_dropped_connection_is_a_status);
     tcase_add_test(tc, dynamic_shapes_are_prepared_once);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

@@ -122,6 +122,9 @@ START_TEST(failure_leaves_database_as_it_was_until_resolved)
     free(out);
     ck_assert(!db_has_table(&p, "More"));
     ck_assert_int_eq(proj_run(&p, &out, "migrate", "status", NULL), 1);
+    ck_assert_contains(out, "  20240101000000_init                      applied\n"
+                            "  20240102000000_bad                       failed\n"
+                            "  20240103000000_more                      pending\n");
     ck_assert_contains(out, "Following migration(s) have failed:\n20240102000000_bad\n");
     ck_assert_contains(out, "Following migration have not yet been applied:\n"
                             "20240103000000_more\n");
@@ -261,6 +264,7 @@ START_TEST(edited_applied_migration_is_reported_never_rerun)
     buf_free(&edited);
     ck_assert_int_eq(proj_run(&p, &out, "migrate", "status", NULL), 1);
     ck_assert_contains(out, "modified after they were applied");
+    ck_assert_contains(out, "applied, edited since");
     ck_assert_contains(out, M1);
     free(out);
     ck_assert_int_eq(proj_run(&p, &out, "migrate", "deploy", NULL), 0);
@@ -294,6 +298,8 @@ START_TEST(status_reports_pending_and_unknown)
     free(out);
     ck_assert_int_eq(proj_run(&p, &out, "migrate", "status", NULL), 0);
     ck_assert_contains(out, "2 migrations found in prisma/migrations\n\n"
+                            "  20240101000000_init                      applied\n"
+                            "  20240102000000_posts                     applied\n\n"
                             "Database schema is up to date!\n");
     free(out);
     /* A migration merged from another branch, older than the applied ones:

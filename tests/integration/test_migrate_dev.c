@@ -52,10 +52,11 @@ static size_t list_migrations(const project_dir *p, char names[][256], size_t ca
 
 static char *migration_text(const project_dir *p, const char *name, const char *file)
 {
-    char rel[256];
-    snprintf(rel, sizeof rel, "prisma/migrations/%s/%s", name, file);
-    char *t = proj_read(p, rel);
-    ck_assert_msg(t != NULL, "cannot read %s", rel);
+    buf rel = BUF_INIT;
+    buf_printf(&rel, "prisma/migrations/%s/%s", name, file);
+    char *t = proj_read(p, rel.data);
+    ck_assert_msg(t != NULL, "cannot read %s", rel.data);
+    buf_free(&rel);
     return t;
 }
 
@@ -88,10 +89,11 @@ START_TEST(dev_writes_prisma_folder_and_applies)
     ck_assert_str_eq(saved, V1);
     free(saved);
     ck_assert(db_has_table(&p, "User"));
-    char q[256];
-    snprintf(q, sizeof q, "SELECT count(*) FROM _prisma_migrations WHERE migration_name = '%s' "
-                          "AND finished_at IS NOT NULL", names[0]);
-    ck_assert_int_eq(db_long(&p, q), 1);
+    buf q = BUF_INIT;
+    buf_printf(&q, "SELECT count(*) FROM _prisma_migrations WHERE migration_name = '%s' "
+                   "AND finished_at IS NOT NULL", names[0]);
+    ck_assert_int_eq(db_long(&p, q.data), 1);
+    buf_free(&q);
 
     /* No change: nothing created. */
     ck_assert_int_eq(proj_run(&p, &out, "migrate", "dev", "--name", "noop", NULL), 0);

@@ -429,6 +429,49 @@ START_TEST(enum_value_map_is_a_rename)
 }
 END_TEST
 
+/* --from-migrations: the newest folder's schema.prisma is the "before";
+ * without one, a clear error. */
+START_TEST(diff_from_migrations_folder)
+{
+    char root[] = "/tmp/migsql-migs-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(root));
+    char path[512], out[512];
+    snprintf(path, sizeof path, "%s/20240101000000_init", root);
+    ck_assert_int_eq(mkdir(path, 0777), 0);
+    snprintf(path, sizeof path, "%s/20250101000000_second", root);
+    ck_assert_int_eq(mkdir(path, 0777), 0);
+    const char *before = "datasource db {\n  provider = \"postgresql\"\n}\n"
+                         "model User {\n  id Int @id\n}\n";
+    const char *after = "datasource db {\n  provider = \"postgresql\"\n}\n"
+                        "model User {\n  id Int @id\n  name String?\n}\n";
+    char *to = temp_schema(after);
+    snprintf(out, sizeof out, "%s/out.sql", root);
+    migrate_diff_args args = {.from_migrations = root, .to_schema = to, .script = true, .output = out};
+
+    /* The newest migration has no schema.prisma yet. */
+    ck_assert_int_eq(migrate_diff_main(&args), 1);
+
+    snprintf(path, sizeof path, "%s/20250101000000_second/schema.prisma", root);
+    FILE *f = fopen(path, "w");
+    fputs(before, f);
+    fclose(f);
+    ck_assert_int_eq(migrate_diff_main(&args), 0);
+    char *got = slurp(out);
+    ck_assert_str_eq(got, "-- AlterTable\nALTER TABLE \"User\" ADD COLUMN     \"name\" TEXT;\n\n\n");
+    free(got);
+
+    /* --exit-code: 2 when there is a difference. */
+    args.exit_code = true;
+    ck_assert_int_eq(migrate_diff_main(&args), 2);
+
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+    ck_assert_int_eq(system(cmd), 0);
+    unlink(to);
+    free(to);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("migsql");
@@ -446,6 +489,7 @@ int main(void)
     tcase_add_test(pieces, empty_diff_says_so);
     tcase_add_test(pieces, probable_renames_are_reported_not_applied);
     tcase_add_test(pieces, enum_value_map_is_a_rename);
+    tcase_add_test(pieces, diff_from_migrations_folder);
     suite_add_tcase(s, pieces);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -14,20 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static rf_status db_user__decode(const rf_result *r, int row, int col0, db_user *out,
-                               rf_arena *arena);
-static rf_status db_profile__decode(const rf_result *r, int row, int col0, db_profile *out,
-                               rf_arena *arena);
-static rf_status db_post__decode(const rf_result *r, int row, int col0, db_post *out,
-                               rf_arena *arena);
-static rf_status db_category__decode(const rf_result *r, int row, int col0, db_category *out,
-                               rf_arena *arena);
-static rf_status db_comment__decode(const rf_result *r, int row, int col0, db_comment *out,
-                               rf_arena *arena);
-static rf_status db_tag__decode(const rf_result *r, int row, int col0, db_tag *out,
-                               rf_arena *arena);
-static rf_status db_lists__decode(const rf_result *r, int row, int col0, db_lists *out,
-                               rf_arena *arena);
+static rf_status db_user__decode_rows(const rf_result *r, int col0, db_user *items, rf_arena *arena);
+static rf_status db_profile__decode_rows(const rf_result *r, int col0, db_profile *items, rf_arena *arena);
+static rf_status db_post__decode_rows(const rf_result *r, int col0, db_post *items, rf_arena *arena);
+static rf_status db_category__decode_rows(const rf_result *r, int col0, db_category *items, rf_arena *arena);
+static rf_status db_comment__decode_rows(const rf_result *r, int col0, db_comment *items, rf_arena *arena);
+static rf_status db_tag__decode_rows(const rf_result *r, int col0, db_tag *items, rf_arena *arena);
+static rf_status db_lists__decode_rows(const rf_result *r, int col0, db_lists *items, rf_arena *arena);
 
 /* ========================================================================
  * Enums: C constants are database labels' positions plus one.
@@ -162,6 +155,7 @@ static const rf_table_shape db_user__shape = {
     db_user__key, 1,
 };
 
+/* One row of r into *out. */
 static rf_status db_user__decode(const rf_result *r, int row, int col0, db_user *out,
                                rf_arena *arena)
 {
@@ -243,6 +237,176 @@ static rf_status db_user__decode(const rf_result *r, int row, int col0, db_user 
     return st;
 }
 
+/* Every row of r into items[0..r->rows), column by column (r is kept by
+ * the arena, so text is borrowed from it). */
+static rf_status db_user__decode_rows(const rf_result *r, int col0, db_user *items, rf_arena *arena)
+{
+    rf_status st = RF_OK;
+    (void)arena;
+    memset(items, 0, (size_t)r->rows * sizeof *items);
+    if (st == RF_OK && !rf_q_column(r, col0 + 0, RF_QCOL_I32, items, sizeof *items,
+                                              offsetof(db_user, id))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_user *out = &items[row];
+            st = rf_get_i32(r, row, col0 + 0, &out->id);
+        }
+    }
+    if (st == RF_OK && !rf_q_column(r, col0 + 1, RF_QCOL_TEXT, items, sizeof *items,
+                                              offsetof(db_user, email))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_user *out = &items[row];
+            st = rf_get_text(r, row, col0 + 1, arena, &out->email, NULL);
+        }
+    }
+    if (st == RF_OK && !rf_q_column(r, col0 + 2, RF_QCOL_TEXT, items, sizeof *items,
+                                              offsetof(db_user, name))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_user *out = &items[row];
+            st = rf_get_text(r, row, col0 + 2, arena, &out->name, NULL);
+        }
+    }
+    if (st == RF_OK && !rf_q_column(r, col0 + 3, RF_QCOL_OPT_I32, items, sizeof *items,
+                                              offsetof(db_user, age))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_user *out = &items[row];
+            st = rf_get_opt_i32(r, row, col0 + 3, &out->age);
+        }
+    }
+    if (st == RF_OK) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_user *out = &items[row];
+            st = db_role_get(r, row, col0 + 4, &out->role);
+        }
+    }
+    if (st == RF_OK) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_user *out = &items[row];
+            st = db_role_get_array(r, row, col0 + 5, arena, &out->roles);
+        }
+    }
+    if (st == RF_OK && !rf_q_column(r, col0 + 6, RF_QCOL_TIMESTAMP, items, sizeof *items,
+                                              offsetof(db_user, created_at))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_user *out = &items[row];
+            st = rf_get_timestamp(r, row, col0 + 6, &out->created_at);
+        }
+    }
+    if (st == RF_OK && !rf_q_column(r, col0 + 7, RF_QCOL_TIMESTAMP, items, sizeof *items,
+                                              offsetof(db_user, updated_at))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_user *out = &items[row];
+            st = rf_get_timestamp(r, row, col0 + 7, &out->updated_at);
+        }
+    }
+    if (st == RF_OK && !rf_q_column(r, col0 + 8, RF_QCOL_OPT_TIMESTAMP, items, sizeof *items,
+                                              offsetof(db_user, birthday))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_user *out = &items[row];
+            st = rf_get_opt_timestamp(r, row, col0 + 8, &out->birthday);
+        }
+    }
+    if (st == RF_OK && !rf_q_column(r, col0 + 9, RF_QCOL_OPT_TIMESTAMP, items, sizeof *items,
+                                              offsetof(db_user, seen_at))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_user *out = &items[row];
+            st = rf_get_opt_timestamp(r, row, col0 + 9, &out->seen_at);
+        }
+    }
+    if (st == RF_OK && !rf_q_column(r, col0 + 10, RF_QCOL_OPT_TIMESTAMP, items, sizeof *items,
+                                              offsetof(db_user, wake_at))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_user *out = &items[row];
+            st = rf_get_opt_timestamp(r, row, col0 + 10, &out->wake_at);
+        }
+    }
+    if (st == RF_OK) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_user *out = &items[row];
+            st = rf_get_text(r, row, col0 + 11, arena, &out->balance, NULL);
+        }
+    }
+    if (st == RF_OK) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_user *out = &items[row];
+            st = rf_get_text(r, row, col0 + 12, arena, &out->price, NULL);
+        }
+    }
+    if (st == RF_OK) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_user *out = &items[row];
+            st = rf_get_text(r, row, col0 + 13, arena, &out->meta, NULL);
+        }
+    }
+    if (st == RF_OK) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_user *out = &items[row];
+            st = rf_get_bytes(r, row, col0 + 14, arena, &out->avatar);
+        }
+    }
+    if (st == RF_OK && !rf_q_column(r, col0 + 15, RF_QCOL_I64, items, sizeof *items,
+                                              offsetof(db_user, big))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_user *out = &items[row];
+            st = rf_get_i64(r, row, col0 + 15, &out->big);
+        }
+    }
+    if (st == RF_OK && !rf_q_column(r, col0 + 16, RF_QCOL_OPT_I32, items, sizeof *items,
+                                              offsetof(db_user, small))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_user *out = &items[row];
+            st = rf_get_opt_i32(r, row, col0 + 16, &out->small);
+        }
+    }
+    if (st == RF_OK && !rf_q_column(r, col0 + 17, RF_QCOL_OPT_F64, items, sizeof *items,
+                                              offsetof(db_user, score))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_user *out = &items[row];
+            st = rf_get_opt_f64(r, row, col0 + 17, &out->score);
+        }
+    }
+    if (st == RF_OK && !rf_q_column(r, col0 + 18, RF_QCOL_OPT_F64, items, sizeof *items,
+                                              offsetof(db_user, ratio))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_user *out = &items[row];
+            st = rf_get_opt_f64(r, row, col0 + 18, &out->ratio);
+        }
+    }
+    if (st == RF_OK && !rf_q_column(r, col0 + 19, RF_QCOL_BOOL, items, sizeof *items,
+                                              offsetof(db_user, active))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_user *out = &items[row];
+            st = rf_get_bool(r, row, col0 + 19, &out->active);
+        }
+    }
+    if (st == RF_OK && !rf_q_column(r, col0 + 20, RF_QCOL_TEXT, items, sizeof *items,
+                                              offsetof(db_user, code))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_user *out = &items[row];
+            st = rf_get_text(r, row, col0 + 20, arena, &out->code, NULL);
+        }
+    }
+    if (st == RF_OK && !rf_q_column(r, col0 + 21, RF_QCOL_TEXT, items, sizeof *items,
+                                              offsetof(db_user, ext_id))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_user *out = &items[row];
+            st = rf_get_text(r, row, col0 + 21, arena, &out->ext_id, NULL);
+        }
+    }
+    if (st == RF_OK) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_user *out = &items[row];
+            st = rf_get_text_array(r, row, col0 + 22, arena, &out->tags);
+        }
+    }
+    if (st == RF_OK) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_user *out = &items[row];
+            st = rf_get_i32_array(r, row, col0 + 23, arena, &out->lucky);
+        }
+    }
+    return st;
+}
+
 /* Runs a statement and decodes every row into out (in the arena). */
 static rf_status db_user__fetch(rf_client *client, const rf_stmt *stmt, const rf_params *params,
                               db_user_list *out, rf_arena *arena)
@@ -269,9 +433,7 @@ static rf_status db_user__fetch(rf_client *client, const rf_stmt *stmt, const rf
     if (!items) {
         return rf_fail(client, RF_NO_MEMORY, "out of memory");
     }
-    for (int row = 0; row < res.rows && st == RF_OK; row++) {
-        st = db_user__decode(&res, row, 0, &items[row], arena);
-    }
+    st = db_user__decode_rows(&res, 0, items, arena);
     if (st == RF_OK) {
         out->items = items;
         out->count = (size_t)res.rows;
@@ -433,8 +595,8 @@ static rf_status db_user__load_posts(rf_client *client, db_user *rows, size_t n,
         free(links);
         return rf_fail(client, RF_NO_MEMORY, "out of memory");
     }
-    for (size_t j = 0; j < m && st == RF_OK; j++) {
-        st = db_post__decode(&res, (int)j, 1, &items[j], arena);
+    if (m) {
+        st = db_post__decode_rows(&res, 1, items, arena);
     }
     /* Parent key → parent; each related row → its parent. */
     for (size_t i = 0; i < n && st == RF_OK; i++) {
@@ -523,8 +685,8 @@ static rf_status db_user__load_profile(rf_client *client, db_user *rows, size_t 
         free(links);
         return rf_fail(client, RF_NO_MEMORY, "out of memory");
     }
-    for (size_t j = 0; j < m && st == RF_OK; j++) {
-        st = db_profile__decode(&res, (int)j, 1, &items[j], arena);
+    if (m) {
+        st = db_profile__decode_rows(&res, 1, items, arena);
     }
     /* Link value → related row; each parent points at its row. */
     for (size_t j = 0; j < m && st == RF_OK; j++) {
@@ -1401,6 +1563,7 @@ static const rf_table_shape db_profile__shape = {
     db_profile__key, 1,
 };
 
+/* One row of r into *out. */
 static rf_status db_profile__decode(const rf_result *r, int row, int col0, db_profile *out,
                                rf_arena *arena)
 {
@@ -1415,6 +1578,37 @@ static rf_status db_profile__decode(const rf_result *r, int row, int col0, db_pr
     }
     if (st == RF_OK) {
         st = rf_get_i32(r, row, col0 + 2, &out->user_id);
+    }
+    return st;
+}
+
+/* Every row of r into items[0..r->rows), column by column (r is kept by
+ * the arena, so text is borrowed from it). */
+static rf_status db_profile__decode_rows(const rf_result *r, int col0, db_profile *items, rf_arena *arena)
+{
+    rf_status st = RF_OK;
+    (void)arena;
+    memset(items, 0, (size_t)r->rows * sizeof *items);
+    if (st == RF_OK && !rf_q_column(r, col0 + 0, RF_QCOL_TEXT, items, sizeof *items,
+                                              offsetof(db_profile, id))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_profile *out = &items[row];
+            st = rf_get_text(r, row, col0 + 0, arena, &out->id, NULL);
+        }
+    }
+    if (st == RF_OK && !rf_q_column(r, col0 + 1, RF_QCOL_TEXT, items, sizeof *items,
+                                              offsetof(db_profile, bio))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_profile *out = &items[row];
+            st = rf_get_text(r, row, col0 + 1, arena, &out->bio, NULL);
+        }
+    }
+    if (st == RF_OK && !rf_q_column(r, col0 + 2, RF_QCOL_I32, items, sizeof *items,
+                                              offsetof(db_profile, user_id))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_profile *out = &items[row];
+            st = rf_get_i32(r, row, col0 + 2, &out->user_id);
+        }
     }
     return st;
 }
@@ -1445,9 +1639,7 @@ static rf_status db_profile__fetch(rf_client *client, const rf_stmt *stmt, const
     if (!items) {
         return rf_fail(client, RF_NO_MEMORY, "out of memory");
     }
-    for (int row = 0; row < res.rows && st == RF_OK; row++) {
-        st = db_profile__decode(&res, row, 0, &items[row], arena);
-    }
+    st = db_profile__decode_rows(&res, 0, items, arena);
     if (st == RF_OK) {
         out->items = items;
         out->count = (size_t)res.rows;
@@ -1591,8 +1783,8 @@ static rf_status db_profile__load_user(rf_client *client, db_profile *rows, size
         free(links);
         return rf_fail(client, RF_NO_MEMORY, "out of memory");
     }
-    for (size_t j = 0; j < m && st == RF_OK; j++) {
-        st = db_user__decode(&res, (int)j, 1, &items[j], arena);
+    if (m) {
+        st = db_user__decode_rows(&res, 1, items, arena);
     }
     /* Link value → related row; each parent points at its row. */
     for (size_t j = 0; j < m && st == RF_OK; j++) {
@@ -2023,6 +2215,7 @@ static const rf_table_shape db_post__shape = {
     db_post__key, 1,
 };
 
+/* One row of r into *out. */
 static rf_status db_post__decode(const rf_result *r, int row, int col0, db_post *out,
                                rf_arena *arena)
 {
@@ -2043,6 +2236,51 @@ static rf_status db_post__decode(const rf_result *r, int row, int col0, db_post 
     }
     if (st == RF_OK) {
         st = rf_get_opt_i32(r, row, col0 + 4, &out->author_id);
+    }
+    return st;
+}
+
+/* Every row of r into items[0..r->rows), column by column (r is kept by
+ * the arena, so text is borrowed from it). */
+static rf_status db_post__decode_rows(const rf_result *r, int col0, db_post *items, rf_arena *arena)
+{
+    rf_status st = RF_OK;
+    (void)arena;
+    memset(items, 0, (size_t)r->rows * sizeof *items);
+    if (st == RF_OK && !rf_q_column(r, col0 + 0, RF_QCOL_TEXT, items, sizeof *items,
+                                              offsetof(db_post, id))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_post *out = &items[row];
+            st = rf_get_text(r, row, col0 + 0, arena, &out->id, NULL);
+        }
+    }
+    if (st == RF_OK && !rf_q_column(r, col0 + 1, RF_QCOL_TEXT, items, sizeof *items,
+                                              offsetof(db_post, title))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_post *out = &items[row];
+            st = rf_get_text(r, row, col0 + 1, arena, &out->title, NULL);
+        }
+    }
+    if (st == RF_OK && !rf_q_column(r, col0 + 2, RF_QCOL_TEXT, items, sizeof *items,
+                                              offsetof(db_post, slug))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_post *out = &items[row];
+            st = rf_get_text(r, row, col0 + 2, arena, &out->slug, NULL);
+        }
+    }
+    if (st == RF_OK && !rf_q_column(r, col0 + 3, RF_QCOL_I32, items, sizeof *items,
+                                              offsetof(db_post, views))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_post *out = &items[row];
+            st = rf_get_i32(r, row, col0 + 3, &out->views);
+        }
+    }
+    if (st == RF_OK && !rf_q_column(r, col0 + 4, RF_QCOL_OPT_I32, items, sizeof *items,
+                                              offsetof(db_post, author_id))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_post *out = &items[row];
+            st = rf_get_opt_i32(r, row, col0 + 4, &out->author_id);
+        }
     }
     return st;
 }
@@ -2073,9 +2311,7 @@ static rf_status db_post__fetch(rf_client *client, const rf_stmt *stmt, const rf
     if (!items) {
         return rf_fail(client, RF_NO_MEMORY, "out of memory");
     }
-    for (int row = 0; row < res.rows && st == RF_OK; row++) {
-        st = db_post__decode(&res, row, 0, &items[row], arena);
-    }
+    st = db_post__decode_rows(&res, 0, items, arena);
     if (st == RF_OK) {
         out->items = items;
         out->count = (size_t)res.rows;
@@ -2221,8 +2457,8 @@ static rf_status db_post__load_author(rf_client *client, db_post *rows, size_t n
         free(links);
         return rf_fail(client, RF_NO_MEMORY, "out of memory");
     }
-    for (size_t j = 0; j < m && st == RF_OK; j++) {
-        st = db_user__decode(&res, (int)j, 1, &items[j], arena);
+    if (m) {
+        st = db_user__decode_rows(&res, 1, items, arena);
     }
     /* Link value → related row; each parent points at its row. */
     for (size_t j = 0; j < m && st == RF_OK; j++) {
@@ -2300,8 +2536,8 @@ static rf_status db_post__load_categories(rf_client *client, db_post *rows, size
         free(links);
         return rf_fail(client, RF_NO_MEMORY, "out of memory");
     }
-    for (size_t j = 0; j < m && st == RF_OK; j++) {
-        st = db_category__decode(&res, (int)j, 1, &items[j], arena);
+    if (m) {
+        st = db_category__decode_rows(&res, 1, items, arena);
     }
     /* Parent key → parent; each related row → its parent. */
     for (size_t i = 0; i < n && st == RF_OK; i++) {
@@ -2390,8 +2626,8 @@ static rf_status db_post__load_comments(rf_client *client, db_post *rows, size_t
         free(links);
         return rf_fail(client, RF_NO_MEMORY, "out of memory");
     }
-    for (size_t j = 0; j < m && st == RF_OK; j++) {
-        st = db_comment__decode(&res, (int)j, 1, &items[j], arena);
+    if (m) {
+        st = db_comment__decode_rows(&res, 1, items, arena);
     }
     /* Parent key → parent; each related row → its parent. */
     for (size_t i = 0; i < n && st == RF_OK; i++) {
@@ -2930,6 +3166,7 @@ static const rf_table_shape db_category__shape = {
     db_category__key, 1,
 };
 
+/* One row of r into *out. */
 static rf_status db_category__decode(const rf_result *r, int row, int col0, db_category *out,
                                rf_arena *arena)
 {
@@ -2941,6 +3178,30 @@ static rf_status db_category__decode(const rf_result *r, int row, int col0, db_c
     }
     if (st == RF_OK) {
         st = rf_get_text(r, row, col0 + 1, arena, &out->name, NULL);
+    }
+    return st;
+}
+
+/* Every row of r into items[0..r->rows), column by column (r is kept by
+ * the arena, so text is borrowed from it). */
+static rf_status db_category__decode_rows(const rf_result *r, int col0, db_category *items, rf_arena *arena)
+{
+    rf_status st = RF_OK;
+    (void)arena;
+    memset(items, 0, (size_t)r->rows * sizeof *items);
+    if (st == RF_OK && !rf_q_column(r, col0 + 0, RF_QCOL_I32, items, sizeof *items,
+                                              offsetof(db_category, id))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_category *out = &items[row];
+            st = rf_get_i32(r, row, col0 + 0, &out->id);
+        }
+    }
+    if (st == RF_OK && !rf_q_column(r, col0 + 1, RF_QCOL_TEXT, items, sizeof *items,
+                                              offsetof(db_category, name))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_category *out = &items[row];
+            st = rf_get_text(r, row, col0 + 1, arena, &out->name, NULL);
+        }
     }
     return st;
 }
@@ -2971,9 +3232,7 @@ static rf_status db_category__fetch(rf_client *client, const rf_stmt *stmt, cons
     if (!items) {
         return rf_fail(client, RF_NO_MEMORY, "out of memory");
     }
-    for (int row = 0; row < res.rows && st == RF_OK; row++) {
-        st = db_category__decode(&res, row, 0, &items[row], arena);
-    }
+    st = db_category__decode_rows(&res, 0, items, arena);
     if (st == RF_OK) {
         out->items = items;
         out->count = (size_t)res.rows;
@@ -3116,8 +3375,8 @@ static rf_status db_category__load_posts(rf_client *client, db_category *rows, s
         free(links);
         return rf_fail(client, RF_NO_MEMORY, "out of memory");
     }
-    for (size_t j = 0; j < m && st == RF_OK; j++) {
-        st = db_post__decode(&res, (int)j, 1, &items[j], arena);
+    if (m) {
+        st = db_post__decode_rows(&res, 1, items, arena);
     }
     /* Parent key → parent; each related row → its parent. */
     for (size_t i = 0; i < n && st == RF_OK; i++) {
@@ -3577,6 +3836,7 @@ static const rf_table_shape db_comment__shape = {
     db_comment__key, 1,
 };
 
+/* One row of r into *out. */
 static rf_status db_comment__decode(const rf_result *r, int row, int col0, db_comment *out,
                                rf_arena *arena)
 {
@@ -3591,6 +3851,37 @@ static rf_status db_comment__decode(const rf_result *r, int row, int col0, db_co
     }
     if (st == RF_OK) {
         st = rf_get_text(r, row, col0 + 2, arena, &out->post_id, NULL);
+    }
+    return st;
+}
+
+/* Every row of r into items[0..r->rows), column by column (r is kept by
+ * the arena, so text is borrowed from it). */
+static rf_status db_comment__decode_rows(const rf_result *r, int col0, db_comment *items, rf_arena *arena)
+{
+    rf_status st = RF_OK;
+    (void)arena;
+    memset(items, 0, (size_t)r->rows * sizeof *items);
+    if (st == RF_OK && !rf_q_column(r, col0 + 0, RF_QCOL_TEXT, items, sizeof *items,
+                                              offsetof(db_comment, id))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_comment *out = &items[row];
+            st = rf_get_text(r, row, col0 + 0, arena, &out->id, NULL);
+        }
+    }
+    if (st == RF_OK && !rf_q_column(r, col0 + 1, RF_QCOL_TEXT, items, sizeof *items,
+                                              offsetof(db_comment, body))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_comment *out = &items[row];
+            st = rf_get_text(r, row, col0 + 1, arena, &out->body, NULL);
+        }
+    }
+    if (st == RF_OK && !rf_q_column(r, col0 + 2, RF_QCOL_TEXT, items, sizeof *items,
+                                              offsetof(db_comment, post_id))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_comment *out = &items[row];
+            st = rf_get_text(r, row, col0 + 2, arena, &out->post_id, NULL);
+        }
     }
     return st;
 }
@@ -3621,9 +3912,7 @@ static rf_status db_comment__fetch(rf_client *client, const rf_stmt *stmt, const
     if (!items) {
         return rf_fail(client, RF_NO_MEMORY, "out of memory");
     }
-    for (int row = 0; row < res.rows && st == RF_OK; row++) {
-        st = db_comment__decode(&res, row, 0, &items[row], arena);
-    }
+    st = db_comment__decode_rows(&res, 0, items, arena);
     if (st == RF_OK) {
         out->items = items;
         out->count = (size_t)res.rows;
@@ -3767,8 +4056,8 @@ static rf_status db_comment__load_post(rf_client *client, db_comment *rows, size
         free(links);
         return rf_fail(client, RF_NO_MEMORY, "out of memory");
     }
-    for (size_t j = 0; j < m && st == RF_OK; j++) {
-        st = db_post__decode(&res, (int)j, 1, &items[j], arena);
+    if (m) {
+        st = db_post__decode_rows(&res, 1, items, arena);
     }
     /* Link value → related row; each parent points at its row. */
     for (size_t j = 0; j < m && st == RF_OK; j++) {
@@ -4094,6 +4383,7 @@ static const rf_table_shape db_tag__shape = {
     db_tag__key, 2,
 };
 
+/* One row of r into *out. */
 static rf_status db_tag__decode(const rf_result *r, int row, int col0, db_tag *out,
                                rf_arena *arena)
 {
@@ -4108,6 +4398,37 @@ static rf_status db_tag__decode(const rf_result *r, int row, int col0, db_tag *o
     }
     if (st == RF_OK) {
         st = rf_get_text(r, row, col0 + 2, arena, &out->note, NULL);
+    }
+    return st;
+}
+
+/* Every row of r into items[0..r->rows), column by column (r is kept by
+ * the arena, so text is borrowed from it). */
+static rf_status db_tag__decode_rows(const rf_result *r, int col0, db_tag *items, rf_arena *arena)
+{
+    rf_status st = RF_OK;
+    (void)arena;
+    memset(items, 0, (size_t)r->rows * sizeof *items);
+    if (st == RF_OK && !rf_q_column(r, col0 + 0, RF_QCOL_TEXT, items, sizeof *items,
+                                              offsetof(db_tag, group))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_tag *out = &items[row];
+            st = rf_get_text(r, row, col0 + 0, arena, &out->group, NULL);
+        }
+    }
+    if (st == RF_OK && !rf_q_column(r, col0 + 1, RF_QCOL_TEXT, items, sizeof *items,
+                                              offsetof(db_tag, name))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_tag *out = &items[row];
+            st = rf_get_text(r, row, col0 + 1, arena, &out->name, NULL);
+        }
+    }
+    if (st == RF_OK && !rf_q_column(r, col0 + 2, RF_QCOL_TEXT, items, sizeof *items,
+                                              offsetof(db_tag, note))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_tag *out = &items[row];
+            st = rf_get_text(r, row, col0 + 2, arena, &out->note, NULL);
+        }
     }
     return st;
 }
@@ -4138,9 +4459,7 @@ static rf_status db_tag__fetch(rf_client *client, const rf_stmt *stmt, const rf_
     if (!items) {
         return rf_fail(client, RF_NO_MEMORY, "out of memory");
     }
-    for (int row = 0; row < res.rows && st == RF_OK; row++) {
-        st = db_tag__decode(&res, row, 0, &items[row], arena);
-    }
+    st = db_tag__decode_rows(&res, 0, items, arena);
     if (st == RF_OK) {
         out->items = items;
         out->count = (size_t)res.rows;
@@ -4515,6 +4834,7 @@ static const rf_table_shape db_lists__shape = {
     db_lists__key, 1,
 };
 
+/* One row of r into *out. */
 static rf_status db_lists__decode(const rf_result *r, int row, int col0, db_lists *out,
                                rf_arena *arena)
 {
@@ -4551,6 +4871,71 @@ static rf_status db_lists__decode(const rf_result *r, int row, int col0, db_list
     return st;
 }
 
+/* Every row of r into items[0..r->rows), column by column (r is kept by
+ * the arena, so text is borrowed from it). */
+static rf_status db_lists__decode_rows(const rf_result *r, int col0, db_lists *items, rf_arena *arena)
+{
+    rf_status st = RF_OK;
+    (void)arena;
+    memset(items, 0, (size_t)r->rows * sizeof *items);
+    if (st == RF_OK && !rf_q_column(r, col0 + 0, RF_QCOL_I32, items, sizeof *items,
+                                              offsetof(db_lists, id))) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_lists *out = &items[row];
+            st = rf_get_i32(r, row, col0 + 0, &out->id);
+        }
+    }
+    if (st == RF_OK) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_lists *out = &items[row];
+            st = rf_get_i64_array(r, row, col0 + 1, arena, &out->bigs);
+        }
+    }
+    if (st == RF_OK) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_lists *out = &items[row];
+            st = rf_get_f64_array(r, row, col0 + 2, arena, &out->floats);
+        }
+    }
+    if (st == RF_OK) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_lists *out = &items[row];
+            st = rf_get_bool_array(r, row, col0 + 3, arena, &out->bools);
+        }
+    }
+    if (st == RF_OK) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_lists *out = &items[row];
+            st = rf_get_timestamp_array(r, row, col0 + 4, arena, &out->times);
+        }
+    }
+    if (st == RF_OK) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_lists *out = &items[row];
+            st = rf_get_text_array(r, row, col0 + 5, arena, &out->decs);
+        }
+    }
+    if (st == RF_OK) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_lists *out = &items[row];
+            st = rf_get_text_array(r, row, col0 + 6, arena, &out->jsons);
+        }
+    }
+    if (st == RF_OK) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_lists *out = &items[row];
+            st = rf_get_bytes_array(r, row, col0 + 7, arena, &out->blobs);
+        }
+    }
+    if (st == RF_OK) {
+        for (int row = 0; row < r->rows && st == RF_OK; row++) {
+            db_lists *out = &items[row];
+            st = rf_get_text_array(r, row, col0 + 8, arena, &out->words);
+        }
+    }
+    return st;
+}
+
 /* Runs a statement and decodes every row into out (in the arena). */
 static rf_status db_lists__fetch(rf_client *client, const rf_stmt *stmt, const rf_params *params,
                               db_lists_list *out, rf_arena *arena)
@@ -4577,9 +4962,7 @@ static rf_status db_lists__fetch(rf_client *client, const rf_stmt *stmt, const r
     if (!items) {
         return rf_fail(client, RF_NO_MEMORY, "out of memory");
     }
-    for (int row = 0; row < res.rows && st == RF_OK; row++) {
-        st = db_lists__decode(&res, row, 0, &items[row], arena);
-    }
+    st = db_lists__decode_rows(&res, 0, items, arena);
     if (st == RF_OK) {
         out->items = items;
         out->count = (size_t)res.rows;

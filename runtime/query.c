@@ -600,6 +600,8 @@ static size_t effective_order(rf_query *q, const rf_table_shape *shape,
     }
     for (size_t k = 0; k < shape->nkey; k++) {
         const char *col = shape->columns[shape->key[k]];
+        if (!col)
+            continue; /* an identity column that cannot be ordered by (Bytes) */
         bool seen = false;
         for (size_t i = 0; i < n && !seen; i++)
             seen = !strcmp(cols[i], col);

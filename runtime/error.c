@@ -165,6 +165,22 @@ rf_status rf_error_setf(rf_error_slot *slot, rf_status status, const char *fmt, 
     return rf_error_set(slot, status, NULL, NULL, buf);
 }
 
+/* libpq's connection messages span lines ("...unexpectedly\n\tThis probably
+ * means..."): one line reads better in a log. */
+static void one_line(char *s)
+{
+    char *w = s;
+    for (const char *r = s; *r; r++) {
+        if (*r == '\n' || *r == '\t' || *r == '\r') {
+            if (w > s && w[-1] != ' ')
+                *w++ = ' ';
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+}
+
 rf_status rf_error_from_result(rf_error_slot *slot, PGconn *conn, const PGresult *res)
 {
     const char *sqlstate = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -192,6 +208,7 @@ rf_status rf_error_from_result(rf_error_slot *slot, PGconn *conn, const PGresult
         snprintf(buf, sizeof buf,
                  "connection to the database was lost: %.*s (call rf_reset to reconnect)",
                  (int)(n > 900 ? 900 : n), why);
+        one_line(buf);
         e->message = keep(slot, buf);
         e->prisma_code = "P1017";
         return status;
@@ -240,6 +257,7 @@ rf_status rf_error_from_connect(rf_error_slot *slot, PGconn *conn)
         n--;
     snprintf(buf, sizeof buf, "cannot connect to the database server: %.*s",
              (int)(n > 900 ? 900 : n), msg);
+    one_line(buf);
     return rf_error_set(slot, RF_CONNECTION, sqlstate, prisma, buf);
 }
 

@@ -858,7 +858,9 @@ static void add_model(emitter *e, const model_table *t, tpl_value *models)
         const model_unique_criterion *id = &crit[0];
         bool usable = true;
         for (size_t i = 0; i < id->nparts; i++)
-            usable = usable && in_client(id->parts[i].column) && !id->parts[i].column->list;
+            usable = usable && in_client(id->parts[i].column) && !id->parts[i].column->list &&
+                     value_kind_of(id->parts[i].column) != VK_JSON &&
+                     value_kind_of(id->parts[i].column) != VK_BYTES; /* not orderable */
         if (usable) {
             tpl_value *key = tpl_set_new_obj(a, m, "key");
             tpl_value *kf = tpl_set_new_list(a, key, "fields");

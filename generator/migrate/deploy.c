@@ -91,9 +91,28 @@ static size_t char_to_byte(const char *s, size_t len, long pos)
     return i;
 }
 
+/* Numbered lines [first, last] of `sql`. */
+static void put_lines(buf *out, const char *sql, size_t len, unsigned first, unsigned last)
+{
+    unsigned cur = 1;
+    size_t i = 0;
+    while (i < len && cur <= last) {
+        size_t eol = i;
+        while (eol < len && sql[eol] != '\n')
+            eol++;
+        if (cur >= first)
+            buf_printf(out, "%5u  %.*s\n", cur, (int)(eol - i), sql + i);
+        i = eol + 1;
+        cur++;
+    }
+}
+
 /* PostgreSQL's complaint, in the shape Prisma prints and records in
- * `logs`: code, message (detail, hint), and the lines around the error. */
-static void describe_failure(PGresult *r, PGconn *pg, const char *sql, size_t len, buf *out)
+ * `logs`: code, message (detail, hint), and where: the lines up to the
+ * error's position, or else the statement that failed (`stmt`, when
+ * known). */
+static void describe_failure(PGresult *r, PGconn *pg, const char *sql, size_t len,
+                             const sql_stmt *stmt, buf *out)
 {
     const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
@@ -120,18 +139,48 @@ static void describe_failure(PGresult *r, PGconn *pg, const char *sql, size_t le
         unsigned line = sql_line_of(sql, len, at);
         buf_puts(out, "\nPosition:\n");
         /* Up to two lines before the error's line, then it. */
-        unsigned first = line > 2 ? line - 2 : 1, cur = 1;
-        size_t i = 0;
-        while (i < len && cur <= line) {
-            size_t eol = i;
-            while (eol < len && sql[eol] != '\n')
-                eol++;
-            if (cur >= first)
-                buf_printf(out, "%5u  %.*s\n", cur, (int)(eol - i), sql + i);
-            i = eol + 1;
-            cur++;
-        }
+        put_lines(out, sql, len, line > 2 ? line - 2 : 1, line);
+    } else if (stmt) {
+        unsigned last = sql_line_of(sql, len, stmt->end ? stmt->end - 1 : 0);
+        buf_puts(out, "\nStatement:\n");
+        /* At most ten lines of it. */
+        put_lines(out, sql, len, stmt->line, last < stmt->line + 9 ? last : stmt->line + 9);
     }
+}
+
+/* Run a multi-statement script (simple protocol, as PQexec) and also tell
+ * how many statements succeeded before the first error: the server sends
+ * one result per statement. Returns the error result if any, else the
+ * last one (NULL if the connection failed); the caller clears it. */
+static PGresult *exec_script(PGconn *pg, const char *text, size_t *succeeded)
+{
+    *succeeded = 0;
+    if (!PQsendQuery(pg, text))
+        return NULL;
+    PGresult *keep = NULL, *r;
+    while ((r = PQgetResult(pg))) {
+        ExecStatusType st = PQresultStatus(r);
+        bool failed = st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY;
+        if (keep && PQresultStatus(keep) == PGRES_FATAL_ERROR) {
+            PQclear(r); /* drain what follows the error */
+            continue;
+        }
+        if (!failed)
+            ++*succeeded;
+        PQclear(keep);
+        keep = r;
+    }
+    return keep;
+}
+
+/* The `n`th statement of `sc` that the server runs (BEGIN/COMMIT-like
+ * ones were blanked out), or NULL. */
+static const sql_stmt *nth_run_statement(const sql_script *sc, size_t n)
+{
+    for (size_t i = 0; i < sc->count; i++)
+        if (sc->items[i].kind != SQL_STMT_TX_CONTROL && n-- == 0)
+            return &sc->items[i];
+    return NULL;
 }
 
 static bool run_ok(PGresult *r)
@@ -203,7 +252,6 @@ static int apply_one(PGconn *pg, const migration_file *m, buf *err)
         return -1;
     }
     char *text = sql_without_tx_control(m->sql, m->sql_len, &sc);
-    sql_script_free(&sc);
     const char *p[] = {id, m->checksum, m->name};
     const char *insert = "INSERT INTO " HISTORY_TABLE " (id, checksum, started_at, migration_name)"
                          " VALUES ($1, $2, now(), $3)";
@@ -215,11 +263,12 @@ static int apply_one(PGconn *pg, const migration_file *m, buf *err)
         /* Prisma's way, the only one possible here: row, script, row. */
         if (history_exec(pg, "cannot record the migration", insert, 3, p, err) != 0) {
             free(text);
+            sql_script_free(&sc);
             return -1;
         }
         PGresult *r = PQexec(pg, text);
         if (!run_ok(r)) {
-            describe_failure(r, pg, m->sql, m->sql_len, &logs);
+            describe_failure(r, pg, m->sql, m->sql_len, alone, &logs);
             const char *lp[] = {id, logs.data};
             buf ignore = BUF_INIT;
             history_exec(pg, "record", "UPDATE " HISTORY_TABLE " SET logs = $2 WHERE id = $1", 2,
@@ -237,10 +286,13 @@ static int apply_one(PGconn *pg, const migration_file *m, buf *err)
             history_exec(pg, "cannot record the migration", insert, 3, p, err) != 0) {
             PQclear(PQexec(pg, "ROLLBACK"));
             free(text);
+            sql_script_free(&sc);
             return -1;
         }
-        r = PQexec(pg, text);
+        size_t succeeded;
+        r = exec_script(pg, text, &succeeded);
         bool ok = run_ok(r);
+        const sql_stmt *failed_stmt = ok ? NULL : nth_run_statement(&sc, succeeded);
         if (ok) {
             PQclear(r);
             r = PQexecParams(pg, finish, 1, NULL, p, NULL, NULL, 0);
@@ -252,7 +304,7 @@ static int apply_one(PGconn *pg, const migration_file *m, buf *err)
             ok = run_ok(r);
         }
         if (!ok) {
-            describe_failure(r, pg, m->sql, m->sql_len, &logs);
+            describe_failure(r, pg, m->sql, m->sql_len, failed_stmt, &logs);
             PQclear(PQexec(pg, "ROLLBACK"));
             record_failure(pg, id, m, logs.data);
             failure_message(m, logs.data, err);
@@ -262,6 +314,7 @@ static int apply_one(PGconn *pg, const migration_file *m, buf *err)
     }
     buf_free(&logs);
     free(text);
+    sql_script_free(&sc);
     return rc;
 }
 

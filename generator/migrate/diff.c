@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "../util/buf.h"
+#include "casts.h"
 #include "sql.h"
 
 typedef struct differ {
@@ -240,122 +241,6 @@ static const char *renamed_column(const db_table *ot, const db_table *nt, const 
 
 /* ---- types ------------------------------------------------------------------------------ */
 
-/* The base name of a SQL type: "VARCHAR(200)" → "VARCHAR". */
-static size_t base_len(const char *t)
-{
-    const char *p = strchr(t, '(');
-    return p ? (size_t)(p - t) : strlen(t);
-}
-
-static bool base_is(const char *t, const char *name)
-{
-    size_t n = base_len(t);
-    return strlen(name) == n && !strncmp(t, name, n);
-}
-
-/* First numeric argument of "X(n[,m])", or -1. */
-static long type_arg(const char *t, int which)
-{
-    const char *p = strchr(t, '(');
-    if (!p)
-        return -1;
-    p++;
-    if (which == 1) {
-        p = strchr(p, ',');
-        if (!p)
-            return -1;
-        p++;
-    }
-    return strtol(p, NULL, 10);
-}
-
-static int numeric_rank(const char *t)
-{
-    if (base_is(t, "SMALLINT"))
-        return 1;
-    if (base_is(t, "INTEGER"))
-        return 2;
-    if (base_is(t, "BIGINT"))
-        return 3;
-    if (base_is(t, "DECIMAL"))
-        return 4;
-    if (base_is(t, "REAL"))
-        return 5;
-    if (base_is(t, "DOUBLE PRECISION"))
-        return 6;
-    if (base_is(t, "MONEY"))
-        return 7;
-    return 0;
-}
-
-static bool is_text(const char *t)
-{
-    return base_is(t, "TEXT") || base_is(t, "VARCHAR") || base_is(t, "CHAR") ||
-           base_is(t, "CITEXT");
-}
-
-static bool text_unbounded(const char *t)
-{
-    return base_is(t, "TEXT") || base_is(t, "CITEXT") || (base_is(t, "VARCHAR") && !strchr(t, '('));
-}
-
-static int time_rank(const char *t)
-{
-    if (base_is(t, "DATE"))
-        return 1;
-    if (base_is(t, "TIMESTAMP"))
-        return 2;
-    if (base_is(t, "TIMESTAMPTZ"))
-        return 3;
-    return 0;
-}
-
-/* How PostgreSQL can move the values of a column to its new type, following
- * Prisma's classification: assignment casts that keep every value are safe,
- * those that may not are risky, the rest means drop and recreate. */
-static migrate_type_cast classify_cast(const db_column *o, const db_column *n)
-{
-    if (streq(o->type, n->type) && o->list == n->list)
-        return MIGRATE_CAST_NONE;
-    if (o->list != n->list)
-        return MIGRATE_CAST_NEVER;
-    const char *a = o->type, *b = n->type;
-    /* Prisma casts nothing to or from an enum: the column is recreated. */
-    if (n->enum_name || o->enum_name)
-        return MIGRATE_CAST_NEVER;
-    if (is_text(b)) {
-        if (text_unbounded(b))
-            return MIGRATE_CAST_SAFE;
-        if (base_is(a, "VARCHAR") && base_is(b, "VARCHAR") && type_arg(a, 0) >= 0 &&
-            type_arg(a, 0) <= type_arg(b, 0))
-            return MIGRATE_CAST_SAFE;
-        return MIGRATE_CAST_RISKY;
-    }
-    int ra = numeric_rank(a), rb = numeric_rank(b);
-    if (ra && rb) {
-        if (ra == 4 && rb == 4) {
-            long pa = type_arg(a, 0), pb = type_arg(b, 0), sa = type_arg(a, 1), sb = type_arg(b, 1);
-            return (pb >= pa && sb >= sa && pb - sb >= pa - sa) ? MIGRATE_CAST_SAFE
-                                                                : MIGRATE_CAST_RISKY;
-        }
-        if (ra == 7 || rb == 7)
-            return MIGRATE_CAST_RISKY;
-        if (rb > ra && !(ra == 4 && rb >= 5) && !(ra == 3 && rb == 5))
-            return MIGRATE_CAST_SAFE;
-        return MIGRATE_CAST_RISKY;
-    }
-    int ta = time_rank(a), tb = time_rank(b);
-    if (ta && tb)
-        return MIGRATE_CAST_SAFE; /* Prisma warns about none of these */
-    if ((base_is(a, "TIME") || base_is(a, "TIMETZ")) && (base_is(b, "TIME") || base_is(b, "TIMETZ")))
-        return MIGRATE_CAST_RISKY;
-    if ((base_is(a, "JSON") && base_is(b, "JSONB")) || (base_is(a, "JSONB") && base_is(b, "JSON")))
-        return MIGRATE_CAST_SAFE;
-    if ((base_is(a, "BIT") || base_is(a, "VARBIT")) && (base_is(b, "BIT") || base_is(b, "VARBIT")))
-        return MIGRATE_CAST_RISKY;
-    return MIGRATE_CAST_NEVER;
-}
-
 /* classify_cast, knowing that an enum renamed by @@map is the same type. */
 static migrate_type_cast column_cast(differ *d, const db_column *o, const db_column *n)
 {
@@ -365,29 +250,7 @@ static migrate_type_cast column_cast(differ *d, const db_column *o, const db_col
         if (oe && ne && d->enum_to[oe - d->from->enums] == ne - d->to->enums)
             return MIGRATE_CAST_NONE;
     }
-    return classify_cast(o, n);
-}
-
-/* Prisma's spelling of a native type in warnings: "Text", "VarChar(200)". */
-static const char *prisma_type_name(differ *d, const db_column *c)
-{
-    static const struct { const char *sql, *prisma; } names[] = {
-        {"TEXT", "Text"}, {"VARCHAR", "VarChar"}, {"CHAR", "Char"}, {"CITEXT", "Citext"},
-        {"INTEGER", "Integer"}, {"SMALLINT", "SmallInt"}, {"BIGINT", "BigInt"},
-        {"DECIMAL", "Decimal"}, {"REAL", "Real"}, {"DOUBLE PRECISION", "DoublePrecision"},
-        {"MONEY", "Money"}, {"BOOLEAN", "Boolean"}, {"TIMESTAMP", "Timestamp"},
-        {"TIMESTAMPTZ", "Timestamptz"}, {"DATE", "Date"}, {"TIME", "Time"},
-        {"TIMETZ", "Timetz"}, {"JSON", "Json"}, {"JSONB", "JsonB"}, {"BYTEA", "ByteA"},
-        {"UUID", "Uuid"}, {"XML", "Xml"}, {"INET", "Inet"}, {"BIT", "Bit"},
-        {"VARBIT", "VarBit"}, {"OID", "Oid"},
-    };
-    if (c->enum_name)
-        return c->enum_name;
-    size_t n = base_len(c->type);
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (strlen(names[i].sql) == n && !strncmp(names[i].sql, c->type, n))
-            return arena_printf(d->a, "%s%s", names[i].prisma, c->type + n);
-    return c->type;
+    return migrate_classify_cast(o, n);
 }
 
 /* ---- enums ------------------------------------------------------------------------------ */
@@ -534,6 +397,23 @@ typedef struct table_pair {
     bool *type_changed;  /* per new column */
 } table_pair;
 
+/* Indexes of the columns without a partner (pair[i] < 0), by name. */
+static size_t sorted_unpaired(const db_column *cols, size_t n, const long *pair, size_t *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (pair[i] >= 0)
+            continue;
+        size_t at = k++;
+        while (at > 0 && strcmp(cols[out[at - 1]].name, cols[i].name) > 0) {
+            out[at] = out[at - 1];
+            at--;
+        }
+        out[at] = i;
+    }
+    return k;
+}
+
 static void diff_columns(differ *d, size_t oi_, const db_table *ot, const db_table *nt,
                          table_pair *tp)
 {
@@ -541,7 +421,7 @@ static void diff_columns(differ *d, size_t oi_, const db_table *ot, const db_tab
     migrate_step s = {.kind = MIGRATE_ALTER_TABLE, .key1 = (long)oi_, .old_table = ot,
                       .new_table = nt};
     migrate_step *ws = &s; /* warnings collect on the local copy */
-    const char *tname = nt->model ? nt->name : nt->name;
+    const char *tname = nt->name;
     tp->recreated = arena_alloc(d->a, (nt->ncolumns + 1) * sizeof(bool));
     tp->type_changed = arena_alloc(d->a, (nt->ncolumns + 1) * sizeof(bool));
 
@@ -578,15 +458,19 @@ static void diff_columns(differ *d, size_t oi_, const db_table *ot, const db_tab
     }
     for (size_t j = 0; j < nt->ncolumns; j++) {
         long i = m->from[j];
-        if (i >= 0 && strcmp(ot->columns[i].name, nt->columns[j].name)) {
+        /* A recreated column is dropped under its old name: no rename. */
+        if (i >= 0 && strcmp(ot->columns[i].name, nt->columns[j].name) && !tp->recreated[j]) {
             migrate_column_change c = {.kind = MIGRATE_RENAME_COLUMN, .old = &ot->columns[i],
                                        .new = &nt->columns[j]};
             ARENA_PUSH(d->a, s.changes, s.nchanges, s.cchanges, c);
         }
     }
-    for (size_t i = 0; i < ot->ncolumns; i++) {
-        if (m->to[i] >= 0)
-            continue;
+    /* Prisma drops and adds columns in name order, and alters them in the
+     * old table's order. */
+    size_t *by_name = arena_alloc(d->a, (ot->ncolumns + nt->ncolumns + 1) * sizeof *by_name);
+    size_t nby = sorted_unpaired(ot->columns, ot->ncolumns, m->to, by_name);
+    for (size_t k = 0; k < nby; k++) {
+        size_t i = by_name[k];
         const db_column *oc = &ot->columns[i];
         migrate_column_change c = {.kind = MIGRATE_DROP_COLUMN, .old = oc,
                                    .risk = MIGRATE_RISK_DROP_COLUMN};
@@ -596,10 +480,9 @@ static void diff_columns(differ *d, size_t oi_, const db_table *ot, const db_tab
              "will be lost.",
              oc->name, ot->name);
     }
-    for (size_t j = 0; j < nt->ncolumns; j++) {
-        if (m->from[j] >= 0)
-            continue;
-        const db_column *nc = &nt->columns[j];
+    nby = sorted_unpaired(nt->columns, nt->ncolumns, m->from, by_name);
+    for (size_t k = 0; k < nby; k++) {
+        const db_column *nc = &nt->columns[by_name[k]];
         migrate_column_change c = {.kind = MIGRATE_ADD_COLUMN, .new = nc};
         if (nc->not_null && !nc->default_sql && !nc->autoincrement) {
             c.risk = MIGRATE_RISK_REQUIRED_NO_DEFAULT;
@@ -610,9 +493,9 @@ static void diff_columns(differ *d, size_t oi_, const db_table *ot, const db_tab
         }
         ARENA_PUSH(d->a, s.changes, s.nchanges, s.cchanges, c);
     }
-    for (size_t j = 0; j < nt->ncolumns; j++) {
-        long i = m->from[j];
-        if (i < 0)
+    for (size_t i = 0; i < ot->ncolumns; i++) {
+        long j = m->to[i];
+        if (j < 0)
             continue;
         const db_column *oc = &ot->columns[i], *nc = &nt->columns[j];
         migrate_type_cast cast = column_cast(d, oc, nc);
@@ -646,7 +529,7 @@ static void diff_columns(differ *d, size_t oi_, const db_table *ot, const db_tab
             warn(d, ws, MIGRATE_RISK_NARROWING_CAST, check_values(d, ot, oc->name, false),
                  "You are about to alter the column `%s` on the `%s` table. The data in that "
                  "column could be lost. The data in that column will be cast from `%s` to `%s`.",
-                 nc->name, tname, prisma_type_name(d, oc), prisma_type_name(d, nc));
+                 nc->name, tname, migrate_prisma_type_name(d->a, oc), migrate_prisma_type_name(d->a, nc));
         }
         if (c.nullability_changed && nc->not_null) {
             if (!c.risk)

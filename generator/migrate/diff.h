@@ -84,8 +84,8 @@ typedef enum migrate_type_cast {
     MIGRATE_CAST_NONE,    /* type unchanged */
     MIGRATE_CAST_SAFE,    /* SET DATA TYPE, no data lost */
     MIGRATE_CAST_RISKY,   /* SET DATA TYPE, values may not fit */
-    MIGRATE_CAST_USING,   /* SET DATA TYPE .. USING (col::text::T), e.g. to an enum */
-    MIGRATE_CAST_NEVER,   /* not castable: the column is recreated */
+    MIGRATE_CAST_NEVER,   /* not castable (e.g. text to int, anything to or from
+                             an enum): the column is recreated, as in Prisma */
 } migrate_type_cast;
 
 typedef struct migrate_column_change {

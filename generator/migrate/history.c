@@ -45,6 +45,16 @@ int history_exec(PGconn *pg, const char *what, const char *sql, int nparams,
 
 int history_lock(PGconn *pg, buf *err)
 {
+    /* Say why we wait when someone else migrates; then wait (Prisma gives up
+     * after 10 s, but a second deployer should simply go after the first). */
+    PGresult *r = PQexec(pg, "SELECT pg_try_advisory_lock(" HISTORY_LOCK_KEY ")");
+    bool got = PQresultStatus(r) == PGRES_TUPLES_OK && !strcmp(PQgetvalue(r, 0, 0), "t");
+    PQclear(r);
+    if (got)
+        return 0;
+    fputs("Waiting for the migration lock: another refract or Prisma process is migrating this "
+          "database...\n",
+          stderr);
     return history_exec(pg, "cannot take the migration lock",
                         "SELECT pg_advisory_lock(" HISTORY_LOCK_KEY ")", 0, NULL, err);
 }

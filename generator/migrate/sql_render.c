@@ -54,6 +54,7 @@ typedef struct render_ctx {
     buf *out;
     const migrate_steps *steps;
     bool dev;
+    arena scratch; /* temporary strings of one rendering */
 } render_ctx;
 
 static void put_table_name(buf *out, const db_table *t)
@@ -440,7 +441,7 @@ static void render_alter_enum(render_ctx *cx, const migrate_step *s)
 /* ALTER COLUMN clauses in Prisma's order: default, nullability, type. */
 static void put_alter_column(buf *out, const migrate_column_change *ch, bool *first)
 {
-    const db_column *o = ch->old, *n = ch->new;
+    const db_column *n = ch->new;
 #define CLAUSE()                                                                             \
     do {                                                                                     \
         if (!*first)                                                                         \
@@ -468,17 +469,7 @@ static void put_alter_column(buf *out, const migrate_column_change *ch, bool *fi
         buf_puts(out, n->type);
         if (n->list)
             buf_puts(out, "[]");
-        if (ch->cast == MIGRATE_CAST_USING) {
-            buf_puts(out, " USING (");
-            sql_put_ident(out, n->name);
-            buf_puts(out, "::text::");
-            buf_puts(out, n->type);
-            if (n->list)
-                buf_puts(out, "[]");
-            buf_putc(out, ')');
-        }
     }
-    (void)o;
 #undef CLAUSE
 }
 
@@ -594,6 +585,18 @@ static void render_alter_table(render_ctx *cx, const migrate_step *s)
     else
         end_stmt(out);
 
+    /* Then, as Prisma: the primary key's rename, the new sequences' owner. */
+    for (size_t i = 0; i < s->nchanges; i++) {
+        if (s->changes[i].kind != MIGRATE_RENAME_PRIMARY_KEY)
+            continue;
+        buf_puts(out, "ALTER TABLE ");
+        put_table_name(out, nt);
+        buf_puts(out, " RENAME CONSTRAINT ");
+        sql_put_ident(out, ot->pk.name);
+        buf_puts(out, " TO ");
+        sql_put_ident(out, nt->pk.name);
+        end_stmt(out);
+    }
     for (size_t i = 0; i < s->nchanges; i++) {
         const migrate_column_change *ch = &s->changes[i];
         if (ch->kind == MIGRATE_ALTER_COLUMN && ch->new->autoincrement && !ch->old->autoincrement &&
@@ -606,16 +609,19 @@ static void render_alter_table(render_ctx *cx, const migrate_step *s)
             sql_put_ident(out, ch->new->name);
             end_stmt(out);
         }
-        /* Autoincrement removed: the sequence would outlive its use. */
-        if (ch->kind == MIGRATE_RENAME_PRIMARY_KEY) {
-            buf_puts(out, "ALTER TABLE ");
-            put_table_name(out, nt);
-            buf_puts(out, " RENAME CONSTRAINT ");
-            sql_put_ident(out, ot->pk.name);
-            buf_puts(out, " TO ");
-            sql_put_ident(out, nt->pk.name);
-            end_stmt(out);
-        }
+    }
+    /* `migrate dev` sees the sequence of a column that loses autoincrement()
+     * in the database and drops it; `migrate diff` does not know of it. */
+    for (size_t i = 0; cx->dev && i < s->nchanges; i++) {
+        const migrate_column_change *ch = &s->changes[i];
+        if (ch->kind != MIGRATE_ALTER_COLUMN || !ch->old->autoincrement || ch->new->autoincrement)
+            continue;
+        const char *seq = arena_printf(&cx->scratch, "%s_%s_seq", ot->name, ch->old->name);
+        if (strlen(seq) > 63)
+            continue; /* PostgreSQL shortened it in a way not mirrored here */
+        buf_puts(out, "DROP SEQUENCE ");
+        sql_put_qualified(out, ot->schema, seq);
+        end_stmt(out);
     }
 }
 
@@ -900,4 +906,5 @@ void migrate_render_sql(migrate_steps *steps, buf *out, const migrate_render_opt
     }
     if (!cx.dev && opts->cli_trailer)
         buf_puts(out, "\n\n");
+    arena_free(&cx.scratch);
 }

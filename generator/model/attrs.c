@@ -697,17 +697,21 @@ void resolve_block_attributes(resolver *r, block_info *bi)
     static const char *const order[] = {"ignore", "id", "map", "schema", "index", "unique",
                                         "fulltext"};
     for (size_t o = 0; o < sizeof order / sizeof *order; o++) {
-        bool seen = false;
+        bool repeatable = o >= 4;
+        size_t count = 0;
+        for (size_t i = 0; i < bi->b->nmembers; i++) {
+            const ast_attribute *at = block_attr(&bi->b->members[i]);
+            count += at && !strcmp(at->name, order[o]);
+        }
         for (size_t i = 0; i < bi->b->nmembers; i++) {
             const ast_attribute *at = block_attr(&bi->b->members[i]);
             if (!at || strcmp(at->name, order[o]))
                 continue;
-            bool repeatable = o >= 4;
-            if (seen && !repeatable) {
-                r_error(r, at->loc, "Attribute \"@@%s\" can only be defined once.", at->name);
+            if (count > 1 && !repeatable) {
+                /* Prisma points at every occurrence. */
+                r_error(r, at->loc, "Attribute \"@%s\" can only be defined once.", at->name);
                 continue;
             }
-            seen = true;
             switch (o) {
             case 0:
                 r_check_args(r, at, NULL, NULL);

@@ -190,7 +190,7 @@ static void check_table_names(resolver *r)
             r_error(r, at ? at->loc : r->models[i].b->name_loc,
                     "The %s with database name \"%s\" could not be defined because another model "
                     "or view with this name exists: \"%s\"",
-                    r_block_word(&r->models[i]), t->db_name, o->name);
+                    r_block_word(&r->models[j]), t->db_name, o->name);
             break;
         }
         for (size_t a = 0; a < t->ncolumns; a++)

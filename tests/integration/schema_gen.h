@@ -25,7 +25,7 @@
 #include "util/buf.h"
 
 enum { G_STRING, G_INT, G_BIGINT, G_FLOAT, G_BOOL, G_DATETIME, G_DECIMAL, G_JSON, G_ENUM,
-       G_VARCHAR, G_NTYPES };
+       G_VARCHAR, G_TIMESTAMPTZ, G_SMALLINT, G_NTYPES };
 enum { G_MAXF = 12, G_MAXIX = 5, G_MAXREL = 3, G_MAXM = 5, G_MAXE = 3, G_MAXV = 8, G_MAXMM = 3 };
 
 typedef struct gfield {
@@ -39,7 +39,9 @@ typedef struct gfield {
 
 typedef struct gindex {
     bool alive, unique, mapped;
-    int f[2];      /* field slots */
+    bool desc;     /* first column sort: Desc */
+    bool hash;     /* type: Hash (one column, not unique) */
+    int f[2];      /* field slots; f[1] -1 for a hash index */
 } gindex;
 
 typedef struct grel {
@@ -48,6 +50,7 @@ typedef struct grel {
     int target;
     int on_delete; /* 0 Cascade 1 Restrict 2 NoAction 3 SetNull (optional only) */
     bool optional;
+    bool one_to_one; /* FK scalar @unique, back relation optional */
 } grel;
 
 typedef struct gmodel {
@@ -201,6 +204,7 @@ G_FN void g_new_relation(gspec *s, int from)
     r->target = to;
     r->on_delete = g_pick(s, 4);
     r->optional = r->on_delete == 3 || g_chance(s, 50);
+    r->one_to_one = g_chance(s, 25);
 }
 
 G_FN void g_new_m2m(gspec *s)
@@ -226,12 +230,17 @@ G_FN bool g_index_exists(gmodel *m, int f0, int f1)
 G_FN void g_new_index(gspec *s, gmodel *m)
 {
     int a = g_alive_field(s, m), b = g_alive_field(s, m);
-    if (a < 0 || a == b || m->nix >= G_MAXIX || g_index_exists(m, a, b) || b < 0)
+    bool hash = g_chance(s, 15);
+    if (hash)
+        b = -1;
+    if (a < 0 || a == b || m->nix >= G_MAXIX || g_index_exists(m, a, b) || (b < 0 && !hash))
         return;
     gindex *x = &m->ix[m->nix++];
     x->alive = true;
-    x->unique = g_chance(s, 40);
+    x->hash = hash;
+    x->unique = !hash && g_chance(s, 40);
     x->mapped = g_chance(s, 30);
+    x->desc = !hash && g_chance(s, 20);
     x->f[0] = a;
     x->f[1] = b;
 }
@@ -266,7 +275,7 @@ G_FN void g_prune(gspec *s)
     for (int i = 0; i < s->nm; i++) {
         gmodel *m = &s->m[i];
         for (int k = 0; k < m->nix; k++)
-            if (!m->f[m->ix[k].f[0]].alive || !m->f[m->ix[k].f[1]].alive)
+            if (!m->f[m->ix[k].f[0]].alive || (m->ix[k].f[1] >= 0 && !m->f[m->ix[k].f[1]].alive))
                 m->ix[k].alive = false;
         for (int k = 0; k < m->nrel; k++)
             if (!m->alive || !s->m[m->rel[k].target].alive)
@@ -291,7 +300,7 @@ G_FN void g_mutate(gspec *s)
     int fi = m ? g_alive_field(s, m) : -1;
     gfield *f = fi >= 0 ? &m->f[fi] : NULL;
     int op = g_pick(s, 20);
-    if (g_no_renames && (op == 5 || op == 6 || op == 8))
+    if (g_no_renames && (op == 5 || op == 6))
         op = 0;
     switch (op) {
     case 0:
@@ -333,8 +342,13 @@ G_FN void g_mutate(gspec *s)
             m->ix[g_pick(s, m->nix)].alive = false;
         break;
     case 8:
-        if (m && m->nix)
-            m->ix[g_pick(s, m->nix)].mapped ^= true;
+        if (m && m->nix) {
+            gindex *x = &m->ix[g_pick(s, m->nix)];
+            if (g_chance(s, 50) && !x->hash)
+                x->desc ^= true;
+            else if (!g_no_renames)
+                x->mapped ^= true;
+        }
         break;
     case 9: {
         int e = g_alive_enum(s);
@@ -382,9 +396,13 @@ G_FN void g_mutate(gspec *s)
     case 15:
         if (m && m->nrel) {
             grel *r = &m->rel[g_pick(s, m->nrel)];
-            r->on_delete = g_pick(s, 4);
-            if (r->on_delete == 3)
-                r->optional = true;
+            if (g_chance(s, 30)) {
+                r->one_to_one ^= true;
+            } else {
+                r->on_delete = g_pick(s, 4);
+                if (r->on_delete == 3)
+                    r->optional = true;
+            }
         }
         break;
     case 16:
@@ -432,6 +450,8 @@ G_FN void g_put_type(buf *b, const gspec *s, const gfield *f)
     case G_JSON: buf_puts(b, "Json"); break;
     case G_ENUM: buf_printf(b, "E%d", f->enum_idx); break;
     case G_VARCHAR: buf_puts(b, "String"); break;
+    case G_TIMESTAMPTZ: buf_puts(b, "DateTime"); break;
+    case G_SMALLINT: buf_puts(b, "Int"); break;
     }
     (void)s;
     if (f->list)
@@ -461,6 +481,8 @@ G_FN void g_put_default(buf *b, const gspec *s, const gfield *f)
     case G_JSON: buf_puts(b, " @default(\"{}\")"); break;
     case G_ENUM: buf_printf(b, " @default(V%d)", s->e[f->enum_idx].values[0]); break;
     case G_VARCHAR: buf_puts(b, " @default(\"v\")"); break;
+    case G_TIMESTAMPTZ: buf_puts(b, " @default(now())"); break;
+    case G_SMALLINT: buf_puts(b, " @default(3)"); break;
     }
 }
 
@@ -495,6 +517,10 @@ G_FN void g_render(const gspec *s, buf *b)
             g_put_type(b, s, f);
             if (f->type == G_VARCHAR)
                 buf_printf(b, " @db.VarChar(%d)", f->varchar);
+            if (f->type == G_TIMESTAMPTZ)
+                buf_puts(b, " @db.Timestamptz(6)");
+            if (f->type == G_SMALLINT)
+                buf_puts(b, " @db.SmallInt");
             if (f->has_default)
                 g_put_default(b, s, f);
             if (f->unique && !f->list)
@@ -508,8 +534,8 @@ G_FN void g_render(const gspec *s, buf *b)
             if (!r->alive)
                 continue;
             const gmodel *t = &s->m[r->target];
-            buf_printf(b, "  r%dId %s%s\n", r->id, t->string_id ? "String" : "Int",
-                       r->optional ? "?" : "");
+            buf_printf(b, "  r%dId %s%s%s\n", r->id, t->string_id ? "String" : "Int",
+                       r->optional ? "?" : "", r->one_to_one ? " @unique" : "");
             buf_printf(b,
                        "  r%d M%d%s @relation(\"R%d\", fields: [r%dId], references: [id], "
                        "onDelete: %s)\n",
@@ -523,7 +549,8 @@ G_FN void g_render(const gspec *s, buf *b)
             for (int k = 0; k < s->m[j].nrel; k++) {
                 const grel *r = &s->m[j].rel[k];
                 if (r->alive && r->target == i)
-                    buf_printf(b, "  in%d M%d[] @relation(\"R%d\")\n", r->id, s->m[j].name, r->id);
+                    buf_printf(b, "  in%d M%d%s @relation(\"R%d\")\n", r->id, s->m[j].name,
+                               r->one_to_one ? "?" : "[]", r->id);
             }
         }
         for (int k = 0; k < s->nmm; k++) {
@@ -539,8 +566,13 @@ G_FN void g_render(const gspec *s, buf *b)
             const gindex *x = &m->ix[k];
             if (!x->alive)
                 continue;
-            buf_printf(b, "  @@%s([f%d, f%d]", x->unique ? "unique" : "index", m->f[x->f[0]].name,
-                       m->f[x->f[1]].name);
+            buf_printf(b, "  @@%s([f%d%s", x->unique ? "unique" : "index", m->f[x->f[0]].name,
+                       x->desc ? "(sort: Desc)" : "");
+            if (x->f[1] >= 0)
+                buf_printf(b, ", f%d", m->f[x->f[1]].name);
+            buf_putc(b, ']');
+            if (x->hash)
+                buf_puts(b, ", type: Hash");
             if (x->mapped)
                 buf_printf(b, ", map: \"ix_%d_%d\"", m->name, k);
             buf_puts(b, ")\n");

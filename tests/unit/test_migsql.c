@@ -220,6 +220,52 @@ START_TEST(rename_by_map_keeps_data)
 }
 END_TEST
 
+/* ---- tests/unit/migsql: more of Prisma's output ----------------------------- */
+
+START_TEST(extra_cases_match_prisma)
+{
+    const char *root = getenv("REFRACT_ROOT");
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/tests/unit/migsql", root ? root : ".");
+    DIR *d = opendir(dir);
+    ck_assert_msg(d != NULL, "cannot open %s", dir);
+    struct dirent *e;
+    int cases = 0, failed = 0;
+    while ((e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        char base[256], a[1024], b[1024], sql[1024], dev[1024];
+        bool pair = n > 11 && !strcmp(e->d_name + n - 11, ".new.prisma");
+        bool single = !pair && n > 7 && !strcmp(e->d_name + n - 7, ".prisma") &&
+                      !(n > 11 && !strcmp(e->d_name + n - 11, ".old.prisma"));
+        if (!pair && !single)
+            continue;
+        snprintf(base, sizeof base, "%.*s", (int)(n - (pair ? 11 : 7)), e->d_name);
+        snprintf(sql, sizeof sql, "%s/%s.sql", dir, base);
+        snprintf(dev, sizeof dev, "%s/%s.dev.sql", dir, base);
+        char *got;
+        if (pair) {
+            snprintf(a, sizeof a, "%s/%s.old.prisma", dir, base);
+            snprintf(b, sizeof b, "%s/%s.new.prisma", dir, base);
+            got = render(a, b, MIGRATE_SQL_SCRIPT);
+        } else {
+            snprintf(b, sizeof b, "%s/%s.prisma", dir, base);
+            got = render(NULL, b, MIGRATE_SQL_SCRIPT);
+        }
+        cases++;
+        failed += !same_as_file(sql, sql, got);
+        free(got);
+        if (exists(dev)) {
+            got = render(pair ? a : NULL, b, MIGRATE_SQL_DEV);
+            failed += !same_as_file(dev, dev, got);
+            free(got);
+        }
+    }
+    closedir(d);
+    ck_assert_int_gt(cases, 0);
+    ck_assert_msg(failed == 0, "%d of the extra cases differ from Prisma's SQL", failed);
+}
+END_TEST
+
 /* ---- corpus ------------------------------------------------------------------ */
 
 /* The corpus schema for expected/X.sql: real/X.prisma or the folder real/X. */
@@ -481,6 +527,7 @@ int main(void)
     tcase_add_loop_test(tc, oracle_diff_matches_prisma, 0, NDIFF);
     tcase_add_test(tc, rename_by_map_keeps_data);
     tcase_add_test(tc, corpus_matches_prisma);
+    tcase_add_test(tc, extra_cases_match_prisma);
     tcase_add_test(tc, same_schema_no_steps);
     tcase_add_test(tc, destructive_steps_carry_a_check);
     suite_add_tcase(s, tc);

@@ -66,6 +66,11 @@ void resolve_native_type(resolver *r, block_info *bi, field_info *fi, const ast_
         r_error(r, at->loc, "Native type %s is not supported for postgresql connector.", name);
         return;
     }
+    if (c->type == MODEL_ENUM) {
+        /* Enums have no native types: Prisma does not know the attribute. */
+        r_error(r, at->name_loc, "Attribute not known: \"@%s\".", at->name);
+        return;
+    }
     if (c->type != spec->scalar) {
         r_error(r, at->loc,
                 "Native type %s is not compatible with declared field type %s, expected field type %s.",
@@ -75,20 +80,26 @@ void resolve_native_type(resolver *r, block_info *bi, field_info *fi, const ast_
     size_t n = at->args.count;
     size_t max = spec->args == ARGS_NONE ? 0 : spec->args == ARGS_OPT1 ? 1 : 2;
     if (spec->args == ARGS_NONE && n > 0) {
-        r_error(r, at->loc, "Native type %s takes 0 arguments, but received %zu.", name, n);
+        r_error(r, at->loc, "Function \"%s\" takes 0 arguments, but received %zu.", name, n);
         return;
     }
-    if (n > max || (spec->args == ARGS_OPT2 && n == 1)) {
+    if (n > max) {
         r_error(r, at->loc, "Native type %s takes %zu optional arguments, but received %zu.", name,
                 max, n);
+        return;
+    }
+    /* Prisma quotes the arguments back as written: "(5)", "(-1)". */
+    const char *written = at->args.count ? r_source(r, at->args.loc) : "";
+    if (spec->args == ARGS_OPT2 && n == 1) {
+        r_error(r, at->loc, "Expected two nonnegative integers, but found %s.", written);
         return;
     }
     model_native_type nt = {.name = name, .nargs = n};
     for (size_t i = 0; i < n; i++) {
         const ast_expr *e = at->args.items[i].value;
         if (e->kind != AST_EXPR_NUMBER || strchr(e->text, '.') || e->text[0] == '-') {
-            r_error(r, e->loc, "Expected a numeric value, but received %s value `%s`.",
-                    e->kind == AST_EXPR_STRING ? "string" : "literal", r_source(r, e->loc));
+            r_error(r, at->loc, "Expected %s, but found %s.",
+                    n == 2 ? "two nonnegative integers" : "a nonnegative integer", written);
             return;
         }
         nt.args[i] = (uint32_t)strtoul(e->text, NULL, 10);
@@ -103,14 +114,14 @@ void resolve_native_type(resolver *r, block_info *bi, field_info *fi, const ast_
     if (!strcmp(name, "Decimal") && n == 2 && (nt.args[0] < 1 || nt.args[0] > 1000)) {
         r_error(r, at->loc,
                 "Argument M is out of range for native type `Decimal(%u,%u)` of Postgres: "
-                "Precision can range from 1 to 1000.",
+                "Precision must be positive with a maximum value of 1000.",
                 (unsigned)nt.args[0], (unsigned)nt.args[1]);
         return;
     }
     if (!strcmp(name, "Decimal") && n == 2 && nt.args[1] > nt.args[0]) {
         r_error(r, at->loc,
-                "Argument M is out of range for native type `Decimal(%u,%u)` of Postgres: Scale "
-                "must be less or equal to precision.",
+                "The scale must not be larger than the precision for the Decimal(%u,%u) native "
+                "type in Postgres.",
                 (unsigned)nt.args[0], (unsigned)nt.args[1]);
         return;
     }

@@ -1,0 +1,155 @@
+/*
+ * test_query_builder.c — the SQL that refract_query.h builds for generated
+ * clients: only generator-written text and $n placeholders, values in the
+ * parameters, and neutral SQL for empty groups.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "refract_query.h"
+
+START_TEST(filters_become_placeholders_and_values_parameters)
+{
+    rf_query q;
+    rf_query_init(&q);
+    rf_q_group_begin(&q, "AND");
+    rf_q_where_i32(&q, "t.\"age\"", &(rf_i32_filter){.ops = RF_OP_GTE | RF_OP_LT, .gte = 18, .lt = 65});
+    rf_q_where_text(&q, "t.\"name\"", &(rf_text_filter){.contains = "50%_off'; DROP", .mode = RF_MODE_INSENSITIVE});
+    rf_q_where_text(&q, "t.\"email\"", &(rf_text_filter)RF_IS_NULL);
+    rf_q_group_end(&q);
+    ck_assert_str_eq(q.sql, "(t.\"age\" < $1 AND t.\"age\" >= $2 AND t.\"name\" ILIKE $3 AND t.\"email\" IS NULL)");
+    ck_assert_int_eq(q.params.count, 3);
+    /* The LIKE pattern escapes the wildcards of the value. */
+    ck_assert_str_eq(q.params.values[2], "%50\\%\\_off'; DROP%");
+    ck_assert_int_eq(rf_query_status(&q), RF_OK);
+    rf_query_free(&q);
+}
+END_TEST
+
+START_TEST(empty_groups_are_neutral)
+{
+    rf_query q;
+    rf_query_init(&q);
+    rf_q_group_begin(&q, "AND");
+    rf_q_group_begin(&q, "OR");
+    rf_q_group_end(&q);
+    rf_q_group_begin(&q, "AND");
+    rf_q_group_end(&q);
+    rf_q_group_begin(&q, "NOT");
+    rf_q_cond(&q, "@ IS NULL", "t.\"x\"");
+    rf_q_group_end(&q);
+    rf_q_group_end(&q);
+    ck_assert_str_eq(q.sql, "(FALSE AND TRUE AND NOT (t.\"x\" IS NULL))");
+    rf_query_free(&q);
+
+    rf_query_init(&q);
+    rf_q_group_begin(&q, "AND");
+    rf_q_group_end(&q);
+    ck_assert_str_eq(q.sql, "TRUE");
+    rf_query_free(&q);
+}
+END_TEST
+
+START_TEST(order_page_and_cursor)
+{
+    static const char *const columns[] = {"\"id\"", "\"name\"", NULL};
+    static const int key[] = {0};
+    const rf_table_shape shape = {"\"User\"", columns, 3, key, 1};
+    rf_order_item by_name_desc[] = {{1, RF_DESC, RF_NULLS_LAST}};
+    rf_query q;
+    rf_query_init(&q);
+    rf_params_add_i32(&q.params, 7); /* the cursor's id is $1 */
+    rf_q_group_begin(&q, "AND");
+    rf_q_cursor(&q, &shape, by_name_desc, 1, 1, false);
+    rf_q_group_end(&q);
+    rf_q_order_page(&q, &shape, by_name_desc, 1, 1, 10, true);
+    ck_assert_str_eq(q.sql,
+                     "((t.\"name\" < (SELECT c.\"name\" FROM \"User\" c WHERE c.\"id\" = $1) OR "
+                     "(t.\"name\" = (SELECT c.\"name\" FROM \"User\" c WHERE c.\"id\" = $1) AND "
+                     "(t.\"id\" >= (SELECT c.\"id\" FROM \"User\" c WHERE c.\"id\" = $1)))))"
+                     " ORDER BY t.\"name\" DESC NULLS LAST, t.\"id\" ASC LIMIT $2 OFFSET $3");
+    rf_query_free(&q);
+
+    /* Negative take: the order flips (the caller reverses the rows). */
+    rf_query_init(&q);
+    rf_q_order_page(&q, &shape, by_name_desc, 1, 0, -5, false);
+    ck_assert_str_eq(q.sql, " ORDER BY t.\"name\" ASC NULLS FIRST, t.\"id\" DESC LIMIT $1");
+    rf_query_free(&q);
+
+    /* A field that cannot be ordered by is refused, not spliced. */
+    rf_query_init(&q);
+    rf_q_order_page(&q, &shape, (rf_order_item[]){{2, RF_ASC, 0}}, 1, 0, 0, false);
+    ck_assert_int_eq(rf_query_status(&q), RF_INVALID_ARGUMENT);
+    rf_query_free(&q);
+    rf_query_init(&q);
+    rf_q_order_page(&q, &shape, (rf_order_item[]){{99, RF_ASC, 0}}, 1, 0, 0, false);
+    ck_assert_int_eq(rf_query_status(&q), RF_INVALID_ARGUMENT);
+    rf_query_free(&q);
+}
+END_TEST
+
+START_TEST(insert_and_set_lists)
+{
+    rf_query q;
+    rf_query_init(&q);
+    rf_q_insert_begin(&q, "\"User\"");
+    rf_q_insert_end(&q);
+    ck_assert_str_eq(q.sql, "INSERT INTO \"User\" AS t DEFAULT VALUES");
+    rf_query_free(&q);
+
+    rf_query_init(&q);
+    rf_q_insert_begin(&q, "\"User\"");
+    rf_q_insert_col(&q, "\"email\"");
+    rf_params_add_text(&q.params, "a@b.c");
+    rf_q_insert_col(&q, "\"age\"");
+    rf_params_add_i32(&q.params, 3);
+    rf_q_insert_end(&q);
+    rf_q_sql(&q, " ON CONFLICT (\"email\") DO UPDATE SET ");
+    rf_q_set_begin(&q);
+    rf_q_set_i32(&q, "\"age\"", &(rf_i32_update)RF_INCREMENT(1));
+    rf_q_set_text(&q, "\"name\"", &(rf_text_update)RF_SET_NULL);
+    rf_q_set_text(&q, "\"bio\"", &(rf_text_update){0});
+    ck_assert_str_eq(q.sql, "INSERT INTO \"User\" AS t (\"email\", \"age\") VALUES ($1, $2)"
+                            " ON CONFLICT (\"email\") DO UPDATE SET \"age\" = t.\"age\" + $3, \"name\" = NULL");
+    ck_assert_int_eq(rf_q_set_count(&q), 2);
+    /* Increment on text is a caller mistake. */
+    rf_q_set_text(&q, "\"bio\"", &(rf_text_update){.op = RF_UPDATE_INCREMENT, .value = "x"});
+    ck_assert_int_eq(rf_query_status(&q), RF_INVALID_ARGUMENT);
+    rf_query_free(&q);
+}
+END_TEST
+
+START_TEST(keymaps_link_rows)
+{
+    rf_keymap m;
+    ck_assert_int_eq(rf_keymap_init(&m, 2), RF_OK);
+    for (int64_t k = 0; k < 1000; k++)
+        ck_assert_int_eq(rf_keymap_put_int(&m, k * 7919, (size_t)k), RF_OK);
+    ck_assert_uint_eq(rf_keymap_get_int(&m, 7919 * 500), 500);
+    ck_assert_uint_eq(rf_keymap_get_int(&m, 3), SIZE_MAX);
+    ck_assert_int_eq(rf_keymap_put_text(&m, "ab", 1), RF_OK);
+    ck_assert_int_eq(rf_keymap_put_text(&m, "ab", 2), RF_OK); /* the first wins */
+    ck_assert_uint_eq(rf_keymap_get_text(&m, "ab"), 1);
+    ck_assert_uint_eq(rf_keymap_get_text(&m, "a"), SIZE_MAX);
+    ck_assert_uint_eq(rf_keymap_get_text(&m, NULL), SIZE_MAX);
+    rf_keymap_free(&m);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("query_builder");
+    TCase *tc = tcase_create("sql");
+    tcase_add_test(tc, filters_become_placeholders_and_values_parameters);
+    tcase_add_test(tc, empty_groups_are_neutral);
+    tcase_add_test(tc, order_page_and_cursor);
+    tcase_add_test(tc, insert_and_set_lists);
+    tcase_add_test(tc, keymaps_link_rows);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

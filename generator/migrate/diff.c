@@ -397,6 +397,23 @@ typedef struct table_pair {
     bool *type_changed;  /* per new column */
 } table_pair;
 
+/* Indexes of the columns without a partner (pair[i] < 0), by name. */
+static size_t sorted_unpaired(const db_column *cols, size_t n, const long *pair, size_t *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (pair[i] >= 0)
+            continue;
+        size_t at = k++;
+        while (at > 0 && strcmp(cols[out[at - 1]].name, cols[i].name) > 0) {
+            out[at] = out[at - 1];
+            at--;
+        }
+        out[at] = i;
+    }
+    return k;
+}
+
 static void diff_columns(differ *d, size_t oi_, const db_table *ot, const db_table *nt,
                          table_pair *tp)
 {
@@ -441,15 +458,19 @@ static void diff_columns(differ *d, size_t oi_, const db_table *ot, const db_tab
     }
     for (size_t j = 0; j < nt->ncolumns; j++) {
         long i = m->from[j];
-        if (i >= 0 && strcmp(ot->columns[i].name, nt->columns[j].name)) {
+        /* A recreated column is dropped under its old name: no rename. */
+        if (i >= 0 && strcmp(ot->columns[i].name, nt->columns[j].name) && !tp->recreated[j]) {
             migrate_column_change c = {.kind = MIGRATE_RENAME_COLUMN, .old = &ot->columns[i],
                                        .new = &nt->columns[j]};
             ARENA_PUSH(d->a, s.changes, s.nchanges, s.cchanges, c);
         }
     }
-    for (size_t i = 0; i < ot->ncolumns; i++) {
-        if (m->to[i] >= 0)
-            continue;
+    /* Prisma drops and adds columns in name order, and alters them in the
+     * old table's order. */
+    size_t *by_name = arena_alloc(d->a, (ot->ncolumns + nt->ncolumns + 1) * sizeof *by_name);
+    size_t nby = sorted_unpaired(ot->columns, ot->ncolumns, m->to, by_name);
+    for (size_t k = 0; k < nby; k++) {
+        size_t i = by_name[k];
         const db_column *oc = &ot->columns[i];
         migrate_column_change c = {.kind = MIGRATE_DROP_COLUMN, .old = oc,
                                    .risk = MIGRATE_RISK_DROP_COLUMN};
@@ -459,10 +480,9 @@ static void diff_columns(differ *d, size_t oi_, const db_table *ot, const db_tab
              "will be lost.",
              oc->name, ot->name);
     }
-    for (size_t j = 0; j < nt->ncolumns; j++) {
-        if (m->from[j] >= 0)
-            continue;
-        const db_column *nc = &nt->columns[j];
+    nby = sorted_unpaired(nt->columns, nt->ncolumns, m->from, by_name);
+    for (size_t k = 0; k < nby; k++) {
+        const db_column *nc = &nt->columns[by_name[k]];
         migrate_column_change c = {.kind = MIGRATE_ADD_COLUMN, .new = nc};
         if (nc->not_null && !nc->default_sql && !nc->autoincrement) {
             c.risk = MIGRATE_RISK_REQUIRED_NO_DEFAULT;
@@ -473,9 +493,9 @@ static void diff_columns(differ *d, size_t oi_, const db_table *ot, const db_tab
         }
         ARENA_PUSH(d->a, s.changes, s.nchanges, s.cchanges, c);
     }
-    for (size_t j = 0; j < nt->ncolumns; j++) {
-        long i = m->from[j];
-        if (i < 0)
+    for (size_t i = 0; i < ot->ncolumns; i++) {
+        long j = m->to[i];
+        if (j < 0)
             continue;
         const db_column *oc = &ot->columns[i], *nc = &nt->columns[j];
         migrate_type_cast cast = column_cast(d, oc, nc);

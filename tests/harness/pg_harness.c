@@ -168,6 +168,11 @@ static int run(const run_user *u, const char *dir, char *const argv[])
         int out = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
         if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
             _exit(126);
+        /* The server outlives us: it must not hold our descriptors (a
+         * test's pipes, Check's result file, make's jobserver) open. */
+        long max = sysconf(_SC_OPEN_MAX);
+        for (int fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
+            close(fd);
         if (u->switch_user &&
             (setgroups(1, &u->gid) != 0 || setgid(u->gid) != 0 || setuid(u->uid) != 0))
             _exit(126);

@@ -130,8 +130,10 @@ wal_level = minimal
 log_min_messages = warning
 TimeZone = 'UTC'
 EOF
+    # The server outlives this script: it gets none of our caller's
+    # descriptors beyond the standard ones (a pipe's reader would hang).
     if ! as_server "$BINDIR/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 -s start \
-            >>"$log" 2>&1; then
+            </dev/null >>"$log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; then
         cat "$log" "$DIR/server.log" >&2 2>/dev/null || true
         as_server "$BINDIR/pg_ctl" -D "$DIR/data" -m immediate -s stop >/dev/null 2>&1 || true
         rm -rf "$DIR"

@@ -6,6 +6,7 @@
 #include <check.h>
 #include <errno.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -114,9 +115,21 @@ END_TEST
 
 START_TEST(test_two_clusters_at_once)
 {
+    /* Also: the servers must not keep our descriptors open (a pipe's
+     * reader would wait forever for its end). */
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+
     static pgh_cluster one, two;
     ck_assert_msg(pgh_start(&one) == 0, "%s", one.error);
     ck_assert_msg(pgh_start(&two) == 0, "%s", two.error);
+    close(fds[1]);
+    struct pollfd p = {.fd = fds[0], .events = POLLIN};
+    ck_assert_int_eq(poll(&p, 1, 5000), 1);
+    char byte;
+    ck_assert_int_eq(read(fds[0], &byte, 1), 0); /* end of file: no other writer */
+    close(fds[0]);
+
     ck_assert_str_ne(one.dir, two.dir);
     ck_assert_int_ne(one.port, two.port);
 

@@ -481,8 +481,8 @@ static const char *select_list(emitter *e, const model_table *t)
     return s;
 }
 
-static void add_field(emitter *e, const model_table *t, const model_column *c, int index,
-                      tpl_value *fields, tpl_value *gens, bool *has_updated_at)
+static void add_field(emitter *e, const model_column *c, int index, tpl_value *fields,
+                      tpl_value *gens)
 {
     arena *a = e->a;
     value_kind k = value_kind_of(c);
@@ -561,7 +561,6 @@ static void add_field(emitter *e, const model_table *t, const model_column *c, i
         buf_printf(&code, "rf_q_insert_col(&q, \"%s\");\n    %s;", ccol,
                    bind_value(e, c, k, "&q",
                               arena_printf(a, "%s.has ? %s.value : rf_timestamp_now()", v, v)));
-        *has_updated_at = true;
     } else if (client_generator(e, c, &decl, &call) && k == VK_TEXT && !c->list) {
         tpl_set_str(a, tpl_push_new_obj(a, gens), "decl", decl);
         buf_printf(&code,
@@ -629,7 +628,6 @@ static void add_field(emitter *e, const model_table *t, const model_column *c, i
     }
     tpl_set_str(a, f, "update_type", utype);
     tpl_set_str(a, f, "set", set);
-    (void)t;
 }
 
 /* ---- relations ------------------------------------------------------------------------ */
@@ -755,7 +753,6 @@ static bool add_relation(emitter *e, const model_table *t, const model_relation_
         tpl_set_str(a, r, "key_has", arena_printf(a, "%s != NULL", m));
         tpl_set_str(a, r, "key_value", m);
     }
-    (void)t;
     return true;
 }
 
@@ -833,11 +830,10 @@ static void add_model(emitter *e, const model_table *t, tpl_value *models)
 
     tpl_value *fields = tpl_set_new_list(a, m, "fields");
     tpl_value *gens = tpl_set_new_list(a, m, "gens");
-    bool has_updated_at = false;
     int index = 0;
     for (size_t i = 0; i < t->ncolumns; i++)
         if (in_client(&t->columns[i]))
-            add_field(e, t, &t->columns[i], index++, fields, gens, &has_updated_at);
+            add_field(e, &t->columns[i], index++, fields, gens);
     tpl_set_strf(a, m, "ncols", "%d", index);
 
     /* Identity: the first unique criterion, for cursors and tie-breaks. */
@@ -888,7 +884,6 @@ static void add_model(emitter *e, const model_table *t, tpl_value *models)
     tpl_set_bool(a, m, "needs_one", t->kind == MODEL_TABLE_MODEL || uniques->count > 0);
     tpl_set_bool(a, m, "has_include", inc);
     tpl_set_str(a, m, "inc_param", inc ? arena_printf(a, "const %s_include *include, ", A) : "");
-    (void)has_updated_at;
 }
 
 /* Which per-enum helpers the client uses (unused static functions would

@@ -7,7 +7,9 @@
  * finished; COMMIT). If any statement fails, everything is rolled back and
  * then a failed row (finished_at NULL, logs = PostgreSQL's message) is
  * recorded on its own, so the database is exactly as before plus that
- * row, and later deploys refuse until `migrate resolve`.
+ * row, and later deploys refuse until `migrate resolve`. The message names
+ * where it failed: PostgreSQL's position, else the failing statement (the
+ * script runs as one simple query, which answers once per statement).
  *
  * Statements PostgreSQL refuses inside a transaction (CREATE INDEX
  * CONCURRENTLY, ...) are detected first. A migration holding only such a

@@ -743,12 +743,21 @@ static void diff_tables(differ *d)
                     break;
                 }
         }
-        for (size_t q = 0; q < ot->nindexes; q++)
-            if (!old_used[q] && !on_recreated_column(ot, nt, tp, &ot->indexes[q])) {
+        for (size_t q = 0; q < ot->nindexes; q++) {
+            if (old_used[q])
+                continue;
+            /* Rebuilt under the same name after its column is recreated:
+             * PostgreSQL drops it with the column, Prisma writes no DROP. */
+            bool rebuilt = false;
+            for (size_t k = 0; k < nt->nindexes && !rebuilt; k++)
+                rebuilt = match[k] < 0 && streq(nt->indexes[k].name, ot->indexes[q].name) &&
+                          on_recreated_column(ot, nt, tp, &ot->indexes[q]);
+            if (!rebuilt) {
                 migrate_step *s = add_step(d, MIGRATE_DROP_INDEX, oi, (long)q, 0);
                 s->old_table = ot;
                 s->old_index = &ot->indexes[q];
             }
+        }
         for (size_t k = 0; k < nt->nindexes; k++)
             if (match[k] < 0) {
                 migrate_step *s = add_step(d, MIGRATE_CREATE_INDEX, 1 + oi, (long)j, (long)k);

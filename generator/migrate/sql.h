@@ -23,8 +23,9 @@ typedef enum migrate_sql_style {
      * "public" (the database has it), the warnings as a leading comment
      * block, statements about the old side schema-qualified where Prisma
      * qualifies them, per-table steps in alphabetical table order (Prisma
-     * diffs against the introspected database), exactly one final "\n"; an
-     * empty migration is "-- This is an empty migration." with no newline. */
+     * diffs against the introspected database), the sequence of a column
+     * that loses autoincrement() dropped, exactly one final "\n"; an empty
+     * migration is "-- This is an empty migration." with no newline. */
     MIGRATE_SQL_DEV,
 } migrate_sql_style;
 

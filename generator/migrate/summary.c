@@ -71,14 +71,6 @@ static const char *changed_table(const migrate_step *s)
     }
 }
 
-static bool created_table(const migrate_steps *st, const char *name)
-{
-    for (size_t i = 0; i < st->count; i++)
-        if (st->items[i].kind == MIGRATE_CREATE_TABLE && !strcmp(st->items[i].new_table->name, name))
-            return true;
-    return false;
-}
-
 static void table_line(buf *out, const migrate_step *s)
 {
     switch (s->kind) {
@@ -196,13 +188,13 @@ void migrate_render_summary(const migrate_steps *st, buf *out)
         section(out, st, MIGRATE_CREATE_TABLE, "[+] Added tables");
         section(out, st, MIGRATE_DROP_TABLE, "[-] Removed tables");
 
-        /* Changed tables, each once, in order of first appearance by name. */
+        /* Changed tables (created ones too: their indexes and keys), each once. */
         const char **seen = NULL;
         size_t nseen = 0, cseen = 0;
         arena a = ARENA_INIT;
         for (size_t i = 0; i < st->count; i++) {
             const char *t = changed_table(&st->items[i]);
-            if (!t || created_table(st, t))
+            if (!t)
                 continue;
             bool dup = false;
             for (size_t k = 0; k < nseen; k++)
@@ -250,4 +242,6 @@ void migrate_render_summary(const migrate_steps *st, buf *out)
         for (size_t i = 0; i < st->nnotes; i++)
             buf_printf(out, "  - %s\n", st->notes[i]);
     }
+    if (st->count)
+        buf_puts(out, "\n\n"); /* as the Prisma CLI prints it */
 }

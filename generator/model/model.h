@@ -8,7 +8,10 @@
  * names are final here (@map/@@map applied, Prisma's default constraint names
  * computed and truncated to 63 bytes as Prisma does), PostgreSQL types are
  * rendered as Prisma Migrate renders them, and the C identifiers the emitter
- * uses are computed here so that collisions are caught by `validate`.
+ * uses are computed here. C names are unique in their namespace (models and
+ * enums together; the members of one struct; the values of one enum): a C
+ * keyword gets a trailing '_' and a later colliding name the suffix _2, _3...,
+ * each with a warning saying how to pick the name instead (rename + @map).
  *
  * Ownership: everything (structs, arrays, strings) lives in the arena passed
  * to model_resolve() and is read-only afterwards. Strings that came from the

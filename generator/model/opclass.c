@@ -89,6 +89,9 @@ static const brin_scalar brin_plain[] = {
     {MODEL_DATETIME, "DateTime", {"TimestampBloomOps", "TimestampMinMaxOps", "TimestampMinMaxMultiOps"}},
 };
 
+/* Every complaint here is about an @@index attribute. */
+static const ast_attribute index_attr = {.name = "index", .is_block = true};
+
 typedef struct ctx {
     resolver *r;
     const model_index *ix;
@@ -98,7 +101,7 @@ typedef struct ctx {
 
 static void fail(ctx *c, const char *fmt, const char *a, const char *b)
 {
-    r_attr_error(c->r, &(ast_attribute){.name = "index", .is_block = true}, c->ix->loc, fmt, a, b);
+    r_attr_error(c->r, &index_attr, c->ix->loc, fmt, a, b);
 }
 
 /* The generic complaint when no rule accepted the combination. */
@@ -106,11 +109,11 @@ static void mismatch(ctx *c, const char *native, const char *ops)
 {
     const char *field = c->p->column->name;
     if (native && ops)
-        r_attr_error(c->r, &(ast_attribute){.name = "index", .is_block = true}, c->ix->loc,
+        r_attr_error(c->r, &index_attr, c->ix->loc,
                      "The given operator class `%s` does not support native type `%s` of field `%s`.",
                      display(ops), native, field);
     else if (native)
-        r_attr_error(c->r, &(ast_attribute){.name = "index", .is_block = true}, c->ix->loc,
+        r_attr_error(c->r, &index_attr, c->ix->loc,
                      "The %s index field type `%s` has no default operator class.", c->algo, native);
     else if (ops)
         fail(c, "The given operator class `%s` expects the field `%s` to define a valid native type.",
@@ -122,7 +125,7 @@ static void mismatch(ctx *c, const char *native, const char *ops)
 
 static void not_of_type(ctx *c, const char *ops, const char *word)
 {
-    r_attr_error(c->r, &(ast_attribute){.name = "index", .is_block = true}, c->ix->loc,
+    r_attr_error(c->r, &index_attr, c->ix->loc,
                  "The given operator class `%s` points to the field `%s` that is not of %s type.",
                  display(ops), c->p->column->name, word);
 }
@@ -219,7 +222,7 @@ void check_operator_classes(resolver *r)
         for (size_t j = 0; j < t->nindexes; j++) {
             const model_index *ix = &t->indexes[j];
             if (ix->type == MODEL_INDEX_SPGIST && ix->nparts > 1)
-                r_attr_error(r, &(ast_attribute){.name = "index", .is_block = true}, ix->loc,
+                r_attr_error(r, &index_attr, ix->loc,
                              "SpGist does not support multi-column indices.");
             for (size_t k = 0; k < ix->nparts; k++) {
                 ctx c = {r, ix, &ix->parts[k], model_index_type_name(ix->type)};

@@ -739,6 +739,72 @@ rf_status rf_q_stmt(rf_client *c, const rf_query *q, rf_stmt *out)
 
 /* ---- whole columns ------------------------------------------------------------ */
 
+/* The common case in a tight loop: binary int4, int8, float8, bool and
+ * timestamps into their own C types. False (nothing promised about what was
+ * written) for anything else, including an unexpected NULL or length. */
+static bool fixed_binary_column(const PGresult *pg, int rows, int col, rf_qcol kind, rf_oid type,
+                                unsigned char *member, size_t stride)
+{
+    int width;
+    switch (kind) {
+    case RF_QCOL_I32: case RF_QCOL_OPT_I32: width = type == RF_OID_INT4 ? 4 : 0; break;
+    case RF_QCOL_I64: case RF_QCOL_OPT_I64: width = type == RF_OID_INT8 ? 8 : 0; break;
+    case RF_QCOL_F64: case RF_QCOL_OPT_F64: width = type == RF_OID_FLOAT8 ? 8 : 0; break;
+    case RF_QCOL_BOOL: case RF_QCOL_OPT_BOOL: width = type == RF_OID_BOOL ? 1 : 0; break;
+    case RF_QCOL_TIMESTAMP: case RF_QCOL_OPT_TIMESTAMP:
+        width = type == RF_OID_TIMESTAMP || type == RF_OID_TIMESTAMPTZ ? 8 : 0;
+        break;
+    default: width = 0;
+    }
+    if (!width)
+        return false;
+    for (int row = 0; row < rows; row++, member += stride) {
+        bool null = PQgetisnull(pg, row, col);
+        const unsigned char *p = (const unsigned char *)PQgetvalue(pg, row, col);
+        if (!null && PQgetlength(pg, row, col) != width)
+            return false;
+        switch (kind) {
+        case RF_QCOL_I32: if (null) return false; *(int32_t *)member = (int32_t)rf_be32(p); break;
+        case RF_QCOL_OPT_I32: *(rf_opt_i32 *)member = (rf_opt_i32){!null, null ? 0 : (int32_t)rf_be32(p)}; break;
+        case RF_QCOL_I64: if (null) return false; *(int64_t *)member = (int64_t)rf_be64(p); break;
+        case RF_QCOL_OPT_I64: *(rf_opt_i64 *)member = (rf_opt_i64){!null, null ? 0 : (int64_t)rf_be64(p)}; break;
+        case RF_QCOL_F64:
+        case RF_QCOL_OPT_F64: {
+            if (null && kind == RF_QCOL_F64)
+                return false;
+            double d = 0;
+            if (!null) {
+                uint64_t bits = rf_be64(p);
+                memcpy(&d, &bits, sizeof d);
+            }
+            if (kind == RF_QCOL_F64)
+                *(double *)member = d;
+            else
+                *(rf_opt_f64 *)member = (rf_opt_f64){!null, d};
+            break;
+        }
+        case RF_QCOL_BOOL: if (null) return false; *(bool *)member = p[0] != 0; break;
+        case RF_QCOL_OPT_BOOL: *(rf_opt_bool *)member = (rf_opt_bool){!null, !null && p[0] != 0}; break;
+        case RF_QCOL_TIMESTAMP:
+        case RF_QCOL_OPT_TIMESTAMP: {
+            if (null && kind == RF_QCOL_TIMESTAMP)
+                return false;
+            int64_t us = null ? 0 : (int64_t)rf_be64(p);
+            /* PostgreSQL's epoch is 2000-01-01; +-infinity stay as they are. */
+            if (!null && us != INT64_MAX && us != INT64_MIN)
+                us += RF_PG_EPOCH_OFFSET_USEC;
+            if (kind == RF_QCOL_TIMESTAMP)
+                *(rf_timestamp *)member = us;
+            else
+                *(rf_opt_timestamp *)member = (rf_opt_timestamp){!null, us};
+            break;
+        }
+        default: return false;
+        }
+    }
+    return true;
+}
+
 bool rf_q_column(const rf_result *r, int col, rf_qcol kind, void *rows, size_t stride,
                  size_t offset)
 {
@@ -750,6 +816,8 @@ bool rf_q_column(const rf_result *r, int col, rf_qcol kind, void *rows, size_t s
                kind == RF_QCOL_OPT_BOOL || kind == RF_QCOL_OPT_TIMESTAMP;
     const char *why = NULL;
     unsigned char *member = (unsigned char *)rows + offset;
+    if (v.format == RF_FORMAT_BINARY && fixed_binary_column(pg, r->rows, col, kind, v.type, member, stride))
+        return true;
     for (int row = 0; row < r->rows; row++, member += stride) {
         bool null = PQgetisnull(pg, row, col);
         if (null && !opt && kind != RF_QCOL_TEXT)

@@ -101,6 +101,15 @@ migrate_type_cast migrate_classify_cast(const db_column *o, const db_column *n)
     if (is_text(b)) {
         if (text_unbounded(b))
             return MIGRATE_CAST_SAFE;
+        /* An integer or boolean fits when the length holds its longest text. */
+        long len = type_arg(b, 0);
+        int widest = base_is(a, "SMALLINT")  ? 6
+                     : base_is(a, "INTEGER") ? 11
+                     : base_is(a, "BIGINT")  ? 20
+                     : base_is(a, "BOOLEAN") ? 5 /* "false" */
+                                             : 0;
+        if (widest && len >= widest)
+            return MIGRATE_CAST_SAFE;
         if (base_is(a, "VARCHAR") && base_is(b, "VARCHAR") && type_arg(a, 0) >= 0 &&
             type_arg(a, 0) <= type_arg(b, 0))
             return MIGRATE_CAST_SAFE;

@@ -377,6 +377,12 @@ static void render_alter_enum(render_ctx *cx, const migrate_step *s)
 {
     buf *out = cx->out;
     const db_enum *ne = s->new_enum;
+    if (!s->nremoved && s->nadded > 1)
+        buf_puts(out, "-- This migration adds more than one value to an enum.\n"
+                      "-- With PostgreSQL versions 11 and earlier, this is not possible\n"
+                      "-- in a single migration. This can be worked around by creating\n"
+                      "-- multiple migrations, each migration adding only one value to\n"
+                      "-- the enum.\n\n\n");
     /* Renamed values (@map changed) keep their rows; renamed first so that
      * a recreated type below finds them under their new labels. */
     for (size_t i = 0; i < ne->nvalues; i++) {

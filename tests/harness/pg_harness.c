@@ -517,13 +517,16 @@ int pgh_start(pgh_cluster *c)
     return 0;
 }
 
-int pgh_create_db(pgh_cluster *c, const char *name, char *out, size_t size)
+static void ignore_notice(void *arg, const char *message)
 {
-    char generated[64];
-    if (!name) {
-        snprintf(generated, sizeof generated, "t%ld_%d", (long)getpid(), ++c->created_dbs);
-        name = generated;
-    }
+    (void)arg;
+    (void)message; /* "does not exist, skipping": expected, not news */
+}
+
+/* Run `before` + the quoted database name + `after` on the cluster. */
+static int database_command(pgh_cluster *c, const char *before, const char *name,
+                            const char *after)
+{
     if (strlen(name) > 63) {
         fail(c, "database name longer than 63 bytes: %s", name);
         return -1;
@@ -534,11 +537,12 @@ int pgh_create_db(pgh_cluster *c, const char *name, char *out, size_t size)
         PQfinish(conn);
         return -1;
     }
+    PQsetNoticeProcessor(conn, ignore_notice, NULL);
     int rc = -1;
     char *ident = PQescapeIdentifier(conn, name, strlen(name));
     if (ident) {
-        char sql[160];
-        snprintf(sql, sizeof sql, "CREATE DATABASE %s", ident);
+        char sql[192];
+        snprintf(sql, sizeof sql, "%s%s%s", before, ident, after);
         PGresult *r = PQexec(conn, sql);
         if (PQresultStatus(r) == PGRES_COMMAND_OK)
             rc = 0;
@@ -550,6 +554,25 @@ int pgh_create_db(pgh_cluster *c, const char *name, char *out, size_t size)
         fail(c, "cannot quote %s: %s", name, PQerrorMessage(conn));
     }
     PQfinish(conn);
+    return rc;
+}
+
+int pgh_drop_db(pgh_cluster *c, const char *name)
+{
+    if (database_command(c, "DROP DATABASE IF EXISTS ", name, " WITH (FORCE)") != 0)
+        return -1;
+    c->error[0] = '\0';
+    return 0;
+}
+
+int pgh_create_db(pgh_cluster *c, const char *name, char *out, size_t size)
+{
+    char generated[64];
+    if (!name) {
+        snprintf(generated, sizeof generated, "t%ld_%d", (long)getpid(), ++c->created_dbs);
+        name = generated;
+    }
+    int rc = database_command(c, "CREATE DATABASE ", name, "");
     if (rc == 0 && conninfo_for(c, name, out, size) != 0) {
         fail(c, "conninfo for %s does not fit in %zu bytes", name, size);
         rc = -1;

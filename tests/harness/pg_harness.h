@@ -75,6 +75,11 @@ int pgh_start(pgh_cluster *c);
  * 0 on success, -1 with c->error set. */
 int pgh_create_db(pgh_cluster *c, const char *name, char *out, size_t size);
 
+/* Drop database `name` (connections to it are closed first). A test that
+ * makes many databases on one cluster frees their disk space this way.
+ * 0 on success (also when it did not exist), -1 with c->error set. */
+int pgh_drop_db(pgh_cluster *c, const char *name);
+
 /* The same database as a libpq URL, as DATABASE_URL in a .env would hold it:
  * postgresql://postgres@/NAME?host=DIR&port=PORT. 0, or -1 if it does not fit. */
 int pgh_url(const pgh_cluster *c, const char *dbname, char *out, size_t size);

@@ -105,6 +105,16 @@ START_TEST(test_start_query_databases_stop)
     ck_assert_str_eq(value, "first db");
     PQfinish(u);
 
+    /* Dropping a database closes its connections first; dropping one that
+     * is not there is no error. */
+    PGconn *holder = connect_ok(first);
+    ck_assert_msg(pgh_drop_db(&pg, "first db") == 0, "%s", pg.error);
+    PQfinish(holder);
+    ck_assert_int_eq(pgh_drop_db(&pg, "first db"), 0);
+    PGconn *gone = PQconnectdb(first);
+    ck_assert_int_ne(PQstatus(gone), CONNECTION_OK);
+    PQfinish(gone);
+
     char dir[PGH_DIR_MAX];
     snprintf(dir, sizeof dir, "%s", pg.dir);
     pgh_stop(&pg);

@@ -101,15 +101,22 @@ migrate_type_cast migrate_classify_cast(const db_column *o, const db_column *n)
     if (is_text(b)) {
         if (text_unbounded(b))
             return MIGRATE_CAST_SAFE;
-        /* An integer or boolean fits when the length holds its longest text. */
+        /* An integer fits when the length holds its longest text; Prisma
+         * calls a boolean safe whatever the length. */
         long len = type_arg(b, 0);
         int widest = base_is(a, "SMALLINT")  ? 6
                      : base_is(a, "INTEGER") ? 11
                      : base_is(a, "BIGINT")  ? 20
-                     : base_is(a, "BOOLEAN") ? 5 /* "false" */
                                              : 0;
-        if (widest && len >= widest)
+        if ((widest && len >= widest) || base_is(a, "BOOLEAN"))
             return MIGRATE_CAST_SAFE;
+        /* A date or timestamp that may not fit is recreated, not cast. */
+        if (time_rank(a)) {
+            long p = type_arg(a, 0);
+            long need = base_is(a, "DATE") ? 10 : 19 + (p > 0 ? p + 1 : p < 0 ? 4 : 0) +
+                                                      (base_is(a, "TIMESTAMPTZ") ? 6 : 0);
+            return len >= need ? MIGRATE_CAST_SAFE : MIGRATE_CAST_NEVER;
+        }
         if (base_is(a, "VARCHAR") && base_is(b, "VARCHAR") && type_arg(a, 0) >= 0 &&
             type_arg(a, 0) <= type_arg(b, 0))
             return MIGRATE_CAST_SAFE;

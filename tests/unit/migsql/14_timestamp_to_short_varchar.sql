@@ -1,0 +1,5 @@
+-- AlterTable
+ALTER TABLE "M7" DROP COLUMN "f10",
+ADD COLUMN     "f10" VARCHAR(20) NOT NULL DEFAULT 'v';
+
+

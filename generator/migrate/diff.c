@@ -358,7 +358,7 @@ static void diff_enums(differ *d)
             warn(d, ps, MIGRATE_RISK_ENUM_VALUES_REMOVED, check_sql,
                  "The values [%s] on the enum `%s` will be removed. If these variants are still "
                  "used in the database, this will fail.",
-                 buf_cstr(&list), ne->prisma ? ne->prisma : ne->name);
+                 buf_cstr(&list), ne->name);
             buf_free(&list);
             buf_free(&check);
         } else {

@@ -357,7 +357,9 @@ static void render_enum_recreate(render_ctx *cx, const migrate_step *s)
     end_stmt(out);
     for (size_t i = 0; i < s->nuses; i++) {
         const migrate_enum_use *u = &by_name[i];
-        if (!u->new || !u->new->default_sql)
+        /* Only the defaults dropped above come back here; a new one is the
+         * ALTER TABLE step's business. */
+        if (!u->new || !u->new->default_sql || !u->old->default_sql)
             continue;
         put_alter_table_prefix(out, u->table, false);
         buf_puts(out, "ALTER COLUMN ");

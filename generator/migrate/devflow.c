@@ -166,11 +166,13 @@ static int dev_before(const migration_folder *f, ast_schema *ast, arena *a, mode
                 m->dir, path.data);
         rc = -1;
     } else {
-        char *text = read_file_all(path.data, NULL);
+        buf err = BUF_INIT;
+        char *text = read_regular_file(path.data, NULL, &err);
         if (!text || !(*model = load_saved_schema(path.data, text, ast, a)))
             rc = -1;
         if (!text)
-            fprintf(stderr, "error: cannot read %s\n", path.data);
+            fprintf(stderr, "error: %s", buf_cstr(&err));
+        buf_free(&err);
         /* The AST keeps its own copy of the text. */
         free(text);
     }
@@ -355,9 +357,7 @@ static char *push_before_text(db_conn *db, const project *p, buf *err)
     } else {
         buf path = BUF_INIT;
         buf_printf(&path, "%s/%s", f.items[newest].dir, MIGRATION_SCHEMA_FILE);
-        text = read_file_all(path.data, NULL);
-        if (!text)
-            buf_printf(err, "cannot read %s\n", path.data);
+        text = read_regular_file(path.data, NULL, err);
         buf_free(&path);
     }
     migration_report_free(&rep);

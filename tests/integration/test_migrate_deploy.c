@@ -458,6 +458,46 @@ START_TEST(bad_input_gets_clear_messages)
 }
 END_TEST
 
+/* A NUL byte would end the SQL PostgreSQL sees; a FIFO would block the
+ * read forever. Both are refused before anything runs. */
+START_TEST(nul_byte_or_fifo_migration_is_refused_and_nothing_applied)
+{
+    project_dir p;
+    proj_open(&p, &pg, NULL);
+    proj_migration(&p, M1, M1_SQL);
+    proj_migration(&p, "20240102000000_nul", "");
+    static const char text[] = "CREATE TABLE \"Half\" (\"id\" INTEGER);\n\0DROP TABLE \"User\";\n";
+    buf path = BUF_INIT;
+    buf_printf(&path, "%s/prisma/migrations/20240102000000_nul/migration.sql", p.root);
+    ck_assert_int_eq(write_file_all(path.data, text, sizeof text - 1), 0);
+    char *out;
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "deploy", NULL), 1);
+    ck_assert_contains(out, "prisma/migrations/20240102000000_nul/migration.sql:2:1: contains a "
+                            "NUL byte");
+    free(out);
+    ck_assert(!db_has_table(&p, "User"));
+    ck_assert(!db_has_table(&p, "Half"));
+    ck_assert(!db_has_table(&p, "_prisma_migrations"));
+
+    /* A FIFO in its place: an answer, not a hang (the test's timeout). */
+    ck_assert_int_eq(unlink(path.data), 0);
+    ck_assert_int_eq(mkfifo(path.data, 0600), 0);
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "status", NULL), 1);
+    ck_assert_contains(out, "20240102000000_nul/migration.sql: it is a FIFO, not a regular file");
+    free(out);
+    ck_assert_int_eq(unlink(path.data), 0);
+    ck_assert_int_eq(mkdir(path.data, 0777), 0);
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "deploy", NULL), 1);
+    ck_assert_contains(out, "20240102000000_nul/migration.sql: it is a directory, not a regular "
+                            "file");
+    ck_assert_not_contains(out, "Input/output error");
+    free(out);
+    ck_assert(!db_has_table(&p, "User"));
+    buf_free(&path);
+    proj_close(&p);
+}
+END_TEST
+
 /* A wrong password: Prisma's P1000 with libpq's reason. The cluster is this
  * binary's own, so one role may require a password. */
 START_TEST(wrong_password_is_p1000)
@@ -543,6 +583,7 @@ int main(void)
     tcase_add_test(tc, reset_needs_force_then_starts_over);
     tcase_add_test(tc, transaction_control_and_no_transaction_statements);
     tcase_add_test(tc, bad_input_gets_clear_messages);
+    tcase_add_test(tc, nul_byte_or_fifo_migration_is_refused_and_nothing_applied);
     tcase_add_test(tc, prisma_url_parameters_and_dotenv);
     tcase_add_test(tc, wrong_password_is_p1000);
     suite_add_tcase(s, tc);

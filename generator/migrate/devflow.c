@@ -137,12 +137,31 @@ static model_schema *load_saved_schema(const char *label, const char *text, ast_
 
 /* ---- migrate dev ---------------------------------------------------------------- */
 
+/* Whether the table `name` exists in the URL's schema (looked up in the
+ * catalog: the search_path may not be the URL's any more). -1 on error. */
+static int has_table(db_conn *db, const char *name, buf *err)
+{
+    const char *params[] = {db->schema, name};
+    PGresult *r = PQexecParams(db->pg,
+                               "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c"
+                               " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                               " WHERE n.nspname = $1 AND c.relname = $2)",
+                               2, NULL, params, NULL, NULL, 0);
+    int yes = -1;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK)
+        yes = !strcmp(PQgetvalue(r, 0, 0), "t");
+    else
+        buf_printf(err, "%s", PQresultErrorMessage(r));
+    PQclear(r);
+    return yes;
+}
+
 /* Whether `db push` has changed this database (its record table exists). */
 static bool pushed_before(db_conn *db)
 {
-    PGresult *r = PQexec(db->pg, "SELECT to_regclass('" PUSH_TABLE "') IS NOT NULL");
-    bool yes = PQresultStatus(r) == PGRES_TUPLES_OK && !strcmp(PQgetvalue(r, 0, 0), "t");
-    PQclear(r);
+    buf ignore = BUF_INIT;
+    bool yes = has_table(db, PUSH_TABLE, &ignore) == 1;
+    buf_free(&ignore);
     return yes;
 }
 
@@ -309,18 +328,12 @@ static bool exec_ok(PGconn *pg, const char *sql, int n, const char *const *param
  * database, NULL on error. */
 static char *push_before_text(db_conn *db, const project *p, buf *err)
 {
-    PGresult *r = PQexec(db->pg, "SELECT to_regclass('" PUSH_TABLE "') IS NOT NULL, "
-                                 "to_regclass('_prisma_migrations') IS NOT NULL");
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        buf_printf(err, "%s", PQresultErrorMessage(r));
-        PQclear(r);
+    int pushed = has_table(db, PUSH_TABLE, err);
+    int migrated = pushed < 0 ? -1 : has_table(db, HISTORY_TABLE, err);
+    if (pushed < 0 || migrated < 0)
         return NULL;
-    }
-    bool pushed = !strcmp(PQgetvalue(r, 0, 0), "t");
-    bool migrated = !strcmp(PQgetvalue(r, 0, 1), "t");
-    PQclear(r);
     if (pushed) {
-        r = PQexec(db->pg, "SELECT schema FROM " PUSH_TABLE " LIMIT 1");
+        PGresult *r = PQexec(db->pg, "SELECT schema FROM " PUSH_TABLE " LIMIT 1");
         char *text = NULL;
         if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
             text = strdup(PQgetvalue(r, 0, 0));
@@ -337,7 +350,7 @@ static char *push_before_text(db_conn *db, const project *p, buf *err)
     migration_folder f;
     history h = {0};
     char *text = NULL;
-    if (migrations_read(p->migrations_path, &f, err) != 0 || history_load(db->pg, &h, err) != 0) {
+    if (migrations_read(p->migrations_path, &f, err) != 0 || history_load(db->pg, db->schema, &h, err) != 0) {
         migrations_free(&f);
         return NULL;
     }

@@ -498,6 +498,73 @@ START_TEST(nul_byte_or_fifo_migration_is_refused_and_nothing_applied)
 }
 END_TEST
 
+/* pg_dump's preamble, as a baseline migration made with pg_dump starts. */
+#define PG_DUMP_PREAMBLE                                                       \
+    "SET statement_timeout = 0;\n"                                             \
+    "SET lock_timeout = 0;\n"                                                  \
+    "SET client_encoding = 'UTF8';\n"                                          \
+    "SET standard_conforming_strings = on;\n"                                  \
+    "SELECT pg_catalog.set_config('search_path', '', false);\n"               \
+    "SET check_function_bodies = false;\n"                                     \
+    "SET xmloption = content;\n"                                               \
+    "SET client_min_messages = warning;\n"                                     \
+    "SET row_security = off;\n"
+
+/* A migration that empties the search_path (pg_dump's preamble) still
+ * gets recorded, and the next migration starts with the datasource's
+ * schema again: with the default schema and with ?schema=. */
+START_TEST(migration_changing_search_path_is_recorded)
+{
+    project_dir p;
+    proj_open(&p, &pg, NULL);
+    proj_migration(&p, "20240101000000_baseline",
+                   PG_DUMP_PREAMBLE "CREATE TABLE public.\"Dumped\" (id integer NOT NULL);\n");
+    proj_migration(&p, "20240102000000_after", "CREATE TABLE \"After\" (\"id\" INTEGER);\n");
+    char *out;
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "deploy", NULL), 0);
+    ck_assert_contains(out, "All migrations have been successfully applied.");
+    free(out);
+    ck_assert(db_has_table(&p, "Dumped") && db_has_table(&p, "After"));
+    ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM public._prisma_migrations WHERE "
+                                 "finished_at IS NOT NULL AND applied_steps_count = 1"),
+                     2);
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "status", NULL), 0);
+    ck_assert_contains(out, "Database schema is up to date!");
+    free(out);
+    proj_close(&p);
+
+    /* The same in the schema of ?schema=other. */
+    proj_open(&p, &pg, NULL);
+    proj_migration(&p, "20240101000000_baseline",
+                   PG_DUMP_PREAMBLE "CREATE TABLE other.\"Dumped\" (id integer NOT NULL);\n");
+    proj_migration(&p, "20240102000000_after", "CREATE TABLE \"After\" (\"id\" INTEGER);\n");
+    char url[PGH_CONNINFO_MAX + 32];
+    snprintf(url, sizeof url, "%s&schema=other", p.url);
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "deploy", "--url", url, NULL), 0);
+    free(out);
+    ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM information_schema.tables WHERE "
+                                 "table_schema = 'other' AND table_name IN ('Dumped', 'After')"),
+                     2);
+    ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM other._prisma_migrations WHERE "
+                                 "finished_at IS NOT NULL"),
+                     2);
+    ck_assert(!db_has_table(&p, "_prisma_migrations")); /* not in public */
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "status", "--url", url, NULL), 0);
+    ck_assert_contains(out, "Database schema is up to date!");
+    free(out);
+    /* A failure after the preamble is recorded too (the rollback undid the
+     * search_path change, the record names the table anyway). */
+    proj_migration(&p, "20240103000000_bad", PG_DUMP_PREAMBLE "SELECT 1/0;\n");
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "deploy", "--url", url, NULL), 1);
+    ck_assert_contains(out, "P3018");
+    free(out);
+    ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM other._prisma_migrations WHERE "
+                                 "migration_name = '20240103000000_bad' AND finished_at IS NULL"),
+                     1);
+    proj_close(&p);
+}
+END_TEST
+
 /* A wrong password: Prisma's P1000 with libpq's reason. The cluster is this
  * binary's own, so one role may require a password. */
 START_TEST(wrong_password_is_p1000)
@@ -585,6 +652,7 @@ int main(void)
     tcase_add_test(tc, bad_input_gets_clear_messages);
     tcase_add_test(tc, nul_byte_or_fifo_migration_is_refused_and_nothing_applied);
     tcase_add_test(tc, prisma_url_parameters_and_dotenv);
+    tcase_add_test(tc, migration_changing_search_path_is_recorded);
     tcase_add_test(tc, wrong_password_is_p1000);
     suite_add_tcase(s, tc);
     SRunner *r = srunner_create(s);

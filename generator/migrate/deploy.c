@@ -231,6 +231,68 @@ static void failure_message(const migration_file *m, const char *logs, buf *err)
                m->name, m->name, m->name, logs);
 }
 
+/* Where a migration stood when the connection dropped: what the server
+ * did with it follows from that. */
+typedef enum lost_at {
+    LOST_IN_TRANSACTION, /* before COMMIT was sent: the server rolls it back */
+    LOST_AT_COMMIT,      /* COMMIT sent, no answer: committed or not, unknown */
+    LOST_OUTSIDE_TX,     /* a statement run alone: it may have completed */
+} lost_at;
+
+/* The server's or libpq's one-line reason for the lost connection. */
+static void put_lost_reason(buf *out, PGresult *r, PGconn *pg)
+{
+    const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (!msg)
+        msg = PQerrorMessage(pg);
+    size_t n = strcspn(msg, "\n");
+    buf_printf(out, "%.*s", (int)n, msg);
+}
+
+/* The connection died under a migration (server restarted, backend
+ * terminated, network gone). Nothing can be recorded now, so say what the
+ * server did and what to run next, not the usual P3018 advice. */
+static void connection_lost_message(const migration_file *m, PGresult *r, PGconn *pg, lost_at at,
+                                    buf *err)
+{
+    buf_printf(err, "P1017: the connection to the database server was lost while migration `%s` "
+                    "was being applied (",
+               m->name);
+    put_lost_reason(err, r, pg);
+    buf_puts(err, ").\n");
+    switch (at) {
+    case LOST_IN_TRANSACTION:
+        buf_printf(err,
+                   "  The server rolled the migration's transaction back: nothing of `%s` was "
+                   "applied, and nothing was recorded in _prisma_migrations.\n"
+                   "  Run `refract migrate deploy` again once the server is reachable; it will "
+                   "apply `%s` from the start.\n",
+                   m->name, m->name);
+        break;
+    case LOST_AT_COMMIT:
+        buf_printf(err,
+                   "  It was lost while committing, so the server may or may not have committed "
+                   "it (its changes and its _prisma_migrations row go together).\n"
+                   "  Once the server is reachable, run `refract migrate status`: if `%s` is "
+                   "listed as applied, it was committed; else run `refract migrate deploy` "
+                   "again.\n",
+                   m->name);
+        break;
+    case LOST_OUTSIDE_TX:
+        buf_printf(err,
+                   "  The migration runs outside a transaction, so its statement may or may not "
+                   "have completed, and it is recorded as started but not finished.\n"
+                   "  Once the server is reachable, check the database; then run `refract "
+                   "migrate resolve --applied %s` if it completed, or undo what it left (e.g. "
+                   "drop an invalid index) and run `refract migrate resolve --rolled-back %s` "
+                   "and deploy again.\n",
+                   m->name, m->name);
+        break;
+    }
+}
+
+static bool connection_lost(PGconn *pg) { return PQstatus(pg) == CONNECTION_BAD; }
+
 static int apply_one(PGconn *pg, const char *schema, const migration_file *m, buf *err)
 {
     sql_script sc;
@@ -288,7 +350,10 @@ static int apply_one(PGconn *pg, const char *schema, const migration_file *m, bu
         }
         PGresult *r = PQexec(pg, text);
         restore_search_path(pg, schema);
-        if (!run_ok(r)) {
+        if (!run_ok(r) && connection_lost(pg)) {
+            connection_lost_message(m, r, pg, LOST_OUTSIDE_TX, err);
+            rc = -1;
+        } else if (!run_ok(r)) {
             describe_failure(r, pg, m->sql, m->sql_len, alone, &logs);
             const char *lp[] = {id, logs.data};
             buf ignore = BUF_INIT;
@@ -318,12 +383,17 @@ static int apply_one(PGconn *pg, const char *schema, const migration_file *m, bu
             r = PQexecParams(pg, finish.data, 1, NULL, p, NULL, NULL, 0);
             ok = run_ok(r);
         }
+        lost_at at = LOST_IN_TRANSACTION;
         if (ok) {
             PQclear(r);
+            at = LOST_AT_COMMIT;
             r = PQexec(pg, "COMMIT"); /* deferred constraints fail here */
             ok = run_ok(r);
         }
-        if (!ok) {
+        if (!ok && connection_lost(pg)) {
+            connection_lost_message(m, r, pg, at, err);
+            rc = -1;
+        } else if (!ok) {
             describe_failure(r, pg, m->sql, m->sql_len, failed_stmt, &logs);
             PQclear(PQexec(pg, "ROLLBACK"));
             record_failure(pg, table, id, m, logs.data);

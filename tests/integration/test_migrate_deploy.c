@@ -565,6 +565,63 @@ START_TEST(migration_changing_search_path_is_recorded)
 }
 END_TEST
 
+/* The backend dies mid-migration: nothing is recorded (the connection is
+ * gone), the message says so instead of advising `resolve`, and the next
+ * deploy applies the migration cleanly. */
+START_TEST(connection_lost_mid_migration_is_reported_as_such)
+{
+    project_dir p;
+    proj_open(&p, &pg, NULL);
+    proj_migration(&p, M1, M1_SQL);
+    proj_migration(&p, "20240102000000_slow",
+                   "CREATE TABLE \"Slow\" (\"id\" INTEGER);\nSELECT pg_sleep(3);\n");
+    char outfile[128];
+    snprintf(outfile, sizeof outfile, "%s/deploy.out", p.root);
+    pid_t kid = fork();
+    ck_assert_int_ge(kid, 0);
+    if (kid == 0) {
+        char *out;
+        int rc = proj_run(&p, &out, "migrate", "deploy", NULL);
+        write_file_all(outfile, out, strlen(out));
+        _exit(rc);
+    }
+    /* Wait for the migration to be running, then end its backend. */
+    bool killed = false;
+    for (int i = 0; i < 200 && !killed; i++) {
+        usleep(50 * 1000);
+        killed = db_long(&p, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                             "WHERE query LIKE '%pg_sleep(3)%' AND pid <> pg_backend_pid()") > 0;
+    }
+    ck_assert_msg(killed, "the migration never showed up in pg_stat_activity");
+    int status;
+    ck_assert_int_eq(waitpid(kid, &status, 0), kid);
+    char *out = read_file_all(outfile, NULL);
+    ck_assert_ptr_nonnull(out);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1, "exit status %d:\n%s", status, out);
+    ck_assert_contains(out, "P1017: the connection to the database server was lost while migration "
+                            "`20240102000000_slow` was being applied");
+    ck_assert_contains(out, "terminating connection due to administrator command");
+    ck_assert_contains(out, "nothing was recorded in _prisma_migrations");
+    ck_assert_contains(out, "Run `refract migrate deploy` again");
+    ck_assert_not_contains(out, "resolve --rolled-back");
+    ck_assert_not_contains(out, "failure is recorded");
+    free(out);
+    ck_assert(db_has_table(&p, "User"));
+    ck_assert(!db_has_table(&p, "Slow"));
+    ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM _prisma_migrations"), 1);
+
+    /* Deploy again: it applies cleanly. */
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "deploy", NULL), 0);
+    ck_assert_contains(out, "Applying migration `20240102000000_slow`");
+    free(out);
+    ck_assert(db_has_table(&p, "Slow"));
+    ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM _prisma_migrations WHERE "
+                                 "finished_at IS NOT NULL AND rolled_back_at IS NULL"),
+                     2);
+    proj_close(&p);
+}
+END_TEST
+
 /* A wrong password: Prisma's P1000 with libpq's reason. The cluster is this
  * binary's own, so one role may require a password. */
 START_TEST(wrong_password_is_p1000)
@@ -653,6 +710,7 @@ int main(void)
     tcase_add_test(tc, nul_byte_or_fifo_migration_is_refused_and_nothing_applied);
     tcase_add_test(tc, prisma_url_parameters_and_dotenv);
     tcase_add_test(tc, migration_changing_search_path_is_recorded);
+    tcase_add_test(tc, connection_lost_mid_migration_is_reported_as_such);
     tcase_add_test(tc, wrong_password_is_p1000);
     suite_add_tcase(s, tc);
     SRunner *r = srunner_create(s);

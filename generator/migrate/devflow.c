@@ -3,7 +3,8 @@
  *
  * Both compute the steps from a "before" schema to the current one with the
  * differ, and neither runs a step that would lose data the database holds
- * without --accept-data-loss (see datasafety.h).
+ * without --accept-data-loss, nor ever a step that cannot run on that data
+ * (see datasafety.h): migrate dev writes no migration known to fail.
  *
  * migrate dev: before = the schema.prisma saved in the newest migration
  * (or an empty database). Pending migrations are applied first, so the
@@ -96,29 +97,52 @@ static void print_warnings(const migrate_steps *steps, FILE *out)
         fputc('\n', out);
 }
 
-/* Check the data; 0 = go ahead, else the exit code (message printed). */
-static int guard_data(PGconn *pg, const migrate_steps *steps, bool accept, const char *what)
+/* Check the data; 0 = go ahead, else the exit code (message printed).
+ * Steps that cannot run on this data are refused whatever the flags: the
+ * migration would fail (P3018) and block every later `migrate dev`. */
+static int guard_data(PGconn *pg, const migrate_steps *steps, bool accept, bool is_migration)
 {
-    buf report = BUF_INIT, err = BUF_INIT;
+    data_safety_report report = DATA_SAFETY_REPORT_INIT;
+    buf err = BUF_INIT;
     int n = data_safety_check(pg, steps, &report, &err);
+    const char *what = is_migration ? "applying this migration" : "pushing this schema";
     int rc = EXIT_OK;
     if (n < 0) {
         fprintf(stderr, "error: %s", buf_cstr(&err));
         rc = EXIT_USER;
-    } else if (n > 0 && !accept) {
+    } else if (report.unexecutable.len) {
+        fprintf(stderr,
+                "error: %s is not possible with the data the database holds; these steps cannot "
+                "be executed:\n\n%s\n",
+                what, buf_cstr(&report.unexecutable));
+        if (report.data_loss.len)
+            fprintf(stderr, "It would also lose data:\n\n%s\n", buf_cstr(&report.data_loss));
+        if (is_migration)
+            fputs("Nothing was changed and no migration was created: --accept-data-loss cannot "
+                  "help, the step would fail.\n"
+                  "Do as said above and run `refract migrate dev` again; or write the migration "
+                  "with `refract migrate dev --create-only`, edit it by hand (e.g. add the column "
+                  "as optional, fill it with an UPDATE, then SET NOT NULL) and run `refract "
+                  "migrate dev` to apply it.\n",
+                  stderr);
+        else
+            fputs("Nothing was changed: --accept-data-loss cannot help, the step would fail. Do "
+                  "as said above and push again.\n",
+                  stderr);
+        rc = EXIT_USER;
+    } else if (report.data_loss.len && !accept) {
         fprintf(stderr,
                 "error: %s would lose data the database holds:\n\n%s\n"
                 "Nothing was changed. To go ahead anyway, run again with --accept-data-loss%s.\n",
-                what, buf_cstr(&report),
-                strstr(what, "migration") ? " (or use --create-only to write the migration and "
-                                            "edit it first)"
-                                          : "");
+                what, buf_cstr(&report.data_loss),
+                is_migration ? " (or use --create-only to write the migration and edit it first)"
+                             : "");
         rc = EXIT_USER;
-    } else if (n > 0) {
+    } else if (report.data_loss.len) {
         fprintf(stderr, "warning: --accept-data-loss given; this data will be lost:\n\n%s\n",
-                buf_cstr(&report));
+                buf_cstr(&report.data_loss));
     }
-    buf_free(&report);
+    data_safety_report_free(&report);
     buf_free(&err);
     return rc;
 }
@@ -259,7 +283,7 @@ int migrate_dev_cmd(int argc, char **argv)
     }
     print_warnings(steps, stdout);
     if (!o.create_only &&
-        (rc = guard_data(db.pg, steps, o.accept_data_loss, "applying this migration")) != EXIT_OK)
+        (rc = guard_data(db.pg, steps, o.accept_data_loss, true)) != EXIT_OK)
         goto out;
     rc = EXIT_USER;
 
@@ -425,7 +449,7 @@ int db_push_cmd(int argc, char **argv)
         goto out;
     }
     print_warnings(steps, stdout);
-    if ((rc = guard_data(db.pg, steps, o.accept_data_loss, "pushing this schema")) != EXIT_OK)
+    if ((rc = guard_data(db.pg, steps, o.accept_data_loss, false)) != EXIT_OK)
         goto out;
     rc = EXIT_USER;
     migrate_render_sql(steps, &sql, &(migrate_render_opts){.style = MIGRATE_SQL_SCRIPT});

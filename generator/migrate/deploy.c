@@ -210,6 +210,8 @@ static void record_failure(PGconn *pg, const char *table, const char *id,
  * must start where every migration starts. */
 static void restore_search_path(PGconn *pg, const char *schema)
 {
+    if (PQstatus(pg) == CONNECTION_BAD)
+        return;
     char *q = db_quote_ident(schema);
     buf sql = BUF_INIT;
     buf_printf(&sql, "SET search_path TO %s", q);
@@ -333,7 +335,8 @@ static int apply_one(PGconn *pg, const char *schema, const migration_file *m, bu
     char *table = history_table_sql(schema);
     buf insert = BUF_INIT, finish = BUF_INIT, set_logs = BUF_INIT;
     buf_printf(&insert,
-               "INSERT INTO %s (id, checksum, started_at, migration_name) VALUES ($1, $2, now(), $3)",
+               "INSERT INTO %s (id, checksum, started_at, migration_name)"
+               " VALUES ($1, $2, now(), $3)",
                table);
     buf_printf(&finish,
                "UPDATE %s SET applied_steps_count = applied_steps_count + 1,"
@@ -349,7 +352,6 @@ static int apply_one(PGconn *pg, const char *schema, const migration_file *m, bu
             goto done;
         }
         PGresult *r = PQexec(pg, text);
-        restore_search_path(pg, schema);
         if (!run_ok(r) && connection_lost(pg)) {
             connection_lost_message(m, r, pg, LOST_OUTSIDE_TX, err);
             rc = -1;
@@ -366,6 +368,7 @@ static int apply_one(PGconn *pg, const char *schema, const migration_file *m, bu
                               err);
         }
         PQclear(r);
+        restore_search_path(pg, schema);
     } else {
         PGresult *r = NULL;
         if (history_exec(pg, "cannot start a transaction", "BEGIN", 0, NULL, err) != 0 ||
@@ -445,7 +448,8 @@ int migrate_deploy_marked(db_conn *db, const migration_folder *f, FILE *out, siz
     int rc = 0;
     history h = {0};
     migration_report rep = {0};
-    if (history_ensure_table(db->pg, db->schema, err) != 0 || history_load(db->pg, db->schema, &h, err) != 0) {
+    if (history_ensure_table(db->pg, db->schema, err) != 0 ||
+        history_load(db->pg, db->schema, &h, err) != 0) {
         rc = -1;
         goto done;
     }
@@ -538,7 +542,8 @@ int migrate_resolve_applied(db_conn *db, const migration_folder *f, const char *
         return -1;
     history h = {0};
     int rc = 0;
-    if (history_ensure_table(db->pg, db->schema, err) != 0 || history_load(db->pg, db->schema, &h, err) != 0) {
+    if (history_ensure_table(db->pg, db->schema, err) != 0 ||
+        history_load(db->pg, db->schema, &h, err) != 0) {
         rc = -1;
         goto done;
     }

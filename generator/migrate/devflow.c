@@ -374,7 +374,8 @@ static char *push_before_text(db_conn *db, const project *p, buf *err)
     migration_folder f;
     history h = {0};
     char *text = NULL;
-    if (migrations_read(p->migrations_path, &f, err) != 0 || history_load(db->pg, db->schema, &h, err) != 0) {
+    if (migrations_read(p->migrations_path, &f, err) != 0 ||
+        history_load(db->pg, db->schema, &h, err) != 0) {
         migrations_free(&f);
         return NULL;
     }

@@ -597,7 +597,8 @@ START_TEST(connection_lost_mid_migration_is_reported_as_such)
     ck_assert_int_eq(waitpid(kid, &status, 0), kid);
     char *out = read_file_all(outfile, NULL);
     ck_assert_ptr_nonnull(out);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1, "exit status %d:\n%s", status, out);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1, "exit status %d:\n%s", status,
+                  out);
     ck_assert_contains(out, "P1017: the connection to the database server was lost while migration "
                             "`20240102000000_slow` was being applied");
     ck_assert_contains(out, "terminating connection due to administrator command");

@@ -165,7 +165,8 @@ START_TEST(nul_byte_in_migration_sql_is_refused_with_its_place)
     put("migrations/20240102000000_nul/schema.prisma", "");
     char path[512];
     snprintf(path, sizeof path, "%s/migrations/20240102000000_nul/migration.sql", root);
-    static const char text[] = "CREATE TABLE \"A\" (\"id\" INTEGER);\nSELECT 1;\0DROP TABLE \"A\";\n";
+    static const char text[] = "CREATE TABLE \"A\" (\"id\" INTEGER);\n"
+                               "SELECT 1;\0DROP TABLE \"A\";\n";
     ck_assert_int_eq(write_file_all(path, text, sizeof text - 1), 0);
     migration_folder f;
     buf err = BUF_INIT;

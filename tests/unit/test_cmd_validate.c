@@ -110,6 +110,18 @@ START_TEST(usage_and_missing_schema)
 }
 END_TEST
 
+/* A FIFO named schema.prisma is refused at once, never waited on (the
+ * Check timeout would fail this test if the open blocked). */
+START_TEST(fifo_schema_is_refused)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/schema.prisma", dir);
+    ck_assert_int_eq(mkfifo(path, 0600), 0);
+    ck_assert_int_eq(run("validate --schema schema.prisma"), 1);
+    ck_assert_ptr_nonnull(strstr(slurp(err_path), "it is a FIFO, not a regular file"));
+}
+END_TEST
+
 static Suite *validate_suite(void)
 {
     Suite *s = suite_create("refract validate");
@@ -119,6 +131,7 @@ static Suite *validate_suite(void)
     tcase_add_test(tc, invalid_schema_reports_every_error);
     tcase_add_test(tc, folder_schema);
     tcase_add_test(tc, usage_and_missing_schema);
+    tcase_add_test(tc, fifo_schema_is_refused);
     suite_add_tcase(s, tc);
     return s;
 }

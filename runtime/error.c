@@ -181,38 +181,44 @@ static void one_line(char *s)
     *w = '\0';
 }
 
+rf_status rf_error_lost(rf_error_slot *slot, PGconn *conn, const PGresult *res)
+{
+    /* The server went away mid-session: say so plainly, then what libpq
+     * saw, and what to do about it. libpq's own failures carry no SQLSTATE
+     * (only a server that said goodbye sends one, e.g. 57P01): 08006,
+     * connection failure, then. */
+    const char *sqlstate = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *why = res ? PQresultErrorMessage(res) : NULL;
+    if (!why || !*why)
+        why = conn ? PQerrorMessage(conn) : "";
+    char buf[1024];
+    size_t n = strlen(why);
+    while (n && (why[n - 1] == '\n' || why[n - 1] == ' '))
+        n--;
+    if (n)
+        snprintf(buf, sizeof buf,
+                 "connection to the database was lost: %.*s (call rf_reset to reconnect)",
+                 (int)(n > 900 ? 900 : n), why);
+    else
+        snprintf(buf, sizeof buf, "connection to the database was lost: the server closed "
+                                  "the connection (call rf_reset to reconnect)");
+    one_line(buf);
+    return rf_error_set(slot, RF_CONNECTION, sqlstate && *sqlstate ? sqlstate : "08006",
+                        "P1017", buf);
+}
+
 rf_status rf_error_from_result(rf_error_slot *slot, PGconn *conn, const PGresult *res)
 {
     const char *sqlstate = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    if (conn && PQstatus(conn) == CONNECTION_BAD)
+        return rf_error_lost(slot, conn, res);
     rf_status status = rf_status_from_sqlstate(sqlstate);
-    bool lost = conn && PQstatus(conn) == CONNECTION_BAD;
-    if (lost)
-        status = RF_CONNECTION;
 
     rf_error_clear(slot);
     rf_error *e = &slot->error;
     e->status = status;
     if (sqlstate)
         snprintf(e->sqlstate, sizeof e->sqlstate, "%s", sqlstate);
-
-    if (lost) {
-        /* The server went away mid-session: say so plainly, then what libpq
-         * saw, and what to do about it. */
-        const char *why = res ? PQresultErrorMessage(res) : NULL;
-        if (!why || !*why)
-            why = conn ? PQerrorMessage(conn) : "";
-        char buf[1024];
-        size_t n = strlen(why);
-        while (n && (why[n - 1] == '\n' || why[n - 1] == ' '))
-            n--;
-        snprintf(buf, sizeof buf,
-                 "connection to the database was lost: %.*s (call rf_reset to reconnect)",
-                 (int)(n > 900 ? 900 : n), why);
-        one_line(buf);
-        e->message = keep(slot, buf);
-        e->prisma_code = "P1017";
-        return status;
-    }
 
     const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     if (!primary)

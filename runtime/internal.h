@@ -51,6 +51,8 @@ rf_status rf_error_setf(rf_error_slot *slot, rf_status status, const char *fmt, 
     __attribute__((format(printf, 3, 4)));
 /* From a failed PGresult (res may be NULL: connection-level failure). */
 rf_status rf_error_from_result(rf_error_slot *slot, PGconn *conn, const PGresult *res);
+/* A connection that went away (conn's message, or res's, says how). */
+rf_status rf_error_lost(rf_error_slot *slot, PGconn *conn, const PGresult *res);
 /* From a failed connection attempt. */
 rf_status rf_error_from_connect(rf_error_slot *slot, PGconn *conn);
 void rf_error_clear(rf_error_slot *slot);
@@ -79,9 +81,16 @@ struct rf_client {
     size_t stmt_count;
     int prepared_now;         /* prepared on the current connection */
     unsigned next_serial;
+    bool lost;                /* the server went away; only rf_reset clears it */
 };
 
 rf_client *rf_client_alloc(void);
+
+/* RF_OK when the client may send a statement; otherwise records
+ * RF_CONNECTION (P1017) and marks the client lost. It notices a server that
+ * hung up while the client sat idle (an outage, a restart) without a round
+ * trip, so that the first call after it fails as a lost connection. */
+rf_status rf_client_ready(rf_client *c);
 
 /* ---- statement cache (stmt.c) ------------------------------------------- */
 

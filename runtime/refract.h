@@ -288,13 +288,24 @@ void rf_close(rf_client *client);
 /*
  * Reconnects with the same parameters after RF_CONNECTION (or any time).
  * Prepared statements are prepared again on their next use. An open
- * transaction is lost. librefract never reconnects by itself: a silent
- * reconnect in the middle of a transaction would let later statements
- * commit on their own.
+ * transaction is lost. librefract never reconnects a client by itself: a
+ * silent reconnect in the middle of a transaction would let later
+ * statements commit on their own. (A pool does reset the clients it hands
+ * out, see below: between two acquires there is no transaction to lose.)
+ *
+ * When the server goes away (crash, restart, failover, terminated backend),
+ * the first call on the client returns RF_CONNECTION with Prisma's P1017
+ * and a SQLSTATE (the server's own, e.g. 57P01, or 08006 when libpq only
+ * saw the socket close), and rf_connected() turns false; every later call
+ * returns RF_CONNECTION (08003) until rf_reset succeeds. rf_reset while the
+ * server is still down fails with RF_CONNECTION (P1001) and may be retried.
  */
 rf_status rf_reset(rf_client *client);
 
-/* True while the connection is usable as far as libpq knows. */
+/* True while the connection is usable as far as the client can tell without
+ * a round trip: false after RF_CONNECTION until rf_reset succeeds, and also
+ * when the server hung up while the client sat idle (a restart, an outage,
+ * pg_terminate_backend), which it notices by looking at the socket. */
 bool rf_connected(const rf_client *client);
 
 /* True when pgbouncer=true (or statement_cache_size=0) was given. */
@@ -330,8 +341,10 @@ int rf_client_prepared_count(const rf_client *client);
  * 0: forever) for a free client; past that it returns RF_CONNECTION with
  * *out NULL and rf_last_error(NULL) saying so (Prisma's P2024). A client
  * that could not connect is still handed out with its error (release it all
- * the same); one whose connection was lost is reset before it is handed out
- * again; one released inside a transaction is rolled back. rf_pool_open
+ * the same); one whose connection was lost, also while it sat idle in the
+ * pool (a server restart, an outage), is reset before it is handed out
+ * again, so after an outage only the calls in flight fail; one released
+ * inside a transaction is rolled back. rf_pool_open
  * fails only on a malformed conninfo or out of memory (rf_last_error(NULL)).
  */
 typedef struct rf_pool rf_pool;

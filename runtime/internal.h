@@ -136,7 +136,11 @@ rf_status rf_decode_text(rf_value v, rf_arena *arena, bool borrow, const char **
                          size_t *len, const char **why);
 rf_status rf_decode_bytes(rf_value v, rf_arena *arena, bool borrow, rf_bytes *out,
                           const char **why);
-/* Binary numeric → decimal text in arena. */
+/* The decimal text s[0..n) as Prisma's Decimal prints it (numeric.c): its
+ * length once trailing fractional zeros and a bare point are dropped, and
+ * in *start where it begins ("-0" becomes "0"). */
+size_t rf_decimal_trim(const char *s, size_t n, size_t *start);
+/* Binary numeric → decimal text in arena, trimmed as above. */
 rf_status rf_numeric_binary_to_text(const unsigned char *p, int len, rf_arena *arena,
                                      const char **out, size_t *outlen, const char **why);
 

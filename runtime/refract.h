@@ -639,7 +639,13 @@ rf_oid rf_result_column_type(const rf_result *result, int col);
  *   bool      from bool;
  *   timestamp from timestamp, timestamptz (UTC), date (midnight UTC),
  *             time (on 1970-01-01, as Prisma does);
- *   text      text types as they are; numeric as its exact decimal text;
+ *   text      text types as they are; numeric (Prisma's Decimal) as its
+ *             exact value the way Prisma shows a Decimal (Decimal.js's
+ *             toFixed()): no padding to the column's scale, so 0.0000025 in
+ *             a DECIMAL(65,30) is "0.0000025", 1.50 is "1.5", 100.000 is
+ *             "100" (1000 stays "1000"), zero is "0"; always plain digits,
+ *             never an exponent (Decimal.js's toString() would print
+ *             "1e-7"); NaN and [-]Infinity as such; likewise in arrays;
  *             json/jsonb as JSON text; uuid as 36 lowercase characters;
  *             enums and other user-defined types (citext...) as their
  *             label; integers, floats, bools ("t"/"f"), inet/cidr and bit

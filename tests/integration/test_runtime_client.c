@@ -781,6 +781,62 @@ START_TEST(test_header_example)
 }
 END_TEST
 
+/* A Decimal stored in Prisma's default DECIMAL(65,30) reads back as Prisma
+ * shows it, not padded to 30 places: in both result formats, and in lists. */
+START_TEST(test_decimal_round_trip_without_padding)
+{
+    rf_client *c = rt_fresh(NULL, 0);
+    rt_sql(c, "CREATE TABLE d (k int PRIMARY KEY, n DECIMAL(65,30), l DECIMAL(65,30)[],"
+              " m numeric(10,3))");
+    static const struct { const char *in, *out; } cases[] = {
+        { "0.0000025", "0.0000025" }, { "1.50", "1.5" }, { "100.000", "100" },
+        { "1000", "1000" }, { "0", "0" }, { "-12.5", "-12.5" }, { "-0.000", "0" },
+        { "123456789012345678901234567890.5", "123456789012345678901234567890.5" },
+        { "0.000000000000000000000000000001", "0.000000000000000000000000000001" },
+    };
+    enum { N = sizeof cases / sizeof cases[0] };
+    rf_stmt ins = { .id = "ins", .sql = "INSERT INTO d VALUES ($1, $2, ARRAY[$2, '2.50']::"
+                                        "DECIMAL(65,30)[], 2.5)" };
+    for (int i = 0; i < N; i++) {
+        rf_params p;
+        rf_params_init(&p);
+        rf_params_add_i32(&p, i);
+        rf_params_add_text(&p, cases[i].in);
+        RT_OK(c, rf_exec_params(c, &ins, &p, NULL));
+        rf_params_free(&p);
+    }
+    for (int format = 0; format <= 1; format++) {
+        rf_stmt sel = { .id = format ? "sel_bin" : "sel_text",
+                        .sql = "SELECT n, l, m FROM d ORDER BY k", .result_format = format };
+        rf_result r;
+        rf_arena a = RF_ARENA_INIT;
+        RT_OK(c, rf_exec(c, &sel, 0, NULL, NULL, NULL, &r));
+        ck_assert_int_eq(r.rows, N);
+        for (int i = 0; i < N; i++) {
+            const char *s;
+            RT_OK(c, rf_get_text(&r, i, 0, &a, &s, NULL));
+            ck_assert_msg(!strcmp(s, cases[i].out), "%s (format %d): got %s, want %s",
+                          cases[i].in, format, s, cases[i].out);
+            rf_text_array list;
+            RT_OK(c, rf_get_text_array(&r, i, 1, &a, &list));
+            ck_assert_uint_eq(list.count, 2);
+            ck_assert_str_eq(list.items[0], cases[i].out);
+            ck_assert_str_eq(list.items[1], "2.5");
+            RT_OK(c, rf_get_text(&r, i, 2, &a, &s, NULL));
+            ck_assert_str_eq(s, "2.5");
+        }
+        /* kept results borrow strings: trimmed all the same */
+        RT_OK(c, rf_result_keep(&r, &a));
+        const char *s;
+        RT_OK(c, rf_get_text(&r, 1, 0, &a, &s, NULL));
+        ck_assert_str_eq(s, "1.5");
+        rf_arena_free(&a);
+        rf_result_clear(&r);
+    }
+    rf_close(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("runtime_client");
@@ -802,6 +858,7 @@ int main(void)
     tcase_add_test(tc, test_other_types_as_text);
     tcase_add_test(tc, test_null_first_then_values);
     tcase_add_test(tc, test_header_example);
+    tcase_add_test(tc, test_decimal_round_trip_without_padding);
     suite_add_tcase(s, tc);
     int failed = 0;
     rt_run(s, &failed);

@@ -35,6 +35,11 @@ rf_status rf_status_from_sqlstate(const char *sqlstate);
 /* Prisma's code for a SQLSTATE, or "" . */
 const char *rf_prisma_code_from_sqlstate(const char *sqlstate);
 
+/* The columns of a violated key, from its DETAIL ("Key (a, b)=(...) ...";
+ * keydetail.c): their count, and a NULL-terminated array in arena (a
+ * static empty one when there is no key list). */
+size_t rf_key_columns(const char *detail, rf_arena *arena, const char ***names);
+
 /* The per-client error slot: a struct plus storage for its strings. */
 typedef struct rf_error_slot {
     rf_error error;

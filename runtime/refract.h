@@ -132,7 +132,16 @@ typedef struct rf_error {
     const char *constraint;    /* constraint name for integrity violations */
     const char *schema;
     const char *table;
-    const char *column;
+    const char *column;        /* the column; for a unique or foreign key violation the
+                                  key's columns, joined by ", " (e.g. "email", or
+                                  "tenantId, slug") */
+    /* Unique and foreign key violations: the key's columns one by one, as
+     * Prisma's meta.target lists them for P2002 (database names, unquoted;
+     * an index expression as PostgreSQL prints it, e.g. "lower(email)").
+     * Read from the server's DETAIL, so empty when the server sent none (no
+     * SELECT privilege on the columns). NULL-terminated, never NULL. */
+    const char *const *target;
+    size_t target_count;
 } rf_error;
 
 typedef struct rf_client rf_client;
@@ -148,6 +157,12 @@ const rf_error *rf_last_error(const rf_client *client);
  * `return rf_fail(c, RF_NOT_FOUND, "No User found");` reads naturally.
  * The Prisma code and SQLSTATE are derived from the status. */
 rf_status rf_fail(rf_client *client, rf_status status, const char *message);
+
+/* RF_NOT_FOUND (P2025) with `table` recorded (the model's table; Prisma's
+ * meta.modelName), for generated code: `return rf_fail_not_found(c, "User",
+ * "No record was found for an update.");`. A NULL message says "No record
+ * found in <table>". */
+rf_status rf_fail_not_found(rf_client *client, const char *table, const char *message);
 
 /* Prisma's error code for a status ("" when Prisma has none). */
 const char *rf_status_prisma_code(rf_status status);

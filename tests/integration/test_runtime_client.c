@@ -252,6 +252,10 @@ START_TEST(test_each_violation_has_its_status)
     ck_assert_str_eq(e->schema, "public");
     ck_assert_msg(strstr(e->detail, "(email)=(a@b.c)"), "%s", e->detail);
     ck_assert_msg(strstr(e->message, "duplicate key"), "%s", e->message);
+    ck_assert_str_eq(e->column, "email"); /* Prisma's meta.target */
+    ck_assert_uint_eq(e->target_count, 1);
+    ck_assert_str_eq(e->target[0], "email");
+    ck_assert_ptr_null(e->target[1]);
 
     /* check */
     ck_assert_int_eq(add_user(c, "neg@b.c", RF_SOME(rf_opt_i32, -1), NULL), RF_CHECK_VIOLATION);
@@ -274,6 +278,8 @@ START_TEST(test_each_violation_has_its_status)
     e = rf_last_error(c);
     ck_assert_str_eq(e->prisma_code, "P2003");
     ck_assert_str_eq(e->constraint, "Post_author_id_fkey");
+    ck_assert_str_eq(e->column, "author_id");
+    ck_assert_uint_eq(e->target_count, 1);
     rf_params_free(&p);
 
     /* deleting a referenced row: the same status */
@@ -837,6 +843,50 @@ START_TEST(test_decimal_round_trip_without_padding)
 }
 END_TEST
 
+/* P2002's meta.target: the columns of the violated key, single or composite,
+ * whatever their names hold, and an expression index as printed. */
+START_TEST(test_unique_violation_names_its_columns)
+{
+    rf_client *c = rt_fresh(NULL, 0);
+    rt_sql(c, "CREATE TABLE \"Member\" (\"tenantId\" int, slug text, \"odd, (name) \"\"q\"\"\" text,"
+              " email text, n int,"
+              " CONSTRAINT \"Member_tenantId_slug_key\" UNIQUE (\"tenantId\", slug),"
+              " CONSTRAINT odd_key UNIQUE (\"odd, (name) \"\"q\"\"\", n));"
+              "CREATE UNIQUE INDEX member_email_ci ON \"Member\" (lower(email), (n + 1));"
+              "INSERT INTO \"Member\" VALUES (1, 'a', 'x,y)=(z', 'A@b.c', 1)");
+    static const struct {
+        const char *sql, *constraint, *column;
+        size_t count;
+        const char *target[2];
+    } cases[] = {
+        { "INSERT INTO \"Member\" VALUES (1, 'a', 'other', 'x@y', 5)",
+          "Member_tenantId_slug_key", "tenantId, slug", 2, { "tenantId", "slug" } },
+        { "INSERT INTO \"Member\" VALUES (2, 'b', 'x,y)=(z', 'x@y', 1)",
+          "odd_key", "odd, (name) \"q\", n", 2, { "odd, (name) \"q\"", "n" } },
+        { "INSERT INTO \"Member\" VALUES (3, 'c', 'other', 'a@B.C', 1)",
+          "member_email_ci", "lower(email), (n + 1)", 2, { "lower(email)", "(n + 1)" } },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ck_assert_int_eq(rf_exec_sql(c, cases[i].sql), RF_UNIQUE_VIOLATION);
+        const rf_error *e = rf_last_error(c);
+        ck_assert_str_eq(e->prisma_code, "P2002");
+        ck_assert_str_eq(e->constraint, cases[i].constraint);
+        ck_assert_msg(!strcmp(e->column, cases[i].column), "column '%s' from %s", e->column,
+                      e->detail);
+        ck_assert_uint_eq(e->target_count, cases[i].count);
+        for (size_t k = 0; k < cases[i].count; k++)
+            ck_assert_str_eq(e->target[k], cases[i].target[k]);
+        ck_assert_ptr_null(e->target[cases[i].count]);
+    }
+    /* the next success clears it */
+    rt_sql(c, "SELECT 1");
+    ck_assert_uint_eq(rf_last_error(c)->target_count, 0);
+    ck_assert_ptr_nonnull(rf_last_error(c)->target);
+    ck_assert_str_eq(rf_last_error(c)->column, "");
+    rf_close(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("runtime_client");
@@ -859,6 +909,7 @@ int main(void)
     tcase_add_test(tc, test_null_first_then_values);
     tcase_add_test(tc, test_header_example);
     tcase_add_test(tc, test_decimal_round_trip_without_padding);
+    tcase_add_test(tc, test_unique_violation_names_its_columns);
     suite_add_tcase(s, tc);
     int failed = 0;
     rt_run(s, &failed);

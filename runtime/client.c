@@ -4,6 +4,7 @@
  * running statements in exec.c.
  */
 #include "internal.h"
+#include "dsn_check.h"
 
 #include <poll.h>
 #include <stdio.h>
@@ -121,11 +122,21 @@ rf_status rf_connect(const char *conninfo, rf_client **out)
         return rf_orphan_error(RF_NO_MEMORY, "", "out of memory while creating the client");
     if (!conninfo)
         conninfo = getenv("DATABASE_URL");
-    char why[256];
+    if (!conninfo) {
+        char why[RF_NO_URL_MESSAGE_SIZE];
+        return rf_error_set(&c->err, RF_INVALID_ARGUMENT, NULL, "",
+                            rf_no_database_url(why, sizeof why));
+    }
+    char why[512];
     rf_status st = rf_conninfo_parse(conninfo, &c->info, why, sizeof why);
-    if (st != RF_OK)
-        return rf_error_set(&c->err, st, NULL, NULL,
-                            st == RF_NO_MEMORY ? "out of memory" : why);
+    if (st == RF_OK && !rf_dsn_check(c->info.libpq, why, sizeof why))
+        st = RF_INVALID_ARGUMENT;
+    if (st != RF_OK) {
+        char message[640];
+        snprintf(message, sizeof message, "The provided database string is invalid: %s", why);
+        return rf_error_set(&c->err, st, NULL, st == RF_NO_MEMORY ? "" : "P1013",
+                            st == RF_NO_MEMORY ? "out of memory" : message);
+    }
     open_conn(c);
     return after_connect(c);
 }

@@ -309,7 +309,7 @@ rf_status rf_error_from_connect(rf_error_slot *slot, PGconn *conn)
  * exits leaves nothing to free). */
 typedef struct orphan {
     rf_error error;
-    char message[256];
+    char message[1024];
 } orphan;
 
 static _Thread_local orphan orphan_error;

@@ -28,6 +28,13 @@ typedef struct rf_conninfo {
 rf_status rf_conninfo_parse(const char *conninfo, rf_conninfo *out, char *err, size_t errlen);
 void rf_conninfo_free(rf_conninfo *ci);
 
+/* Why rf_connect(NULL) / rf_pool_open(NULL) has no URL: where it looked
+ * (the environment variable DATABASE_URL) and, when ./.env names
+ * DATABASE_URL, that librefract does not read .env files. Writes into
+ * out[size] and returns out. */
+enum { RF_NO_URL_MESSAGE_SIZE = 512 };
+const char *rf_no_database_url(char *out, size_t size);
+
 /* ---- errors (error.c) --------------------------------------------------- */
 
 /* The status for a SQLSTATE ("23505" → RF_UNIQUE_VIOLATION). */

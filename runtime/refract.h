@@ -266,9 +266,13 @@ size_t rf_arena_bytes_reserved(const rf_arena *arena); /* total block capacity, 
  * rf_connect opens one connection. `conninfo` is anything libpq accepts —
  * a URL (postgresql://user:pass@host:5432/db?sslmode=require) or keywords
  * (host=/tmp dbname=app) — and libpq's environment variables (PGHOST,
- * PGUSER, PGPASSWORD, ...) fill what it leaves out. NULL means the
- * environment variable DATABASE_URL, or, when that is unset, libpq's
- * defaults alone.
+ * PGUSER, PGPASSWORD, ...) fill what it leaves out; "" means those and
+ * libpq's defaults alone. NULL means the environment variable DATABASE_URL
+ * and nothing else: when it is unset, rf_connect fails with
+ * RF_INVALID_ARGUMENT and a message that says so ("Environment variable not
+ * found: DATABASE_URL", and whether ./.env sets it). librefract reads no
+ * .env file, as Prisma 7's client reads none: the program or its shell
+ * loads it into the environment (set -a; . ./.env; set +a).
  *
  * Prisma's own URL parameters are understood and removed before libpq sees
  * them:
@@ -290,7 +294,12 @@ size_t rf_arena_bytes_reserved(const rf_arena *arena); /* total block capacity, 
  * On RF_OK, *out is a connected client. On failure, *out is still a client
  * holding the error (rf_last_error; status RF_CONNECTION with P1001 when the
  * server cannot be reached, P1000 for authentication, P1003 for a missing
- * database) — or NULL when memory ran out. Either way, rf_close(*out).
+ * database; RF_INVALID_ARGUMENT with P1013, "The provided database string
+ * is invalid", for a connection string libpq cannot use — unparsable, a
+ * port that is not a number, a password with an unencoded / ? # @ that
+ * libpq would read as host or port) — or NULL when memory ran out. Either
+ * way, rf_close(*out). No message ever shows a password: connection
+ * strings in messages have it replaced by "****".
  *
  * One client serves one thread at a time.
  */
@@ -359,8 +368,9 @@ int rf_client_prepared_count(const rf_client *client);
  * the same); one whose connection was lost, also while it sat idle in the
  * pool (a server restart, an outage), is reset before it is handed out
  * again, so after an outage only the calls in flight fail; one released
- * inside a transaction is rolled back. rf_pool_open
- * fails only on a malformed conninfo or out of memory (rf_last_error(NULL)).
+ * inside a transaction is rolled back. rf_pool_open fails only on a
+ * malformed conninfo (P1013, as rf_connect), a NULL one with DATABASE_URL
+ * unset, or out of memory (rf_last_error(NULL)).
  */
 typedef struct rf_pool rf_pool;
 

@@ -98,9 +98,12 @@ START_TEST(test_malformed_conninfo_is_invalid_argument)
     rf_client *c = NULL;
     ck_assert_int_eq(rf_connect("postgresql://h/db?schema=%zz", &c), RF_INVALID_ARGUMENT);
     ck_assert_int_eq(rf_last_error(c)->status, RF_INVALID_ARGUMENT);
+    ck_assert_str_eq(rf_last_error(c)->prisma_code, "P1013");
     rf_close(c);
-    /* libpq's own complaint for what it does not know */
-    ck_assert_int_eq(rf_connect("postgresql://h/db?bogus_option=1", &c), RF_CONNECTION);
+    /* libpq's own complaint for what it does not know: an invalid string
+     * (P1013), not an unreachable server, found before connecting */
+    ck_assert_int_eq(rf_connect("postgresql://h/db?bogus_option=1", &c), RF_INVALID_ARGUMENT);
+    ck_assert_str_eq(rf_last_error(c)->prisma_code, "P1013");
     ck_assert_msg(strstr(rf_last_error(c)->message, "bogus_option"), "%s",
                   rf_last_error(c)->message);
     rf_close(c);

@@ -204,9 +204,10 @@ static bool server_hung_up(PGconn *conn)
 
 rf_status rf_client_ready(rf_client *c)
 {
-    if (c->conn && !c->lost && !server_hung_up(c->conn))
+    bool was_up = c->conn && !c->lost && PQstatus(c->conn) == CONNECTION_OK;
+    if (was_up && !server_hung_up(c->conn))
         return RF_OK;
-    if (c->conn && !c->lost) {
+    if (was_up) { /* news: the server hung up since the last call */
         c->lost = true;
         return rf_error_lost(&c->err, c->conn, NULL);
     }

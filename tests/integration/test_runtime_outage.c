@@ -190,6 +190,22 @@ START_TEST(test_pool_during_the_outage_then_after)
 }
 END_TEST
 
+/* A client that never connected is "not connected" (08003), not "lost". */
+START_TEST(test_never_connected_is_not_lost)
+{
+    rf_client *c = NULL;
+    ck_assert_int_eq(rf_connect("host=/nonexistent port=1 connect_timeout=2", &c), RF_CONNECTION);
+    ck_assert_str_eq(rf_last_error(c)->prisma_code, "P1001");
+    ck_assert(!rf_connected(c));
+    ck_assert_int_eq(rf_exec_sql(c, "SELECT 1"), RF_CONNECTION);
+    const rf_error *e = rf_last_error(c);
+    ck_assert_str_eq(e->sqlstate, "08003");
+    ck_assert_msg(strstr(e->message, "not connected") && strstr(e->message, "rf_reset"), "%s",
+                  e->message);
+    rf_close(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("runtime_outage");
@@ -200,6 +216,7 @@ int main(void)
     tcase_add_test(tc, test_plain_client_outage_then_reset);
     tcase_add_test(tc, test_pool_never_hands_out_a_dead_client);
     tcase_add_test(tc, test_pool_during_the_outage_then_after);
+    tcase_add_test(tc, test_never_connected_is_not_lost);
     suite_add_tcase(s, tc);
     int failed = 0;
     rt_run(s, &failed);

@@ -103,7 +103,9 @@ $(BUILD)/libgen.a: $(GEN_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(REFRACT): $(BUILD)/$(GEN_MAIN:.c=.o) $(BUILD)/libgen.a
+# The migrate commands share librefract's check of connection strings (it
+# never prints a password).
+$(REFRACT): $(BUILD)/$(GEN_MAIN:.c=.o) $(BUILD)/libgen.a $(BUILD)/runtime/dsn_check.o
 	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(PQ_LIBS)
 
 $(RT_A): $(RT_OBJS)

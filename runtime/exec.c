@@ -11,13 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static rf_status not_connected(rf_client *c)
-{
-    return rf_error_set(&c->err, RF_CONNECTION, "08003", "P1017",
-                        "not connected to the database (the connection was lost or never "
-                        "made; call rf_reset to reconnect)");
-}
-
 static bool ok_status(ExecStatusType s)
 {
     return s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK;
@@ -90,8 +83,8 @@ static rf_status run(rf_client *c, const rf_stmt *stmt, int nparams, const char 
             if (formats[i] == RF_FORMAT_BINARY && values[i])
                 return rf_error_set(&c->err, RF_INVALID_ARGUMENT, NULL, NULL,
                                     "rf_exec: binary parameters need their lengths");
-    if (!c->conn || PQstatus(c->conn) != CONNECTION_OK)
-        return not_connected(c);
+    if (rf_client_ready(c) != RF_OK)
+        return RF_CONNECTION;
     if (c->err.error.status != RF_OK)
         rf_error_clear(&c->err);
 
@@ -181,8 +174,8 @@ rf_status rf_exec_sql(rf_client *c, const char *sql)
         return RF_INVALID_ARGUMENT;
     if (!sql)
         return rf_error_set(&c->err, RF_INVALID_ARGUMENT, NULL, NULL, "rf_exec_sql: NULL SQL");
-    if (!c->conn || PQstatus(c->conn) != CONNECTION_OK)
-        return not_connected(c);
+    if (rf_client_ready(c) != RF_OK)
+        return RF_CONNECTION;
     if (c->err.error.status != RF_OK)
         rf_error_clear(&c->err);
     PGresult *res = PQexec(c->conn, sql);

@@ -159,7 +159,8 @@ START_TEST(create_fills_defaults_and_every_type_round_trips)
     ck_assert_int_eq(wk.hour, 6);
     ck_assert_int_eq(wk.minute, 30);
     ck_assert_int_eq(wk.microsecond, 250);
-    ck_assert_str_eq(got.balance, "12345678901234567890.123456789012345678901234567890");
+    /* as Prisma's Decimal shows it: the trailing zero is not part of the value */
+    ck_assert_str_eq(got.balance, "12345678901234567890.12345678901234567890123456789");
     ck_assert_str_eq(got.price, "19.99");
     ck_assert_ptr_nonnull(strstr(got.meta, "\"x\": null"));
     ck_assert_uint_eq(got.avatar.len, sizeof bytes);
@@ -448,7 +449,7 @@ START_TEST(updates_upserts_and_deletes)
     ck_assert(v.score.has && v.score.value == 2.5);
     ck_assert_int_eq(v.role, DB_ROLE_GUEST);
     ck_assert(v.big == -3);
-    ck_assert(strncmp(v.balance, "0.5", 3) == 0);
+    ck_assert_str_eq(v.balance, "0.5");
     ck_assert_int_ge(v.updated_at, u.updated_at); /* @updatedAt moves */
     /* Update by another unique criterion, with no output wanted. */
     OK(db_user_update_by_email(c, "u4@Example.com", &(db_user_update_input){.age = RF_MULTIPLY(2)}, NULL, NULL));
@@ -609,8 +610,8 @@ START_TEST(lists_of_every_type_round_trip)
     ck_assert(got.floats.items[2] == 1e300 && got.floats.items[0] == -1.5);
     ck_assert(got.bools.items[0] && !got.bools.items[1]);
     ck_assert(got.times.items[0] == 0 && got.times.items[1] == times[1]);
-    /* DECIMAL(65,30): the same number, written to 30 places. */
-    ck_assert_str_eq(got.decs.items[1], "-12345678901234567890.500000000000000000000000000000");
+    /* DECIMAL(65,30): the same number, not padded to 30 places (as Prisma). */
+    ck_assert_str_eq(got.decs.items[1], "-12345678901234567890.5");
     ck_assert_str_eq(got.jsons.items[0], "{\"a\": 1}");
     ck_assert_uint_eq(got.blobs.count, 3);
     ck_assert_uint_eq(got.blobs.items[1].len, 5);

@@ -162,20 +162,33 @@ static void assign_value_names(resolver *r, model_enum *e)
 
 /* ---- the generated namespace ----------------------------------------------------- */
 
-/* Who generates a name, to blame the right declaration for a clash. */
+/* Who generates a name, to blame the right declaration for a clash. The
+ * messages are only formatted when there is one. */
+typedef enum origin_kind {
+    ORIGIN_MODEL,     /* a model or view (block) */
+    ORIGIN_ENUM,      /* an enum (block) */
+    ORIGIN_CRITERION, /* a unique criterion of a model */
+    ORIGIN_RELATION,  /* a relation field of a model */
+    ORIGIN_FIELD,     /* a column of a model */
+    ORIGIN_VALUE,     /* a value of an enum */
+    ORIGIN_GUARD,     /* the header's include guard */
+} origin_kind;
+
 typedef struct c_origin {
-    const char *what;     /* "model \"User\"", "value \"CARD\" of enum \"Payment\"" */
-    const char *way_out;  /* "rename the model and keep its table with @@map(\"User\")" */
-    ast_loc loc;          /* where to report */
-    bool own_name;        /* the declaration's own name (a type), not a generated one */
+    origin_kind kind;
+    const block_info *bi;       /* the model or enum */
+    const void *part;           /* criterion, relation field, column, value */
+    ast_loc loc;                /* where to report */
+    bool own_name;              /* the declaration's own name (a type), not a generated one */
     bool reported;
-    struct c_origin *decl;/* the declaration to blame (itself, or the one it belongs to) */
+    struct c_origin *decl;      /* the declaration to blame (itself, or its model/enum) */
 } c_origin;
 
 typedef struct c_namespace {
     resolver *r;
-    strmap names;         /* identifier without the prefix → c_origin */
+    strmap names;               /* identifier without the prefix → c_origin */
     const char *prefix, *PREFIX;
+    buf key;                    /* scratch for building names */
 } c_namespace;
 
 static bool loc_before(ast_loc a, ast_loc b)
@@ -184,109 +197,169 @@ static bool loc_before(ast_loc a, ast_loc b)
     return f ? f < 0 : a.start < b.start;
 }
 
-static c_origin *origin(resolver *r, const char *what, const char *way_out, ast_loc loc,
-                        bool own_name)
+static c_origin *origin(resolver *r, origin_kind kind, const block_info *bi, const void *part,
+                        ast_loc loc, c_origin *decl)
 {
     c_origin *o = arena_alloc(r->a, sizeof *o);
-    *o = (c_origin){what, way_out, loc, own_name, false, o};
+    *o = (c_origin){kind, bi, part, loc, false, false, decl ? decl : o};
     return o;
 }
 
-static void claim(c_namespace *ns, const char *name, bool upper, c_origin *o)
+static const char *origin_what(resolver *r, const c_origin *o)
 {
-    c_origin *other = strmap_put(&ns->names, name, o);
-    if (!other || other->decl == o->decl)
+    const char *word = o->bi && o->bi->t ? r_block_word(o->bi) : "enum";
+    const char *owner = o->bi ? o->bi->b->name : "";
+    switch (o->kind) {
+    case ORIGIN_MODEL:
+    case ORIGIN_ENUM:
+        return arena_printf(r->a, "%s \"%s\"", word, owner);
+    case ORIGIN_CRITERION:
+        return arena_printf(r->a, "the unique criterion `%s` of %s \"%s\"",
+                            ((const model_unique_criterion *)o->part)->c_name, word, owner);
+    case ORIGIN_RELATION:
+        return arena_printf(r->a, "the relation field \"%s\" of %s \"%s\"",
+                            ((const model_relation_field *)o->part)->name, word, owner);
+    case ORIGIN_FIELD:
+        return arena_printf(r->a, "the field \"%s\" of %s \"%s\"",
+                            ((const model_column *)o->part)->name, word, owner);
+    case ORIGIN_VALUE:
+        return arena_printf(r->a, "the value \"%s\" of enum \"%s\"",
+                            ((const model_enum_value *)o->part)->name, owner);
+    case ORIGIN_GUARD:
+        break;
+    }
+    return "the header's include guard";
+}
+
+static const char *origin_way_out(resolver *r, const c_origin *o)
+{
+    switch (o->kind) {
+    case ORIGIN_MODEL:
+        return arena_printf(r->a, "rename the %s and keep its table with @@map(\"%s\")",
+                            r_block_word(o->bi), o->bi->t->db_name);
+    case ORIGIN_ENUM:
+        return arena_printf(r->a, "rename the enum and keep its type with @@map(\"%s\")",
+                            o->bi->e->db_name);
+    case ORIGIN_CRITERION: {
+        const model_unique_criterion *c = o->part;
+        if (c->nparts > 1)
+            return "give the criterion a name with `name:`";
+        return arena_printf(r->a, "rename the field and keep its column with @map(\"%s\")",
+                            c->parts[0].column->db_name);
+    }
+    case ORIGIN_RELATION:
+        return "rename the relation field";
+    case ORIGIN_FIELD:
+        return arena_printf(r->a, "rename the field and keep its column with @map(\"%s\")",
+                            ((const model_column *)o->part)->db_name);
+    case ORIGIN_VALUE:
+        return arena_printf(r->a, "rename the value and keep its database value with @map(\"%s\")",
+                            ((const model_enum_value *)o->part)->db_name);
+    case ORIGIN_GUARD:
+        break;
+    }
+    return "rename it";
+}
+
+/* Claims the name in ns->key for o. */
+static void claim(c_namespace *ns, bool upper, c_origin *o)
+{
+    resolver *r = ns->r;
+    const char *name = buf_cstr(&ns->key);
+    bool added;
+    void **slot = strmap_ref_copy(&ns->names, name, r->a, &added);
+    if (added) {
+        *slot = o;
+        return;
+    }
+    c_origin *other = *slot;
+    if (other->decl == o->decl)
         return;
     /* Blame the declaration whose own name is the other's generated one;
      * else the later one. */
-    c_origin *culprit, *victim;
+    c_origin *culprit;
     if (o->own_name != other->own_name)
         culprit = o->own_name ? o : other;
     else
         culprit = loc_before(o->loc, other->loc) ? other : o;
-    victim = culprit == o ? other : o;
+    c_origin *victim = culprit == o ? other : o;
     if (culprit->decl->reported)
         return;
     culprit->decl->reported = true;
-    const char *shown = arena_printf(ns->r->a, "%s_%s", upper ? ns->PREFIX : ns->prefix, name);
-    r_error(ns->r, culprit->loc,
-            "The C name `%s` of %s is also a name generated for %s; refract never renames "
+    r_error(r, culprit->loc,
+            "The C name `%s_%s` of %s is also a name generated for %s; refract never renames "
             "one declaration's C API because of another. To fix it, %s.",
-            shown, culprit->what, victim->what, culprit->way_out);
+            upper ? ns->PREFIX : ns->prefix, name, origin_what(r, culprit), origin_what(r, victim),
+            origin_way_out(r, culprit));
+}
+
+/* Claims base + suffix (+ tail). */
+static void claim3(c_namespace *ns, const char *base, const char *suffix, const char *tail,
+                   bool upper, c_origin *o)
+{
+    buf_truncate(&ns->key, 0);
+    buf_puts(&ns->key, base);
+    buf_putc(&ns->key, '_');
+    buf_puts(&ns->key, suffix);
+    if (tail)
+        buf_puts(&ns->key, tail);
+    claim(ns, upper, o);
 }
 
 static void claim_model(c_namespace *ns, block_info *bi)
 {
     resolver *r = ns->r;
     model_table *t = bi->t;
-    const char *word = r_block_word(bi);
-    c_origin *self = origin(r, arena_printf(r->a, "%s \"%s\"", word, t->name),
-                            arena_printf(r->a, "rename the %s and keep its table with @@map(\"%s\")",
-                                         word, t->db_name),
-                            bi->b->name_loc, true);
-    claim(ns, t->c_name, false, self);
-    c_origin *gen = origin(r, self->what, self->way_out, bi->b->name_loc, false);
-    gen->decl = self;
+    c_origin *self = origin(r, ORIGIN_MODEL, bi, NULL, bi->b->name_loc, NULL);
+    self->own_name = true;
+    buf_truncate(&ns->key, 0);
+    buf_puts(&ns->key, t->c_name);
+    claim(ns, false, self);
+    c_origin *gen = origin(r, ORIGIN_MODEL, bi, NULL, bi->b->name_loc, self);
     for (size_t i = 0; i < COUNT(MODEL_SUFFIXES); i++)
-        claim(ns, arena_printf(r->a, "%s_%s", t->c_name, MODEL_SUFFIXES[i]), false, gen);
+        claim3(ns, t->c_name, MODEL_SUFFIXES[i], NULL, false, gen);
 
     /* Criteria: the same criterion twice (@id and @unique on one field) is
      * one function; two different ones with one C name clash. */
-    model_unique_criterion crit[64];
-    size_t ncrit = model_unique_criteria(t, crit, 64);
-    strmap crit_names = STRMAP_IN(r->a);
-    for (size_t k = 0; k < ncrit && k < 64; k++) {
+    size_t ncrit = model_unique_criteria(t, NULL, 0);
+    model_unique_criterion *crit = arena_alloc(r->a, (ncrit ? ncrit : 1) * sizeof *crit);
+    model_unique_criteria(t, crit, ncrit);
+    for (size_t k = 0; k < ncrit; k++) {
         const char *cn = crit[k].c_name;
         ast_loc loc = crit[k].pk ? crit[k].pk->loc : crit[k].index->loc;
-        const char *attr = crit[k].pk ? (crit[k].pk->from_field ? "@id" : "@@id")
-                                      : (crit[k].index->from_field ? "@unique" : "@@unique");
-        const char *what = arena_printf(r->a, "the %s criterion `%s` of %s \"%s\"", attr, cn, word,
-                                        t->name);
-        const char *way_out = crit[k].nparts > 1
-                                  ? arena_printf(r->a, "give the criterion a name with `name:` in %s",
-                                                 attr)
-                                  : arena_printf(r->a, "rename the field and keep its column with "
-                                                       "@map(\"%s\")",
-                                                 crit[k].parts[0].column->db_name);
-        model_unique_criterion *same = strmap_get(&crit_names, cn);
-        if (same) {
-            bool identical = same->nparts == crit[k].nparts;
+        bool seen = false;
+        for (size_t j = 0; j < k && !seen; j++) {
+            if (strcmp(crit[j].c_name, cn))
+                continue;
+            seen = true;
+            bool identical = crit[j].nparts == crit[k].nparts;
             for (size_t p = 0; identical && p < crit[k].nparts; p++)
-                identical = same->parts[p].column == crit[k].parts[p].column;
-            if (!identical)
+                identical = crit[j].parts[p].column == crit[k].parts[p].column;
+            if (!identical) {
+                c_origin tmp = {ORIGIN_CRITERION, bi, &crit[k], loc, false, false, NULL};
                 r_error(r, loc,
                         "The unique criteria `%s` of %s \"%s\" have the same C name, so their "
-                        "functions (%s_%s_find_unique_by_%s, ...) would clash: %s.",
-                        cn, word, t->name, ns->prefix, t->c_name, cn, way_out);
-            continue;
+                        "functions (%s_%s_find_unique_by_%s, ...) would clash. To fix it, %s.",
+                        cn, r_block_word(bi), t->name, ns->prefix, t->c_name, cn,
+                        origin_way_out(r, &tmp));
+            }
         }
-        strmap_put(&crit_names, cn, &crit[k]);
-        c_origin *co = origin(r, what, way_out, loc, false);
-        co->decl = self;
+        if (seen)
+            continue;
+        c_origin *co = origin(r, ORIGIN_CRITERION, bi, &crit[k], loc, self);
         for (size_t i = 0; i < COUNT(CRITERION_SUFFIXES); i++)
-            claim(ns, arena_printf(r->a, "%s_%s%s", t->c_name, CRITERION_SUFFIXES[i], cn), false,
-                  co);
+            claim3(ns, t->c_name, CRITERION_SUFFIXES[i], cn, false, co);
     }
     for (size_t j = 0; j < t->nrelation_fields; j++) {
         const model_relation_field *rf = &t->relation_fields[j];
-        c_origin *ro = origin(r, arena_printf(r->a, "the relation field \"%s\" of %s \"%s\"", rf->name,
-                                              word, t->name),
-                              "rename the relation field", rf->loc, false);
-        ro->decl = self;
+        c_origin *ro = origin(r, ORIGIN_RELATION, bi, rf, rf->loc, self);
         for (size_t i = 0; i < COUNT(RELATION_SUFFIXES); i++)
-            claim(ns, arena_printf(r->a, "%s_%s%s", t->c_name, RELATION_SUFFIXES[i], rf->c_name),
-                  false, ro);
+            claim3(ns, t->c_name, RELATION_SUFFIXES[i], rf->c_name, false, ro);
     }
     for (size_t j = 0; j < t->ncolumns; j++) {
         const model_column *c = &t->columns[j];
-        c_origin *fo = origin(r, arena_printf(r->a, "the field \"%s\" of %s \"%s\"", c->name, word,
-                                              t->name),
-                              arena_printf(r->a, "rename the field and keep its column with "
-                                                 "@map(\"%s\")",
-                                           c->db_name),
-                              c->loc, false);
-        fo->decl = self;
-        claim(ns, arena_printf(r->a, "%s_BY_%s", t->c_upper, c->c_upper), true, fo);
+        claim3(ns, t->c_upper, "BY_", c->c_upper, true,
+               origin(r, ORIGIN_FIELD, bi, c, c->loc, self));
     }
 }
 
@@ -294,25 +367,20 @@ static void claim_enum(c_namespace *ns, block_info *bi)
 {
     resolver *r = ns->r;
     model_enum *e = bi->e;
-    c_origin *self = origin(r, arena_printf(r->a, "enum \"%s\"", e->name),
-                            arena_printf(r->a, "rename the enum and keep its type with @@map(\"%s\")",
-                                         e->db_name),
-                            bi->b->name_loc, true);
-    claim(ns, e->c_name, false, self);
-    c_origin *gen = origin(r, self->what, self->way_out, bi->b->name_loc, false);
-    gen->decl = self;
+    c_origin *self = origin(r, ORIGIN_ENUM, bi, NULL, bi->b->name_loc, NULL);
+    self->own_name = true;
+    buf_truncate(&ns->key, 0);
+    buf_puts(&ns->key, e->c_name);
+    claim(ns, false, self);
+    c_origin *gen = origin(r, ORIGIN_ENUM, bi, NULL, bi->b->name_loc, self);
     for (size_t i = 0; i < COUNT(ENUM_SUFFIXES); i++)
-        claim(ns, arena_printf(r->a, "%s_%s", e->c_name, ENUM_SUFFIXES[i]), false, gen);
+        claim3(ns, e->c_name, ENUM_SUFFIXES[i], NULL, false, gen);
     for (size_t j = 0; j < e->nvalues; j++) {
         const model_enum_value *v = &e->values[j];
         /* Each value is its own declaration: two values of different enums
          * that make one constant blame the later value, not its enum. */
-        c_origin *vo = origin(r, arena_printf(r->a, "the value \"%s\" of enum \"%s\"", v->name, e->name),
-                              arena_printf(r->a, "rename the value and keep its database value with "
-                                                 "@map(\"%s\")",
-                                           v->db_name),
-                              v->loc, false);
-        claim(ns, arena_printf(r->a, "%s_%s", e->c_upper, v->c_name), true, vo);
+        claim3(ns, e->c_upper, v->c_name, NULL, true,
+               origin(r, ORIGIN_VALUE, bi, v, v->loc, NULL));
     }
 }
 
@@ -337,14 +405,15 @@ void assign_c_names(resolver *r)
     if (r_has_errors(r))
         return;
 
-    c_namespace ns = {r, STRMAP_IN(r->a), client_prefix(r), NULL};
+    c_namespace ns = {r, STRMAP_INIT, client_prefix(r), NULL, BUF_INIT};
     ns.PREFIX = model_c_upper_exact(r->a, ns.prefix);
     /* The header's include guard is <PREFIX>_H_REFRACT. */
-    claim(&ns, "H_REFRACT", true,
-          origin(r, "the header's include guard", "", (ast_loc){0}, false));
+    claim3(&ns, "H", "REFRACT", NULL, true, origin(r, ORIGIN_GUARD, NULL, NULL, (ast_loc){0}, NULL));
     for (size_t i = 0; i < r->nmodels; i++)
         if (r->models[i].t->kind != MODEL_TABLE_JOIN && !r->models[i].t->ignored)
             claim_model(&ns, &r->models[i]);
     for (size_t i = 0; i < r->nenums; i++)
         claim_enum(&ns, &r->enums[i]);
+    strmap_free(&ns.names);
+    buf_free(&ns.key);
 }

@@ -76,6 +76,20 @@ void **strmap_ref(strmap *m, const char *key)
     return &s->value;
 }
 
+void **strmap_ref_copy(strmap *m, const char *key, arena *a, bool *added)
+{
+    if ((m->count + 1) * 2 > m->cap)
+        grow(m);
+    strmap_slot *s = find_slot(m->slots, m->cap, key);
+    *added = s->key == NULL;
+    if (*added) {
+        s->key = arena_strdup(a, key);
+        s->value = NULL;
+        m->count++;
+    }
+    return &s->value;
+}
+
 void strmap_free(strmap *m)
 {
     if (!m->arena)

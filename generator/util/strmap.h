@@ -38,6 +38,9 @@ void *strmap_put(strmap *m, const char *key, void *value);
 /* The value slot of key, added (holding NULL) when absent: for maps whose
  * values are updated in place (counters, list heads). */
 void **strmap_ref(strmap *m, const char *key);
+/* Like strmap_ref, but a key that is added is first copied into `a` (so
+ * `key` may be a scratch buffer); *added says whether it was. */
+void **strmap_ref_copy(strmap *m, const char *key, arena *a, bool *added);
 void strmap_free(strmap *m);
 
 /* FNV-1a over the bytes of s; exposed for maps with composite keys. */

@@ -18,10 +18,10 @@ size_t strmap_hash(const char *s)
     return (size_t)h;
 }
 
-static strmap_slot *find_slot(strmap_slot *slots, size_t cap, const char *key)
+static strmap_slot *find_slot(strmap_slot *slots, size_t cap, const char *key, size_t hash)
 {
-    size_t i = strmap_hash(key) & (cap - 1);
-    while (slots[i].key && strcmp(slots[i].key, key))
+    size_t i = hash & (cap - 1);
+    while (slots[i].key && (slots[i].hash != hash || strcmp(slots[i].key, key)))
         i = (i + 1) & (cap - 1);
     return &slots[i];
 }
@@ -30,7 +30,7 @@ void *strmap_get(const strmap *m, const char *key)
 {
     if (!m->cap)
         return NULL;
-    strmap_slot *s = find_slot(m->slots, m->cap, key);
+    strmap_slot *s = find_slot(m->slots, m->cap, key, strmap_hash(key));
     return s->key ? s->value : NULL;
 }
 
@@ -43,7 +43,7 @@ static void grow(strmap *m)
         abort();
     for (size_t i = 0; i < m->cap; i++)
         if (m->slots[i].key)
-            *find_slot(slots, cap, m->slots[i].key) = m->slots[i];
+            *find_slot(slots, cap, m->slots[i].key, m->slots[i].hash) = m->slots[i];
     if (!m->arena)
         free(m->slots);
     m->slots = slots;
@@ -54,11 +54,11 @@ void *strmap_put(strmap *m, const char *key, void *value)
 {
     if ((m->count + 1) * 2 > m->cap)
         grow(m);
-    strmap_slot *s = find_slot(m->slots, m->cap, key);
+    size_t hash = strmap_hash(key);
+    strmap_slot *s = find_slot(m->slots, m->cap, key, hash);
     if (s->key)
         return s->value;
-    s->key = key;
-    s->value = value;
+    *s = (strmap_slot){key, value, hash};
     m->count++;
     return NULL;
 }
@@ -67,10 +67,10 @@ void **strmap_ref(strmap *m, const char *key)
 {
     if ((m->count + 1) * 2 > m->cap)
         grow(m);
-    strmap_slot *s = find_slot(m->slots, m->cap, key);
+    size_t hash = strmap_hash(key);
+    strmap_slot *s = find_slot(m->slots, m->cap, key, hash);
     if (!s->key) {
-        s->key = key;
-        s->value = NULL;
+        *s = (strmap_slot){key, NULL, hash};
         m->count++;
     }
     return &s->value;
@@ -80,11 +80,11 @@ void **strmap_ref_copy(strmap *m, const char *key, arena *a, bool *added)
 {
     if ((m->count + 1) * 2 > m->cap)
         grow(m);
-    strmap_slot *s = find_slot(m->slots, m->cap, key);
+    size_t hash = strmap_hash(key);
+    strmap_slot *s = find_slot(m->slots, m->cap, key, hash);
     *added = s->key == NULL;
     if (*added) {
-        s->key = arena_strdup(a, key);
-        s->value = NULL;
+        *s = (strmap_slot){arena_strdup(a, key), NULL, hash};
         m->count++;
     }
     return &s->value;

@@ -18,6 +18,7 @@
 typedef struct strmap_slot {
     const char *key; /* NULL: empty */
     void *value;
+    size_t hash;     /* of key: most mismatches cost no strcmp */
 } strmap_slot;
 
 typedef struct strmap {

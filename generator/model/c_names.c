@@ -89,10 +89,12 @@ static void assign_member_names(resolver *r, block_info *bi)
         if (model_c_reserved(name))
             name = arena_printf(r->a, "%s_", name);
         set_field_c_name(fi, name);
+        field_info *first = strmap_put(&members, name, fi);
+        if (!first && !verbatim && name == snake)
+            continue;
         const char *way_out = fi->col ? arena_printf(r->a, " and keep its column with @map(\"%s\")",
                                                      field_column(fi))
                                       : "";
-        field_info *first = strmap_put(&members, name, fi);
         if (first) {
             r_error(r, fi->m->name_loc,
                     "The fields \"%s\" and \"%s\" of %s \"%s\" both become the C member `%s`. "

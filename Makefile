@@ -4,7 +4,7 @@
 #   make check            every test (unit, integration on a throwaway
 #                         PostgreSQL, and the unit tests again under ASan+UBSan)
 #   make install PREFIX=/usr/local DESTDIR=
-#   make demo | bench | fuzz | clean
+#   make demo | bench | bench-generator | fuzz | clean
 #
 # Sources are found by wildcard: a new .c file under generator/ or runtime/
 # is built without touching this file; tests/unit/test_*.c and
@@ -67,7 +67,7 @@ RT_A      := $(BUILD)/librefract.a
 RT_SO     := $(BUILD)/$(RT_SONAME)
 PC        := $(BUILD)/refract.pc
 
-.PHONY: all tests check check-unit check-integration check-asan install uninstall clean demo bench fuzz deps
+.PHONY: all tests check check-unit check-integration check-asan install uninstall clean demo bench bench-generator fuzz deps
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -182,6 +182,13 @@ demo: deps
 
 bench: all
 	$(MAKE) -C bench run REFRACT_BUILD=$(abspath $(BUILD))
+
+# Time and peak RSS of validate, migrate diff and generate on synthetic
+# schemas of 100 to 5,000 models (BENCH_MODELS="100 1000" to choose;
+# GEN_MAX=5000 to let generate run past 1,000 models).
+BENCH_MODELS ?= 100 500 1000 2000 5000
+bench-generator: $(REFRACT)
+	@sh tools/bench_generator.sh $(abspath $(REFRACT)) $(BENCH_MODELS)
 
 # ---- install --------------------------------------------------------------
 # refract.pc is written for this PREFIX, not copied from $(PC) (built for

@@ -9,6 +9,7 @@
 #include "resolve_int.h"
 
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "../util/buf.h"
@@ -97,18 +98,38 @@ const char *r_source(resolver *r, ast_loc loc)
 
 block_info *r_find_model(resolver *r, const char *name)
 {
-    for (size_t i = 0; i < r->nmodels; i++)
-        if (!strcmp(r->models[i].b->name, name))
-            return &r->models[i];
-    return NULL;
+    return strmap_get(&r->model_by_name, name);
 }
 
 block_info *r_find_enum(resolver *r, const char *name)
 {
-    for (size_t i = 0; i < r->nenums; i++)
-        if (!strcmp(r->enums[i].b->name, name))
-            return &r->enums[i];
-    return NULL;
+    return strmap_get(&r->enum_by_name, name);
+}
+
+/* Chains the AST blocks that share a name (in source order). */
+static void index_block_names(resolver *r)
+{
+    const ast_schema *ast = r->ast;
+    r->next_same_name = arena_alloc(r->a, (ast->nblocks ? ast->nblocks : 1) * sizeof(size_t));
+    strmap last = STRMAP_IN(r->a);
+    for (size_t i = 0; i < ast->nblocks; i++) {
+        const char *name = ast->blocks[i]->name;
+        if (!name)
+            continue;
+        void **tail = strmap_ref(&last, name);
+        if (*tail)
+            r->next_same_name[(size_t)(uintptr_t)*tail - 1] = i + 1;
+        else
+            *strmap_ref(&r->first_block_by_name, name) = (void *)(uintptr_t)(i + 1);
+        *tail = (void *)(uintptr_t)(i + 1);
+    }
+}
+
+/* The index + 1 of the first block named `name` (0 when none); follow
+ * next_same_name for the others. */
+static size_t first_same_name(resolver *r, const char *name)
+{
+    return (size_t)(uintptr_t)strmap_get(&r->first_block_by_name, name);
 }
 
 field_info *r_find_field(block_info *bi, const char *name)
@@ -166,10 +187,8 @@ static void resolve_names(resolver *r)
                     b->name);
             continue;
         }
-        for (size_t j = 0; j < i; j++) {
-            const ast_block *o = ast->blocks[j];
-            if (!o->name || strcmp(o->name, b->name))
-                continue;
+        for (size_t j1 = first_same_name(r, b->name); j1 && j1 - 1 < i; j1 = r->next_same_name[j1 - 1]) {
+            const ast_block *o = ast->blocks[j1 - 1];
             bool clash = is_type_block(b->kind) ? is_type_block(o->kind) : o->kind == b->kind;
             if (clash) {
                 r_error(r, b->name_loc,
@@ -455,9 +474,8 @@ static void collect_blocks(resolver *r)
             continue;
         /* A duplicate name was reported; keep the first so lookups agree. */
         bool dup = false;
-        for (size_t j = 0; j < i; j++)
-            if (ast->blocks[j]->name && !strcmp(ast->blocks[j]->name, b->name) &&
-                is_type_block(ast->blocks[j]->kind) && is_type_block(b->kind))
+        for (size_t j1 = first_same_name(r, b->name); j1 && j1 - 1 < i; j1 = r->next_same_name[j1 - 1])
+            if (is_type_block(ast->blocks[j1 - 1]->kind) && is_type_block(b->kind))
                 dup = true;
         if (dup || scalar_index(b->name) >= 0)
             continue;
@@ -483,8 +501,16 @@ model_schema *model_resolve(const ast_schema *ast, arena *a, diag_list *diags)
     if (r->datasource && !provider_supported(r, r->datasource))
         return NULL;
 
+    r->model_by_name = (strmap)STRMAP_IN(a);
+    r->enum_by_name = (strmap)STRMAP_IN(a);
+    r->first_block_by_name = (strmap)STRMAP_IN(a);
+    index_block_names(r);
     resolve_names(r);
     collect_blocks(r);
+    for (size_t i = 0; i < r->nmodels; i++)
+        strmap_put(&r->model_by_name, r->models[i].b->name, &r->models[i]);
+    for (size_t i = 0; i < r->nenums; i++)
+        strmap_put(&r->enum_by_name, r->enums[i].b->name, &r->enums[i]);
     if (diags->nerrors > errors_before)
         return NULL;
 

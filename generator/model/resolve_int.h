@@ -12,6 +12,7 @@
 #include <stdarg.h>
 
 #include "model.h"
+#include "../util/strmap.h"
 
 typedef struct block_info block_info;
 
@@ -56,6 +57,13 @@ typedef struct resolver {
     const ast_block *datasource;
     const char *ds_name;        /* native type prefix, "db" when none */
     bool views_preview;         /* previewFeatures has "views" */
+    /* Name lookups in O(1): block name → block_info (models and views,
+     * enums), and for every AST block the next one with the same name
+     * (index + 1, 0 at the end of the chain), so duplicate checks look only
+     * at blocks that share a name. All in the arena. */
+    strmap model_by_name, enum_by_name;
+    strmap first_block_by_name;  /* name → index + 1 of its first block */
+    size_t *next_same_name;
 } resolver;
 
 /* Diagnostics in Prisma's phrasing. */
@@ -106,5 +114,8 @@ void resolve_relations(resolver *r);
 void resolve_default_names(resolver *r);
 void check_operator_classes(resolver *r);
 void check_model(resolver *r);
+/* c_names.c: final C names of members and values, and the generated
+ * namespace checked for clashes (errors on the declaration to change). */
+void assign_c_names(resolver *r);
 
 #endif

@@ -29,6 +29,25 @@
 #include "../util/buf.h"
 #include "../util/strmap.h"
 
+/*
+ * A C-name clash only matters to a schema that generates C. With a
+ * generator block of provider "refract" it is an error (generate would
+ * write C that does not compile); without one it is a warning, so a
+ * schema Prisma accepts still validates and migrates with refract.
+ */
+static bool generates_c(const resolver *r)
+{
+    for (size_t i = 0; i < r->s->ngenerators; i++) {
+        const char *p = r->s->generators[i].provider;
+        if (p && !strcmp(p, "refract"))
+            return true;
+    }
+    return false;
+}
+
+#define c_name_error(r, loc, ...) \
+    r_report((r), generates_c(r) ? DIAG_ERROR : DIAG_WARNING, (loc), __VA_ARGS__)
+
 /* What the emitter appends to a model's C name. Kept here, in one place, so
  * the check covers exactly what is generated, and what is planned (select,
  * stream). The cursor type is `_cursor`, not `_key`: models named XKey next
@@ -96,7 +115,7 @@ static void assign_member_names(resolver *r, block_info *bi)
                                                      field_column(fi))
                                       : "";
         if (first) {
-            r_error(r, fi->m->name_loc,
+            c_name_error(r, fi->m->name_loc,
                     "The fields \"%s\" and \"%s\" of %s \"%s\" both become the C member `%s`. "
                     "Rename the field \"%s\"%s.",
                     first->m->name, fi->m->name, r_block_word(bi), bi->b->name, name,
@@ -288,7 +307,7 @@ static void claim(c_namespace *ns, bool upper, c_origin *o)
     if (culprit->decl->reported)
         return;
     culprit->decl->reported = true;
-    r_error(r, culprit->loc,
+    c_name_error(r, culprit->loc,
             "The C name `%s_%s` of %s is also a name generated for %s; refract never renames "
             "one declaration's C API because of another. To fix it, %s.",
             upper ? ns->PREFIX : ns->prefix, name, origin_what(r, culprit), origin_what(r, victim),
@@ -339,7 +358,7 @@ static void claim_model(c_namespace *ns, block_info *bi)
                 identical = crit[j].parts[p].column == crit[k].parts[p].column;
             if (!identical) {
                 c_origin tmp = {ORIGIN_CRITERION, bi, &crit[k], loc, false, false, NULL};
-                r_error(r, loc,
+                c_name_error(r, loc,
                         "The unique criteria `%s` of %s \"%s\" have the same C name, so their "
                         "functions (%s_%s_find_unique_by_%s, ...) would clash. To fix it, %s.",
                         cn, r_block_word(bi), t->name, ns->prefix, t->c_name, cn,

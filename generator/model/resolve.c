@@ -27,6 +27,14 @@ static void vreport(resolver *r, diag_severity sev, ast_loc loc, const char *pre
     buf_free(&b);
 }
 
+void r_report(resolver *r, diag_severity sev, ast_loc loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(r, sev, loc, NULL, fmt, ap);
+    va_end(ap);
+}
+
 void r_error(resolver *r, ast_loc loc, const char *fmt, ...)
 {
     va_list ap;

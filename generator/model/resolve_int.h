@@ -69,6 +69,8 @@ typedef struct resolver {
 /* Diagnostics in Prisma's phrasing. */
 void r_error(resolver *r, ast_loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void r_warning(resolver *r, ast_loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void r_report(resolver *r, diag_severity sev, ast_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* `Error parsing attribute "@name": msg` (name with its @ or @@). */
 void r_attr_error(resolver *r, const ast_attribute *at, ast_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -440,6 +440,7 @@ static void load_text(loaded *l, const char *text)
 }
 
 #define DS "datasource db {\n  provider = \"postgresql\"\n}\n"
+#define GEN "generator client {\n  provider = \"refract\"\n}\n"
 
 static const char *member(const model_schema *s, const char *model, const char *field)
 {
@@ -501,10 +502,10 @@ END_TEST
 START_TEST(c_clash_is_an_error_on_the_culprit)
 {
     const char *schemas[] = {
-        DS "model User {\n  id Int @id\n}\nmodel UserList {\n  id Int @id\n}\n",
-        DS "model UserList {\n  id Int @id\n}\nmodel User {\n  id Int @id\n}\n",
+        DS GEN "model User {\n  id Int @id\n}\nmodel UserList {\n  id Int @id\n}\n",
+        DS GEN "model UserList {\n  id Int @id\n}\nmodel User {\n  id Int @id\n}\n",
     };
-    const unsigned lines[] = {7, 4};
+    const unsigned lines[] = {10, 7};
     for (int i = 0; i < 2; i++) {
         loaded l;
         load_text(&l, schemas[i]);
@@ -519,11 +520,25 @@ START_TEST(c_clash_is_an_error_on_the_culprit)
     }
     /* Two generated names: the later value is blamed. */
     loaded l;
-    load_text(&l, DS "enum PaymentMethod {\n  CARD\n}\nenum Payment {\n  METHOD_CARD\n}\n");
+    load_text(&l, DS GEN "enum PaymentMethod {\n  CARD\n}\nenum Payment {\n  METHOD_CARD\n}\n");
     ck_assert_ptr_null(l.model);
     ck_assert_uint_eq(l.diags.nerrors, 1);
     ck_assert_ptr_nonnull(strstr(l.diags.items[0].message, "the value \"METHOD_CARD\""));
-    ck_assert_uint_eq(l.diags.items[0].loc.line, 8);
+    ck_assert_uint_eq(l.diags.items[0].loc.line, 11);
+    unload(&l);
+}
+END_TEST
+
+/* Without a refract generator no C is generated, so a clash is only a
+ * warning: a schema Prisma accepts still validates and migrates. */
+START_TEST(c_clash_without_refract_generator_is_a_warning)
+{
+    loaded l;
+    load_text(&l, DS "model User {\n  id Int @id\n}\nmodel UserList {\n  id Int @id\n}\n");
+    ck_assert_ptr_nonnull(l.model);
+    ck_assert_uint_eq(l.diags.nerrors, 0);
+    ck_assert_uint_ge(l.diags.count, 1);
+    ck_assert_ptr_nonnull(strstr(l.diags.items[0].message, "model \"UserList\""));
     unload(&l);
 }
 END_TEST
@@ -538,6 +553,7 @@ int main(void)
     tcase_add_test(tc, c_names_never_shift);
     tcase_add_test(tc, c_member_fallback_is_order_independent);
     tcase_add_test(tc, c_clash_is_an_error_on_the_culprit);
+    tcase_add_test(tc, c_clash_without_refract_generator_is_a_warning);
     tcase_add_test(tc, oracle_names_match_prisma);
     tcase_add_test(tc, sample_schemas_match_prisma);
     tcase_add_test(tc, corpus_names_match_prisma);

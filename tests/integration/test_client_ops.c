@@ -400,21 +400,21 @@ START_TEST(filters_ordering_and_paging)
     OK(db_user_find_many(c, &(db_user_query){.order_by = (db_user_order[]){{DB_USER_BY_ID, RF_ASC, 0}}, .norder = 1},
                          &all, &a));
     ck_assert_uint_eq(all.count, 10);
-    OK(db_user_find_many(c, &(db_user_query){.cursor = &(db_user_key){all.items[4].id}, .take = 3}, &l, &a));
+    OK(db_user_find_many(c, &(db_user_query){.cursor = &(db_user_cursor){all.items[4].id}, .take = 3}, &l, &a));
     ck_assert_uint_eq(l.count, 3);
     ck_assert_int_eq(l.items[0].id, all.items[4].id); /* the cursor row is included */
     ck_assert_int_eq(l.items[2].id, all.items[6].id);
-    OK(db_user_find_many(c, &(db_user_query){.cursor = &(db_user_key){all.items[4].id}, .skip = 1, .take = 3}, &l, &a));
+    OK(db_user_find_many(c, &(db_user_query){.cursor = &(db_user_cursor){all.items[4].id}, .skip = 1, .take = 3}, &l, &a));
     ck_assert_int_eq(l.items[0].id, all.items[5].id);
     /* Backwards: the 3 rows up to the cursor, in order. */
-    OK(db_user_find_many(c, &(db_user_query){.cursor = &(db_user_key){all.items[4].id}, .take = -3}, &l, &a));
+    OK(db_user_find_many(c, &(db_user_query){.cursor = &(db_user_cursor){all.items[4].id}, .take = -3}, &l, &a));
     ck_assert_uint_eq(l.count, 3);
     ck_assert_int_eq(l.items[0].id, all.items[2].id);
     ck_assert_int_eq(l.items[2].id, all.items[4].id);
     /* Cursor with a descending order on another column. */
     OK(db_user_find_many(c,
                          &(db_user_query){.order_by = (db_user_order[]){{DB_USER_BY_NAME, RF_DESC, 0}}, .norder = 1,
-                                          .cursor = &(db_user_key){all.items[7].id}, .take = 2},
+                                          .cursor = &(db_user_cursor){all.items[7].id}, .take = 2},
                          &l, &a));
     ck_assert_uint_eq(l.count, 2);
     ck_assert_str_eq(l.items[0].name, "u7");

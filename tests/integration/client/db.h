@@ -22,6 +22,11 @@
  *     `.age = { .ops = RF_OP_GTE | RF_OP_LT, .gte = 18, .lt = 65 }`,
  *     `.logins = RF_INCREMENT(1)`, `.name = RF_SET_NULL`.
  *   - One rf_client per thread.
+ *   - Misuse (a NULL client, `out`, `count` or `data` where one is needed, a
+ *     NULL array with a non-zero count, a negative skip, take == INT64_MIN)
+ *     is RF_INVALID_ARGUMENT, never a crash.
+ *   - The functions are thin wrappers over librefract's descriptor-driven
+ *     operations (refract_desc.h); db.c holds the model tables.
  */
 #ifndef DB_H_REFRACT
 #define DB_H_REFRACT
@@ -33,8 +38,8 @@
 #include <refract.h>
 #include <refract_query.h>
 
-#if !RF_VERSION_COMPATIBLE(0, 1, 0)
-#error "db.h was generated for librefract 0.1.x: regenerate it with the refract that matches your librefract"
+#if !RF_VERSION_COMPATIBLE(0, 2, 0)
+#error "db.h was generated for librefract 0.2.x: regenerate it with the refract that matches your librefract"
 #endif
 
 #ifdef __cplusplus
@@ -201,9 +206,9 @@ typedef struct db_user_include {
 } db_user_include;
 
 /* The identity of a row, for cursors. */
-typedef struct db_user_key {
+typedef struct db_user_cursor {
     int32_t id;
-} db_user_key;
+} db_user_cursor;
 
 typedef struct db_user_query {
     const db_user_where *where;    /* NULL: every row */
@@ -211,7 +216,7 @@ typedef struct db_user_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
-    const db_user_key *cursor;     /* start at this row (included) */
+    const db_user_cursor *cursor;     /* start at this row (included) */
     db_user_include include;
 } db_user_query;
 
@@ -355,9 +360,9 @@ typedef struct db_profile_include {
 } db_profile_include;
 
 /* The identity of a row, for cursors. */
-typedef struct db_profile_key {
+typedef struct db_profile_cursor {
     const char *id;
-} db_profile_key;
+} db_profile_cursor;
 
 typedef struct db_profile_query {
     const db_profile_where *where;    /* NULL: every row */
@@ -365,7 +370,7 @@ typedef struct db_profile_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
-    const db_profile_key *cursor;     /* start at this row (included) */
+    const db_profile_cursor *cursor;     /* start at this row (included) */
     db_profile_include include;
 } db_profile_query;
 
@@ -468,9 +473,9 @@ typedef struct db_post_include {
 } db_post_include;
 
 /* The identity of a row, for cursors. */
-typedef struct db_post_key {
+typedef struct db_post_cursor {
     const char *id;
-} db_post_key;
+} db_post_cursor;
 
 typedef struct db_post_query {
     const db_post_where *where;    /* NULL: every row */
@@ -478,7 +483,7 @@ typedef struct db_post_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
-    const db_post_key *cursor;     /* start at this row (included) */
+    const db_post_cursor *cursor;     /* start at this row (included) */
     db_post_include include;
 } db_post_query;
 
@@ -576,9 +581,9 @@ typedef struct db_category_include {
 } db_category_include;
 
 /* The identity of a row, for cursors. */
-typedef struct db_category_key {
+typedef struct db_category_cursor {
     int32_t id;
-} db_category_key;
+} db_category_cursor;
 
 typedef struct db_category_query {
     const db_category_where *where;    /* NULL: every row */
@@ -586,7 +591,7 @@ typedef struct db_category_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
-    const db_category_key *cursor;     /* start at this row (included) */
+    const db_category_cursor *cursor;     /* start at this row (included) */
     db_category_include include;
 } db_category_query;
 
@@ -681,9 +686,9 @@ typedef struct db_comment_include {
 } db_comment_include;
 
 /* The identity of a row, for cursors. */
-typedef struct db_comment_key {
+typedef struct db_comment_cursor {
     const char *id;
-} db_comment_key;
+} db_comment_cursor;
 
 typedef struct db_comment_query {
     const db_comment_where *where;    /* NULL: every row */
@@ -691,7 +696,7 @@ typedef struct db_comment_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
-    const db_comment_key *cursor;     /* start at this row (included) */
+    const db_comment_cursor *cursor;     /* start at this row (included) */
     db_comment_include include;
 } db_comment_query;
 
@@ -771,10 +776,10 @@ struct db_tag_where {
 };
 
 /* The identity of a row, for cursors. */
-typedef struct db_tag_key {
+typedef struct db_tag_cursor {
     const char *group;
     const char *name;
-} db_tag_key;
+} db_tag_cursor;
 
 typedef struct db_tag_query {
     const db_tag_where *where;    /* NULL: every row */
@@ -782,7 +787,7 @@ typedef struct db_tag_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
-    const db_tag_key *cursor;     /* start at this row (included) */
+    const db_tag_cursor *cursor;     /* start at this row (included) */
 } db_tag_query;
 
 typedef struct db_tag_create_input {
@@ -870,9 +875,9 @@ struct db_lists_where {
 };
 
 /* The identity of a row, for cursors. */
-typedef struct db_lists_key {
+typedef struct db_lists_cursor {
     int32_t id;
-} db_lists_key;
+} db_lists_cursor;
 
 typedef struct db_lists_query {
     const db_lists_where *where;    /* NULL: every row */
@@ -880,7 +885,7 @@ typedef struct db_lists_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
-    const db_lists_key *cursor;     /* start at this row (included) */
+    const db_lists_cursor *cursor;     /* start at this row (included) */
 } db_lists_query;
 
 typedef struct db_lists_create_input {

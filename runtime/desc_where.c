@@ -20,6 +20,8 @@ typedef struct enum_filter {
 
 static void where_enum(rf_query *q, const rf_field_desc *f, const char *col, const enum_filter *w)
 {
+    if (!rf_q_lists_ok(q, w->ops, w->in, w->nin, w->not_in, w->nnot_in))
+        return;
     if (w->ops & RF_OP_EQUALS) {
         rf_q_cond(q, "@ = $", col);
         rf_params_add_enum(&q->params, f->enum_table, w->equals - 1);

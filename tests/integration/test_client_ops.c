@@ -283,10 +283,12 @@ START_TEST(errors_are_statuses)
 
     ck_assert_int_eq(db_user_find_unique_by_id(c, 424242, NULL, &u, &a), RF_NOT_FOUND);
     ck_assert_str_eq(rf_last_error(c)->prisma_code, "P2025");
+    ck_assert_str_eq(rf_last_error(c)->table, "User"); /* Prisma's meta.modelName */
     ck_assert_int_eq(db_user_find_unique_by_email(c, "nobody", NULL, &u, &a), RF_NOT_FOUND);
     ck_assert_int_eq(db_user_update_by_id(c, 424242, &(db_user_update_input){.name = RF_SET("x")}, &u, &a),
                      RF_NOT_FOUND);
     ck_assert_int_eq(db_user_delete_by_id(c, 424242, NULL, NULL), RF_NOT_FOUND);
+    ck_assert_str_eq(rf_last_error(c)->table, "User");
     ck_assert_int_eq(db_user_find_first(c, &(db_user_query){.where = &(db_user_where){.email = RF_EQ("none")}},
                                         &u, &a),
                      RF_NOT_FOUND);

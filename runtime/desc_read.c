@@ -60,6 +60,26 @@ static const rf_desc_sql *sql_of(rf_client *c, const rf_model_desc *m, rf_status
     return s;
 }
 
+/* The select mask plus the link fields of the relations `include` loads
+ * (their values are what related rows are matched by); `select` itself
+ * when nothing is missing. The copy goes to `mem` (NULL when out of memory). */
+static rf_select with_links(const rf_model_desc *m, rf_select select, const void *include,
+                            rf_arena *mem)
+{
+    if (!select || !include)
+        return select;
+    bool *mask = NULL;
+    for (size_t i = 0; i < m->nrelations; i++) {
+        const rf_relation_desc *r = &m->relations[i];
+        if (!*(const bool *)RF_AT(include, r->include) || select[r->link])
+            continue;
+        if (!mask && !(mask = rf_arena_memdup(mem, select, m->nfields)))
+            return NULL;
+        mask[r->link] = true;
+    }
+    return mask ? mask : select;
+}
+
 rf_status rf_desc_find_unique(rf_client *c, const rf_model_desc *m, size_t u,
                               const void *const *key, const void *include, rf_select select,
                               void *out, rf_arena *arena)
@@ -75,6 +95,10 @@ rf_status rf_desc_find_unique(rf_client *c, const rf_model_desc *m, size_t u,
     const rf_unique_desc *ud = &m->uniques[u];
     rf_query q;
     rf_query_init(&q);
+    if (select && !(select = with_links(m, select, include, &q.scratch))) {
+        rf_query_free(&q);
+        return rf_fail(c, RF_NO_MEMORY, "out of memory");
+    }
     rf_stmt dyn;
     const rf_stmt *stmt = &s->find[u];
     if (select) {
@@ -101,6 +125,8 @@ rf_status rf_desc_find_unique(rf_client *c, const rf_model_desc *m, size_t u,
         st = rf_desc_include(c, m, out, 1, include, arena);
     return st;
 }
+
+static const void *query_include(const rf_model_desc *m, const void *query);
 
 /* The members of a `<model>_query` after its head. */
 static const void *query_member(const void *query, size_t offset)
@@ -165,6 +191,8 @@ static rf_status find_many(rf_client *c, const rf_model_desc *m, const void *que
     if (!s)
         return st;
     rf_select select = query_member(query, m->query_select);
+    if (select && !(select = with_links(m, select, query_include(m, query), arena)))
+        return rf_fail(c, RF_NO_MEMORY, "out of memory");
     rf_query q;
     rf_query_init(&q);
     put_select(&q, m, s, query, &h, select);

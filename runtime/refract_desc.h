@@ -18,7 +18,7 @@
  *     .uniques[]       each unique criterion (primary key first): field
  *                      numbers of its parts
  *     .key[]           the identity (first criterion) for cursors and
- *                      tie-breaks, with member offsets in `<model>_key`
+ *                      tie-breaks, with member offsets in `<model>_cursor`
  *     .relations[]     relation fields the client can include / link
  *     .cache           a mutable slot (static in the generated .c) where the
  *                      runtime keeps the fixed-shape SQL it built once for
@@ -119,7 +119,7 @@ typedef struct rf_unique_desc {
     bool upsertable;               /* false for partial unique indexes (no ON CONFLICT target) */
 } rf_unique_desc;
 
-/* One part of the identity: its field number and its member in `<model>_key`. */
+/* One part of the identity: its field number and its member in `<model>_cursor`. */
 typedef struct rf_key_part {
     int field;
     size_t member;

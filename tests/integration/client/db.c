@@ -37,6 +37,9 @@
 #define RF__WRITE(T) \
     rf_status T##_create(rf_client *client, const T##_create_input *data, T *out, rf_arena *arena) \
     { return rf_desc_create(client, &T##__m, data, NULL, out, arena); } \
+    rf_status T##_create_select(rf_client *client, const T##_create_input *data, \
+                                const T##_select *select, T *out, rf_arena *arena) \
+    { return rf_desc_create(client, &T##__m, data, (rf_select)select, out, arena); } \
     rf_status T##_update_many(rf_client *client, const T##_where *where, \
                               const T##_update_input *data, int64_t *count) \
     { return rf_desc_update_many(client, &T##__m, where, data, count); } \
@@ -46,19 +49,36 @@
     rf_status T##_find_unique_by_##C(rf_client *client, RF__ARGS PARAMS \
                                      const T##_include *include, T *out, rf_arena *arena) \
     { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_find_unique(client, &T##__m, U, key, INCLUDE, NULL, out, arena); }
+      return rf_desc_find_unique(client, &T##__m, U, key, INCLUDE, NULL, out, arena); } \
+    rf_status T##_find_unique_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
+        const T##_include *include, const T##_select *select, T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_find_unique(client, &T##__m, U, key, INCLUDE, (rf_select)select, out, \
+                                 arena); }
 #define RF__FIND_UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) \
     rf_status T##_find_unique_by_##C(rf_client *client, RF__ARGS PARAMS T *out, rf_arena *arena) \
     { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_find_unique(client, &T##__m, U, key, NULL, NULL, out, arena); }
+      return rf_desc_find_unique(client, &T##__m, U, key, NULL, NULL, out, arena); } \
+    rf_status T##_find_unique_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
+        const T##_select *select, T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_find_unique(client, &T##__m, U, key, NULL, (rf_select)select, out, arena); }
 #define RF__BY_KEY(T, C, U, PARAMS, KEYS) \
     rf_status T##_update_by_##C(rf_client *client, RF__ARGS PARAMS const T##_update_input *data, \
                                 T *out, rf_arena *arena) \
     { const void *key[] = {RF__ARGS KEYS}; \
       return rf_desc_update(client, &T##__m, U, key, data, NULL, out, arena); } \
+    rf_status T##_update_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
+        const T##_update_input *data, const T##_select *select, T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_update(client, &T##__m, U, key, data, (rf_select)select, out, arena); } \
     rf_status T##_delete_by_##C(rf_client *client, RF__ARGS PARAMS T *out, rf_arena *arena) \
     { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_delete(client, &T##__m, U, key, NULL, out, arena); }
+      return rf_desc_delete(client, &T##__m, U, key, NULL, out, arena); } \
+    rf_status T##_delete_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
+        const T##_select *select, T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_delete(client, &T##__m, U, key, (rf_select)select, out, arena); }
 #define RF__UPSERT(T, C, U) \
     rf_status T##_upsert_by_##C(rf_client *client, const T##_create_input *create, \
                                 const T##_update_input *update, T *out, rf_arena *arena) \
@@ -171,7 +191,7 @@ static const rf_model_desc db_user__m = {
     offsetof(db_user_where, AND), offsetof(db_user_where, OR), offsetof(db_user_where, NOT),
     offsetof(db_user_query, cursor),
     offsetof(db_user_query, include),
-    RF_NO_MEMBER,
+    offsetof(db_user_query, select),
     &db_user__cache,
 };
 RF__FIND_UNIQUE(db_user, id, 0, (int32_t id, ), (&id), include)
@@ -222,7 +242,7 @@ static const rf_model_desc db_profile__m = {
     offsetof(db_profile_where, AND), offsetof(db_profile_where, OR), offsetof(db_profile_where, NOT),
     offsetof(db_profile_query, cursor),
     offsetof(db_profile_query, include),
-    RF_NO_MEMBER,
+    offsetof(db_profile_query, select),
     &db_profile__cache,
 };
 RF__FIND_UNIQUE(db_profile, id, 0, (const char *id, ), (&id), include)
@@ -274,7 +294,7 @@ static const rf_model_desc db_post__m = {
     offsetof(db_post_where, AND), offsetof(db_post_where, OR), offsetof(db_post_where, NOT),
     offsetof(db_post_query, cursor),
     offsetof(db_post_query, include),
-    RF_NO_MEMBER,
+    offsetof(db_post_query, select),
     &db_post__cache,
 };
 RF__FIND_UNIQUE(db_post, id, 0, (const char *id, ), (&id), include)
@@ -322,7 +342,7 @@ static const rf_model_desc db_category__m = {
     offsetof(db_category_where, AND), offsetof(db_category_where, OR), offsetof(db_category_where, NOT),
     offsetof(db_category_query, cursor),
     offsetof(db_category_query, include),
-    RF_NO_MEMBER,
+    offsetof(db_category_query, select),
     &db_category__cache,
 };
 RF__FIND_UNIQUE(db_category, id, 0, (int32_t id, ), (&id), include)
@@ -370,7 +390,7 @@ static const rf_model_desc db_comment__m = {
     offsetof(db_comment_where, AND), offsetof(db_comment_where, OR), offsetof(db_comment_where, NOT),
     offsetof(db_comment_query, cursor),
     offsetof(db_comment_query, include),
-    RF_NO_MEMBER,
+    offsetof(db_comment_query, select),
     &db_comment__cache,
 };
 RF__FIND_UNIQUE(db_comment, id, 0, (const char *id, ), (&id), include)
@@ -409,7 +429,7 @@ static const rf_model_desc db_tag__m = {
     offsetof(db_tag_where, AND), offsetof(db_tag_where, OR), offsetof(db_tag_where, NOT),
     offsetof(db_tag_query, cursor),
     RF_NO_MEMBER,
-    RF_NO_MEMBER,
+    offsetof(db_tag_query, select),
     &db_tag__cache,
 };
 RF__FIND_UNIQUE_PLAIN(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
@@ -454,7 +474,7 @@ static const rf_model_desc db_lists__m = {
     offsetof(db_lists_where, AND), offsetof(db_lists_where, OR), offsetof(db_lists_where, NOT),
     offsetof(db_lists_query, cursor),
     RF_NO_MEMBER,
-    RF_NO_MEMBER,
+    offsetof(db_lists_query, select),
     &db_lists__cache,
 };
 RF__FIND_UNIQUE_PLAIN(db_lists, id, 0, (int32_t id, ), (&id))

@@ -210,6 +210,36 @@ typedef struct db_user_cursor {
     int32_t id;
 } db_user_cursor;
 
+/* Columns to return (Prisma's select / omit): true for each wanted field.
+ * Members of fields not selected are left zero; the link fields of
+ * included relations are always read. */
+typedef struct db_user_select {
+    bool id;
+    bool email;
+    bool name;
+    bool age;
+    bool role;
+    bool roles;
+    bool created_at;
+    bool updated_at;
+    bool birthday;
+    bool seen_at;
+    bool wake_at;
+    bool balance;
+    bool price;
+    bool meta;
+    bool avatar;
+    bool big;
+    bool small;
+    bool score;
+    bool ratio;
+    bool active;
+    bool code;
+    bool ext_id;
+    bool tags;
+    bool lucky;
+} db_user_select;
+
 typedef struct db_user_query {
     const db_user_where *where;    /* NULL: every row */
     const db_user_order *order_by; /* then by identity, when paging */
@@ -218,6 +248,7 @@ typedef struct db_user_query {
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
     const db_user_cursor *cursor;     /* start at this row (included) */
     db_user_include include;
+    const db_user_select *select;  /* NULL: every column */
 } db_user_query;
 
 typedef struct db_user_create_input {
@@ -274,14 +305,21 @@ typedef struct db_user_update_input {
     rf_i32_array_update lucky;
 } db_user_update_input;
 
-/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row.
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
+ * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
 rf_status db_user_find_unique_by_id(rf_client *client, int32_t id, const db_user_include *include, db_user *out,
         rf_arena *arena);
+rf_status db_user_find_unique_by_id_select(rf_client *client, int32_t id, const db_user_include *include, 
+        const db_user_select *select, db_user *out, rf_arena *arena);
 rf_status db_user_find_unique_by_email(rf_client *client, const char *email, const db_user_include *include, db_user *out,
         rf_arena *arena);
+rf_status db_user_find_unique_by_email_select(rf_client *client, const char *email, const db_user_include *include, 
+        const db_user_select *select, db_user *out, rf_arena *arena);
 rf_status db_user_find_unique_by_ext_id(rf_client *client, const char *ext_id, const db_user_include *include, db_user *out,
         rf_arena *arena);
+rf_status db_user_find_unique_by_ext_id_select(rf_client *client, const char *ext_id, const db_user_include *include, 
+        const db_user_select *select, db_user *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_user_find_first(rf_client *client, const db_user_query *query, db_user *out,
         rf_arena *arena);
@@ -292,23 +330,39 @@ rf_status db_user_find_many(rf_client *client, const db_user_query *query, db_us
 rf_status db_user_count(rf_client *client, const db_user_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_user_create(rf_client *client, const db_user_create_input *data, db_user *out, rf_arena *arena);
+rf_status db_user_create_select(rf_client *client, const db_user_create_input *data,
+        const db_user_select *select, db_user *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
- * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
+ * NULL update input changes nothing but @updatedAt fields. The _select
+ * forms return only the selected columns (NULL: all). */
 rf_status db_user_update_by_id(rf_client *client, int32_t id, const db_user_update_input *data,
         db_user *out, rf_arena *arena);
+rf_status db_user_update_by_id_select(rf_client *client, int32_t id, const db_user_update_input *data,
+        const db_user_select *select, db_user *out, rf_arena *arena);
 rf_status db_user_delete_by_id(rf_client *client, int32_t id, db_user *out, rf_arena *arena);
+rf_status db_user_delete_by_id_select(rf_client *client, int32_t id, const db_user_select *select,
+        db_user *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
 rf_status db_user_upsert_by_id(rf_client *client, const db_user_create_input *create,
         const db_user_update_input *update, db_user *out, rf_arena *arena);
 rf_status db_user_update_by_email(rf_client *client, const char *email, const db_user_update_input *data,
         db_user *out, rf_arena *arena);
+rf_status db_user_update_by_email_select(rf_client *client, const char *email, const db_user_update_input *data,
+        const db_user_select *select, db_user *out, rf_arena *arena);
 rf_status db_user_delete_by_email(rf_client *client, const char *email, db_user *out, rf_arena *arena);
+rf_status db_user_delete_by_email_select(rf_client *client, const char *email, const db_user_select *select,
+        db_user *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same email. */
 rf_status db_user_upsert_by_email(rf_client *client, const db_user_create_input *create,
         const db_user_update_input *update, db_user *out, rf_arena *arena);
 rf_status db_user_update_by_ext_id(rf_client *client, const char *ext_id, const db_user_update_input *data,
         db_user *out, rf_arena *arena);
+rf_status db_user_update_by_ext_id_select(rf_client *client, const char *ext_id, const db_user_update_input *data,
+        const db_user_select *select, db_user *out, rf_arena *arena);
 rf_status db_user_delete_by_ext_id(rf_client *client, const char *ext_id, db_user *out, rf_arena *arena);
+rf_status db_user_delete_by_ext_id_select(rf_client *client, const char *ext_id, const db_user_select *select,
+        db_user *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same ext_id. */
 rf_status db_user_upsert_by_ext_id(rf_client *client, const db_user_create_input *create,
         const db_user_update_input *update, db_user *out, rf_arena *arena);
@@ -364,6 +418,15 @@ typedef struct db_profile_cursor {
     const char *id;
 } db_profile_cursor;
 
+/* Columns to return (Prisma's select / omit): true for each wanted field.
+ * Members of fields not selected are left zero; the link fields of
+ * included relations are always read. */
+typedef struct db_profile_select {
+    bool id;
+    bool bio;
+    bool user_id;
+} db_profile_select;
+
 typedef struct db_profile_query {
     const db_profile_where *where;    /* NULL: every row */
     const db_profile_order *order_by; /* then by identity, when paging */
@@ -372,6 +435,7 @@ typedef struct db_profile_query {
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
     const db_profile_cursor *cursor;     /* start at this row (included) */
     db_profile_include include;
+    const db_profile_select *select;  /* NULL: every column */
 } db_profile_query;
 
 typedef struct db_profile_create_input {
@@ -386,12 +450,17 @@ typedef struct db_profile_update_input {
     rf_i32_update user_id;
 } db_profile_update_input;
 
-/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row.
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
+ * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
 rf_status db_profile_find_unique_by_id(rf_client *client, const char *id, const db_profile_include *include, db_profile *out,
         rf_arena *arena);
+rf_status db_profile_find_unique_by_id_select(rf_client *client, const char *id, const db_profile_include *include, 
+        const db_profile_select *select, db_profile *out, rf_arena *arena);
 rf_status db_profile_find_unique_by_user_id(rf_client *client, int32_t user_id, const db_profile_include *include, db_profile *out,
         rf_arena *arena);
+rf_status db_profile_find_unique_by_user_id_select(rf_client *client, int32_t user_id, const db_profile_include *include, 
+        const db_profile_select *select, db_profile *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_profile_find_first(rf_client *client, const db_profile_query *query, db_profile *out,
         rf_arena *arena);
@@ -402,17 +471,29 @@ rf_status db_profile_find_many(rf_client *client, const db_profile_query *query,
 rf_status db_profile_count(rf_client *client, const db_profile_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_profile_create(rf_client *client, const db_profile_create_input *data, db_profile *out, rf_arena *arena);
+rf_status db_profile_create_select(rf_client *client, const db_profile_create_input *data,
+        const db_profile_select *select, db_profile *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
- * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
+ * NULL update input changes nothing but @updatedAt fields. The _select
+ * forms return only the selected columns (NULL: all). */
 rf_status db_profile_update_by_id(rf_client *client, const char *id, const db_profile_update_input *data,
         db_profile *out, rf_arena *arena);
+rf_status db_profile_update_by_id_select(rf_client *client, const char *id, const db_profile_update_input *data,
+        const db_profile_select *select, db_profile *out, rf_arena *arena);
 rf_status db_profile_delete_by_id(rf_client *client, const char *id, db_profile *out, rf_arena *arena);
+rf_status db_profile_delete_by_id_select(rf_client *client, const char *id, const db_profile_select *select,
+        db_profile *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
 rf_status db_profile_upsert_by_id(rf_client *client, const db_profile_create_input *create,
         const db_profile_update_input *update, db_profile *out, rf_arena *arena);
 rf_status db_profile_update_by_user_id(rf_client *client, int32_t user_id, const db_profile_update_input *data,
         db_profile *out, rf_arena *arena);
+rf_status db_profile_update_by_user_id_select(rf_client *client, int32_t user_id, const db_profile_update_input *data,
+        const db_profile_select *select, db_profile *out, rf_arena *arena);
 rf_status db_profile_delete_by_user_id(rf_client *client, int32_t user_id, db_profile *out, rf_arena *arena);
+rf_status db_profile_delete_by_user_id_select(rf_client *client, int32_t user_id, const db_profile_select *select,
+        db_profile *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same user_id. */
 rf_status db_profile_upsert_by_user_id(rf_client *client, const db_profile_create_input *create,
         const db_profile_update_input *update, db_profile *out, rf_arena *arena);
@@ -477,6 +558,17 @@ typedef struct db_post_cursor {
     const char *id;
 } db_post_cursor;
 
+/* Columns to return (Prisma's select / omit): true for each wanted field.
+ * Members of fields not selected are left zero; the link fields of
+ * included relations are always read. */
+typedef struct db_post_select {
+    bool id;
+    bool title;
+    bool slug;
+    bool views;
+    bool author_id;
+} db_post_select;
+
 typedef struct db_post_query {
     const db_post_where *where;    /* NULL: every row */
     const db_post_order *order_by; /* then by identity, when paging */
@@ -485,6 +577,7 @@ typedef struct db_post_query {
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
     const db_post_cursor *cursor;     /* start at this row (included) */
     db_post_include include;
+    const db_post_select *select;  /* NULL: every column */
 } db_post_query;
 
 typedef struct db_post_create_input {
@@ -503,12 +596,17 @@ typedef struct db_post_update_input {
     rf_i32_update author_id;
 } db_post_update_input;
 
-/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row.
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
+ * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
 rf_status db_post_find_unique_by_id(rf_client *client, const char *id, const db_post_include *include, db_post *out,
         rf_arena *arena);
+rf_status db_post_find_unique_by_id_select(rf_client *client, const char *id, const db_post_include *include, 
+        const db_post_select *select, db_post *out, rf_arena *arena);
 rf_status db_post_find_unique_by_author_id_title(rf_client *client, int32_t author_id, const char *title, const db_post_include *include, db_post *out,
         rf_arena *arena);
+rf_status db_post_find_unique_by_author_id_title_select(rf_client *client, int32_t author_id, const char *title, const db_post_include *include, 
+        const db_post_select *select, db_post *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_post_find_first(rf_client *client, const db_post_query *query, db_post *out,
         rf_arena *arena);
@@ -519,17 +617,29 @@ rf_status db_post_find_many(rf_client *client, const db_post_query *query, db_po
 rf_status db_post_count(rf_client *client, const db_post_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_post_create(rf_client *client, const db_post_create_input *data, db_post *out, rf_arena *arena);
+rf_status db_post_create_select(rf_client *client, const db_post_create_input *data,
+        const db_post_select *select, db_post *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
- * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
+ * NULL update input changes nothing but @updatedAt fields. The _select
+ * forms return only the selected columns (NULL: all). */
 rf_status db_post_update_by_id(rf_client *client, const char *id, const db_post_update_input *data,
         db_post *out, rf_arena *arena);
+rf_status db_post_update_by_id_select(rf_client *client, const char *id, const db_post_update_input *data,
+        const db_post_select *select, db_post *out, rf_arena *arena);
 rf_status db_post_delete_by_id(rf_client *client, const char *id, db_post *out, rf_arena *arena);
+rf_status db_post_delete_by_id_select(rf_client *client, const char *id, const db_post_select *select,
+        db_post *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
 rf_status db_post_upsert_by_id(rf_client *client, const db_post_create_input *create,
         const db_post_update_input *update, db_post *out, rf_arena *arena);
 rf_status db_post_update_by_author_id_title(rf_client *client, int32_t author_id, const char *title, const db_post_update_input *data,
         db_post *out, rf_arena *arena);
+rf_status db_post_update_by_author_id_title_select(rf_client *client, int32_t author_id, const char *title, const db_post_update_input *data,
+        const db_post_select *select, db_post *out, rf_arena *arena);
 rf_status db_post_delete_by_author_id_title(rf_client *client, int32_t author_id, const char *title, db_post *out, rf_arena *arena);
+rf_status db_post_delete_by_author_id_title_select(rf_client *client, int32_t author_id, const char *title, const db_post_select *select,
+        db_post *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same author_id_title. */
 rf_status db_post_upsert_by_author_id_title(rf_client *client, const db_post_create_input *create,
         const db_post_update_input *update, db_post *out, rf_arena *arena);
@@ -585,6 +695,14 @@ typedef struct db_category_cursor {
     int32_t id;
 } db_category_cursor;
 
+/* Columns to return (Prisma's select / omit): true for each wanted field.
+ * Members of fields not selected are left zero; the link fields of
+ * included relations are always read. */
+typedef struct db_category_select {
+    bool id;
+    bool name;
+} db_category_select;
+
 typedef struct db_category_query {
     const db_category_where *where;    /* NULL: every row */
     const db_category_order *order_by; /* then by identity, when paging */
@@ -593,6 +711,7 @@ typedef struct db_category_query {
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
     const db_category_cursor *cursor;     /* start at this row (included) */
     db_category_include include;
+    const db_category_select *select;  /* NULL: every column */
 } db_category_query;
 
 typedef struct db_category_create_input {
@@ -605,12 +724,17 @@ typedef struct db_category_update_input {
     rf_text_update name;
 } db_category_update_input;
 
-/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row.
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
+ * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
 rf_status db_category_find_unique_by_id(rf_client *client, int32_t id, const db_category_include *include, db_category *out,
         rf_arena *arena);
+rf_status db_category_find_unique_by_id_select(rf_client *client, int32_t id, const db_category_include *include, 
+        const db_category_select *select, db_category *out, rf_arena *arena);
 rf_status db_category_find_unique_by_name(rf_client *client, const char *name, const db_category_include *include, db_category *out,
         rf_arena *arena);
+rf_status db_category_find_unique_by_name_select(rf_client *client, const char *name, const db_category_include *include, 
+        const db_category_select *select, db_category *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_category_find_first(rf_client *client, const db_category_query *query, db_category *out,
         rf_arena *arena);
@@ -621,17 +745,29 @@ rf_status db_category_find_many(rf_client *client, const db_category_query *quer
 rf_status db_category_count(rf_client *client, const db_category_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_category_create(rf_client *client, const db_category_create_input *data, db_category *out, rf_arena *arena);
+rf_status db_category_create_select(rf_client *client, const db_category_create_input *data,
+        const db_category_select *select, db_category *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
- * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
+ * NULL update input changes nothing but @updatedAt fields. The _select
+ * forms return only the selected columns (NULL: all). */
 rf_status db_category_update_by_id(rf_client *client, int32_t id, const db_category_update_input *data,
         db_category *out, rf_arena *arena);
+rf_status db_category_update_by_id_select(rf_client *client, int32_t id, const db_category_update_input *data,
+        const db_category_select *select, db_category *out, rf_arena *arena);
 rf_status db_category_delete_by_id(rf_client *client, int32_t id, db_category *out, rf_arena *arena);
+rf_status db_category_delete_by_id_select(rf_client *client, int32_t id, const db_category_select *select,
+        db_category *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
 rf_status db_category_upsert_by_id(rf_client *client, const db_category_create_input *create,
         const db_category_update_input *update, db_category *out, rf_arena *arena);
 rf_status db_category_update_by_name(rf_client *client, const char *name, const db_category_update_input *data,
         db_category *out, rf_arena *arena);
+rf_status db_category_update_by_name_select(rf_client *client, const char *name, const db_category_update_input *data,
+        const db_category_select *select, db_category *out, rf_arena *arena);
 rf_status db_category_delete_by_name(rf_client *client, const char *name, db_category *out, rf_arena *arena);
+rf_status db_category_delete_by_name_select(rf_client *client, const char *name, const db_category_select *select,
+        db_category *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same name. */
 rf_status db_category_upsert_by_name(rf_client *client, const db_category_create_input *create,
         const db_category_update_input *update, db_category *out, rf_arena *arena);
@@ -690,6 +826,15 @@ typedef struct db_comment_cursor {
     const char *id;
 } db_comment_cursor;
 
+/* Columns to return (Prisma's select / omit): true for each wanted field.
+ * Members of fields not selected are left zero; the link fields of
+ * included relations are always read. */
+typedef struct db_comment_select {
+    bool id;
+    bool body;
+    bool post_id;
+} db_comment_select;
+
 typedef struct db_comment_query {
     const db_comment_where *where;    /* NULL: every row */
     const db_comment_order *order_by; /* then by identity, when paging */
@@ -698,6 +843,7 @@ typedef struct db_comment_query {
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
     const db_comment_cursor *cursor;     /* start at this row (included) */
     db_comment_include include;
+    const db_comment_select *select;  /* NULL: every column */
 } db_comment_query;
 
 typedef struct db_comment_create_input {
@@ -712,10 +858,13 @@ typedef struct db_comment_update_input {
     rf_text_update post_id;
 } db_comment_update_input;
 
-/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row.
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
+ * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
 rf_status db_comment_find_unique_by_id(rf_client *client, const char *id, const db_comment_include *include, db_comment *out,
         rf_arena *arena);
+rf_status db_comment_find_unique_by_id_select(rf_client *client, const char *id, const db_comment_include *include, 
+        const db_comment_select *select, db_comment *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_comment_find_first(rf_client *client, const db_comment_query *query, db_comment *out,
         rf_arena *arena);
@@ -726,11 +875,19 @@ rf_status db_comment_find_many(rf_client *client, const db_comment_query *query,
 rf_status db_comment_count(rf_client *client, const db_comment_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_comment_create(rf_client *client, const db_comment_create_input *data, db_comment *out, rf_arena *arena);
+rf_status db_comment_create_select(rf_client *client, const db_comment_create_input *data,
+        const db_comment_select *select, db_comment *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
- * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
+ * NULL update input changes nothing but @updatedAt fields. The _select
+ * forms return only the selected columns (NULL: all). */
 rf_status db_comment_update_by_id(rf_client *client, const char *id, const db_comment_update_input *data,
         db_comment *out, rf_arena *arena);
+rf_status db_comment_update_by_id_select(rf_client *client, const char *id, const db_comment_update_input *data,
+        const db_comment_select *select, db_comment *out, rf_arena *arena);
 rf_status db_comment_delete_by_id(rf_client *client, const char *id, db_comment *out, rf_arena *arena);
+rf_status db_comment_delete_by_id_select(rf_client *client, const char *id, const db_comment_select *select,
+        db_comment *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
 rf_status db_comment_upsert_by_id(rf_client *client, const db_comment_create_input *create,
         const db_comment_update_input *update, db_comment *out, rf_arena *arena);
@@ -781,6 +938,15 @@ typedef struct db_tag_cursor {
     const char *name;
 } db_tag_cursor;
 
+/* Columns to return (Prisma's select / omit): true for each wanted field.
+ * Members of fields not selected are left zero; the link fields of
+ * included relations are always read. */
+typedef struct db_tag_select {
+    bool group;
+    bool name;
+    bool note;
+} db_tag_select;
+
 typedef struct db_tag_query {
     const db_tag_where *where;    /* NULL: every row */
     const db_tag_order *order_by; /* then by identity, when paging */
@@ -788,6 +954,7 @@ typedef struct db_tag_query {
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
     const db_tag_cursor *cursor;     /* start at this row (included) */
+    const db_tag_select *select;  /* NULL: every column */
 } db_tag_query;
 
 typedef struct db_tag_create_input {
@@ -802,9 +969,12 @@ typedef struct db_tag_update_input {
     rf_text_update note;
 } db_tag_update_input;
 
-/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row. */
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
+ * the _select forms return only the selected columns (NULL: all). */
 rf_status db_tag_find_unique_by_group_name(rf_client *client, const char *group, const char *name, db_tag *out,
         rf_arena *arena);
+rf_status db_tag_find_unique_by_group_name_select(rf_client *client, const char *group, const char *name, 
+        const db_tag_select *select, db_tag *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_tag_find_first(rf_client *client, const db_tag_query *query, db_tag *out,
         rf_arena *arena);
@@ -815,11 +985,19 @@ rf_status db_tag_find_many(rf_client *client, const db_tag_query *query, db_tag_
 rf_status db_tag_count(rf_client *client, const db_tag_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_tag_create(rf_client *client, const db_tag_create_input *data, db_tag *out, rf_arena *arena);
+rf_status db_tag_create_select(rf_client *client, const db_tag_create_input *data,
+        const db_tag_select *select, db_tag *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
- * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
+ * NULL update input changes nothing but @updatedAt fields. The _select
+ * forms return only the selected columns (NULL: all). */
 rf_status db_tag_update_by_group_name(rf_client *client, const char *group, const char *name, const db_tag_update_input *data,
         db_tag *out, rf_arena *arena);
+rf_status db_tag_update_by_group_name_select(rf_client *client, const char *group, const char *name, const db_tag_update_input *data,
+        const db_tag_select *select, db_tag *out, rf_arena *arena);
 rf_status db_tag_delete_by_group_name(rf_client *client, const char *group, const char *name, db_tag *out, rf_arena *arena);
+rf_status db_tag_delete_by_group_name_select(rf_client *client, const char *group, const char *name, const db_tag_select *select,
+        db_tag *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same group_name. */
 rf_status db_tag_upsert_by_group_name(rf_client *client, const db_tag_create_input *create,
         const db_tag_update_input *update, db_tag *out, rf_arena *arena);
@@ -879,6 +1057,21 @@ typedef struct db_lists_cursor {
     int32_t id;
 } db_lists_cursor;
 
+/* Columns to return (Prisma's select / omit): true for each wanted field.
+ * Members of fields not selected are left zero; the link fields of
+ * included relations are always read. */
+typedef struct db_lists_select {
+    bool id;
+    bool bigs;
+    bool floats;
+    bool bools;
+    bool times;
+    bool decs;
+    bool jsons;
+    bool blobs;
+    bool words;
+} db_lists_select;
+
 typedef struct db_lists_query {
     const db_lists_where *where;    /* NULL: every row */
     const db_lists_order *order_by; /* then by identity, when paging */
@@ -886,6 +1079,7 @@ typedef struct db_lists_query {
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
     const db_lists_cursor *cursor;     /* start at this row (included) */
+    const db_lists_select *select;  /* NULL: every column */
 } db_lists_query;
 
 typedef struct db_lists_create_input {
@@ -912,9 +1106,12 @@ typedef struct db_lists_update_input {
     rf_text_array_update words;
 } db_lists_update_input;
 
-/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row. */
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
+ * the _select forms return only the selected columns (NULL: all). */
 rf_status db_lists_find_unique_by_id(rf_client *client, int32_t id, db_lists *out,
         rf_arena *arena);
+rf_status db_lists_find_unique_by_id_select(rf_client *client, int32_t id, 
+        const db_lists_select *select, db_lists *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_lists_find_first(rf_client *client, const db_lists_query *query, db_lists *out,
         rf_arena *arena);
@@ -925,11 +1122,19 @@ rf_status db_lists_find_many(rf_client *client, const db_lists_query *query, db_
 rf_status db_lists_count(rf_client *client, const db_lists_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_lists_create(rf_client *client, const db_lists_create_input *data, db_lists *out, rf_arena *arena);
+rf_status db_lists_create_select(rf_client *client, const db_lists_create_input *data,
+        const db_lists_select *select, db_lists *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
- * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
+ * NULL update input changes nothing but @updatedAt fields. The _select
+ * forms return only the selected columns (NULL: all). */
 rf_status db_lists_update_by_id(rf_client *client, int32_t id, const db_lists_update_input *data,
         db_lists *out, rf_arena *arena);
+rf_status db_lists_update_by_id_select(rf_client *client, int32_t id, const db_lists_update_input *data,
+        const db_lists_select *select, db_lists *out, rf_arena *arena);
 rf_status db_lists_delete_by_id(rf_client *client, int32_t id, db_lists *out, rf_arena *arena);
+rf_status db_lists_delete_by_id_select(rf_client *client, int32_t id, const db_lists_select *select,
+        db_lists *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
 rf_status db_lists_upsert_by_id(rf_client *client, const db_lists_create_input *create,
         const db_lists_update_input *update, db_lists *out, rf_arena *arena);

@@ -6,11 +6,12 @@
  * Built on the first operation on the model and kept for the life of the
  * process in the slot the generated code provides (rf_model_desc.cache);
  * two threads racing to build it both build, one wins, the other frees
- * its copy. Every statement uses its SQL text as its prepared-statement
- * id, so each is prepared once per connection whatever client it runs on.
+ * its copy. Each statement has a short id of its own (stmt_of), so it is
+ * prepared once per connection whatever client it runs on.
  */
 #include "desc_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,9 +64,18 @@ static const char *take(rf_query *q, rf_arena *a, bool *ok)
     return s ? s : "";
 }
 
-static rf_stmt stmt_of(const char *sql)
+/* A statement with a short id: the descriptor's address (unique in the
+ * process, as the descriptor is a constant of the generated code), what
+ * it does and its number — cheaper to hash per call than the SQL text. */
+static rf_stmt stmt_of(rf_arena *a, const rf_model_desc *m, char what, size_t n, const char *sql,
+                       bool *ok)
 {
-    return (rf_stmt){.id = sql, .sql = sql, .result_format = RF_FORMAT_BINARY};
+    char id[64];
+    snprintf(id, sizeof id, "rf%p.%c%zu", (const void *)m, what, n);
+    const char *kept = rf_arena_strdup(a, id);
+    if (!kept)
+        *ok = false;
+    return (rf_stmt){.id = kept ? kept : sql, .sql = sql, .result_format = RF_FORMAT_BINARY};
 }
 
 /* " WHERE t."a" = $1 AND t."b" = $2" for unique criterion u. */
@@ -79,9 +89,10 @@ static void put_key_where(rf_query *q, const rf_model_desc *m, const rf_unique_d
     }
 }
 
-static void build_relation(rf_query *q, rf_desc_sql *s, const rf_relation_desc *r, size_t i,
+static void build_relation(rf_query *q, rf_desc_sql *s, const rf_model_desc *m, size_t i,
                            bool *ok)
 {
+    const rf_relation_desc *r = &m->relations[i];
     const rf_model_desc *t = r->target;
     const char *tcol = r->target_column;
     s->target_link[i] = -1;
@@ -119,7 +130,8 @@ static void build_relation(rf_query *q, rf_desc_sql *s, const rf_relation_desc *
         /* With one parent the plain `= $1`: what a hand-written query says,
          * and a simpler plan than ANY over a one-element array. */
         rf_q_sql(q, one ? " = $1" : " = ANY($1)");
-        (one ? s->load_one : s->load)[i] = stmt_of(take(q, &s->mem, ok));
+        (one ? s->load_one : s->load)[i] =
+            stmt_of(&s->mem, m, one ? 'i' : 'I', i, take(q, &s->mem, ok), ok);
     }
     if (r->kind != RF_REL_MANY_TO_MANY)
         return;
@@ -130,7 +142,7 @@ static void build_relation(rf_query *q, rf_desc_sql *s, const rf_relation_desc *
     rf_q_sql(q, ", ");
     put_ident(q, r->other);
     rf_q_sql(q, ") VALUES ($1, $2) ON CONFLICT DO NOTHING");
-    s->link[i] = stmt_of(take(q, &s->mem, ok));
+    s->link[i] = stmt_of(&s->mem, m, 'c', i, take(q, &s->mem, ok), ok);
     rf_q_sql(q, "DELETE FROM ");
     put_table(q, r->join_schema, r->join_table);
     rf_q_sql(q, " WHERE ");
@@ -138,7 +150,7 @@ static void build_relation(rf_query *q, rf_desc_sql *s, const rf_relation_desc *
     rf_q_sql(q, " = $1 AND ");
     put_ident(q, r->other);
     rf_q_sql(q, " = $2");
-    s->unlink[i] = stmt_of(take(q, &s->mem, ok));
+    s->unlink[i] = stmt_of(&s->mem, m, 'd', i, take(q, &s->mem, ok), ok);
 }
 
 static void free_sql(rf_desc_sql *s)
@@ -211,17 +223,17 @@ static rf_desc_sql *build(const rf_model_desc *m)
         rf_q_sql(&q, s->table);
         rf_q_sql(&q, " AS t");
         put_key_where(&q, m, &m->uniques[u]);
-        s->find[u] = stmt_of(take(&q, a, &ok));
+        s->find[u] = stmt_of(a, m, 'f', u, take(&q, a, &ok), &ok);
         rf_q_sql(&q, "DELETE FROM ");
         rf_q_sql(&q, s->table);
         rf_q_sql(&q, " AS t");
         put_key_where(&q, m, &m->uniques[u]);
         rf_q_sql(&q, " RETURNING ");
         rf_q_sql(&q, s->select);
-        s->del[u] = stmt_of(take(&q, a, &ok));
+        s->del[u] = stmt_of(a, m, 'x', u, take(&q, a, &ok), &ok);
     }
     for (size_t i = 0; i < m->nrelations; i++)
-        build_relation(&q, s, &m->relations[i], i, &ok);
+        build_relation(&q, s, m, i, &ok);
     rf_query_free(&q);
     if (!ok) {
         free_sql(s);

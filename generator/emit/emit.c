@@ -278,17 +278,26 @@ static const char *client_default(const model_column *c)
     }
 }
 
-/* Names a generated function's own parameters and locals use; a key
- * parameter with one of these names gets a trailing underscore. */
-static const char *param_name(emitter *e, const char *c_name)
+/* Whether a generated function's own parameters or locals use `name`. */
+static bool name_taken(const char *name)
 {
     static const char *const taken[] = {"client", "out", "arena", "include", "data", "create",
                                         "update", "q", "st", "res", "count", "where", "query",
-                                        "row", "r", "i", "n", "rows", "key"};
+                                        "row", "r", "i", "n", "rows", "key", "select", "other"};
     for (size_t i = 0; i < sizeof taken / sizeof *taken; i++)
-        if (!strcmp(c_name, taken[i]))
-            return arena_printf(e->a, "%s_", c_name);
-    return c_name;
+        if (!strcmp(name, taken[i]))
+            return true;
+    return false;
+}
+
+/* A key parameter's name: the field's C name, with underscores appended
+ * while it is one of the function's own names. */
+static const char *param_name(emitter *e, const char *c_name)
+{
+    const char *name = c_name;
+    while (name_taken(name))
+        name = arena_printf(e->a, "%s_", name);
+    return name;
 }
 
 /* The columns of a table that the client sees. */
@@ -511,9 +520,21 @@ static bool add_unique(emitter *e, const model_ctx *m, const model_unique_criter
             return false;
     }
     buf decl = BUF_INIT, keys = BUF_INIT, parts = BUF_INIT;
+    const char **names = arena_alloc(a, u->nparts * sizeof *names);
     for (size_t i = 0; i < u->nparts; i++) {
         const model_column *c = u->parts[i].column;
+        /* Renamed away from the function's own names, and then from the
+         * criterion's other parts (`client` renamed next to `client_`). */
         const char *pn = param_name(e, c->c_name);
+        for (bool clash = true; clash;) {
+            clash = false;
+            for (size_t k = 0; k < u->nparts && !clash; k++)
+                clash = (k < i ? !strcmp(names[k], pn)
+                               : k > i && !strcmp(u->parts[k].column->c_name, pn));
+            if (clash)
+                pn = arena_printf(a, "%s_", pn);
+        }
+        names[i] = pn;
         buf_printf(&decl, "%s%s, ", key_type(e, c, value_kind_of(c)), pn);
         buf_printf(&keys, "%s&%s", i ? ", " : "", pn);
         buf_printf(&parts, "%s%d", i ? ", " : "", field_no(m, c));

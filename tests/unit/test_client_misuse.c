@@ -55,6 +55,8 @@ static rf_client *offline(void)
         int64_t n_ = 0;                                                                           \
         BAD(T##_create(NULL, &(T##_create_input){0}, &row_, &arena));                             \
         BAD(T##_create(c, NULL, &row_, &arena));                                                  \
+        BAD(T##_create_select(NULL, &(T##_create_input){0}, NULL, &row_, &arena));                \
+        BAD(T##_create_select(c, NULL, NULL, &row_, &arena));                                     \
         BAD(T##_update_many(NULL, NULL, &(T##_update_input){0}, &n_));                            \
         BAD(T##_update_many(c, &(T##_where){.nAND = 1}, NULL, &n_));                              \
         BAD(T##_delete_many(NULL, NULL, &n_));                                                    \
@@ -68,6 +70,8 @@ static rf_client *offline(void)
         T row_;                                                                                   \
         BAD(T##_update_by_##C(NULL, __VA_ARGS__, &(T##_update_input){0}, &row_, &arena));         \
         BAD(T##_delete_by_##C(NULL, __VA_ARGS__, &row_, &arena));                                 \
+        BAD(T##_update_by_##C##_select(NULL, __VA_ARGS__, NULL, NULL, &row_, &arena));            \
+        BAD(T##_delete_by_##C##_select(NULL, __VA_ARGS__, NULL, &row_, &arena));                  \
         BAD(T##_upsert_by_##C(NULL, &(T##_create_input){0}, &(T##_update_input){0}, &row_,        \
                               &arena));                                                           \
         BAD(T##_upsert_by_##C(c, NULL, &(T##_update_input){0}, &row_, &arena));                   \
@@ -112,6 +116,21 @@ START_TEST(every_entry_point_refuses_misuse)
     BAD(db_comment_find_unique_by_id(NULL, "a", NULL, &co, &arena));
     BAD(db_tag_find_unique_by_group_name(NULL, "g", "n", &ta, &arena));
     BAD(db_lists_find_unique_by_id(NULL, 1, &li, &arena));
+    BAD(db_user_find_unique_by_id_select(NULL, 1, NULL, NULL, &u, &arena));
+    BAD(db_user_find_unique_by_email_select(NULL, "a", NULL, NULL, &u, &arena));
+    BAD(db_user_find_unique_by_ext_id_select(NULL, "a", NULL, NULL, &u, &arena));
+    BAD(db_profile_find_unique_by_id_select(NULL, "a", NULL, NULL, &pr, &arena));
+    BAD(db_profile_find_unique_by_user_id_select(NULL, 1, NULL, NULL, &pr, &arena));
+    BAD(db_post_find_unique_by_id_select(NULL, "a", NULL, NULL, &po, &arena));
+    BAD(db_post_find_unique_by_author_id_title_select(NULL, 1, "t", NULL, NULL, &po, &arena));
+    BAD(db_category_find_unique_by_id_select(NULL, 1, NULL, NULL, &ca, &arena));
+    BAD(db_category_find_unique_by_name_select(NULL, "n", NULL, NULL, &ca, &arena));
+    BAD(db_comment_find_unique_by_id_select(NULL, "a", NULL, NULL, &co, &arena));
+    BAD(db_tag_find_unique_by_group_name_select(NULL, "g", "n", NULL, &ta, &arena));
+    BAD(db_lists_find_unique_by_id_select(NULL, 1, NULL, &li, &arena));
+    /* Selecting nothing at all. */
+    BAD(db_user_find_unique_by_id_select(c, 1, NULL, &(db_user_select){0}, &u, &arena));
+    BAD(db_user_find_many(c, &(db_user_query){.select = &(db_user_select){0}}, &(db_user_list){0}, &arena));
 
     BY_KEY(db_user, id, 1);
     BY_KEY(db_user, email, "a");

@@ -171,6 +171,26 @@ static void put_select(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s
     rf_q_order_page(q, &s->shape, h->order_by, h->norder, h->skip, h->take, cursor != NULL);
 }
 
+rf_status rf_desc_find_many_sql(rf_client *c, const rf_model_desc *m, const void *query,
+                                rf_query *q)
+{
+    if (!c)
+        return RF_INVALID_ARGUMENT;
+    if (!m || !q)
+        return rf_desc_misuse(c, "find_many_sql: no model or query builder");
+    rf_query_head h = {0};
+    if (query)
+        memcpy(&h, query, sizeof h);
+    rf_status st = check_head(c, &h);
+    if (st != RF_OK)
+        return st;
+    const rf_desc_sql *s = sql_of(c, m, &st);
+    if (!s)
+        return st;
+    put_select(q, m, s, query, &h, query_member(query, m->query_select));
+    return rf_q_check(c, q);
+}
+
 /* find_many with `take` possibly replaced (find_first). */
 static rf_status find_many(rf_client *c, const rf_model_desc *m, const void *query,
                            const int64_t *take, rf_any_list *out, rf_arena *arena)

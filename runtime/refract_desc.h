@@ -238,6 +238,16 @@ rf_status rf_desc_link(rf_client *client, const rf_model_desc *m, size_t relatio
  */
 rf_status rf_desc_decode_row(const rf_model_desc *m, const rf_result *r, int row, void *out,
                              rf_arena *arena);
+/*
+ * The statement find_many would run for `query` (a `<model>_query *`, NULL:
+ * all rows), written into q (rf_query_init'ed by the caller, who frees it):
+ * its SQL is the select list of the query's selection (every field when
+ * it has none), so rows decode with rf_desc_decode_row when nothing is
+ * selected. A negative take orders backwards (the caller reverses).
+ * Includes are not loaded. For readers that stream the rows.
+ */
+rf_status rf_desc_find_many_sql(rf_client *client, const rf_model_desc *m, const void *query,
+                                rf_query *q);
 /* The model's select list ("t.\"id\", t.\"email\", ...") and quoted table,
  * built once; NULL when out of memory. */
 const char *rf_desc_select_list(const rf_model_desc *m);

@@ -755,6 +755,51 @@ START_TEST(select_returns_only_the_chosen_columns)
 }
 END_TEST
 
+/* What a streaming reader builds on: the statement find_many runs, and one
+ * row at a time decoded into the model's struct, give find_many's rows. */
+START_TEST(rows_decode_one_at_a_time_from_the_descriptor)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    seed(c, &a);
+    const db_user_query query = {.where = &(db_user_where){.age = RF_GTE(30)},
+                                 .order_by = &(db_user_order){.by = DB_USER_BY_AGE, .sort = RF_DESC},
+                                 .norder = 1};
+    db_user_list want;
+    OK(db_user_find_many(c, &query, &want, &a));
+    ck_assert_int_eq(want.count, 6);
+
+    rf_query q;
+    rf_query_init(&q);
+    OK(rf_desc_find_many_sql(c, &db_user__m, &query, &q));
+    rf_stmt stmt;
+    OK(rf_q_stmt(c, &q, &stmt));
+    rf_result res = RF_RESULT_INIT;
+    OK(rf_exec_params(c, &stmt, &q.params, &res));
+    rf_query_free(&q);
+    ck_assert_int_eq(res.rows, 6);
+    for (int row = 0; row < res.rows; row++) {
+        db_user u;
+        OK(rf_desc_decode_row(&db_user__m, &res, row, &u, &a)); /* copies text: not kept */
+        ck_assert_int_eq(u.id, want.items[row].id);
+        ck_assert_str_eq(u.email, want.items[row].email);
+        ck_assert_int_eq(u.age.value, want.items[row].age.value);
+        ck_assert_int_eq(u.role, want.items[row].role);
+        ck_assert_int_eq(u.created_at, want.items[row].created_at);
+    }
+    db_user u;
+    ck_assert_int_eq(rf_desc_decode_row(&db_user__m, &res, 6, &u, &a), RF_INVALID_ARGUMENT);
+    rf_result_clear(&res);
+    /* Misuse is refused before the builder is touched. */
+    rf_query_init(&q);
+    ck_assert_int_eq(rf_desc_find_many_sql(c, &db_user__m, &(db_user_query){.skip = -1}, &q),
+                     RF_INVALID_ARGUMENT);
+    rf_query_free(&q);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("client_ops");
@@ -771,6 +816,7 @@ int main(void)
     tcase_add_test(tc, a_dropped_connection_is_a_status);
     tcase_add_test(tc, dynamic_shapes_are_prepared_once);
     tcase_add_test(tc, select_returns_only_the_chosen_columns);
+    tcase_add_test(tc, rows_decode_one_at_a_time_from_the_descriptor);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -33,6 +33,13 @@ typedef struct rf_desc_sql {
     const char **column;        /* per field: "a" quoted */
     const char **qualified;     /* per field: t."a" */
     const char *self_set;       /* "a" = t."a": an update that changes nothing */
+    /* Heads and tails of the dynamic statements, so that building one
+     * appends few pieces: */
+    const char *select_head;    /* SELECT <all> FROM <table> AS t WHERE  */
+    const char *count_head;     /* SELECT COUNT(*) FROM <table> AS t WHERE  */
+    const char *update_head;    /* UPDATE <table> AS t SET  */
+    const char *delete_head;    /* DELETE FROM <table> AS t WHERE  */
+    const char *returning;      /*  RETURNING <all> */
     rf_table_shape shape;       /* for ordering and cursors */
     rf_stmt *find;              /* per unique: SELECT ... WHERE key */
     rf_stmt *del;               /* per unique: DELETE ... WHERE key RETURNING ... */

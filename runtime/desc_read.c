@@ -152,11 +152,15 @@ static rf_status check_head(rf_client *c, const rf_query_head *h)
 static void put_select(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
                        const void *query, const rf_query_head *h, rf_select select)
 {
-    rf_q_sql(q, "SELECT ");
-    rf_desc_put_select(q, m, s, select);
-    rf_q_sql(q, " FROM ");
-    rf_q_sql(q, s->table);
-    rf_q_sql(q, " AS t WHERE ");
+    if (select) {
+        rf_q_sql(q, "SELECT ");
+        rf_desc_put_select(q, m, s, select);
+        rf_q_sql(q, " FROM ");
+        rf_q_sql(q, s->table);
+        rf_q_sql(q, " AS t WHERE ");
+    } else {
+        rf_q_sql(q, s->select_head);
+    }
     rf_q_group_begin(q, "AND");
     if (h->where)
         rf_desc_put_where(q, m, s, h->where);
@@ -298,9 +302,7 @@ rf_status rf_desc_count(rf_client *c, const rf_model_desc *m, const void *where,
         return st;
     rf_query q;
     rf_query_init(&q);
-    rf_q_sql(&q, "SELECT COUNT(*) FROM ");
-    rf_q_sql(&q, s->table);
-    rf_q_sql(&q, " AS t WHERE ");
+    rf_q_sql(&q, s->count_head);
     rf_q_group_begin(&q, "AND");
     if (where)
         rf_desc_put_where(&q, m, s, where);

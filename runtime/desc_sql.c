@@ -216,6 +216,27 @@ static rf_desc_sql *build(const rf_model_desc *m)
         rf_q_sql(&q, s->qualified[0]);
     }
     s->self_set = take(&q, a, &ok);
+    rf_q_sql(&q, "SELECT ");
+    rf_q_sql(&q, s->select);
+    rf_q_sql(&q, " FROM ");
+    rf_q_sql(&q, s->table);
+    rf_q_sql(&q, " AS t WHERE ");
+    s->select_head = take(&q, a, &ok);
+    rf_q_sql(&q, "SELECT COUNT(*) FROM ");
+    rf_q_sql(&q, s->table);
+    rf_q_sql(&q, " AS t WHERE ");
+    s->count_head = take(&q, a, &ok);
+    rf_q_sql(&q, "UPDATE ");
+    rf_q_sql(&q, s->table);
+    rf_q_sql(&q, " AS t SET ");
+    s->update_head = take(&q, a, &ok);
+    rf_q_sql(&q, "DELETE FROM ");
+    rf_q_sql(&q, s->table);
+    rf_q_sql(&q, " AS t WHERE ");
+    s->delete_head = take(&q, a, &ok);
+    rf_q_sql(&q, " RETURNING ");
+    rf_q_sql(&q, s->select);
+    s->returning = take(&q, a, &ok);
     for (size_t u = 0; u < m->nuniques; u++) {
         rf_q_sql(&q, "SELECT ");
         rf_q_sql(&q, s->select);

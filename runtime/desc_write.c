@@ -18,8 +18,12 @@ static const rf_desc_sql *sql_of(rf_client *c, const rf_model_desc *m, rf_status
 static rf_status returning_one(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s,
                                rf_query *q, rf_select select, void *out, rf_arena *arena)
 {
-    rf_q_sql(q, " RETURNING ");
-    rf_desc_put_select(q, m, s, select);
+    if (select) {
+        rf_q_sql(q, " RETURNING ");
+        rf_desc_put_select(q, m, s, select);
+    } else {
+        rf_q_sql(q, s->returning);
+    }
     rf_stmt stmt;
     rf_status st = rf_q_stmt(c, q, &stmt);
     if (st == RF_OK)
@@ -100,9 +104,7 @@ rf_status rf_desc_update(rf_client *c, const rf_model_desc *m, size_t u,
         return st;
     rf_query q;
     rf_query_init(&q);
-    rf_q_sql(&q, "UPDATE ");
-    rf_q_sql(&q, s->table);
-    rf_q_sql(&q, " AS t SET ");
+    rf_q_sql(&q, s->update_head);
     rf_desc_put_set(&q, m, s, data, s->self_set);
     put_key(&q, m, s, &m->uniques[u], key);
     st = returning_one(c, m, s, &q, select, out, arena);
@@ -195,9 +197,7 @@ rf_status rf_desc_update_many(rf_client *c, const rf_model_desc *m, const void *
         return st;
     rf_query q;
     rf_query_init(&q);
-    rf_q_sql(&q, "UPDATE ");
-    rf_q_sql(&q, s->table);
-    rf_q_sql(&q, " AS t SET ");
+    rf_q_sql(&q, s->update_head);
     rf_desc_put_set(&q, m, s, data, s->self_set);
     rf_q_sql(&q, " WHERE ");
     rf_q_group_begin(&q, "AND");
@@ -222,9 +222,7 @@ rf_status rf_desc_delete_many(rf_client *c, const rf_model_desc *m, const void *
         return st;
     rf_query q;
     rf_query_init(&q);
-    rf_q_sql(&q, "DELETE FROM ");
-    rf_q_sql(&q, s->table);
-    rf_q_sql(&q, " AS t WHERE ");
+    rf_q_sql(&q, s->delete_head);
     rf_q_group_begin(&q, "AND");
     if (where)
         rf_desc_put_where(&q, m, s, where);

@@ -22,6 +22,11 @@
  *     `.age = { .ops = RF_OP_GTE | RF_OP_LT, .gte = 18, .lt = 65 }`,
  *     `.logins = RF_INCREMENT(1)`, `.name = RF_SET_NULL`.
  *   - One rf_client per thread.
+ *   - Misuse (a NULL client, `out`, `count` or `data` where one is needed, a
+ *     NULL array with a non-zero count, a negative skip, take == INT64_MIN)
+ *     is RF_INVALID_ARGUMENT, never a crash.
+ *   - The functions are thin wrappers over librefract's descriptor-driven
+ *     operations (refract_desc.h); db.c holds the model tables.
  */
 #ifndef DB_H_REFRACT
 #define DB_H_REFRACT
@@ -33,8 +38,8 @@
 #include <refract.h>
 #include <refract_query.h>
 
-#if !RF_VERSION_COMPATIBLE(0, 1, 0)
-#error "db.h was generated for librefract 0.1.x: regenerate it with the refract that matches your librefract"
+#if !RF_VERSION_COMPATIBLE(0, 2, 0)
+#error "db.h was generated for librefract 0.2.x: regenerate it with the refract that matches your librefract"
 #endif
 
 #ifdef __cplusplus
@@ -201,9 +206,39 @@ typedef struct db_user_include {
 } db_user_include;
 
 /* The identity of a row, for cursors. */
-typedef struct db_user_key {
+typedef struct db_user_cursor {
     int32_t id;
-} db_user_key;
+} db_user_cursor;
+
+/* Columns to return (Prisma's select / omit): true for each wanted field.
+ * Members of fields not selected are left zero; the link fields of
+ * included relations are always read. */
+typedef struct db_user_select {
+    bool id;
+    bool email;
+    bool name;
+    bool age;
+    bool role;
+    bool roles;
+    bool created_at;
+    bool updated_at;
+    bool birthday;
+    bool seen_at;
+    bool wake_at;
+    bool balance;
+    bool price;
+    bool meta;
+    bool avatar;
+    bool big;
+    bool small;
+    bool score;
+    bool ratio;
+    bool active;
+    bool code;
+    bool ext_id;
+    bool tags;
+    bool lucky;
+} db_user_select;
 
 typedef struct db_user_query {
     const db_user_where *where;    /* NULL: every row */
@@ -211,8 +246,9 @@ typedef struct db_user_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
-    const db_user_key *cursor;     /* start at this row (included) */
+    const db_user_cursor *cursor;     /* start at this row (included) */
     db_user_include include;
+    const db_user_select *select;  /* NULL: every column */
 } db_user_query;
 
 typedef struct db_user_create_input {
@@ -269,14 +305,21 @@ typedef struct db_user_update_input {
     rf_i32_array_update lucky;
 } db_user_update_input;
 
-/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row.
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
+ * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
 rf_status db_user_find_unique_by_id(rf_client *client, int32_t id, const db_user_include *include, db_user *out,
         rf_arena *arena);
+rf_status db_user_find_unique_by_id_select(rf_client *client, int32_t id, const db_user_include *include, 
+        const db_user_select *select, db_user *out, rf_arena *arena);
 rf_status db_user_find_unique_by_email(rf_client *client, const char *email, const db_user_include *include, db_user *out,
         rf_arena *arena);
+rf_status db_user_find_unique_by_email_select(rf_client *client, const char *email, const db_user_include *include, 
+        const db_user_select *select, db_user *out, rf_arena *arena);
 rf_status db_user_find_unique_by_ext_id(rf_client *client, const char *ext_id, const db_user_include *include, db_user *out,
         rf_arena *arena);
+rf_status db_user_find_unique_by_ext_id_select(rf_client *client, const char *ext_id, const db_user_include *include, 
+        const db_user_select *select, db_user *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_user_find_first(rf_client *client, const db_user_query *query, db_user *out,
         rf_arena *arena);
@@ -287,23 +330,39 @@ rf_status db_user_find_many(rf_client *client, const db_user_query *query, db_us
 rf_status db_user_count(rf_client *client, const db_user_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_user_create(rf_client *client, const db_user_create_input *data, db_user *out, rf_arena *arena);
+rf_status db_user_create_select(rf_client *client, const db_user_create_input *data,
+        const db_user_select *select, db_user *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
- * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
+ * NULL update input changes nothing but @updatedAt fields. The _select
+ * forms return only the selected columns (NULL: all). */
 rf_status db_user_update_by_id(rf_client *client, int32_t id, const db_user_update_input *data,
         db_user *out, rf_arena *arena);
+rf_status db_user_update_by_id_select(rf_client *client, int32_t id, const db_user_update_input *data,
+        const db_user_select *select, db_user *out, rf_arena *arena);
 rf_status db_user_delete_by_id(rf_client *client, int32_t id, db_user *out, rf_arena *arena);
+rf_status db_user_delete_by_id_select(rf_client *client, int32_t id, const db_user_select *select,
+        db_user *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
 rf_status db_user_upsert_by_id(rf_client *client, const db_user_create_input *create,
         const db_user_update_input *update, db_user *out, rf_arena *arena);
 rf_status db_user_update_by_email(rf_client *client, const char *email, const db_user_update_input *data,
         db_user *out, rf_arena *arena);
+rf_status db_user_update_by_email_select(rf_client *client, const char *email, const db_user_update_input *data,
+        const db_user_select *select, db_user *out, rf_arena *arena);
 rf_status db_user_delete_by_email(rf_client *client, const char *email, db_user *out, rf_arena *arena);
+rf_status db_user_delete_by_email_select(rf_client *client, const char *email, const db_user_select *select,
+        db_user *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same email. */
 rf_status db_user_upsert_by_email(rf_client *client, const db_user_create_input *create,
         const db_user_update_input *update, db_user *out, rf_arena *arena);
 rf_status db_user_update_by_ext_id(rf_client *client, const char *ext_id, const db_user_update_input *data,
         db_user *out, rf_arena *arena);
+rf_status db_user_update_by_ext_id_select(rf_client *client, const char *ext_id, const db_user_update_input *data,
+        const db_user_select *select, db_user *out, rf_arena *arena);
 rf_status db_user_delete_by_ext_id(rf_client *client, const char *ext_id, db_user *out, rf_arena *arena);
+rf_status db_user_delete_by_ext_id_select(rf_client *client, const char *ext_id, const db_user_select *select,
+        db_user *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same ext_id. */
 rf_status db_user_upsert_by_ext_id(rf_client *client, const db_user_create_input *create,
         const db_user_update_input *update, db_user *out, rf_arena *arena);
@@ -355,9 +414,18 @@ typedef struct db_profile_include {
 } db_profile_include;
 
 /* The identity of a row, for cursors. */
-typedef struct db_profile_key {
+typedef struct db_profile_cursor {
     const char *id;
-} db_profile_key;
+} db_profile_cursor;
+
+/* Columns to return (Prisma's select / omit): true for each wanted field.
+ * Members of fields not selected are left zero; the link fields of
+ * included relations are always read. */
+typedef struct db_profile_select {
+    bool id;
+    bool bio;
+    bool user_id;
+} db_profile_select;
 
 typedef struct db_profile_query {
     const db_profile_where *where;    /* NULL: every row */
@@ -365,8 +433,9 @@ typedef struct db_profile_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
-    const db_profile_key *cursor;     /* start at this row (included) */
+    const db_profile_cursor *cursor;     /* start at this row (included) */
     db_profile_include include;
+    const db_profile_select *select;  /* NULL: every column */
 } db_profile_query;
 
 typedef struct db_profile_create_input {
@@ -381,12 +450,17 @@ typedef struct db_profile_update_input {
     rf_i32_update user_id;
 } db_profile_update_input;
 
-/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row.
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
+ * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
 rf_status db_profile_find_unique_by_id(rf_client *client, const char *id, const db_profile_include *include, db_profile *out,
         rf_arena *arena);
+rf_status db_profile_find_unique_by_id_select(rf_client *client, const char *id, const db_profile_include *include, 
+        const db_profile_select *select, db_profile *out, rf_arena *arena);
 rf_status db_profile_find_unique_by_user_id(rf_client *client, int32_t user_id, const db_profile_include *include, db_profile *out,
         rf_arena *arena);
+rf_status db_profile_find_unique_by_user_id_select(rf_client *client, int32_t user_id, const db_profile_include *include, 
+        const db_profile_select *select, db_profile *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_profile_find_first(rf_client *client, const db_profile_query *query, db_profile *out,
         rf_arena *arena);
@@ -397,17 +471,29 @@ rf_status db_profile_find_many(rf_client *client, const db_profile_query *query,
 rf_status db_profile_count(rf_client *client, const db_profile_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_profile_create(rf_client *client, const db_profile_create_input *data, db_profile *out, rf_arena *arena);
+rf_status db_profile_create_select(rf_client *client, const db_profile_create_input *data,
+        const db_profile_select *select, db_profile *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
- * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
+ * NULL update input changes nothing but @updatedAt fields. The _select
+ * forms return only the selected columns (NULL: all). */
 rf_status db_profile_update_by_id(rf_client *client, const char *id, const db_profile_update_input *data,
         db_profile *out, rf_arena *arena);
+rf_status db_profile_update_by_id_select(rf_client *client, const char *id, const db_profile_update_input *data,
+        const db_profile_select *select, db_profile *out, rf_arena *arena);
 rf_status db_profile_delete_by_id(rf_client *client, const char *id, db_profile *out, rf_arena *arena);
+rf_status db_profile_delete_by_id_select(rf_client *client, const char *id, const db_profile_select *select,
+        db_profile *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
 rf_status db_profile_upsert_by_id(rf_client *client, const db_profile_create_input *create,
         const db_profile_update_input *update, db_profile *out, rf_arena *arena);
 rf_status db_profile_update_by_user_id(rf_client *client, int32_t user_id, const db_profile_update_input *data,
         db_profile *out, rf_arena *arena);
+rf_status db_profile_update_by_user_id_select(rf_client *client, int32_t user_id, const db_profile_update_input *data,
+        const db_profile_select *select, db_profile *out, rf_arena *arena);
 rf_status db_profile_delete_by_user_id(rf_client *client, int32_t user_id, db_profile *out, rf_arena *arena);
+rf_status db_profile_delete_by_user_id_select(rf_client *client, int32_t user_id, const db_profile_select *select,
+        db_profile *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same user_id. */
 rf_status db_profile_upsert_by_user_id(rf_client *client, const db_profile_create_input *create,
         const db_profile_update_input *update, db_profile *out, rf_arena *arena);
@@ -468,9 +554,20 @@ typedef struct db_post_include {
 } db_post_include;
 
 /* The identity of a row, for cursors. */
-typedef struct db_post_key {
+typedef struct db_post_cursor {
     const char *id;
-} db_post_key;
+} db_post_cursor;
+
+/* Columns to return (Prisma's select / omit): true for each wanted field.
+ * Members of fields not selected are left zero; the link fields of
+ * included relations are always read. */
+typedef struct db_post_select {
+    bool id;
+    bool title;
+    bool slug;
+    bool views;
+    bool author_id;
+} db_post_select;
 
 typedef struct db_post_query {
     const db_post_where *where;    /* NULL: every row */
@@ -478,8 +575,9 @@ typedef struct db_post_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
-    const db_post_key *cursor;     /* start at this row (included) */
+    const db_post_cursor *cursor;     /* start at this row (included) */
     db_post_include include;
+    const db_post_select *select;  /* NULL: every column */
 } db_post_query;
 
 typedef struct db_post_create_input {
@@ -498,12 +596,17 @@ typedef struct db_post_update_input {
     rf_i32_update author_id;
 } db_post_update_input;
 
-/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row.
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
+ * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
 rf_status db_post_find_unique_by_id(rf_client *client, const char *id, const db_post_include *include, db_post *out,
         rf_arena *arena);
+rf_status db_post_find_unique_by_id_select(rf_client *client, const char *id, const db_post_include *include, 
+        const db_post_select *select, db_post *out, rf_arena *arena);
 rf_status db_post_find_unique_by_author_id_title(rf_client *client, int32_t author_id, const char *title, const db_post_include *include, db_post *out,
         rf_arena *arena);
+rf_status db_post_find_unique_by_author_id_title_select(rf_client *client, int32_t author_id, const char *title, const db_post_include *include, 
+        const db_post_select *select, db_post *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_post_find_first(rf_client *client, const db_post_query *query, db_post *out,
         rf_arena *arena);
@@ -514,17 +617,29 @@ rf_status db_post_find_many(rf_client *client, const db_post_query *query, db_po
 rf_status db_post_count(rf_client *client, const db_post_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_post_create(rf_client *client, const db_post_create_input *data, db_post *out, rf_arena *arena);
+rf_status db_post_create_select(rf_client *client, const db_post_create_input *data,
+        const db_post_select *select, db_post *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
- * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
+ * NULL update input changes nothing but @updatedAt fields. The _select
+ * forms return only the selected columns (NULL: all). */
 rf_status db_post_update_by_id(rf_client *client, const char *id, const db_post_update_input *data,
         db_post *out, rf_arena *arena);
+rf_status db_post_update_by_id_select(rf_client *client, const char *id, const db_post_update_input *data,
+        const db_post_select *select, db_post *out, rf_arena *arena);
 rf_status db_post_delete_by_id(rf_client *client, const char *id, db_post *out, rf_arena *arena);
+rf_status db_post_delete_by_id_select(rf_client *client, const char *id, const db_post_select *select,
+        db_post *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
 rf_status db_post_upsert_by_id(rf_client *client, const db_post_create_input *create,
         const db_post_update_input *update, db_post *out, rf_arena *arena);
 rf_status db_post_update_by_author_id_title(rf_client *client, int32_t author_id, const char *title, const db_post_update_input *data,
         db_post *out, rf_arena *arena);
+rf_status db_post_update_by_author_id_title_select(rf_client *client, int32_t author_id, const char *title, const db_post_update_input *data,
+        const db_post_select *select, db_post *out, rf_arena *arena);
 rf_status db_post_delete_by_author_id_title(rf_client *client, int32_t author_id, const char *title, db_post *out, rf_arena *arena);
+rf_status db_post_delete_by_author_id_title_select(rf_client *client, int32_t author_id, const char *title, const db_post_select *select,
+        db_post *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same author_id_title. */
 rf_status db_post_upsert_by_author_id_title(rf_client *client, const db_post_create_input *create,
         const db_post_update_input *update, db_post *out, rf_arena *arena);
@@ -576,9 +691,17 @@ typedef struct db_category_include {
 } db_category_include;
 
 /* The identity of a row, for cursors. */
-typedef struct db_category_key {
+typedef struct db_category_cursor {
     int32_t id;
-} db_category_key;
+} db_category_cursor;
+
+/* Columns to return (Prisma's select / omit): true for each wanted field.
+ * Members of fields not selected are left zero; the link fields of
+ * included relations are always read. */
+typedef struct db_category_select {
+    bool id;
+    bool name;
+} db_category_select;
 
 typedef struct db_category_query {
     const db_category_where *where;    /* NULL: every row */
@@ -586,8 +709,9 @@ typedef struct db_category_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
-    const db_category_key *cursor;     /* start at this row (included) */
+    const db_category_cursor *cursor;     /* start at this row (included) */
     db_category_include include;
+    const db_category_select *select;  /* NULL: every column */
 } db_category_query;
 
 typedef struct db_category_create_input {
@@ -600,12 +724,17 @@ typedef struct db_category_update_input {
     rf_text_update name;
 } db_category_update_input;
 
-/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row.
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
+ * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
 rf_status db_category_find_unique_by_id(rf_client *client, int32_t id, const db_category_include *include, db_category *out,
         rf_arena *arena);
+rf_status db_category_find_unique_by_id_select(rf_client *client, int32_t id, const db_category_include *include, 
+        const db_category_select *select, db_category *out, rf_arena *arena);
 rf_status db_category_find_unique_by_name(rf_client *client, const char *name, const db_category_include *include, db_category *out,
         rf_arena *arena);
+rf_status db_category_find_unique_by_name_select(rf_client *client, const char *name, const db_category_include *include, 
+        const db_category_select *select, db_category *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_category_find_first(rf_client *client, const db_category_query *query, db_category *out,
         rf_arena *arena);
@@ -616,17 +745,29 @@ rf_status db_category_find_many(rf_client *client, const db_category_query *quer
 rf_status db_category_count(rf_client *client, const db_category_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_category_create(rf_client *client, const db_category_create_input *data, db_category *out, rf_arena *arena);
+rf_status db_category_create_select(rf_client *client, const db_category_create_input *data,
+        const db_category_select *select, db_category *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
- * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
+ * NULL update input changes nothing but @updatedAt fields. The _select
+ * forms return only the selected columns (NULL: all). */
 rf_status db_category_update_by_id(rf_client *client, int32_t id, const db_category_update_input *data,
         db_category *out, rf_arena *arena);
+rf_status db_category_update_by_id_select(rf_client *client, int32_t id, const db_category_update_input *data,
+        const db_category_select *select, db_category *out, rf_arena *arena);
 rf_status db_category_delete_by_id(rf_client *client, int32_t id, db_category *out, rf_arena *arena);
+rf_status db_category_delete_by_id_select(rf_client *client, int32_t id, const db_category_select *select,
+        db_category *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
 rf_status db_category_upsert_by_id(rf_client *client, const db_category_create_input *create,
         const db_category_update_input *update, db_category *out, rf_arena *arena);
 rf_status db_category_update_by_name(rf_client *client, const char *name, const db_category_update_input *data,
         db_category *out, rf_arena *arena);
+rf_status db_category_update_by_name_select(rf_client *client, const char *name, const db_category_update_input *data,
+        const db_category_select *select, db_category *out, rf_arena *arena);
 rf_status db_category_delete_by_name(rf_client *client, const char *name, db_category *out, rf_arena *arena);
+rf_status db_category_delete_by_name_select(rf_client *client, const char *name, const db_category_select *select,
+        db_category *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same name. */
 rf_status db_category_upsert_by_name(rf_client *client, const db_category_create_input *create,
         const db_category_update_input *update, db_category *out, rf_arena *arena);
@@ -681,9 +822,18 @@ typedef struct db_comment_include {
 } db_comment_include;
 
 /* The identity of a row, for cursors. */
-typedef struct db_comment_key {
+typedef struct db_comment_cursor {
     const char *id;
-} db_comment_key;
+} db_comment_cursor;
+
+/* Columns to return (Prisma's select / omit): true for each wanted field.
+ * Members of fields not selected are left zero; the link fields of
+ * included relations are always read. */
+typedef struct db_comment_select {
+    bool id;
+    bool body;
+    bool post_id;
+} db_comment_select;
 
 typedef struct db_comment_query {
     const db_comment_where *where;    /* NULL: every row */
@@ -691,8 +841,9 @@ typedef struct db_comment_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
-    const db_comment_key *cursor;     /* start at this row (included) */
+    const db_comment_cursor *cursor;     /* start at this row (included) */
     db_comment_include include;
+    const db_comment_select *select;  /* NULL: every column */
 } db_comment_query;
 
 typedef struct db_comment_create_input {
@@ -707,10 +858,13 @@ typedef struct db_comment_update_input {
     rf_text_update post_id;
 } db_comment_update_input;
 
-/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row.
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
+ * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
 rf_status db_comment_find_unique_by_id(rf_client *client, const char *id, const db_comment_include *include, db_comment *out,
         rf_arena *arena);
+rf_status db_comment_find_unique_by_id_select(rf_client *client, const char *id, const db_comment_include *include, 
+        const db_comment_select *select, db_comment *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_comment_find_first(rf_client *client, const db_comment_query *query, db_comment *out,
         rf_arena *arena);
@@ -721,11 +875,19 @@ rf_status db_comment_find_many(rf_client *client, const db_comment_query *query,
 rf_status db_comment_count(rf_client *client, const db_comment_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_comment_create(rf_client *client, const db_comment_create_input *data, db_comment *out, rf_arena *arena);
+rf_status db_comment_create_select(rf_client *client, const db_comment_create_input *data,
+        const db_comment_select *select, db_comment *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
- * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
+ * NULL update input changes nothing but @updatedAt fields. The _select
+ * forms return only the selected columns (NULL: all). */
 rf_status db_comment_update_by_id(rf_client *client, const char *id, const db_comment_update_input *data,
         db_comment *out, rf_arena *arena);
+rf_status db_comment_update_by_id_select(rf_client *client, const char *id, const db_comment_update_input *data,
+        const db_comment_select *select, db_comment *out, rf_arena *arena);
 rf_status db_comment_delete_by_id(rf_client *client, const char *id, db_comment *out, rf_arena *arena);
+rf_status db_comment_delete_by_id_select(rf_client *client, const char *id, const db_comment_select *select,
+        db_comment *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
 rf_status db_comment_upsert_by_id(rf_client *client, const db_comment_create_input *create,
         const db_comment_update_input *update, db_comment *out, rf_arena *arena);
@@ -771,10 +933,19 @@ struct db_tag_where {
 };
 
 /* The identity of a row, for cursors. */
-typedef struct db_tag_key {
+typedef struct db_tag_cursor {
     const char *group;
     const char *name;
-} db_tag_key;
+} db_tag_cursor;
+
+/* Columns to return (Prisma's select / omit): true for each wanted field.
+ * Members of fields not selected are left zero; the link fields of
+ * included relations are always read. */
+typedef struct db_tag_select {
+    bool group;
+    bool name;
+    bool note;
+} db_tag_select;
 
 typedef struct db_tag_query {
     const db_tag_where *where;    /* NULL: every row */
@@ -782,7 +953,8 @@ typedef struct db_tag_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
-    const db_tag_key *cursor;     /* start at this row (included) */
+    const db_tag_cursor *cursor;     /* start at this row (included) */
+    const db_tag_select *select;  /* NULL: every column */
 } db_tag_query;
 
 typedef struct db_tag_create_input {
@@ -797,9 +969,12 @@ typedef struct db_tag_update_input {
     rf_text_update note;
 } db_tag_update_input;
 
-/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row. */
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
+ * the _select forms return only the selected columns (NULL: all). */
 rf_status db_tag_find_unique_by_group_name(rf_client *client, const char *group, const char *name, db_tag *out,
         rf_arena *arena);
+rf_status db_tag_find_unique_by_group_name_select(rf_client *client, const char *group, const char *name, 
+        const db_tag_select *select, db_tag *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_tag_find_first(rf_client *client, const db_tag_query *query, db_tag *out,
         rf_arena *arena);
@@ -810,11 +985,19 @@ rf_status db_tag_find_many(rf_client *client, const db_tag_query *query, db_tag_
 rf_status db_tag_count(rf_client *client, const db_tag_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_tag_create(rf_client *client, const db_tag_create_input *data, db_tag *out, rf_arena *arena);
+rf_status db_tag_create_select(rf_client *client, const db_tag_create_input *data,
+        const db_tag_select *select, db_tag *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
- * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
+ * NULL update input changes nothing but @updatedAt fields. The _select
+ * forms return only the selected columns (NULL: all). */
 rf_status db_tag_update_by_group_name(rf_client *client, const char *group, const char *name, const db_tag_update_input *data,
         db_tag *out, rf_arena *arena);
+rf_status db_tag_update_by_group_name_select(rf_client *client, const char *group, const char *name, const db_tag_update_input *data,
+        const db_tag_select *select, db_tag *out, rf_arena *arena);
 rf_status db_tag_delete_by_group_name(rf_client *client, const char *group, const char *name, db_tag *out, rf_arena *arena);
+rf_status db_tag_delete_by_group_name_select(rf_client *client, const char *group, const char *name, const db_tag_select *select,
+        db_tag *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same group_name. */
 rf_status db_tag_upsert_by_group_name(rf_client *client, const db_tag_create_input *create,
         const db_tag_update_input *update, db_tag *out, rf_arena *arena);
@@ -870,9 +1053,24 @@ struct db_lists_where {
 };
 
 /* The identity of a row, for cursors. */
-typedef struct db_lists_key {
+typedef struct db_lists_cursor {
     int32_t id;
-} db_lists_key;
+} db_lists_cursor;
+
+/* Columns to return (Prisma's select / omit): true for each wanted field.
+ * Members of fields not selected are left zero; the link fields of
+ * included relations are always read. */
+typedef struct db_lists_select {
+    bool id;
+    bool bigs;
+    bool floats;
+    bool bools;
+    bool times;
+    bool decs;
+    bool jsons;
+    bool blobs;
+    bool words;
+} db_lists_select;
 
 typedef struct db_lists_query {
     const db_lists_where *where;    /* NULL: every row */
@@ -880,7 +1078,8 @@ typedef struct db_lists_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
-    const db_lists_key *cursor;     /* start at this row (included) */
+    const db_lists_cursor *cursor;     /* start at this row (included) */
+    const db_lists_select *select;  /* NULL: every column */
 } db_lists_query;
 
 typedef struct db_lists_create_input {
@@ -907,9 +1106,12 @@ typedef struct db_lists_update_input {
     rf_text_array_update words;
 } db_lists_update_input;
 
-/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row. */
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
+ * the _select forms return only the selected columns (NULL: all). */
 rf_status db_lists_find_unique_by_id(rf_client *client, int32_t id, db_lists *out,
         rf_arena *arena);
+rf_status db_lists_find_unique_by_id_select(rf_client *client, int32_t id, 
+        const db_lists_select *select, db_lists *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_lists_find_first(rf_client *client, const db_lists_query *query, db_lists *out,
         rf_arena *arena);
@@ -920,11 +1122,19 @@ rf_status db_lists_find_many(rf_client *client, const db_lists_query *query, db_
 rf_status db_lists_count(rf_client *client, const db_lists_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_lists_create(rf_client *client, const db_lists_create_input *data, db_lists *out, rf_arena *arena);
+rf_status db_lists_create_select(rf_client *client, const db_lists_create_input *data,
+        const db_lists_select *select, db_lists *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
- * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
+ * NULL update input changes nothing but @updatedAt fields. The _select
+ * forms return only the selected columns (NULL: all). */
 rf_status db_lists_update_by_id(rf_client *client, int32_t id, const db_lists_update_input *data,
         db_lists *out, rf_arena *arena);
+rf_status db_lists_update_by_id_select(rf_client *client, int32_t id, const db_lists_update_input *data,
+        const db_lists_select *select, db_lists *out, rf_arena *arena);
 rf_status db_lists_delete_by_id(rf_client *client, int32_t id, db_lists *out, rf_arena *arena);
+rf_status db_lists_delete_by_id_select(rf_client *client, int32_t id, const db_lists_select *select,
+        db_lists *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
 rf_status db_lists_upsert_by_id(rf_client *client, const db_lists_create_input *create,
         const db_lists_update_input *update, db_lists *out, rf_arena *arena);

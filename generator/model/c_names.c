@@ -55,7 +55,7 @@ static bool generates_c(const resolver *r)
 static const char *const MODEL_SUFFIXES[] = {
     "list", "where", "order", "field", "include", "cursor", "query", "create_input",
     "update_input", "select", "stream", "find_first", "find_many", "count", "create",
-    "update_many", "delete_many"};
+    "update_many", "delete_many", "create_select"};
 /* Followed by a unique criterion's C name. */
 static const char *const CRITERION_SUFFIXES[] = {"find_unique_by_", "update_by_", "delete_by_",
                                                  "upsert_by_"};
@@ -367,9 +367,26 @@ static void claim_model(c_namespace *ns, block_info *bi)
         }
         if (seen)
             continue;
+        /* `x_select` next to `x`: the select form of x's functions is x_select's. */
+        size_t cl = strlen(cn);
+        for (size_t j = 0; j < ncrit && cl > 7 && !strcmp(cn + cl - 7, "_select"); j++) {
+            if (strlen(crit[j].c_name) != cl - 7 || strncmp(crit[j].c_name, cn, cl - 7))
+                continue;
+            c_origin tmp = {ORIGIN_CRITERION, bi, &crit[k], loc, false, false, NULL};
+            c_name_error(r, loc,
+                    "The unique criterion `%s` of %s \"%s\" has the C name of the select form of "
+                    "`%s` (%s_%s_find_unique_by_%s, ...). To fix it, %s.",
+                    cn, r_block_word(bi), t->name, crit[j].c_name, ns->prefix, t->c_name, cn,
+                    origin_way_out(r, &tmp));
+            break;
+        }
         c_origin *co = origin(r, ORIGIN_CRITERION, bi, &crit[k], loc, self);
-        for (size_t i = 0; i < COUNT(CRITERION_SUFFIXES); i++)
+        const char *cn_select = arena_printf(r->a, "%s_select", cn);
+        for (size_t i = 0; i < COUNT(CRITERION_SUFFIXES); i++) {
             claim3(ns, t->c_name, CRITERION_SUFFIXES[i], cn, false, co);
+            /* The select / omit forms: <model>_find_unique_by_<c>_select, ... */
+            claim3(ns, t->c_name, CRITERION_SUFFIXES[i], cn_select, false, co);
+        }
     }
     for (size_t j = 0; j < t->nrelation_fields; j++) {
         const model_relation_field *rf = &t->relation_fields[j];

@@ -79,6 +79,7 @@ struct rf_client {
     size_t stmt_count;
     int prepared_now;         /* prepared on the current connection */
     unsigned next_serial;
+    unsigned next_cursor;     /* names server-side cursors of streams (stream.c) */
 };
 
 rf_client *rf_client_alloc(void);
@@ -104,6 +105,17 @@ void rf_stmt_name(const rf_prepared *e, char name[RF_STMT_NAME_SIZE]);
 /* Records the error of a failed statement; RF_CONNECTION when the
  * connection went away. */
 rf_status rf_client_fail_result(rf_client *c, const PGresult *res);
+
+/* ---- running statements (exec.c) -------------------------------------- */
+
+/* A failed execution that re-preparing can cure (26000, or a cached plan
+ * whose result type changed); *still_on_server: DEALLOCATE it too. */
+bool rf_stale_statement(const PGresult *res, bool *still_on_server);
+/* The parameter types to declare, with exactly nparams entries, or NULL:
+ * stmt->param_types completed from the rf_params' own. May use `scratch`
+ * or, beyond scratch_len, a heap array the caller frees (*heap). */
+const rf_oid *rf_param_types(const rf_stmt *stmt, int nparams, const rf_oid *from_params,
+                             rf_oid *scratch, int scratch_len, rf_oid **heap);
 
 /* ---- decoding (decode.c, array.c, numeric.c) ---------------------------- */
 

@@ -45,10 +45,18 @@
  *                         stream opens its own (BEGIN at open, COMMIT at
  *                         close, ROLLBACK after an error), which also makes
  *                         it safe with pgbouncer=true (transaction pooling).
- *                         Inside the caller's transaction it uses that one
- *                         and only CLOSEs its cursor. Other statements may
- *                         run on the client between two calls on the
- *                         stream. Stopping early costs one CLOSE. The
+ *                         In its own transaction the stream reads ahead:
+ *                         it sends the next FETCH before handing out a
+ *                         chunk, so that the server makes the next chunk
+ *                         while the caller decodes this one; the client is
+ *                         then busy until the stream ends (as in single-row
+ *                         mode; no_read_ahead turns this off). Inside the
+ *                         caller's transaction it uses that one, never
+ *                         reads ahead (a FETCH the caller did not ask for
+ *                         could fail their transaction), and only CLOSEs
+ *                         its cursor; other statements may run on the
+ *                         client between two calls on the stream there.
+ *                         Stopping early costs one CLOSE (or COMMIT). The
  *                         statement must be a SELECT or VALUES (DECLARE
  *                         accepts nothing else).
  *   RF_STREAM_SINGLE_ROW  libpq single-row mode: the statement runs once
@@ -97,6 +105,8 @@ typedef struct rf_stream_options {
     rf_stream_mode mode;
     int chunk_rows;            /* rows per FETCH (cursor mode); 0: RF_STREAM_DEFAULT_CHUNK */
     bool copy_values;          /* decoded text/bytes are copied into the caller's arena */
+    bool no_read_ahead;        /* cursor mode in the stream's own transaction: fetch only
+                                  when asked (see above) */
 } rf_stream_options;
 
 typedef struct rf_stream rf_stream;

@@ -21,6 +21,9 @@ struct rf_stream {
     int result_format;
     bool copy_values;
     bool own_tx;          /* cursor: the stream began the transaction it runs in */
+    bool read_ahead;      /* cursor: send the next FETCH before handing out a chunk */
+    bool pending;         /* cursor: a FETCH was sent and its result is not read yet */
+    bool read_ahead_allowed; /* the options allow it */
     bool caller_tx;       /* single-row: opened inside the caller's transaction */
     bool busy;            /* single-row: the query's results are not all read */
     bool exhausted;       /* the server has no more rows for us */
@@ -120,6 +123,10 @@ static rf_status cursor_open(rf_stream *s, const rf_stmt *stmt, int n, const cha
         if (st != RF_OK)
             return st;
         s->own_tx = true;
+        /* Reading ahead keeps the connection busy between calls, and a
+         * FETCH the caller never asked for could fail: only in a
+         * transaction that is the stream's alone. */
+        s->read_ahead = s->read_ahead_allowed;
     }
     snprintf(s->cursor, sizeof s->cursor, "rf_stream_%u", ++c->next_cursor);
     snprintf(s->fetch_sql, sizeof s->fetch_sql, "FETCH FORWARD %d FROM \"%s\"", s->chunk_rows,
@@ -148,13 +155,40 @@ static rf_status cursor_open(rf_stream *s, const rf_stmt *stmt, int n, const cha
     return st;
 }
 
+/* Sends the next FETCH without waiting for it, so that the server makes
+ * the next chunk while the caller decodes this one. */
+static void cursor_send_ahead(rf_stream *s)
+{
+    s->pending = PQsendQueryParams(s->client->conn, s->fetch_sql, 0, NULL, NULL, NULL, NULL,
+                                   s->result_format) == 1;
+    if (!s->pending)
+        s->read_ahead = false; /* fall back to fetching when asked */
+}
+
+/* The result of the FETCH sent ahead (the end of its results read too). */
+static PGresult *cursor_collect(rf_stream *s)
+{
+    PGresult *res = PQgetResult(s->client->conn), *extra;
+    while ((extra = PQgetResult(s->client->conn)) != NULL) {
+        if (res && PQresultStatus(res) == PGRES_TUPLES_OK) { /* keep an error, if any */
+            PQclear(res);
+            res = extra;
+        } else {
+            PQclear(extra);
+        }
+    }
+    s->pending = false;
+    return res;
+}
+
 /* The next chunk from the cursor, or the end (no chunk). */
 static rf_status cursor_fetch(rf_stream *s)
 {
     rf_client *c = s->client;
     drop_chunk(s);
-    PGresult *res = PQexecParams(c->conn, s->fetch_sql, 0, NULL, NULL, NULL, NULL,
-                                 s->result_format);
+    PGresult *res = s->pending ? cursor_collect(s)
+                               : PQexecParams(c->conn, s->fetch_sql, 0, NULL, NULL, NULL, NULL,
+                                              s->result_format);
     if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
         rf_status st = rf_client_fail_result(c, res);
         PQclear(res);
@@ -172,12 +206,25 @@ static rf_status cursor_fetch(rf_stream *s)
         return RF_OK;
     }
     take_chunk(s, res);
+    if (!s->exhausted && s->read_ahead)
+        cursor_send_ahead(s);
     return RF_OK;
 }
 
 static rf_status cursor_close(rf_stream *s)
 {
     rf_client *c = s->client;
+    if (s->pending) {
+        /* A chunk nobody will read; a failure in it only matters to the
+         * stream's own transaction, which ends here anyway. */
+        PGresult *res = cursor_collect(s);
+        bool failed = !res || PQresultStatus(res) != PGRES_TUPLES_OK;
+        PQclear(res);
+        if (failed && PQstatus(c->conn) == CONNECTION_OK) {
+            command(c, "ROLLBACK", true);
+            return RF_OK;
+        }
+    }
     if (PQstatus(c->conn) != CONNECTION_OK)
         return s->failed != RF_OK ? RF_OK : not_connected(c);
     if (s->failed != RF_OK)
@@ -345,6 +392,7 @@ rf_status rf_stream_open(rf_client *c, const rf_stmt *stmt, const rf_params *par
     s->chunk_rows = o.chunk_rows ? o.chunk_rows : RF_STREAM_DEFAULT_CHUNK;
     s->result_format = stmt->result_format;
     s->copy_values = o.copy_values;
+    s->read_ahead_allowed = !o.no_read_ahead;
     s->chunk = (rf_result)RF_RESULT_INIT;
 
     int n = params ? params->count : 0;

@@ -287,6 +287,28 @@ START_TEST(test_stream_error_midway)
 }
 END_TEST
 
+/* Cursor mode in its own transaction reads ahead: stopping while the FETCH
+ * sent ahead has failed (rows 401-500 divide by zero) is still a clean
+ * close, and the client is usable. */
+START_TEST(test_stream_close_while_read_ahead_failed)
+{
+    rf_client *c = rt_fresh(NULL, 0);
+    rf_stream_options o = {.mode = RF_STREAM_CURSOR, .chunk_rows = 100};
+    rf_stream *s;
+    RT_OK(c, rf_stream_open(c, &divide, NULL, &o, &s));
+    const rf_result *r;
+    int row;
+    for (int k = 1; k <= 301; k++) {
+        RT_OK(c, rf_stream_next(s, &r, &row));
+        ck_assert_ptr_nonnull(r);
+    }
+    RT_OK(c, rf_stream_close(s));
+    ck_assert(!rf_in_transaction(c));
+    ck_assert_int_eq(rt_scalar(c, "SELECT 5"), 5);
+    rf_close(c);
+}
+END_TEST
+
 /* A statement the server rejects fails at open, leaving nothing behind. */
 START_TEST(test_stream_bad_statement)
 {
@@ -360,6 +382,7 @@ int main(void)
     tcase_add_loop_test(tc, test_stream_inside_transaction, 0, n);
     tcase_add_loop_test(tc, test_stream_early_close, 0, n);
     tcase_add_loop_test(tc, test_stream_error_midway, 0, n);
+    tcase_add_test(tc, test_stream_close_while_read_ahead_failed);
     tcase_add_loop_test(tc, test_stream_bad_statement, 0, n);
     tcase_add_loop_test(tc, test_stream_empty_result, 0, n);
     tcase_add_loop_test(tc, test_stream_pgbouncer_mode, 0, n);

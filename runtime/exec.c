@@ -92,6 +92,8 @@ static rf_status run(rf_client *c, const rf_stmt *stmt, int nparams, const char 
                                     "rf_exec: binary parameters need their lengths");
     if (!c->conn || PQstatus(c->conn) != CONNECTION_OK)
         return not_connected(c);
+    if (rf_client_check_idle(c) != RF_OK)
+        return RF_INVALID_ARGUMENT;
     if (c->err.error.status != RF_OK)
         rf_error_clear(&c->err);
 
@@ -183,6 +185,8 @@ rf_status rf_exec_sql(rf_client *c, const char *sql)
         return rf_error_set(&c->err, RF_INVALID_ARGUMENT, NULL, NULL, "rf_exec_sql: NULL SQL");
     if (!c->conn || PQstatus(c->conn) != CONNECTION_OK)
         return not_connected(c);
+    if (rf_client_check_idle(c) != RF_OK)
+        return RF_INVALID_ARGUMENT;
     if (c->err.error.status != RF_OK)
         rf_error_clear(&c->err);
     PGresult *res = PQexec(c->conn, sql);

@@ -80,6 +80,7 @@ struct rf_client {
     int prepared_now;         /* prepared on the current connection */
     unsigned next_serial;
     unsigned next_cursor;     /* names server-side cursors of streams (stream.c) */
+    bool stream_busy;         /* a stream's query is in flight on the connection */
 };
 
 rf_client *rf_client_alloc(void);
@@ -101,6 +102,11 @@ void rf_stmt_invalidate(rf_client *c, rf_prepared *e, bool deallocate);
 /* The server-side name, "rf_<serial>". */
 #define RF_STMT_NAME_SIZE 16
 void rf_stmt_name(const rf_prepared *e, char name[RF_STMT_NAME_SIZE]);
+
+/* RF_INVALID_ARGUMENT, recorded, while a stream has a query in flight on
+ * the client (libpq would otherwise silently swallow the stream's rows to
+ * run the new statement); else RF_OK. */
+rf_status rf_client_check_idle(rf_client *c);
 
 /* Records the error of a failed statement; RF_CONNECTION when the
  * connection went away. */

@@ -76,6 +76,13 @@
  * rolled back; the caller's transaction is failed, as after any failing
  * statement, and awaits rf_rollback.
  *
+ * While a stream's query is in flight on the connection (single-row mode,
+ * or a cursor reading ahead), other statements on the client (rf_exec*,
+ * rf_begin/commit/rollback, generated functions) fail with
+ * RF_INVALID_ARGUMENT instead of running: libpq would otherwise drop the
+ * stream's unread rows to run them, and the stream would end early
+ * without a word.
+ *
  * A stream in cursor mode lives in a transaction: close it before ending
  * the caller's transaction, and do not commit or roll back the stream's own
  * transaction (rf_begin meanwhile is RF_INVALID_ARGUMENT, as nesting).

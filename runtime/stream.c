@@ -37,6 +37,14 @@ struct rf_stream {
 
 /* ---- small helpers ------------------------------------------------------- */
 
+/* Tells the client whether our query is in flight, so that other
+ * statements are refused meanwhile instead of swallowing our rows (libpq's
+ * PQexec drops unread results before it runs). */
+static void publish_busy(const rf_stream *s)
+{
+    s->client->stream_busy = s->busy || s->pending;
+}
+
 static rf_status not_connected(rf_client *c)
 {
     return rf_error_set(&c->err, RF_CONNECTION, "08003", "P1017",
@@ -415,6 +423,7 @@ rf_status rf_stream_open(rf_client *c, const rf_stmt *stmt, const rf_params *par
         free(s);
         return st;
     }
+    publish_busy(s);
     *out = s;
     return RF_OK;
 }
@@ -453,7 +462,9 @@ rf_status rf_stream_next(rf_stream *s, const rf_result **result, int *row)
     if (!s || !result || !row)
         return RF_INVALID_ARGUMENT;
     rf_status st;
-    if (!have_row(s, &st))
+    bool more = have_row(s, &st);
+    publish_busy(s);
+    if (!more)
         return st;
     *result = &s->chunk;
     *row = s->next_row++;
@@ -472,7 +483,9 @@ rf_status rf_stream_next_chunk(rf_stream *s, const rf_result **result)
                             "rf_stream_next_chunk: part of the current chunk was read row by "
                             "row; read the rest with rf_stream_next first");
     rf_status st;
-    if (!have_row(s, &st))
+    bool more = have_row(s, &st);
+    publish_busy(s);
+    if (!more)
         return st;
     *result = &s->chunk;
     s->rows += s->chunk.rows - s->next_row;
@@ -514,6 +527,7 @@ rf_status rf_stream_close(rf_stream *s)
     if (!s)
         return RF_OK;
     drop_chunk(s);
+    s->client->stream_busy = false; /* what is in flight is ours to finish */
     rf_status st = RF_OK;
     if (s->client->conn)
         st = s->mode == RF_STREAM_CURSOR ? cursor_close(s) : single_row_close(s);

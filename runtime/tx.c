@@ -16,6 +16,8 @@ static rf_status command(rf_client *c, const char *sql, bool keep_error, PGresul
     if (!c->conn || PQstatus(c->conn) != CONNECTION_OK)
         return rf_error_set(&c->err, RF_CONNECTION, "08003", "P1017",
                             "not connected to the database (call rf_reset to reconnect)");
+    if (rf_client_check_idle(c) != RF_OK)
+        return RF_INVALID_ARGUMENT;
     if (!keep_error && c->err.error.status != RF_OK)
         rf_error_clear(&c->err);
     PGresult *res = PQexec(c->conn, sql);

@@ -251,6 +251,57 @@ START_TEST(test_stream_early_close)
 }
 END_TEST
 
+/* While a stream's query is in flight (single-row mode, or a cursor reading
+ * ahead in its own transaction), other statements are refused rather than
+ * let libpq swallow the stream's rows; in the caller's transaction a cursor
+ * leaves the client free between rows. Either way the stream reads on. */
+START_TEST(test_stream_other_statements_meanwhile)
+{
+    rf_client *c = rt_fresh(NULL, 0);
+    make_rows(c, 100);
+    for (int in_tx = 0; in_tx < 2; in_tx++) {
+        if (in_tx)
+            RT_OK(c, rf_begin(c, RF_ISOLATION_DEFAULT, false));
+        rf_params p;
+        rf_params_init(&p);
+        rf_params_add_i32(&p, 1);
+        rf_stream_options o = opts_for(_i);
+        o.chunk_rows = 10;
+        rf_stream *s;
+        RT_OK(c, rf_stream_open(c, &select_from, &p, &o, &s));
+        rf_params_free(&p);
+        const rf_result *r;
+        int row;
+        int64_t sum = 0;
+        rf_status st;
+        while ((st = rf_stream_next(s, &r, &row)) == RF_OK && r) {
+            int32_t id;
+            RT_OK(c, rf_get_i32(r, row, 0, &id));
+            sum += id;
+            if (id == 5) {
+                bool free_between_rows = modes[_i] == RF_STREAM_CURSOR && in_tx;
+                if (free_between_rows) {
+                    ck_assert_int_eq(rt_scalar(c, "SELECT count(*) FROM t"), 100);
+                } else {
+                    ck_assert_int_eq(rf_exec_sql(c, "SELECT 1"), RF_INVALID_ARGUMENT);
+                    ck_assert_msg(strstr(rf_last_error(c)->message, "stream"), "%s",
+                                  rf_last_error(c)->message);
+                    ck_assert_int_eq(rf_begin(c, RF_ISOLATION_DEFAULT, false),
+                                     RF_INVALID_ARGUMENT);
+                }
+            }
+        }
+        RT_OK(c, st);
+        ck_assert_int_eq(sum, 100 * 101 / 2);
+        RT_OK(c, rf_stream_close(s));
+        ck_assert_int_eq(rt_scalar(c, "SELECT 3"), 3);
+        if (in_tx)
+            RT_OK(c, rf_commit(c));
+    }
+    rf_close(c);
+}
+END_TEST
+
 static const rf_stmt divide = {
     NULL, "SELECT g, 10 / (g - 500) FROM generate_series(1, 1000) g", RF_FORMAT_BINARY, 0, NULL,
 };
@@ -399,6 +450,7 @@ int main(void)
     tcase_add_loop_test(tc, test_stream_chunks, 0, n);
     tcase_add_loop_test(tc, test_stream_inside_transaction, 0, n);
     tcase_add_loop_test(tc, test_stream_early_close, 0, n);
+    tcase_add_loop_test(tc, test_stream_other_statements_meanwhile, 0, n);
     tcase_add_loop_test(tc, test_stream_error_midway, 0, n);
     tcase_add_test(tc, test_stream_close_while_read_ahead_failed);
     tcase_add_loop_test(tc, test_stream_bad_statement, 0, n);

@@ -421,6 +421,36 @@ START_TEST(test_stream_empty_result)
 }
 END_TEST
 
+/* The default picks single-row mode outside a transaction, a cursor in
+ * the caller's. */
+START_TEST(test_stream_default_mode)
+{
+    rf_client *c = rt_fresh(NULL, 0);
+    make_rows(c, 10);
+    rf_params p;
+    rf_params_init(&p);
+    rf_params_add_i32(&p, 1);
+    for (int in_tx = 0; in_tx < 2; in_tx++) {
+        if (in_tx)
+            RT_OK(c, rf_begin(c, RF_ISOLATION_DEFAULT, false));
+        rf_stream *s;
+        RT_OK(c, rf_stream_open(c, &select_from, &p, NULL, &s));
+        ck_assert_int_eq(rf_stream_mode_of(s), in_tx ? RF_STREAM_CURSOR : RF_STREAM_SINGLE_ROW);
+        const rf_result *r;
+        int row, n = 0;
+        rf_status st;
+        while ((st = rf_stream_next(s, &r, &row)) == RF_OK && r)
+            n++;
+        RT_OK(c, st);
+        ck_assert_int_eq(n, 10);
+        RT_OK(c, rf_stream_close(s));
+    }
+    RT_OK(c, rf_commit(c));
+    rf_params_free(&p);
+    rf_close(c);
+}
+END_TEST
+
 /* pgbouncer=true: nothing named outlives a transaction, and streams work. */
 START_TEST(test_stream_pgbouncer_mode)
 {
@@ -456,6 +486,7 @@ int main(void)
     tcase_add_loop_test(tc, test_stream_bad_statement, 0, n);
     tcase_add_loop_test(tc, test_stream_empty_result, 0, n);
     tcase_add_loop_test(tc, test_stream_pgbouncer_mode, 0, n);
+    tcase_add_test(tc, test_stream_default_mode);
     suite_add_tcase(s, tc);
     int failed = 0;
     rt_run(s, &failed);

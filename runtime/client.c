@@ -256,3 +256,12 @@ rf_status rf_client_fail_result(rf_client *c, const PGresult *res)
     }
     return rf_error_from_result(&c->err, c->conn, res);
 }
+
+rf_status rf_client_check_idle(rf_client *c)
+{
+    if (!c->stream_busy)
+        return RF_OK;
+    return rf_error_set(&c->err, RF_INVALID_ARGUMENT, NULL, NULL,
+                        "a stream is reading on this client: read it to the end or close it "
+                        "before running another statement");
+}

@@ -94,6 +94,8 @@ struct rf_client {
     int prepared_now;         /* prepared on the current connection */
     unsigned next_serial;
     bool lost;                /* the server went away; only rf_reset clears it */
+    unsigned next_cursor;     /* names server-side cursors of streams (stream.c) */
+    bool stream_busy;         /* a stream's query is in flight on the connection */
 };
 
 rf_client *rf_client_alloc(void);
@@ -122,9 +124,25 @@ void rf_stmt_invalidate(rf_client *c, rf_prepared *e, bool deallocate);
 #define RF_STMT_NAME_SIZE 16
 void rf_stmt_name(const rf_prepared *e, char name[RF_STMT_NAME_SIZE]);
 
+/* RF_INVALID_ARGUMENT, recorded, while a stream has a query in flight on
+ * the client (libpq would otherwise silently swallow the stream's rows to
+ * run the new statement); else RF_OK. */
+rf_status rf_client_check_idle(rf_client *c);
+
 /* Records the error of a failed statement; RF_CONNECTION when the
  * connection went away. */
 rf_status rf_client_fail_result(rf_client *c, const PGresult *res);
+
+/* ---- running statements (exec.c) -------------------------------------- */
+
+/* A failed execution that re-preparing can cure (26000, or a cached plan
+ * whose result type changed); *still_on_server: DEALLOCATE it too. */
+bool rf_stale_statement(const PGresult *res, bool *still_on_server);
+/* The parameter types to declare, with exactly nparams entries, or NULL:
+ * stmt->param_types completed from the rf_params' own. May use `scratch`
+ * or, beyond scratch_len, a heap array the caller frees (*heap). */
+const rf_oid *rf_param_types(const rf_stmt *stmt, int nparams, const rf_oid *from_params,
+                             rf_oid *scratch, int scratch_len, rf_oid **heap);
 
 /* ---- decoding (decode.c, array.c, numeric.c) ---------------------------- */
 

@@ -15,6 +15,8 @@ static rf_status command(rf_client *c, const char *sql, bool keep_error, PGresul
 {
     if (rf_client_ready(c) != RF_OK)
         return RF_CONNECTION;
+    if (rf_client_check_idle(c) != RF_OK)
+        return RF_INVALID_ARGUMENT;
     if (!keep_error && c->err.error.status != RF_OK)
         rf_error_clear(&c->err);
     PGresult *res = PQexec(c->conn, sql);

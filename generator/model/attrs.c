@@ -199,22 +199,34 @@ static void parse_op_class(resolver *r, const ast_attribute *at, const ast_expr 
                 return;
             }
     }
-    r_attr_error(r, at, e->loc, "Invalid operator class: `%s`.", r_source(r, e->loc));
+    (void)at;
+    r_error(r, e->loc, "Unexpected token. Expected one of: Invalid operator class: %s",
+            r_source(r, e->loc));
 }
 
-static bool parse_sort(resolver *r, const ast_attribute *at, const ast_expr *e, model_sort *out)
+/* `sort:` takes the constant Asc or Desc. Prisma words a wrong constant one
+ * way on @id/@unique and another inside a field list `[a(sort: X)]`. */
+static void parse_sort(resolver *r, const ast_attribute *at, const ast_expr *e, model_sort *out,
+                       bool in_field_list)
 {
-    if (e->kind == AST_EXPR_CONST && !strcmp(e->text, "Asc")) {
+    if (e->kind != AST_EXPR_CONST) {
+        r_error(r, e->loc, "Expected a constant value, but received %s value `%s`.",
+                expr_kind_word(e), r_source(r, e->loc));
+        return;
+    }
+    if (!strcmp(e->text, "Asc")) {
         *out = MODEL_SORT_ASC;
-        return true;
+        return;
     }
-    if (e->kind == AST_EXPR_CONST && !strcmp(e->text, "Desc")) {
+    if (!strcmp(e->text, "Desc")) {
         *out = MODEL_SORT_DESC;
-        return true;
+        return;
     }
-    r_attr_error(r, at, e->loc, "The `sort` argument can only be `Asc` or `Desc`, but found `%s`.",
-                 r_source(r, e->loc));
-    return false;
+    if (in_field_list)
+        r_error(r, e->loc, "Unexpected token. Expected one of: Asc, Desc");
+    else
+        r_attr_error(r, at, e->loc,
+                     "The `sort` argument can only be `Asc` or `Desc` you provided: %s.", e->text);
 }
 
 static uint32_t parse_length(resolver *r, const ast_expr *e)
@@ -227,22 +239,40 @@ static uint32_t parse_length(resolver *r, const ast_expr *e)
     return (uint32_t)strtoul(e->text, NULL, 10);
 }
 
-/* The per-column arguments of `name(sort: Desc, length: 10, ops: X)`. */
+/* The first argument of `item(...)` called `name`, or NULL. */
+static const ast_arg *first_part_arg(const ast_expr *item, const char *name)
+{
+    for (size_t i = 0; i < item->args.count; i++)
+        if (item->args.items[i].name && !strcmp(item->args.items[i].name, name))
+            return &item->args.items[i];
+    return NULL;
+}
+
+/* The per-column arguments of `name(sort: Desc, length: 10, ops: X)`.
+ * Prisma reads the first `sort`, `length` and `ops` (in that order) and
+ * nothing else: any other argument (`id(order: Desc)` is in real schemas) is
+ * accepted and has no effect, so refract accepts it too and says so. */
 static void parse_part_args(resolver *r, const ast_attribute *at, const ast_expr *item,
-                            model_index_part *p, bool allow_ops)
+                            model_index_part *p)
 {
     if (item->kind != AST_EXPR_FUNC)
         return;
+    const ast_arg *sort = first_part_arg(item, "sort");
+    const ast_arg *length = first_part_arg(item, "length");
+    const ast_arg *ops = first_part_arg(item, "ops");
+    if (sort)
+        parse_sort(r, at, sort->value, &p->sort, true);
+    if (length)
+        p->length = parse_length(r, length->value);
+    if (ops)
+        parse_op_class(r, at, ops->value, p);
     for (size_t i = 0; i < item->args.count; i++) {
         const ast_arg *a = &item->args.items[i];
-        if (a->name && !strcmp(a->name, "sort"))
-            parse_sort(r, at, a->value, &p->sort);
-        else if (a->name && !strcmp(a->name, "length"))
-            p->length = parse_length(r, a->value);
-        else if (a->name && !strcmp(a->name, "ops") && allow_ops)
-            parse_op_class(r, at, a->value, p);
-        else
-            r_error(r, a->loc, "No such argument.");
+        if (a != sort && a != length && a != ops)
+            r_warning(r, a->loc,
+                      "The argument `%s` of `%s` is ignored: a field in %s takes only `sort`, "
+                      "`length` and `ops`, once each.",
+                      r_source(r, a->loc), item->text, r_attr_display(r, at));
     }
 }
 
@@ -284,7 +314,7 @@ static bool resolve_parts(resolver *r, block_info *bi, const ast_attribute *at,
             continue;
         }
         parts[i].column = fi->col;
-        parse_part_args(r, at, items[i], &parts[i], purpose == FOR_INDEX || purpose == FOR_UNIQUE);
+        parse_part_args(r, at, items[i], &parts[i]);
     }
     bool ok = true;
     if (nunknown) {
@@ -341,13 +371,6 @@ static const char *criterion_c_name(resolver *r, const char *client_name,
 
 /* ---- field attributes ---------------------------------------------------------- */
 
-static bool is_native(resolver *r, const ast_attribute *at)
-{
-    const char *dot = strchr(at->name, '.');
-    return dot && !at->is_block && (size_t)(dot - at->name) == strlen(r->ds_name) &&
-           !strncmp(at->name, r->ds_name, strlen(r->ds_name));
-}
-
 static void check_duplicate_attrs(resolver *r, const ast_member *m)
 {
     for (size_t i = 0; i < m->nattrs; i++)
@@ -386,7 +409,7 @@ static void scalar_field_attr(resolver *r, block_info *bi, field_info *fi, const
         if ((e = r_arg(at, "map", NULL)))
             pk->db_name = r_string_arg(r, e);
         if ((e = r_arg(at, "sort", NULL)))
-            parse_sort(r, at, e, &pk->parts[0].sort);
+            parse_sort(r, at, e, &pk->parts[0].sort, false);
         if ((e = r_arg(at, "length", NULL)))
             pk->parts[0].length = parse_length(r, e);
         pk->c_name = c->c_name;
@@ -407,7 +430,7 @@ static void scalar_field_attr(resolver *r, block_info *bi, field_info *fi, const
         if ((e = r_arg(at, "map", NULL)))
             ix->db_name = r_string_arg(r, e);
         if ((e = r_arg(at, "sort", NULL)))
-            parse_sort(r, at, e, &ix->parts[0].sort);
+            parse_sort(r, at, e, &ix->parts[0].sort, false);
         if ((e = r_arg(at, "length", NULL)))
             ix->parts[0].length = parse_length(r, e);
         ix->c_name = c->c_name;
@@ -436,17 +459,10 @@ static void scalar_field_attr(resolver *r, block_info *bi, field_info *fi, const
         c->ignored = true;
     } else if (!strcmp(n, "default")) {
         resolve_default(r, bi, fi, at);
-    } else if (is_native(r, at)) {
-        resolve_native_type(r, bi, fi, at);
+    } else if (r_is_native_attr(r, at)) {
+        /* Checked after every attribute, as Prisma does: resolve_native_types. */
     } else if (!strcmp(n, "relation")) {
         r_attr_error(r, at, at->loc, "The attribute `@relation` can only be used on relation fields.");
-    } else if (strchr(n, '.') && r->datasource) {
-        /* `@pg.VarChar` while the datasource is called `db`. */
-        const char *dot = strchr(n, '.');
-        r_error(r, at->loc,
-                "The prefix %.*s is invalid. It must be equal to the name of an existing "
-                "datasource e.g. %s. Did you mean to use %s.%s?",
-                (int)(dot - n), n, r->ds_name, r->ds_name, dot + 1);
     } else {
         r_error(r, at->name_loc, "Attribute not known: \"@%s\".", n);
     }

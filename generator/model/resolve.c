@@ -517,6 +517,14 @@ model_schema *model_resolve(const ast_schema *ast, arena *a, diag_list *diags)
         resolve_field_attributes(r, &r->models[i]);
         resolve_block_attributes(r, &r->models[i]);
     }
+    /* Prisma's parser stops after its attribute phase when that had errors:
+     * the datasource's own errors are still reported, but native types,
+     * relations and the model-wide checks are not looked at. */
+    if (diags->nerrors > errors_before) {
+        resolve_config(r);
+        return NULL;
+    }
+    resolve_native_types(r);
     /* Enum columns name their type by its database name (after @@map). */
     for (size_t i = 0; i < r->s->ntables; i++)
         for (size_t j = 0; j < r->s->tables[i].ncolumns; j++) {

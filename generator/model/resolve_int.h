@@ -100,7 +100,10 @@ void resolve_config(resolver *r);
 void resolve_field_attributes(resolver *r, block_info *bi);
 void resolve_block_attributes(resolver *r, block_info *bi);
 void resolve_default(resolver *r, block_info *bi, field_info *fi, const ast_attribute *at);
-void resolve_native_type(resolver *r, block_info *bi, field_info *fi, const ast_attribute *at);
+/* `@db.X` (or a wrong prefix such as `@pg.X`): a native type attribute,
+ * validated by resolve_native_types once every attribute is parsed. */
+bool r_is_native_attr(const resolver *r, const ast_attribute *at);
+void resolve_native_types(resolver *r);
 const char *default_sql_type(model_scalar s);
 void resolve_relations(resolver *r);
 void resolve_default_names(resolver *r);

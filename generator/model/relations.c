@@ -338,9 +338,11 @@ static void resolve_fk_side(resolver *r, model_relation *rel, block_info *bi, fi
     static const char *const which[] = {"onDelete", "onUpdate"};
     model_ref_action acts[] = {on_delete, on_update};
     bool explicit_[] = {del_explicit, upd_explicit};
-    bool emulated = r->s->datasource.relation_mode == MODEL_RELATION_MODE_PRISMA;
+    /* Only PostgreSQL's own foreign keys get a warning; without a datasource
+     * Prisma knows no database to leave it to and makes it an error too. */
+    bool db_enforced = r->datasource && r->s->datasource.relation_mode != MODEL_RELATION_MODE_PRISMA;
     for (int k = 0; k < 2; k++)
-        if (explicit_[k] && acts[k] == MODEL_ACTION_SET_NULL && any_required && emulated)
+        if (explicit_[k] && acts[k] == MODEL_ACTION_SET_NULL && any_required && !db_enforced)
             /* Prisma emulates the action and cannot set a required field to NULL. */
             r_attr_error(r, at, at->loc,
                          "The `%s` referential action of a relation must not be set to `SetNull` "

@@ -239,6 +239,17 @@ static void resolve_generator(resolver *r, const ast_block *b, model_generator *
     }
     if (!has_provider)
         r_error(r, b->loc, "Argument \"provider\" is missing in generator block \"%s\".", b->name);
+    /* `refract generate` refuses a prefix that cannot begin C names; say so
+     * here, where the value is, so that `refract validate` refuses it too. */
+    if (g->provider && !strcmp(g->provider, "refract"))
+        for (size_t i = 0; i < b->nmembers; i++) {
+            const ast_member *m = &b->members[i];
+            if (m->kind == AST_MEMBER_PROPERTY && !strcmp(m->name, "prefix") && m->value &&
+                m->value->kind == AST_EXPR_STRING && !model_c_prefix_valid(m->value->text))
+                r_error(r, m->value->loc,
+                        "prefix \"%s\" cannot begin C names: use letters, digits and '_'",
+                        m->value->text);
+        }
 }
 
 void resolve_config(resolver *r)

@@ -119,6 +119,27 @@ START_TEST(set_null_on_required_field)
 }
 END_TEST
 
+/* A generator prefix that `refract generate` refuses is refused by
+ * `validate` too, with the same message, at the value. */
+START_TEST(generator_prefix_that_generate_refuses)
+{
+    write_schema("schema.prisma", "datasource db {\n  provider = \"postgresql\"\n}\n"
+                                  "generator client {\n  provider = \"refract\"\n"
+                                  "  prefix   = \"my-db\"\n}\nmodel A {\n  id Int @id\n}\n");
+    static const char want[] = "error: prefix \"my-db\" cannot begin C names: use letters, digits "
+                               "and '_'\n  -->  schema.prisma:6:14\n";
+    ck_assert_int_eq(run("validate"), 1);
+    ck_assert_ptr_nonnull(strstr(slurp(err_path), want));
+    ck_assert_int_eq(run("generate"), 1);
+    ck_assert_ptr_nonnull(strstr(slurp(err_path), want));
+
+    /* Another generator's prefix is none of refract's business. */
+    write_schema("schema.prisma", "generator js {\n  provider = \"prisma-client-js\"\n"
+                                  "  prefix   = \"my-db\"\n}\nmodel A {\n  id Int @id\n}\n");
+    ck_assert_int_eq(run("validate"), 0);
+}
+END_TEST
+
 START_TEST(folder_schema)
 {
     char sub[700];
@@ -150,6 +171,7 @@ static Suite *validate_suite(void)
     tcase_add_test(tc, invalid_schema_reports_every_error);
     tcase_add_test(tc, folder_schema);
     tcase_add_test(tc, set_null_on_required_field);
+    tcase_add_test(tc, generator_prefix_that_generate_refuses);
     tcase_add_test(tc, usage_and_missing_schema);
     suite_add_tcase(s, tc);
     return s;

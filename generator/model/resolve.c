@@ -540,6 +540,7 @@ model_schema *model_resolve(const ast_schema *ast, arena *a, diag_list *diags)
 
     resolve_default_names(r);
     check_model(r);
+    check_index_arguments(r);
     if (diags->nerrors > errors_before)
         return NULL;
     return r->s;

@@ -95,7 +95,8 @@ block_info *r_find_model(resolver *r, const char *name);
 block_info *r_find_enum(resolver *r, const char *name);
 field_info *r_find_field(block_info *bi, const char *name);
 
-/* Phases (attrs.c, defaults.c, native.c, relations.c, config.c, checks.c). */
+/* Phases (attrs.c, defaults.c, native.c, relations.c, config.c, checks.c,
+ * opclass.c, index_args.c). */
 void resolve_config(resolver *r);
 void resolve_field_attributes(resolver *r, block_info *bi);
 void resolve_block_attributes(resolver *r, block_info *bi);
@@ -108,6 +109,7 @@ const char *default_sql_type(model_scalar s);
 void resolve_relations(resolver *r);
 void resolve_default_names(resolver *r);
 void check_operator_classes(resolver *r);
+void check_index_arguments(resolver *r);
 void check_model(resolver *r);
 
 #endif

@@ -176,11 +176,18 @@ static void resolve_datasource(resolver *r, const ast_block *b)
             ds->relation_mode = MODEL_RELATION_MODE_PRISMA;
         else if (e && e->kind == AST_EXPR_STRING && !strcmp(e->text, "foreignKeys"))
             ds->relation_mode = MODEL_RELATION_MODE_FOREIGN_KEYS;
+        else if (e && e->kind != AST_EXPR_STRING)
+            r_error(r, e->loc, "Expected a string value, but received %s value `%s`.",
+                    e->kind == AST_EXPR_NUMBER  ? "numeric"
+                    : e->kind == AST_EXPR_ARRAY ? "array"
+                    : e->kind == AST_EXPR_FUNC  ? "functional"
+                                                : "literal",
+                    r_source(r, e->loc));
         else
             r_error(r, relation_mode->loc,
-                    "Invalid relation mode setting: \"%s\". Supported values: \"prisma\", "
-                    "\"foreignKeys\"",
-                    e ? (e->kind == AST_EXPR_STRING ? e->text : r_source(r, e->loc)) : "");
+                    "Error validating datasource `relationMode`: Invalid relation mode setting: "
+                    "\"%s\". Supported values: \"prisma\", \"foreignKeys\"",
+                    e ? e->text : "");
     }
 
     if (ds->shadow_database_url.value && ds->url.value &&

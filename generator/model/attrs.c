@@ -462,7 +462,10 @@ static void scalar_field_attr(resolver *r, block_info *bi, field_info *fi, const
     } else if (r_is_native_attr(r, at)) {
         /* Checked after every attribute, as Prisma does: resolve_native_types. */
     } else if (!strcmp(n, "relation")) {
-        r_attr_error(r, at, at->loc, "The attribute `@relation` can only be used on relation fields.");
+        /* Prisma's words, then each argument as unknown. */
+        r_attr_error(r, at, at->loc, "Invalid field type, not a relation.");
+        for (size_t i = 0; i < at->args.count; i++)
+            r_error(r, at->args.items[i].loc, "No such argument.");
     } else {
         r_error(r, at->name_loc, "Attribute not known: \"@%s\".", n);
     }
@@ -546,28 +549,34 @@ static void model_id(resolver *r, block_info *bi, const ast_attribute *at)
     model_table *t = bi->t;
     static const char *const allowed[] = {"fields", "name", "map", "clustered", NULL};
     r_check_args(r, at, "fields", allowed);
+    const ast_expr *fields = r_arg(at, "fields", "fields");
+    if (!fields && !t->pk) {
+        r_error(r, at->loc, "Argument \"fields\" is missing in attribute \"@@id\".");
+        return;
+    }
+    /* Prisma reads the field list first: an unknown field is the only error;
+     * a wrong argument or an optional field is reported before a clash with
+     * @id. */
+    model_primary_key *pk = arena_alloc(r->a, sizeof *pk);
+    if (fields && !resolve_parts(r, bi, at, fields, FOR_ID, &pk->parts, &pk->nparts))
+        return;
+    bool ok = fields != NULL;
+    for (size_t i = 0; i < pk->nparts && ok; i++)
+        if (!pk->parts[i].column->required) {
+            r_model_error(r, bi, at->loc,
+                          "The id definition refers to the optional field `%s`. ID definitions "
+                          "must reference only required fields.",
+                          pk->parts[i].column->name);
+            ok = false;
+        }
     if (t->pk) {
         r_model_error(r, bi, bi->b->loc,
                       "Each model must have at most one id criteria. You can't have `@id` and "
                       "`@@id` at the same time.");
         return;
     }
-    const ast_expr *fields = r_arg(at, "fields", "fields");
-    if (!fields) {
-        r_error(r, at->loc, "Argument \"fields\" is missing in attribute \"@@id\".");
+    if (!ok)
         return;
-    }
-    model_primary_key *pk = arena_alloc(r->a, sizeof *pk);
-    if (!resolve_parts(r, bi, at, fields, FOR_ID, &pk->parts, &pk->nparts))
-        return;
-    for (size_t i = 0; i < pk->nparts; i++)
-        if (!pk->parts[i].column->required) {
-            r_model_error(r, bi, at->loc,
-                          "The id definition refers to the optional field `%s`. ID definitions "
-                          "must reference only required fields.",
-                          pk->parts[i].column->name);
-            return;
-        }
     const ast_expr *e;
     if ((e = r_arg(at, "name", NULL)))
         pk->name = r_string_arg(r, e);

@@ -471,7 +471,8 @@ static void scalar_field_attr(resolver *r, block_info *bi, field_info *fi, const
     }
 }
 
-static void relation_field_attr(resolver *r, field_info *fi, const ast_attribute *at)
+static void relation_field_attr(resolver *r, block_info *bi, field_info *fi,
+                                const ast_attribute *at)
 {
     const char *n = at->name;
     if (!strcmp(n, "relation")) {
@@ -484,6 +485,7 @@ static void relation_field_attr(resolver *r, field_info *fi, const ast_attribute
             fi->rel_name = r_string_arg(r, e);
         fi->rel_fields = r_arg(at, "fields", NULL);
         fi->rel_references = r_arg(at, "references", NULL);
+        check_relation_attribute(r, bi, fi);
     } else if (!strcmp(n, "ignore")) {
         fi->rf->ignored = true;
     } else if (!strcmp(n, "map")) {
@@ -526,14 +528,23 @@ void resolve_field_attributes(resolver *r, block_info *bi)
 
     for (size_t i = 0; i < bi->nfields; i++) {
         field_info *fi = &bi->fields[i];
+        if (fi->kind != FIELD_SCALAR)
+            continue;
         check_duplicate_attrs(r, fi->m);
-        for (size_t j = 0; j < fi->m->nattrs; j++) {
-            const ast_attribute *at = &fi->m->attrs[j];
-            if (fi->kind == FIELD_SCALAR)
-                scalar_field_attr(r, bi, fi, at);
-            else if (fi->kind == FIELD_RELATION)
-                relation_field_attr(r, fi, at);
-        }
+        for (size_t j = 0; j < fi->m->nattrs; j++)
+            scalar_field_attr(r, bi, fi, &fi->m->attrs[j]);
+    }
+}
+
+void resolve_relation_field_attributes(resolver *r, block_info *bi)
+{
+    for (size_t i = 0; i < bi->nfields; i++) {
+        field_info *fi = &bi->fields[i];
+        if (fi->kind != FIELD_RELATION)
+            continue;
+        check_duplicate_attrs(r, fi->m);
+        for (size_t j = 0; j < fi->m->nattrs; j++)
+            relation_field_attr(r, bi, fi, &fi->m->attrs[j]);
     }
 }
 

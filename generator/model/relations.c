@@ -165,6 +165,28 @@ static const model_column **resolve_columns(resolver *r, block_info *bi, const a
 }
 
 /* Whether `cols` is exactly (as a set) the primary key or a unique index. */
+/* What Prisma checks of @relation while it reads attributes, before any
+ * validation: the `fields` and `references` lists name existing scalar
+ * fields, the actions are known, `map` is a string. An error here stops
+ * resolution with the other attribute errors; resolve_fk_side relies on it. */
+void check_relation_attribute(resolver *r, block_info *bi, field_info *fi)
+{
+    const ast_attribute *at = fi->rel_attr;
+    size_t n;
+    if (fi->rel_fields)
+        resolve_columns(r, bi, fi->rel_fields, &n, true, NULL);
+    if (fi->rel_references && fi->target)
+        resolve_columns(r, fi->target, fi->rel_references, &n, false, fi->target->b->name);
+    model_ref_action action;
+    const ast_expr *e;
+    if ((e = r_arg(at, "onDelete", NULL)))
+        parse_action(r, at, e, &action);
+    if ((e = r_arg(at, "onUpdate", NULL)))
+        parse_action(r, at, e, &action);
+    if ((e = r_arg(at, "map", NULL)))
+        r_string_arg(r, e);
+}
+
 static bool is_unique_criterion(const model_table *t, const model_column **cols, size_t n)
 {
     model_unique_criterion crit[64];

@@ -511,6 +511,8 @@ model_schema *model_resolve(const ast_schema *ast, arena *a, diag_list *diags)
     }
     r->s->ntables = r->nmodels;
 
+    for (size_t i = 0; i < r->nmodels; i++)
+        resolve_relation_field_attributes(r, &r->models[i]);
     for (size_t i = 0; i < r->nenums; i++)
         resolve_block_attributes(r, &r->enums[i]);
     for (size_t i = 0; i < r->nmodels; i++) {

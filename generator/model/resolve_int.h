@@ -99,6 +99,9 @@ field_info *r_find_field(block_info *bi, const char *name);
  * opclass.c, index_args.c). */
 void resolve_config(resolver *r);
 void resolve_field_attributes(resolver *r, block_info *bi);
+/* The attributes of relation fields: Prisma reads them all before any other
+ * attribute, so their errors come first. */
+void resolve_relation_field_attributes(resolver *r, block_info *bi);
 void resolve_block_attributes(resolver *r, block_info *bi);
 void resolve_default(resolver *r, block_info *bi, field_info *fi, const ast_attribute *at);
 /* `@db.X` (or a wrong prefix such as `@pg.X`): a native type attribute,
@@ -106,6 +109,8 @@ void resolve_default(resolver *r, block_info *bi, field_info *fi, const ast_attr
 bool r_is_native_attr(const resolver *r, const ast_attribute *at);
 void resolve_native_types(resolver *r);
 const char *default_sql_type(model_scalar s);
+/* @relation's own arguments, in the attribute phase (relations.c). */
+void check_relation_attribute(resolver *r, block_info *bi, field_info *fi);
 void resolve_relations(resolver *r);
 void resolve_default_names(resolver *r);
 void check_operator_classes(resolver *r);

@@ -287,20 +287,30 @@ static bool resolve_parts(resolver *r, block_info *bi, const ast_attribute *at,
     const ast_expr **items;
     size_t n = r_field_list(r, fields_expr, &items);
     model_index_part *parts = arena_alloc(r->a, (n ? n : 1) * sizeof *parts);
+    /* Prisma lists names bare in index messages and each in backticks in
+     * id messages. */
+    const char *sep = purpose == FOR_ID ? "`, `" : ", ";
     buf unknown = BUF_INIT, relations = BUF_INIT, suggestion = BUF_INIT;
-    size_t nunknown = 0;
+    size_t nunknown = 0, nrelations = 0;
+    bool composite = false;
     for (size_t i = 0; i < n; i++) {
         const char *name = r_ref_name(items[i]);
         field_info *fi = r_find_field(bi, name);
-        if (!fi || fi->kind == FIELD_BROKEN) {
+        /* Prisma reads every item's arguments before it looks at the field. */
+        parse_part_args(r, at, items[i], &parts[i]);
+        if (fi && fi->kind == FIELD_BROKEN && fi->broken == BROKEN_COMPOSITE) {
+            composite = true; /* the type block is the error */
+            continue;
+        }
+        if (!fi || (fi->kind == FIELD_BROKEN && fi->broken != BROKEN_UNKNOWN_TYPE)) {
             if (nunknown++)
-                buf_puts(&unknown, ", ");
+                buf_puts(&unknown, sep);
             buf_puts(&unknown, name);
             continue;
         }
-        if (fi->kind == FIELD_RELATION) {
-            if (relations.len)
-                buf_puts(&relations, ", ");
+        if (fi->kind != FIELD_SCALAR) {
+            if (nrelations++)
+                buf_puts(&relations, sep);
             buf_puts(&relations, name);
             /* Prisma suggests the relation's scalar fields instead. */
             const ast_attribute *rel = ast_member_attr(fi->m, "relation");
@@ -314,9 +324,8 @@ static bool resolve_parts(resolver *r, block_info *bi, const ast_attribute *at,
             continue;
         }
         parts[i].column = fi->col;
-        parse_part_args(r, at, items[i], &parts[i]);
     }
-    bool ok = true;
+    /* An unknown field and a relation field are both reported. */
     if (nunknown) {
         if (purpose == FOR_ID)
             r_model_error(r, bi, at->loc,
@@ -325,10 +334,15 @@ static bool resolve_parts(resolver *r, block_info *bi, const ast_attribute *at,
         else
             r_model_error(r, bi, at->loc, "The %sindex definition refers to the unknown fields: %s.",
                           purpose == FOR_UNIQUE ? "unique " : "", buf_cstr(&unknown));
-        ok = false;
-    } else if (relations.len) {
-        const char *what = purpose == FOR_ID ? "id" : purpose == FOR_UNIQUE ? "unique index" : "index";
-        const char *attr = purpose == FOR_ID ? "@@id" : purpose == FOR_UNIQUE ? "@@unique" : "@@index";
+    }
+    if (nrelations && purpose == FOR_ID) {
+        r_model_error(r, bi, at->loc,
+                      "The id definition refers to the relation %s `%s`. ID definitions must "
+                      "reference only scalar fields.",
+                      nrelations > 1 ? "fields" : "field", buf_cstr(&relations));
+    } else if (nrelations) {
+        const char *what = purpose == FOR_UNIQUE ? "unique index" : "index";
+        const char *attr = purpose == FOR_UNIQUE ? "@@unique" : "@@index";
         if (suggestion.len)
             r_model_error(r, bi, at->loc,
                           "The %s definition refers to the relation fields %s. Index definitions "
@@ -339,8 +353,8 @@ static bool resolve_parts(resolver *r, block_info *bi, const ast_attribute *at,
                           "The %s definition refers to the relation fields %s. Index definitions "
                           "must reference only scalar fields.",
                           what, buf_cstr(&relations));
-        ok = false;
     }
+    bool ok = !composite && !nunknown && !nrelations;
     buf_free(&unknown);
     buf_free(&relations);
     buf_free(&suggestion);

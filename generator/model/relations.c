@@ -114,7 +114,9 @@ static const model_column **resolve_columns(resolver *r, block_info *bi, const a
     buf missing = BUF_INIT, relation = BUF_INIT;
     for (size_t i = 0; i < *n; i++) {
         field_info *f = r_find_field(bi, r_ref_name(items[i]));
-        if (f && f->kind == FIELD_RELATION) {
+        /* A type Prisma cannot resolve is taken for a model: a relation. */
+        if (f && (f->kind == FIELD_RELATION ||
+                  (f->kind == FIELD_BROKEN && f->broken == BROKEN_UNKNOWN_TYPE))) {
             if (relation.len)
                 buf_puts(&relation, ", ");
             buf_puts(&relation, r_ref_name(items[i]));

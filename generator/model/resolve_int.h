@@ -21,9 +21,18 @@ typedef enum field_kind {
     FIELD_BROKEN,    /* unknown type (already reported) */
 } field_kind;
 
+/* Why a field is FIELD_BROKEN: Prisma takes a type name it cannot resolve
+ * for a model, so such a field counts as a relation field in lists. */
+typedef enum broken_kind {
+    BROKEN_DECLARATION,  /* no name or no type, optional list */
+    BROKEN_UNKNOWN_TYPE, /* `x Strin` */
+    BROKEN_COMPOSITE,    /* a `type` block: refused as a whole */
+} broken_kind;
+
 typedef struct field_info {
     const ast_member *m;
     field_kind kind;
+    broken_kind broken;          /* BROKEN */
     model_column *col;           /* SCALAR */
     model_relation_field *rf;    /* RELATION */
     block_info *target;          /* RELATION */

@@ -182,8 +182,7 @@ static const char *const op_classes[][2] = {
     {"UuidMinMaxMultiOps", "uuid_minmax_multi_ops"},
 };
 
-static void parse_op_class(resolver *r, const ast_attribute *at, const ast_expr *e,
-                           model_index_part *p)
+static void parse_op_class(resolver *r, const ast_expr *e, model_index_part *p)
 {
     if (e->kind == AST_EXPR_FUNC && !strcmp(e->text, "raw")) {
         const ast_arg *a = ast_arg_positional(&e->args, 0);
@@ -199,7 +198,6 @@ static void parse_op_class(resolver *r, const ast_attribute *at, const ast_expr 
                 return;
             }
     }
-    (void)at;
     r_error(r, e->loc, "Unexpected token. Expected one of: Invalid operator class: %s",
             r_source(r, e->loc));
 }
@@ -265,7 +263,7 @@ static void parse_part_args(resolver *r, const ast_attribute *at, const ast_expr
     if (length)
         p->length = parse_length(r, length->value);
     if (ops)
-        parse_op_class(r, at, ops->value, p);
+        parse_op_class(r, ops->value, p);
     for (size_t i = 0; i < item->args.count; i++) {
         const ast_arg *a = &item->args.items[i];
         if (a != sort && a != length && a != ops)

@@ -2,9 +2,13 @@
  * resolve_int.h — shared state of the resolver, private to generator/model.
  *
  * Resolution runs in Prisma's phases so that a schema with several problems
- * reports them in Prisma's order: names (duplicates), field types, attributes,
- * relations, then the datasource and generators, and only when all of that
- * is clean the model-wide checks (unique criteria, database names, C names).
+ * reports what Prisma reports, in its order. Like Prisma's parser, names
+ * (duplicates), field types and attributes (relation fields' first) run to
+ * the end whatever they report; an error there stops resolution, with the
+ * datasource and generators still checked. Only a clean parse goes on to the
+ * validations: native types, relations, the datasource and generators, then
+ * the model-wide checks (unique criteria, database names, C names, index
+ * arguments).
  */
 #ifndef REFRACT_RESOLVE_INT_H
 #define REFRACT_RESOLVE_INT_H

@@ -134,12 +134,7 @@ static const char *upper(arena *a, const char *s)
 
 bool emit_prefix_valid(const char *prefix)
 {
-    if (!prefix || !*prefix || isdigit((unsigned char)prefix[0]))
-        return false;
-    for (const char *p = prefix; *p; p++)
-        if (!isalnum((unsigned char)*p) && *p != '_')
-            return false;
-    return true;
+    return model_c_prefix_valid(prefix);
 }
 
 /* ---- value kinds ---------------------------------------------------------------- */

@@ -446,6 +446,13 @@ static void diff_enums(differ *d)
 
 /* ---- tables ------------------------------------------------------------------------------ */
 
+/* An explicit ASC builds the same index as no sort at all: Prisma's differ
+ * sees no change between them. */
+static bool descending(db_sort s)
+{
+    return s == DB_SORT_DESC;
+}
+
 /* Whether old index `oi` (on ot) and new index `ni` (on nt) define the same
  * thing once old column names are mapped to new ones. */
 static bool same_index(const db_table *ot, const db_table *nt, const column_map *m,
@@ -456,7 +463,8 @@ static bool same_index(const db_table *ot, const db_table *nt, const column_map 
         return false;
     for (size_t k = 0; k < oi->ncolumns; k++) {
         const char *nn = renamed_column(ot, nt, m, oi->columns[k].name);
-        if (!nn || strcmp(nn, ni->columns[k].name) || oi->columns[k].sort != ni->columns[k].sort ||
+        if (!nn || strcmp(nn, ni->columns[k].name) ||
+            descending(oi->columns[k].sort) != descending(ni->columns[k].sort) ||
             !streq(oi->columns[k].opclass, ni->columns[k].opclass))
             return false;
         for (size_t c = 0; c < nt->ncolumns; c++)

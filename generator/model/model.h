@@ -423,6 +423,10 @@ typedef struct model_generator {
 /* Returns the string value of a generator property (e.g. "prefix"), or NULL. */
 const char *model_generator_get(const model_generator *g, const char *key);
 
+/* Whether a refract generator's `prefix` can begin C names (letters, digits
+ * and '_', not a digit first): both files and every name are made from it. */
+bool model_c_prefix_valid(const char *prefix);
+
 /* ---- the schema ---------------------------------------------------------------------- */
 
 struct model_schema {

@@ -143,7 +143,7 @@ static size_t first_same_name(resolver *r, const char *name)
 field_info *r_find_field(block_info *bi, const char *name)
 {
     for (size_t i = 0; i < bi->nfields; i++)
-        if (!strcmp(bi->fields[i].m->name, name))
+        if (bi->fields[i].m->name && name && !strcmp(bi->fields[i].m->name, name))
             return &bi->fields[i];
     return NULL;
 }
@@ -179,6 +179,19 @@ static bool is_type_block(ast_block_kind k)
 {
     return k == AST_BLOCK_MODEL || k == AST_BLOCK_VIEW || k == AST_BLOCK_ENUM ||
            k == AST_BLOCK_TYPE;
+}
+
+/* Prisma's parser refuses `Type[]?` as it reads the text, before any name
+ * is resolved. */
+static void report_optional_lists(resolver *r)
+{
+    for (size_t i = 0; i < r->ast->nblocks; i++) {
+        const ast_block *b = r->ast->blocks[i];
+        for (size_t j = 0; j < b->nmembers; j++)
+            if (b->members[j].kind == AST_MEMBER_FIELD && b->members[j].type.optional_list)
+                r_error(r, b->members[j].type.loc,
+                        "Optional lists are not supported. Use either `Type[]` or `Type?`.");
+    }
 }
 
 static void resolve_names(resolver *r)
@@ -296,10 +309,8 @@ static void resolve_field_types(resolver *r, block_info *bi)
                           "This field declaration is invalid. It is either missing a name or a type.");
             continue;
         }
-        if (m->type.optional_list) {
-            r_error(r, m->type.loc, "Optional lists are not supported. Use either `Type[]` or `Type?`.");
-            continue;
-        }
+        if (m->type.optional_list)
+            continue; /* reported with the syntax, report_optional_lists */
         const char *tn = m->type.name;
         if (scalar_index(tn) >= 0 || !strcmp(tn, "Unsupported") || r_find_enum(r, tn)) {
             fi->kind = FIELD_SCALAR;
@@ -316,8 +327,11 @@ static void resolve_field_types(resolver *r, block_info *bi)
             if (r->ast->blocks[i]->kind == AST_BLOCK_TYPE && r->ast->blocks[i]->name &&
                 !strcmp(r->ast->blocks[i]->name, tn))
                 composite = true;
-        if (composite)
+        if (composite) {
+            fi->broken = BROKEN_COMPOSITE;
             continue; /* the `type` block itself is reported */
+        }
+        fi->broken = BROKEN_UNKNOWN_TYPE;
         r_error(r, m->type.loc,
                 "Type \"%s\" is neither a built-in type, nor refers to another model, composite "
                 "type, or enum.",
@@ -513,20 +527,20 @@ model_schema *model_resolve(const ast_schema *ast, arena *a, diag_list *diags)
     r->enum_by_name = (strmap)STRMAP_IN(a);
     r->first_block_by_name = (strmap)STRMAP_IN(a);
     index_block_names(r);
+    /* Like Prisma's parser, go on through names, types and attributes
+     * whatever they report (a field of unknown type or without a name is
+     * left out of the later phases); only the validation below waits for a
+     * clean parse. */
+    report_optional_lists(r);
     resolve_names(r);
     collect_blocks(r);
     for (size_t i = 0; i < r->nmodels; i++)
         strmap_put(&r->model_by_name, r->models[i].b->name, &r->models[i]);
     for (size_t i = 0; i < r->nenums; i++)
         strmap_put(&r->enum_by_name, r->enums[i].b->name, &r->enums[i]);
-    if (diags->nerrors > errors_before)
-        return NULL;
-
     build_enums(r);
     for (size_t i = 0; i < r->nmodels; i++)
         resolve_field_types(r, &r->models[i]);
-    if (diags->nerrors > errors_before)
-        return NULL;
 
     /* The datasource decides the native type prefix, so read it first; its
      * errors are reported where Prisma reports them, below. */
@@ -545,12 +559,22 @@ model_schema *model_resolve(const ast_schema *ast, arena *a, diag_list *diags)
     }
     r->s->ntables = r->nmodels;
 
+    for (size_t i = 0; i < r->nmodels; i++)
+        resolve_relation_field_attributes(r, &r->models[i]);
     for (size_t i = 0; i < r->nenums; i++)
         resolve_block_attributes(r, &r->enums[i]);
     for (size_t i = 0; i < r->nmodels; i++) {
         resolve_field_attributes(r, &r->models[i]);
         resolve_block_attributes(r, &r->models[i]);
     }
+    /* Prisma's parser stops after its attribute phase when that had errors:
+     * the datasource's own errors are still reported, but native types,
+     * relations and the model-wide checks are not looked at. */
+    if (diags->nerrors > errors_before) {
+        resolve_config(r);
+        return NULL;
+    }
+    resolve_native_types(r);
     /* Enum columns name their type by its database name (after @@map). */
     for (size_t i = 0; i < r->s->ntables; i++)
         for (size_t j = 0; j < r->s->tables[i].ncolumns; j++) {
@@ -566,6 +590,7 @@ model_schema *model_resolve(const ast_schema *ast, arena *a, diag_list *diags)
 
     resolve_default_names(r);
     check_model(r);
+    check_index_arguments(r);
     if (diags->nerrors > errors_before)
         return NULL;
     return r->s;

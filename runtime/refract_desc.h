@@ -46,6 +46,7 @@
 
 #include "refract.h"
 #include "refract_query.h"
+#include "refract_stream.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -251,6 +252,18 @@ rf_status rf_desc_find_many_sql(rf_client *client, const rf_model_desc *m, const
 /* The model's select list ("t.\"id\", t.\"email\", ...") and quoted table,
  * built once; NULL when out of memory. */
 const char *rf_desc_select_list(const rf_model_desc *m);
+
+/*
+ * Streaming find_many (refract_stream.h): the rows of `query` (NULL: all),
+ * one at a time in constant memory. next decodes the next row into *out
+ * (a row struct), resetting `arena` first, and sets *got (false at the
+ * end); close ends the stream whether or not it was read to the end, and
+ * is safe on a closed or never opened (zeroed) stream.
+ */
+rf_status rf_desc_stream_open(rf_client *client, const rf_model_desc *m, const void *query,
+                              const rf_stream_options *opts, rf_model_stream *out);
+rf_status rf_desc_stream_next(rf_model_stream *s, void *out, rf_arena *arena, bool *got);
+rf_status rf_desc_stream_close(rf_model_stream *s);
 const char *rf_desc_table(const rf_model_desc *m);
 
 #ifdef __cplusplus

@@ -180,6 +180,20 @@ rf_stream_mode rf_stream_mode_of(const rf_stream *stream);
  */
 rf_status rf_stream_close(rf_stream *stream);
 
+/*
+ * A stream of one model's rows, behind every generated
+ * `<model>_find_many_stream` (the generated `<model>_stream` wraps it, so a
+ * stream of posts cannot be read into a user). Opened by
+ * rf_desc_stream_open (refract_desc.h) from a `<model>_query`: its where,
+ * order_by, skip, take, cursor and select apply; includes and a negative
+ * take do not (RF_INVALID_ARGUMENT). Zero-initialized means closed.
+ */
+typedef struct rf_model_stream {
+    rf_stream *stream;
+    const struct rf_model_desc *model;
+    bool *select;              /* a copy of the query's selection; NULL: every field */
+} rf_model_stream;
+
 #ifdef __cplusplus
 }
 #endif

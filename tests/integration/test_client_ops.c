@@ -801,6 +801,83 @@ START_TEST(rows_decode_one_at_a_time_from_the_descriptor)
 }
 END_TEST
 
+/* find_many_stream gives the rows find_many gives, in its order, one at a
+ * time; in and out of a transaction (single-row mode, then a cursor), with
+ * select, stopping early, and refusing what a stream cannot do. */
+static void stream_matches(rf_client *c, const db_user_query *query, const db_user_list *want,
+                           size_t stop_after)
+{
+    db_user_stream s;
+    rf_arena row_arena = RF_ARENA_INIT;
+    OK(db_user_find_many_stream(c, query, NULL, &s));
+    size_t n = 0;
+    db_user u;
+    bool got = false;
+    rf_status st;
+    while ((st = db_user_stream_next(&s, &u, &row_arena, &got)) == RF_OK && got) {
+        ck_assert_uint_lt(n, want->count);
+        ck_assert_int_eq(u.id, want->items[n].id);
+        ck_assert_str_eq(u.email, want->items[n].email);
+        ck_assert_int_eq(u.age.has, want->items[n].age.has);
+        ck_assert_int_eq(u.role, want->items[n].role);
+        if (query->select && !query->select->name)
+            ck_assert_ptr_null(u.name); /* unselected: left zero */
+        if (++n == stop_after)
+            break;
+    }
+    ck_assert_int_eq(st, RF_OK);
+    ck_assert_uint_eq(n, stop_after ? stop_after : want->count);
+    OK(db_user_stream_close(&s));
+    OK(db_user_stream_close(&s)); /* closing twice is harmless */
+    rf_arena_free(&row_arena);
+}
+
+START_TEST(find_many_stream_reads_rows_one_at_a_time)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    seed(c, &a);
+    const db_user_select sel = {.id = true, .email = true, .age = true, .role = true};
+    const db_user_query queries[] = {
+        {0},
+        {.where = &(db_user_where){.age = RF_GTE(30)},
+         .order_by = &(db_user_order){.by = DB_USER_BY_AGE, .sort = RF_DESC}, .norder = 1,
+         .skip = 1, .take = 3},
+        {.order_by = &(db_user_order){.by = DB_USER_BY_EMAIL}, .norder = 1, .select = &sel},
+    };
+    for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
+        db_user_list want;
+        OK(db_user_find_many(c, &queries[i], &want, &a));
+        ck_assert_uint_gt(want.count, 0);
+        stream_matches(c, &queries[i], &want, 0);
+        stream_matches(c, &queries[i], &want, 1); /* stop early: the client stays usable */
+        OK(rf_begin(c, RF_ISOLATION_DEFAULT, false));
+        stream_matches(c, &queries[i], &want, 0);
+        stream_matches(c, &queries[i], &want, 1);
+        OK(rf_commit(c));
+    }
+    int64_t n = 0;
+    OK(db_user_count(c, NULL, &n));
+    ck_assert_int_gt(n, 0);
+
+    db_user_stream s;
+    ck_assert_int_eq(db_user_find_many_stream(c, &(db_user_query){.take = -2}, NULL, &s),
+                     RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(db_user_find_many_stream(c, &(db_user_query){.include = {.posts = true}},
+                                              NULL, &s),
+                     RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(db_user_find_many_stream(c, NULL, NULL, NULL), RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(db_user_find_many_stream(NULL, NULL, NULL, &s), RF_INVALID_ARGUMENT);
+    bool got = true;
+    db_user u;
+    ck_assert_int_eq(db_user_stream_next(NULL, &u, &a, &got), RF_INVALID_ARGUMENT);
+    ck_assert(!got);
+    ck_assert_int_eq(db_user_stream_close(NULL), RF_OK);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("client_ops");
@@ -818,6 +895,7 @@ int main(void)
     tcase_add_test(tc, dynamic_shapes_are_prepared_once);
     tcase_add_test(tc, select_returns_only_the_chosen_columns);
     tcase_add_test(tc, rows_decode_one_at_a_time_from_the_descriptor);
+    tcase_add_test(tc, find_many_stream_reads_rows_one_at_a_time);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -46,6 +46,15 @@ static rf_client *offline(void)
         BAD(T##_find_many(c, &(T##_query){.where = &(T##_where){.nAND = 2}}, &l_, &arena));       \
         BAD(T##_find_many(c, &(T##_query){.where = &(T##_where){.nOR = 1}}, &l_, &arena));        \
         BAD(T##_count(c, &(T##_where){.nNOT = 3}, &n_));                                          \
+        T##_stream s_;                                                                            \
+        bool got_ = true;                                                                         \
+        BAD(T##_find_many_stream(NULL, NULL, NULL, &s_));                                         \
+        BAD(T##_find_many_stream(c, NULL, NULL, NULL));                                           \
+        BAD(T##_find_many_stream(c, &(T##_query){.take = -1}, NULL, &s_));                        \
+        BAD(T##_find_many_stream(c, &(T##_query){.skip = -1}, NULL, &s_));                        \
+        BAD(T##_stream_next(NULL, &row_, &arena, &got_));                                         \
+        ck_assert(!got_);                                                                         \
+        ck_assert_int_eq(T##_stream_close(NULL), RF_OK);                                          \
     } while (0)
 
 /* NULL client and NULL create data on the writes of model T. */

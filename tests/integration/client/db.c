@@ -33,7 +33,14 @@
     rf_status T##_find_first(rf_client *client, const T##_query *query, T *out, rf_arena *arena) \
     { return rf_desc_find_first(client, &T##__m, query, out, arena); } \
     rf_status T##_count(rf_client *client, const T##_where *where, int64_t *count) \
-    { return rf_desc_count(client, &T##__m, where, count); }
+    { return rf_desc_count(client, &T##__m, where, count); } \
+    rf_status T##_find_many_stream(rf_client *client, const T##_query *query, \
+                                   const rf_stream_options *options, T##_stream *out) \
+    { return rf_desc_stream_open(client, &T##__m, query, options, out ? &out->s : NULL); } \
+    rf_status T##_stream_next(T##_stream *stream, T *out, rf_arena *arena, bool *got) \
+    { return rf_desc_stream_next(stream ? &stream->s : NULL, out, arena, got); } \
+    rf_status T##_stream_close(T##_stream *stream) \
+    { return rf_desc_stream_close(stream ? &stream->s : NULL); }
 #define RF__WRITE(T) \
     rf_status T##_create(rf_client *client, const T##_create_input *data, T *out, rf_arena *arena) \
     { return rf_desc_create(client, &T##__m, data, NULL, out, arena); } \

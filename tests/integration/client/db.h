@@ -37,6 +37,7 @@
 
 #include <refract.h>
 #include <refract_query.h>
+#include <refract_stream.h>
 
 #if !RF_VERSION_COMPATIBLE(0, 2, 0)
 #error "db.h was generated for librefract 0.2.x: regenerate it with the refract that matches your librefract"
@@ -81,24 +82,31 @@ bool db_role_from_string(const char *label, db_role *out);
 
 typedef struct db_user db_user;
 typedef struct db_user_list { db_user *items; size_t count; } db_user_list;
+typedef struct db_user_stream { rf_model_stream s; } db_user_stream; /* see db_user_find_many_stream */
 
 typedef struct db_profile db_profile;
 typedef struct db_profile_list { db_profile *items; size_t count; } db_profile_list;
+typedef struct db_profile_stream { rf_model_stream s; } db_profile_stream; /* see db_profile_find_many_stream */
 
 typedef struct db_post db_post;
 typedef struct db_post_list { db_post *items; size_t count; } db_post_list;
+typedef struct db_post_stream { rf_model_stream s; } db_post_stream; /* see db_post_find_many_stream */
 
 typedef struct db_category db_category;
 typedef struct db_category_list { db_category *items; size_t count; } db_category_list;
+typedef struct db_category_stream { rf_model_stream s; } db_category_stream; /* see db_category_find_many_stream */
 
 typedef struct db_comment db_comment;
 typedef struct db_comment_list { db_comment *items; size_t count; } db_comment_list;
+typedef struct db_comment_stream { rf_model_stream s; } db_comment_stream; /* see db_comment_find_many_stream */
 
 typedef struct db_tag db_tag;
 typedef struct db_tag_list { db_tag *items; size_t count; } db_tag_list;
+typedef struct db_tag_stream { rf_model_stream s; } db_tag_stream; /* see db_tag_find_many_stream */
 
 typedef struct db_lists db_lists;
 typedef struct db_lists_list { db_lists *items; size_t count; } db_lists_list;
+typedef struct db_lists_stream { rf_model_stream s; } db_lists_stream; /* see db_lists_find_many_stream */
 
 /* ---- User (model) ---- */
 
@@ -326,6 +334,21 @@ rf_status db_user_find_first(rf_client *client, const db_user_query *query, db_u
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_user_find_many(rf_client *client, const db_user_query *query, db_user_list *out,
         rf_arena *arena);
+/* The rows of the query one at a time, in constant memory, whatever their
+ * number (options NULL: defaults; see refract_stream.h):
+ *     db_user_stream s;
+ *     db_user row;
+ *     bool got;
+ *     rf_status st = db_user_find_many_stream(client, &query, NULL, &s);
+ *     while (st == RF_OK && (st = db_user_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
+ *         use(&row);       // valid until the next call: arena is reset per row
+ *     db_user_stream_close(&s); // always, also to stop early
+ * where, order_by, skip, take (not negative), cursor and select apply;
+ * include is refused (RF_INVALID_ARGUMENT). */
+rf_status db_user_find_many_stream(rf_client *client, const db_user_query *query,
+        const rf_stream_options *options, db_user_stream *out);
+rf_status db_user_stream_next(db_user_stream *stream, db_user *out, rf_arena *arena, bool *got);
+rf_status db_user_stream_close(db_user_stream *stream);
 /* How many rows match (NULL: all). */
 rf_status db_user_count(rf_client *client, const db_user_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
@@ -467,6 +490,21 @@ rf_status db_profile_find_first(rf_client *client, const db_profile_query *query
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_profile_find_many(rf_client *client, const db_profile_query *query, db_profile_list *out,
         rf_arena *arena);
+/* The rows of the query one at a time, in constant memory, whatever their
+ * number (options NULL: defaults; see refract_stream.h):
+ *     db_profile_stream s;
+ *     db_profile row;
+ *     bool got;
+ *     rf_status st = db_profile_find_many_stream(client, &query, NULL, &s);
+ *     while (st == RF_OK && (st = db_profile_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
+ *         use(&row);       // valid until the next call: arena is reset per row
+ *     db_profile_stream_close(&s); // always, also to stop early
+ * where, order_by, skip, take (not negative), cursor and select apply;
+ * include is refused (RF_INVALID_ARGUMENT). */
+rf_status db_profile_find_many_stream(rf_client *client, const db_profile_query *query,
+        const rf_stream_options *options, db_profile_stream *out);
+rf_status db_profile_stream_next(db_profile_stream *stream, db_profile *out, rf_arena *arena, bool *got);
+rf_status db_profile_stream_close(db_profile_stream *stream);
 /* How many rows match (NULL: all). */
 rf_status db_profile_count(rf_client *client, const db_profile_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
@@ -613,6 +651,21 @@ rf_status db_post_find_first(rf_client *client, const db_post_query *query, db_p
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_post_find_many(rf_client *client, const db_post_query *query, db_post_list *out,
         rf_arena *arena);
+/* The rows of the query one at a time, in constant memory, whatever their
+ * number (options NULL: defaults; see refract_stream.h):
+ *     db_post_stream s;
+ *     db_post row;
+ *     bool got;
+ *     rf_status st = db_post_find_many_stream(client, &query, NULL, &s);
+ *     while (st == RF_OK && (st = db_post_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
+ *         use(&row);       // valid until the next call: arena is reset per row
+ *     db_post_stream_close(&s); // always, also to stop early
+ * where, order_by, skip, take (not negative), cursor and select apply;
+ * include is refused (RF_INVALID_ARGUMENT). */
+rf_status db_post_find_many_stream(rf_client *client, const db_post_query *query,
+        const rf_stream_options *options, db_post_stream *out);
+rf_status db_post_stream_next(db_post_stream *stream, db_post *out, rf_arena *arena, bool *got);
+rf_status db_post_stream_close(db_post_stream *stream);
 /* How many rows match (NULL: all). */
 rf_status db_post_count(rf_client *client, const db_post_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
@@ -741,6 +794,21 @@ rf_status db_category_find_first(rf_client *client, const db_category_query *que
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_category_find_many(rf_client *client, const db_category_query *query, db_category_list *out,
         rf_arena *arena);
+/* The rows of the query one at a time, in constant memory, whatever their
+ * number (options NULL: defaults; see refract_stream.h):
+ *     db_category_stream s;
+ *     db_category row;
+ *     bool got;
+ *     rf_status st = db_category_find_many_stream(client, &query, NULL, &s);
+ *     while (st == RF_OK && (st = db_category_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
+ *         use(&row);       // valid until the next call: arena is reset per row
+ *     db_category_stream_close(&s); // always, also to stop early
+ * where, order_by, skip, take (not negative), cursor and select apply;
+ * include is refused (RF_INVALID_ARGUMENT). */
+rf_status db_category_find_many_stream(rf_client *client, const db_category_query *query,
+        const rf_stream_options *options, db_category_stream *out);
+rf_status db_category_stream_next(db_category_stream *stream, db_category *out, rf_arena *arena, bool *got);
+rf_status db_category_stream_close(db_category_stream *stream);
 /* How many rows match (NULL: all). */
 rf_status db_category_count(rf_client *client, const db_category_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
@@ -871,6 +939,21 @@ rf_status db_comment_find_first(rf_client *client, const db_comment_query *query
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_comment_find_many(rf_client *client, const db_comment_query *query, db_comment_list *out,
         rf_arena *arena);
+/* The rows of the query one at a time, in constant memory, whatever their
+ * number (options NULL: defaults; see refract_stream.h):
+ *     db_comment_stream s;
+ *     db_comment row;
+ *     bool got;
+ *     rf_status st = db_comment_find_many_stream(client, &query, NULL, &s);
+ *     while (st == RF_OK && (st = db_comment_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
+ *         use(&row);       // valid until the next call: arena is reset per row
+ *     db_comment_stream_close(&s); // always, also to stop early
+ * where, order_by, skip, take (not negative), cursor and select apply;
+ * include is refused (RF_INVALID_ARGUMENT). */
+rf_status db_comment_find_many_stream(rf_client *client, const db_comment_query *query,
+        const rf_stream_options *options, db_comment_stream *out);
+rf_status db_comment_stream_next(db_comment_stream *stream, db_comment *out, rf_arena *arena, bool *got);
+rf_status db_comment_stream_close(db_comment_stream *stream);
 /* How many rows match (NULL: all). */
 rf_status db_comment_count(rf_client *client, const db_comment_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
@@ -981,6 +1064,21 @@ rf_status db_tag_find_first(rf_client *client, const db_tag_query *query, db_tag
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_tag_find_many(rf_client *client, const db_tag_query *query, db_tag_list *out,
         rf_arena *arena);
+/* The rows of the query one at a time, in constant memory, whatever their
+ * number (options NULL: defaults; see refract_stream.h):
+ *     db_tag_stream s;
+ *     db_tag row;
+ *     bool got;
+ *     rf_status st = db_tag_find_many_stream(client, &query, NULL, &s);
+ *     while (st == RF_OK && (st = db_tag_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
+ *         use(&row);       // valid until the next call: arena is reset per row
+ *     db_tag_stream_close(&s); // always, also to stop early
+ * where, order_by, skip, take (not negative), cursor and select apply;
+ * include is refused (RF_INVALID_ARGUMENT). */
+rf_status db_tag_find_many_stream(rf_client *client, const db_tag_query *query,
+        const rf_stream_options *options, db_tag_stream *out);
+rf_status db_tag_stream_next(db_tag_stream *stream, db_tag *out, rf_arena *arena, bool *got);
+rf_status db_tag_stream_close(db_tag_stream *stream);
 /* How many rows match (NULL: all). */
 rf_status db_tag_count(rf_client *client, const db_tag_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
@@ -1118,6 +1216,21 @@ rf_status db_lists_find_first(rf_client *client, const db_lists_query *query, db
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_lists_find_many(rf_client *client, const db_lists_query *query, db_lists_list *out,
         rf_arena *arena);
+/* The rows of the query one at a time, in constant memory, whatever their
+ * number (options NULL: defaults; see refract_stream.h):
+ *     db_lists_stream s;
+ *     db_lists row;
+ *     bool got;
+ *     rf_status st = db_lists_find_many_stream(client, &query, NULL, &s);
+ *     while (st == RF_OK && (st = db_lists_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
+ *         use(&row);       // valid until the next call: arena is reset per row
+ *     db_lists_stream_close(&s); // always, also to stop early
+ * where, order_by, skip, take (not negative), cursor and select apply;
+ * include is refused (RF_INVALID_ARGUMENT). */
+rf_status db_lists_find_many_stream(rf_client *client, const db_lists_query *query,
+        const rf_stream_options *options, db_lists_stream *out);
+rf_status db_lists_stream_next(db_lists_stream *stream, db_lists *out, rf_arena *arena, bool *got);
+rf_status db_lists_stream_close(db_lists_stream *stream);
 /* How many rows match (NULL: all). */
 rf_status db_lists_count(rf_client *client, const db_lists_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */

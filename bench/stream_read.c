@@ -1,5 +1,5 @@
 /*
- * stream_read.c — reading 1,000,000 rows three ways, each in a process of
+ * stream_read.c — reading 1,000,000 rows five ways, each in a process of
  * its own so that its peak RSS is its own:
  *
  *   stream    librefract's rf_stream (refract_stream.h), each row decoded
@@ -10,13 +10,15 @@
  *             today's generated find_many decodes (a chunk-wise wrapper);
  *   libpq     the same strategy written by hand on libpq, decoding the
  *             binary values into the same struct;
+ *   generated the generated bdb_event_find_many_stream (the descriptor
+ *             decoder over rf_stream): what a program writes;
  *   find_many today's generated bdb_event_find_many: the whole result in
  *             memory, then decoded column by column.
  *
  * The parent re-executes the benchmark with `--stream-child VARIANT`; the
  * child connects, reads every row (checksumming them so that nothing is
  * skipped), and prints its wall and CPU time for the read alone; the parent
- * takes its peak RSS from wait4. Rounds alternate the order of the three.
+ * takes its peak RSS from wait4. Rounds alternate the order of the variants.
  *
  * BENCH_STREAM_MODE=cursor|single-row and BENCH_STREAM_CHUNK=N choose the
  * stream's strategy (default: the library's), for both the stream and its
@@ -255,6 +257,31 @@ static int64_t read_hand(PGconn *pg, int64_t *rows)
     return sum;
 }
 
+static int64_t read_generated(rf_client *db, int64_t *rows, size_t *arena_peak)
+{
+    rf_stream_options o = options();
+    bdb_event_stream s;
+    if (bdb_event_find_many_stream(db, NULL, &o, &s) != RF_OK)
+        fail("bdb_event_find_many_stream", rf_last_error(db)->message);
+    rf_arena arena = RF_ARENA_INIT;
+    bdb_event e;
+    bool got;
+    int64_t sum = 0, n = 0;
+    rf_status st;
+    while ((st = bdb_event_stream_next(&s, &e, &arena, &got)) == RF_OK && got) {
+        sum += checksum(&e);
+        n++;
+    }
+    if (st != RF_OK)
+        fail("bdb_event_stream_next", rf_last_error(db)->message);
+    *rows = n;
+    *arena_peak = rf_arena_bytes_reserved(&arena);
+    if (bdb_event_stream_close(&s) != RF_OK)
+        fail("bdb_event_stream_close", rf_last_error(db)->message);
+    rf_arena_free(&arena);
+    return sum;
+}
+
 static int64_t read_find_many(rf_client *db, int64_t *rows, size_t *arena_peak)
 {
     rf_arena arena = RF_ARENA_INIT;
@@ -295,6 +322,8 @@ int stream_child(const char *variant)
         sum = read_stream(db, &rows, &arena_peak);
     else if (!strcmp(variant, "stream/chunk"))
         sum = read_stream_chunks(db, &rows, &arena_peak);
+    else if (!strcmp(variant, "generated"))
+        sum = read_generated(db, &rows, &arena_peak);
     else
         sum = read_find_many(db, &rows, &arena_peak);
     double wall = steady_now() - t0, cpu = steady_cpu() - c0;
@@ -357,15 +386,16 @@ void stream_fill(rf_client *db)
 void stream_workload(void)
 {
     /* The last is the reference the others are compared with. */
-    static const char *const variants[] = {"stream", "stream/chunk", "libpq", "find_many"};
-    enum { V = 4, FIND_MANY = 3 };
+    static const char *const variants[] = {"stream", "stream/chunk", "generated", "libpq",
+                                               "find_many"};
+    enum { V = 5, FIND_MANY = 4 };
     double wall[V][STREAM_ROUNDS], cpu[V][STREAM_ROUNDS], rss[V][STREAM_ROUNDS];
     size_t arena_peak = 0;
     int64_t expect_sum = -1;
     run_child("stream"); /* warm-up: the table is in the server's cache */
     for (int r = 0; r < STREAM_ROUNDS; r++) {
         for (int k = 0; k < V; k++) {
-            int v = r % 2 ? V - 1 - k : k; /* ABCD, DCBA, ...: each goes first and last */
+            int v = r % 2 ? V - 1 - k : k; /* ABCDE, EDCBA, ...: each goes first and last */
             child_run run = run_child(variants[v]);
             if (run.rows != EVENTS)
                 fail(variants[v], "did not read every row");
@@ -395,7 +425,7 @@ void stream_workload(void)
         steady_stats c = steady_stats_of(cpu[v], STREAM_ROUNDS);
         steady_stats m = steady_stats_of(rss[v], STREAM_ROUNDS);
         steady_stats f = steady_stats_of(vs, STREAM_ROUNDS);
-        if (v < 2 && m.max > stream_rss_max)
+        if (v < 3 && m.max > stream_rss_max)
             stream_rss_max = m.max;
         printf("%-13s %8.0f %8.0f %8.0f   %6.3f %6.3f %6.3f   %6.1f %6.1f %6.1f   %4.2f %4.2f %4.2f\n",
                variants[v], t.min, t.median, t.max, c.min, c.median, c.max, m.min, m.median, m.max,

@@ -73,32 +73,46 @@ static int make_dirs(const char *path)
 
 /* Writes `text` to dir/name through a temporary file, so a reader never
  * sees half a file. */
-static int write_file(const char *dir, const char *name, const buf *text)
+/*
+ * The emitter hands over the header, then the source; each goes to a
+ * temporary file beside its final name, and only when both are written are
+ * they renamed into place, so a failure never leaves a new header next to
+ * an old source.
+ */
+typedef struct output_files {
+    char *path[2], *tmp[2];     /* [0]: header, [1]: source */
+    bool written[2];
+} output_files;
+
+static bool write_tmp(void *ctx, char which, const buf *text)
 {
-    size_t n = strlen(dir) + strlen(name) + 16;
-    char *path = malloc(n), *tmp = malloc(n);
-    if (!path || !tmp) {
-        free(path);
-        free(tmp);
-        return -1;
+    output_files *o = ctx;
+    int i = which == 'h' ? 0 : 1;
+    FILE *f = fopen(o->tmp[i], "wb");
+    bool ok = f && fwrite(text->data ? text->data : "", 1, text->len, f) == text->len;
+    ok = f && fclose(f) == 0 && ok;
+    if (!ok) {
+        fprintf(stderr, "error: cannot write %s: %s\n", o->tmp[i], strerror(errno));
+        remove(o->tmp[i]);
+        return false;
     }
-    snprintf(path, n, "%s/%s", dir, name);
-    snprintf(tmp, n, "%s/.%s.tmp", dir, name);
-    FILE *f = fopen(tmp, "wb");
-    int rc = -1;
-    if (f) {
-        bool ok = fwrite(text->data ? text->data : "", 1, text->len, f) == text->len;
-        ok = fclose(f) == 0 && ok;
-        if (ok && rename(tmp, path) == 0)
-            rc = 0;
-        else
-            remove(tmp);
+    o->written[i] = true;
+    return true;
+}
+
+/* Renames both into place when `commit`, else removes what was written. */
+static bool finish_files(output_files *o, bool commit)
+{
+    bool ok = commit;
+    for (int i = 0; i < 2; i++) {
+        if (ok && rename(o->tmp[i], o->path[i]) != 0) {
+            fprintf(stderr, "error: cannot write %s: %s\n", o->path[i], strerror(errno));
+            ok = false;
+        }
+        if (!ok && o->written[i])
+            remove(o->tmp[i]);
     }
-    if (rc != 0)
-        fprintf(stderr, "error: cannot write %s: %s\n", path, strerror(errno));
-    free(path);
-    free(tmp);
-    return rc;
+    return ok;
 }
 
 static const model_generator *refract_generator(const model_schema *s)
@@ -207,20 +221,21 @@ int cmd_generate(int argc, char **argv)
     tpl_library lib = {templates_dir, &a};
     char *schema_copy = arena_strdup(&a, path);
     emit_options opts = {prefix, basename(schema_copy), &lib};
-    buf h = BUF_INIT, c = BUF_INIT;
+    char *hname = arena_printf(&a, "%s.h", prefix), *cname = arena_printf(&a, "%s.c", prefix);
+    output_files files = {
+        {arena_printf(&a, "%s/%s", dir, hname), arena_printf(&a, "%s/%s", dir, cname)},
+        {arena_printf(&a, "%s/.%s.tmp", dir, hname), arena_printf(&a, "%s/.%s.tmp", dir, cname)},
+        {false, false}};
     char *error = NULL;
-    if (!emit_client(model, &opts, &h, &c, &error)) {
+    bool emitted = emit_client(model, &opts, write_tmp, &files, &error);
+    if (!emitted && error) {
         fprintf(stderr, "error: %s\n", error);
         free(error);
-    } else {
-        char *hname = arena_printf(&a, "%s.h", prefix), *cname = arena_printf(&a, "%s.c", prefix);
-        if (write_file(dir, hname, &h) == 0 && write_file(dir, cname, &c) == 0) {
-            printf("Generated the refract client into %s (%s, %s)\n", dir, hname, cname);
-            status = EXIT_OK;
-        }
     }
-    buf_free(&h);
-    buf_free(&c);
+    if (finish_files(&files, emitted)) {
+        printf("Generated the refract client into %s (%s, %s)\n", dir, hname, cname);
+        status = EXIT_OK;
+    }
 done:
     diag_list_free(&diags);
     ast_schema_free(&schema);

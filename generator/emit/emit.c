@@ -649,7 +649,7 @@ static void add_enum(emitter *e, const model_enum *en, tpl_value *enums)
     }
 }
 
-bool emit_client(const model_schema *s, const emit_options *o, buf *header, buf *source,
+bool emit_client(const model_schema *s, const emit_options *o, emit_sink sink, void *sink_ctx,
                  char **error)
 {
     arena a = ARENA_INIT;
@@ -670,8 +670,16 @@ bool emit_client(const model_schema *s, const emit_options *o, buf *header, buf 
     for (size_t i = 0; i < s->ntables; i++)
         if (table_in_client(&s->tables[i]))
             add_model(&e, &s->tables[i], models);
-    bool ok = tpl_render(o->templates, "client.h.tmpl", ctx, header, error) &&
-              tpl_render(o->templates, "client.c.tmpl", ctx, source, error);
+    *error = NULL;
+    buf out = BUF_INIT;
+    bool ok = tpl_render(o->templates, "client.h.tmpl", ctx, &out, error) &&
+              sink(sink_ctx, 'h', &out);
+    if (ok) {
+        buf_truncate(&out, 0);
+        ok = tpl_render(o->templates, "client.c.tmpl", ctx, &out, error) &&
+             sink(sink_ctx, 'c', &out);
+    }
+    buf_free(&out);
     arena_free(&a);
     return ok;
 }

@@ -22,10 +22,17 @@ typedef struct emit_options {
     const tpl_library *templates;
 } emit_options;
 
-/* Renders the header and the source. On failure returns false with a heap
- * message in *error (a template problem: the model itself is valid). */
-bool emit_client(const model_schema *schema, const emit_options *options, buf *header,
-                 buf *source, char **error);
+/* Takes one rendered file (`which`: 'h' or 'c'); false stops the emitter
+ * (the sink reports why). The text is only valid during the call. */
+typedef bool (*emit_sink)(void *ctx, char which, const buf *text);
+
+/* Renders the header, hands it to `sink`, then renders the source into the
+ * same buffer and hands it over too: one file's text is in memory at a time
+ * (civitai's header alone is 3 MB). On a template failure returns false
+ * with a heap message in *error (the model itself is valid); on a sink
+ * failure returns false with *error NULL. */
+bool emit_client(const model_schema *schema, const emit_options *options, emit_sink sink,
+                 void *sink_ctx, char **error);
 
 /* Whether `prefix` can start C identifiers (letters, digits, '_', not a
  * digit first). */

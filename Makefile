@@ -5,7 +5,7 @@
 #                         PostgreSQL, and both again under ASan+UBSan)
 #   make -j2 check-full   the same with every case of the sized tests (CI)
 #   make install PREFIX=/usr/local DESTDIR=
-#   make demo | bench | fuzz | clean
+#   make demo | bench | bench-generator | fuzz | clean
 #
 # Sources are found by wildcard: a new .c file under generator/ or runtime/
 # is built without touching this file; tests/unit/test_*.c and
@@ -68,7 +68,7 @@ RT_A      := $(BUILD)/librefract.a
 RT_SO     := $(BUILD)/$(RT_SONAME)
 PC        := $(BUILD)/refract.pc
 
-.PHONY: all tests check check-unit check-integration check-asan install uninstall clean demo bench fuzz deps
+.PHONY: all tests check check-unit check-integration check-asan install uninstall clean demo bench bench-generator fuzz deps
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -104,7 +104,9 @@ $(BUILD)/libgen.a: $(GEN_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(REFRACT): $(BUILD)/$(GEN_MAIN:.c=.o) $(BUILD)/libgen.a
+# The migrate commands share librefract's check of connection strings (it
+# never prints a password).
+$(REFRACT): $(BUILD)/$(GEN_MAIN:.c=.o) $(BUILD)/libgen.a $(BUILD)/runtime/dsn_check.o
 	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(PQ_LIBS)
 
 $(RT_A): $(RT_OBJS)
@@ -215,6 +217,13 @@ demo: deps
 
 bench: all
 	$(MAKE) -C bench run REFRACT_BUILD=$(abspath $(BUILD))
+
+# Time and peak RSS of validate, migrate diff and generate on synthetic
+# schemas of 100 to 5,000 models (BENCH_MODELS="100 1000" to choose;
+# GEN_MAX=5000 to let generate run past 1,000 models).
+BENCH_MODELS ?= 100 500 1000 2000 5000
+bench-generator: $(REFRACT)
+	@sh tools/bench_generator.sh $(abspath $(REFRACT)) $(BENCH_MODELS)
 
 # ---- install --------------------------------------------------------------
 # refract.pc is written for this PREFIX, not copied from $(PC) (built for

@@ -192,7 +192,8 @@ static int migrate_status_cmd(int argc, char **argv)
     history h = {0};
     bool has_table = false;
     buf err = BUF_INIT;
-    if (history_table_exists(db.pg, &has_table, &err) != 0 || history_load(db.pg, &h, &err) != 0) {
+    if (history_table_exists(db.pg, db.schema, &has_table, &err) != 0 ||
+        history_load(db.pg, db.schema, &h, &err) != 0) {
         fprintf(stderr, "error: %s", buf_cstr(&err));
         buf_free(&err);
         goto out;

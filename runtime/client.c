@@ -4,7 +4,9 @@
  * running statements in exec.c.
  */
 #include "internal.h"
+#include "dsn_check.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +106,7 @@ static rf_status after_connect(rf_client *c)
         return rf_error_from_connect(&c->err, c->conn);
     c->epoch++;
     c->prepared_now = 0;
+    c->lost = false;
     rf_status st = setup_session(c);
     if (st == RF_OK)
         rf_error_clear(&c->err);
@@ -119,11 +122,21 @@ rf_status rf_connect(const char *conninfo, rf_client **out)
         return rf_orphan_error(RF_NO_MEMORY, "", "out of memory while creating the client");
     if (!conninfo)
         conninfo = getenv("DATABASE_URL");
-    char why[256];
+    if (!conninfo) {
+        char why[RF_NO_URL_MESSAGE_SIZE];
+        return rf_error_set(&c->err, RF_INVALID_ARGUMENT, NULL, "",
+                            rf_no_database_url(why, sizeof why));
+    }
+    char why[512];
     rf_status st = rf_conninfo_parse(conninfo, &c->info, why, sizeof why);
-    if (st != RF_OK)
-        return rf_error_set(&c->err, st, NULL, NULL,
-                            st == RF_NO_MEMORY ? "out of memory" : why);
+    if (st == RF_OK && !rf_dsn_check(c->info.libpq, why, sizeof why))
+        st = RF_INVALID_ARGUMENT;
+    if (st != RF_OK) {
+        char message[640];
+        snprintf(message, sizeof message, "The provided database string is invalid: %s", why);
+        return rf_error_set(&c->err, st, NULL, st == RF_NO_MEMORY ? "" : "P1013",
+                            st == RF_NO_MEMORY ? "out of memory" : message);
+    }
     open_conn(c);
     return after_connect(c);
 }
@@ -158,9 +171,55 @@ void rf_close(rf_client *client)
     free(client);
 }
 
+/*
+ * Whether the server hung up on an idle connection. libpq learns of it only
+ * when it next reads, and a statement sent into a closed socket fails with
+ * no SQLSTATE while libpq still calls the connection OK. A server that goes
+ * away (shutdown, crash, pg_terminate_backend) sends its goodbye and closes
+ * the socket, so an idle connection with something to read is worth a look:
+ * reading it through libpq turns the connection BAD when it is gone. No
+ * round trip; a network that silently drops packets is not caught here (the
+ * next statement fails instead).
+ */
+static bool server_hung_up(PGconn *conn)
+{
+    if (PQstatus(conn) != CONNECTION_OK)
+        return true;
+    if (PQisBusy(conn) || PQtransactionStatus(conn) == PQTRANS_ACTIVE)
+        return false; /* a result is on its way: not ours to read */
+    int fd = PQsocket(conn);
+    if (fd < 0)
+        return true;
+    /* A goodbye message, then end of file: a few reads at most. */
+    for (int i = 0; i < 8; i++) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        if (poll(&p, 1, 0) <= 0)
+            return false;
+        if (!PQconsumeInput(conn) || PQstatus(conn) != CONNECTION_OK)
+            return true;
+        /* stray notices and notifications stay with libpq */
+    }
+    return false;
+}
+
+rf_status rf_client_ready(rf_client *c)
+{
+    bool was_up = c->conn && !c->lost && PQstatus(c->conn) == CONNECTION_OK;
+    if (was_up && !server_hung_up(c->conn))
+        return RF_OK;
+    if (was_up) { /* news: the server hung up since the last call */
+        c->lost = true;
+        return rf_error_lost(&c->err, c->conn, NULL);
+    }
+    c->lost = c->conn != NULL;
+    return rf_error_set(&c->err, RF_CONNECTION, "08003", "P1017",
+                        "not connected to the database (the connection was lost or never "
+                        "made; call rf_reset to reconnect)");
+}
+
 bool rf_connected(const rf_client *client)
 {
-    return client && client->conn && PQstatus(client->conn) == CONNECTION_OK;
+    return client && client->conn && !client->lost && !server_hung_up(client->conn);
 }
 
 bool rf_client_pgbouncer(const rf_client *client)
@@ -185,5 +244,24 @@ int rf_client_prepared_count(const rf_client *client)
 
 rf_status rf_client_fail_result(rf_client *c, const PGresult *res)
 {
+    /* A failure libpq made up itself (no SQLSTATE) may be a dead socket
+     * that libpq has not yet called BAD: look before calling it anything
+     * else, so that it is RF_CONNECTION and the client knows it is lost. */
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    if (c->conn && (!state || !*state) && server_hung_up(c->conn))
+        c->lost = true;
+    if (c->lost || (c->conn && PQstatus(c->conn) == CONNECTION_BAD)) {
+        c->lost = true;
+        return rf_error_lost(&c->err, c->conn, res);
+    }
     return rf_error_from_result(&c->err, c->conn, res);
+}
+
+rf_status rf_client_check_idle(rf_client *c)
+{
+    if (!c->stream_busy)
+        return RF_OK;
+    return rf_error_set(&c->err, RF_INVALID_ARGUMENT, NULL, NULL,
+                        "a stream is reading on this client: read it to the end or close it "
+                        "before running another statement");
 }

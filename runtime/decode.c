@@ -435,6 +435,12 @@ rf_status rf_decode_text(rf_value v, rf_arena *arena, bool borrow, const char **
             break;
         }
     }
+    if (v.type == RF_OID_NUMERIC) {
+        /* PostgreSQL pads text to the column's scale; Prisma does not. */
+        size_t start, n = rf_decimal_trim(v.data, (size_t)v.len, &start);
+        if (start || n != (size_t)v.len)
+            return built(rf_arena_strndup(arena, v.data + start, n), out, len);
+    }
     if (borrow) {
         *out = v.data;
     } else {

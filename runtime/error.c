@@ -90,8 +90,10 @@ const char *rf_prisma_code_from_sqlstate(const char *s)
 
 /* ---- the error slot ------------------------------------------------------ */
 
+static const char *const no_target[1] = { NULL };
+
 static const rf_error no_error = {
-    RF_OK, "", "", "", "", "", "", "", "", "",
+    RF_OK, "", "", "", "", "", "", "", "", "", no_target, 0,
 };
 
 void rf_error_slot_init(rf_error_slot *slot)
@@ -181,38 +183,76 @@ static void one_line(char *s)
     *w = '\0';
 }
 
+/* Prisma's meta.target of a key violation, and `column` as its list. */
+static void key_target(rf_error_slot *slot, const char *detail)
+{
+    rf_error *e = &slot->error;
+    const char **names;
+    size_t n = rf_key_columns(detail, &slot->strings, &names);
+    if (!n)
+        return;
+    e->target = names;
+    e->target_count = n;
+    if (*e->column)
+        return;
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += strlen(names[i]) + 2;
+    char *joined = rf_arena_alloc(&slot->strings, total + 1);
+    if (!joined)
+        return;
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = strlen(names[i]);
+        if (i) {
+            memcpy(joined + w, ", ", 2);
+            w += 2;
+        }
+        memcpy(joined + w, names[i], k);
+        w += k;
+    }
+    joined[w] = '\0';
+    e->column = joined;
+}
+
+rf_status rf_error_lost(rf_error_slot *slot, PGconn *conn, const PGresult *res)
+{
+    /* The server went away mid-session: say so plainly, then what libpq
+     * saw, and what to do about it. libpq's own failures carry no SQLSTATE
+     * (only a server that said goodbye sends one, e.g. 57P01): 08006,
+     * connection failure, then. */
+    const char *sqlstate = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *why = res ? PQresultErrorMessage(res) : NULL;
+    if (!why || !*why)
+        why = conn ? PQerrorMessage(conn) : "";
+    char buf[1024];
+    size_t n = strlen(why);
+    while (n && (why[n - 1] == '\n' || why[n - 1] == ' '))
+        n--;
+    if (n)
+        snprintf(buf, sizeof buf,
+                 "connection to the database was lost: %.*s (call rf_reset to reconnect)",
+                 (int)(n > 900 ? 900 : n), why);
+    else
+        snprintf(buf, sizeof buf, "connection to the database was lost: the server closed "
+                                  "the connection (call rf_reset to reconnect)");
+    one_line(buf);
+    return rf_error_set(slot, RF_CONNECTION, sqlstate && *sqlstate ? sqlstate : "08006",
+                        "P1017", buf);
+}
+
 rf_status rf_error_from_result(rf_error_slot *slot, PGconn *conn, const PGresult *res)
 {
     const char *sqlstate = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    if (conn && PQstatus(conn) == CONNECTION_BAD)
+        return rf_error_lost(slot, conn, res);
     rf_status status = rf_status_from_sqlstate(sqlstate);
-    bool lost = conn && PQstatus(conn) == CONNECTION_BAD;
-    if (lost)
-        status = RF_CONNECTION;
 
     rf_error_clear(slot);
     rf_error *e = &slot->error;
     e->status = status;
     if (sqlstate)
         snprintf(e->sqlstate, sizeof e->sqlstate, "%s", sqlstate);
-
-    if (lost) {
-        /* The server went away mid-session: say so plainly, then what libpq
-         * saw, and what to do about it. */
-        const char *why = res ? PQresultErrorMessage(res) : NULL;
-        if (!why || !*why)
-            why = conn ? PQerrorMessage(conn) : "";
-        char buf[1024];
-        size_t n = strlen(why);
-        while (n && (why[n - 1] == '\n' || why[n - 1] == ' '))
-            n--;
-        snprintf(buf, sizeof buf,
-                 "connection to the database was lost: %.*s (call rf_reset to reconnect)",
-                 (int)(n > 900 ? 900 : n), why);
-        one_line(buf);
-        e->message = keep(slot, buf);
-        e->prisma_code = "P1017";
-        return status;
-    }
 
     const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     if (!primary)
@@ -229,6 +269,8 @@ rf_status rf_error_from_result(rf_error_slot *slot, PGconn *conn, const PGresult
         e->schema = keep(slot, PQresultErrorField(res, PG_DIAG_SCHEMA_NAME));
         e->table = keep(slot, PQresultErrorField(res, PG_DIAG_TABLE_NAME));
         e->column = keep(slot, PQresultErrorField(res, PG_DIAG_COLUMN_NAME));
+        if (status == RF_UNIQUE_VIOLATION || status == RF_FOREIGN_KEY_VIOLATION)
+            key_target(slot, e->detail);
     }
     const char *prisma = rf_prisma_code_from_sqlstate(sqlstate);
     e->prisma_code = *prisma ? prisma : rf_status_prisma_code(status);
@@ -267,13 +309,13 @@ rf_status rf_error_from_connect(rf_error_slot *slot, PGconn *conn)
  * exits leaves nothing to free). */
 typedef struct orphan {
     rf_error error;
-    char message[256];
+    char message[1024];
 } orphan;
 
 static _Thread_local orphan orphan_error;
 
 static const rf_error no_client_error = {
-    RF_INVALID_ARGUMENT, "", "", "no client", "", "", "", "", "", "",
+    RF_INVALID_ARGUMENT, "", "", "no client", "", "", "", "", "", "", no_target, 0,
 };
 
 rf_status rf_orphan_error(rf_status status, const char *prisma_code, const char *message)
@@ -299,4 +341,20 @@ rf_status rf_fail(rf_client *client, rf_status status, const char *message)
     if (client)
         rf_error_set(&client->err, status, NULL, NULL, message);
     return status;
+}
+
+rf_status rf_fail_not_found(rf_client *client, const char *table, const char *message)
+{
+    if (!client)
+        return RF_NOT_FOUND;
+    char text[2048];
+    if (!message)
+        snprintf(text, sizeof text, "No record found in %s", table && *table ? table : "the table");
+    else
+        snprintf(text, sizeof text, "%s", message);
+    char name[256];
+    snprintf(name, sizeof name, "%s", table ? table : "");
+    rf_error_set(&client->err, RF_NOT_FOUND, NULL, NULL, text);
+    client->err.error.table = keep(&client->err, name);
+    return RF_NOT_FOUND;
 }

@@ -11,13 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static rf_status not_connected(rf_client *c)
-{
-    return rf_error_set(&c->err, RF_CONNECTION, "08003", "P1017",
-                        "not connected to the database (the connection was lost or never "
-                        "made; call rf_reset to reconnect)");
-}
-
 static bool ok_status(ExecStatusType s)
 {
     return s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK;
@@ -37,7 +30,7 @@ static void fill_result(rf_client *c, PGresult *res, rf_result *out)
 /* A failed execution that re-preparing can cure: the server no longer knows
  * the statement (DEALLOCATE ALL, a pooler swapping connections), or its
  * cached plan no longer matches the tables (a migration ran meanwhile). */
-static bool stale_statement(const PGresult *res, bool *still_on_server)
+bool rf_stale_statement(const PGresult *res, bool *still_on_server)
 {
     const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
     if (!state)
@@ -55,8 +48,8 @@ static bool stale_statement(const PGresult *res, bool *still_on_server)
 }
 
 /* The parameter types to declare, with exactly nparams entries, or NULL. */
-static const rf_oid *param_types(const rf_stmt *stmt, int nparams, const rf_oid *from_params,
-                                 rf_oid *scratch, int scratch_len, rf_oid **heap)
+const rf_oid *rf_param_types(const rf_stmt *stmt, int nparams, const rf_oid *from_params,
+                             rf_oid *scratch, int scratch_len, rf_oid **heap)
 {
     *heap = NULL;
     if (!stmt->param_types || stmt->nparams <= 0)
@@ -90,8 +83,10 @@ static rf_status run(rf_client *c, const rf_stmt *stmt, int nparams, const char 
             if (formats[i] == RF_FORMAT_BINARY && values[i])
                 return rf_error_set(&c->err, RF_INVALID_ARGUMENT, NULL, NULL,
                                     "rf_exec: binary parameters need their lengths");
-    if (!c->conn || PQstatus(c->conn) != CONNECTION_OK)
-        return not_connected(c);
+    if (rf_client_ready(c) != RF_OK)
+        return RF_CONNECTION;
+    if (rf_client_check_idle(c) != RF_OK)
+        return RF_INVALID_ARGUMENT;
     if (c->err.error.status != RF_OK)
         rf_error_clear(&c->err);
 
@@ -102,7 +97,7 @@ static rf_status run(rf_client *c, const rf_stmt *stmt, int nparams, const char 
 
     rf_oid scratch[32];
     rf_oid *heap_types;
-    const rf_oid *decl = param_types(stmt, nparams, types, scratch, 32, &heap_types);
+    const rf_oid *decl = rf_param_types(stmt, nparams, types, scratch, 32, &heap_types);
     if (stmt->param_types && stmt->nparams > 0 && stmt->nparams < nparams && !decl)
         return rf_error_set(&c->err, RF_NO_MEMORY, NULL, NULL, "out of memory");
 
@@ -127,7 +122,7 @@ static rf_status run(rf_client *c, const rf_stmt *stmt, int nparams, const char 
             break;
         }
         bool on_server = false;
-        if (e && attempt == 0 && res && stale_statement(res, &on_server)
+        if (e && attempt == 0 && res && rf_stale_statement(res, &on_server)
             && PQstatus(c->conn) == CONNECTION_OK
             && PQtransactionStatus(c->conn) == PQTRANS_IDLE) {
             PQclear(res);
@@ -181,8 +176,10 @@ rf_status rf_exec_sql(rf_client *c, const char *sql)
         return RF_INVALID_ARGUMENT;
     if (!sql)
         return rf_error_set(&c->err, RF_INVALID_ARGUMENT, NULL, NULL, "rf_exec_sql: NULL SQL");
-    if (!c->conn || PQstatus(c->conn) != CONNECTION_OK)
-        return not_connected(c);
+    if (rf_client_ready(c) != RF_OK)
+        return RF_CONNECTION;
+    if (rf_client_check_idle(c) != RF_OK)
+        return RF_INVALID_ARGUMENT;
     if (c->err.error.status != RF_OK)
         rf_error_clear(&c->err);
     PGresult *res = PQexec(c->conn, sql);

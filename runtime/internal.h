@@ -28,12 +28,24 @@ typedef struct rf_conninfo {
 rf_status rf_conninfo_parse(const char *conninfo, rf_conninfo *out, char *err, size_t errlen);
 void rf_conninfo_free(rf_conninfo *ci);
 
+/* Why rf_connect(NULL) / rf_pool_open(NULL) has no URL: where it looked
+ * (the environment variable DATABASE_URL) and, when ./.env names
+ * DATABASE_URL, that librefract does not read .env files. Writes into
+ * out[size] and returns out. */
+enum { RF_NO_URL_MESSAGE_SIZE = 512 };
+const char *rf_no_database_url(char *out, size_t size);
+
 /* ---- errors (error.c) --------------------------------------------------- */
 
 /* The status for a SQLSTATE ("23505" → RF_UNIQUE_VIOLATION). */
 rf_status rf_status_from_sqlstate(const char *sqlstate);
 /* Prisma's code for a SQLSTATE, or "" . */
 const char *rf_prisma_code_from_sqlstate(const char *sqlstate);
+
+/* The columns of a violated key, from its DETAIL ("Key (a, b)=(...) ...";
+ * keydetail.c): their count, and a NULL-terminated array in arena (a
+ * static empty one when there is no key list). */
+size_t rf_key_columns(const char *detail, rf_arena *arena, const char ***names);
 
 /* The per-client error slot: a struct plus storage for its strings. */
 typedef struct rf_error_slot {
@@ -51,6 +63,8 @@ rf_status rf_error_setf(rf_error_slot *slot, rf_status status, const char *fmt, 
     __attribute__((format(printf, 3, 4)));
 /* From a failed PGresult (res may be NULL: connection-level failure). */
 rf_status rf_error_from_result(rf_error_slot *slot, PGconn *conn, const PGresult *res);
+/* A connection that went away (conn's message, or res's, says how). */
+rf_status rf_error_lost(rf_error_slot *slot, PGconn *conn, const PGresult *res);
 /* From a failed connection attempt. */
 rf_status rf_error_from_connect(rf_error_slot *slot, PGconn *conn);
 void rf_error_clear(rf_error_slot *slot);
@@ -79,9 +93,18 @@ struct rf_client {
     size_t stmt_count;
     int prepared_now;         /* prepared on the current connection */
     unsigned next_serial;
+    bool lost;                /* the server went away; only rf_reset clears it */
+    unsigned next_cursor;     /* names server-side cursors of streams (stream.c) */
+    bool stream_busy;         /* a stream's query is in flight on the connection */
 };
 
 rf_client *rf_client_alloc(void);
+
+/* RF_OK when the client may send a statement; otherwise records
+ * RF_CONNECTION (P1017) and marks the client lost. It notices a server that
+ * hung up while the client sat idle (an outage, a restart) without a round
+ * trip, so that the first call after it fails as a lost connection. */
+rf_status rf_client_ready(rf_client *c);
 
 /* ---- statement cache (stmt.c) ------------------------------------------- */
 
@@ -101,9 +124,25 @@ void rf_stmt_invalidate(rf_client *c, rf_prepared *e, bool deallocate);
 #define RF_STMT_NAME_SIZE 16
 void rf_stmt_name(const rf_prepared *e, char name[RF_STMT_NAME_SIZE]);
 
+/* RF_INVALID_ARGUMENT, recorded, while a stream has a query in flight on
+ * the client (libpq would otherwise silently swallow the stream's rows to
+ * run the new statement); else RF_OK. */
+rf_status rf_client_check_idle(rf_client *c);
+
 /* Records the error of a failed statement; RF_CONNECTION when the
  * connection went away. */
 rf_status rf_client_fail_result(rf_client *c, const PGresult *res);
+
+/* ---- running statements (exec.c) -------------------------------------- */
+
+/* A failed execution that re-preparing can cure (26000, or a cached plan
+ * whose result type changed); *still_on_server: DEALLOCATE it too. */
+bool rf_stale_statement(const PGresult *res, bool *still_on_server);
+/* The parameter types to declare, with exactly nparams entries, or NULL:
+ * stmt->param_types completed from the rf_params' own. May use `scratch`
+ * or, beyond scratch_len, a heap array the caller frees (*heap). */
+const rf_oid *rf_param_types(const rf_stmt *stmt, int nparams, const rf_oid *from_params,
+                             rf_oid *scratch, int scratch_len, rf_oid **heap);
 
 /* ---- decoding (decode.c, array.c, numeric.c) ---------------------------- */
 
@@ -127,7 +166,11 @@ rf_status rf_decode_text(rf_value v, rf_arena *arena, bool borrow, const char **
                          size_t *len, const char **why);
 rf_status rf_decode_bytes(rf_value v, rf_arena *arena, bool borrow, rf_bytes *out,
                           const char **why);
-/* Binary numeric → decimal text in arena. */
+/* The decimal text s[0..n) as Prisma's Decimal prints it (numeric.c): its
+ * length once trailing fractional zeros and a bare point are dropped, and
+ * in *start where it begins ("-0" becomes "0"). */
+size_t rf_decimal_trim(const char *s, size_t n, size_t *start);
+/* Binary numeric → decimal text in arena, trimmed as above. */
 rf_status rf_numeric_binary_to_text(const unsigned char *p, int len, rf_arena *arena,
                                      const char **out, size_t *outlen, const char **why);
 

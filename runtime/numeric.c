@@ -1,10 +1,20 @@
 /*
- * numeric.c — PostgreSQL's binary numeric to exact decimal text.
+ * numeric.c — PostgreSQL's numeric to exact decimal text, as Prisma shows a
+ * Decimal.
  *
  * Decimal values are never squeezed through a double: the wire form is a
  * list of base-10000 digits with a weight (the power of 10000 of the first
  * digit) and a display scale (digits after the point), which maps to text
  * one digit group at a time.
+ *
+ * The display scale is the column's (DECIMAL(65,30) pads every value to 30
+ * places), a property of the type rather than of the value. Prisma hands
+ * out a Decimal.js value, which has no such padding: 1.50 reads back as 1.5
+ * and 0.0000025 as 0.0000025. So the text drops trailing fractional zeros
+ * (and a bare point) and a zero is "0" — Decimal.js's toFixed() with no
+ * argument. Unlike Decimal.js's toString(), it never switches to exponent
+ * notation for very small or large values: plain digits are exact, and both
+ * PostgreSQL and strtod read them back.
  */
 #include "internal.h"
 
@@ -22,6 +32,26 @@ enum {
 static int16_t be16s(const unsigned char *p)
 {
     return (int16_t)(uint16_t)((unsigned)p[0] << 8 | p[1]);
+}
+
+size_t rf_decimal_trim(const char *s, size_t n, size_t *start)
+{
+    *start = 0;
+    const char *dot = memchr(s, '.', n);
+    if (dot) {
+        size_t point = (size_t)(dot - s);
+        /* only a plain decimal: leave anything else (NaN, exponents) alone */
+        for (size_t i = point + 1; i < n; i++)
+            if (s[i] < '0' || s[i] > '9')
+                return n;
+        while (n > point + 1 && s[n - 1] == '0')
+            n--;
+        if (n == point + 1)
+            n = point;
+    }
+    if (n == 2 && s[0] == '-' && s[1] == '0')
+        *start = 1; /* no negative zero */
+    return n - *start;
 }
 
 rf_status rf_numeric_binary_to_text(const unsigned char *p, int len, rf_arena *arena,
@@ -88,9 +118,10 @@ rf_status rf_numeric_binary_to_text(const unsigned char *p, int len, rf_arena *a
                 s[n++] = group[i];
         }
     }
+    size_t start;
+    n = rf_decimal_trim(s, n, &start);
+    s += start;
     s[n] = '\0';
-    /* "-0" cannot come from the server, but a negative zero with scale can
-     * ("-0.00" is what PostgreSQL prints too), so leave it. */
     *out = s;
     *outlen = n;
     return RF_OK;

@@ -9,6 +9,7 @@
  * back first, so the next thread always starts clean.
  */
 #include "internal.h"
+#include "dsn_check.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -45,13 +46,23 @@ rf_status rf_pool_open(const char *conninfo, int size, rf_pool **out)
     *out = NULL;
     if (!conninfo)
         conninfo = getenv("DATABASE_URL");
-    if (!conninfo)
-        conninfo = "";
+    if (!conninfo) {
+        char why[RF_NO_URL_MESSAGE_SIZE];
+        return rf_orphan_error(RF_INVALID_ARGUMENT, "", rf_no_database_url(why, sizeof why));
+    }
     rf_conninfo ci;
-    char why[256];
+    char why[512];
     rf_status st = rf_conninfo_parse(conninfo, &ci, why, sizeof why);
-    if (st != RF_OK)
-        return rf_orphan_error(st, "", st == RF_NO_MEMORY ? "out of memory" : why);
+    if (st == RF_OK && !rf_dsn_check(ci.libpq, why, sizeof why)) {
+        rf_conninfo_free(&ci);
+        st = RF_INVALID_ARGUMENT;
+    }
+    if (st != RF_OK) {
+        char message[640];
+        snprintf(message, sizeof message, "The provided database string is invalid: %s", why);
+        return rf_orphan_error(st, st == RF_NO_MEMORY ? "" : "P1013",
+                               st == RF_NO_MEMORY ? "out of memory" : message);
+    }
     int limit = size > 0 ? size : ci.connection_limit > 0 ? ci.connection_limit : default_size();
     int timeout = ci.pool_timeout >= 0 ? ci.pool_timeout : DEFAULT_POOL_TIMEOUT_S;
     rf_conninfo_free(&ci);

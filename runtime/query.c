@@ -152,10 +152,30 @@ void rf_q_cond(rf_query *q, const char *tmpl, const char *column)
 
 /* ---- typed filters -------------------------------------------------------- */
 
+/* IN / NOT IN lists of a filter: a NULL array with a count is a caller
+ * mistake (it would be read), recorded as RF_INVALID_ARGUMENT. */
+static bool lists_ok(rf_query *q, unsigned ops, const void *in, size_t nin, const void *not_in,
+                     size_t nnot_in)
+{
+    if (((ops & RF_OP_IN) && !in && nin) || ((ops & RF_OP_NOT_IN) && !not_in && nnot_in)) {
+        rf_query_fail(q, RF_INVALID_ARGUMENT);
+        return false;
+    }
+    return true;
+}
+
+bool rf_q_lists_ok(rf_query *q, unsigned ops, const void *in, size_t nin, const void *not_in,
+                   size_t nnot_in)
+{
+    return lists_ok(q, ops, in, nin, not_in, nnot_in);
+}
+
 #define NUMERIC_FILTER(fn, T, add, add_array)                                               \
     void fn(rf_query *q, const char *column, const T *f)                                    \
     {                                                                                       \
         unsigned ops = f->ops;                                                              \
+        if (!lists_ok(q, ops, f->in, f->nin, f->not_in, f->nnot_in))                        \
+            return;                                                                         \
         if (ops & RF_OP_EQUALS) { rf_q_cond(q, "@ = $", column); add(&q->params, f->equals); } \
         if (ops & RF_OP_NOT) { rf_q_cond(q, "@ <> $", column); add(&q->params, f->not_equals); } \
         if (ops & RF_OP_LT) { rf_q_cond(q, "@ < $", column); add(&q->params, f->lt); }      \
@@ -230,6 +250,8 @@ void rf_q_where_timestamp(rf_query *q, const char *column, rf_oid kind,
                           const rf_timestamp_filter *f)
 {
     unsigned ops = f->ops;
+    if (!lists_ok(q, ops, f->in, f->nin, f->not_in, f->nnot_in))
+        return;
     static const struct { unsigned op; const char *tmpl; size_t off; } cmp[] = {
         {RF_OP_EQUALS, "@ = $", offsetof(rf_timestamp_filter, equals)},
         {RF_OP_NOT, "@ <> $", offsetof(rf_timestamp_filter, not_equals)},
@@ -294,6 +316,8 @@ static void text_filter(rf_query *q, const char *column, const rf_text_filter *f
     if (f->contains) ops |= RF_OP_CONTAINS;
     if (f->starts_with) ops |= RF_OP_STARTS_WITH;
     if (f->ends_with) ops |= RF_OP_ENDS_WITH;
+    if (!lists_ok(q, ops, f->in, f->nin, f->not_in, f->nnot_in))
+        return;
     bool ci = f->mode == RF_MODE_INSENSITIVE && !decimal;
     const char *like = ci ? "@ ILIKE $" : "@ LIKE $";
     if (ops & RF_OP_EQUALS) {

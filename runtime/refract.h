@@ -62,9 +62,9 @@ extern "C" {
  * ======================================================================== */
 
 #define RF_VERSION_MAJOR 0
-#define RF_VERSION_MINOR 1
+#define RF_VERSION_MINOR 2
 #define RF_VERSION_PATCH 0
-#define RF_VERSION_STRING "0.1.0"
+#define RF_VERSION_STRING "0.2.0"
 
 /* One comparable number: major * 10000 + minor * 100 + patch. */
 #define RF_MAKE_VERSION(major, minor, patch) ((major) * 10000L + (minor) * 100L + (patch))
@@ -73,8 +73,8 @@ extern "C" {
 /*
  * Generated code is made for one runtime API. It guards at compile time:
  *
- *     #if !RF_VERSION_COMPATIBLE(0, 1, 0)
- *     #error "db.h was generated for librefract 0.1.x; regenerate or upgrade"
+ *     #if !RF_VERSION_COMPATIBLE(0, 2, 0)
+ *     #error "db.h was generated for librefract 0.2.x; regenerate or upgrade"
  *     #endif
  *
  * Compatible means: same major, and at least the given minor.patch (while the
@@ -132,7 +132,16 @@ typedef struct rf_error {
     const char *constraint;    /* constraint name for integrity violations */
     const char *schema;
     const char *table;
-    const char *column;
+    const char *column;        /* the column; for a unique or foreign key violation the
+                                  key's columns, joined by ", " (e.g. "email", or
+                                  "tenantId, slug") */
+    /* Unique and foreign key violations: the key's columns one by one, as
+     * Prisma's meta.target lists them for P2002 (database names, unquoted;
+     * an index expression as PostgreSQL prints it, e.g. "lower(email)").
+     * Read from the server's DETAIL, so empty when the server sent none (no
+     * SELECT privilege on the columns). NULL-terminated, never NULL. */
+    const char *const *target;
+    size_t target_count;
 } rf_error;
 
 typedef struct rf_client rf_client;
@@ -148,6 +157,12 @@ const rf_error *rf_last_error(const rf_client *client);
  * `return rf_fail(c, RF_NOT_FOUND, "No User found");` reads naturally.
  * The Prisma code and SQLSTATE are derived from the status. */
 rf_status rf_fail(rf_client *client, rf_status status, const char *message);
+
+/* RF_NOT_FOUND (P2025) with `table` recorded (the model's table; Prisma's
+ * meta.modelName), for generated code: `return rf_fail_not_found(c, "User",
+ * "No record was found for an update.");`. A NULL message says "No record
+ * found in <table>". */
+rf_status rf_fail_not_found(rf_client *client, const char *table, const char *message);
 
 /* Prisma's error code for a status ("" when Prisma has none). */
 const char *rf_status_prisma_code(rf_status status);
@@ -251,9 +266,13 @@ size_t rf_arena_bytes_reserved(const rf_arena *arena); /* total block capacity, 
  * rf_connect opens one connection. `conninfo` is anything libpq accepts —
  * a URL (postgresql://user:pass@host:5432/db?sslmode=require) or keywords
  * (host=/tmp dbname=app) — and libpq's environment variables (PGHOST,
- * PGUSER, PGPASSWORD, ...) fill what it leaves out. NULL means the
- * environment variable DATABASE_URL, or, when that is unset, libpq's
- * defaults alone.
+ * PGUSER, PGPASSWORD, ...) fill what it leaves out; "" means those and
+ * libpq's defaults alone. NULL means the environment variable DATABASE_URL
+ * and nothing else: when it is unset, rf_connect fails with
+ * RF_INVALID_ARGUMENT and a message that says so ("Environment variable not
+ * found: DATABASE_URL", and whether ./.env sets it). librefract reads no
+ * .env file, as Prisma 7's client reads none: the program or its shell
+ * loads it into the environment (set -a; . ./.env; set +a).
  *
  * Prisma's own URL parameters are understood and removed before libpq sees
  * them:
@@ -275,7 +294,12 @@ size_t rf_arena_bytes_reserved(const rf_arena *arena); /* total block capacity, 
  * On RF_OK, *out is a connected client. On failure, *out is still a client
  * holding the error (rf_last_error; status RF_CONNECTION with P1001 when the
  * server cannot be reached, P1000 for authentication, P1003 for a missing
- * database) — or NULL when memory ran out. Either way, rf_close(*out).
+ * database; RF_INVALID_ARGUMENT with P1013, "The provided database string
+ * is invalid", for a connection string libpq cannot use — unparsable, a
+ * port that is not a number, a password with an unencoded / ? # @ that
+ * libpq would read as host or port) — or NULL when memory ran out. Either
+ * way, rf_close(*out). No message ever shows a password: connection
+ * strings in messages have it replaced by "****".
  *
  * One client serves one thread at a time.
  */
@@ -288,13 +312,24 @@ void rf_close(rf_client *client);
 /*
  * Reconnects with the same parameters after RF_CONNECTION (or any time).
  * Prepared statements are prepared again on their next use. An open
- * transaction is lost. librefract never reconnects by itself: a silent
- * reconnect in the middle of a transaction would let later statements
- * commit on their own.
+ * transaction is lost. librefract never reconnects a client by itself: a
+ * silent reconnect in the middle of a transaction would let later
+ * statements commit on their own. (A pool does reset the clients it hands
+ * out, see below: between two acquires there is no transaction to lose.)
+ *
+ * When the server goes away (crash, restart, failover, terminated backend),
+ * the first call on the client returns RF_CONNECTION with Prisma's P1017
+ * and a SQLSTATE (the server's own, e.g. 57P01, or 08006 when libpq only
+ * saw the socket close), and rf_connected() turns false; every later call
+ * returns RF_CONNECTION (08003) until rf_reset succeeds. rf_reset while the
+ * server is still down fails with RF_CONNECTION (P1001) and may be retried.
  */
 rf_status rf_reset(rf_client *client);
 
-/* True while the connection is usable as far as libpq knows. */
+/* True while the connection is usable as far as the client can tell without
+ * a round trip: false after RF_CONNECTION until rf_reset succeeds, and also
+ * when the server hung up while the client sat idle (a restart, an outage,
+ * pg_terminate_backend), which it notices by looking at the socket. */
 bool rf_connected(const rf_client *client);
 
 /* True when pgbouncer=true (or statement_cache_size=0) was given. */
@@ -330,9 +365,12 @@ int rf_client_prepared_count(const rf_client *client);
  * 0: forever) for a free client; past that it returns RF_CONNECTION with
  * *out NULL and rf_last_error(NULL) saying so (Prisma's P2024). A client
  * that could not connect is still handed out with its error (release it all
- * the same); one whose connection was lost is reset before it is handed out
- * again; one released inside a transaction is rolled back. rf_pool_open
- * fails only on a malformed conninfo or out of memory (rf_last_error(NULL)).
+ * the same); one whose connection was lost, also while it sat idle in the
+ * pool (a server restart, an outage), is reset before it is handed out
+ * again, so after an outage only the calls in flight fail; one released
+ * inside a transaction is rolled back. rf_pool_open fails only on a
+ * malformed conninfo (P1013, as rf_connect), a NULL one with DATABASE_URL
+ * unset, or out of memory (rf_last_error(NULL)).
  */
 typedef struct rf_pool rf_pool;
 
@@ -626,7 +664,13 @@ rf_oid rf_result_column_type(const rf_result *result, int col);
  *   bool      from bool;
  *   timestamp from timestamp, timestamptz (UTC), date (midnight UTC),
  *             time (on 1970-01-01, as Prisma does);
- *   text      text types as they are; numeric as its exact decimal text;
+ *   text      text types as they are; numeric (Prisma's Decimal) as its
+ *             exact value the way Prisma shows a Decimal (Decimal.js's
+ *             toFixed()): no padding to the column's scale, so 0.0000025 in
+ *             a DECIMAL(65,30) is "0.0000025", 1.50 is "1.5", 100.000 is
+ *             "100" (1000 stays "1000"), zero is "0"; always plain digits,
+ *             never an exponent (Decimal.js's toString() would print
+ *             "1e-7"); NaN and [-]Infinity as such; likewise in arrays;
  *             json/jsonb as JSON text; uuid as 36 lowercase characters;
  *             enums and other user-defined types (citext...) as their
  *             label; integers, floats, bools ("t"/"f"), inet/cidr and bit

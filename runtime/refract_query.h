@@ -231,6 +231,10 @@ void rf_q_where_text(rf_query *q, const char *column, const rf_text_filter *f);
 void rf_q_where_decimal(rf_query *q, const char *column, const rf_text_filter *f);
 void rf_q_where_json(rf_query *q, const char *column, const rf_json_filter *f);
 void rf_q_where_bytes(rf_query *q, const char *column, const rf_bytes_filter *f);
+/* Whether a filter's IN / NOT IN arrays are usable (false, and the query
+ * failed with RF_INVALID_ARGUMENT, for a NULL array with a count). */
+bool rf_q_lists_ok(rf_query *q, unsigned ops, const void *in, size_t nin, const void *not_in,
+                   size_t nnot_in);
 /* Enum filters are generated per enum; they use rf_q_cond and these. */
 void rf_q_add_enum_array(rf_query *q, const rf_enum_table *t, const int *values, size_t n,
                          int offset);

@@ -13,9 +13,10 @@
  * a failed statement must not erase why it failed). */
 static rf_status command(rf_client *c, const char *sql, bool keep_error, PGresult **keep)
 {
-    if (!c->conn || PQstatus(c->conn) != CONNECTION_OK)
-        return rf_error_set(&c->err, RF_CONNECTION, "08003", "P1017",
-                            "not connected to the database (call rf_reset to reconnect)");
+    if (rf_client_ready(c) != RF_OK)
+        return RF_CONNECTION;
+    if (rf_client_check_idle(c) != RF_OK)
+        return RF_INVALID_ARGUMENT;
     if (!keep_error && c->err.error.status != RF_OK)
         rf_error_clear(&c->err);
     PGresult *res = PQexec(c->conn, sql);
@@ -31,7 +32,8 @@ static rf_status command(rf_client *c, const char *sql, bool keep_error, PGresul
 
 bool rf_in_transaction(const rf_client *c)
 {
-    if (!c || !c->conn)
+    /* A lost connection took its transaction with it. */
+    if (!c || !c->conn || c->lost)
         return false;
     PGTransactionStatusType t = PQtransactionStatus(c->conn);
     return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;

@@ -266,3 +266,41 @@ void rf_conninfo_free(rf_conninfo *ci)
     free(ci->schema);
     ci->libpq = ci->schema = NULL;
 }
+
+/* Whether ./.env mentions DATABASE_URL (only to say so in a message). */
+static bool dotenv_names_database_url(void)
+{
+    FILE *f = fopen(".env", "r");
+    if (!f)
+        return false;
+    char line[4096];
+    bool found = false;
+    while (!found && fgets(line, sizeof line, f)) {
+        const char *p = line;
+        while (isspace((unsigned char)*p))
+            p++;
+        if (!strncmp(p, "export ", 7))
+            p += 7;
+        while (isspace((unsigned char)*p))
+            p++;
+        found = !strncmp(p, "DATABASE_URL", 12)
+                && (p[12] == '=' || isspace((unsigned char)p[12]));
+    }
+    fclose(f);
+    return found;
+}
+
+const char *rf_no_database_url(char *out, size_t size)
+{
+    /* As Prisma 7's client, librefract reads no .env file itself: the
+     * program (or its shell) loads it into the environment. */
+    snprintf(out, size,
+             "Environment variable not found: DATABASE_URL. With no connection string, "
+             "librefract reads the environment variable DATABASE_URL and nothing else%s; "
+             "pass a URL, or \"\" for libpq's PG* variables and defaults",
+             dotenv_names_database_url()
+                 ? " (./.env sets DATABASE_URL, but .env files are not read: load it into "
+                   "the environment, e.g. set -a; . ./.env; set +a)"
+                 : " (.env files are not read)");
+    return out;
+}

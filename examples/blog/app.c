@@ -122,7 +122,7 @@ int main(void)
 
     /* Cursor pages of 5, newest id first, with categories. */
     printf("\nEvery post, in pages of 5 (cursor pagination):\n");
-    db_post_key cursor = {0};
+    db_post_cursor cursor = {0};
     for (int page = 1;; page++) {
         db_post_list pg;
         CHECK(db, db_post_find_many(db,

@@ -129,7 +129,7 @@ int main(void)
     sign_up(db, &arena, "grace@example.com", NULL, NULL);
 
     printf("\nThe list, 6 per page, oldest first:\n");
-    wl_signup_key cursor = {0};
+    wl_signup_cursor cursor = {0};
     for (int page = 1;; page++) {
         wl_signup_list pg;
         CHECK(db, wl_signup_find_many(db,

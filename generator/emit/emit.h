@@ -1,11 +1,11 @@
 /*
  * emit.h — the C client emitter: model_schema → <prefix>.h and <prefix>.c.
  *
- * The emitter decides everything that depends on types (C types, decoders,
- * parameter binders, SQL text, quoting) and hands the templates
+ * The emitter decides the C types of the header and the descriptor tables
+ * of the source (runtime/refract_desc.h) and hands the templates
  * (templates/client.h.tmpl, templates/client.c.tmpl) a tree of strings and
- * lists that they only lay out. SQL of fixed shape is computed here, once,
- * and lands in the source as string constants.
+ * lists that they only lay out. No SQL is emitted: librefract builds it from
+ * the descriptors, once per model.
  */
 #ifndef REFRACT_EMIT_H
 #define REFRACT_EMIT_H

@@ -36,8 +36,15 @@ static long count_rows(PGconn *pg, const db_table *t, const char *col, bool null
     return n;
 }
 
+/* True when a column (added or recreated) must hold a value in every row
+ * and the database has none to give it. */
+static bool required_without_default(const db_column *c)
+{
+    return c->not_null && !c->default_sql && !c->autoincrement;
+}
+
 static int check_column_change(PGconn *pg, const db_table *t, const migrate_column_change *c,
-                               buf *report, buf *err)
+                               data_safety_report *out, buf *err)
 {
     int found = 0;
     long n;
@@ -46,16 +53,33 @@ static int check_column_change(PGconn *pg, const db_table *t, const migrate_colu
         if ((n = count_rows(pg, t, c->old->name, false, err)) < 0)
             return -1;
         if (n > 0)
-            found++, buf_printf(report,
+            found++, buf_printf(&out->data_loss,
                                 "  - You are about to drop the column `%s` on the `%s` table, "
                                 "which still contains %ld non-null values.\n",
                                 c->old->name, t->name, n);
         break;
     case MIGRATE_RECREATE_COLUMN:
+        if (required_without_default(c->new)) {
+            /* DROP + ADD ... NOT NULL: fails on any row, whatever it holds. */
+            if ((n = count_rows(pg, t, NULL, false, err)) < 0)
+                return -1;
+            if (n > 0)
+                found++, buf_printf(&out->unexecutable,
+                                    "  - Changed the type of `%s` on the `%s` table. No cast "
+                                    "exists, the column would be dropped and recreated, which "
+                                    "cannot be done since the column is required and there is "
+                                    "data in the table.\n"
+                                    "    To make it runnable: make `%s` optional in this "
+                                    "migration, fill it in for the existing rows, then make it "
+                                    "required in a later one; or give it a default value "
+                                    "(@default(...)).\n",
+                                    c->new->name, t->name, c->new->name);
+            break;
+        }
         if ((n = count_rows(pg, t, c->old->name, false, err)) < 0)
             return -1;
         if (n > 0)
-            found++, buf_printf(report,
+            found++, buf_printf(&out->data_loss,
                                 "  - The `%s` column on the `%s` table would be dropped and "
                                 "recreated (its type cannot be cast): its %ld non-null values "
                                 "would be lost.\n",
@@ -67,18 +91,22 @@ static int check_column_change(PGconn *pg, const db_table *t, const migrate_colu
         if ((n = count_rows(pg, t, NULL, false, err)) < 0)
             return -1;
         if (n > 0)
-            found++, buf_printf(report,
+            found++, buf_printf(&out->unexecutable,
                                 "  - Added the required column `%s` to the `%s` table without a "
                                 "default value. There are %ld rows in this table, it is not "
-                                "possible to execute this step.\n",
-                                c->new->name, t->name, n);
+                                "possible to execute this step.\n"
+                                "    To make it runnable: give `%s` a default value in the "
+                                "schema (@default(...)), or add it as optional first, fill it "
+                                "in for the existing rows, then make it required in a later "
+                                "migration.\n",
+                                c->new->name, t->name, n, c->new->name);
         break;
     case MIGRATE_ALTER_COLUMN:
         if (c->cast == MIGRATE_CAST_RISKY) {
             if ((n = count_rows(pg, t, c->old->name, false, err)) < 0)
                 return -1;
             if (n > 0)
-                found++, buf_printf(report,
+                found++, buf_printf(&out->data_loss,
                                     "  - You are about to alter the column `%s` on the `%s` "
                                     "table, which contains %ld non-null values. The data in "
                                     "that column will be cast from `%s` to `%s`.\n",
@@ -88,10 +116,12 @@ static int check_column_change(PGconn *pg, const db_table *t, const migrate_colu
             if ((n = count_rows(pg, t, c->old->name, true, err)) < 0)
                 return -1;
             if (n > 0)
-                found++, buf_printf(report,
+                found++, buf_printf(&out->unexecutable,
                                     "  - Made the column `%s` on table `%s` required, but "
-                                    "there are %ld existing NULL values.\n",
-                                    c->old->name, t->name, n);
+                                    "there are %ld existing NULL values.\n"
+                                    "    To make it runnable: set a value in those rows first "
+                                    "(or keep `%s` optional).\n",
+                                    c->old->name, t->name, n, c->old->name);
         }
         break;
     default:
@@ -155,8 +185,9 @@ static int check_generic(PGconn *pg, const migrate_step *s, buf *report, buf *er
     return 1;
 }
 
-int data_safety_check(PGconn *pg, const migrate_steps *steps, buf *report, buf *err)
+int data_safety_check(PGconn *pg, const migrate_steps *steps, data_safety_report *out, buf *err)
 {
+    buf *report = &out->data_loss;
     int total = 0;
     for (size_t i = 0; i < steps->count; i++) {
         const migrate_step *s = &steps->items[i];
@@ -180,7 +211,7 @@ int data_safety_check(PGconn *pg, const migrate_steps *steps, buf *report, buf *
         case MIGRATE_ALTER_TABLE:
             /* Column by column; a primary key change alone loses nothing. */
             for (size_t c = 0; c < s->nchanges && n >= 0; c++) {
-                int k = check_column_change(pg, s->old_table, &s->changes[c], report, err);
+                int k = check_column_change(pg, s->old_table, &s->changes[c], out, err);
                 n = k < 0 ? -1 : n + k;
             }
             break;
@@ -197,4 +228,10 @@ int data_safety_check(PGconn *pg, const migrate_steps *steps, buf *report, buf *
         total += n;
     }
     return total;
+}
+
+void data_safety_report_free(data_safety_report *r)
+{
+    buf_free(&r->data_loss);
+    buf_free(&r->unexecutable);
 }

@@ -36,7 +36,9 @@ typedef struct db_column {
     const char *default_sql;/* rendered default expression, NULL = none */
 } db_column;
 
-typedef enum db_sort { DB_SORT_ASC, DB_SORT_DESC } db_sort;
+/* IMPLICIT (no sort written) and ASC index the same way, and the differ
+ * treats them as equal, but Prisma renders an explicit `sort: Asc` as ASC. */
+typedef enum db_sort { DB_SORT_IMPLICIT, DB_SORT_ASC, DB_SORT_DESC } db_sort;
 
 typedef struct db_index_column {
     const char *name;

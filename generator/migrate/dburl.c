@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dsn_check.h"
 #include "folder.h"
 #include "model/model.h"
 
@@ -183,7 +184,15 @@ char *db_url_for_libpq(const char *url, char **schema)
 {
     *schema = NULL;
     bool is_uri = !strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11);
-    const char *q = is_uri ? strchr(url, '?') : NULL;
+    /* Where the query starts, read as libpq reads it: the user:password@
+     * part ends at the first '@' or '/', so a '?' in a password is part of
+     * it (cutting there would hand libpq the password as a port). */
+    const char *q = NULL;
+    if (is_uri) {
+        const char *auth = strstr(url, "://") + 3;
+        const char *end = auth + strcspn(auth, "@/");
+        q = strchr(*end == '@' ? end : auth, '?');
+    }
     if (!q)
         return xstrdup(url);
     PQconninfoOption *opts = PQconndefaults();
@@ -259,6 +268,15 @@ int db_connect(const char *url, db_conn *out, buf *err)
     char *schema;
     char *conninfo = db_url_for_libpq(url, &schema);
     out->schema = schema ? schema : xstrdup("public");
+    /* A malformed URL is not an unreachable server, and libpq's parse
+     * errors quote the URL, password and all. */
+    char why[640];
+    if (!rf_dsn_check(conninfo, why, sizeof why)) {
+        buf_printf(err, "P1013: The provided database string is invalid. %s\n", why);
+        free(conninfo);
+        db_close(out);
+        return -1;
+    }
     out->pg = PQconnectdb(conninfo);
     free(conninfo);
     if (!out->pg) {

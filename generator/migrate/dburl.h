@@ -41,8 +41,9 @@ typedef struct db_conn {
 } db_conn;
 
 /* Connect, then set the search_path to the URL's schema. On failure appends
- * Prisma-style wording with libpq's reason to `err` (P1000 wrong
- * credentials, P1003 no such database, P1001 otherwise) and returns -1. */
+ * Prisma-style wording with libpq's reason to `err` (P1013 a malformed URL,
+ * shown with its password masked; P1000 wrong credentials, P1003 no such
+ * database, P1001 otherwise) and returns -1. */
 int db_connect(const char *url, db_conn *out, buf *err);
 void db_close(db_conn *c);
 

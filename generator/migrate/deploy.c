@@ -190,17 +190,34 @@ static bool run_ok(PGresult *r)
 }
 
 /* Record a failed attempt on its own (after the rollback). */
-static void record_failure(PGconn *pg, const char *id, const migration_file *m, const char *logs)
+static void record_failure(PGconn *pg, const char *table, const char *id,
+                           const migration_file *m, const char *logs)
 {
     const char *p[] = {id, m->checksum, m->name, logs};
-    buf ignore = BUF_INIT;
-    if (history_exec(pg, "cannot record the failed migration",
-                     "INSERT INTO " HISTORY_TABLE
-                     " (id, checksum, started_at, migration_name, logs, applied_steps_count)"
-                     " VALUES ($1, $2, now(), $3, $4, 0)",
-                     4, p, &ignore) != 0)
+    buf ignore = BUF_INIT, sql = BUF_INIT;
+    buf_printf(&sql,
+               "INSERT INTO %s (id, checksum, started_at, migration_name, logs, "
+               "applied_steps_count) VALUES ($1, $2, now(), $3, $4, 0)",
+               table);
+    if (history_exec(pg, "cannot record the failed migration", sql.data, 4, p, &ignore) != 0)
         fprintf(stderr, "warning: %s", buf_cstr(&ignore));
+    buf_free(&sql);
     buf_free(&ignore);
+}
+
+/* Give the session the datasource's search_path back: a migration may
+ * have changed it (pg_dump's preamble empties it), and the next migration
+ * must start where every migration starts. */
+static void restore_search_path(PGconn *pg, const char *schema)
+{
+    if (PQstatus(pg) == CONNECTION_BAD)
+        return;
+    char *q = db_quote_ident(schema);
+    buf sql = BUF_INIT;
+    buf_printf(&sql, "SET search_path TO %s", q);
+    PQclear(PQexec(pg, sql.data));
+    buf_free(&sql);
+    free(q);
 }
 
 static void failure_message(const migration_file *m, const char *logs, buf *err)
@@ -216,7 +233,69 @@ static void failure_message(const migration_file *m, const char *logs, buf *err)
                m->name, m->name, m->name, logs);
 }
 
-static int apply_one(PGconn *pg, const migration_file *m, buf *err)
+/* Where a migration stood when the connection dropped: what the server
+ * did with it follows from that. */
+typedef enum lost_at {
+    LOST_IN_TRANSACTION, /* before COMMIT was sent: the server rolls it back */
+    LOST_AT_COMMIT,      /* COMMIT sent, no answer: committed or not, unknown */
+    LOST_OUTSIDE_TX,     /* a statement run alone: it may have completed */
+} lost_at;
+
+/* The server's or libpq's one-line reason for the lost connection. */
+static void put_lost_reason(buf *out, PGresult *r, PGconn *pg)
+{
+    const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (!msg)
+        msg = PQerrorMessage(pg);
+    size_t n = strcspn(msg, "\n");
+    buf_printf(out, "%.*s", (int)n, msg);
+}
+
+/* The connection died under a migration (server restarted, backend
+ * terminated, network gone). Nothing can be recorded now, so say what the
+ * server did and what to run next, not the usual P3018 advice. */
+static void connection_lost_message(const migration_file *m, PGresult *r, PGconn *pg, lost_at at,
+                                    buf *err)
+{
+    buf_printf(err, "P1017: the connection to the database server was lost while migration `%s` "
+                    "was being applied (",
+               m->name);
+    put_lost_reason(err, r, pg);
+    buf_puts(err, ").\n");
+    switch (at) {
+    case LOST_IN_TRANSACTION:
+        buf_printf(err,
+                   "  The server rolled the migration's transaction back: nothing of `%s` was "
+                   "applied, and nothing was recorded in _prisma_migrations.\n"
+                   "  Run `refract migrate deploy` again once the server is reachable; it will "
+                   "apply `%s` from the start.\n",
+                   m->name, m->name);
+        break;
+    case LOST_AT_COMMIT:
+        buf_printf(err,
+                   "  It was lost while committing, so the server may or may not have committed "
+                   "it (its changes and its _prisma_migrations row go together).\n"
+                   "  Once the server is reachable, run `refract migrate status`: if `%s` is "
+                   "listed as applied, it was committed; else run `refract migrate deploy` "
+                   "again.\n",
+                   m->name);
+        break;
+    case LOST_OUTSIDE_TX:
+        buf_printf(err,
+                   "  The migration runs outside a transaction, so its statement may or may not "
+                   "have completed, and it is recorded as started but not finished.\n"
+                   "  Once the server is reachable, check the database; then run `refract "
+                   "migrate resolve --applied %s` if it completed, or undo what it left (e.g. "
+                   "drop an invalid index) and run `refract migrate resolve --rolled-back %s` "
+                   "and deploy again.\n",
+                   m->name, m->name);
+        break;
+    }
+}
+
+static bool connection_lost(PGconn *pg) { return PQstatus(pg) == CONNECTION_BAD; }
+
+static int apply_one(PGconn *pg, const char *schema, const migration_file *m, buf *err)
 {
     sql_script sc;
     sql_scan(m->sql, m->sql_len, &sc);
@@ -253,41 +332,50 @@ static int apply_one(PGconn *pg, const migration_file *m, buf *err)
     }
     char *text = sql_without_tx_control(m->sql, m->sql_len, &sc);
     const char *p[] = {id, m->checksum, m->name};
-    const char *insert = "INSERT INTO " HISTORY_TABLE " (id, checksum, started_at, migration_name)"
-                         " VALUES ($1, $2, now(), $3)";
-    const char *finish = "UPDATE " HISTORY_TABLE " SET applied_steps_count = applied_steps_count + 1,"
-                         " finished_at = clock_timestamp() WHERE id = $1";
+    char *table = history_table_sql(schema);
+    buf insert = BUF_INIT, finish = BUF_INIT, set_logs = BUF_INIT;
+    buf_printf(&insert,
+               "INSERT INTO %s (id, checksum, started_at, migration_name)"
+               " VALUES ($1, $2, now(), $3)",
+               table);
+    buf_printf(&finish,
+               "UPDATE %s SET applied_steps_count = applied_steps_count + 1,"
+               " finished_at = clock_timestamp() WHERE id = $1",
+               table);
+    buf_printf(&set_logs, "UPDATE %s SET logs = $2 WHERE id = $1", table);
     int rc = 0;
     buf logs = BUF_INIT;
     if (alone) {
         /* Prisma's way, the only one possible here: row, script, row. */
-        if (history_exec(pg, "cannot record the migration", insert, 3, p, err) != 0) {
-            free(text);
-            sql_script_free(&sc);
-            return -1;
+        if (history_exec(pg, "cannot record the migration", insert.data, 3, p, err) != 0) {
+            rc = -1;
+            goto done;
         }
         PGresult *r = PQexec(pg, text);
-        if (!run_ok(r)) {
+        if (!run_ok(r) && connection_lost(pg)) {
+            connection_lost_message(m, r, pg, LOST_OUTSIDE_TX, err);
+            rc = -1;
+        } else if (!run_ok(r)) {
             describe_failure(r, pg, m->sql, m->sql_len, alone, &logs);
             const char *lp[] = {id, logs.data};
             buf ignore = BUF_INIT;
-            history_exec(pg, "record", "UPDATE " HISTORY_TABLE " SET logs = $2 WHERE id = $1", 2,
-                         lp, &ignore);
+            history_exec(pg, "record", set_logs.data, 2, lp, &ignore);
             buf_free(&ignore);
             failure_message(m, logs.data, err);
             rc = -1;
         } else {
-            rc = history_exec(pg, "cannot record the migration as finished", finish, 1, p, err);
+            rc = history_exec(pg, "cannot record the migration as finished", finish.data, 1, p,
+                              err);
         }
         PQclear(r);
+        restore_search_path(pg, schema);
     } else {
         PGresult *r = NULL;
         if (history_exec(pg, "cannot start a transaction", "BEGIN", 0, NULL, err) != 0 ||
-            history_exec(pg, "cannot record the migration", insert, 3, p, err) != 0) {
+            history_exec(pg, "cannot record the migration", insert.data, 3, p, err) != 0) {
             PQclear(PQexec(pg, "ROLLBACK"));
-            free(text);
-            sql_script_free(&sc);
-            return -1;
+            rc = -1;
+            goto done;
         }
         size_t succeeded;
         r = exec_script(pg, text, &succeeded);
@@ -295,24 +383,36 @@ static int apply_one(PGconn *pg, const migration_file *m, buf *err)
         const sql_stmt *failed_stmt = ok ? NULL : nth_run_statement(&sc, succeeded);
         if (ok) {
             PQclear(r);
-            r = PQexecParams(pg, finish, 1, NULL, p, NULL, NULL, 0);
+            r = PQexecParams(pg, finish.data, 1, NULL, p, NULL, NULL, 0);
             ok = run_ok(r);
         }
+        lost_at at = LOST_IN_TRANSACTION;
         if (ok) {
             PQclear(r);
+            at = LOST_AT_COMMIT;
             r = PQexec(pg, "COMMIT"); /* deferred constraints fail here */
             ok = run_ok(r);
         }
-        if (!ok) {
+        if (!ok && connection_lost(pg)) {
+            connection_lost_message(m, r, pg, at, err);
+            rc = -1;
+        } else if (!ok) {
             describe_failure(r, pg, m->sql, m->sql_len, failed_stmt, &logs);
             PQclear(PQexec(pg, "ROLLBACK"));
-            record_failure(pg, id, m, logs.data);
+            record_failure(pg, table, id, m, logs.data);
             failure_message(m, logs.data, err);
             rc = -1;
         }
         PQclear(r);
+        /* A search_path set with set_config(..., false) outlives COMMIT. */
+        restore_search_path(pg, schema);
     }
+done:
     buf_free(&logs);
+    buf_free(&insert);
+    buf_free(&finish);
+    buf_free(&set_logs);
+    free(table);
     free(text);
     sql_script_free(&sc);
     return rc;
@@ -348,7 +448,8 @@ int migrate_deploy_marked(db_conn *db, const migration_folder *f, FILE *out, siz
     int rc = 0;
     history h = {0};
     migration_report rep = {0};
-    if (history_ensure_table(db->pg, db->schema, err) != 0 || history_load(db->pg, &h, err) != 0) {
+    if (history_ensure_table(db->pg, db->schema, err) != 0 ||
+        history_load(db->pg, db->schema, &h, err) != 0) {
         rc = -1;
         goto done;
     }
@@ -373,7 +474,7 @@ int migrate_deploy_marked(db_conn *db, const migration_folder *f, FILE *out, siz
             continue;
         fprintf(out, "Applying migration `%s`\n", f->items[i].name);
         fflush(out);
-        if (apply_one(db->pg, &f->items[i], err) != 0) {
+        if (apply_one(db->pg, db->schema, &f->items[i], err) != 0) {
             rc = -1;
             goto done;
         }
@@ -441,7 +542,8 @@ int migrate_resolve_applied(db_conn *db, const migration_folder *f, const char *
         return -1;
     history h = {0};
     int rc = 0;
-    if (history_ensure_table(db->pg, db->schema, err) != 0 || history_load(db->pg, &h, err) != 0) {
+    if (history_ensure_table(db->pg, db->schema, err) != 0 ||
+        history_load(db->pg, db->schema, &h, err) != 0) {
         rc = -1;
         goto done;
     }
@@ -461,19 +563,27 @@ int migrate_resolve_applied(db_conn *db, const migration_folder *f, const char *
     }
     const char *p[] = {id, m->checksum, m->name};
     const char *by_name[] = {m->name};
+    char *table = history_table_sql(db->schema);
+    buf mark = BUF_INIT, insert = BUF_INIT;
+    buf_printf(&mark,
+               "UPDATE %s SET rolled_back_at = now() WHERE migration_name = $1"
+               " AND finished_at IS NULL AND rolled_back_at IS NULL",
+               table);
+    buf_printf(&insert,
+               "INSERT INTO %s (id, checksum, started_at, finished_at, migration_name, "
+               "applied_steps_count) VALUES ($1, $2, now(), now(), $3, 0)",
+               table);
     if (history_exec(db->pg, "cannot start a transaction", "BEGIN", 0, NULL, err) != 0 ||
-        history_exec(db->pg, "cannot mark the failed attempts rolled back",
-                     "UPDATE " HISTORY_TABLE " SET rolled_back_at = now() WHERE migration_name = $1"
-                     " AND finished_at IS NULL AND rolled_back_at IS NULL",
-                     1, by_name, err) != 0 ||
-        history_exec(db->pg, "cannot record the migration",
-                     "INSERT INTO " HISTORY_TABLE " (id, checksum, started_at, finished_at,"
-                     " migration_name, applied_steps_count) VALUES ($1, $2, now(), now(), $3, 0)",
-                     3, p, err) != 0 ||
+        history_exec(db->pg, "cannot mark the failed attempts rolled back", mark.data, 1, by_name,
+                     err) != 0 ||
+        history_exec(db->pg, "cannot record the migration", insert.data, 3, p, err) != 0 ||
         history_exec(db->pg, "cannot commit", "COMMIT", 0, NULL, err) != 0) {
         PQclear(PQexec(db->pg, "ROLLBACK"));
         rc = -1;
     }
+    buf_free(&mark);
+    buf_free(&insert);
+    free(table);
 done:
     history_free(&h);
     history_unlock(db->pg);
@@ -486,7 +596,7 @@ int migrate_resolve_rolled_back(db_conn *db, const char *name, buf *err)
         return -1;
     history h = {0};
     int rc = 0;
-    if (history_load(db->pg, &h, err) != 0) {
+    if (history_load(db->pg, db->schema, &h, err) != 0) {
         rc = -1;
         goto done;
     }
@@ -510,10 +620,15 @@ int migrate_resolve_rolled_back(db_conn *db, const char *name, buf *err)
         rc = -1;
     } else {
         const char *p[] = {name};
-        rc = history_exec(db->pg, "cannot mark the migration rolled back",
-                          "UPDATE " HISTORY_TABLE " SET rolled_back_at = now() WHERE "
-                          "migration_name = $1 AND finished_at IS NULL AND rolled_back_at IS NULL",
-                          1, p, err);
+        char *table = history_table_sql(db->schema);
+        buf mark = BUF_INIT;
+        buf_printf(&mark,
+                   "UPDATE %s SET rolled_back_at = now() WHERE migration_name = $1"
+                   " AND finished_at IS NULL AND rolled_back_at IS NULL",
+                   table);
+        rc = history_exec(db->pg, "cannot mark the migration rolled back", mark.data, 1, p, err);
+        buf_free(&mark);
+        free(table);
     }
 done:
     history_free(&h);

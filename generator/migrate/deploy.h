@@ -10,6 +10,8 @@
  * row, and later deploys refuse until `migrate resolve`. The message names
  * where it failed: PostgreSQL's position, else the failing statement (the
  * script runs as one simple query, which answers once per statement).
+ * When the connection itself drops, nothing can be recorded: the message
+ * says so (P1017) and what the server did with the transaction.
  *
  * Statements PostgreSQL refuses inside a transaction (CREATE INDEX
  * CONCURRENTLY, ...) are detected first. A migration holding only such a

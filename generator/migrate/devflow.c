@@ -3,7 +3,8 @@
  *
  * Both compute the steps from a "before" schema to the current one with the
  * differ, and neither runs a step that would lose data the database holds
- * without --accept-data-loss (see datasafety.h).
+ * without --accept-data-loss, nor ever a step that cannot run on that data
+ * (see datasafety.h): migrate dev writes no migration known to fail.
  *
  * migrate dev: before = the schema.prisma saved in the newest migration
  * (or an empty database). Pending migrations are applied first, so the
@@ -96,29 +97,52 @@ static void print_warnings(const migrate_steps *steps, FILE *out)
         fputc('\n', out);
 }
 
-/* Check the data; 0 = go ahead, else the exit code (message printed). */
-static int guard_data(PGconn *pg, const migrate_steps *steps, bool accept, const char *what)
+/* Check the data; 0 = go ahead, else the exit code (message printed).
+ * Steps that cannot run on this data are refused whatever the flags: the
+ * migration would fail (P3018) and block every later `migrate dev`. */
+static int guard_data(PGconn *pg, const migrate_steps *steps, bool accept, bool is_migration)
 {
-    buf report = BUF_INIT, err = BUF_INIT;
+    data_safety_report report = DATA_SAFETY_REPORT_INIT;
+    buf err = BUF_INIT;
     int n = data_safety_check(pg, steps, &report, &err);
+    const char *what = is_migration ? "applying this migration" : "pushing this schema";
     int rc = EXIT_OK;
     if (n < 0) {
         fprintf(stderr, "error: %s", buf_cstr(&err));
         rc = EXIT_USER;
-    } else if (n > 0 && !accept) {
+    } else if (report.unexecutable.len) {
+        fprintf(stderr,
+                "error: %s is not possible with the data the database holds; these steps cannot "
+                "be executed:\n\n%s\n",
+                what, buf_cstr(&report.unexecutable));
+        if (report.data_loss.len)
+            fprintf(stderr, "It would also lose data:\n\n%s\n", buf_cstr(&report.data_loss));
+        if (is_migration)
+            fputs("Nothing was changed and no migration was created: --accept-data-loss cannot "
+                  "help, the step would fail.\n"
+                  "Do as said above and run `refract migrate dev` again; or write the migration "
+                  "with `refract migrate dev --create-only`, edit it by hand (e.g. add the column "
+                  "as optional, fill it with an UPDATE, then SET NOT NULL) and run `refract "
+                  "migrate dev` to apply it.\n",
+                  stderr);
+        else
+            fputs("Nothing was changed: --accept-data-loss cannot help, the step would fail. Do "
+                  "as said above and push again.\n",
+                  stderr);
+        rc = EXIT_USER;
+    } else if (report.data_loss.len && !accept) {
         fprintf(stderr,
                 "error: %s would lose data the database holds:\n\n%s\n"
                 "Nothing was changed. To go ahead anyway, run again with --accept-data-loss%s.\n",
-                what, buf_cstr(&report),
-                strstr(what, "migration") ? " (or use --create-only to write the migration and "
-                                            "edit it first)"
-                                          : "");
+                what, buf_cstr(&report.data_loss),
+                is_migration ? " (or use --create-only to write the migration and edit it first)"
+                             : "");
         rc = EXIT_USER;
-    } else if (n > 0) {
+    } else if (report.data_loss.len) {
         fprintf(stderr, "warning: --accept-data-loss given; this data will be lost:\n\n%s\n",
-                buf_cstr(&report));
+                buf_cstr(&report.data_loss));
     }
-    buf_free(&report);
+    data_safety_report_free(&report);
     buf_free(&err);
     return rc;
 }
@@ -137,12 +161,31 @@ static model_schema *load_saved_schema(const char *label, const char *text, ast_
 
 /* ---- migrate dev ---------------------------------------------------------------- */
 
+/* Whether the table `name` exists in the URL's schema (looked up in the
+ * catalog: the search_path may not be the URL's any more). -1 on error. */
+static int has_table(db_conn *db, const char *name, buf *err)
+{
+    const char *params[] = {db->schema, name};
+    PGresult *r = PQexecParams(db->pg,
+                               "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c"
+                               " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                               " WHERE n.nspname = $1 AND c.relname = $2)",
+                               2, NULL, params, NULL, NULL, 0);
+    int yes = -1;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK)
+        yes = !strcmp(PQgetvalue(r, 0, 0), "t");
+    else
+        buf_printf(err, "%s", PQresultErrorMessage(r));
+    PQclear(r);
+    return yes;
+}
+
 /* Whether `db push` has changed this database (its record table exists). */
 static bool pushed_before(db_conn *db)
 {
-    PGresult *r = PQexec(db->pg, "SELECT to_regclass('" PUSH_TABLE "') IS NOT NULL");
-    bool yes = PQresultStatus(r) == PGRES_TUPLES_OK && !strcmp(PQgetvalue(r, 0, 0), "t");
-    PQclear(r);
+    buf ignore = BUF_INIT;
+    bool yes = has_table(db, PUSH_TABLE, &ignore) == 1;
+    buf_free(&ignore);
     return yes;
 }
 
@@ -166,11 +209,13 @@ static int dev_before(const migration_folder *f, ast_schema *ast, arena *a, mode
                 m->dir, path.data);
         rc = -1;
     } else {
-        char *text = read_file_all(path.data, NULL);
+        buf err = BUF_INIT;
+        char *text = read_regular_file(path.data, NULL, &err);
         if (!text || !(*model = load_saved_schema(path.data, text, ast, a)))
             rc = -1;
         if (!text)
-            fprintf(stderr, "error: cannot read %s\n", path.data);
+            fprintf(stderr, "error: %s", buf_cstr(&err));
+        buf_free(&err);
         /* The AST keeps its own copy of the text. */
         free(text);
     }
@@ -238,7 +283,7 @@ int migrate_dev_cmd(int argc, char **argv)
     }
     print_warnings(steps, stdout);
     if (!o.create_only &&
-        (rc = guard_data(db.pg, steps, o.accept_data_loss, "applying this migration")) != EXIT_OK)
+        (rc = guard_data(db.pg, steps, o.accept_data_loss, true)) != EXIT_OK)
         goto out;
     rc = EXIT_USER;
 
@@ -307,18 +352,12 @@ static bool exec_ok(PGconn *pg, const char *sql, int n, const char *const *param
  * database, NULL on error. */
 static char *push_before_text(db_conn *db, const project *p, buf *err)
 {
-    PGresult *r = PQexec(db->pg, "SELECT to_regclass('" PUSH_TABLE "') IS NOT NULL, "
-                                 "to_regclass('_prisma_migrations') IS NOT NULL");
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        buf_printf(err, "%s", PQresultErrorMessage(r));
-        PQclear(r);
+    int pushed = has_table(db, PUSH_TABLE, err);
+    int migrated = pushed < 0 ? -1 : has_table(db, HISTORY_TABLE, err);
+    if (pushed < 0 || migrated < 0)
         return NULL;
-    }
-    bool pushed = !strcmp(PQgetvalue(r, 0, 0), "t");
-    bool migrated = !strcmp(PQgetvalue(r, 0, 1), "t");
-    PQclear(r);
     if (pushed) {
-        r = PQexec(db->pg, "SELECT schema FROM " PUSH_TABLE " LIMIT 1");
+        PGresult *r = PQexec(db->pg, "SELECT schema FROM " PUSH_TABLE " LIMIT 1");
         char *text = NULL;
         if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
             text = strdup(PQgetvalue(r, 0, 0));
@@ -335,7 +374,8 @@ static char *push_before_text(db_conn *db, const project *p, buf *err)
     migration_folder f;
     history h = {0};
     char *text = NULL;
-    if (migrations_read(p->migrations_path, &f, err) != 0 || history_load(db->pg, &h, err) != 0) {
+    if (migrations_read(p->migrations_path, &f, err) != 0 ||
+        history_load(db->pg, db->schema, &h, err) != 0) {
         migrations_free(&f);
         return NULL;
     }
@@ -355,9 +395,7 @@ static char *push_before_text(db_conn *db, const project *p, buf *err)
     } else {
         buf path = BUF_INIT;
         buf_printf(&path, "%s/%s", f.items[newest].dir, MIGRATION_SCHEMA_FILE);
-        text = read_file_all(path.data, NULL);
-        if (!text)
-            buf_printf(err, "cannot read %s\n", path.data);
+        text = read_regular_file(path.data, NULL, err);
         buf_free(&path);
     }
     migration_report_free(&rep);
@@ -412,7 +450,7 @@ int db_push_cmd(int argc, char **argv)
         goto out;
     }
     print_warnings(steps, stdout);
-    if ((rc = guard_data(db.pg, steps, o.accept_data_loss, "pushing this schema")) != EXIT_OK)
+    if ((rc = guard_data(db.pg, steps, o.accept_data_loss, false)) != EXIT_OK)
         goto out;
     rc = EXIT_USER;
     migrate_render_sql(steps, &sql, &(migrate_render_opts){.style = MIGRATE_SQL_SCRIPT});

@@ -15,10 +15,12 @@
 #include "diff.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../util/buf.h"
+#include "../util/strmap.h"
 #include "casts.h"
 #include "sql.h"
 
@@ -29,6 +31,9 @@ typedef struct differ {
     /* Pairings: index in `to` for each item of `from` (-1 = none) and back. */
     long *table_to, *table_from;
     long *enum_to, *enum_from;
+    /* Tables and enums of each side by (namespace, name): lookups by a
+     * reference's name stay O(1) on schemas of thousands of tables. */
+    strmap from_tables, to_tables, from_enums, to_enums;
 } differ;
 
 static bool streq(const char *a, const char *b)
@@ -122,6 +127,73 @@ static const char *check_values(differ *d, const db_table *t, const char *col, b
 
 /* ---- pairing ------------------------------------------------------------------------ */
 
+/* The items of `from` by (namespace, name), each key leading a chain of
+ * indexes in order, so that pairing looks only at items with the same name
+ * instead of comparing every pair. A NULL name is a key of its own (streq
+ * treats two NULLs as equal). */
+typedef struct name_chains {
+    strmap heads; /* key → first index + 1 */
+    size_t *next; /* per index: the next one with the same key, + 1 */
+} name_chains;
+
+static const char *ns_key(differ *d, const char *ns, const char *name)
+{
+    return arena_printf(d->a, "%s\x1f%s%s", ns ? ns : "", name ? "=" : "", name ? name : "");
+}
+
+static void chains_init(differ *d, name_chains *c, size_t n)
+{
+    c->heads = (strmap)STRMAP_IN(d->a);
+    c->next = arena_alloc(d->a, (n + 1) * sizeof *c->next);
+}
+
+/* Appends index i under key; items must be added in increasing order. */
+static void chains_add(name_chains *c, strmap *tails, const char *key, size_t i)
+{
+    void **tail = strmap_ref(tails, key);
+    if (*tail)
+        c->next[(size_t)(uintptr_t)*tail - 1] = i + 1;
+    else
+        *strmap_ref(&c->heads, key) = (void *)(uintptr_t)(i + 1);
+    *tail = (void *)(uintptr_t)(i + 1);
+}
+
+/* The first index under key whose pairing is still free (-1 when none). */
+static long chains_first_free(const name_chains *c, const char *key, const long *paired)
+{
+    for (size_t i1 = (size_t)(uintptr_t)strmap_get(&c->heads, key); i1; i1 = c->next[i1 - 1])
+        if (paired[i1 - 1] < 0)
+            return (long)(i1 - 1);
+    return -1;
+}
+
+static void index_names(differ *d)
+{
+    d->from_tables = d->to_tables = d->from_enums = d->to_enums = (strmap)STRMAP_IN(d->a);
+    const db_schema *sides[2] = {d->from, d->to};
+    strmap *tables[2] = {&d->from_tables, &d->to_tables};
+    strmap *enums[2] = {&d->from_enums, &d->to_enums};
+    for (int k = 0; k < 2; k++) {
+        /* The first of equal names wins, as a linear search would find it. */
+        for (size_t i = 0; i < sides[k]->ntables; i++)
+            strmap_put(tables[k], ns_key(d, sides[k]->tables[i].schema, sides[k]->tables[i].name),
+                       (void *)&sides[k]->tables[i]);
+        for (size_t i = 0; i < sides[k]->nenums; i++)
+            strmap_put(enums[k], ns_key(d, sides[k]->enums[i].schema, sides[k]->enums[i].name),
+                       (void *)&sides[k]->enums[i]);
+    }
+}
+
+static const db_table *find_table(differ *d, bool from, const char *schema, const char *name)
+{
+    return strmap_get(from ? &d->from_tables : &d->to_tables, ns_key(d, schema, name));
+}
+
+static const db_enum *find_enum(differ *d, bool from, const char *schema, const char *name)
+{
+    return strmap_get(from ? &d->from_enums : &d->to_enums, ns_key(d, schema, name));
+}
+
 static void pair_tables(differ *d)
 {
     const db_schema *f = d->from, *t = d->to;
@@ -131,25 +203,25 @@ static void pair_tables(differ *d)
         d->table_to[i] = -1;
     for (size_t j = 0; j < t->ntables; j++)
         d->table_from[j] = -1;
-    for (size_t j = 0; j < t->ntables; j++)
+    /* Same table name; then the same model with another @@map: a rename. */
+    for (int pass = 0; pass < 2; pass++) {
+        name_chains c;
+        strmap tails = STRMAP_IN(d->a);
+        chains_init(d, &c, f->ntables);
         for (size_t i = 0; i < f->ntables; i++)
-            if (d->table_to[i] < 0 && streq(f->tables[i].name, t->tables[j].name) &&
-                same_ns(f->tables[i].schema, t->tables[j].schema)) {
+            chains_add(&c, &tails,
+                       ns_key(d, f->tables[i].schema, pass ? f->tables[i].model : f->tables[i].name), i);
+        for (size_t j = 0; j < t->ntables; j++) {
+            if (d->table_from[j] >= 0 || (pass && !t->tables[j].model))
+                continue;
+            long i = chains_first_free(
+                &c, ns_key(d, t->tables[j].schema, pass ? t->tables[j].model : t->tables[j].name),
+                d->table_to);
+            if (i >= 0) {
                 d->table_to[i] = (long)j;
-                d->table_from[j] = (long)i;
-                break;
+                d->table_from[j] = i;
             }
-    /* Same model, other @@map: a rename. */
-    for (size_t j = 0; j < t->ntables; j++) {
-        if (d->table_from[j] >= 0 || !t->tables[j].model)
-            continue;
-        for (size_t i = 0; i < f->ntables; i++)
-            if (d->table_to[i] < 0 && streq(f->tables[i].model, t->tables[j].model) &&
-                same_ns(f->tables[i].schema, t->tables[j].schema)) {
-                d->table_to[i] = (long)j;
-                d->table_from[j] = (long)i;
-                break;
-            }
+        }
     }
 }
 
@@ -162,22 +234,26 @@ static void pair_enums(differ *d)
         d->enum_to[i] = -1;
     for (size_t j = 0; j < t->nenums; j++)
         d->enum_from[j] = -1;
-    for (int pass = 0; pass < 2; pass++)
+    /* Same type name; then the same Prisma enum with another @@map. */
+    for (int pass = 0; pass < 2; pass++) {
+        name_chains c;
+        strmap tails = STRMAP_IN(d->a);
+        chains_init(d, &c, f->nenums);
+        for (size_t i = 0; i < f->nenums; i++)
+            chains_add(&c, &tails,
+                       ns_key(d, f->enums[i].schema, pass ? f->enums[i].prisma : f->enums[i].name), i);
         for (size_t j = 0; j < t->nenums; j++) {
             if (d->enum_from[j] >= 0)
                 continue;
-            for (size_t i = 0; i < f->nenums; i++) {
-                if (d->enum_to[i] >= 0 || !same_ns(f->enums[i].schema, t->enums[j].schema))
-                    continue;
-                bool match = pass == 0 ? streq(f->enums[i].name, t->enums[j].name)
-                                       : streq(f->enums[i].prisma, t->enums[j].prisma);
-                if (match) {
-                    d->enum_to[i] = (long)j;
-                    d->enum_from[j] = (long)i;
-                    break;
-                }
+            long i = chains_first_free(
+                &c, ns_key(d, t->enums[j].schema, pass ? t->enums[j].prisma : t->enums[j].name),
+                d->enum_to);
+            if (i >= 0) {
+                d->enum_to[i] = (long)j;
+                d->enum_from[j] = i;
             }
         }
+    }
 }
 
 /* The new name of an old table (NULL when dropped). */
@@ -245,8 +321,8 @@ static const char *renamed_column(const db_table *ot, const db_table *nt, const 
 static migrate_type_cast column_cast(differ *d, const db_column *o, const db_column *n)
 {
     if (o->enum_name && n->enum_name && o->list == n->list) {
-        const db_enum *oe = db_find_enum(d->from, o->enum_schema, o->enum_name);
-        const db_enum *ne = db_find_enum(d->to, n->enum_schema, n->enum_name);
+        const db_enum *oe = find_enum(d, true, o->enum_schema, o->enum_name);
+        const db_enum *ne = find_enum(d, false, n->enum_schema, n->enum_name);
         if (oe && ne && d->enum_to[oe - d->from->enums] == ne - d->to->enums)
             return MIGRATE_CAST_NONE;
     }
@@ -370,6 +446,13 @@ static void diff_enums(differ *d)
 
 /* ---- tables ------------------------------------------------------------------------------ */
 
+/* An explicit ASC builds the same index as no sort at all: Prisma's differ
+ * sees no change between them. */
+static bool descending(db_sort s)
+{
+    return s == DB_SORT_DESC;
+}
+
 /* Whether old index `oi` (on ot) and new index `ni` (on nt) define the same
  * thing once old column names are mapped to new ones. */
 static bool same_index(const db_table *ot, const db_table *nt, const column_map *m,
@@ -380,7 +463,8 @@ static bool same_index(const db_table *ot, const db_table *nt, const column_map 
         return false;
     for (size_t k = 0; k < oi->ncolumns; k++) {
         const char *nn = renamed_column(ot, nt, m, oi->columns[k].name);
-        if (!nn || strcmp(nn, ni->columns[k].name) || oi->columns[k].sort != ni->columns[k].sort ||
+        if (!nn || strcmp(nn, ni->columns[k].name) ||
+            descending(oi->columns[k].sort) != descending(ni->columns[k].sort) ||
             !streq(oi->columns[k].opclass, ni->columns[k].opclass))
             return false;
         for (size_t c = 0; c < nt->ncolumns; c++)
@@ -620,8 +704,8 @@ static bool same_fk(differ *d, const db_table *ot, const db_table *nt, const tab
             if (!strcmp(nt->columns[c].name, nn) && tp->type_changed[c])
                 return false;
     }
-    const db_table *ort = db_find_table(d->from, of->ref_schema, of->ref_table);
-    const db_table *nrt = db_find_table(d->to, nf->ref_schema, nf->ref_table);
+    const db_table *ort = find_table(d, true, of->ref_schema, of->ref_table);
+    const db_table *nrt = find_table(d, false, nf->ref_schema, nf->ref_table);
     if (!ort || !nrt || new_of_table(d, ort) != nrt)
         return false;
     const table_pair *rp = &pairs[nrt - d->to->tables];
@@ -905,6 +989,7 @@ migrate_steps *migrate_diff_db(const db_schema *from, const db_schema *to, arena
     differ d = {.a = a, .from = from ? from : &nothing, .to = to, .out = out};
     out->from = d.from;
     out->to = to;
+    index_names(&d);
     pair_tables(&d);
     pair_enums(&d);
     diff_namespaces_and_extensions(&d);

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,27 +30,81 @@ static char *path_join(const char *a, const char *b)
     return buf_steal(&p);
 }
 
-char *read_file_all(const char *path, size_t *len)
+/* What a non-regular file is, for messages. */
+static const char *file_kind(mode_t mode)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return "a device";
+    return "a special file";
+}
+
+/* Read a regular file whole. O_NONBLOCK makes opening a FIFO return at
+ * once instead of waiting for a writer; fstat on the opened descriptor
+ * then decides (no window between checking and opening). On failure
+ * returns NULL with errno set and, when `why` is given, the reason. */
+static char *read_regular(const char *path, size_t *len, const char **why)
+{
+    *why = NULL;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
         return NULL;
-    buf b = BUF_INIT;
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_put(&b, chunk, n);
-    int failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        buf_free(&b);
-        errno = EIO;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
         return NULL;
     }
+    if (!S_ISREG(st.st_mode)) {
+        *why = file_kind(st.st_mode);
+        close(fd);
+        errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+        return NULL;
+    }
+    buf b = BUF_INIT;
+    char chunk[8192];
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n > 0) {
+            buf_put(&b, chunk, (size_t)n);
+        } else if (n == 0) {
+            break;
+        } else if (errno != EINTR) {
+            int e = errno;
+            close(fd);
+            buf_free(&b);
+            errno = e;
+            return NULL;
+        }
+    }
+    close(fd);
     if (len)
         *len = b.len;
     buf_cstr(&b);
     return b.data ? buf_steal(&b) : xstrdup("");
+}
+
+char *read_file_all(const char *path, size_t *len)
+{
+    const char *why;
+    return read_regular(path, len, &why);
+}
+
+char *read_regular_file(const char *path, size_t *len, buf *err)
+{
+    const char *why;
+    char *text = read_regular(path, len, &why);
+    if (!text && why)
+        buf_printf(err, "cannot read %s: it is %s, not a regular file\n", path, why);
+    else if (!text)
+        buf_printf(err, "cannot read %s: %s\n", path, strerror(errno));
+    return text;
 }
 
 int write_file_all(const char *path, const char *data, size_t len)
@@ -153,11 +208,9 @@ static int name_cmp(const void *a, const void *b)
 static void check_lock_file(const char *path, buf *err)
 {
     size_t len;
-    char *text = read_file_all(path, &len);
-    if (!text) {
-        buf_printf(err, "cannot read %s: %s\n", path, strerror(errno));
+    char *text = read_regular_file(path, &len, err);
+    if (!text)
         return;
-    }
     /* Prisma accepts any layout as long as the provider is ours. */
     const char *p = strstr(text, "provider");
     bool ok = false;
@@ -178,6 +231,30 @@ static void check_lock_file(const char *path, buf *err)
                    "another database provider\n",
                    path);
     free(text);
+}
+
+/* PostgreSQL takes a query as a C string: a NUL byte would silently end
+ * the migration there, and the cut-off text would be recorded as applied.
+ * Reports the first one as path:line:col (1-based, bytes) and returns
+ * true when there is one. */
+static bool check_no_nul(const char *path, const char *text, size_t len, buf *err)
+{
+    const char *nul = memchr(text, '\0', len);
+    if (!nul)
+        return false;
+    unsigned line = 1;
+    size_t line_start = 0;
+    for (size_t i = 0; i < (size_t)(nul - text); i++)
+        if (text[i] == '\n') {
+            line++;
+            line_start = i + 1;
+        }
+    buf_printf(err,
+               "%s:%u:%zu: contains a NUL byte; PostgreSQL would run only the SQL before it. "
+               "A migration is plain text: remove the byte (it often comes from a file saved "
+               "as UTF-16 or a bad copy)\n",
+               path, line, (size_t)(nul - text) - line_start + 1);
+    return true;
 }
 
 /* Read one migration folder into `m`; report problems to `err`. */
@@ -212,10 +289,8 @@ static void read_one(const char *folder, const char *name, migration_file *m, bu
         return;
     }
     char *sql_path = path_join(m->dir, MIGRATION_SQL_FILE);
-    m->sql = read_file_all(sql_path, &m->sql_len);
-    if (!m->sql)
-        buf_printf(err, "cannot read %s: %s\n", sql_path, strerror(errno));
-    else
+    m->sql = read_regular_file(sql_path, &m->sql_len, err);
+    if (m->sql && !check_no_nul(sql_path, m->sql, m->sql_len, err))
         sha256_hex(m->sql, m->sql_len, m->checksum);
     free(sql_path);
 }
@@ -319,9 +394,8 @@ static int snapshot_dir(const char *root, const char *rel, buf *out, buf *err)
                 rc = snapshot_dir(root, sub_rel, out, err);
             } else if (len > 7 && !strcmp(name + len - 7, ".prisma")) {
                 size_t flen;
-                char *text = read_file_all(full, &flen);
+                char *text = read_regular_file(full, &flen, err);
                 if (!text) {
-                    buf_printf(err, "cannot read %s: %s\n", full, strerror(errno));
                     rc = -1;
                 } else {
                     if (out->len && out->data[out->len - 1] != '\n')
@@ -351,11 +425,9 @@ int migrations_snapshot_schema(const char *schema_path, buf *out, buf *err)
     if (S_ISDIR(st.st_mode))
         return snapshot_dir(schema_path, "", out, err);
     size_t len;
-    char *text = read_file_all(schema_path, &len);
-    if (!text) {
-        buf_printf(err, "cannot read %s: %s\n", schema_path, strerror(errno));
+    char *text = read_regular_file(schema_path, &len, err);
+    if (!text)
         return -1;
-    }
     buf_put(out, text, len);
     free(text);
     return 0;

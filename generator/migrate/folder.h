@@ -18,6 +18,10 @@
  * Migrations made by Prisma have no schema.prisma; that is fine for deploy
  * and status, and `migrate dev` says what to do about it.
  *
+ * Only regular files are read (a FIFO named migration.sql must not hang a
+ * deploy), and a migration.sql holding a NUL byte is refused: PostgreSQL
+ * would run only the text before it.
+ *
  * Errors are appended to `err` as one line without the "error: " prefix;
  * functions returning int give 0 on success and -1 on error.
  */
@@ -84,8 +88,13 @@ int migrations_snapshot_schema(const char *schema_path, buf *out, buf *err);
 int migrations_create(migration_folder *f, const char *slug, time_t now, const char *sql,
                       const char *schema_text, char **created_name, buf *err);
 
-/* Read a whole file (heap, NUL-terminated). NULL with errno on failure. */
+/* Read a whole regular file (heap, NUL-terminated). Anything else (a
+ * directory, a FIFO, a device) is refused without blocking. NULL with
+ * errno on failure (EISDIR for a directory, EINVAL for the others). */
 char *read_file_all(const char *path, size_t *len);
+/* The same, appending "cannot read PATH: <why>" to `err` on failure, e.g.
+ * "it is a FIFO, not a regular file". */
+char *read_regular_file(const char *path, size_t *len, buf *err);
 /* Write a whole file atomically enough for our use (write then rename). */
 int write_file_all(const char *path, const char *data, size_t len);
 

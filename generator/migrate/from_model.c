@@ -227,7 +227,9 @@ static void convert_table(arena *a, const model_schema *m, const model_table *mt
         x.columns = arena_alloc(a, (mi->nparts + 1) * sizeof *x.columns);
         for (size_t k = 0; k < mi->nparts; k++) {
             x.columns[k].name = mi->parts[k].column->db_name;
-            x.columns[k].sort = mi->parts[k].sort == MODEL_SORT_DESC ? DB_SORT_DESC : DB_SORT_ASC;
+            x.columns[k].sort = mi->parts[k].sort == MODEL_SORT_DESC  ? DB_SORT_DESC
+                                : mi->parts[k].sort == MODEL_SORT_ASC ? DB_SORT_ASC
+                                                                      : DB_SORT_IMPLICIT;
             x.columns[k].opclass = mi->parts[k].ops;
         }
         ARENA_PUSH(a, t->indexes, t->nindexes, t->cindexes, x);

@@ -47,7 +47,7 @@ int history_lock(PGconn *pg, buf *err)
 {
     /* Say why we wait when someone else migrates; then wait (Prisma gives up
      * after 10 s, but a second deployer should simply go after the first). */
-    PGresult *r = PQexec(pg, "SELECT pg_try_advisory_lock(" HISTORY_LOCK_KEY ")");
+    PGresult *r = PQexec(pg, "SELECT pg_catalog.pg_try_advisory_lock(" HISTORY_LOCK_KEY ")");
     bool got = PQresultStatus(r) == PGRES_TUPLES_OK && !strcmp(PQgetvalue(r, 0, 0), "t");
     PQclear(r);
     if (got)
@@ -56,17 +56,33 @@ int history_lock(PGconn *pg, buf *err)
           "database...\n",
           stderr);
     return history_exec(pg, "cannot take the migration lock",
-                        "SELECT pg_advisory_lock(" HISTORY_LOCK_KEY ")", 0, NULL, err);
+                        "SELECT pg_catalog.pg_advisory_lock(" HISTORY_LOCK_KEY ")", 0, NULL, err);
 }
 
 void history_unlock(PGconn *pg)
 {
-    PQclear(PQexec(pg, "SELECT pg_advisory_unlock(" HISTORY_LOCK_KEY ")"));
+    PQclear(PQexec(pg, "SELECT pg_catalog.pg_advisory_unlock(" HISTORY_LOCK_KEY ")"));
 }
 
-int history_table_exists(PGconn *pg, bool *exists, buf *err)
+char *history_table_sql(const char *schema)
 {
-    PGresult *r = PQexec(pg, "SELECT to_regclass('" HISTORY_TABLE "') IS NOT NULL");
+    char *q = db_quote_ident(schema);
+    buf b = BUF_INIT;
+    buf_printf(&b, "%s.\"" HISTORY_TABLE "\"", q);
+    free(q);
+    return buf_steal(&b);
+}
+
+int history_table_exists(PGconn *pg, const char *schema, bool *exists, buf *err)
+{
+    /* The catalog, not to_regclass: the answer must not depend on the
+     * search_path, which a migration may have changed. */
+    const char *params[] = {schema};
+    PGresult *r = PQexecParams(pg,
+                               "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c"
+                               " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                               " WHERE n.nspname = $1 AND c.relname = '" HISTORY_TABLE "')",
+                               1, NULL, params, NULL, NULL, 0);
     int rc = 0;
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         buf_printf(err, "cannot read the migration history: %s", PQresultErrorMessage(r));
@@ -81,15 +97,15 @@ int history_table_exists(PGconn *pg, bool *exists, buf *err)
 int history_ensure_table(PGconn *pg, const char *schema, buf *err)
 {
     bool exists;
-    if (history_table_exists(pg, &exists, err) != 0)
+    if (history_table_exists(pg, schema, &exists, err) != 0)
         return -1;
     if (exists)
         return 0;
     /* A fresh database may lack the URL's schema (?schema=app): create it,
      * as Prisma does, but only when missing (CREATE needs a privilege). */
     const char *params[] = {schema};
-    PGresult *r = PQexecParams(pg, "SELECT 1 FROM pg_namespace WHERE nspname = $1", 1, NULL,
-                               params, NULL, NULL, 0);
+    PGresult *r = PQexecParams(pg, "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", 1,
+                               NULL, params, NULL, NULL, 0);
     bool missing = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 0;
     PQclear(r);
     if (missing) {
@@ -102,32 +118,45 @@ int history_ensure_table(PGconn *pg, const char *schema, buf *err)
         if (rc)
             return -1;
     }
-    return history_exec(pg, "cannot create the migration history table",
-                        "CREATE TABLE " HISTORY_TABLE " (\n"
-                        "    id                      VARCHAR(36) PRIMARY KEY NOT NULL,\n"
-                        "    checksum                VARCHAR(64) NOT NULL,\n"
-                        "    finished_at             TIMESTAMPTZ,\n"
-                        "    migration_name          VARCHAR(255) NOT NULL,\n"
-                        "    logs                    TEXT,\n"
-                        "    rolled_back_at          TIMESTAMPTZ,\n"
-                        "    started_at              TIMESTAMPTZ NOT NULL DEFAULT now(),\n"
-                        "    applied_steps_count     INTEGER NOT NULL DEFAULT 0\n"
-                        ")",
-                        0, NULL, err);
+    char *table = history_table_sql(schema);
+    buf sql = BUF_INIT;
+    buf_printf(&sql,
+               "CREATE TABLE %s (\n"
+               "    id                      VARCHAR(36) PRIMARY KEY NOT NULL,\n"
+               "    checksum                VARCHAR(64) NOT NULL,\n"
+               "    finished_at             TIMESTAMPTZ,\n"
+               "    migration_name          VARCHAR(255) NOT NULL,\n"
+               "    logs                    TEXT,\n"
+               "    rolled_back_at          TIMESTAMPTZ,\n"
+               "    started_at              TIMESTAMPTZ NOT NULL DEFAULT now(),\n"
+               "    applied_steps_count     INTEGER NOT NULL DEFAULT 0\n"
+               ")",
+               table);
+    int rc = history_exec(pg, "cannot create the migration history table", sql.data, 0, NULL, err);
+    buf_free(&sql);
+    free(table);
+    return rc;
 }
 
-int history_load(PGconn *pg, history *out, buf *err)
+int history_load(PGconn *pg, const char *schema, history *out, buf *err)
 {
     out->rows = NULL;
     out->count = 0;
     bool exists;
-    if (history_table_exists(pg, &exists, err) != 0)
+    if (history_table_exists(pg, schema, &exists, err) != 0)
         return -1;
     if (!exists)
         return 0;
-    PGresult *r = PQexec(pg, "SELECT id, checksum, migration_name, logs, started_at::text, "
-                             "finished_at::text, rolled_back_at::text, applied_steps_count "
-                             "FROM " HISTORY_TABLE " ORDER BY started_at, migration_name");
+    char *table = history_table_sql(schema);
+    buf sql = BUF_INIT;
+    buf_printf(&sql,
+               "SELECT id, checksum, migration_name, logs, started_at::text, "
+               "finished_at::text, rolled_back_at::text, applied_steps_count "
+               "FROM %s ORDER BY started_at, migration_name",
+               table);
+    free(table);
+    PGresult *r = PQexec(pg, sql.data);
+    buf_free(&sql);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         buf_printf(err, "cannot read the migration history: %s", PQresultErrorMessage(r));
         PQclear(r);

@@ -42,13 +42,19 @@ bool history_row_failed(const history_row *r);
 int history_lock(PGconn *pg, buf *err);
 void history_unlock(PGconn *pg);
 
-/* Whether the table exists in the current schema (search_path). */
-int history_table_exists(PGconn *pg, bool *exists, buf *err);
+/* The table, schema-qualified and quoted, for SQL text (heap):
+ * "public"."_prisma_migrations". Every statement refract runs on the
+ * history names it so: a migration may change the search_path (pg_dump's
+ * preamble empties it), and the history must still be found. */
+char *history_table_sql(const char *schema);
+
+/* Whether the table exists in `schema` (the URL's ?schema=, else public). */
+int history_table_exists(PGconn *pg, const char *schema, bool *exists, buf *err);
 /* Create the table exactly as Prisma does, if it does not exist (and the
  * schema `schema` first, if that is missing). */
 int history_ensure_table(PGconn *pg, const char *schema, buf *err);
 /* Load every row (an absent table gives no rows). */
-int history_load(PGconn *pg, history *out, buf *err);
+int history_load(PGconn *pg, const char *schema, history *out, buf *err);
 void history_free(history *h);
 
 /* Whether `recorded` is the checksum of `sql`, accepting what Prisma

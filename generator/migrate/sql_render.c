@@ -208,6 +208,8 @@ static void render_create_index(buf *out, const db_table *t, const db_index *ix)
         }
         if (c->sort == DB_SORT_DESC)
             buf_puts(out, " DESC");
+        else if (c->sort == DB_SORT_ASC)
+            buf_puts(out, " ASC");
     }
     buf_putc(out, ')');
     if (ix->where_sql) {

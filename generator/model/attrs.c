@@ -182,8 +182,7 @@ static const char *const op_classes[][2] = {
     {"UuidMinMaxMultiOps", "uuid_minmax_multi_ops"},
 };
 
-static void parse_op_class(resolver *r, const ast_attribute *at, const ast_expr *e,
-                           model_index_part *p)
+static void parse_op_class(resolver *r, const ast_expr *e, model_index_part *p)
 {
     if (e->kind == AST_EXPR_FUNC && !strcmp(e->text, "raw")) {
         const ast_arg *a = ast_arg_positional(&e->args, 0);
@@ -199,22 +198,33 @@ static void parse_op_class(resolver *r, const ast_attribute *at, const ast_expr 
                 return;
             }
     }
-    r_attr_error(r, at, e->loc, "Invalid operator class: `%s`.", r_source(r, e->loc));
+    r_error(r, e->loc, "Unexpected token. Expected one of: Invalid operator class: %s",
+            r_source(r, e->loc));
 }
 
-static bool parse_sort(resolver *r, const ast_attribute *at, const ast_expr *e, model_sort *out)
+/* `sort:` takes the constant Asc or Desc. Prisma words a wrong constant one
+ * way on @id/@unique and another inside a field list `[a(sort: X)]`. */
+static void parse_sort(resolver *r, const ast_attribute *at, const ast_expr *e, model_sort *out,
+                       bool in_field_list)
 {
-    if (e->kind == AST_EXPR_CONST && !strcmp(e->text, "Asc")) {
+    if (e->kind != AST_EXPR_CONST) {
+        r_error(r, e->loc, "Expected a constant value, but received %s value `%s`.",
+                expr_kind_word(e), r_source(r, e->loc));
+        return;
+    }
+    if (!strcmp(e->text, "Asc")) {
         *out = MODEL_SORT_ASC;
-        return true;
+        return;
     }
-    if (e->kind == AST_EXPR_CONST && !strcmp(e->text, "Desc")) {
+    if (!strcmp(e->text, "Desc")) {
         *out = MODEL_SORT_DESC;
-        return true;
+        return;
     }
-    r_attr_error(r, at, e->loc, "The `sort` argument can only be `Asc` or `Desc`, but found `%s`.",
-                 r_source(r, e->loc));
-    return false;
+    if (in_field_list)
+        r_error(r, e->loc, "Unexpected token. Expected one of: Asc, Desc");
+    else
+        r_attr_error(r, at, e->loc,
+                     "The `sort` argument can only be `Asc` or `Desc` you provided: %s.", e->text);
 }
 
 static uint32_t parse_length(resolver *r, const ast_expr *e)
@@ -227,22 +237,40 @@ static uint32_t parse_length(resolver *r, const ast_expr *e)
     return (uint32_t)strtoul(e->text, NULL, 10);
 }
 
-/* The per-column arguments of `name(sort: Desc, length: 10, ops: X)`. */
+/* The first argument of `item(...)` called `name`, or NULL. */
+static const ast_arg *first_part_arg(const ast_expr *item, const char *name)
+{
+    for (size_t i = 0; i < item->args.count; i++)
+        if (item->args.items[i].name && !strcmp(item->args.items[i].name, name))
+            return &item->args.items[i];
+    return NULL;
+}
+
+/* The per-column arguments of `name(sort: Desc, length: 10, ops: X)`.
+ * Prisma reads the first `sort`, `length` and `ops` (in that order) and
+ * nothing else: any other argument (`id(order: Desc)` is in real schemas) is
+ * accepted and has no effect, so refract accepts it too and says so. */
 static void parse_part_args(resolver *r, const ast_attribute *at, const ast_expr *item,
-                            model_index_part *p, bool allow_ops)
+                            model_index_part *p)
 {
     if (item->kind != AST_EXPR_FUNC)
         return;
+    const ast_arg *sort = first_part_arg(item, "sort");
+    const ast_arg *length = first_part_arg(item, "length");
+    const ast_arg *ops = first_part_arg(item, "ops");
+    if (sort)
+        parse_sort(r, at, sort->value, &p->sort, true);
+    if (length)
+        p->length = parse_length(r, length->value);
+    if (ops)
+        parse_op_class(r, ops->value, p);
     for (size_t i = 0; i < item->args.count; i++) {
         const ast_arg *a = &item->args.items[i];
-        if (a->name && !strcmp(a->name, "sort"))
-            parse_sort(r, at, a->value, &p->sort);
-        else if (a->name && !strcmp(a->name, "length"))
-            p->length = parse_length(r, a->value);
-        else if (a->name && !strcmp(a->name, "ops") && allow_ops)
-            parse_op_class(r, at, a->value, p);
-        else
-            r_error(r, a->loc, "No such argument.");
+        if (a != sort && a != length && a != ops)
+            r_warning(r, a->loc,
+                      "The argument `%s` of `%s` is ignored: a field in %s takes only `sort`, "
+                      "`length` and `ops`, once each.",
+                      r_source(r, a->loc), item->text, r_attr_display(r, at));
     }
 }
 
@@ -257,20 +285,30 @@ static bool resolve_parts(resolver *r, block_info *bi, const ast_attribute *at,
     const ast_expr **items;
     size_t n = r_field_list(r, fields_expr, &items);
     model_index_part *parts = arena_alloc(r->a, (n ? n : 1) * sizeof *parts);
+    /* Prisma lists names bare in index messages and each in backticks in
+     * id messages. */
+    const char *sep = purpose == FOR_ID ? "`, `" : ", ";
     buf unknown = BUF_INIT, relations = BUF_INIT, suggestion = BUF_INIT;
-    size_t nunknown = 0;
+    size_t nunknown = 0, nrelations = 0;
+    bool composite = false;
     for (size_t i = 0; i < n; i++) {
         const char *name = r_ref_name(items[i]);
         field_info *fi = r_find_field(bi, name);
-        if (!fi || fi->kind == FIELD_BROKEN) {
+        /* Prisma reads every item's arguments before it looks at the field. */
+        parse_part_args(r, at, items[i], &parts[i]);
+        if (fi && fi->kind == FIELD_BROKEN && fi->broken == BROKEN_COMPOSITE) {
+            composite = true; /* the type block is the error */
+            continue;
+        }
+        if (!fi || (fi->kind == FIELD_BROKEN && fi->broken != BROKEN_UNKNOWN_TYPE)) {
             if (nunknown++)
-                buf_puts(&unknown, ", ");
+                buf_puts(&unknown, sep);
             buf_puts(&unknown, name);
             continue;
         }
-        if (fi->kind == FIELD_RELATION) {
-            if (relations.len)
-                buf_puts(&relations, ", ");
+        if (fi->kind != FIELD_SCALAR) {
+            if (nrelations++)
+                buf_puts(&relations, sep);
             buf_puts(&relations, name);
             /* Prisma suggests the relation's scalar fields instead. */
             const ast_attribute *rel = ast_member_attr(fi->m, "relation");
@@ -284,9 +322,8 @@ static bool resolve_parts(resolver *r, block_info *bi, const ast_attribute *at,
             continue;
         }
         parts[i].column = fi->col;
-        parse_part_args(r, at, items[i], &parts[i], purpose == FOR_INDEX || purpose == FOR_UNIQUE);
     }
-    bool ok = true;
+    /* An unknown field and a relation field are both reported. */
     if (nunknown) {
         if (purpose == FOR_ID)
             r_model_error(r, bi, at->loc,
@@ -295,10 +332,15 @@ static bool resolve_parts(resolver *r, block_info *bi, const ast_attribute *at,
         else
             r_model_error(r, bi, at->loc, "The %sindex definition refers to the unknown fields: %s.",
                           purpose == FOR_UNIQUE ? "unique " : "", buf_cstr(&unknown));
-        ok = false;
-    } else if (relations.len) {
-        const char *what = purpose == FOR_ID ? "id" : purpose == FOR_UNIQUE ? "unique index" : "index";
-        const char *attr = purpose == FOR_ID ? "@@id" : purpose == FOR_UNIQUE ? "@@unique" : "@@index";
+    }
+    if (nrelations && purpose == FOR_ID) {
+        r_model_error(r, bi, at->loc,
+                      "The id definition refers to the relation %s `%s`. ID definitions must "
+                      "reference only scalar fields.",
+                      nrelations > 1 ? "fields" : "field", buf_cstr(&relations));
+    } else if (nrelations) {
+        const char *what = purpose == FOR_UNIQUE ? "unique index" : "index";
+        const char *attr = purpose == FOR_UNIQUE ? "@@unique" : "@@index";
         if (suggestion.len)
             r_model_error(r, bi, at->loc,
                           "The %s definition refers to the relation fields %s. Index definitions "
@@ -309,8 +351,8 @@ static bool resolve_parts(resolver *r, block_info *bi, const ast_attribute *at,
                           "The %s definition refers to the relation fields %s. Index definitions "
                           "must reference only scalar fields.",
                           what, buf_cstr(&relations));
-        ok = false;
     }
+    bool ok = !composite && !nunknown && !nrelations;
     buf_free(&unknown);
     buf_free(&relations);
     buf_free(&suggestion);
@@ -340,13 +382,6 @@ static const char *criterion_c_name(resolver *r, const char *client_name,
 }
 
 /* ---- field attributes ---------------------------------------------------------- */
-
-static bool is_native(resolver *r, const ast_attribute *at)
-{
-    const char *dot = strchr(at->name, '.');
-    return dot && !at->is_block && (size_t)(dot - at->name) == strlen(r->ds_name) &&
-           !strncmp(at->name, r->ds_name, strlen(r->ds_name));
-}
 
 static void check_duplicate_attrs(resolver *r, const ast_member *m)
 {
@@ -386,7 +421,7 @@ static void scalar_field_attr(resolver *r, block_info *bi, field_info *fi, const
         if ((e = r_arg(at, "map", NULL)))
             pk->db_name = r_string_arg(r, e);
         if ((e = r_arg(at, "sort", NULL)))
-            parse_sort(r, at, e, &pk->parts[0].sort);
+            parse_sort(r, at, e, &pk->parts[0].sort, false);
         if ((e = r_arg(at, "length", NULL)))
             pk->parts[0].length = parse_length(r, e);
         pk->c_name = c->c_name;
@@ -407,7 +442,7 @@ static void scalar_field_attr(resolver *r, block_info *bi, field_info *fi, const
         if ((e = r_arg(at, "map", NULL)))
             ix->db_name = r_string_arg(r, e);
         if ((e = r_arg(at, "sort", NULL)))
-            parse_sort(r, at, e, &ix->parts[0].sort);
+            parse_sort(r, at, e, &ix->parts[0].sort, false);
         if ((e = r_arg(at, "length", NULL)))
             ix->parts[0].length = parse_length(r, e);
         ix->c_name = c->c_name;
@@ -436,23 +471,20 @@ static void scalar_field_attr(resolver *r, block_info *bi, field_info *fi, const
         c->ignored = true;
     } else if (!strcmp(n, "default")) {
         resolve_default(r, bi, fi, at);
-    } else if (is_native(r, at)) {
-        resolve_native_type(r, bi, fi, at);
+    } else if (r_is_native_attr(r, at)) {
+        /* Checked after every attribute, as Prisma does: resolve_native_types. */
     } else if (!strcmp(n, "relation")) {
-        r_attr_error(r, at, at->loc, "The attribute `@relation` can only be used on relation fields.");
-    } else if (strchr(n, '.') && r->datasource) {
-        /* `@pg.VarChar` while the datasource is called `db`. */
-        const char *dot = strchr(n, '.');
-        r_error(r, at->loc,
-                "The prefix %.*s is invalid. It must be equal to the name of an existing "
-                "datasource e.g. %s. Did you mean to use %s.%s?",
-                (int)(dot - n), n, r->ds_name, r->ds_name, dot + 1);
+        /* Prisma's words, then each argument as unknown. */
+        r_attr_error(r, at, at->loc, "Invalid field type, not a relation.");
+        for (size_t i = 0; i < at->args.count; i++)
+            r_error(r, at->args.items[i].loc, "No such argument.");
     } else {
         r_error(r, at->name_loc, "Attribute not known: \"@%s\".", n);
     }
 }
 
-static void relation_field_attr(resolver *r, field_info *fi, const ast_attribute *at)
+static void relation_field_attr(resolver *r, block_info *bi, field_info *fi,
+                                const ast_attribute *at)
 {
     const char *n = at->name;
     if (!strcmp(n, "relation")) {
@@ -465,6 +497,7 @@ static void relation_field_attr(resolver *r, field_info *fi, const ast_attribute
             fi->rel_name = r_string_arg(r, e);
         fi->rel_fields = r_arg(at, "fields", NULL);
         fi->rel_references = r_arg(at, "references", NULL);
+        check_relation_attribute(r, bi, fi);
     } else if (!strcmp(n, "ignore")) {
         fi->rf->ignored = true;
     } else if (!strcmp(n, "map")) {
@@ -507,14 +540,23 @@ void resolve_field_attributes(resolver *r, block_info *bi)
 
     for (size_t i = 0; i < bi->nfields; i++) {
         field_info *fi = &bi->fields[i];
+        if (fi->kind != FIELD_SCALAR)
+            continue;
         check_duplicate_attrs(r, fi->m);
-        for (size_t j = 0; j < fi->m->nattrs; j++) {
-            const ast_attribute *at = &fi->m->attrs[j];
-            if (fi->kind == FIELD_SCALAR)
-                scalar_field_attr(r, bi, fi, at);
-            else if (fi->kind == FIELD_RELATION)
-                relation_field_attr(r, fi, at);
-        }
+        for (size_t j = 0; j < fi->m->nattrs; j++)
+            scalar_field_attr(r, bi, fi, &fi->m->attrs[j]);
+    }
+}
+
+void resolve_relation_field_attributes(resolver *r, block_info *bi)
+{
+    for (size_t i = 0; i < bi->nfields; i++) {
+        field_info *fi = &bi->fields[i];
+        if (fi->kind != FIELD_RELATION)
+            continue;
+        check_duplicate_attrs(r, fi->m);
+        for (size_t j = 0; j < fi->m->nattrs; j++)
+            relation_field_attr(r, bi, fi, &fi->m->attrs[j]);
     }
 }
 
@@ -530,28 +572,34 @@ static void model_id(resolver *r, block_info *bi, const ast_attribute *at)
     model_table *t = bi->t;
     static const char *const allowed[] = {"fields", "name", "map", "clustered", NULL};
     r_check_args(r, at, "fields", allowed);
+    const ast_expr *fields = r_arg(at, "fields", "fields");
+    if (!fields && !t->pk) {
+        r_error(r, at->loc, "Argument \"fields\" is missing in attribute \"@@id\".");
+        return;
+    }
+    /* Prisma reads the field list first: an unknown field is the only error;
+     * a wrong argument or an optional field is reported before a clash with
+     * @id. */
+    model_primary_key *pk = arena_alloc(r->a, sizeof *pk);
+    if (fields && !resolve_parts(r, bi, at, fields, FOR_ID, &pk->parts, &pk->nparts))
+        return;
+    bool ok = fields != NULL;
+    for (size_t i = 0; i < pk->nparts && ok; i++)
+        if (!pk->parts[i].column->required) {
+            r_model_error(r, bi, at->loc,
+                          "The id definition refers to the optional field `%s`. ID definitions "
+                          "must reference only required fields.",
+                          pk->parts[i].column->name);
+            ok = false;
+        }
     if (t->pk) {
         r_model_error(r, bi, bi->b->loc,
                       "Each model must have at most one id criteria. You can't have `@id` and "
                       "`@@id` at the same time.");
         return;
     }
-    const ast_expr *fields = r_arg(at, "fields", "fields");
-    if (!fields) {
-        r_error(r, at->loc, "Argument \"fields\" is missing in attribute \"@@id\".");
+    if (!ok)
         return;
-    }
-    model_primary_key *pk = arena_alloc(r->a, sizeof *pk);
-    if (!resolve_parts(r, bi, at, fields, FOR_ID, &pk->parts, &pk->nparts))
-        return;
-    for (size_t i = 0; i < pk->nparts; i++)
-        if (!pk->parts[i].column->required) {
-            r_model_error(r, bi, at->loc,
-                          "The id definition refers to the optional field `%s`. ID definitions "
-                          "must reference only required fields.",
-                          pk->parts[i].column->name);
-            return;
-        }
     const ast_expr *e;
     if ((e = r_arg(at, "name", NULL)))
         pk->name = r_string_arg(r, e);

@@ -1,13 +1,15 @@
 /*
  * checks.c — the model-wide rules that need the whole model: default
  * constraint names, unique criteria, views, schemas, database names unique
- * in their namespace, name lengths, and C identifiers that collide.
+ * in their namespace, name lengths; then the C names (c_names.c).
  */
 #include "resolve_int.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "../util/buf.h"
+#include "../util/strmap.h"
 
 /* ---- default names -------------------------------------------------------- */
 
@@ -161,54 +163,60 @@ static void check_schema_attr(resolver *r, const ast_block *b, const char *schem
 
 /* ---- database names ---------------------------------------------------------- */
 
-static bool same_schema(const char *a, const char *b)
+/* A name qualified by its PostgreSQL schema, as one hash key. */
+static const char *schema_key(resolver *r, const char *schema, const char *name)
 {
-    if (!a || !b)
-        return !a && !b;
-    return !strcmp(a, b);
+    return arena_printf(r->a, "%s%s\x1f%s", schema ? "s" : "-", schema ? schema : "", name);
 }
 
 /* Prisma registers the unmapped names first and the @@map'ed ones after,
- * so a clash is reported on the mapped model, naming the other. */
-static bool registered_before(resolver *r, size_t a, size_t b)
-{
-    bool ma = find_block_attr(r->models[a].b, "map") != NULL;
-    bool mb = find_block_attr(r->models[b].b, "map") != NULL;
-    return ma != mb ? !ma : a < b;
-}
-
+ * so a clash is reported on the mapped model, naming the other (the one
+ * with the lowest position among those registered before it). */
 static void check_table_names(resolver *r)
 {
-    for (size_t i = 0; i < r->nmodels; i++) {
-        model_table *t = r->models[i].t;
-        for (size_t j = 0; j < r->nmodels; j++) {
-            model_table *o = r->models[j].t;
-            if (j == i || !registered_before(r, j, i) || !same_schema(t->schema, o->schema) ||
-                strcmp(t->db_name, o->db_name))
+    size_t n = r->nmodels;
+    bool *mapped = arena_alloc(r->a, (n ? n : 1) * sizeof *mapped);
+    size_t *clash = arena_alloc(r->a, (n ? n : 1) * sizeof *clash); /* index + 1, 0: none */
+    for (size_t i = 0; i < n; i++)
+        mapped[i] = find_block_attr(r->models[i].b, "map") != NULL;
+    strmap seen = STRMAP_INIT; /* schema-qualified db_name → lowest index + 1 so far */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < n; i++) {
+            if (mapped[i] != (pass == 1))
                 continue;
-            const ast_attribute *at = find_block_attr(r->models[i].b, "map");
+            model_table *t = r->models[i].t;
+            void **first = strmap_ref(&seen, schema_key(r, t->schema, t->db_name));
+            size_t lowest = (size_t)(uintptr_t)*first;
+            if (lowest)
+                clash[i] = lowest;
+            if (!lowest || i + 1 < lowest)
+                *first = (void *)(uintptr_t)(i + 1);
+        }
+    strmap_free(&seen);
+    for (size_t i = 0; i < n; i++) {
+        model_table *t = r->models[i].t;
+        if (clash[i]) {
+            const block_info *other = &r->models[clash[i] - 1];
+            const ast_attribute *at = mapped[i] ? find_block_attr(r->models[i].b, "map") : NULL;
             r_error(r, at ? at->loc : r->models[i].b->name_loc,
                     "The %s with database name \"%s\" could not be defined because another model "
                     "or view with this name exists: \"%s\"",
-                    r_block_word(&r->models[j]), t->db_name, o->name);
-            break;
+                    r_block_word(other), t->db_name, other->t->name);
         }
+        strmap columns = STRMAP_INIT;
         for (size_t a = 0; a < t->ncolumns; a++)
-            for (size_t b = 0; b < a; b++)
-                if (!strcmp(t->columns[a].db_name, t->columns[b].db_name)) {
-                    r_error(r, t->columns[a].loc, "Field \"%s\" is already defined on %s \"%s\".",
-                            t->columns[a].name, r_block_word(&r->models[i]), t->name);
-                    break;
-                }
+            if (strmap_put(&columns, t->columns[a].db_name, &t->columns[a]))
+                r_error(r, t->columns[a].loc, "Field \"%s\" is already defined on %s \"%s\".",
+                        t->columns[a].name, r_block_word(&r->models[i]), t->name);
+        strmap_free(&columns);
     }
-    for (size_t i = 0; i < r->nenums; i++)
-        for (size_t j = 0; j < i; j++) {
-            const model_enum *e = r->enums[i].e, *o = r->enums[j].e;
-            if (same_schema(e->schema, o->schema) && !strcmp(e->db_name, o->db_name)) {
-                r_error(r, r->enums[i].b->loc, "An enum with the same database name is already defined.");
-                break;
-            }
-        }
+    strmap enums = STRMAP_INIT;
+    for (size_t i = 0; i < r->nenums; i++) {
+        const model_enum *e = r->enums[i].e;
+        if (strmap_put(&enums, schema_key(r, e->schema, e->db_name), r->enums[i].e))
+            r_error(r, r->enums[i].b->loc, "An enum with the same database name is already defined.");
+    }
+    strmap_free(&enums);
 }
 
 typedef struct named_constraint {
@@ -218,6 +226,7 @@ typedef struct named_constraint {
     ast_loc loc;
     const model_table *table;
     bool is_fk;
+    size_t next;        /* the next constraint with the same qualified name, + 1 */
 } named_constraint;
 
 static void check_constraint_names(resolver *r)
@@ -235,18 +244,31 @@ static void check_constraint_names(resolver *r)
             continue;
         if (t->pk)
             all[k++] = (named_constraint){t->pk->db_name, t->schema,
-                                          t->pk->from_field ? "@id" : "@@id", t->pk->loc, t, false};
+                                          t->pk->from_field ? "@id" : "@@id", t->pk->loc, t, false, 0};
         for (size_t j = 0; j < t->nindexes; j++) {
             const model_index *ix = &t->indexes[j];
             all[k++] = (named_constraint){ix->db_name, t->schema,
                                           ix->from_field ? "@unique"
                                           : ix->kind == MODEL_INDEX_UNIQUE ? "@@unique"
                                                                            : "@@index",
-                                          ix->loc, t, false};
+                                          ix->loc, t, false, 0};
         }
         for (size_t j = 0; j < t->nfks; j++)
             all[k++] = (named_constraint){t->fks[j].db_name, t->schema, "@relation", t->fks[j].loc,
-                                          t, true};
+                                          t, true, 0};
+    }
+    /* Chain the constraints of each qualified name in order: a clash is
+     * only ever looked for among those, so the check stays linear. */
+    strmap heads = STRMAP_INIT, tails = STRMAP_INIT;
+    const char **keys = arena_alloc(r->a, (k ? k : 1) * sizeof *keys);
+    for (size_t i = 0; i < k; i++) {
+        keys[i] = schema_key(r, all[i].schema, all[i].name);
+        void **tail = strmap_ref(&tails, keys[i]);
+        if (*tail)
+            all[(size_t)(uintptr_t)*tail - 1].next = i + 1;
+        else
+            *strmap_ref(&heads, keys[i]) = (void *)(uintptr_t)(i + 1);
+        *tail = (void *)(uintptr_t)(i + 1);
     }
     for (size_t i = 0; i < k; i++) {
         named_constraint *c = &all[i];
@@ -258,9 +280,9 @@ static void check_constraint_names(resolver *r)
                           "length is 63 bytes.",
                           c->name, c->attr);
         }
-        for (size_t j = 0; j < k; j++) {
-            named_constraint *o = &all[j];
-            if (i == j || strcmp(c->name, o->name) || !same_schema(c->schema, o->schema))
+        for (size_t j1 = (size_t)(uintptr_t)strmap_get(&heads, keys[i]); j1; j1 = all[j1 - 1].next) {
+            named_constraint *o = &all[j1 - 1];
+            if (o == c)
                 continue;
             /* PostgreSQL: keys and indexes share one namespace per schema;
              * a foreign key clashes with any constraint of its own table. */
@@ -280,170 +302,8 @@ static void check_constraint_names(resolver *r)
             break;
         }
     }
-}
-
-/* ---- C identifiers ------------------------------------------------------------------ */
-
-/*
- * C names must be unique in their namespace and must not be C keywords, or
- * the emitted code would not compile. Real schemas do have `createdAt` next to
- * `created_at`, or a field named `default`, and Prisma accepts them, so this
- * is a warning with the way out, and the model picks a name that works: a
- * keyword gets a trailing '_', a later colliding name the suffix _2, _3...
- */
-typedef struct c_namespace {
-    const char **names;
-    size_t count;
-} c_namespace;
-
-static bool ns_has(const c_namespace *ns, const char *name)
-{
-    for (size_t i = 0; i < ns->count; i++)
-        if (!strcmp(ns->names[i], name))
-            return true;
-    return false;
-}
-
-/* Returns the name to use; *clash tells whether it had to change because
- * of another name (index of that name in ns) or a keyword (SIZE_MAX). */
-static const char *ns_claim(resolver *r, c_namespace *ns, const char *want, bool *changed,
-                            const char **other)
-{
-    const char *name = want;
-    *changed = false;
-    *other = NULL;
-    if (model_c_reserved(name)) {
-        name = arena_printf(r->a, "%s_", name);
-        *changed = true;
-    }
-    if (ns_has(ns, name)) {
-        *other = name;
-        const char *base = name;
-        for (unsigned n = 2; ns_has(ns, name); n++)
-            name = arena_printf(r->a, "%s_%u", base, n);
-        *changed = true;
-    }
-    ns->names[ns->count++] = name;
-    return name;
-}
-
-static void assign_c_names(resolver *r)
-{
-    /* Models and enums share one namespace: both become C types. */
-    c_namespace types = {arena_alloc(r->a, (r->nmodels + r->nenums + 1) * sizeof(char *)), 0};
-    bool changed;
-    const char *other;
-    for (size_t i = 0; i < r->nmodels; i++) {
-        block_info *bi = &r->models[i];
-        model_table *t = bi->t;
-        const char *want = t->c_name;
-        t->c_name = ns_claim(r, &types, want, &changed, &other);
-        if (changed) {
-            t->c_upper = model_c_upper(r->a, t->c_name);
-            r_warning(r, bi->b->name_loc,
-                      "The %s name \"%s\" becomes the C identifier `%s`, which %s; refract names "
-                      "it `%s` in C. To choose the name yourself, rename the %s and keep its table "
-                      "with @@map(\"%s\").",
-                      r_block_word(bi), t->name, want,
-                      other ? "another model or enum already uses" : "is reserved in C", t->c_name,
-                      r_block_word(bi), t->db_name);
-        }
-    }
-    for (size_t i = 0; i < r->nenums; i++) {
-        model_enum *e = r->enums[i].e;
-        const char *want = e->c_name;
-        e->c_name = ns_claim(r, &types, want, &changed, &other);
-        if (changed) {
-            e->c_upper = model_c_upper(r->a, e->c_name);
-            r_warning(r, r->enums[i].b->name_loc,
-                      "The enum name \"%s\" becomes the C identifier `%s`, which %s; refract names "
-                      "it `%s` in C. To choose the name yourself, rename the enum and keep its "
-                      "type with @@map(\"%s\").",
-                      e->name, want, other ? "a model or another enum already uses" : "is reserved in C",
-                      e->c_name, e->db_name);
-        }
-        c_namespace values = {arena_alloc(r->a, (e->nvalues + 1) * sizeof(char *)), 0};
-        for (size_t j = 0; j < e->nvalues; j++) {
-            model_enum_value *v = &e->values[j];
-            want = v->c_name;
-            v->c_name = ns_claim(r, &values, want, &changed, &other);
-            /* Enum constants carry a prefix, so a keyword is harmless there. */
-            if (changed && other)
-                r_warning(r, v->loc,
-                          "The value \"%s\" of enum \"%s\" becomes the C identifier `%s`, which "
-                          "another value already uses; refract names it `%s` in C. To choose the "
-                          "name yourself, rename the value and keep its database value with "
-                          "@map(\"%s\").",
-                          v->name, e->name, want, v->c_name, v->db_name);
-            else if (changed)
-                v->c_name = want;
-        }
-    }
-    /* Columns and relation fields share the struct's member namespace. */
-    for (size_t i = 0; i < r->nmodels; i++) {
-        block_info *bi = &r->models[i];
-        c_namespace members = {arena_alloc(r->a, (bi->nfields + 1) * sizeof(char *)), 0};
-        for (size_t j = 0; j < bi->nfields; j++) {
-            field_info *fi = &bi->fields[j];
-            const char **slot = fi->col ? &fi->col->c_name : fi->rf ? &fi->rf->c_name : NULL;
-            if (!slot)
-                continue;
-            const char *want = *slot;
-            *slot = ns_claim(r, &members, want, &changed, &other);
-            if (!changed)
-                continue;
-            const char *column = fi->col ? fi->col->db_name : fi->m->name;
-            if (other) {
-                const char *first = "";
-                for (size_t k = 0; k < j; k++) {
-                    const field_info *fk = &bi->fields[k];
-                    const char *ck = fk->col ? fk->col->c_name : fk->rf ? fk->rf->c_name : NULL;
-                    if (ck && !strcmp(ck, other))
-                        first = fk->m->name;
-                }
-                r_warning(r, fi->m->name_loc,
-                          "The fields \"%s\" and \"%s\" of %s \"%s\" both become the C "
-                          "identifier `%s`; refract names \"%s\" `%s` in C. To choose the name "
-                          "yourself, rename the field and keep its column with @map(\"%s\").",
-                          first, fi->m->name, r_block_word(bi), bi->b->name, other, fi->m->name,
-                          *slot, column);
-            } else {
-                r_warning(r, fi->m->name_loc,
-                          "The field \"%s\" of %s \"%s\" becomes the C identifier `%s`, which is "
-                          "reserved in C; refract names it `%s` in C. To choose the name yourself, "
-                          "rename the field and keep its column with @map(\"%s\").",
-                          fi->m->name, r_block_word(bi), bi->b->name, want, *slot, column);
-            }
-        }
-    }
-}
-
-/* Unnamed compound criteria are named after their columns' C names, which
- * assign_c_names may have changed. */
-static void rename_criteria(resolver *r)
-{
-    for (size_t i = 0; i < r->nmodels; i++) {
-        model_table *t = r->models[i].t;
-        model_unique_criterion crit[64];
-        size_t n = model_unique_criteria(t, crit, 64);
-        for (size_t k = 0; k < n && k < 64; k++) {
-            const char *client_name = crit[k].pk ? crit[k].pk->name : crit[k].index->name;
-            if (client_name)
-                continue;
-            buf b = BUF_INIT;
-            for (size_t p = 0; p < crit[k].nparts; p++) {
-                if (p)
-                    buf_putc(&b, '_');
-                buf_puts(&b, crit[k].parts[p].column->c_name);
-            }
-            const char *name = arena_strdup(r->a, buf_cstr(&b));
-            buf_free(&b);
-            if (crit[k].pk)
-                ((model_primary_key *)crit[k].pk)->c_name = name;
-            else
-                ((model_index *)crit[k].index)->c_name = name;
-        }
-    }
+    strmap_free(&heads);
+    strmap_free(&tails);
 }
 
 void check_model(resolver *r)
@@ -463,5 +323,4 @@ void check_model(resolver *r)
     check_table_names(r);
     check_constraint_names(r);
     assign_c_names(r);
-    rename_criteria(r);
 }

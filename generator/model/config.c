@@ -176,11 +176,18 @@ static void resolve_datasource(resolver *r, const ast_block *b)
             ds->relation_mode = MODEL_RELATION_MODE_PRISMA;
         else if (e && e->kind == AST_EXPR_STRING && !strcmp(e->text, "foreignKeys"))
             ds->relation_mode = MODEL_RELATION_MODE_FOREIGN_KEYS;
+        else if (e && e->kind != AST_EXPR_STRING)
+            r_error(r, e->loc, "Expected a string value, but received %s value `%s`.",
+                    e->kind == AST_EXPR_NUMBER  ? "numeric"
+                    : e->kind == AST_EXPR_ARRAY ? "array"
+                    : e->kind == AST_EXPR_FUNC  ? "functional"
+                                                : "literal",
+                    r_source(r, e->loc));
         else
             r_error(r, relation_mode->loc,
-                    "Invalid relation mode setting: \"%s\". Supported values: \"prisma\", "
-                    "\"foreignKeys\"",
-                    e ? (e->kind == AST_EXPR_STRING ? e->text : r_source(r, e->loc)) : "");
+                    "Error validating datasource `relationMode`: Invalid relation mode setting: "
+                    "\"%s\". Supported values: \"prisma\", \"foreignKeys\"",
+                    e ? e->text : "");
     }
 
     if (ds->shadow_database_url.value && ds->url.value &&
@@ -239,6 +246,17 @@ static void resolve_generator(resolver *r, const ast_block *b, model_generator *
     }
     if (!has_provider)
         r_error(r, b->loc, "Argument \"provider\" is missing in generator block \"%s\".", b->name);
+    /* `refract generate` refuses a prefix that cannot begin C names; say so
+     * here, where the value is, so that `refract validate` refuses it too. */
+    if (g->provider && !strcmp(g->provider, "refract"))
+        for (size_t i = 0; i < b->nmembers; i++) {
+            const ast_member *m = &b->members[i];
+            if (m->kind == AST_MEMBER_PROPERTY && !strcmp(m->name, "prefix") && m->value &&
+                m->value->kind == AST_EXPR_STRING && !model_c_prefix_valid(m->value->text))
+                r_error(r, m->value->loc,
+                        "prefix \"%s\" cannot begin C names: use letters, digits and '_'",
+                        m->value->text);
+        }
 }
 
 void resolve_config(resolver *r)

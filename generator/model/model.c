@@ -3,6 +3,7 @@
  */
 #include "model.h"
 
+#include <ctype.h>
 #include <string.h>
 
 const char *model_scalar_name(model_scalar s)
@@ -68,6 +69,16 @@ const char *model_generator_get(const model_generator *g, const char *key)
         if (!strcmp(g->config[i].key, key))
             return g->config[i].text;
     return NULL;
+}
+
+bool model_c_prefix_valid(const char *prefix)
+{
+    if (!prefix || !*prefix || isdigit((unsigned char)prefix[0]))
+        return false;
+    for (const char *p = prefix; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '_')
+            return false;
+    return true;
 }
 
 const model_table *model_find_table(const model_schema *s, const char *model_name)

@@ -8,10 +8,12 @@
  * names are final here (@map/@@map applied, Prisma's default constraint names
  * computed and truncated to 63 bytes as Prisma does), PostgreSQL types are
  * rendered as Prisma Migrate renders them, and the C identifiers the emitter
- * uses are computed here. C names are unique in their namespace (models and
- * enums together; the members of one struct; the values of one enum): a C
- * keyword gets a trailing '_' and a later colliding name the suffix _2, _3...,
- * each with a warning saying how to pick the name instead (rename + @map).
+ * uses are computed here (see c_names.c and docs/model-json.md, "C names"):
+ * a model or enum keeps the snake_case of its name, every identifier generated
+ * for it is that plus a fixed suffix, and a clash in the generated namespace
+ * is a validation error on the declaration that introduces it, so adding a
+ * declaration never renames another. Struct members are escaped with a
+ * trailing '_' when C, C++ or the usual headers reserve the name.
  *
  * Ownership: everything (structs, arrays, strings) lives in the arena passed
  * to model_resolve() and is read-only afterwards. Strings that came from the
@@ -158,7 +160,10 @@ struct model_enum {
 struct model_column {
     const char *name;    /* field name: "createdAt" */
     const char *db_name; /* after @map: "created_at" or "createdAt" */
-    const char *c_name;  /* snake_case C member: "created_at" */
+    const char *c_name;  /* C member: "created_at", "class_" (escaped), or
+                            "createdAt" when another field is `created_at` */
+    const char *c_upper; /* c_name in upper case, letter by letter: the
+                            <PREFIX>_<MODEL>_BY_<FIELD> constant */
     const char *doc;
     const model_table *table;
     size_t index;        /* position in table->columns */
@@ -418,6 +423,10 @@ typedef struct model_generator {
 /* Returns the string value of a generator property (e.g. "prefix"), or NULL. */
 const char *model_generator_get(const model_generator *g, const char *key);
 
+/* Whether a refract generator's `prefix` can begin C names (letters, digits
+ * and '_', not a digit first): both files and every name are made from it. */
+bool model_c_prefix_valid(const char *prefix);
+
 /* ---- the schema ---------------------------------------------------------------------- */
 
 struct model_schema {
@@ -480,7 +489,19 @@ const char *model_name_fkey(arena *a, const char *table, const char *const *cols
 const char *model_c_snake(arena *a, const char *name);
 const char *model_c_upper(arena *a, const char *name);
 
-/* Whether `name` is a C11 keyword or a name the C client cannot use. */
+/* s with every letter in upper case (no word splitting): "createdAt" → "CREATEDAT". */
+const char *model_c_upper_exact(arena *a, const char *s);
+
+/* The C names of the columns of `parts` joined with '_': the name of an
+ * unnamed compound unique criterion ("user_id_group_id"). */
+const char *model_c_join(arena *a, const model_index_part *parts, size_t n);
+
+/* Whether a struct member cannot be named `name` as is: a keyword of C11,
+ * C23, GNU C or C++ (up to C++20, with the alternative tokens `and`, `or`...),
+ * a macro of GNU C (`unix`, `linux`) or of the standard headers a program
+ * includes with the client (`bool`, `errno`, `stdin`...), a type of
+ * <stddef.h>/<stdint.h>, or a name in refract's own `rf_` namespace, which
+ * generated code keeps for its parameters and locals. */
 bool model_c_reserved(const char *name);
 
 #endif

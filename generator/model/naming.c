@@ -5,6 +5,7 @@
 #include "model.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../util/buf.h"
@@ -126,21 +127,77 @@ const char *model_c_upper(arena *a, const char *name)
     return c_form(a, name, true);
 }
 
+const char *model_c_upper_exact(arena *a, const char *s)
+{
+    char *u = arena_strdup(a, s);
+    for (char *p = u; *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+    return u;
+}
+
+const char *model_c_join(arena *a, const model_index_part *parts, size_t n)
+{
+    buf b = BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_putc(&b, '_');
+        buf_puts(&b, parts[i].column ? parts[i].column->c_name : "?");
+    }
+    const char *out = arena_strdup(a, buf_cstr(&b));
+    buf_free(&b);
+    return out;
+}
+
+/* Sorted (strcmp order) for bsearch. Adding a word renames the fields
+ * spelled that way, so the list is meant to be complete now. */
+static const char *const RESERVED[] = {
+    "I",           /* <complex.h> */
+    "NULL",
+    "_Alignas", "_Alignof", "_Atomic", "_BitInt", "_Bool", "_Complex", "_Decimal128",
+    "_Decimal32", "_Decimal64", "_Generic", "_Imaginary", "_Noreturn", "_Pragma",
+    "_Static_assert", "_Thread_local",
+    "alignas", "alignof", "and", "and_eq", "asm", "assert", "atomic_bool", "auto",
+    "bitand", "bitor", "bool", "break",
+    "case", "catch", "char", "char16_t", "char32_t", "char8_t", "class", "co_await",
+    "co_return", "co_yield", "compl", "complex", "concept", "const", "const_cast", "consteval",
+    "constexpr", "constinit", "continue",
+    "decltype", "default", "delete", "do", "double", "dynamic_cast",
+    "else", "enum", "errno", "explicit", "export", "extern",
+    "false", "float", "for", "friend",
+    "goto",
+    "i386", "if", "imaginary", "inline", "int", "int16_t", "int32_t", "int64_t", "int8_t",
+    "int_fast16_t", "int_fast32_t", "int_fast64_t", "int_fast8_t", "int_least16_t",
+    "int_least32_t", "int_least64_t", "int_least8_t", "intmax_t", "intptr_t",
+    "linux", "long",
+    "m68k", "max_align_t", "mc68000", "mips", "mutable",
+    "namespace", "new", "noexcept", "noreturn", "not", "not_eq", "nullptr",
+    "offsetof", "operator", "or", "or_eq",
+    "private", "protected", "ptrdiff_t", "public",
+    "register", "reinterpret_cast", "requires", "restrict", "return",
+    "short", "signed", "size_t", "sizeof", "sparc", "ssize_t", "static", "static_assert",
+    "static_cast", "stderr", "stdin", "stdout", "struct", "sun", "switch",
+    "template", "this", "thread_local", "throw", "true", "try", "typedef", "typeid",
+    "typename", "typeof", "typeof_unqual",
+    "uint16_t", "uint32_t", "uint64_t", "uint8_t", "uint_fast16_t", "uint_fast32_t",
+    "uint_fast64_t", "uint_fast8_t", "uint_least16_t", "uint_least32_t", "uint_least64_t",
+    "uint_least8_t", "uintmax_t", "uintptr_t", "union", "unix", "unsigned", "using",
+    "vax", "virtual", "void", "volatile",
+    "wchar_t", "while",
+    "xor", "xor_eq",
+};
+
+static int cmp_word(const void *key, const void *elem)
+{
+    return strcmp((const char *)key, *(const char *const *)elem);
+}
+
 bool model_c_reserved(const char *name)
 {
-    static const char *const words[] = {
-        "auto", "break", "case", "char", "const", "continue", "default", "do", "double",
-        "else", "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long",
-        "register", "restrict", "return", "short", "signed", "sizeof", "static", "struct",
-        "switch", "typedef", "union", "unsigned", "void", "volatile", "while", "_Alignas",
-        "_Alignof", "_Atomic", "_Bool", "_Complex", "_Generic", "_Imaginary", "_Noreturn",
-        "_Static_assert", "_Thread_local",
-        /* macros and typedefs every C file sees through the standard headers */
-        "bool", "true", "false", "NULL", "errno", "assert", "alignas", "alignof",
-        "noreturn", "static_assert", "thread_local", "complex", "imaginary",
-    };
-    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
-        if (!strcmp(name, words[i]))
-            return true;
-    return false;
+    /* rf_ / RF_: the runtime's names, and the parameters and locals of
+     * generated functions (rf_ names that do not end in '_', so never an
+     * escaped field). */
+    if (!strncmp(name, "rf_", 3) || !strncmp(name, "RF_", 3))
+        return true;
+    return bsearch(name, RESERVED, sizeof RESERVED / sizeof *RESERVED, sizeof *RESERVED,
+                   cmp_word) != NULL;
 }

@@ -56,9 +56,29 @@ static const native_spec *find_spec(const char *name)
     return NULL;
 }
 
-void resolve_native_type(resolver *r, block_info *bi, field_info *fi, const ast_attribute *at)
+bool r_is_native_attr(const resolver *r, const ast_attribute *at)
 {
-    (void)bi;
+    /* `@db.X`, or `@pg.X` with a datasource (a wrong prefix, reported here);
+     * without a datasource `@pg.X` is an unknown attribute. */
+    const char *dot = strchr(at->name, '.');
+    if (!dot || at->is_block)
+        return false;
+    bool own_prefix = (size_t)(dot - at->name) == strlen(r->ds_name) &&
+                      !strncmp(at->name, r->ds_name, strlen(r->ds_name));
+    return own_prefix || r->datasource;
+}
+
+static void resolve_native_type(resolver *r, field_info *fi, const ast_attribute *at)
+{
+    const char *dot = strchr(at->name, '.');
+    if ((size_t)(dot - at->name) != strlen(r->ds_name) ||
+        strncmp(at->name, r->ds_name, strlen(r->ds_name))) {
+        r_error(r, at->loc,
+                "The prefix %.*s is invalid. It must be equal to the name of an existing "
+                "datasource e.g. %s. Did you mean to use %s.%s?",
+                (int)(dot - at->name), at->name, r->ds_name, r->ds_name, dot + 1);
+        return;
+    }
     model_column *c = fi->col;
     const char *name = strchr(at->name, '.') + 1;
     const native_spec *spec = find_spec(name);
@@ -133,4 +153,19 @@ void resolve_native_type(resolver *r, block_info *bi, field_info *fi, const ast_
     else
         c->sql_type = arena_printf(r->a, "%s(%u,%u)", spec->sql, (unsigned)nt.args[0],
                                    (unsigned)nt.args[1]);
+}
+
+void resolve_native_types(resolver *r)
+{
+    for (size_t i = 0; i < r->nmodels; i++) {
+        block_info *bi = &r->models[i];
+        for (size_t j = 0; j < bi->nfields; j++) {
+            field_info *fi = &bi->fields[j];
+            if (fi->kind != FIELD_SCALAR)
+                continue;
+            for (size_t k = 0; k < fi->m->nattrs; k++)
+                if (r_is_native_attr(r, &fi->m->attrs[k]))
+                    resolve_native_type(r, fi, &fi->m->attrs[k]);
+        }
+    }
 }

@@ -114,7 +114,9 @@ static const model_column **resolve_columns(resolver *r, block_info *bi, const a
     buf missing = BUF_INIT, relation = BUF_INIT;
     for (size_t i = 0; i < *n; i++) {
         field_info *f = r_find_field(bi, r_ref_name(items[i]));
-        if (f && f->kind == FIELD_RELATION) {
+        /* A type Prisma cannot resolve is taken for a model: a relation. */
+        if (f && (f->kind == FIELD_RELATION ||
+                  (f->kind == FIELD_BROKEN && f->broken == BROKEN_UNKNOWN_TYPE))) {
             if (relation.len)
                 buf_puts(&relation, ", ");
             buf_puts(&relation, r_ref_name(items[i]));
@@ -165,6 +167,28 @@ static const model_column **resolve_columns(resolver *r, block_info *bi, const a
 }
 
 /* Whether `cols` is exactly (as a set) the primary key or a unique index. */
+/* What Prisma checks of @relation while it reads attributes, before any
+ * validation: the `fields` and `references` lists name existing scalar
+ * fields, the actions are known, `map` is a string. An error here stops
+ * resolution with the other attribute errors; resolve_fk_side relies on it. */
+void check_relation_attribute(resolver *r, block_info *bi, field_info *fi)
+{
+    const ast_attribute *at = fi->rel_attr;
+    size_t n;
+    if (fi->rel_fields)
+        resolve_columns(r, bi, fi->rel_fields, &n, true, NULL);
+    if (fi->rel_references && fi->target)
+        resolve_columns(r, fi->target, fi->rel_references, &n, false, fi->target->b->name);
+    model_ref_action action;
+    const ast_expr *e;
+    if ((e = r_arg(at, "onDelete", NULL)))
+        parse_action(r, at, e, &action);
+    if ((e = r_arg(at, "onUpdate", NULL)))
+        parse_action(r, at, e, &action);
+    if ((e = r_arg(at, "map", NULL)))
+        r_string_arg(r, e);
+}
+
 static bool is_unique_criterion(const model_table *t, const model_column **cols, size_t n)
 {
     model_unique_criterion crit[64];
@@ -338,9 +362,11 @@ static void resolve_fk_side(resolver *r, model_relation *rel, block_info *bi, fi
     static const char *const which[] = {"onDelete", "onUpdate"};
     model_ref_action acts[] = {on_delete, on_update};
     bool explicit_[] = {del_explicit, upd_explicit};
-    bool emulated = r->s->datasource.relation_mode == MODEL_RELATION_MODE_PRISMA;
+    /* Only PostgreSQL's own foreign keys get a warning; without a datasource
+     * Prisma knows no database to leave it to and makes it an error too. */
+    bool db_enforced = r->datasource && r->s->datasource.relation_mode != MODEL_RELATION_MODE_PRISMA;
     for (int k = 0; k < 2; k++)
-        if (explicit_[k] && acts[k] == MODEL_ACTION_SET_NULL && any_required && emulated)
+        if (explicit_[k] && acts[k] == MODEL_ACTION_SET_NULL && any_required && !db_enforced)
             /* Prisma emulates the action and cannot set a required field to NULL. */
             r_attr_error(r, at, at->loc,
                          "The `%s` referential action of a relation must not be set to `SetNull` "

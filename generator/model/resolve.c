@@ -9,6 +9,7 @@
 #include "resolve_int.h"
 
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "../util/buf.h"
@@ -24,6 +25,14 @@ static void vreport(resolver *r, diag_severity sev, ast_loc loc, const char *pre
     buf_vprintf(&b, fmt, ap);
     diag_add(r->d, sev, loc, "%s", buf_cstr(&b));
     buf_free(&b);
+}
+
+void r_report(resolver *r, diag_severity sev, ast_loc loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(r, sev, loc, NULL, fmt, ap);
+    va_end(ap);
 }
 
 void r_error(resolver *r, ast_loc loc, const char *fmt, ...)
@@ -97,24 +106,44 @@ const char *r_source(resolver *r, ast_loc loc)
 
 block_info *r_find_model(resolver *r, const char *name)
 {
-    for (size_t i = 0; i < r->nmodels; i++)
-        if (!strcmp(r->models[i].b->name, name))
-            return &r->models[i];
-    return NULL;
+    return strmap_get(&r->model_by_name, name);
 }
 
 block_info *r_find_enum(resolver *r, const char *name)
 {
-    for (size_t i = 0; i < r->nenums; i++)
-        if (!strcmp(r->enums[i].b->name, name))
-            return &r->enums[i];
-    return NULL;
+    return strmap_get(&r->enum_by_name, name);
+}
+
+/* Chains the AST blocks that share a name (in source order). */
+static void index_block_names(resolver *r)
+{
+    const ast_schema *ast = r->ast;
+    r->next_same_name = arena_alloc(r->a, (ast->nblocks ? ast->nblocks : 1) * sizeof(size_t));
+    strmap last = STRMAP_IN(r->a);
+    for (size_t i = 0; i < ast->nblocks; i++) {
+        const char *name = ast->blocks[i]->name;
+        if (!name)
+            continue;
+        void **tail = strmap_ref(&last, name);
+        if (*tail)
+            r->next_same_name[(size_t)(uintptr_t)*tail - 1] = i + 1;
+        else
+            *strmap_ref(&r->first_block_by_name, name) = (void *)(uintptr_t)(i + 1);
+        *tail = (void *)(uintptr_t)(i + 1);
+    }
+}
+
+/* The index + 1 of the first block named `name` (0 when none); follow
+ * next_same_name for the others. */
+static size_t first_same_name(resolver *r, const char *name)
+{
+    return (size_t)(uintptr_t)strmap_get(&r->first_block_by_name, name);
 }
 
 field_info *r_find_field(block_info *bi, const char *name)
 {
     for (size_t i = 0; i < bi->nfields; i++)
-        if (!strcmp(bi->fields[i].m->name, name))
+        if (bi->fields[i].m->name && name && !strcmp(bi->fields[i].m->name, name))
             return &bi->fields[i];
     return NULL;
 }
@@ -152,6 +181,19 @@ static bool is_type_block(ast_block_kind k)
            k == AST_BLOCK_TYPE;
 }
 
+/* Prisma's parser refuses `Type[]?` as it reads the text, before any name
+ * is resolved. */
+static void report_optional_lists(resolver *r)
+{
+    for (size_t i = 0; i < r->ast->nblocks; i++) {
+        const ast_block *b = r->ast->blocks[i];
+        for (size_t j = 0; j < b->nmembers; j++)
+            if (b->members[j].kind == AST_MEMBER_FIELD && b->members[j].type.optional_list)
+                r_error(r, b->members[j].type.loc,
+                        "Optional lists are not supported. Use either `Type[]` or `Type?`.");
+    }
+}
+
 static void resolve_names(resolver *r)
 {
     const ast_schema *ast = r->ast;
@@ -166,10 +208,8 @@ static void resolve_names(resolver *r)
                     b->name);
             continue;
         }
-        for (size_t j = 0; j < i; j++) {
-            const ast_block *o = ast->blocks[j];
-            if (!o->name || strcmp(o->name, b->name))
-                continue;
+        for (size_t j1 = first_same_name(r, b->name); j1 && j1 - 1 < i; j1 = r->next_same_name[j1 - 1]) {
+            const ast_block *o = ast->blocks[j1 - 1];
             bool clash = is_type_block(b->kind) ? is_type_block(o->kind) : o->kind == b->kind;
             if (clash) {
                 r_error(r, b->name_loc,
@@ -269,10 +309,8 @@ static void resolve_field_types(resolver *r, block_info *bi)
                           "This field declaration is invalid. It is either missing a name or a type.");
             continue;
         }
-        if (m->type.optional_list) {
-            r_error(r, m->type.loc, "Optional lists are not supported. Use either `Type[]` or `Type?`.");
-            continue;
-        }
+        if (m->type.optional_list)
+            continue; /* reported with the syntax, report_optional_lists */
         const char *tn = m->type.name;
         if (scalar_index(tn) >= 0 || !strcmp(tn, "Unsupported") || r_find_enum(r, tn)) {
             fi->kind = FIELD_SCALAR;
@@ -289,8 +327,11 @@ static void resolve_field_types(resolver *r, block_info *bi)
             if (r->ast->blocks[i]->kind == AST_BLOCK_TYPE && r->ast->blocks[i]->name &&
                 !strcmp(r->ast->blocks[i]->name, tn))
                 composite = true;
-        if (composite)
+        if (composite) {
+            fi->broken = BROKEN_COMPOSITE;
             continue; /* the `type` block itself is reported */
+        }
+        fi->broken = BROKEN_UNKNOWN_TYPE;
         r_error(r, m->type.loc,
                 "Type \"%s\" is neither a built-in type, nor refers to another model, composite "
                 "type, or enum.",
@@ -455,9 +496,8 @@ static void collect_blocks(resolver *r)
             continue;
         /* A duplicate name was reported; keep the first so lookups agree. */
         bool dup = false;
-        for (size_t j = 0; j < i; j++)
-            if (ast->blocks[j]->name && !strcmp(ast->blocks[j]->name, b->name) &&
-                is_type_block(ast->blocks[j]->kind) && is_type_block(b->kind))
+        for (size_t j1 = first_same_name(r, b->name); j1 && j1 - 1 < i; j1 = r->next_same_name[j1 - 1])
+            if (is_type_block(ast->blocks[j1 - 1]->kind) && is_type_block(b->kind))
                 dup = true;
         if (dup || scalar_index(b->name) >= 0)
             continue;
@@ -483,16 +523,24 @@ model_schema *model_resolve(const ast_schema *ast, arena *a, diag_list *diags)
     if (r->datasource && !provider_supported(r, r->datasource))
         return NULL;
 
+    r->model_by_name = (strmap)STRMAP_IN(a);
+    r->enum_by_name = (strmap)STRMAP_IN(a);
+    r->first_block_by_name = (strmap)STRMAP_IN(a);
+    index_block_names(r);
+    /* Like Prisma's parser, go on through names, types and attributes
+     * whatever they report (a field of unknown type or without a name is
+     * left out of the later phases); only the validation below waits for a
+     * clean parse. */
+    report_optional_lists(r);
     resolve_names(r);
     collect_blocks(r);
-    if (diags->nerrors > errors_before)
-        return NULL;
-
+    for (size_t i = 0; i < r->nmodels; i++)
+        strmap_put(&r->model_by_name, r->models[i].b->name, &r->models[i]);
+    for (size_t i = 0; i < r->nenums; i++)
+        strmap_put(&r->enum_by_name, r->enums[i].b->name, &r->enums[i]);
     build_enums(r);
     for (size_t i = 0; i < r->nmodels; i++)
         resolve_field_types(r, &r->models[i]);
-    if (diags->nerrors > errors_before)
-        return NULL;
 
     /* The datasource decides the native type prefix, so read it first; its
      * errors are reported where Prisma reports them, below. */
@@ -511,12 +559,22 @@ model_schema *model_resolve(const ast_schema *ast, arena *a, diag_list *diags)
     }
     r->s->ntables = r->nmodels;
 
+    for (size_t i = 0; i < r->nmodels; i++)
+        resolve_relation_field_attributes(r, &r->models[i]);
     for (size_t i = 0; i < r->nenums; i++)
         resolve_block_attributes(r, &r->enums[i]);
     for (size_t i = 0; i < r->nmodels; i++) {
         resolve_field_attributes(r, &r->models[i]);
         resolve_block_attributes(r, &r->models[i]);
     }
+    /* Prisma's parser stops after its attribute phase when that had errors:
+     * the datasource's own errors are still reported, but native types,
+     * relations and the model-wide checks are not looked at. */
+    if (diags->nerrors > errors_before) {
+        resolve_config(r);
+        return NULL;
+    }
+    resolve_native_types(r);
     /* Enum columns name their type by its database name (after @@map). */
     for (size_t i = 0; i < r->s->ntables; i++)
         for (size_t j = 0; j < r->s->tables[i].ncolumns; j++) {
@@ -532,6 +590,7 @@ model_schema *model_resolve(const ast_schema *ast, arena *a, diag_list *diags)
 
     resolve_default_names(r);
     check_model(r);
+    check_index_arguments(r);
     if (diags->nerrors > errors_before)
         return NULL;
     return r->s;

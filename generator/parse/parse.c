@@ -6,11 +6,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "parse_state.h"
 #include "parser.h"
@@ -229,9 +231,28 @@ static int compare_paths(const void *a, const void *b)
 
 static size_t parse_file(ast_schema *schema, const char *path, diag_list *diags)
 {
-    FILE *f = fopen(path, "rb");
+    /* Non-blocking open, then fstat: a FIFO named schema.prisma must be
+     * refused, not waited on forever (and no window between check and read). */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        diag_error(diags, (ast_loc){0}, "Could not open the schema file %s: %s", path, strerror(errno));
+        return 1;
+    }
+    struct stat fst;
+    if (fstat(fd, &fst) != 0 || !S_ISREG(fst.st_mode)) {
+        diag_error(diags, (ast_loc){0}, "Could not read the schema file %s: %s", path,
+                   S_ISDIR(fst.st_mode) ? "it is a directory, not a regular file"
+                   : S_ISFIFO(fst.st_mode) ? "it is a FIFO, not a regular file"
+                                            : "it is not a regular file");
+        close(fd);
+        return 1;
+    }
+    /* Regular files never block: back to ordinary blocking reads. */
+    (void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    FILE *f = fdopen(fd, "rb");
     if (!f) {
         diag_error(diags, (ast_loc){0}, "Could not open the schema file %s: %s", path, strerror(errno));
+        close(fd);
         return 1;
     }
     char *data = NULL;

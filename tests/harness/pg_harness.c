@@ -614,6 +614,60 @@ int pgh_url(const pgh_cluster *c, const char *dbname, char *out, size_t size)
     return len < 0 || (size_t)len >= size ? -1 : 0;
 }
 
+/* The server's user and binaries, for pg_ctl after pgh_start. */
+static int server_tools(pgh_cluster *c, run_user *u, char *bindir, size_t size)
+{
+    if (!c->dir[0] || pick_run_user(u) != 0 || find_bindir(bindir, size) != 0) {
+        fail(c, "no cluster to control, or no PostgreSQL binaries");
+        return -1;
+    }
+    return 0;
+}
+
+int pgh_crash(pgh_cluster *c)
+{
+    run_user u;
+    char bindir[BINDIR_MAX];
+    if (server_tools(c, &u, bindir, sizeof bindir) != 0)
+        return -1;
+    /* The cluster runs with synchronous_commit off: without a checkpoint,
+     * what tests committed just before the crash could be lost with it, and
+     * a test of the outage would fail for the wrong reason. */
+    PGconn *conn = PQconnectdb(c->conninfo);
+    PGresult *r = PQstatus(conn) == CONNECTION_OK ? PQexec(conn, "CHECKPOINT") : NULL;
+    bool saved = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    PQfinish(conn);
+    if (!saved) {
+        fail(c, "CHECKPOINT before the crash failed");
+        return -1;
+    }
+    if (pg_ctl(c, &u, bindir, "stop") != 0) {
+        fail(c, "pg_ctl stop -m immediate failed in %s", c->dir);
+        show_log_tail(c->dir, "harness.log");
+        return -1;
+    }
+    c->error[0] = '\0';
+    return 0;
+}
+
+int pgh_restart(pgh_cluster *c)
+{
+    run_user u;
+    char bindir[BINDIR_MAX];
+    if (server_tools(c, &u, bindir, sizeof bindir) != 0)
+        return -1;
+    if (pg_ctl(c, &u, bindir, "start") != 0) {
+        fail(c, "the server did not start again in %s", c->dir);
+        show_log_tail(c->dir, "harness.log");
+        show_log_tail(c->dir, "server.log");
+        return -1;
+    }
+    c->postmaster = read_postmaster_pid(c);
+    c->error[0] = '\0';
+    return 0;
+}
+
 void pgh_stop(pgh_cluster *c)
 {
     if (c->owner != getpid()) /* never started, stopped, or a forked child's copy */
@@ -624,6 +678,11 @@ void pgh_stop(pgh_cluster *c)
     char pidfile[PATH_MAX];
     (void)pathf(pidfile, sizeof pidfile, "%s/data/postmaster.pid", c->dir);
     if (access(pidfile, F_OK) == 0) {
+        /* A forked test may have restarted the server (pgh_restart): the
+         * pid file knows the postmaster of now. */
+        pid_t now = read_postmaster_pid(c);
+        if (now > 0)
+            c->postmaster = now;
         bool stopped = pick_run_user(&u) == 0 && find_bindir(bindir, sizeof bindir) == 0 &&
                        pg_ctl(c, &u, bindir, "stop") == 0;
         if (!stopped && c->postmaster > 0) {

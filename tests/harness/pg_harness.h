@@ -84,6 +84,18 @@ int pgh_drop_db(pgh_cluster *c, const char *name);
  * postgresql://postgres@/NAME?host=DIR&port=PORT. 0, or -1 if it does not fit. */
 int pgh_url(const pgh_cluster *c, const char *dbname, char *out, size_t size);
 
+/* Crash the server as an outage would (pg_ctl stop -m immediate: every
+ * backend is killed, nothing is shut down cleanly; committed work survives,
+ * as a CHECKPOINT runs first) but keep its directory,
+ * data and socket path, so that pgh_restart() brings the same server back
+ * where clients expect it. Works from a forked test process too. 0 on
+ * success, -1 with c->error set. */
+int pgh_crash(pgh_cluster *c);
+
+/* Start a crashed server again on the same directory and socket (it runs
+ * crash recovery first). 0 on success, -1 with c->error set. */
+int pgh_restart(pgh_cluster *c);
+
 /* Stop the server (immediate shutdown: nothing is worth keeping) and remove
  * the directory. Safe to call twice, and on a cluster that never started. */
 void pgh_stop(pgh_cluster *c);

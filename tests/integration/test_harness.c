@@ -336,6 +336,36 @@ START_TEST(test_pgtmp_stop_refuses_foreign_directories)
 }
 END_TEST
 
+/* An outage on demand: the server dies with its clients' connections, comes
+ * back on the same socket, and what was committed before is still there. */
+START_TEST(test_crash_and_restart_on_the_same_socket)
+{
+    ck_assert_msg(pgh_start(&pg) == 0, "%s", pg.error);
+    PGconn *db = connect_ok(pg.conninfo);
+    exec_ok(db, "CREATE TABLE kept (v int); INSERT INTO kept VALUES (42)");
+    char socket_dir[PGH_DIR_MAX];
+    snprintf(socket_dir, sizeof socket_dir, "%s", pg.dir);
+
+    ck_assert_msg(pgh_crash(&pg) == 0, "%s", pg.error);
+    ck_assert_int_eq(PQping(pg.conninfo), PQPING_NO_RESPONSE);
+    PGresult *r = PQexec(db, "SELECT 1");
+    ck_assert_int_ne(PQresultStatus(r), PGRES_TUPLES_OK);
+    PQclear(r);
+    PQfinish(db);
+    ck_assert(exists(pg.dir));
+
+    ck_assert_msg(pgh_restart(&pg) == 0, "%s", pg.error);
+    ck_assert_str_eq(pg.dir, socket_dir);
+    db = connect_ok(pg.conninfo);
+    char v[16];
+    query_value(db, "SELECT v FROM kept", v, sizeof v);
+    ck_assert_str_eq(v, "42");
+    PQfinish(db);
+    pgh_stop(&pg);
+    ck_assert(!exists(socket_dir));
+}
+END_TEST
+
 static Suite *harness_suite(void)
 {
     Suite *s = suite_create("harness");
@@ -346,6 +376,7 @@ static Suite *harness_suite(void)
     tcase_add_test(tc, test_forked_child_exit_leaves_server_running);
     tcase_add_test(tc, test_next_start_removes_what_a_killed_process_left);
     tcase_add_test(tc, test_terminated_process_takes_its_server_down);
+    tcase_add_test(tc, test_crash_and_restart_on_the_same_socket);
     suite_add_tcase(s, tc);
     TCase *sh = tcase_create("pgtmp.sh");
     tcase_set_timeout(sh, 120);

@@ -458,6 +458,171 @@ START_TEST(bad_input_gets_clear_messages)
 }
 END_TEST
 
+/* A NUL byte would end the SQL PostgreSQL sees; a FIFO would block the
+ * read forever. Both are refused before anything runs. */
+START_TEST(nul_byte_or_fifo_migration_is_refused_and_nothing_applied)
+{
+    project_dir p;
+    proj_open(&p, &pg, NULL);
+    proj_migration(&p, M1, M1_SQL);
+    proj_migration(&p, "20240102000000_nul", "");
+    static const char text[] = "CREATE TABLE \"Half\" (\"id\" INTEGER);\n\0DROP TABLE \"User\";\n";
+    buf path = BUF_INIT;
+    buf_printf(&path, "%s/prisma/migrations/20240102000000_nul/migration.sql", p.root);
+    ck_assert_int_eq(write_file_all(path.data, text, sizeof text - 1), 0);
+    char *out;
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "deploy", NULL), 1);
+    ck_assert_contains(out, "prisma/migrations/20240102000000_nul/migration.sql:2:1: contains a "
+                            "NUL byte");
+    free(out);
+    ck_assert(!db_has_table(&p, "User"));
+    ck_assert(!db_has_table(&p, "Half"));
+    ck_assert(!db_has_table(&p, "_prisma_migrations"));
+
+    /* A FIFO in its place: an answer, not a hang (the test's timeout). */
+    ck_assert_int_eq(unlink(path.data), 0);
+    ck_assert_int_eq(mkfifo(path.data, 0600), 0);
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "status", NULL), 1);
+    ck_assert_contains(out, "20240102000000_nul/migration.sql: it is a FIFO, not a regular file");
+    free(out);
+    ck_assert_int_eq(unlink(path.data), 0);
+    ck_assert_int_eq(mkdir(path.data, 0777), 0);
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "deploy", NULL), 1);
+    ck_assert_contains(out, "20240102000000_nul/migration.sql: it is a directory, not a regular "
+                            "file");
+    ck_assert_not_contains(out, "Input/output error");
+    free(out);
+    ck_assert(!db_has_table(&p, "User"));
+    buf_free(&path);
+    proj_close(&p);
+}
+END_TEST
+
+/* pg_dump's preamble, as a baseline migration made with pg_dump starts. */
+#define PG_DUMP_PREAMBLE                                                       \
+    "SET statement_timeout = 0;\n"                                             \
+    "SET lock_timeout = 0;\n"                                                  \
+    "SET client_encoding = 'UTF8';\n"                                          \
+    "SET standard_conforming_strings = on;\n"                                  \
+    "SELECT pg_catalog.set_config('search_path', '', false);\n"               \
+    "SET check_function_bodies = false;\n"                                     \
+    "SET xmloption = content;\n"                                               \
+    "SET client_min_messages = warning;\n"                                     \
+    "SET row_security = off;\n"
+
+/* A migration that empties the search_path (pg_dump's preamble) still
+ * gets recorded, and the next migration starts with the datasource's
+ * schema again: with the default schema and with ?schema=. */
+START_TEST(migration_changing_search_path_is_recorded)
+{
+    project_dir p;
+    proj_open(&p, &pg, NULL);
+    proj_migration(&p, "20240101000000_baseline",
+                   PG_DUMP_PREAMBLE "CREATE TABLE public.\"Dumped\" (id integer NOT NULL);\n");
+    proj_migration(&p, "20240102000000_after", "CREATE TABLE \"After\" (\"id\" INTEGER);\n");
+    char *out;
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "deploy", NULL), 0);
+    ck_assert_contains(out, "All migrations have been successfully applied.");
+    free(out);
+    ck_assert(db_has_table(&p, "Dumped") && db_has_table(&p, "After"));
+    ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM public._prisma_migrations WHERE "
+                                 "finished_at IS NOT NULL AND applied_steps_count = 1"),
+                     2);
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "status", NULL), 0);
+    ck_assert_contains(out, "Database schema is up to date!");
+    free(out);
+    proj_close(&p);
+
+    /* The same in the schema of ?schema=other. */
+    proj_open(&p, &pg, NULL);
+    proj_migration(&p, "20240101000000_baseline",
+                   PG_DUMP_PREAMBLE "CREATE TABLE other.\"Dumped\" (id integer NOT NULL);\n");
+    proj_migration(&p, "20240102000000_after", "CREATE TABLE \"After\" (\"id\" INTEGER);\n");
+    char url[PGH_CONNINFO_MAX + 32];
+    snprintf(url, sizeof url, "%s&schema=other", p.url);
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "deploy", "--url", url, NULL), 0);
+    free(out);
+    ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM information_schema.tables WHERE "
+                                 "table_schema = 'other' AND table_name IN ('Dumped', 'After')"),
+                     2);
+    ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM other._prisma_migrations WHERE "
+                                 "finished_at IS NOT NULL"),
+                     2);
+    ck_assert(!db_has_table(&p, "_prisma_migrations")); /* not in public */
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "status", "--url", url, NULL), 0);
+    ck_assert_contains(out, "Database schema is up to date!");
+    free(out);
+    /* A failure after the preamble is recorded too (the rollback undid the
+     * search_path change, the record names the table anyway). */
+    proj_migration(&p, "20240103000000_bad", PG_DUMP_PREAMBLE "SELECT 1/0;\n");
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "deploy", "--url", url, NULL), 1);
+    ck_assert_contains(out, "P3018");
+    free(out);
+    ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM other._prisma_migrations WHERE "
+                                 "migration_name = '20240103000000_bad' AND finished_at IS NULL"),
+                     1);
+    proj_close(&p);
+}
+END_TEST
+
+/* The backend dies mid-migration: nothing is recorded (the connection is
+ * gone), the message says so instead of advising `resolve`, and the next
+ * deploy applies the migration cleanly. */
+START_TEST(connection_lost_mid_migration_is_reported_as_such)
+{
+    project_dir p;
+    proj_open(&p, &pg, NULL);
+    proj_migration(&p, M1, M1_SQL);
+    proj_migration(&p, "20240102000000_slow",
+                   "CREATE TABLE \"Slow\" (\"id\" INTEGER);\nSELECT pg_sleep(3);\n");
+    char outfile[128];
+    snprintf(outfile, sizeof outfile, "%s/deploy.out", p.root);
+    pid_t kid = fork();
+    ck_assert_int_ge(kid, 0);
+    if (kid == 0) {
+        char *out;
+        int rc = proj_run(&p, &out, "migrate", "deploy", NULL);
+        write_file_all(outfile, out, strlen(out));
+        _exit(rc);
+    }
+    /* Wait for the migration to be running, then end its backend. */
+    bool killed = false;
+    for (int i = 0; i < 200 && !killed; i++) {
+        usleep(50 * 1000);
+        killed = db_long(&p, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                             "WHERE query LIKE '%pg_sleep(3)%' AND pid <> pg_backend_pid()") > 0;
+    }
+    ck_assert_msg(killed, "the migration never showed up in pg_stat_activity");
+    int status;
+    ck_assert_int_eq(waitpid(kid, &status, 0), kid);
+    char *out = read_file_all(outfile, NULL);
+    ck_assert_ptr_nonnull(out);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1, "exit status %d:\n%s", status,
+                  out);
+    ck_assert_contains(out, "P1017: the connection to the database server was lost while migration "
+                            "`20240102000000_slow` was being applied");
+    ck_assert_contains(out, "terminating connection due to administrator command");
+    ck_assert_contains(out, "nothing was recorded in _prisma_migrations");
+    ck_assert_contains(out, "Run `refract migrate deploy` again");
+    ck_assert_not_contains(out, "resolve --rolled-back");
+    ck_assert_not_contains(out, "failure is recorded");
+    free(out);
+    ck_assert(db_has_table(&p, "User"));
+    ck_assert(!db_has_table(&p, "Slow"));
+    ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM _prisma_migrations"), 1);
+
+    /* Deploy again: it applies cleanly. */
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "deploy", NULL), 0);
+    ck_assert_contains(out, "Applying migration `20240102000000_slow`");
+    free(out);
+    ck_assert(db_has_table(&p, "Slow"));
+    ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM _prisma_migrations WHERE "
+                                 "finished_at IS NOT NULL AND rolled_back_at IS NULL"),
+                     2);
+    proj_close(&p);
+}
+END_TEST
+
 /* A wrong password: Prisma's P1000 with libpq's reason. The cluster is this
  * binary's own, so one role may require a password. */
 START_TEST(wrong_password_is_p1000)
@@ -543,7 +708,10 @@ int main(void)
     tcase_add_test(tc, reset_needs_force_then_starts_over);
     tcase_add_test(tc, transaction_control_and_no_transaction_statements);
     tcase_add_test(tc, bad_input_gets_clear_messages);
+    tcase_add_test(tc, nul_byte_or_fifo_migration_is_refused_and_nothing_applied);
     tcase_add_test(tc, prisma_url_parameters_and_dotenv);
+    tcase_add_test(tc, migration_changing_search_path_is_recorded);
+    tcase_add_test(tc, connection_lost_mid_migration_is_reported_as_such);
     tcase_add_test(tc, wrong_password_is_p1000);
     suite_add_tcase(s, tc);
     SRunner *r = srunner_create(s);

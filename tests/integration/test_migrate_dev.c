@@ -280,6 +280,124 @@ START_TEST(dev_on_a_prisma_made_folder_explains_the_missing_schema)
 }
 END_TEST
 
+/* A required column without default, added to a table with rows, cannot
+ * run: refused with Prisma's sentence and how to make it runnable, even
+ * with --accept-data-loss, and no migration is written that would fail and
+ * block every later `migrate dev`. --create-only still writes it, with
+ * Prisma's warning in the file. */
+START_TEST(dev_refuses_an_unexecutable_step_and_says_how_to_fix_it)
+{
+    static const char *with_code = DS "model User {\n"
+                                      "  id       Int     @id @default(autoincrement())\n"
+                                      "  email    String  @unique\n"
+                                      "  nickname String?\n"
+                                      "  code     Int\n"
+                                      "}\n";
+    static const char *with_optional_code = DS "model User {\n"
+                                               "  id       Int     @id @default(autoincrement())\n"
+                                               "  email    String  @unique\n"
+                                               "  nickname String?\n"
+                                               "  code     Int?\n"
+                                               "}\n";
+    project_dir p;
+    proj_open(&p, &pg, V1);
+    char *out;
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "dev", "--name", "init", NULL), 0);
+    free(out);
+    db_exec(&p, "INSERT INTO \"User\" (email) VALUES ('a@x'), ('b@x')");
+    proj_write(&p, "prisma/schema.prisma", with_code);
+    char names[8][256];
+    for (int accept = 0; accept < 2; accept++) {
+        ck_assert_int_eq(proj_run(&p, &out, "migrate", "dev", "--name", "code",
+                                  accept ? "--accept-data-loss" : NULL, NULL),
+                         1);
+        ck_assert_contains(out, "Added the required column `code` to the `User` table without a "
+                                "default value. There are 2 rows in this table, it is not "
+                                "possible to execute this step.");
+        ck_assert_contains(out, "cannot be executed");
+        ck_assert_contains(out, "give `code` a default value in the schema (@default(...)), or "
+                                "add it as optional first, fill it in for the existing rows");
+        ck_assert_contains(out, "no migration was created");
+        ck_assert_not_contains(out, "run again with --accept-data-loss");
+        free(out);
+        ck_assert_uint_eq(list_migrations(&p, names, 8), 1);
+        ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM _prisma_migrations"), 1);
+        ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM _prisma_migrations WHERE "
+                                     "finished_at IS NULL"),
+                         0);
+    }
+
+    /* --create-only writes it (no database is asked), with the warning. */
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "dev", "--name", "code", "--create-only",
+                              NULL), 0);
+    free(out);
+    ck_assert_uint_eq(list_migrations(&p, names, 8), 2);
+    char *sql = migration_text(&p, names[1], "migration.sql");
+    ck_assert_contains(sql, "  - Added the required column `code` to the `User` table without a "
+                            "default value. This is not possible if the table is not empty.\n");
+    free(sql);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s/prisma/migrations/%s'", p.root, names[1]);
+    ck_assert_int_eq(system(cmd), 0);
+
+    /* The advice works: optional first, fill it, then required. */
+    proj_write(&p, "prisma/schema.prisma", with_optional_code);
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "dev", "--name", "code optional", NULL), 0);
+    free(out);
+    db_exec(&p, "UPDATE \"User\" SET code = id");
+    proj_write(&p, "prisma/schema.prisma", with_code);
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "dev", "--name", "code required", NULL), 0);
+    free(out);
+    ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM \"User\" WHERE code IS NOT NULL"), 2);
+    ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM _prisma_migrations WHERE "
+                                 "finished_at IS NOT NULL"),
+                     3);
+    proj_close(&p);
+}
+END_TEST
+
+/* Made required while NULLs are there: the same refusal, for db push too. */
+START_TEST(made_required_over_nulls_is_refused_even_with_accept_data_loss)
+{
+    static const char *nickname_required = DS "model User {\n"
+                                              "  id       Int     @id @default(autoincrement())\n"
+                                              "  email    String  @unique\n"
+                                              "  nickname String\n"
+                                              "}\n";
+    project_dir p;
+    proj_open(&p, &pg, V1);
+    char *out;
+    ck_assert_int_eq(proj_run(&p, &out, "db", "push", NULL), 0);
+    free(out);
+    db_exec(&p, "INSERT INTO \"User\" (email) VALUES ('a@x')");
+    proj_write(&p, "prisma/schema.prisma", nickname_required);
+    ck_assert_int_eq(proj_run(&p, &out, "db", "push", "--accept-data-loss", NULL), 1);
+    ck_assert_contains(out, "Made the column `nickname` on table `User` required, but there are 1 "
+                            "existing NULL values.");
+    ck_assert_contains(out, "set a value in those rows first");
+    ck_assert_contains(out, "--accept-data-loss cannot help");
+    free(out);
+    db_exec(&p, "UPDATE \"User\" SET nickname = 'n'");
+    ck_assert_int_eq(proj_run(&p, &out, "db", "push", NULL), 0);
+    free(out);
+    /* A required column whose type cannot be cast is dropped and added
+     * back NOT NULL: impossible with rows, whatever they hold. */
+    proj_write(&p, "prisma/schema.prisma",
+               DS "model User {\n"
+                  "  id       Int     @id @default(autoincrement())\n"
+                  "  email    String  @unique\n"
+                  "  nickname Int\n"
+                  "}\n");
+    ck_assert_int_eq(proj_run(&p, &out, "db", "push", "--accept-data-loss", NULL), 1);
+    ck_assert_contains(out, "Changed the type of `nickname` on the `User` table. No cast exists, "
+                            "the column would be dropped and recreated, which cannot be done "
+                            "since the column is required and there is data in the table.");
+    free(out);
+    ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM \"User\" WHERE nickname = 'n'"), 1);
+    proj_close(&p);
+}
+END_TEST
+
 /* Each kind of destructive step, with data that it would lose or choke on:
  * listed with counts, nothing changed; without such data: applied. */
 START_TEST(data_safety_covers_each_risk)
@@ -410,6 +528,8 @@ int main(void)
     tcase_add_test(tc, db_push_follows_the_schema_and_guards_data);
     tcase_add_test(tc, dev_on_a_prisma_made_folder_explains_the_missing_schema);
     tcase_add_test(tc, data_safety_covers_each_risk);
+    tcase_add_test(tc, dev_refuses_an_unexecutable_step_and_says_how_to_fix_it);
+    tcase_add_test(tc, made_required_over_nulls_is_refused_even_with_accept_data_loss);
     tcase_add_test(tc, dev_matches_prisma_on_oracle_changes);
     suite_add_tcase(s, tc);
     SRunner *r = srunner_create(s);

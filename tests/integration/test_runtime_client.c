@@ -98,9 +98,12 @@ START_TEST(test_malformed_conninfo_is_invalid_argument)
     rf_client *c = NULL;
     ck_assert_int_eq(rf_connect("postgresql://h/db?schema=%zz", &c), RF_INVALID_ARGUMENT);
     ck_assert_int_eq(rf_last_error(c)->status, RF_INVALID_ARGUMENT);
+    ck_assert_str_eq(rf_last_error(c)->prisma_code, "P1013");
     rf_close(c);
-    /* libpq's own complaint for what it does not know */
-    ck_assert_int_eq(rf_connect("postgresql://h/db?bogus_option=1", &c), RF_CONNECTION);
+    /* libpq's own complaint for what it does not know: an invalid string
+     * (P1013), not an unreachable server, found before connecting */
+    ck_assert_int_eq(rf_connect("postgresql://h/db?bogus_option=1", &c), RF_INVALID_ARGUMENT);
+    ck_assert_str_eq(rf_last_error(c)->prisma_code, "P1013");
     ck_assert_msg(strstr(rf_last_error(c)->message, "bogus_option"), "%s",
                   rf_last_error(c)->message);
     rf_close(c);
@@ -252,6 +255,10 @@ START_TEST(test_each_violation_has_its_status)
     ck_assert_str_eq(e->schema, "public");
     ck_assert_msg(strstr(e->detail, "(email)=(a@b.c)"), "%s", e->detail);
     ck_assert_msg(strstr(e->message, "duplicate key"), "%s", e->message);
+    ck_assert_str_eq(e->column, "email"); /* Prisma's meta.target */
+    ck_assert_uint_eq(e->target_count, 1);
+    ck_assert_str_eq(e->target[0], "email");
+    ck_assert_ptr_null(e->target[1]);
 
     /* check */
     ck_assert_int_eq(add_user(c, "neg@b.c", RF_SOME(rf_opt_i32, -1), NULL), RF_CHECK_VIOLATION);
@@ -274,6 +281,8 @@ START_TEST(test_each_violation_has_its_status)
     e = rf_last_error(c);
     ck_assert_str_eq(e->prisma_code, "P2003");
     ck_assert_str_eq(e->constraint, "Post_author_id_fkey");
+    ck_assert_str_eq(e->column, "author_id");
+    ck_assert_uint_eq(e->target_count, 1);
     rf_params_free(&p);
 
     /* deleting a referenced row: the same status */
@@ -781,6 +790,106 @@ START_TEST(test_header_example)
 }
 END_TEST
 
+/* A Decimal stored in Prisma's default DECIMAL(65,30) reads back as Prisma
+ * shows it, not padded to 30 places: in both result formats, and in lists. */
+START_TEST(test_decimal_round_trip_without_padding)
+{
+    rf_client *c = rt_fresh(NULL, 0);
+    rt_sql(c, "CREATE TABLE d (k int PRIMARY KEY, n DECIMAL(65,30), l DECIMAL(65,30)[],"
+              " m numeric(10,3))");
+    static const struct { const char *in, *out; } cases[] = {
+        { "0.0000025", "0.0000025" }, { "1.50", "1.5" }, { "100.000", "100" },
+        { "1000", "1000" }, { "0", "0" }, { "-12.5", "-12.5" }, { "-0.000", "0" },
+        { "123456789012345678901234567890.5", "123456789012345678901234567890.5" },
+        { "0.000000000000000000000000000001", "0.000000000000000000000000000001" },
+    };
+    enum { N = sizeof cases / sizeof cases[0] };
+    rf_stmt ins = { .id = "ins", .sql = "INSERT INTO d VALUES ($1, $2, ARRAY[$2, '2.50']::"
+                                        "DECIMAL(65,30)[], 2.5)" };
+    for (int i = 0; i < N; i++) {
+        rf_params p;
+        rf_params_init(&p);
+        rf_params_add_i32(&p, i);
+        rf_params_add_text(&p, cases[i].in);
+        RT_OK(c, rf_exec_params(c, &ins, &p, NULL));
+        rf_params_free(&p);
+    }
+    for (int format = 0; format <= 1; format++) {
+        rf_stmt sel = { .id = format ? "sel_bin" : "sel_text",
+                        .sql = "SELECT n, l, m FROM d ORDER BY k", .result_format = format };
+        rf_result r;
+        rf_arena a = RF_ARENA_INIT;
+        RT_OK(c, rf_exec(c, &sel, 0, NULL, NULL, NULL, &r));
+        ck_assert_int_eq(r.rows, N);
+        for (int i = 0; i < N; i++) {
+            const char *s;
+            RT_OK(c, rf_get_text(&r, i, 0, &a, &s, NULL));
+            ck_assert_msg(!strcmp(s, cases[i].out), "%s (format %d): got %s, want %s",
+                          cases[i].in, format, s, cases[i].out);
+            rf_text_array list;
+            RT_OK(c, rf_get_text_array(&r, i, 1, &a, &list));
+            ck_assert_uint_eq(list.count, 2);
+            ck_assert_str_eq(list.items[0], cases[i].out);
+            ck_assert_str_eq(list.items[1], "2.5");
+            RT_OK(c, rf_get_text(&r, i, 2, &a, &s, NULL));
+            ck_assert_str_eq(s, "2.5");
+        }
+        /* kept results borrow strings: trimmed all the same */
+        RT_OK(c, rf_result_keep(&r, &a));
+        const char *s;
+        RT_OK(c, rf_get_text(&r, 1, 0, &a, &s, NULL));
+        ck_assert_str_eq(s, "1.5");
+        rf_arena_free(&a);
+        rf_result_clear(&r);
+    }
+    rf_close(c);
+}
+END_TEST
+
+/* P2002's meta.target: the columns of the violated key, single or composite,
+ * whatever their names hold, and an expression index as printed. */
+START_TEST(test_unique_violation_names_its_columns)
+{
+    rf_client *c = rt_fresh(NULL, 0);
+    rt_sql(c, "CREATE TABLE \"Member\" (\"tenantId\" int, slug text, \"odd, (name) \"\"q\"\"\" text,"
+              " email text, n int,"
+              " CONSTRAINT \"Member_tenantId_slug_key\" UNIQUE (\"tenantId\", slug),"
+              " CONSTRAINT odd_key UNIQUE (\"odd, (name) \"\"q\"\"\", n));"
+              "CREATE UNIQUE INDEX member_email_ci ON \"Member\" (lower(email), (n + 1));"
+              "INSERT INTO \"Member\" VALUES (1, 'a', 'x,y)=(z', 'A@b.c', 1)");
+    static const struct {
+        const char *sql, *constraint, *column;
+        size_t count;
+        const char *target[2];
+    } cases[] = {
+        { "INSERT INTO \"Member\" VALUES (1, 'a', 'other', 'x@y', 5)",
+          "Member_tenantId_slug_key", "tenantId, slug", 2, { "tenantId", "slug" } },
+        { "INSERT INTO \"Member\" VALUES (2, 'b', 'x,y)=(z', 'x@y', 1)",
+          "odd_key", "odd, (name) \"q\", n", 2, { "odd, (name) \"q\"", "n" } },
+        { "INSERT INTO \"Member\" VALUES (3, 'c', 'other', 'a@B.C', 1)",
+          "member_email_ci", "lower(email), (n + 1)", 2, { "lower(email)", "(n + 1)" } },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ck_assert_int_eq(rf_exec_sql(c, cases[i].sql), RF_UNIQUE_VIOLATION);
+        const rf_error *e = rf_last_error(c);
+        ck_assert_str_eq(e->prisma_code, "P2002");
+        ck_assert_str_eq(e->constraint, cases[i].constraint);
+        ck_assert_msg(!strcmp(e->column, cases[i].column), "column '%s' from %s", e->column,
+                      e->detail);
+        ck_assert_uint_eq(e->target_count, cases[i].count);
+        for (size_t k = 0; k < cases[i].count; k++)
+            ck_assert_str_eq(e->target[k], cases[i].target[k]);
+        ck_assert_ptr_null(e->target[cases[i].count]);
+    }
+    /* the next success clears it */
+    rt_sql(c, "SELECT 1");
+    ck_assert_uint_eq(rf_last_error(c)->target_count, 0);
+    ck_assert_ptr_nonnull(rf_last_error(c)->target);
+    ck_assert_str_eq(rf_last_error(c)->column, "");
+    rf_close(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("runtime_client");
@@ -802,6 +911,8 @@ int main(void)
     tcase_add_test(tc, test_other_types_as_text);
     tcase_add_test(tc, test_null_first_then_values);
     tcase_add_test(tc, test_header_example);
+    tcase_add_test(tc, test_decimal_round_trip_without_padding);
+    tcase_add_test(tc, test_unique_violation_names_its_columns);
     suite_add_tcase(s, tc);
     int failed = 0;
     rt_run(s, &failed);

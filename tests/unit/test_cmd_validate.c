@@ -88,6 +88,58 @@ START_TEST(invalid_schema_reports_every_error)
 }
 END_TEST
 
+/* SetNull on a partly required foreign key: Prisma's error, both lines of
+ * it, without a datasource; its warning (exit 0) with PostgreSQL's keys. */
+START_TEST(set_null_on_required_field)
+{
+    static const char models[] =
+        "model A {\n  id Int @id\n  k  Int\n  bs B[]\n  @@unique([id, k])\n}\n"
+        "model B {\n  id  Int @id\n  aId Int?\n  aK  Int\n"
+        "  a   A? @relation(fields: [aId, aK], references: [id, k], onDelete: SetNull)\n}\n";
+    write_schema("schema.prisma", models);
+    ck_assert_int_eq(run("validate"), 1);
+    const char *err = slurp(err_path);
+    ck_assert_ptr_nonnull(strstr(
+        err, "error: Error parsing attribute \"@relation\": The `onDelete` referential action of a "
+             "relation must not be set to `SetNull` when a referenced field is required.\nEither "
+             "choose another referential action, or make the referenced fields optional.\n\n"
+             "  -->  schema.prisma:11:10\n"));
+    ck_assert_ptr_nonnull(strstr(err, "Validation Error Count: 1"));
+
+    char with_ds[sizeof models + 64];
+    snprintf(with_ds, sizeof with_ds, "datasource db {\n  provider = \"postgresql\"\n}\n%s", models);
+    write_schema("schema.prisma", with_ds);
+    ck_assert_int_eq(run("validate"), 0);
+    ck_assert_ptr_nonnull(strstr(
+        slurp(err_path),
+        "warning: The `onDelete` referential action of a relation should not be set to `SetNull` "
+        "when a referenced field is required. We recommend either to choose another referential "
+        "action, or to make the referenced fields optional. Read more at "
+        "https://pris.ly/d/postgres-set-null \n"));
+}
+END_TEST
+
+/* A generator prefix that `refract generate` refuses is refused by
+ * `validate` too, with the same message, at the value. */
+START_TEST(generator_prefix_that_generate_refuses)
+{
+    write_schema("schema.prisma", "datasource db {\n  provider = \"postgresql\"\n}\n"
+                                  "generator client {\n  provider = \"refract\"\n"
+                                  "  prefix   = \"my-db\"\n}\nmodel A {\n  id Int @id\n}\n");
+    static const char want[] = "error: prefix \"my-db\" cannot begin C names: use letters, digits "
+                               "and '_'\n  -->  schema.prisma:6:14\n";
+    ck_assert_int_eq(run("validate"), 1);
+    ck_assert_ptr_nonnull(strstr(slurp(err_path), want));
+    ck_assert_int_eq(run("generate"), 1);
+    ck_assert_ptr_nonnull(strstr(slurp(err_path), want));
+
+    /* Another generator's prefix is none of refract's business. */
+    write_schema("schema.prisma", "generator js {\n  provider = \"prisma-client-js\"\n"
+                                  "  prefix   = \"my-db\"\n}\nmodel A {\n  id Int @id\n}\n");
+    ck_assert_int_eq(run("validate"), 0);
+}
+END_TEST
+
 START_TEST(folder_schema)
 {
     char sub[700];
@@ -110,6 +162,18 @@ START_TEST(usage_and_missing_schema)
 }
 END_TEST
 
+/* A FIFO named schema.prisma is refused at once, never waited on (the
+ * Check timeout would fail this test if the open blocked). */
+START_TEST(fifo_schema_is_refused)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/schema.prisma", dir);
+    ck_assert_int_eq(mkfifo(path, 0600), 0);
+    ck_assert_int_eq(run("validate --schema schema.prisma"), 1);
+    ck_assert_ptr_nonnull(strstr(slurp(err_path), "it is a FIFO, not a regular file"));
+}
+END_TEST
+
 static Suite *validate_suite(void)
 {
     Suite *s = suite_create("refract validate");
@@ -118,7 +182,10 @@ static Suite *validate_suite(void)
     tcase_add_test(tc, valid_schema);
     tcase_add_test(tc, invalid_schema_reports_every_error);
     tcase_add_test(tc, folder_schema);
+    tcase_add_test(tc, set_null_on_required_field);
+    tcase_add_test(tc, generator_prefix_that_generate_refuses);
     tcase_add_test(tc, usage_and_missing_schema);
+    tcase_add_test(tc, fifo_schema_is_refused);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,15 +1,18 @@
 /*
  * test_generate_corpus.c — every PostgreSQL schema of the shared corpus of
- * real-world projects generates a C client that compiles warning-free
- * under gcc and clang (-std=c11 -Wall -Wextra -Werror -pedantic).
+ * real-world projects, and the hand-written schemas of hostile names in
+ * tests/unit/generate/, generates a C client that compiles warning-free
+ * (-Wall -Wextra -Werror) in the three ways programs use it:
+ *   - C11: gcc -std=c11 -pedantic -c db.c, and clang -fsyntax-only;
+ *   - GNU C: gcc -std=gnu11 -fsyntax-only db.c (where `unix` and `linux`
+ *     are macros);
+ *   - C++17: g++ -std=c++17 -fsyntax-only of a .cpp that includes db.h
+ *     (fields named `class`, `new`, `template`...).
+ * REFRACT_CHECK_FULL=1 (make check-full) adds clang -c, clang -std=gnu11
+ * and clang++ -std=c++17 -pedantic.
  *
- * Needs REFRACT_SHARED (skips without it), REFRACT_BIN and REFRACT_ROOT
- * (set by the Makefile). Compilers that are not installed are skipped.
- *
- * Compiling is most of `make check`'s time, so by default each schema is
- * compiled by one compiler, taking turns (both compilers still see half the
- * corpus); with REFRACT_CHECK_FULL=1 (`make check-full`, what CI runs) every
- * schema is compiled by every compiler.
+ * Needs REFRACT_BIN and REFRACT_ROOT (set by the Makefile); the corpus part
+ * needs REFRACT_SHARED. Compilers that are not installed are skipped.
  */
 #define _GNU_SOURCE /* asprintf */
 #include <check.h>
@@ -21,7 +24,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "check_full.h"
 #include "util/buf.h"
 
 static const char *env(const char *name)
@@ -135,91 +137,178 @@ static bool run(const char *cmd, const char *what, buf *report)
     return finish_job(start_job(cmd, what), report);
 }
 
+/* One way of compiling the client: a command template with %1$s the
+ * compiler, %2$s the runtime include directory, %3$s the output directory. */
+typedef struct mode {
+    const char *compiler;
+    const char *what;
+    const char *cmd;
+    bool full_only;   /* only with REFRACT_CHECK_FULL=1 */
+} mode;
+
+static const mode MODES[] = {
+    {"gcc", "gcc -std=c11 -pedantic -c",
+     "%1$s -std=c11 -pedantic -Wall -Wextra -Werror -I'%2$s' -c '%3$s/db.c' -o '%3$s/db-gcc.o'",
+     false},
+    {"clang", "clang -std=c11 -pedantic -fsyntax-only",
+     "%1$s -std=c11 -pedantic -Wall -Wextra -Werror -I'%2$s' -fsyntax-only '%3$s/db.c'", false},
+    {"gcc", "gcc -std=gnu11 -fsyntax-only",
+     "%1$s -std=gnu11 -Wall -Wextra -Werror -I'%2$s' -fsyntax-only '%3$s/db.c'", false},
+    {"g++", "g++ -std=c++17 -fsyntax-only (db.h)",
+     "%1$s -std=c++17 -Wall -Wextra -Werror -I'%2$s' -I'%3$s' -fsyntax-only '%3$s/use_header.cpp'",
+     false},
+    {"clang", "clang -std=c11 -pedantic -c",
+     "%1$s -std=c11 -pedantic -Wall -Wextra -Werror -I'%2$s' -c '%3$s/db.c' -o '%3$s/db-clang.o'",
+     true},
+    {"clang", "clang -std=gnu11 -fsyntax-only",
+     "%1$s -std=gnu11 -Wall -Wextra -Werror -I'%2$s' -fsyntax-only '%3$s/db.c'", true},
+    {"clang++", "clang++ -std=c++17 -pedantic -fsyntax-only (db.h)",
+     "%1$s -std=c++17 -pedantic -Wall -Wextra -Werror -I'%2$s' -I'%3$s' -fsyntax-only "
+     "'%3$s/use_header.cpp'",
+     true},
+};
+#define NMODES (sizeof MODES / sizeof *MODES)
+
+/* The schemas to try: the corpus's PostgreSQL ones, then ours. */
+typedef struct schema_list {
+    char **paths;
+    size_t count, cap;
+} schema_list;
+
+static void add_schema(schema_list *l, char *path)
+{
+    if (l->count == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 32;
+        l->paths = realloc(l->paths, l->cap * sizeof *l->paths);
+        ck_assert_ptr_nonnull(l->paths);
+    }
+    l->paths[l->count++] = path;
+}
+
+static int by_path(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds dir's entries that `keep` accepts, in name order. */
+static void add_dir(schema_list *l, const char *dir, bool (*keep)(const char *path))
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    size_t first = l->count;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *path = NULL;
+        ck_assert_int_ge(asprintf(&path, "%s/%s", dir, e->d_name), 0);
+        if (keep(path))
+            add_schema(l, path);
+        else
+            free(path);
+    }
+    closedir(d);
+    qsort(l->paths + first, l->count - first, sizeof *l->paths, by_path);
+}
+
+static bool is_prisma_file(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 7 && !strcmp(path + n - 7, ".prisma");
+}
+
+/* Generates one schema's client into out and compiles it in every mode;
+ * failures go to report. Two jobs at a time: the machine has two cores. */
+static bool generate_and_compile(const char *bin, const char *root, const char *schema,
+                                 const char *out, const bool *present, buf *report)
+{
+    char *cmd = NULL;
+    ck_assert_int_ge(asprintf(&cmd, "'%s' generate --schema '%s' --out '%s' && "
+                                    "printf '#include \"db.h\"\\n' > '%s/use_header.cpp'",
+                              bin, schema, out, out),
+                     0);
+    bool ok = run(cmd, "refract generate", report);
+    free(cmd);
+    char *rt = NULL;
+    ck_assert_int_ge(asprintf(&rt, "%s/runtime", root), 0);
+    job jobs[2];
+    int njobs = 0;
+    for (size_t m = 0; ok && m <= NMODES; m++) {
+        if (njobs == 2 || (m == NMODES && njobs > 0)) {
+            for (int k = 0; k < njobs; k++)
+                ok = finish_job(jobs[k], report) && ok;
+            njobs = 0;
+        }
+        if (m == NMODES || !present[m])
+            continue;
+        ck_assert_int_ge(asprintf(&cmd, MODES[m].cmd, MODES[m].compiler, rt, out), 0);
+        jobs[njobs++] = start_job(cmd, MODES[m].what);
+        free(cmd);
+    }
+    free(rt);
+    return ok;
+}
+
 START_TEST(every_postgres_schema_generates_and_compiles)
 {
     const char *shared = env("REFRACT_SHARED");
     const char *bin = env("REFRACT_BIN");
     const char *root = env("REFRACT_ROOT");
-    if (!shared || !bin || !root) {
-        printf("skipped: REFRACT_SHARED, REFRACT_BIN or REFRACT_ROOT unset\n");
+    if (!bin || !root) {
+        printf("skipped: REFRACT_BIN or REFRACT_ROOT unset\n");
         return;
     }
-    char *corpus = NULL;
-    ck_assert_int_ge(asprintf(&corpus, "%s/corpus/real", shared), 0);
-    /* Sorted, so that the compiler each schema gets is the same everywhere. */
-    struct dirent **names = NULL;
-    int nnames = scandir(corpus, &names, NULL, alphasort);
-    if (nnames < 0) {
-        printf("skipped: %s is missing\n", corpus);
+    bool full = env("REFRACT_CHECK_FULL") && !strcmp(env("REFRACT_CHECK_FULL"), "1");
+    bool present[NMODES];
+    for (size_t m = 0; m < NMODES; m++)
+        present[m] = (full || !MODES[m].full_only) && have(MODES[m].compiler);
+
+    schema_list schemas = {0};
+    size_t ncorpus = 0;
+    if (shared) {
+        char *corpus = NULL;
+        ck_assert_int_ge(asprintf(&corpus, "%s/corpus/real", shared), 0);
+        add_dir(&schemas, corpus, is_postgres);
+        ncorpus = schemas.count;
         free(corpus);
-        return;
+    } else {
+        printf("corpus skipped: REFRACT_SHARED unset\n");
     }
-    const char *compilers[] = {"gcc", "clang"};
-    bool present[2] = {have("gcc"), have("clang")};
-    bool full = check_full();
+    char *ours = NULL;
+    ck_assert_int_ge(asprintf(&ours, "%s/tests/unit/generate", root), 0);
+    add_dir(&schemas, ours, is_prisma_file);
+    free(ours);
+
     char tmpl[] = "/tmp/refract-corpus-XXXXXX";
     ck_assert_ptr_nonnull(mkdtemp(tmpl));
-
     buf report = BUF_INIT;
-    int tried = 0, failed = 0;
-    for (int i = 0; i < nnames; i++) {
-        const struct dirent *e = names[i];
-        if (e->d_name[0] == '.')
-            continue;
-        char *schema = NULL, *out = NULL, *cmd = NULL;
-        ck_assert_int_ge(asprintf(&schema, "%s/%s", corpus, e->d_name), 0);
-        if (!is_postgres(schema)) {
-            free(schema);
-            continue;
-        }
-        tried++;
-        ck_assert_int_ge(asprintf(&out, "%s/%d", tmpl, tried), 0);
-        ck_assert_int_ge(asprintf(&cmd, "'%s' generate --schema '%s' --out '%s'", bin, schema, out), 0);
+    int failed = 0;
+    for (size_t i = 0; i < schemas.count; i++) {
+        char *out = NULL;
+        ck_assert_int_ge(asprintf(&out, "%s/%zu", tmpl, i), 0);
         buf one = BUF_INIT;
-        bool ok = run(cmd, "refract generate", &one);
-        /* Both compilers at once: the machine has two cores. */
-        job jobs[2];
-        int njobs = 0;
-        for (int c = 0; ok && c < 2; c++) {
-            if (!present[c])
-                continue;
-            /* Taking turns: the other compiler's turn, when it is here. */
-            if (!full && present[!c] && c != tried % 2)
-                continue;
-            free(cmd);
-            ck_assert_int_ge(asprintf(&cmd,
-                                      "%s -std=c11 -Wall -Wextra -Werror -pedantic -I'%s/runtime' "
-                                      "-c '%s/db.c' -o '%s/db-%s.o'",
-                                      compilers[c], root, out, out, compilers[c]),
-                             0);
-            jobs[njobs++] = start_job(cmd, compilers[c]);
-        }
-        for (int k = 0; k < njobs; k++)
-            ok = finish_job(jobs[k], &one) && ok;
-        if (!ok) {
+        if (!generate_and_compile(bin, root, schemas.paths[i], out, present, &one)) {
             failed++;
-            buf_printf(&report, "\n==== %s%s", e->d_name, buf_cstr(&one));
+            buf_printf(&report, "\n==== %s%s", schemas.paths[i], buf_cstr(&one));
         }
         buf_free(&one);
-        free(schema);
         free(out);
-        free(cmd);
+        free(schemas.paths[i]);
     }
-    for (int i = 0; i < nnames; i++)
-        free(names[i]);
-    free(names);
+    free(schemas.paths);
     char *cleanup = NULL;
     ck_assert_int_ge(asprintf(&cleanup, "rm -rf '%s'", tmpl), 0);
     ck_assert_int_eq(system(cleanup), 0);
     free(cleanup);
-    free(corpus);
-    printf("corpus: %d PostgreSQL schemas generated and compiled (%s), %d failed\n", tried,
-           full ? "each by every compiler" : "by gcc and clang in turn; REFRACT_CHECK_FULL=1 for both", failed);
-    ck_assert_msg(tried > 0, "no PostgreSQL schema found in the corpus");
+    printf("generate: %zu corpus and %zu hand-written schemas generated and compiled "
+           "(C11, GNU C, C++17%s), %d failed\n",
+           ncorpus, schemas.count - ncorpus, full ? ", gcc and clang" : "", failed);
+    ck_assert_msg(schemas.count - ncorpus > 0, "no schema in tests/unit/generate");
+    ck_assert_msg(!shared || ncorpus > 0, "no PostgreSQL schema found in the corpus");
     if (failed)
         fputs(buf_cstr(&report), stdout);
     fflush(stdout);
-    ck_assert_msg(failed == 0, "%d of %d schemas failed (details above)", failed, tried);
+    ck_assert_msg(failed == 0, "%d of %zu schemas failed (details above)", failed, schemas.count);
     buf_free(&report);
 }
 END_TEST

@@ -131,12 +131,18 @@ START_TEST(string_escapes)
 }
 END_TEST
 
-START_TEST(string_escape_nul_keeps_length)
+/* A NUL would cut every name and value made from the string short, and
+ * PostgreSQL refuses it: an error at the escape (the token keeps its length). */
+START_TEST(string_escape_nul_is_rejected)
 {
     lex_run *r = lex("\"a\\u0000b\"\n");
     KIND(r, 0, T_STRING);
     ck_assert_uint_eq(r->toks[0].val.tok.len, 3);
-    ck_assert_int_eq(memcmp(r->toks[0].val.tok.text, "a\0b", 3), 0);
+    ck_assert_uint_eq(r->diags.count, 1);
+    ck_assert_int_eq(r->diags.items[0].severity, DIAG_ERROR);
+    ck_assert_ptr_nonnull(strstr(r->diags.items[0].message, "NUL character `\\u0000`"));
+    ck_assert_uint_eq(r->diags.items[0].loc.col, 3); /* at the backslash */
+    ck_assert_uint_eq(r->diags.items[0].loc.end_col, 9);
     lex_free(r);
 }
 END_TEST
@@ -285,7 +291,7 @@ static Suite *lexer_suite(void)
     tcase_add_test(tc, non_ascii_identifiers);
     tcase_add_test(tc, numbers);
     tcase_add_test(tc, string_escapes);
-    tcase_add_test(tc, string_escape_nul_keeps_length);
+    tcase_add_test(tc, string_escape_nul_is_rejected);
     tcase_add_test(tc, bad_escapes_are_reported);
     tcase_add_test(tc, unterminated_string);
     tcase_add_test(tc, comments);

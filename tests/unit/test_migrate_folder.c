@@ -1,6 +1,7 @@
 /* The migrations folder: Prisma's names and layout, and clear errors for a
  * folder edited by hand into nonsense. */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +157,67 @@ START_TEST(nonsense_is_reported_all_at_once)
 }
 END_TEST
 
+/* A NUL byte ends the text PostgreSQL sees: the migration would apply only
+ * its beginning and be recorded as applied. Refused, with where it is. */
+START_TEST(nul_byte_in_migration_sql_is_refused_with_its_place)
+{
+    put("migrations/20240101000000_ok/migration.sql", "SELECT 1;\n");
+    put("migrations/20240102000000_nul/schema.prisma", "");
+    char path[512];
+    snprintf(path, sizeof path, "%s/migrations/20240102000000_nul/migration.sql", root);
+    static const char text[] = "CREATE TABLE \"A\" (\"id\" INTEGER);\n"
+                               "SELECT 1;\0DROP TABLE \"A\";\n";
+    ck_assert_int_eq(write_file_all(path, text, sizeof text - 1), 0);
+    migration_folder f;
+    buf err = BUF_INIT;
+    ck_assert_int_eq(migrations_read(migrations(), &f, &err), -1);
+    const char *e = buf_cstr(&err);
+    char want[600];
+    snprintf(want, sizeof want, "%s:2:10: contains a NUL byte", path);
+    ck_assert_msg(strstr(e, want) != NULL, "expected \"%s\" in:\n%s", want, e);
+    /* The other migration is fine and not blamed. */
+    ck_assert_ptr_null(strstr(e, "20240101000000_ok"));
+    migrations_free(&f);
+    buf_free(&err);
+}
+END_TEST
+
+/* Only regular files are read: a FIFO would block forever, a directory is
+ * not an "I/O error". Each is named for what it is. */
+START_TEST(fifo_or_directory_named_like_a_migration_file_is_named_for_what_it_is)
+{
+    char path[512];
+    put("migrations/20240101000000_fifo/schema.prisma", "");
+    snprintf(path, sizeof path, "%s/migrations/20240101000000_fifo/migration.sql", root);
+    ck_assert_int_eq(mkfifo(path, 0600), 0);
+    put("migrations/20240102000000_dir/migration.sql", NULL); /* a folder */
+    snprintf(path, sizeof path, "%s/migrations/migration_lock.toml", root);
+    ck_assert_int_eq(mkfifo(path, 0600), 0);
+    migration_folder f;
+    buf err = BUF_INIT;
+    ck_assert_int_eq(migrations_read(migrations(), &f, &err), -1); /* returns: no hang */
+    const char *e = buf_cstr(&err);
+    ck_assert_msg(strstr(e, "20240101000000_fifo/migration.sql: it is a FIFO, not a regular file"),
+                  "%s", e);
+    ck_assert_msg(strstr(e, "20240102000000_dir/migration.sql: it is a directory, not a regular "
+                            "file"),
+                  "%s", e);
+    ck_assert_msg(strstr(e, "migration_lock.toml: it is a FIFO, not a regular file"), "%s", e);
+    ck_assert_ptr_null(strstr(e, "Input/output error"));
+    migrations_free(&f);
+    buf_free(&err);
+
+    /* The same for the files read one by one. */
+    size_t len;
+    ck_assert_ptr_null(read_regular_file(path, &len, &err));
+    ck_assert_ptr_nonnull(strstr(buf_cstr(&err), "is a FIFO"));
+    errno = 0;
+    ck_assert_ptr_null(read_file_all(path, &len));
+    ck_assert_int_ne(errno, 0);
+    buf_free(&err);
+}
+END_TEST
+
 START_TEST(lock_for_another_provider_is_refused)
 {
     put("migrations/migration_lock.toml", "provider = \"mysql\"\n");
@@ -258,6 +320,8 @@ int main(void)
     tcase_add_test(tc, reads_in_order_with_checksums);
     tcase_add_test(tc, nonsense_is_reported_all_at_once);
     tcase_add_test(tc, lock_for_another_provider_is_refused);
+    tcase_add_test(tc, nul_byte_in_migration_sql_is_refused_with_its_place);
+    tcase_add_test(tc, fifo_or_directory_named_like_a_migration_file_is_named_for_what_it_is);
     tcase_add_test(tc, create_writes_prisma_layout_and_keeps_order);
     tcase_add_test(tc, create_uses_utc_timestamp);
     tcase_add_test(tc, multi_file_snapshot_parses_as_one);

@@ -120,6 +120,12 @@ START_TEST(prisma_url_parameters_are_removed_for_libpq)
     ck_assert_str_eq(u, "postgres://h/db");
     ck_assert_ptr_null(schema);
     free(u);
+    /* a '?' in the password is the password's, as libpq reads it */
+    u = db_url_for_libpq("postgresql://u:a?b@h/db?schema=s&sslmode=disable", &schema);
+    ck_assert_str_eq(u, "postgresql://u:a?b@h/db?sslmode=disable");
+    ck_assert_str_eq(schema, "s");
+    free(u);
+    free(schema);
     u = db_url_for_libpq("host=/tmp dbname=x", &schema);
     ck_assert_str_eq(u, "host=/tmp dbname=x");
     free(u);

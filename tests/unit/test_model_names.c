@@ -418,7 +418,128 @@ START_TEST(c_names)
     ck_assert(model_c_reserved("default"));
     ck_assert(model_c_reserved("bool"));
     ck_assert(!model_c_reserved("user"));
+    /* C++, GNU C, the standard headers, refract's own namespace. */
+    const char *reserved[] = {"class", "new", "delete", "template", "this", "and", "xor",
+                              "unix", "linux", "errno", "assert", "NULL", "stdin", "int32_t",
+                              "size_t", "typeof", "rf_status", "rf_client"};
+    for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++)
+        ck_assert_msg(model_c_reserved(reserved[i]), "%s should be reserved", reserved[i]);
+    ck_assert(!model_c_reserved("stmt"));
+    ck_assert(!model_c_reserved("classes"));
     arena_free(&a);
+}
+END_TEST
+
+/* ---- C names of whole schemas ----------------------------------------------- */
+
+static void load_text(loaded *l, const char *text)
+{
+    memset(l, 0, sizeof *l);
+    if (parse_text(&l->ast, "schema.prisma", text, strlen(text), &l->diags) == 0)
+        l->model = model_resolve(&l->ast, &l->arena, &l->diags);
+}
+
+#define DS "datasource db {\n  provider = \"postgresql\"\n}\n"
+#define GEN "generator client {\n  provider = \"refract\"\n}\n"
+
+static const char *member(const model_schema *s, const char *model, const char *field)
+{
+    const model_table *t = model_find_table(s, model);
+    ck_assert_ptr_nonnull(t);
+    const model_column *c = model_find_column(t, field);
+    if (c)
+        return c->c_name;
+    const model_relation_field *rf = model_find_relation_field(t, field);
+    ck_assert_ptr_nonnull(rf);
+    return rf->c_name;
+}
+
+/* Adding a model, a field or an enum never renames what was there. */
+START_TEST(c_names_never_shift)
+{
+    loaded before, after;
+    load_text(&before, DS "model Poll {\n  id Int @id\n  class Int\n}\n");
+    load_text(&after, DS "model PollVote {\n  id Int @id\n}\n"
+                         "model Poll {\n  id Int @id\n  class Int\n  unix Int\n}\n"
+                         "enum PollKind {\n  A\n}\n");
+    ck_assert_ptr_nonnull(before.model);
+    ck_assert_ptr_nonnull(after.model);
+    ck_assert_str_eq(model_find_table(before.model, "Poll")->c_name, "poll");
+    ck_assert_str_eq(model_find_table(after.model, "Poll")->c_name, "poll");
+    ck_assert_str_eq(member(before.model, "Poll", "class"), "class_");
+    ck_assert_str_eq(member(after.model, "Poll", "class"), "class_");
+    ck_assert_str_eq(member(after.model, "Poll", "unix"), "unix_");
+    unload(&before);
+    unload(&after);
+}
+END_TEST
+
+/* createdAt next to created_at: the snake_case one keeps the name, whatever
+ * the order; the other is its Prisma name. */
+START_TEST(c_member_fallback_is_order_independent)
+{
+    const char *orders[] = {
+        DS "model E {\n  id Int @id\n  createdAt Int\n  created_at Int\n}\n",
+        DS "model E {\n  id Int @id\n  created_at Int\n  createdAt Int\n}\n",
+    };
+    for (int i = 0; i < 2; i++) {
+        loaded l;
+        load_text(&l, orders[i]);
+        ck_assert_ptr_nonnull(l.model);
+        ck_assert_uint_eq(l.diags.nerrors, 0);
+        ck_assert_str_eq(member(l.model, "E", "created_at"), "created_at");
+        ck_assert_str_eq(member(l.model, "E", "createdAt"), "createdAt");
+        ck_assert_str_eq(model_find_column(model_find_table(l.model, "E"), "createdAt")->c_upper,
+                         "CREATEDAT");
+        unload(&l);
+    }
+}
+END_TEST
+
+/* A clash is an error on the declaration that introduces it, whatever the
+ * order of the declarations: the one whose own name is a generated name of
+ * the other, else the later one. */
+START_TEST(c_clash_is_an_error_on_the_culprit)
+{
+    const char *schemas[] = {
+        DS GEN "model User {\n  id Int @id\n}\nmodel UserList {\n  id Int @id\n}\n",
+        DS GEN "model UserList {\n  id Int @id\n}\nmodel User {\n  id Int @id\n}\n",
+    };
+    const unsigned lines[] = {10, 7};
+    for (int i = 0; i < 2; i++) {
+        loaded l;
+        load_text(&l, schemas[i]);
+        ck_assert_ptr_null(l.model);
+        ck_assert_uint_eq(l.diags.nerrors, 1);
+        const diag *d = &l.diags.items[0];
+        ck_assert_ptr_nonnull(strstr(d->message, "model \"UserList\""));
+        ck_assert_ptr_nonnull(strstr(d->message, "@@map(\"UserList\")"));
+        ck_assert_uint_eq(d->loc.line, lines[i]);
+        ck_assert_uint_eq(d->loc.col, 7);
+        unload(&l);
+    }
+    /* Two generated names: the later value is blamed. */
+    loaded l;
+    load_text(&l, DS GEN "enum PaymentMethod {\n  CARD\n}\nenum Payment {\n  METHOD_CARD\n}\n");
+    ck_assert_ptr_null(l.model);
+    ck_assert_uint_eq(l.diags.nerrors, 1);
+    ck_assert_ptr_nonnull(strstr(l.diags.items[0].message, "the value \"METHOD_CARD\""));
+    ck_assert_uint_eq(l.diags.items[0].loc.line, 11);
+    unload(&l);
+}
+END_TEST
+
+/* Without a refract generator no C is generated, so a clash is only a
+ * warning: a schema Prisma accepts still validates and migrates. */
+START_TEST(c_clash_without_refract_generator_is_a_warning)
+{
+    loaded l;
+    load_text(&l, DS "model User {\n  id Int @id\n}\nmodel UserList {\n  id Int @id\n}\n");
+    ck_assert_ptr_nonnull(l.model);
+    ck_assert_uint_eq(l.diags.nerrors, 0);
+    ck_assert_uint_ge(l.diags.count, 1);
+    ck_assert_ptr_nonnull(strstr(l.diags.items[0].message, "model \"UserList\""));
+    unload(&l);
 }
 END_TEST
 
@@ -429,6 +550,10 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, truncation_follows_prisma);
     tcase_add_test(tc, c_names);
+    tcase_add_test(tc, c_names_never_shift);
+    tcase_add_test(tc, c_member_fallback_is_order_independent);
+    tcase_add_test(tc, c_clash_is_an_error_on_the_culprit);
+    tcase_add_test(tc, c_clash_without_refract_generator_is_a_warning);
     tcase_add_test(tc, oracle_names_match_prisma);
     tcase_add_test(tc, sample_schemas_match_prisma);
     tcase_add_test(tc, corpus_names_match_prisma);

@@ -258,8 +258,10 @@ START_TEST(c_collisions_get_working_names)
     const model_schema *s = resolve(DS
         "model User {\n  id Int @id\n  createdAt DateTime\n  created_at DateTime\n  default Int\n}\n");
     const model_table *t = table(s, "User");
-    ck_assert_str_eq(column(t, "createdAt")->c_name, "created_at");
-    ck_assert_str_eq(column(t, "created_at")->c_name, "created_at_2");
+    /* The field written in snake_case keeps the name; the other is its
+     * Prisma name, whatever the order (c_names.c). */
+    ck_assert_str_eq(column(t, "createdAt")->c_name, "createdAt");
+    ck_assert_str_eq(column(t, "created_at")->c_name, "created_at");
     ck_assert_str_eq(column(t, "default")->c_name, "default_");
     ck_assert_uint_eq(fx.diags.nwarnings, 2);
 }

@@ -102,8 +102,8 @@ START_TEST(test_numeric_binary_is_exact)
     ck_assert_str_eq(numeric((int16_t[]){ 3, 1, 0, 3, 1, 2345, 6780 }, 7, &a), "12345.678");
     /* -0.001: digit 10 at weight -1, dscale 3 */
     ck_assert_str_eq(numeric((int16_t[]){ 1, -1, 0x4000, 3, 10 }, 5, &a), "-0.001");
-    /* 0 with scale 2 */
-    ck_assert_str_eq(numeric((int16_t[]){ 0, 0, 0, 2 }, 4, &a), "0.00");
+    /* 0 with scale 2: Prisma's Decimal prints 0 */
+    ck_assert_str_eq(numeric((int16_t[]){ 0, 0, 0, 2 }, 4, &a), "0");
     /* 1e20: digit 1 at weight 5, trailing zero groups omitted */
     ck_assert_str_eq(numeric((int16_t[]){ 1, 5, 0, 0, 1 }, 5, &a), "100000000000000000000");
     /* Decimal(65,30)-like: 0.000000000000000000000000000001 */
@@ -115,6 +115,70 @@ START_TEST(test_numeric_binary_is_exact)
     size_t len;
     unsigned char bad[8] = { 0, 5, 0, 0, 0, 0, 0, 0 }; /* claims 5 digits, has none */
     ck_assert_int_eq(rf_numeric_binary_to_text(bad, 8, &a, &out, &len, &why), RF_DECODE);
+    rf_arena_free(&a);
+}
+END_TEST
+
+/* A Decimal reads back as Prisma shows it (Decimal.js, toFixed()): no
+ * padding to the column's scale, plain digits however small or large. */
+START_TEST(test_numeric_binary_drops_the_scale_padding)
+{
+    rf_arena a = RF_ARENA_INIT;
+    /* 0.0000025 in DECIMAL(65,30): digit 250 at weight -2, dscale 30 */
+    ck_assert_str_eq(numeric((int16_t[]){ 1, -2, 0, 30, 250 }, 5, &a), "0.0000025");
+    /* 1.50 and 100.000 */
+    ck_assert_str_eq(numeric((int16_t[]){ 2, 0, 0, 2, 1, 5000 }, 6, &a), "1.5");
+    ck_assert_str_eq(numeric((int16_t[]){ 1, 0, 0, 3, 100 }, 5, &a), "100");
+    /* integers keep their own zeros: 1000, 10000 (weight 1), 1000 with scale */
+    ck_assert_str_eq(numeric((int16_t[]){ 1, 0, 0, 0, 1000 }, 5, &a), "1000");
+    ck_assert_str_eq(numeric((int16_t[]){ 1, 1, 0, 0, 1 }, 5, &a), "10000");
+    ck_assert_str_eq(numeric((int16_t[]){ 1, 0, 0, 4, 1000 }, 5, &a), "1000");
+    ck_assert_str_eq(numeric((int16_t[]){ 1, 0, 0, 30, 1000 }, 5, &a), "1000");
+    /* zero, in every scale, and a negative zero that the wire could carry */
+    ck_assert_str_eq(numeric((int16_t[]){ 0, 0, 0, 0 }, 4, &a), "0");
+    ck_assert_str_eq(numeric((int16_t[]){ 0, 0, 0, 30 }, 4, &a), "0");
+    ck_assert_str_eq(numeric((int16_t[]){ 0, 0, 0x4000, 2 }, 4, &a), "0");
+    /* negatives: -12.5 stored with scale 2, -1000 */
+    ck_assert_str_eq(numeric((int16_t[]){ 2, 0, 0x4000, 2, 12, 5000 }, 6, &a), "-12.5");
+    ck_assert_str_eq(numeric((int16_t[]){ 1, 0, 0x4000, 3, 1000 }, 5, &a), "-1000");
+    /* large exponents stay plain: 1e40 and 1e-40 */
+    ck_assert_str_eq(numeric((int16_t[]){ 1, 10, 0, 0, 1 }, 5, &a),
+                     "10000000000000000000000000000000000000000");
+    ck_assert_str_eq(numeric((int16_t[]){ 1, -10, 0, 40, 1 }, 5, &a),
+                     "0.0000000000000000000000000000000000000001");
+    /* the specials are left alone */
+    ck_assert_str_eq(numeric((int16_t[]){ 0, 0, (int16_t)0xC000, 0 }, 4, &a), "NaN");
+    ck_assert_str_eq(numeric((int16_t[]){ 0, 0, (int16_t)0xF000, 0 }, 4, &a), "-Infinity");
+    rf_arena_free(&a);
+}
+END_TEST
+
+/* Text-format results carry PostgreSQL's padded text: trimmed the same. */
+START_TEST(test_numeric_text_drops_the_scale_padding)
+{
+    static const struct { const char *in, *out; } cases[] = {
+        { "0.000002500000000000000000000000", "0.0000025" },
+        { "1.50", "1.5" }, { "100.000", "100" }, { "1000", "1000" }, { "0.00", "0" },
+        { "-0.00", "0" }, { "-12.50", "-12.5" }, { "12.345", "12.345" }, { "NaN", "NaN" },
+        { "-Infinity", "-Infinity" }, { "10.", "10" },
+    };
+    rf_arena a = RF_ARENA_INIT;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        rf_value v = { cases[i].in, (int)strlen(cases[i].in), RF_FORMAT_TEXT, RF_OID_NUMERIC };
+        for (int borrow = 0; borrow <= 1; borrow++) {
+            const char *out, *why = NULL;
+            size_t len;
+            ck_assert_int_eq(rf_decode_text(v, &a, borrow, &out, &len, &why), RF_OK);
+            ck_assert_str_eq(out, cases[i].out);
+            ck_assert_uint_eq(len, strlen(cases[i].out));
+        }
+    }
+    /* other text types keep their trailing zeros */
+    rf_value t = { "1.50", 4, RF_FORMAT_TEXT, RF_OID_TEXT };
+    const char *out, *why = NULL;
+    size_t len;
+    ck_assert_int_eq(rf_decode_text(t, &a, false, &out, &len, &why), RF_OK);
+    ck_assert_str_eq(out, "1.50");
     rf_arena_free(&a);
 }
 END_TEST
@@ -397,6 +461,8 @@ int main(void)
     tcase_add_test(tc, test_integers);
     tcase_add_test(tc, test_floats_and_bools);
     tcase_add_test(tc, test_numeric_binary_is_exact);
+    tcase_add_test(tc, test_numeric_binary_drops_the_scale_padding);
+    tcase_add_test(tc, test_numeric_text_drops_the_scale_padding);
     tcase_add_test(tc, test_timestamps_across_epochs);
     tcase_add_test(tc, test_text_forms);
     tcase_add_test(tc, test_bytea);

@@ -80,14 +80,81 @@ START_TEST(test_client_error_record)
 }
 END_TEST
 
+/* The key list of a DETAIL, however its names are spelled. */
+static size_t key(const char *detail, rf_arena *a, const char ***names)
+{
+    return rf_key_columns(detail, a, names);
+}
+
+START_TEST(test_key_columns_from_detail)
+{
+    rf_arena a = RF_ARENA_INIT;
+    const char **n;
+    ck_assert_uint_eq(key("Key (email)=(a@b.c) already exists.", &a, &n), 1);
+    ck_assert_str_eq(n[0], "email");
+    ck_assert_ptr_null(n[1]);
+    ck_assert_uint_eq(key("Key (\"tenantId\", slug)=(1, a) already exists.", &a, &n), 2);
+    ck_assert_str_eq(n[0], "tenantId");
+    ck_assert_str_eq(n[1], "slug");
+    /* quoted names with commas, parentheses, quotes and "=(" inside */
+    ck_assert_uint_eq(key("Key (\"a, b\", \"c)=(d\", \"e\"\"f\")=(1, 2, 3) already exists.", &a,
+                          &n), 3);
+    ck_assert_str_eq(n[0], "a, b");
+    ck_assert_str_eq(n[1], "c)=(d");
+    ck_assert_str_eq(n[2], "e\"f");
+    /* expressions as printed, string literals with parentheses inside */
+    ck_assert_uint_eq(key("Key (lower(email), (n + 1), COALESCE(x, ')'::text))=(a, 2, ))"
+                          " already exists.", &a, &n), 3);
+    ck_assert_str_eq(n[0], "lower(email)");
+    ck_assert_str_eq(n[1], "(n + 1)");
+    ck_assert_str_eq(n[2], "COALESCE(x, ')'::text)");
+    ck_assert_uint_eq(key("Key (\"a\" || \"b\")=(x) already exists.", &a, &n), 1);
+    ck_assert_str_eq(n[0], "\"a\" || \"b\"");
+    /* another language's words, same shape */
+    ck_assert_uint_eq(key("Schlüssel \u00bb(email)=(x)\u00ab existiert bereits.", &a, &n), 1);
+    ck_assert_str_eq(n[0], "email");
+    /* no key list: nothing, and never NULL */
+    const char *bad[] = { NULL, "", "Failing row contains (1, 2).", "Key (a", "Key ()=(1)",
+                          "Key (a, b) already exists." };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_uint_eq(key(bad[i], &a, &n), 0);
+        ck_assert_ptr_nonnull(n);
+        ck_assert_ptr_null(n[0]);
+    }
+    rf_arena_free(&a);
+}
+END_TEST
+
+START_TEST(test_not_found_names_its_table)
+{
+    rf_client *c = rf_client_alloc();
+    const rf_error *e = rf_last_error(c);
+    ck_assert_ptr_nonnull(e->target);
+    ck_assert_uint_eq(e->target_count, 0);
+    ck_assert_int_eq(rf_fail_not_found(c, "User", "No record was found for an update."),
+                     RF_NOT_FOUND);
+    ck_assert_str_eq(e->prisma_code, "P2025");
+    ck_assert_str_eq(e->table, "User");
+    ck_assert_str_eq(e->message, "No record was found for an update.");
+    rf_fail_not_found(c, e->table, NULL); /* its own strings as arguments: safe */
+    ck_assert_str_eq(e->table, "User");
+    ck_assert_str_eq(e->message, "No record found in User");
+    rf_fail(c, RF_NOT_FOUND, "x"); /* plain rf_fail leaves it empty */
+    ck_assert_str_eq(e->table, "");
+    ck_assert_int_eq(rf_fail_not_found(NULL, "User", NULL), RF_NOT_FOUND);
+    rf_close(c);
+}
+END_TEST
+
 START_TEST(test_version)
 {
     ck_assert_int_eq(rf_version_number(), RF_VERSION_NUMBER);
-    ck_assert_int_eq(RF_VERSION_NUMBER, 100);
-    ck_assert_str_eq(rf_version_string(), "0.1.0");
-    ck_assert(RF_VERSION_COMPATIBLE(0, 1, 0));
-    ck_assert(!RF_VERSION_COMPATIBLE(0, 2, 0));
-    ck_assert(!RF_VERSION_COMPATIBLE(0, 1, 1));
+    ck_assert_int_eq(RF_VERSION_NUMBER, 200);
+    ck_assert_str_eq(rf_version_string(), "0.2.0");
+    ck_assert(RF_VERSION_COMPATIBLE(0, 2, 0));
+    ck_assert(!RF_VERSION_COMPATIBLE(0, 3, 0));
+    ck_assert(!RF_VERSION_COMPATIBLE(0, 1, 0)); /* generated for the 0.1 ABI */
+    ck_assert(!RF_VERSION_COMPATIBLE(0, 2, 1));
     ck_assert(!RF_VERSION_COMPATIBLE(1, 0, 0));
 }
 END_TEST
@@ -101,6 +168,8 @@ int main(void)
     tcase_add_test(tc, test_status_names_are_distinct);
     tcase_add_test(tc, test_client_error_record);
     tcase_add_test(tc, test_version);
+    tcase_add_test(tc, test_key_columns_from_detail);
+    tcase_add_test(tc, test_not_found_names_its_table);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

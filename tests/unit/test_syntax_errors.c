@@ -226,6 +226,21 @@ START_TEST(control_character_in_string)
 }
 END_TEST
 
+/* `\u0000` used to cut a column name, a default and an enum label short
+ * without a word; each is now an error at its escape. */
+START_TEST(nul_escape_in_strings)
+{
+    parsed *p = parse("enum E {\n  A @map(\"x\\u0000\")\n}\n"
+                      "model M {\n  id Int @id @map(\"i\\u0000d\")\n"
+                      "  s String @default(\"\\u0000\")\n}\n");
+    ck_assert_uint_eq(p->nerrors, 3);
+    expect_error(p, 0, 2, 12, "A string cannot contain the NUL character `\\u0000`");
+    expect_error(p, 1, 5, 21, "NUL character");
+    expect_error(p, 2, 6, 22, "NUL character");
+    parsed_free(p);
+}
+END_TEST
+
 START_TEST(unterminated_block_comment)
 {
     parsed *p = parse("model M {\n  id Int @id\n  /* never closed\n}\n");
@@ -472,6 +487,7 @@ static Suite *errors_suite(void)
     tcase_add_test(tc, one_line_block);
     tcase_add_test(tc, unterminated_string_is_one_error);
     tcase_add_test(tc, control_character_in_string);
+    tcase_add_test(tc, nul_escape_in_strings);
     tcase_add_test(tc, unterminated_block_comment);
     tcase_add_test(tc, argument_errors);
     tcase_add_test(tc, legacy_syntax);

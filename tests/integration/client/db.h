@@ -22,6 +22,11 @@
  *     `.age = { .ops = RF_OP_GTE | RF_OP_LT, .gte = 18, .lt = 65 }`,
  *     `.logins = RF_INCREMENT(1)`, `.name = RF_SET_NULL`.
  *   - One rf_client per thread.
+ *   - Misuse (a NULL client, `out`, `count` or `data` where one is needed, a
+ *     NULL array with a non-zero count, a negative skip, take == INT64_MIN)
+ *     is RF_INVALID_ARGUMENT, never a crash.
+ *   - The functions are thin wrappers over librefract's descriptor-driven
+ *     operations (refract_desc.h); db.c holds the model tables.
  */
 #ifndef DB_H_REFRACT
 #define DB_H_REFRACT
@@ -32,9 +37,10 @@
 
 #include <refract.h>
 #include <refract_query.h>
+#include <refract_stream.h>
 
-#if !RF_VERSION_COMPATIBLE(0, 1, 0)
-#error "db.h was generated for librefract 0.1.x: regenerate it with the refract that matches your librefract"
+#if !RF_VERSION_COMPATIBLE(0, 2, 0)
+#error "db.h was generated for librefract 0.2.x: regenerate it with the refract that matches your librefract"
 #endif
 
 #ifdef __cplusplus
@@ -76,24 +82,31 @@ bool db_role_from_string(const char *label, db_role *out);
 
 typedef struct db_user db_user;
 typedef struct db_user_list { db_user *items; size_t count; } db_user_list;
+typedef struct db_user_stream { rf_model_stream s; } db_user_stream; /* see db_user_find_many_stream */
 
 typedef struct db_profile db_profile;
 typedef struct db_profile_list { db_profile *items; size_t count; } db_profile_list;
+typedef struct db_profile_stream { rf_model_stream s; } db_profile_stream; /* see db_profile_find_many_stream */
 
 typedef struct db_post db_post;
 typedef struct db_post_list { db_post *items; size_t count; } db_post_list;
+typedef struct db_post_stream { rf_model_stream s; } db_post_stream; /* see db_post_find_many_stream */
 
 typedef struct db_category db_category;
 typedef struct db_category_list { db_category *items; size_t count; } db_category_list;
+typedef struct db_category_stream { rf_model_stream s; } db_category_stream; /* see db_category_find_many_stream */
 
 typedef struct db_comment db_comment;
 typedef struct db_comment_list { db_comment *items; size_t count; } db_comment_list;
+typedef struct db_comment_stream { rf_model_stream s; } db_comment_stream; /* see db_comment_find_many_stream */
 
 typedef struct db_tag db_tag;
 typedef struct db_tag_list { db_tag *items; size_t count; } db_tag_list;
+typedef struct db_tag_stream { rf_model_stream s; } db_tag_stream; /* see db_tag_find_many_stream */
 
 typedef struct db_lists db_lists;
 typedef struct db_lists_list { db_lists *items; size_t count; } db_lists_list;
+typedef struct db_lists_stream { rf_model_stream s; } db_lists_stream; /* see db_lists_find_many_stream */
 
 /* ---- User (model) ---- */
 
@@ -201,9 +214,39 @@ typedef struct db_user_include {
 } db_user_include;
 
 /* The identity of a row, for cursors. */
-typedef struct db_user_key {
+typedef struct db_user_cursor {
     int32_t id;
-} db_user_key;
+} db_user_cursor;
+
+/* Columns to return (Prisma's select / omit): true for each wanted field.
+ * Members of fields not selected are left zero; the link fields of
+ * included relations are always read. */
+typedef struct db_user_select {
+    bool id;
+    bool email;
+    bool name;
+    bool age;
+    bool role;
+    bool roles;
+    bool created_at;
+    bool updated_at;
+    bool birthday;
+    bool seen_at;
+    bool wake_at;
+    bool balance;
+    bool price;
+    bool meta;
+    bool avatar;
+    bool big;
+    bool small;
+    bool score;
+    bool ratio;
+    bool active;
+    bool code;
+    bool ext_id;
+    bool tags;
+    bool lucky;
+} db_user_select;
 
 typedef struct db_user_query {
     const db_user_where *where;    /* NULL: every row */
@@ -211,8 +254,9 @@ typedef struct db_user_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
-    const db_user_key *cursor;     /* start at this row (included) */
+    const db_user_cursor *cursor;     /* start at this row (included) */
     db_user_include include;
+    const db_user_select *select;  /* NULL: every column */
 } db_user_query;
 
 typedef struct db_user_create_input {
@@ -269,41 +313,79 @@ typedef struct db_user_update_input {
     rf_i32_array_update lucky;
 } db_user_update_input;
 
-/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row.
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
+ * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
 rf_status db_user_find_unique_by_id(rf_client *client, int32_t id, const db_user_include *include, db_user *out,
         rf_arena *arena);
+rf_status db_user_find_unique_by_id_select(rf_client *client, int32_t id, const db_user_include *include, 
+        const db_user_select *select, db_user *out, rf_arena *arena);
 rf_status db_user_find_unique_by_email(rf_client *client, const char *email, const db_user_include *include, db_user *out,
         rf_arena *arena);
+rf_status db_user_find_unique_by_email_select(rf_client *client, const char *email, const db_user_include *include, 
+        const db_user_select *select, db_user *out, rf_arena *arena);
 rf_status db_user_find_unique_by_ext_id(rf_client *client, const char *ext_id, const db_user_include *include, db_user *out,
         rf_arena *arena);
+rf_status db_user_find_unique_by_ext_id_select(rf_client *client, const char *ext_id, const db_user_include *include, 
+        const db_user_select *select, db_user *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_user_find_first(rf_client *client, const db_user_query *query, db_user *out,
         rf_arena *arena);
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_user_find_many(rf_client *client, const db_user_query *query, db_user_list *out,
         rf_arena *arena);
+/* The rows of the query one at a time, in constant memory, whatever their
+ * number (options NULL: defaults; see refract_stream.h):
+ *     db_user_stream s;
+ *     db_user row;
+ *     bool got;
+ *     rf_status st = db_user_find_many_stream(client, &query, NULL, &s);
+ *     while (st == RF_OK && (st = db_user_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
+ *         use(&row);       // valid until the next call: arena is reset per row
+ *     db_user_stream_close(&s); // always, also to stop early
+ * where, order_by, skip, take (not negative), cursor and select apply;
+ * include is refused (RF_INVALID_ARGUMENT). */
+rf_status db_user_find_many_stream(rf_client *client, const db_user_query *query,
+        const rf_stream_options *options, db_user_stream *out);
+rf_status db_user_stream_next(db_user_stream *stream, db_user *out, rf_arena *arena, bool *got);
+rf_status db_user_stream_close(db_user_stream *stream);
 /* How many rows match (NULL: all). */
 rf_status db_user_count(rf_client *client, const db_user_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_user_create(rf_client *client, const db_user_create_input *data, db_user *out, rf_arena *arena);
+rf_status db_user_create_select(rf_client *client, const db_user_create_input *data,
+        const db_user_select *select, db_user *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
- * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
+ * NULL update input changes nothing but @updatedAt fields. The _select
+ * forms return only the selected columns (NULL: all). */
 rf_status db_user_update_by_id(rf_client *client, int32_t id, const db_user_update_input *data,
         db_user *out, rf_arena *arena);
+rf_status db_user_update_by_id_select(rf_client *client, int32_t id, const db_user_update_input *data,
+        const db_user_select *select, db_user *out, rf_arena *arena);
 rf_status db_user_delete_by_id(rf_client *client, int32_t id, db_user *out, rf_arena *arena);
+rf_status db_user_delete_by_id_select(rf_client *client, int32_t id, const db_user_select *select,
+        db_user *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
 rf_status db_user_upsert_by_id(rf_client *client, const db_user_create_input *create,
         const db_user_update_input *update, db_user *out, rf_arena *arena);
 rf_status db_user_update_by_email(rf_client *client, const char *email, const db_user_update_input *data,
         db_user *out, rf_arena *arena);
+rf_status db_user_update_by_email_select(rf_client *client, const char *email, const db_user_update_input *data,
+        const db_user_select *select, db_user *out, rf_arena *arena);
 rf_status db_user_delete_by_email(rf_client *client, const char *email, db_user *out, rf_arena *arena);
+rf_status db_user_delete_by_email_select(rf_client *client, const char *email, const db_user_select *select,
+        db_user *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same email. */
 rf_status db_user_upsert_by_email(rf_client *client, const db_user_create_input *create,
         const db_user_update_input *update, db_user *out, rf_arena *arena);
 rf_status db_user_update_by_ext_id(rf_client *client, const char *ext_id, const db_user_update_input *data,
         db_user *out, rf_arena *arena);
+rf_status db_user_update_by_ext_id_select(rf_client *client, const char *ext_id, const db_user_update_input *data,
+        const db_user_select *select, db_user *out, rf_arena *arena);
 rf_status db_user_delete_by_ext_id(rf_client *client, const char *ext_id, db_user *out, rf_arena *arena);
+rf_status db_user_delete_by_ext_id_select(rf_client *client, const char *ext_id, const db_user_select *select,
+        db_user *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same ext_id. */
 rf_status db_user_upsert_by_ext_id(rf_client *client, const db_user_create_input *create,
         const db_user_update_input *update, db_user *out, rf_arena *arena);
@@ -355,9 +437,18 @@ typedef struct db_profile_include {
 } db_profile_include;
 
 /* The identity of a row, for cursors. */
-typedef struct db_profile_key {
+typedef struct db_profile_cursor {
     const char *id;
-} db_profile_key;
+} db_profile_cursor;
+
+/* Columns to return (Prisma's select / omit): true for each wanted field.
+ * Members of fields not selected are left zero; the link fields of
+ * included relations are always read. */
+typedef struct db_profile_select {
+    bool id;
+    bool bio;
+    bool user_id;
+} db_profile_select;
 
 typedef struct db_profile_query {
     const db_profile_where *where;    /* NULL: every row */
@@ -365,8 +456,9 @@ typedef struct db_profile_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
-    const db_profile_key *cursor;     /* start at this row (included) */
+    const db_profile_cursor *cursor;     /* start at this row (included) */
     db_profile_include include;
+    const db_profile_select *select;  /* NULL: every column */
 } db_profile_query;
 
 typedef struct db_profile_create_input {
@@ -381,33 +473,65 @@ typedef struct db_profile_update_input {
     rf_i32_update user_id;
 } db_profile_update_input;
 
-/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row.
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
+ * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
 rf_status db_profile_find_unique_by_id(rf_client *client, const char *id, const db_profile_include *include, db_profile *out,
         rf_arena *arena);
+rf_status db_profile_find_unique_by_id_select(rf_client *client, const char *id, const db_profile_include *include, 
+        const db_profile_select *select, db_profile *out, rf_arena *arena);
 rf_status db_profile_find_unique_by_user_id(rf_client *client, int32_t user_id, const db_profile_include *include, db_profile *out,
         rf_arena *arena);
+rf_status db_profile_find_unique_by_user_id_select(rf_client *client, int32_t user_id, const db_profile_include *include, 
+        const db_profile_select *select, db_profile *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_profile_find_first(rf_client *client, const db_profile_query *query, db_profile *out,
         rf_arena *arena);
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_profile_find_many(rf_client *client, const db_profile_query *query, db_profile_list *out,
         rf_arena *arena);
+/* The rows of the query one at a time, in constant memory, whatever their
+ * number (options NULL: defaults; see refract_stream.h):
+ *     db_profile_stream s;
+ *     db_profile row;
+ *     bool got;
+ *     rf_status st = db_profile_find_many_stream(client, &query, NULL, &s);
+ *     while (st == RF_OK && (st = db_profile_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
+ *         use(&row);       // valid until the next call: arena is reset per row
+ *     db_profile_stream_close(&s); // always, also to stop early
+ * where, order_by, skip, take (not negative), cursor and select apply;
+ * include is refused (RF_INVALID_ARGUMENT). */
+rf_status db_profile_find_many_stream(rf_client *client, const db_profile_query *query,
+        const rf_stream_options *options, db_profile_stream *out);
+rf_status db_profile_stream_next(db_profile_stream *stream, db_profile *out, rf_arena *arena, bool *got);
+rf_status db_profile_stream_close(db_profile_stream *stream);
 /* How many rows match (NULL: all). */
 rf_status db_profile_count(rf_client *client, const db_profile_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_profile_create(rf_client *client, const db_profile_create_input *data, db_profile *out, rf_arena *arena);
+rf_status db_profile_create_select(rf_client *client, const db_profile_create_input *data,
+        const db_profile_select *select, db_profile *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
- * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
+ * NULL update input changes nothing but @updatedAt fields. The _select
+ * forms return only the selected columns (NULL: all). */
 rf_status db_profile_update_by_id(rf_client *client, const char *id, const db_profile_update_input *data,
         db_profile *out, rf_arena *arena);
+rf_status db_profile_update_by_id_select(rf_client *client, const char *id, const db_profile_update_input *data,
+        const db_profile_select *select, db_profile *out, rf_arena *arena);
 rf_status db_profile_delete_by_id(rf_client *client, const char *id, db_profile *out, rf_arena *arena);
+rf_status db_profile_delete_by_id_select(rf_client *client, const char *id, const db_profile_select *select,
+        db_profile *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
 rf_status db_profile_upsert_by_id(rf_client *client, const db_profile_create_input *create,
         const db_profile_update_input *update, db_profile *out, rf_arena *arena);
 rf_status db_profile_update_by_user_id(rf_client *client, int32_t user_id, const db_profile_update_input *data,
         db_profile *out, rf_arena *arena);
+rf_status db_profile_update_by_user_id_select(rf_client *client, int32_t user_id, const db_profile_update_input *data,
+        const db_profile_select *select, db_profile *out, rf_arena *arena);
 rf_status db_profile_delete_by_user_id(rf_client *client, int32_t user_id, db_profile *out, rf_arena *arena);
+rf_status db_profile_delete_by_user_id_select(rf_client *client, int32_t user_id, const db_profile_select *select,
+        db_profile *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same user_id. */
 rf_status db_profile_upsert_by_user_id(rf_client *client, const db_profile_create_input *create,
         const db_profile_update_input *update, db_profile *out, rf_arena *arena);
@@ -468,9 +592,20 @@ typedef struct db_post_include {
 } db_post_include;
 
 /* The identity of a row, for cursors. */
-typedef struct db_post_key {
+typedef struct db_post_cursor {
     const char *id;
-} db_post_key;
+} db_post_cursor;
+
+/* Columns to return (Prisma's select / omit): true for each wanted field.
+ * Members of fields not selected are left zero; the link fields of
+ * included relations are always read. */
+typedef struct db_post_select {
+    bool id;
+    bool title;
+    bool slug;
+    bool views;
+    bool author_id;
+} db_post_select;
 
 typedef struct db_post_query {
     const db_post_where *where;    /* NULL: every row */
@@ -478,8 +613,9 @@ typedef struct db_post_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
-    const db_post_key *cursor;     /* start at this row (included) */
+    const db_post_cursor *cursor;     /* start at this row (included) */
     db_post_include include;
+    const db_post_select *select;  /* NULL: every column */
 } db_post_query;
 
 typedef struct db_post_create_input {
@@ -498,33 +634,65 @@ typedef struct db_post_update_input {
     rf_i32_update author_id;
 } db_post_update_input;
 
-/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row.
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
+ * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
 rf_status db_post_find_unique_by_id(rf_client *client, const char *id, const db_post_include *include, db_post *out,
         rf_arena *arena);
+rf_status db_post_find_unique_by_id_select(rf_client *client, const char *id, const db_post_include *include, 
+        const db_post_select *select, db_post *out, rf_arena *arena);
 rf_status db_post_find_unique_by_author_id_title(rf_client *client, int32_t author_id, const char *title, const db_post_include *include, db_post *out,
         rf_arena *arena);
+rf_status db_post_find_unique_by_author_id_title_select(rf_client *client, int32_t author_id, const char *title, const db_post_include *include, 
+        const db_post_select *select, db_post *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_post_find_first(rf_client *client, const db_post_query *query, db_post *out,
         rf_arena *arena);
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_post_find_many(rf_client *client, const db_post_query *query, db_post_list *out,
         rf_arena *arena);
+/* The rows of the query one at a time, in constant memory, whatever their
+ * number (options NULL: defaults; see refract_stream.h):
+ *     db_post_stream s;
+ *     db_post row;
+ *     bool got;
+ *     rf_status st = db_post_find_many_stream(client, &query, NULL, &s);
+ *     while (st == RF_OK && (st = db_post_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
+ *         use(&row);       // valid until the next call: arena is reset per row
+ *     db_post_stream_close(&s); // always, also to stop early
+ * where, order_by, skip, take (not negative), cursor and select apply;
+ * include is refused (RF_INVALID_ARGUMENT). */
+rf_status db_post_find_many_stream(rf_client *client, const db_post_query *query,
+        const rf_stream_options *options, db_post_stream *out);
+rf_status db_post_stream_next(db_post_stream *stream, db_post *out, rf_arena *arena, bool *got);
+rf_status db_post_stream_close(db_post_stream *stream);
 /* How many rows match (NULL: all). */
 rf_status db_post_count(rf_client *client, const db_post_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_post_create(rf_client *client, const db_post_create_input *data, db_post *out, rf_arena *arena);
+rf_status db_post_create_select(rf_client *client, const db_post_create_input *data,
+        const db_post_select *select, db_post *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
- * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
+ * NULL update input changes nothing but @updatedAt fields. The _select
+ * forms return only the selected columns (NULL: all). */
 rf_status db_post_update_by_id(rf_client *client, const char *id, const db_post_update_input *data,
         db_post *out, rf_arena *arena);
+rf_status db_post_update_by_id_select(rf_client *client, const char *id, const db_post_update_input *data,
+        const db_post_select *select, db_post *out, rf_arena *arena);
 rf_status db_post_delete_by_id(rf_client *client, const char *id, db_post *out, rf_arena *arena);
+rf_status db_post_delete_by_id_select(rf_client *client, const char *id, const db_post_select *select,
+        db_post *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
 rf_status db_post_upsert_by_id(rf_client *client, const db_post_create_input *create,
         const db_post_update_input *update, db_post *out, rf_arena *arena);
 rf_status db_post_update_by_author_id_title(rf_client *client, int32_t author_id, const char *title, const db_post_update_input *data,
         db_post *out, rf_arena *arena);
+rf_status db_post_update_by_author_id_title_select(rf_client *client, int32_t author_id, const char *title, const db_post_update_input *data,
+        const db_post_select *select, db_post *out, rf_arena *arena);
 rf_status db_post_delete_by_author_id_title(rf_client *client, int32_t author_id, const char *title, db_post *out, rf_arena *arena);
+rf_status db_post_delete_by_author_id_title_select(rf_client *client, int32_t author_id, const char *title, const db_post_select *select,
+        db_post *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same author_id_title. */
 rf_status db_post_upsert_by_author_id_title(rf_client *client, const db_post_create_input *create,
         const db_post_update_input *update, db_post *out, rf_arena *arena);
@@ -576,9 +744,17 @@ typedef struct db_category_include {
 } db_category_include;
 
 /* The identity of a row, for cursors. */
-typedef struct db_category_key {
+typedef struct db_category_cursor {
     int32_t id;
-} db_category_key;
+} db_category_cursor;
+
+/* Columns to return (Prisma's select / omit): true for each wanted field.
+ * Members of fields not selected are left zero; the link fields of
+ * included relations are always read. */
+typedef struct db_category_select {
+    bool id;
+    bool name;
+} db_category_select;
 
 typedef struct db_category_query {
     const db_category_where *where;    /* NULL: every row */
@@ -586,8 +762,9 @@ typedef struct db_category_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
-    const db_category_key *cursor;     /* start at this row (included) */
+    const db_category_cursor *cursor;     /* start at this row (included) */
     db_category_include include;
+    const db_category_select *select;  /* NULL: every column */
 } db_category_query;
 
 typedef struct db_category_create_input {
@@ -600,33 +777,65 @@ typedef struct db_category_update_input {
     rf_text_update name;
 } db_category_update_input;
 
-/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row.
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
+ * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
 rf_status db_category_find_unique_by_id(rf_client *client, int32_t id, const db_category_include *include, db_category *out,
         rf_arena *arena);
+rf_status db_category_find_unique_by_id_select(rf_client *client, int32_t id, const db_category_include *include, 
+        const db_category_select *select, db_category *out, rf_arena *arena);
 rf_status db_category_find_unique_by_name(rf_client *client, const char *name, const db_category_include *include, db_category *out,
         rf_arena *arena);
+rf_status db_category_find_unique_by_name_select(rf_client *client, const char *name, const db_category_include *include, 
+        const db_category_select *select, db_category *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_category_find_first(rf_client *client, const db_category_query *query, db_category *out,
         rf_arena *arena);
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_category_find_many(rf_client *client, const db_category_query *query, db_category_list *out,
         rf_arena *arena);
+/* The rows of the query one at a time, in constant memory, whatever their
+ * number (options NULL: defaults; see refract_stream.h):
+ *     db_category_stream s;
+ *     db_category row;
+ *     bool got;
+ *     rf_status st = db_category_find_many_stream(client, &query, NULL, &s);
+ *     while (st == RF_OK && (st = db_category_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
+ *         use(&row);       // valid until the next call: arena is reset per row
+ *     db_category_stream_close(&s); // always, also to stop early
+ * where, order_by, skip, take (not negative), cursor and select apply;
+ * include is refused (RF_INVALID_ARGUMENT). */
+rf_status db_category_find_many_stream(rf_client *client, const db_category_query *query,
+        const rf_stream_options *options, db_category_stream *out);
+rf_status db_category_stream_next(db_category_stream *stream, db_category *out, rf_arena *arena, bool *got);
+rf_status db_category_stream_close(db_category_stream *stream);
 /* How many rows match (NULL: all). */
 rf_status db_category_count(rf_client *client, const db_category_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_category_create(rf_client *client, const db_category_create_input *data, db_category *out, rf_arena *arena);
+rf_status db_category_create_select(rf_client *client, const db_category_create_input *data,
+        const db_category_select *select, db_category *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
- * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
+ * NULL update input changes nothing but @updatedAt fields. The _select
+ * forms return only the selected columns (NULL: all). */
 rf_status db_category_update_by_id(rf_client *client, int32_t id, const db_category_update_input *data,
         db_category *out, rf_arena *arena);
+rf_status db_category_update_by_id_select(rf_client *client, int32_t id, const db_category_update_input *data,
+        const db_category_select *select, db_category *out, rf_arena *arena);
 rf_status db_category_delete_by_id(rf_client *client, int32_t id, db_category *out, rf_arena *arena);
+rf_status db_category_delete_by_id_select(rf_client *client, int32_t id, const db_category_select *select,
+        db_category *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
 rf_status db_category_upsert_by_id(rf_client *client, const db_category_create_input *create,
         const db_category_update_input *update, db_category *out, rf_arena *arena);
 rf_status db_category_update_by_name(rf_client *client, const char *name, const db_category_update_input *data,
         db_category *out, rf_arena *arena);
+rf_status db_category_update_by_name_select(rf_client *client, const char *name, const db_category_update_input *data,
+        const db_category_select *select, db_category *out, rf_arena *arena);
 rf_status db_category_delete_by_name(rf_client *client, const char *name, db_category *out, rf_arena *arena);
+rf_status db_category_delete_by_name_select(rf_client *client, const char *name, const db_category_select *select,
+        db_category *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same name. */
 rf_status db_category_upsert_by_name(rf_client *client, const db_category_create_input *create,
         const db_category_update_input *update, db_category *out, rf_arena *arena);
@@ -681,9 +890,18 @@ typedef struct db_comment_include {
 } db_comment_include;
 
 /* The identity of a row, for cursors. */
-typedef struct db_comment_key {
+typedef struct db_comment_cursor {
     const char *id;
-} db_comment_key;
+} db_comment_cursor;
+
+/* Columns to return (Prisma's select / omit): true for each wanted field.
+ * Members of fields not selected are left zero; the link fields of
+ * included relations are always read. */
+typedef struct db_comment_select {
+    bool id;
+    bool body;
+    bool post_id;
+} db_comment_select;
 
 typedef struct db_comment_query {
     const db_comment_where *where;    /* NULL: every row */
@@ -691,8 +909,9 @@ typedef struct db_comment_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
-    const db_comment_key *cursor;     /* start at this row (included) */
+    const db_comment_cursor *cursor;     /* start at this row (included) */
     db_comment_include include;
+    const db_comment_select *select;  /* NULL: every column */
 } db_comment_query;
 
 typedef struct db_comment_create_input {
@@ -707,25 +926,51 @@ typedef struct db_comment_update_input {
     rf_text_update post_id;
 } db_comment_update_input;
 
-/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row.
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
+ * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
 rf_status db_comment_find_unique_by_id(rf_client *client, const char *id, const db_comment_include *include, db_comment *out,
         rf_arena *arena);
+rf_status db_comment_find_unique_by_id_select(rf_client *client, const char *id, const db_comment_include *include, 
+        const db_comment_select *select, db_comment *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_comment_find_first(rf_client *client, const db_comment_query *query, db_comment *out,
         rf_arena *arena);
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_comment_find_many(rf_client *client, const db_comment_query *query, db_comment_list *out,
         rf_arena *arena);
+/* The rows of the query one at a time, in constant memory, whatever their
+ * number (options NULL: defaults; see refract_stream.h):
+ *     db_comment_stream s;
+ *     db_comment row;
+ *     bool got;
+ *     rf_status st = db_comment_find_many_stream(client, &query, NULL, &s);
+ *     while (st == RF_OK && (st = db_comment_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
+ *         use(&row);       // valid until the next call: arena is reset per row
+ *     db_comment_stream_close(&s); // always, also to stop early
+ * where, order_by, skip, take (not negative), cursor and select apply;
+ * include is refused (RF_INVALID_ARGUMENT). */
+rf_status db_comment_find_many_stream(rf_client *client, const db_comment_query *query,
+        const rf_stream_options *options, db_comment_stream *out);
+rf_status db_comment_stream_next(db_comment_stream *stream, db_comment *out, rf_arena *arena, bool *got);
+rf_status db_comment_stream_close(db_comment_stream *stream);
 /* How many rows match (NULL: all). */
 rf_status db_comment_count(rf_client *client, const db_comment_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_comment_create(rf_client *client, const db_comment_create_input *data, db_comment *out, rf_arena *arena);
+rf_status db_comment_create_select(rf_client *client, const db_comment_create_input *data,
+        const db_comment_select *select, db_comment *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
- * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
+ * NULL update input changes nothing but @updatedAt fields. The _select
+ * forms return only the selected columns (NULL: all). */
 rf_status db_comment_update_by_id(rf_client *client, const char *id, const db_comment_update_input *data,
         db_comment *out, rf_arena *arena);
+rf_status db_comment_update_by_id_select(rf_client *client, const char *id, const db_comment_update_input *data,
+        const db_comment_select *select, db_comment *out, rf_arena *arena);
 rf_status db_comment_delete_by_id(rf_client *client, const char *id, db_comment *out, rf_arena *arena);
+rf_status db_comment_delete_by_id_select(rf_client *client, const char *id, const db_comment_select *select,
+        db_comment *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
 rf_status db_comment_upsert_by_id(rf_client *client, const db_comment_create_input *create,
         const db_comment_update_input *update, db_comment *out, rf_arena *arena);
@@ -771,10 +1016,19 @@ struct db_tag_where {
 };
 
 /* The identity of a row, for cursors. */
-typedef struct db_tag_key {
+typedef struct db_tag_cursor {
     const char *group;
     const char *name;
-} db_tag_key;
+} db_tag_cursor;
+
+/* Columns to return (Prisma's select / omit): true for each wanted field.
+ * Members of fields not selected are left zero; the link fields of
+ * included relations are always read. */
+typedef struct db_tag_select {
+    bool group;
+    bool name;
+    bool note;
+} db_tag_select;
 
 typedef struct db_tag_query {
     const db_tag_where *where;    /* NULL: every row */
@@ -782,7 +1036,8 @@ typedef struct db_tag_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
-    const db_tag_key *cursor;     /* start at this row (included) */
+    const db_tag_cursor *cursor;     /* start at this row (included) */
+    const db_tag_select *select;  /* NULL: every column */
 } db_tag_query;
 
 typedef struct db_tag_create_input {
@@ -797,24 +1052,50 @@ typedef struct db_tag_update_input {
     rf_text_update note;
 } db_tag_update_input;
 
-/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row. */
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
+ * the _select forms return only the selected columns (NULL: all). */
 rf_status db_tag_find_unique_by_group_name(rf_client *client, const char *group, const char *name, db_tag *out,
         rf_arena *arena);
+rf_status db_tag_find_unique_by_group_name_select(rf_client *client, const char *group, const char *name, 
+        const db_tag_select *select, db_tag *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_tag_find_first(rf_client *client, const db_tag_query *query, db_tag *out,
         rf_arena *arena);
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_tag_find_many(rf_client *client, const db_tag_query *query, db_tag_list *out,
         rf_arena *arena);
+/* The rows of the query one at a time, in constant memory, whatever their
+ * number (options NULL: defaults; see refract_stream.h):
+ *     db_tag_stream s;
+ *     db_tag row;
+ *     bool got;
+ *     rf_status st = db_tag_find_many_stream(client, &query, NULL, &s);
+ *     while (st == RF_OK && (st = db_tag_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
+ *         use(&row);       // valid until the next call: arena is reset per row
+ *     db_tag_stream_close(&s); // always, also to stop early
+ * where, order_by, skip, take (not negative), cursor and select apply;
+ * include is refused (RF_INVALID_ARGUMENT). */
+rf_status db_tag_find_many_stream(rf_client *client, const db_tag_query *query,
+        const rf_stream_options *options, db_tag_stream *out);
+rf_status db_tag_stream_next(db_tag_stream *stream, db_tag *out, rf_arena *arena, bool *got);
+rf_status db_tag_stream_close(db_tag_stream *stream);
 /* How many rows match (NULL: all). */
 rf_status db_tag_count(rf_client *client, const db_tag_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_tag_create(rf_client *client, const db_tag_create_input *data, db_tag *out, rf_arena *arena);
+rf_status db_tag_create_select(rf_client *client, const db_tag_create_input *data,
+        const db_tag_select *select, db_tag *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
- * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
+ * NULL update input changes nothing but @updatedAt fields. The _select
+ * forms return only the selected columns (NULL: all). */
 rf_status db_tag_update_by_group_name(rf_client *client, const char *group, const char *name, const db_tag_update_input *data,
         db_tag *out, rf_arena *arena);
+rf_status db_tag_update_by_group_name_select(rf_client *client, const char *group, const char *name, const db_tag_update_input *data,
+        const db_tag_select *select, db_tag *out, rf_arena *arena);
 rf_status db_tag_delete_by_group_name(rf_client *client, const char *group, const char *name, db_tag *out, rf_arena *arena);
+rf_status db_tag_delete_by_group_name_select(rf_client *client, const char *group, const char *name, const db_tag_select *select,
+        db_tag *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same group_name. */
 rf_status db_tag_upsert_by_group_name(rf_client *client, const db_tag_create_input *create,
         const db_tag_update_input *update, db_tag *out, rf_arena *arena);
@@ -870,9 +1151,24 @@ struct db_lists_where {
 };
 
 /* The identity of a row, for cursors. */
-typedef struct db_lists_key {
+typedef struct db_lists_cursor {
     int32_t id;
-} db_lists_key;
+} db_lists_cursor;
+
+/* Columns to return (Prisma's select / omit): true for each wanted field.
+ * Members of fields not selected are left zero; the link fields of
+ * included relations are always read. */
+typedef struct db_lists_select {
+    bool id;
+    bool bigs;
+    bool floats;
+    bool bools;
+    bool times;
+    bool decs;
+    bool jsons;
+    bool blobs;
+    bool words;
+} db_lists_select;
 
 typedef struct db_lists_query {
     const db_lists_where *where;    /* NULL: every row */
@@ -880,7 +1176,8 @@ typedef struct db_lists_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
-    const db_lists_key *cursor;     /* start at this row (included) */
+    const db_lists_cursor *cursor;     /* start at this row (included) */
+    const db_lists_select *select;  /* NULL: every column */
 } db_lists_query;
 
 typedef struct db_lists_create_input {
@@ -907,24 +1204,50 @@ typedef struct db_lists_update_input {
     rf_text_array_update words;
 } db_lists_update_input;
 
-/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row. */
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
+ * the _select forms return only the selected columns (NULL: all). */
 rf_status db_lists_find_unique_by_id(rf_client *client, int32_t id, db_lists *out,
         rf_arena *arena);
+rf_status db_lists_find_unique_by_id_select(rf_client *client, int32_t id, 
+        const db_lists_select *select, db_lists *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
 rf_status db_lists_find_first(rf_client *client, const db_lists_query *query, db_lists *out,
         rf_arena *arena);
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
 rf_status db_lists_find_many(rf_client *client, const db_lists_query *query, db_lists_list *out,
         rf_arena *arena);
+/* The rows of the query one at a time, in constant memory, whatever their
+ * number (options NULL: defaults; see refract_stream.h):
+ *     db_lists_stream s;
+ *     db_lists row;
+ *     bool got;
+ *     rf_status st = db_lists_find_many_stream(client, &query, NULL, &s);
+ *     while (st == RF_OK && (st = db_lists_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
+ *         use(&row);       // valid until the next call: arena is reset per row
+ *     db_lists_stream_close(&s); // always, also to stop early
+ * where, order_by, skip, take (not negative), cursor and select apply;
+ * include is refused (RF_INVALID_ARGUMENT). */
+rf_status db_lists_find_many_stream(rf_client *client, const db_lists_query *query,
+        const rf_stream_options *options, db_lists_stream *out);
+rf_status db_lists_stream_next(db_lists_stream *stream, db_lists *out, rf_arena *arena, bool *got);
+rf_status db_lists_stream_close(db_lists_stream *stream);
 /* How many rows match (NULL: all). */
 rf_status db_lists_count(rf_client *client, const db_lists_where *where, int64_t *count);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_lists_create(rf_client *client, const db_lists_create_input *data, db_lists *out, rf_arena *arena);
+rf_status db_lists_create_select(rf_client *client, const db_lists_create_input *data,
+        const db_lists_select *select, db_lists *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
- * and delete give RF_NOT_FOUND when there is none. `out` may be NULL. */
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
+ * NULL update input changes nothing but @updatedAt fields. The _select
+ * forms return only the selected columns (NULL: all). */
 rf_status db_lists_update_by_id(rf_client *client, int32_t id, const db_lists_update_input *data,
         db_lists *out, rf_arena *arena);
+rf_status db_lists_update_by_id_select(rf_client *client, int32_t id, const db_lists_update_input *data,
+        const db_lists_select *select, db_lists *out, rf_arena *arena);
 rf_status db_lists_delete_by_id(rf_client *client, int32_t id, db_lists *out, rf_arena *arena);
+rf_status db_lists_delete_by_id_select(rf_client *client, int32_t id, const db_lists_select *select,
+        db_lists *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
 rf_status db_lists_upsert_by_id(rf_client *client, const db_lists_create_input *create,
         const db_lists_update_input *update, db_lists *out, rf_arena *arena);

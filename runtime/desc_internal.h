@@ -1,0 +1,107 @@
+/*
+ * desc_internal.h — what the descriptor-driven operations (desc_*.c) share:
+ * the SQL built once per model, and the helpers that read typed members at
+ * descriptor offsets. Not installed.
+ */
+#ifndef REFRACT_DESC_INTERNAL_H
+#define REFRACT_DESC_INTERNAL_H
+
+#include "internal.h"
+#include "refract_desc.h"
+
+/* The member at `offset` of the struct at `base`. */
+#define RF_AT(base, offset) ((const char *)(base) + (offset))
+#define RF_AT_MUT(base, offset) ((char *)(base) + (offset))
+
+/* A generated `<x>_list`, `<enum>_array`, rf_*_array: pointer, count. */
+typedef struct rf_any_list {
+    void *items;
+    size_t count;
+} rf_any_list;
+
+/* A generated `<enum>_opt` (enums are int-sized). */
+typedef struct rf_enum_opt {
+    bool has;
+    int value;
+} rf_enum_opt;
+
+/* The fixed-shape SQL of one model, built once (desc_sql.c). */
+typedef struct rf_desc_sql {
+    rf_arena mem;               /* everything below lives here, forever */
+    const char *table;          /* "schema"."Table" */
+    const char *select;         /* t."a", t."b", ... */
+    const char **column;        /* per field: "a" quoted */
+    const char **qualified;     /* per field: t."a" */
+    const char *self_set;       /* "a" = t."a": an update that changes nothing */
+    /* Heads and tails of the dynamic statements, so that building one
+     * appends few pieces: */
+    const char *select_head;    /* SELECT <all> FROM <table> AS t WHERE  */
+    const char *count_head;     /* SELECT COUNT(*) FROM <table> AS t WHERE  */
+    const char *update_head;    /* UPDATE <table> AS t SET  */
+    const char *delete_head;    /* DELETE FROM <table> AS t WHERE  */
+    const char *returning;      /*  RETURNING <all> */
+    rf_table_shape shape;       /* for ordering and cursors */
+    rf_stmt *find;              /* per unique: SELECT ... WHERE key */
+    rf_stmt *del;               /* per unique: DELETE ... WHERE key RETURNING ... */
+    rf_stmt *load;              /* per relation: related rows for many parents (ANY($1)) */
+    rf_stmt *load_one;          /* per relation: for one parent (= $1) */
+    rf_stmt *link;              /* per relation: m:n INSERT (connect) */
+    rf_stmt *unlink;            /* per relation: m:n DELETE (disconnect) */
+    int *target_link;           /* per relation: field number of target_column */
+} rf_desc_sql;
+
+/* The model's SQL, built on first use (thread-safe); NULL: out of memory. */
+const rf_desc_sql *rf_desc_sql_get(const rf_model_desc *m);
+
+/* Appends the select list of the fields chosen by `select` (NULL: all). */
+void rf_desc_put_select(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                        rf_select select);
+
+/* ---- values (desc_values.c) ---------------------------------------------- */
+
+/* Adds the plain (required, non-list) value at v as the next parameter. */
+void rf_desc_bind_plain(rf_query *q, const rf_field_desc *f, const void *v);
+/* Adds the array at v (an rf_*_array / <enum>_array) as the next parameter. */
+void rf_desc_bind_list(rf_query *q, const rf_field_desc *f, const void *v);
+/* The column list and values of an INSERT from a create input. */
+void rf_desc_put_insert(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                        const void *data);
+/* SET items of an update input (NULL: all KEEP, only @updatedAt moves);
+ * `noop` when nothing is set. */
+void rf_desc_put_set(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                     const void *data, const char *noop);
+
+/* ---- filters (desc_where.c) ----------------------------------------------- */
+
+/* The conditions of a `<model>_where` into the current group. */
+void rf_desc_put_where(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                       const void *where);
+
+/* ---- decoding (desc_decode.c) --------------------------------------------- */
+
+/* Every row of r into items (row structs), column by column from col0. */
+rf_status rf_desc_decode_rows(const rf_model_desc *m, rf_select select, const rf_result *r,
+                              int col0, void *items, rf_arena *arena);
+/* Row `row` of r into out, from col0. */
+rf_status rf_desc_decode_one(const rf_model_desc *m, rf_select select, const rf_result *r,
+                             int row, int col0, void *out, rf_arena *arena);
+
+/* ---- relations (desc_include.c) ------------------------------------------- */
+
+/* Loads the relations chosen by `include` (a `<model>_include *`, may be
+ * NULL) for rows[0..n). */
+rf_status rf_desc_include(rf_client *c, const rf_model_desc *m, void *rows, size_t n,
+                          const void *include, rf_arena *arena);
+
+/* ---- running (desc_read.c) ------------------------------------------------ */
+
+/* RF_NOT_FOUND with the model's table in rf_last_error. */
+rf_status rf_desc_not_found(rf_client *c, const rf_model_desc *m);
+/* Runs a statement that yields at most one row into out (may be NULL). */
+rf_status rf_desc_fetch_one(rf_client *c, const rf_model_desc *m, rf_select select,
+                            const rf_stmt *stmt, const rf_params *params, void *out,
+                            rf_arena *arena);
+/* RF_INVALID_ARGUMENT, recorded on c (when there is one). */
+rf_status rf_desc_misuse(rf_client *c, const char *what);
+
+#endif

@@ -1,0 +1,321 @@
+/*
+ * desc_read.c — the reading operations of generated clients: find_unique,
+ * find_many, find_first and count, from a model descriptor; and what the
+ * writing operations share with them (running a one-row statement,
+ * RF_NOT_FOUND, misuse).
+ */
+#include "desc_internal.h"
+
+#include <stdint.h>
+#include <string.h>
+
+rf_status rf_desc_misuse(rf_client *c, const char *what)
+{
+    return rf_fail(c, RF_INVALID_ARGUMENT, what);
+}
+
+rf_status rf_desc_not_found(rf_client *c, const rf_model_desc *m)
+{
+    rf_error_setf(&c->err, RF_NOT_FOUND, "No %s found", m->name);
+    /* Prisma's P2025 names the model; rf_error.table carries the table. */
+    const char *table = rf_arena_strdup(&c->err.strings, m->table);
+    if (table)
+        c->err.error.table = table;
+    return RF_NOT_FOUND;
+}
+
+rf_status rf_desc_fetch_one(rf_client *c, const rf_model_desc *m, rf_select select,
+                            const rf_stmt *stmt, const rf_params *params, void *out,
+                            rf_arena *arena)
+{
+    rf_result res = RF_RESULT_INIT;
+    rf_status st = rf_exec_params(c, stmt, params, &res);
+    if (st != RF_OK)
+        return st;
+    if (res.rows == 0) {
+        rf_result_clear(&res);
+        return rf_desc_not_found(c, m);
+    }
+    if (!out) {
+        rf_result_clear(&res);
+        return RF_OK;
+    }
+    if (!arena) {
+        rf_result_clear(&res);
+        return rf_fail(c, RF_INVALID_ARGUMENT, "an arena is needed for the result");
+    }
+    st = rf_result_keep(&res, arena);
+    if (st != RF_OK) {
+        rf_result_clear(&res);
+        return st;
+    }
+    return rf_desc_decode_one(m, select, &res, 0, 0, out, arena);
+}
+
+/* The model's SQL, or RF_NO_MEMORY recorded. */
+static const rf_desc_sql *sql_of(rf_client *c, const rf_model_desc *m, rf_status *st)
+{
+    const rf_desc_sql *s = rf_desc_sql_get(m);
+    *st = s ? RF_OK : rf_fail(c, RF_NO_MEMORY, "out of memory");
+    return s;
+}
+
+/* The select mask plus the link fields of the relations `include` loads
+ * (their values are what related rows are matched by); `select` itself
+ * when nothing is missing. The copy goes to `mem` (NULL when out of memory). */
+static rf_select with_links(const rf_model_desc *m, rf_select select, const void *include,
+                            rf_arena *mem)
+{
+    if (!select || !include)
+        return select;
+    bool *mask = NULL;
+    for (size_t i = 0; i < m->nrelations; i++) {
+        const rf_relation_desc *r = &m->relations[i];
+        if (!*(const bool *)RF_AT(include, r->include) || select[r->link])
+            continue;
+        if (!mask && !(mask = rf_arena_memdup(mem, select, m->nfields)))
+            return NULL;
+        mask[r->link] = true;
+    }
+    return mask ? mask : select;
+}
+
+rf_status rf_desc_find_unique(rf_client *c, const rf_model_desc *m, size_t u,
+                              const void *const *key, const void *include, rf_select select,
+                              void *out, rf_arena *arena)
+{
+    if (!c)
+        return RF_INVALID_ARGUMENT;
+    if (!m || u >= m->nuniques || !key)
+        return rf_desc_misuse(c, "find_unique: no model, criterion or key");
+    rf_status st;
+    const rf_desc_sql *s = sql_of(c, m, &st);
+    if (!s)
+        return st;
+    const rf_unique_desc *ud = &m->uniques[u];
+    rf_query q;
+    rf_query_init(&q);
+    if (select && !(select = with_links(m, select, include, &q.scratch))) {
+        rf_query_free(&q);
+        return rf_fail(c, RF_NO_MEMORY, "out of memory");
+    }
+    rf_stmt dyn;
+    const rf_stmt *stmt = &s->find[u];
+    if (select) {
+        rf_q_sql(&q, "SELECT ");
+        rf_desc_put_select(&q, m, s, select);
+        rf_q_sql(&q, " FROM ");
+        rf_q_sql(&q, s->table);
+        rf_q_sql(&q, " AS t");
+        for (size_t k = 0; k < ud->nparts; k++) {
+            rf_q_sql(&q, k ? " AND " : " WHERE ");
+            rf_q_sql(&q, s->qualified[ud->parts[k]]);
+            rf_q_sql(&q, " = ");
+            rf_q_param_ref(&q, (int)k + 1);
+        }
+        stmt = &dyn;
+    }
+    for (size_t k = 0; k < ud->nparts; k++)
+        rf_desc_bind_plain(&q, &m->fields[ud->parts[k]], key[k]);
+    st = select ? rf_q_stmt(c, &q, &dyn) : rf_q_check(c, &q);
+    if (st == RF_OK)
+        st = rf_desc_fetch_one(c, m, select, stmt, &q.params, out, arena);
+    rf_query_free(&q);
+    if (st == RF_OK && out)
+        st = rf_desc_include(c, m, out, 1, include, arena);
+    return st;
+}
+
+static const void *query_include(const rf_model_desc *m, const void *query);
+
+/* The members of a `<model>_query` after its head. */
+static const void *query_member(const void *query, size_t offset)
+{
+    const void *p = NULL;
+    if (query && offset != RF_NO_MEMBER)
+        memcpy(&p, RF_AT(query, offset), sizeof p);
+    return p;
+}
+
+static rf_status check_head(rf_client *c, const rf_query_head *h)
+{
+    if (h->take == INT64_MIN)
+        return rf_desc_misuse(c, "take is INT64_MIN (no row count has that magnitude)");
+    if (h->skip < 0)
+        return rf_desc_misuse(c, "skip is negative");
+    if (h->norder && !h->order_by)
+        return rf_desc_misuse(c, "order_by is NULL with norder > 0");
+    return RF_OK;
+}
+
+/* SELECT ... WHERE ... [cursor] ORDER BY ... LIMIT ... OFFSET ... */
+static void put_select(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                       const void *query, const rf_query_head *h, rf_select select)
+{
+    if (select) {
+        rf_q_sql(q, "SELECT ");
+        rf_desc_put_select(q, m, s, select);
+        rf_q_sql(q, " FROM ");
+        rf_q_sql(q, s->table);
+        rf_q_sql(q, " AS t WHERE ");
+    } else {
+        rf_q_sql(q, s->select_head);
+    }
+    rf_q_group_begin(q, "AND");
+    if (h->where)
+        rf_desc_put_where(q, m, s, h->where);
+    const void *cursor = query_member(query, m->query_cursor);
+    if (cursor) {
+        int first = q->params.count + 1;
+        for (size_t k = 0; k < m->nkey; k++)
+            rf_desc_bind_plain(q, &m->fields[m->key[k].field], RF_AT(cursor, m->key[k].member));
+        rf_q_cursor(q, &s->shape, h->order_by, h->norder, first, h->take < 0);
+    }
+    rf_q_group_end(q);
+    rf_q_order_page(q, &s->shape, h->order_by, h->norder, h->skip, h->take, cursor != NULL);
+}
+
+rf_status rf_desc_find_many_sql(rf_client *c, const rf_model_desc *m, const void *query,
+                                rf_query *q)
+{
+    if (!c)
+        return RF_INVALID_ARGUMENT;
+    if (!m || !q)
+        return rf_desc_misuse(c, "find_many_sql: no model or query builder");
+    rf_query_head h = {0};
+    if (query)
+        memcpy(&h, query, sizeof h);
+    rf_status st = check_head(c, &h);
+    if (st != RF_OK)
+        return st;
+    const rf_desc_sql *s = sql_of(c, m, &st);
+    if (!s)
+        return st;
+    put_select(q, m, s, query, &h, query_member(query, m->query_select));
+    return rf_q_check(c, q);
+}
+
+/* find_many with `take` possibly replaced (find_first). */
+static rf_status find_many(rf_client *c, const rf_model_desc *m, const void *query,
+                           const int64_t *take, rf_any_list *out, rf_arena *arena)
+{
+    out->items = NULL;
+    out->count = 0;
+    rf_query_head h = {0};
+    if (query)
+        memcpy(&h, query, sizeof h);
+    if (take)
+        h.take = *take;
+    rf_status st = check_head(c, &h);
+    if (st != RF_OK)
+        return st;
+    if (!arena)
+        return rf_desc_misuse(c, "an arena is needed for the results");
+    const rf_desc_sql *s = sql_of(c, m, &st);
+    if (!s)
+        return st;
+    rf_select select = query_member(query, m->query_select);
+    if (select && !(select = with_links(m, select, query_include(m, query), arena)))
+        return rf_fail(c, RF_NO_MEMORY, "out of memory");
+    rf_query q;
+    rf_query_init(&q);
+    put_select(&q, m, s, query, &h, select);
+    rf_stmt stmt;
+    rf_result res = RF_RESULT_INIT;
+    st = rf_q_stmt(c, &q, &stmt);
+    if (st == RF_OK)
+        st = rf_exec_params(c, &stmt, &q.params, &res);
+    rf_query_free(&q);
+    if (st == RF_OK && (st = rf_result_keep(&res, arena)) != RF_OK)
+        rf_result_clear(&res);
+    if (st != RF_OK || res.rows == 0)
+        return st;
+    void *items = rf_arena_alloc(arena, (size_t)res.rows * m->row_size);
+    if (!items)
+        return rf_fail(c, RF_NO_MEMORY, "out of memory");
+    st = rf_desc_decode_rows(m, select, &res, 0, items, arena);
+    if (st != RF_OK)
+        return st;
+    out->items = items;
+    out->count = (size_t)res.rows;
+    if (h.take < 0)
+        rf_reverse(out->items, out->count, m->row_size);
+    return RF_OK;
+}
+
+/* The `include` member of a query is a struct of bools, not a pointer. */
+static const void *query_include(const rf_model_desc *m, const void *query)
+{
+    if (!query || m->query_include == RF_NO_MEMBER)
+        return NULL;
+    return RF_AT(query, m->query_include);
+}
+
+rf_status rf_desc_find_many(rf_client *c, const rf_model_desc *m, const void *query, void *out,
+                            rf_arena *arena)
+{
+    if (!c)
+        return RF_INVALID_ARGUMENT;
+    if (!m || !out)
+        return rf_desc_misuse(c, "find_many: `out` is NULL");
+    rf_any_list *list = out;
+    rf_status st = find_many(c, m, query, NULL, list, arena);
+    if (st == RF_OK)
+        st = rf_desc_include(c, m, list->items, list->count, query_include(m, query), arena);
+    return st;
+}
+
+rf_status rf_desc_find_first(rf_client *c, const rf_model_desc *m, const void *query,
+                             void *out, rf_arena *arena)
+{
+    if (!c)
+        return RF_INVALID_ARGUMENT;
+    if (!m || !out)
+        return rf_desc_misuse(c, "find_first: `out` is NULL");
+    rf_query_head h = {0};
+    if (query)
+        memcpy(&h, query, sizeof h);
+    int64_t take = h.take < 0 ? -1 : 1;
+    if (h.take == INT64_MIN)
+        take = INT64_MIN; /* refused by check_head */
+    rf_any_list list;
+    rf_status st = find_many(c, m, query, &take, &list, arena);
+    if (st == RF_OK)
+        st = rf_desc_include(c, m, list.items, list.count, query_include(m, query), arena);
+    if (st != RF_OK)
+        return st;
+    if (list.count == 0)
+        return rf_desc_not_found(c, m);
+    memcpy(out, list.items, m->row_size);
+    return RF_OK;
+}
+
+rf_status rf_desc_count(rf_client *c, const rf_model_desc *m, const void *where, int64_t *count)
+{
+    if (!c)
+        return RF_INVALID_ARGUMENT;
+    if (!m || !count)
+        return rf_desc_misuse(c, "count: `count` is NULL");
+    rf_status st;
+    const rf_desc_sql *s = sql_of(c, m, &st);
+    if (!s)
+        return st;
+    rf_query q;
+    rf_query_init(&q);
+    rf_q_sql(&q, s->count_head);
+    rf_q_group_begin(&q, "AND");
+    if (where)
+        rf_desc_put_where(&q, m, s, where);
+    rf_q_group_end(&q);
+    rf_stmt stmt;
+    rf_result res = RF_RESULT_INIT;
+    st = rf_q_stmt(c, &q, &stmt);
+    if (st == RF_OK)
+        st = rf_exec_params(c, &stmt, &q.params, &res);
+    if (st == RF_OK) {
+        st = rf_get_i64(&res, 0, 0, count);
+        rf_result_clear(&res);
+    }
+    rf_query_free(&q);
+    return st;
+}

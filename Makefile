@@ -1,8 +1,9 @@
 # refract — build, test, install.
 #
 #   make                  refract, librefract.a, librefract.so, refract.pc
-#   make check            every test (unit, integration on a throwaway
-#                         PostgreSQL, and the unit tests again under ASan+UBSan)
+#   make -j2 check        every test (unit, integration on a throwaway
+#                         PostgreSQL, and both again under ASan+UBSan)
+#   make -j2 check-full   the same with every case of the sized tests (CI)
 #   make install PREFIX=/usr/local DESTDIR=
 #   make demo | bench | bench-generator | fuzz | clean
 #
@@ -138,29 +139,63 @@ TEST_ENV = REFRACT_BIN=$(abspath $(REFRACT)) REFRACT_ROOT=$(CURDIR) \
 # Build every test program without running any (CI builds them with clang too).
 tests: all $(UNIT_BINS) $(INTEG_BINS)
 
-check-unit: all $(UNIT_BINS)
-	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $(TEST_ENV) CK_FORK=yes $$t; done
+# Running them. Each test program is a target of its own, its log
+# $(CHECK_DIR)/<name>.log, so `make -j2 check` runs two at a time. A program's
+# output goes to its log, which is printed whole when the program ends (two
+# programs' lines never mix); a failing program's log is printed, kept, and
+# fails make. The slowest programs are listed first so that both job slots
+# stay busy until the end instead of waiting on one long tail.
+CHECK_DIR  := $(BUILD)/check
+CHECK_SLOW := test_migsql_roundtrip test_generate_corpus test_migsql_catalog test_harness
+slow_first = $(filter $(addprefix %/,$(CHECK_SLOW)),$(1)) $(filter-out $(addprefix %/,$(CHECK_SLOW)),$(1))
+UNIT_LOGS  := $(patsubst $(BUILD)/tests/%,$(CHECK_DIR)/%.log,$(call slow_first,$(UNIT_BINS)))
+INTEG_LOGS := $(patsubst $(BUILD)/tests/%,$(CHECK_DIR)/%.log,$(call slow_first,$(INTEG_BINS)))
 
-check-integration: all $(INTEG_BINS)
-	@set -e; for t in $(INTEG_BINS); do echo "== $$t"; $(TEST_ENV) CK_FORK=yes $$t; done
+.PHONY: FORCE check-full
+FORCE:
 
-# The unit tests again, built with AddressSanitizer and UBSan.
+$(CHECK_DIR)/%.log: $(BUILD)/tests/% FORCE | all
+	@mkdir -p $(CHECK_DIR)
+	@t0=$$(date +%s); echo "== $*" >$@; \
+	$(TEST_ENV) CK_FORK=yes $< >>$@ 2>&1; rc=$$?; \
+	if [ $$rc -eq 0 ]; then echo "== $*: passed ($$(($$(date +%s) - t0)) s)" >>$@; \
+	else echo "== $*: FAILED, exit status $$rc ($$(($$(date +%s) - t0)) s; log: $@)" >>$@; fi; \
+	cat $@; exit $$rc
+
+check-unit: $(UNIT_LOGS)
+check-integration: $(INTEG_LOGS)
+
+# Unit and integration tests again, built with AddressSanitizer and UBSan in
+# build/asan: the test programs, librefract they link, and the refract binary
+# the integration tests run ($$REFRACT_BIN is build/asan/refract there).
+# They keep the default sizes also under check-full: more round-trip seeds
+# and a second compiler add cases, not code for the sanitizers to watch, and
+# would double CI's time (ASAN_CHECK_FULL=1 runs them full all the same).
+ASAN_VARS := BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+             SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
+ASAN_CHECK_FULL ?=
 check-asan:
-	$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
-	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check-unit
+	@REFRACT_CHECK_FULL=$(ASAN_CHECK_FULL) $(MAKE) --no-print-directory $(ASAN_VARS) check-unit check-integration
 
 # `make check` and `make demo` first make sure the system packages are there
 # (tools/deps.sh: offline when they are; installs them as root). The suites
-# run one after another in a fresh make, which sees what deps installed.
+# run in a fresh make, which sees what deps installed; with -k, so that every
+# failing program is run and shown, not only the first.
 deps:
 	@sh tools/deps.sh $(DEPS_LEVEL)
 
 check: DEPS_LEVEL = check
 check: deps
-	@$(MAKE) --no-print-directory check-unit
-	@$(MAKE) --no-print-directory check-integration
-	@$(MAKE) --no-print-directory check-asan
+	@$(MAKE) --no-print-directory -k check-unit check-integration check-asan || \
+	    { echo "make check: FAILED (the failing programs' logs are above, and in $(CHECK_DIR) and build/asan/check)"; exit 1; }
 	@echo "make check: all suites passed"
+
+# The same with every case of the tests whose size is a choice (all round-trip
+# seeds, every corpus schema under every compiler): REFRACT_CHECK_FULL=1 is
+# what those tests read (tests/harness/check_full.h). CI runs this after
+# `make -j2 check`.
+check-full:
+	@REFRACT_CHECK_FULL=1 $(MAKE) --no-print-directory check
 
 # ---- fuzzing (clang + libFuzzer) ------------------------------------------
 FUZZ_SECONDS ?= 60

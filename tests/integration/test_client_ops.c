@@ -322,7 +322,7 @@ END_TEST
 static void seed(rf_client *c, rf_arena *a)
 {
     for (int i = 0; i < 10; i++) {
-        char email[32], name[8];
+        char email[32], name[16]; /* room for any int: -O1 cannot bound i */
         snprintf(email, sizeof email, "u%d@Example.com", i);
         snprintf(name, sizeof name, "u%d", i);
         db_user u;

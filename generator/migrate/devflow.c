@@ -32,6 +32,8 @@
 #include "diff.h"
 #include "folder.h"
 #include "../parse/parse.h"
+#include "cmd_lint.h"
+#include "lint.h"
 #include "options.h"
 #include "project.h"
 #include "sql.h"
@@ -52,6 +54,10 @@ static const char dev_usage[] =
     "                      database\n"
     "  --accept-data-loss  run steps that would lose data the database holds\n"
     "                      (without it, refract lists them and stops)\n"
+    "\n"
+    "The new migration is checked like `refract migrate lint` does; what the rules\n"
+    "find is printed and written into a comment at the top of migration.sql.\n"
+    "\n"
     "  --schema PATH       the schema (default ./prisma/schema.prisma, ./schema.prisma)\n"
     "  --url URL           the database (default: the datasource url, else DATABASE_URL,\n"
     "                      from the environment or a .env file beside the schema)\n";
@@ -223,6 +229,39 @@ static int dev_before(const migration_folder *f, ast_schema *ast, arena *a, mode
     return rc;
 }
 
+/* Lint the new migration's SQL after the folder's migrations, and write
+ * the findings as a comment after Prisma's warnings block (so that with
+ * no finding the file is Prisma's). Returns the number of lines added
+ * before the statements. */
+static unsigned lint_new_migration(linter *l, const migration_folder *f, buf *sql)
+{
+    linter_init(l);
+    lint_preload(l, f);
+    lint_migration(l, sql->data, sql->len);
+    if (!l->count)
+        return 0;
+    buf block = BUF_INIT;
+    lint_render_comment(l, &block);
+    static const char prisma_block[] = "/*\n  Warnings:\n";
+    size_t at = 0;
+    if (!strncmp(sql->data, prisma_block, sizeof prisma_block - 1)) {
+        const char *end = strstr(sql->data, "\n*/\n");
+        if (end)
+            at = (size_t)(end - sql->data) + 4;
+    }
+    buf out = BUF_INIT;
+    buf_put(&out, sql->data, at);
+    buf_put(&out, block.data, block.len);
+    buf_put(&out, sql->data + at, sql->len - at);
+    unsigned lines = 0;
+    for (size_t i = 0; i < block.len; i++)
+        lines += block.data[i] == '\n';
+    buf_free(sql);
+    *sql = out;
+    buf_free(&block);
+    return lines;
+}
+
 int migrate_dev_cmd(int argc, char **argv)
 {
     migrate_options o;
@@ -244,6 +283,8 @@ int migrate_dev_cmd(int argc, char **argv)
     buf err = BUF_INIT, sql = BUF_INIT, snapshot = BUF_INIT;
     char *created = NULL, *slug = NULL;
     model_schema *before = NULL;
+    linter lint;
+    bool lint_ran = false;
 
     if (project_read_migrations(&p, &f) != 0)
         goto out;
@@ -288,6 +329,8 @@ int migrate_dev_cmd(int argc, char **argv)
     rc = EXIT_USER;
 
     migrate_render_sql(steps, &sql, &(migrate_render_opts){.style = MIGRATE_SQL_DEV});
+    lint_ran = true;
+    unsigned lint_lines = lint_new_migration(&lint, &f, &sql);
     if (migrations_snapshot_schema(p.schema_path, &snapshot, &err) != 0) {
         fprintf(stderr, "error: %s", buf_cstr(&err));
         goto out;
@@ -297,6 +340,16 @@ int migrate_dev_cmd(int argc, char **argv)
                           &err) != 0) {
         fprintf(stderr, "error: %s", buf_cstr(&err));
         goto out;
+    }
+    if (lint.count) {
+        buf path = BUF_INIT;
+        buf_printf(&path, "%s/%s/%s", f.path, created, MIGRATION_SQL_FILE);
+        fprintf(stderr, "refract lint: %zu finding%s in the new migration (also written at its "
+                        "top; `refract migrate lint --help` explains the rules):\n",
+                lint.count, lint.count == 1 ? "" : "s");
+        lint_print(&lint, path.data, lint_lines, stderr);
+        fputc('\n', stderr);
+        buf_free(&path);
     }
     if (o.create_only) {
         printf("Created the migration %s/%s/migration.sql without applying it.\n\n"
@@ -320,6 +373,8 @@ int migrate_dev_cmd(int argc, char **argv)
            created);
     rc = EXIT_OK;
 out:
+    if (lint_ran)
+        linter_free(&lint);
     free(created);
     free(slug);
     buf_free(&sql);

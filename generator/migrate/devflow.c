@@ -55,8 +55,9 @@ static const char dev_usage[] =
     "  --accept-data-loss  run steps that would lose data the database holds\n"
     "                      (without it, refract lists them and stops)\n"
     "\n"
-    "The new migration is checked like `refract migrate lint` does; what the rules\n"
-    "find is printed and written into a comment at the top of migration.sql.\n"
+    "The new migration is checked as `refract migrate lint` does: what the rules\n"
+    "find is printed, and the error-level findings are written into a comment at\n"
+    "the top of migration.sql, after Prisma's warnings.\n"
     "\n"
     "  --schema PATH       the schema (default ./prisma/schema.prisma, ./schema.prisma)\n"
     "  --url URL           the database (default: the datasource url, else DATABASE_URL,\n"
@@ -230,18 +231,18 @@ static int dev_before(const migration_folder *f, ast_schema *ast, arena *a, mode
 }
 
 /* Lint the new migration's SQL after the folder's migrations, and write
- * the findings as a comment after Prisma's warnings block (so that with
- * no finding the file is Prisma's). Returns the number of lines added
+ * the error-level findings as a comment after Prisma's warnings block (so
+ * that without one the file is Prisma's). Returns the number of lines added
  * before the statements. */
 static unsigned lint_new_migration(linter *l, const migration_folder *f, buf *sql)
 {
     linter_init(l);
     lint_preload(l, f);
     lint_migration(l, sql->data, sql->len);
-    if (!l->count)
-        return 0;
     buf block = BUF_INIT;
     lint_render_comment(l, &block);
+    if (!block.len)
+        return 0;
     static const char prisma_block[] = "/*\n  Warnings:\n";
     size_t at = 0;
     if (!strncmp(sql->data, prisma_block, sizeof prisma_block - 1)) {
@@ -344,8 +345,8 @@ int migrate_dev_cmd(int argc, char **argv)
     if (lint.count) {
         buf path = BUF_INIT;
         buf_printf(&path, "%s/%s/%s", f.path, created, MIGRATION_SQL_FILE);
-        fprintf(stderr, "refract lint: %zu finding%s in the new migration (also written at its "
-                        "top; `refract migrate lint --help` explains the rules):\n",
+        fprintf(stderr, "refract lint: %zu finding%s in the new migration (the errors are also "
+                        "written at its top; `refract migrate lint --help` explains the rules):\n",
                 lint.count, lint.count == 1 ? "" : "s");
         lint_print(&lint, path.data, lint_lines, stderr);
         fputc('\n', stderr);

@@ -112,7 +112,6 @@ size_t lint_migration(linter *l, const char *sql, size_t len)
     l->count = 0;
     lint_ctx cx = {.l = l, .sql = sql, .len = len, .serial = ++l->migrations};
     cx.displaced = (strmap)STRMAP_IN(&l->a);
-    cx.noted = (strmap)STRMAP_IN(&l->a);
     read_disables(&cx);
     sql_script sc;
     sql_scan(sql, len, &sc);
@@ -125,6 +124,18 @@ size_t lint_migration(linter *l, const char *sql, size_t len)
     }
     sql_script_free(&sc);
     lint_finish(&cx);
+    /* In statement order (RF103 and RF110 are found after their statement);
+     * insertion sort keeps equal places in the order found. */
+    for (size_t i = 1; i < l->count; i++) {
+        lint_finding f = l->items[i];
+        size_t j = i;
+        while (j > 0 && (l->items[j - 1].line > f.line ||
+                         (l->items[j - 1].line == f.line && l->items[j - 1].col > f.col))) {
+            l->items[j] = l->items[j - 1];
+            j--;
+        }
+        l->items[j] = f;
+    }
     return l->count;
 }
 
@@ -153,11 +164,13 @@ void lint_print(const linter *l, const char *path, unsigned line_offset, FILE *o
 
 void lint_render_comment(const linter *l, buf *out)
 {
-    if (!l->count)
+    if (!lint_count_level(l, LINT_ERROR))
         return;
     buf_puts(out, "/*\n  refract lint (`refract migrate lint --help` explains the rules):\n\n");
     for (size_t i = 0; i < l->count; i++) {
         const lint_finding *f = &l->items[i];
+        if (f->rule->level != LINT_ERROR)
+            continue;
         buf_printf(out, "  - %s %s ", level_word(f->rule->level), f->rule->id);
         /* Names may hold "*" "/" (ends the comment) or "/" "*" (PostgreSQL
          * nests comments): neither may reach the block. */

@@ -67,8 +67,10 @@ size_t lint_count_level(const linter *l, lint_level level);
 /* "path:line:col: error RF104 message\n  fix: ...\n" per finding. */
 void lint_print(const linter *l, const char *path, unsigned line_offset, FILE *out);
 
-/* The findings as a comment block for a migration's header:
- * "/" "*\n  refract lint:\n\n  - RF104 ...\n\n*" "/\n"; nothing when none. */
+/* The error-level findings as a comment block for a migration's header:
+ * "/" "*\n  refract lint (...):\n\n  - error RF104 ...\n\n*" "/\n"; nothing
+ * when none. Warnings stay out, so that routine changes (a nullable column
+ * added, which only lacks lock_timeout) keep Prisma's migration.sql. */
 void lint_render_comment(const linter *l, buf *out);
 
 /* The findings as JSON objects appended to `out` (comma-separated, no

@@ -56,7 +56,9 @@ typedef struct lint_ctx {
     bool lock_timeout_set;  /* a SET lock_timeout came before */
     bool timeout_reported;  /* RF108 once per migration */
     strmap displaced;       /* enum renamed away here -> its lint_enum */
-    strmap noted;           /* tables with a lock finding in this migration */
+    const char *held;       /* first table in use locked ACCESS EXCLUSIVE here */
+    size_t held_offset;
+    bool held_reported;
     lint_fk *fks;           /* added here, checked at the end */
     const sql_toks *t;      /* the statement being classified */
     size_t stmt_offset;

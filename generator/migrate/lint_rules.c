@@ -21,9 +21,10 @@ const lint_rule lint_rules[] = {
      "ADD CONSTRAINT c CHECK (col IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT c, then SET NOT "
      "NULL (PostgreSQL 12+ skips the scan) and drop c"},
     {"RF103", "access-exclusive-lock", LINT_WARNING,
-     "ACCESS EXCLUSIVE lock on a table in use: all its reads and writes wait until the "
-     "migration's transaction commits",
-     "keep the migration short, with few statements on tables in use, and set lock_timeout"},
+     "a migration runs in one transaction: an ACCESS EXCLUSIVE lock taken on a table in use "
+     "blocks all its reads and writes until every later statement is done",
+     "change one table in use per migration (or put the quick ALTERs last), and set "
+     "lock_timeout"},
     {"RF104", "index-without-concurrently", LINT_ERROR,
      "building an index blocks writes to the table until the build is done",
      "CREATE INDEX CONCURRENTLY, alone in a migration of its own (it cannot run in a "
@@ -190,14 +191,28 @@ static size_t skip_if_exists(const sql_toks *t, size_t i)
     return i;
 }
 
-/* A lock on an existing table is about to be taken: RF108 once. */
-static void takes_lock(lint_ctx *cx)
+/* Statement after statement takes a lock on the existing `table`: RF108
+ * at the first one without lock_timeout; RF103 when an ACCESS EXCLUSIVE
+ * lock taken earlier is still held (the migration is one transaction)
+ * while another table in use is locked. Once each per migration. */
+static void takes_lock(lint_ctx *cx, const char *table, bool exclusive)
 {
-    if (cx->lock_timeout_set || cx->timeout_reported)
-        return;
-    cx->timeout_reported = true;
-    lint_report(cx, "RF108", cx->stmt_offset,
-                "the migration locks a table in use without setting lock_timeout first");
+    if (!cx->lock_timeout_set && !cx->timeout_reported) {
+        cx->timeout_reported = true;
+        lint_report(cx, "RF108", cx->stmt_offset,
+                    "the migration locks a table in use without setting lock_timeout first");
+    }
+    if (cx->held && strcmp(cx->held, table) && !cx->held_reported) {
+        cx->held_reported = true;
+        lint_report(cx, "RF103", cx->held_offset,
+                    "ACCESS EXCLUSIVE lock on existing table \"%s\" is held while the migration "
+                    "goes on to lock \"%s\"",
+                    cx->held, table);
+    }
+    if (exclusive && !cx->held) {
+        cx->held = arena_strdup(&cx->l->a, table);
+        cx->held_offset = cx->stmt_offset;
+    }
 }
 
 static void record_fk(lint_ctx *cx, const char *table, const char **cols, size_t ncols,
@@ -335,7 +350,7 @@ static void create_index(lint_ctx *cx, size_t i)
     const char **cols = column_list(cx, i, &n, &next);
     add_index(cx, table, name, cols, cols ? n : 0);
     if (existing(cx, table) && !concurrently) {
-        takes_lock(cx);
+        takes_lock(cx, table, false); /* SHARE: blocks writes, not reads */
         lint_report(cx, "RF104", cx->stmt_offset,
                     "CREATE INDEX %s%s%son existing table \"%s\" without CONCURRENTLY",
                     name ? "\"" : "", name ? name : "", name ? "\" " : "", table);
@@ -355,7 +370,7 @@ static void drop_objects(lint_ctx *cx, size_t i, const char *what)
             break;
         if (!strcmp(what, "TABLE")) {
             if (existing(cx, name)) {
-                takes_lock(cx);
+                takes_lock(cx, name, true);
                 lint_report(cx, "RF106", cx->stmt_offset, "DROP TABLE \"%s\"", name);
             }
             lint_table *tb = table_get(cx, name);
@@ -364,10 +379,11 @@ static void drop_objects(lint_ctx *cx, size_t i, const char *what)
         } else if (!strcmp(what, "INDEX")) {
             const char *table = strmap_get(&cx->l->indexes, name);
             if (table && table_get(cx, table) && existing(cx, table) && !concurrently) {
-                takes_lock(cx);
+                takes_lock(cx, table, true);
                 lint_report(cx, "RF103", cx->stmt_offset,
-                            "DROP INDEX \"%s\" without CONCURRENTLY locks table \"%s\"", name,
-                            table);
+                            "DROP INDEX \"%s\" without CONCURRENTLY takes an ACCESS EXCLUSIVE "
+                            "lock on existing table \"%s\" (DROP INDEX CONCURRENTLY does not)",
+                            name, table);
             }
             drop_index(cx, name);
         } else {
@@ -398,13 +414,11 @@ static void validate_constraint(lint_ctx *cx, const char *table, const char *cna
             c->valid = true;
 }
 
-/* One ALTER TABLE sub-command. Returns whether it takes ACCESS EXCLUSIVE;
- * *flagged is set when a specific rule fired. */
-static bool alter_action(lint_ctx *cx, const char *table, bool exist, span s, bool *flagged)
+/* One ALTER TABLE sub-command. Returns whether it takes ACCESS EXCLUSIVE. */
+static bool alter_action(lint_ctx *cx, const char *table, bool exist, span s)
 {
     const sql_toks *t = cx->t;
     size_t i = s.from, next;
-    size_t before = cx->l->count;
     bool exclusive = true;
     if (tok_is(t, i, "ADD")) {
         i++;
@@ -475,8 +489,6 @@ static bool alter_action(lint_ctx *cx, const char *table, bool exist, span s, bo
             validate_constraint(cx, table, cname);
         exclusive = false; /* SHARE UPDATE EXCLUSIVE */
     }
-    if (cx->l->count > before)
-        *flagged = true;
     return exclusive;
 }
 
@@ -504,9 +516,9 @@ static void alter_table(lint_ctx *cx, size_t i)
     if (tok_punct(t, i, '*'))
         i++;
     bool exist = existing(cx, table);
-    if (exist)
-        takes_lock(cx);
     if (tok_is(t, i, "RENAME")) {
+        if (exist)
+            takes_lock(cx, table, true);
         i++;
         if (tok_is(t, i, "TO")) {
             const char *to = tok_name(t, i + 1, &cx->l->a, NULL);
@@ -515,11 +527,7 @@ static void alter_table(lint_ctx *cx, size_t i)
                             to ? to : "?");
             if (to)
                 rename_table(cx, table, to);
-        } else if (tok_is(t, i, "CONSTRAINT")) {
-            if (exist)
-                lint_report(cx, "RF103", cx->stmt_offset, "RENAME CONSTRAINT on existing table \"%s\"",
-                            table);
-        } else {
+        } else if (!tok_is(t, i, "CONSTRAINT")) {
             i += tok_is(t, i, "COLUMN");
             const char *col = tok_name(t, i, &cx->l->a, &i);
             const char *to = tok_is(t, i, "TO") ? tok_name(t, i + 1, &cx->l->a, NULL) : NULL;
@@ -529,21 +537,18 @@ static void alter_table(lint_ctx *cx, size_t i)
         }
         return;
     }
-    bool exclusive = false, flagged = false;
+    if (exist) /* RF108 before what the sub-commands find */
+        takes_lock(cx, table, false);
+    bool exclusive = false;
     size_t end = t->count;
     while (i < end && !tok_punct(t, i, ';')) {
         size_t e = element_end(t, i, end);
         if (e > i)
-            exclusive |= alter_action(cx, table, exist, (span){i, e}, &flagged);
+            exclusive |= alter_action(cx, table, exist, (span){i, e});
         i = e + 1;
     }
-    /* One RF103 per table and migration, none where a sharper rule said it. */
-    void **noted = strmap_ref(&cx->noted, arena_strdup(&cx->l->a, table));
-    if (exist && exclusive && !flagged && !*noted)
-        lint_report(cx, "RF103", cx->stmt_offset, "ALTER TABLE \"%s\" takes an ACCESS EXCLUSIVE "
-                                                  "lock", table);
-    if (exist && (flagged || exclusive))
-        *noted = (void *)table;
+    if (exist && exclusive)
+        takes_lock(cx, table, true);
 }
 
 static void create_enum(lint_ctx *cx, size_t i)
@@ -683,7 +688,7 @@ void lint_statement(lint_ctx *cx)
         i += tok_is(t, i, "ONLY");
         const char *table = tok_name(t, i, &cx->l->a, NULL);
         if (table && existing(cx, table)) {
-            takes_lock(cx);
+            takes_lock(cx, table, true);
             lint_report(cx, "RF106", cx->stmt_offset, "TRUNCATE of existing table \"%s\"", table);
         }
     } else if (tok_is(t, 0, "LOCK")) {
@@ -694,12 +699,8 @@ void lint_statement(lint_ctx *cx)
         for (size_t j = i; j < t->count; j++)
             if (tok_is(t, j, "IN") && !(tok_is(t, j + 1, "ACCESS") && tok_is(t, j + 2, "EXCLUSIVE")))
                 weaker = true;
-        if (table && existing(cx, table)) {
-            takes_lock(cx);
-            if (!weaker)
-                lint_report(cx, "RF103", cx->stmt_offset, "LOCK TABLE \"%s\" in ACCESS EXCLUSIVE "
-                                                          "mode", table);
-        }
+        if (table && existing(cx, table))
+            takes_lock(cx, table, !weaker);
     } else if (tok_is(t, 0, "SET")) {
         set_statement(cx, 1);
     }

@@ -121,7 +121,7 @@ START_TEST(findings_point_at_their_statement)
     ck_assert_uint_eq(f->col, 3);
     ck_assert_str_eq(f->message, "ALTER COLUMN \"a\" TYPE on existing table \"T\"");
     ck_assert_uint_eq(fired(&l, "RF106"), 1);
-    /* A sharper rule fired: no extra "ACCESS EXCLUSIVE" finding. */
+    /* One table: no lock held while another is locked. */
     ck_assert_uint_eq(fired(&l, "RF103"), 0);
     ck_assert_uint_eq(fired(&l, "RF108"), 0);
     ck_assert_uint_eq(lint_count_level(&l, LINT_ERROR), 2);
@@ -212,8 +212,16 @@ START_TEST(header_comment_cannot_be_broken_by_names)
     lint_render_comment(&l, &out);
     const char *text = buf_cstr(&out);
     ck_assert_ptr_nonnull(strstr(text, "error RF106 DROP TABLE \"a_/b_*c\". Fix: "));
+    ck_assert_ptr_null(strstr(text, "RF108")); /* a warning */
     ck_assert_ptr_eq(strstr(text, "*/"), text + out.len - 3);
     ck_assert_ptr_eq(strstr(text + 1, "/*"), NULL);
+    buf_free(&out);
+    linter_free(&l);
+    /* Warnings alone (a nullable column, no lock_timeout) write nothing. */
+    lint_text(&l, "CREATE TABLE t (a int);\n" NEXT_MIGRATION "ALTER TABLE t ADD COLUMN b int;\n");
+    ck_assert_uint_eq(l.count, 1);
+    lint_render_comment(&l, &out);
+    ck_assert_uint_eq(out.len, 0);
     buf_free(&out);
     linter_free(&l);
 }
@@ -318,8 +326,9 @@ START_TEST(cli_lints_one_file_as_json_and_warnings_alone_pass)
 {
     write_file("add.sql", "ALTER TABLE \"User\" ADD COLUMN \"bio\" TEXT;\n");
     ck_assert_int_eq(run("migrate lint add.sql"), 0); /* warnings only */
-    ck_assert_ptr_nonnull(strstr(slurp(out_path), "add.sql:1:1: warning RF103 ALTER TABLE \"User\" "
-                                                  "takes an ACCESS EXCLUSIVE lock\n"));
+    ck_assert_ptr_nonnull(strstr(slurp(out_path), "add.sql:1:1: warning RF108 the migration locks "
+                                                  "a table in use without setting lock_timeout "
+                                                  "first\n"));
     write_file("drop.sql", "ALTER TABLE \"User\" DROP COLUMN \"bio\";\n");
     ck_assert_int_eq(run("migrate lint --json drop.sql"), 1);
     const char *out = slurp(out_path);

@@ -18,8 +18,9 @@ static const char lint_usage[] =
     "\n"
     "Check migrations for statements that lock or rewrite tables in use, lose data,\n"
     "or break code still running. DIR is a migrations folder (default: the one\n"
-    "beside the schema), read in order; FILE is one SQL file. Exit status 1 when a\n"
-    "rule of level error fires, else 0.\n"
+    "beside the schema), read in order; FILE is one SQL file (a migration.sql in a\n"
+    "migrations folder is read after the migrations before it). Exit status 1 when\n"
+    "a rule of level error fires, else 0.\n"
     "\n"
     "  --since NAME   report only migrations whose folder name sorts after NAME (the\n"
     "                 earlier ones are still read, for the tables they create)\n"
@@ -44,6 +45,42 @@ void lint_preload(linter *l, const migration_folder *f)
 {
     for (size_t i = 0; i < f->count; i++)
         lint_migration(l, f->items[i].sql, f->items[i].sql_len);
+}
+
+/* FILE is <folder>/<name>/migration.sql of a migrations folder: read the
+ * migrations before <name> first, for the tables and indexes they made. */
+static void preload_earlier(linter *l, const char *file)
+{
+    buf dir = BUF_INIT;
+    buf_puts(&dir, file);
+    char *slash = strrchr(dir.data, '/');
+    if (!slash || strcmp(slash + 1, MIGRATION_SQL_FILE)) {
+        buf_free(&dir);
+        return;
+    }
+    *slash = '\0';
+    char *name_slash = strrchr(dir.data, '/');
+    const char *name = name_slash ? name_slash + 1 : dir.data;
+    buf folder = BUF_INIT;
+    if (name_slash)
+        buf_put(&folder, dir.data, (size_t)(name_slash - dir.data));
+    else
+        buf_puts(&folder, ".");
+    buf lock = BUF_INIT;
+    buf_printf(&lock, "%s/%s", folder.data, MIGRATION_LOCK_FILE);
+    struct stat st;
+    migration_folder f = {0};
+    buf err = BUF_INIT;
+    /* Only a real migrations folder (it has the lock file); a broken one is
+     * reported by `migrate lint DIR`, not here. */
+    if (stat(lock.data, &st) == 0 && migrations_read(folder.data, &f, &err) == 0)
+        for (size_t i = 0; i < f.count && strcmp(f.items[i].name, name) < 0; i++)
+            lint_migration(l, f.items[i].sql, f.items[i].sql_len);
+    migrations_free(&f);
+    buf_free(&err);
+    buf_free(&lock);
+    buf_free(&folder);
+    buf_free(&dir);
 }
 
 typedef struct lint_totals {
@@ -136,6 +173,7 @@ int migrate_cmd_lint(int argc, char **argv)
         migrations_free(&f);
         buf_free(&err);
     } else {
+        preload_earlier(&l, target);
         buf err = BUF_INIT;
         size_t len = 0;
         char *sql = read_regular_file(target, &len, &err);

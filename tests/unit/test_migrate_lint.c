@@ -313,6 +313,22 @@ START_TEST(cli_lints_the_project_folder_with_exit_status_for_ci)
     ck_assert_ptr_nonnull(strstr(slurp(out_path), "1 migration checked: 1 error, 1 warning\n"));
     ck_assert_int_eq(run("migrate lint --since 20240102000000_email"), 0);
     ck_assert_ptr_nonnull(strstr(slurp(out_path), "0 migrations checked: 0 errors, 0 warnings\n"));
+    /* One migration.sql of the folder: read after the migrations before it,
+     * so "User" is known (its index is checked, RF110 can judge it). */
+    ck_assert_int_eq(run("migrate lint prisma/migrations/20240102000000_email/migration.sql"), 1);
+    ck_assert_ptr_nonnull(strstr(slurp(out_path), "1 migration checked: 1 error, 1 warning\n"));
+    write_file("prisma/migrations/20240103000000_fk/migration.sql",
+               "SET lock_timeout = '1s';\n"
+               "ALTER TABLE \"User\" ADD COLUMN \"bossId\" INTEGER,\n"
+               "  ADD CONSTRAINT \"User_bossId_fkey\" FOREIGN KEY (\"bossId\") REFERENCES "
+               "\"User\"(\"id\") NOT VALID;\n");
+    ck_assert_int_eq(run("migrate lint prisma/migrations/20240103000000_fk/migration.sql"), 0);
+    ck_assert_ptr_nonnull(strstr(slurp(out_path), "migration.sql:2:1: warning RF110 foreign key on "
+                                                  "\"User\" (\"bossId\") has no index"));
+    ck_assert_int_eq(run("migrate lint prisma/migrations/20240103000000_fk/../20240103000000_fk/migration.sql"), 0);
+    char cmd[800];
+    snprintf(cmd, sizeof cmd, "rm -r '%s/prisma/migrations/20240103000000_fk'", dir);
+    ck_assert_int_eq(system(cmd), 0);
     /* Silenced: exit 0. */
     write_file("prisma/migrations/20240102000000_email/migration.sql",
                "-- refract-lint: disable RF104 RF108 (the table is small)\n"

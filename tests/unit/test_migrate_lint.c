@@ -15,6 +15,7 @@
 
 #include "migrate/folder.h"
 #include "migrate/lint.h"
+#include "migrate/safe_form.h"
 
 #ifndef REFRACT_BIN
 #define REFRACT_BIN "build/refract"
@@ -227,6 +228,53 @@ START_TEST(header_comment_cannot_be_broken_by_names)
 }
 END_TEST
 
+/* ---- migrate dev --safe's rewriting ------------------------------------------ */
+
+START_TEST(safe_form_moves_indexes_and_defers_foreign_key_checks)
+{
+    const char *sql = "-- CreateTable\n"
+                      "CREATE TABLE \"Tag\" (\"id\" SERIAL NOT NULL, \"name\" TEXT NOT NULL);\n\n"
+                      "-- CreateIndex\n"
+                      "CREATE INDEX \"Tag_name_idx\" ON \"Tag\"(\"name\");\n\n"
+                      "-- CreateIndex\n"
+                      "CREATE INDEX \"Post_title_idx\" ON \"Post\"(\"title\");\n\n"
+                      "-- CreateIndex\n"
+                      "CREATE UNIQUE INDEX \"User_code_key\" ON \"User\"(\"code\");\n\n"
+                      "-- AddForeignKey\n"
+                      "ALTER TABLE \"public\".\"Post\" ADD CONSTRAINT \"Post_code_fkey\" FOREIGN KEY "
+                      "(\"code\") REFERENCES \"User\"(\"code\") ON DELETE RESTRICT;\n\n"
+                      "-- AddForeignKey\n"
+                      "ALTER TABLE \"Tag\" ADD CONSTRAINT \"Tag_x_fkey\" FOREIGN KEY (\"id\") "
+                      "REFERENCES \"Post\"(\"id\");\n";
+    safe_form sf;
+    safe_form_make(sql, strlen(sql), &sf);
+    /* The index on the table in use goes; the new table's stays, and so
+     * does the unique index the foreign key of this migration needs. */
+    ck_assert_uint_eq(sf.nindexes, 1);
+    ck_assert_str_eq(sf.indexes[0], "-- CreateIndex\nCREATE INDEX CONCURRENTLY \"Post_title_idx\" "
+                                    "ON \"Post\"(\"title\");\n");
+    ck_assert(sf.main_has_statements);
+    const char *main = buf_cstr(&sf.main);
+    ck_assert_ptr_null(strstr(main, "Post_title_idx"));
+    ck_assert_ptr_nonnull(strstr(main, "\n\n-- CreateIndex\nCREATE INDEX \"Tag_name_idx\""));
+    ck_assert_ptr_nonnull(strstr(main, "CREATE UNIQUE INDEX \"User_code_key\""));
+    ck_assert_ptr_nonnull(strstr(main, "ON DELETE RESTRICT NOT VALID;\n"));
+    /* The new table's key is checked at once (nothing to check). */
+    ck_assert_ptr_nonnull(strstr(main, "REFERENCES \"Post\"(\"id\");\n"));
+    ck_assert_str_eq(buf_cstr(&sf.validate), "-- ValidateForeignKey\nALTER TABLE \"public\".\"Post\" "
+                                             "VALIDATE CONSTRAINT \"Post_code_fkey\";\n");
+    safe_form_free(&sf);
+
+    /* Nothing to make safe: the text is unchanged. */
+    const char *plain = "-- AlterTable\nALTER TABLE \"User\" ADD COLUMN     \"bio\" TEXT;\n";
+    safe_form_make(plain, strlen(plain), &sf);
+    ck_assert_str_eq(buf_cstr(&sf.main), plain);
+    ck_assert_uint_eq(sf.nindexes, 0);
+    ck_assert_uint_eq(sf.validate.len, 0);
+    safe_form_free(&sf);
+}
+END_TEST
+
 /* ---- the command -------------------------------------------------------------- */
 
 static char dir[] = "/tmp/refract-lint-XXXXXX";
@@ -384,6 +432,7 @@ int main(void)
     tcase_add_test(tc, lock_timeout_must_come_first_and_be_nonzero);
     tcase_add_test(tc, enum_removal_names_the_removed_values);
     tcase_add_test(tc, header_comment_cannot_be_broken_by_names);
+    tcase_add_test(tc, safe_form_moves_indexes_and_defers_foreign_key_checks);
     suite_add_tcase(s, tc);
     TCase *cli = tcase_create("cli");
     tcase_add_checked_fixture(cli, setup, teardown);

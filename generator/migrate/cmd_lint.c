@@ -28,12 +28,11 @@ static const char lint_usage[] =
     "  --schema PATH  find the migrations folder beside this schema\n"
     "\n"
     "Silence rules for one migration with a comment in it:\n"
-    "  -- refract-lint: disable RF104, RF108\n"
-    "\n"
-    "Rules:\n";
+    "  -- refract-lint: disable RF104, RF108\n";
 
 static void print_rules(FILE *out)
 {
+    fputs("\nRules:\n", out);
     for (size_t i = 0; i < lint_nrules; i++) {
         const lint_rule *r = &lint_rules[i];
         fprintf(out, "  %s %-28s %s\n        %s.\n        fix: %s.\n", r->id, r->name,
@@ -118,16 +117,18 @@ int migrate_cmd_lint(int argc, char **argv)
             return EXIT_OK;
         } else if (!strcmp(a, "--json")) {
             json = true;
-        } else if ((!strcmp(a, "--since") || !strcmp(a, "--schema")) && i + 1 < argc) {
-            *(a[3] == 'i' ? &since : &schema) = argv[++i];
+        } else if (!strcmp(a, "--since") && i + 1 < argc) {
+            since = argv[++i];
+        } else if (!strcmp(a, "--schema") && i + 1 < argc) {
+            schema = argv[++i];
         } else if (!strncmp(a, "--since=", 8)) {
             since = a + 8;
         } else if (!strncmp(a, "--schema=", 9)) {
             schema = a + 9;
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "error: %s option '%s'\n\n", strcmp(a, "--since") && strcmp(a, "--schema")
-                                                             ? "unknown" : "a value is needed for",
-                    a);
+            bool needs_value = !strcmp(a, "--since") || !strcmp(a, "--schema");
+            fprintf(stderr, "error: %s option '%s'\n\n",
+                    needs_value ? "a value is needed for the" : "unknown", a);
             fputs(lint_usage, stderr);
             return EXIT_USAGE;
         } else if (target) {

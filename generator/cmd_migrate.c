@@ -7,6 +7,7 @@
  *   status    compare the migrations folder with the database's history
  *   reset     drop everything, apply every migration again
  *   resolve   mark a failed migration rolled back, or a migration applied
+ *   lint      check migrations for locks, rewrites and data loss (migrate/cmd_lint.c)
  *
  * The work is in generator/migrate/; this file reads options, prints what
  * happened in Prisma's words and picks the exit code (0 ok, 1 error,
@@ -20,6 +21,7 @@
 
 #include "cli.h"
 #include "migrate/cmd_diff.h"
+#include "migrate/cmd_lint.h"
 #include "migrate/deploy.h"
 #include "migrate/devflow.h"
 #include "migrate/folder.h"
@@ -38,6 +40,7 @@ static const char migrate_usage[] =
     "  status    Show which migrations are applied, pending, failed or edited\n"
     "  reset     Drop the database's schema and apply every migration again\n"
     "  resolve   Mark a failed migration --rolled-back, or a migration --applied\n"
+    "  lint      Check migrations for long locks, table rewrites and data loss\n"
     "\n"
     "Run `refract migrate <command> --help` for a command's options.\n";
 
@@ -390,7 +393,7 @@ int cmd_migrate(int argc, char **argv)
         {"diff", migrate_cmd_diff},       {"dev", migrate_dev_cmd},
         {"deploy", migrate_deploy_cmd},
         {"status", migrate_status_cmd},   {"reset", migrate_reset_cmd},
-        {"resolve", migrate_resolve_cmd},
+        {"resolve", migrate_resolve_cmd}, {"lint", migrate_cmd_lint},
     };
     for (size_t i = 0; i < sizeof subs / sizeof *subs; i++)
         if (!strcmp(sub, subs[i].name))

@@ -14,7 +14,7 @@ static const struct command {
     {"validate", cmd_validate, "Check the schema and report every problem"},
     {"format", cmd_format, "Rewrite the schema in canonical layout"},
     {"generate", cmd_generate, "Emit the C client (<prefix>.h, <prefix>.c)"},
-    {"migrate", cmd_migrate, "diff | dev | deploy | status | reset | resolve"},
+    {"migrate", cmd_migrate, "diff | dev | deploy | status | reset | resolve | lint"},
     {"db", cmd_db, "push: make the database match the schema, no migration"},
     {"model", cmd_model, "Print the resolved model (--json)"},
 };

@@ -32,15 +32,18 @@
 #include "diff.h"
 #include "folder.h"
 #include "../parse/parse.h"
+#include "cmd_lint.h"
+#include "lint.h"
 #include "options.h"
 #include "project.h"
+#include "safe_form.h"
 #include "sql.h"
 #include "sqlscan.h"
 
 #define PUSH_TABLE "_refract_db_push"
 
 static const char dev_usage[] =
-    "Usage: refract migrate dev --name NAME [--create-only] [--accept-data-loss]\n"
+    "Usage: refract migrate dev --name NAME [--create-only] [--accept-data-loss] [--safe]\n"
     "                           [--schema PATH] [--url URL]\n"
     "\n"
     "Compare the schema with the one the newest migration was made from (or with\n"
@@ -52,6 +55,16 @@ static const char dev_usage[] =
     "                      database\n"
     "  --accept-data-loss  run steps that would lose data the database holds\n"
     "                      (without it, refract lists them and stops)\n"
+    "  --safe              keep tables in use open while the change lands: each index\n"
+    "                      on an existing table in a migration of its own as CREATE\n"
+    "                      INDEX CONCURRENTLY (run outside a transaction), and\n"
+    "                      foreign keys added to existing tables NOT VALID, then\n"
+    "                      validated in a last migration\n"
+    "\n"
+    "The new migration is checked as `refract migrate lint` does: what the rules\n"
+    "find is printed, and the error-level findings are written into a comment at\n"
+    "the top of migration.sql, after Prisma's warnings.\n"
+    "\n"
     "  --schema PATH       the schema (default ./prisma/schema.prisma, ./schema.prisma)\n"
     "  --url URL           the database (default: the datasource url, else DATABASE_URL,\n"
     "                      from the environment or a .env file beside the schema)\n";
@@ -223,12 +236,89 @@ static int dev_before(const migration_folder *f, ast_schema *ast, arena *a, mode
     return rc;
 }
 
+/* Lint the new migration's SQL after the folder's migrations, and write
+ * the error-level findings as a comment after Prisma's warnings block (so
+ * that without one the file is Prisma's). Returns the number of lines added
+ * before the statements. */
+static unsigned lint_new_migration(linter *l, const migration_folder *f, buf *sql)
+{
+    linter_init(l);
+    lint_preload(l, f);
+    lint_migration(l, sql->data, sql->len);
+    buf block = BUF_INIT;
+    lint_render_comment(l, &block);
+    if (!block.len)
+        return 0;
+    static const char prisma_block[] = "/*\n  Warnings:\n";
+    size_t at = 0;
+    if (!strncmp(sql->data, prisma_block, sizeof prisma_block - 1)) {
+        const char *end = strstr(sql->data, "\n*/\n");
+        if (end)
+            at = (size_t)(end - sql->data) + 4;
+    }
+    buf out = BUF_INIT;
+    buf_put(&out, sql->data, at);
+    buf_put(&out, block.data, block.len);
+    buf_put(&out, sql->data + at, sql->len - at);
+    unsigned lines = 0;
+    for (size_t i = 0; i < block.len; i++)
+        lines += block.data[i] == '\n';
+    buf_free(sql);
+    *sql = out;
+    buf_free(&block);
+    return lines;
+}
+
+/* Write the rest of a --safe migration: one migration per concurrent
+ * index, then the foreign keys' validation; `prefix` (the main
+ * migration's comments, when it had no statement left) goes on top of the
+ * first. Each is created after re-reading the folder, so that its
+ * timestamp follows the one before. *last is the newest name written. */
+static int write_safe_rest(const project *p, migration_folder *f, const char *slug,
+                           const safe_form *safe, const char *prefix, const char *snapshot,
+                           char **last, buf *made, size_t *nmade)
+{
+    size_t n = safe->nindexes + (safe->validate.len ? 1 : 0);
+    for (size_t i = 0; i < n; i++) {
+        buf name = BUF_INIT, text = BUF_INIT, err = BUF_INIT;
+        if (i < safe->nindexes) {
+            buf_printf(&name, "%s_concurrent_index", slug);
+            if (safe->nindexes > 1)
+                buf_printf(&name, "_%zu", i + 1);
+        } else {
+            buf_printf(&name, "%s_validate_foreign_keys", slug);
+        }
+        if (prefix && i == 0)
+            buf_puts(&text, prefix);
+        buf_puts(&text, i < safe->nindexes ? safe->indexes[i] : safe->validate.data);
+        migrations_free(f);
+        char *created = NULL;
+        int rc = project_read_migrations(p, f);
+        if (rc == 0 &&
+            (rc = migrations_create(f, name.data, time(NULL), text.data, snapshot, &created,
+                                    &err)) != 0)
+            fprintf(stderr, "error: %s", buf_cstr(&err));
+        if (created) {
+            buf_printf(made, "  └─ %s/\n    └─ migration.sql\n", created);
+            ++*nmade;
+            free(*last);
+            *last = created;
+        }
+        buf_free(&name);
+        buf_free(&text);
+        buf_free(&err);
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
 int migrate_dev_cmd(int argc, char **argv)
 {
     migrate_options o;
-    int rc = migrate_parse_options(argc, argv,
-                                   OPT_SCHEMA | OPT_URL | OPT_NAME | OPT_CREATE_ONLY | OPT_DATA_LOSS,
-                                   &o);
+    int rc = migrate_parse_options(
+        argc, argv, OPT_SCHEMA | OPT_URL | OPT_NAME | OPT_CREATE_ONLY | OPT_DATA_LOSS | OPT_SAFE,
+        &o);
     if (rc >= 0) {
         fputs(dev_usage, rc == EXIT_OK ? stdout : stderr);
         return rc;
@@ -244,6 +334,11 @@ int migrate_dev_cmd(int argc, char **argv)
     buf err = BUF_INIT, sql = BUF_INIT, snapshot = BUF_INIT;
     char *created = NULL, *slug = NULL;
     model_schema *before = NULL;
+    linter lint;
+    bool lint_ran = false;
+    safe_form safe = {0};
+    buf made = BUF_INIT; /* the tree lines of the migrations written */
+    size_t nmade = 0;
 
     if (project_read_migrations(&p, &f) != 0)
         goto out;
@@ -288,20 +383,51 @@ int migrate_dev_cmd(int argc, char **argv)
     rc = EXIT_USER;
 
     migrate_render_sql(steps, &sql, &(migrate_render_opts){.style = MIGRATE_SQL_DEV});
+    if (o.safe) {
+        safe_form_make(sql.data, sql.len, &safe);
+        buf_truncate(&sql, 0);
+        buf_put(&sql, safe.main.data, safe.main.len);
+    }
+    lint_ran = true;
+    unsigned lint_lines = lint_new_migration(&lint, &f, &sql);
     if (migrations_snapshot_schema(p.schema_path, &snapshot, &err) != 0) {
         fprintf(stderr, "error: %s", buf_cstr(&err));
         goto out;
     }
     slug = migration_slug(o.name);
-    if (migrations_create(&f, slug, time(NULL), buf_cstr(&sql), buf_cstr(&snapshot), &created,
+    bool main_written = !o.safe || safe.main_has_statements;
+    if (main_written &&
+        migrations_create(&f, slug, time(NULL), buf_cstr(&sql), buf_cstr(&snapshot), &created,
                           &err) != 0) {
         fprintf(stderr, "error: %s", buf_cstr(&err));
         goto out;
     }
+    if (created) {
+        buf_printf(&made, "  └─ %s/\n    └─ migration.sql\n", created);
+        nmade++;
+    }
+    if (lint.count && main_written) {
+        buf path = BUF_INIT;
+        buf_printf(&path, "%s/%s/%s", f.path, created, MIGRATION_SQL_FILE);
+        fprintf(stderr, "refract lint: %zu finding%s in the new migration (the errors are also "
+                        "written at its top; `refract migrate lint --help` explains the rules):\n",
+                lint.count, lint.count == 1 ? "" : "s");
+        lint_print(&lint, path.data, lint_lines, stderr);
+        fputc('\n', stderr);
+        buf_free(&path);
+    }
+    if (o.safe && write_safe_rest(&p, &f, slug, &safe, main_written ? NULL : sql.data,
+                                  snapshot.data, &created, &made, &nmade) != 0)
+        goto out;
     if (o.create_only) {
-        printf("Created the migration %s/%s/migration.sql without applying it.\n\n"
-               "You can now edit it and apply it with refract migrate dev (or deploy).\n",
-               f.path, created);
+        if (nmade == 1)
+            printf("Created the migration %s/%s/migration.sql without applying it.\n\n",
+                   f.path, created);
+        else
+            printf("Created the migrations without applying them:\n\n%s/\n%s\n", f.path,
+                   made.data);
+        printf("You can now edit %s and apply %s with refract migrate dev (or deploy).\n",
+               nmade == 1 ? "it" : "them", nmade == 1 ? "it" : "them");
         rc = EXIT_OK;
         goto out;
     }
@@ -314,12 +440,17 @@ int migrate_dev_cmd(int argc, char **argv)
         fprintf(stderr, "\nerror: %s", buf_cstr(&err));
         goto out;
     }
-    printf("\nThe following migration has been created and applied from new schema changes:\n\n"
-           "migrations/\n  └─ %s/\n    └─ migration.sql\n\n"
+    printf("\nThe following migration%s been created and applied from new schema changes:\n\n"
+           "migrations/\n%s\n"
            "Your database is now in sync with your schema.\n",
-           created);
+           nmade == 1 ? " has" : "s have",
+           made.data);
     rc = EXIT_OK;
 out:
+    if (lint_ran)
+        linter_free(&lint);
+    safe_form_free(&safe);
+    buf_free(&made);
     free(created);
     free(slug);
     buf_free(&sql);

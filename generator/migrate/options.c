@@ -22,6 +22,7 @@ static const struct option_spec {
     {"-n", OPT_NAME, true, offsetof(migrate_options, name)},
     {"--create-only", OPT_CREATE_ONLY, false, offsetof(migrate_options, create_only)},
     {"--accept-data-loss", OPT_DATA_LOSS, false, offsetof(migrate_options, accept_data_loss)},
+    {"--safe", OPT_SAFE, false, offsetof(migrate_options, safe)},
 };
 
 int migrate_parse_options(int argc, char **argv, unsigned allowed, migrate_options *o)

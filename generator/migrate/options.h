@@ -15,11 +15,12 @@ enum {
     OPT_NAME = 1 << 4,        /* --name NAME (-n) */
     OPT_CREATE_ONLY = 1 << 5, /* --create-only */
     OPT_DATA_LOSS = 1 << 6,   /* --accept-data-loss */
+    OPT_SAFE = 1 << 7,        /* --safe */
 };
 
 typedef struct migrate_options {
     const char *schema, *url, *name, *applied, *rolled_back;
-    bool force, create_only, accept_data_loss;
+    bool force, create_only, accept_data_loss, safe;
 } migrate_options;
 
 /* Parse argv[1..] (argv[0] is the command name). Returns -1 to go on,

@@ -6,6 +6,7 @@
 #include <dirent.h>
 
 #include "migrate_support.h"
+#include "migsql_catalog.h"
 
 static pgh_cluster pg;
 
@@ -104,6 +105,9 @@ START_TEST(dev_writes_prisma_folder_and_applies)
     /* A change: a second migration, diffed from the first one's schema. */
     proj_write(&p, "prisma/schema.prisma", V2);
     ck_assert_int_eq(proj_run(&p, &out, "migrate", "dev", "--name", "add bio", NULL), 0);
+    /* A lint warning is printed; with no error-level finding the file is Prisma's. */
+    ck_assert_contains(out, "/migration.sql:2:1: warning RF108 the migration locks a table in use "
+                            "without setting lock_timeout first\n");
     free(out);
     ck_assert_uint_eq(list_migrations(&p, names, 8), 2);
     sql = migration_text(&p, names[1], "migration.sql");
@@ -145,12 +149,26 @@ START_TEST(dev_refuses_to_lose_data_unless_accepted)
 
     ck_assert_int_eq(proj_run(&p, &out, "migrate", "dev", "--name", "drop nickname",
                               "--accept-data-loss", NULL), 0);
-    free(out);
     ck_assert_uint_eq(list_migrations(&p, names, 8), 2);
+    /* The lint findings in the terminal, located in the file written... */
+    buf where = BUF_INIT;
+    buf_printf(&where, "prisma/migrations/%s/migration.sql:14:1: error RF106 DROP COLUMN "
+                       "\"nickname\" of existing table \"User\"\n  why: ", names[1]);
+    ck_assert_contains(out, where.data);
+    buf_truncate(&where, 0);
+    buf_printf(&where, "prisma/migrations/%s/migration.sql:14:1: warning RF108 ", names[1]);
+    ck_assert_contains(out, where.data);
+    buf_free(&where);
+    free(out);
+    /* ...and the errors in the file, after Prisma's own warnings block. */
     char *sql = migration_text(&p, names[1], "migration.sql");
     ck_assert_str_eq(sql, "/*\n  Warnings:\n\n"
                           "  - You are about to drop the column `nickname` on the `User` table. "
                           "All the data in the column will be lost.\n\n*/\n"
+                          "/*\n  refract lint (`refract migrate lint --help` explains the rules):\n\n"
+                          "  - error RF106 DROP COLUMN \"nickname\" of existing table \"User\". "
+                          "Fix: first deploy code that no longer uses it, then drop it in a later "
+                          "migration\n\n*/\n"
                           "-- AlterTable\nALTER TABLE \"User\" DROP COLUMN \"nickname\";\n");
     free(sql);
     ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM information_schema.columns WHERE "
@@ -446,9 +464,28 @@ START_TEST(data_safety_covers_each_risk)
 }
 END_TEST
 
+/* The migration text without refract's lint block (the comment that
+ * follows Prisma's warnings block or opens the file), for comparing the
+ * SQL with Prisma's. Heap. */
+static char *without_lint_block(const char *sql)
+{
+    static const char open[] = "/*\n  refract lint (";
+    const char *at = strstr(sql, open);
+    const char *end = at ? strstr(at, "\n*/\n") : NULL;
+    if (!end)
+        return strdup(sql);
+    buf b = BUF_INIT;
+    buf_put(&b, sql, (size_t)(at - sql));
+    buf_puts(&b, end + 4);
+    buf_cstr(&b);
+    return buf_steal(&b);
+}
+
 /* Every change in ../shared/oracle/diff through `migrate dev`: OLD applied,
  * then NEW written with --create-only; the file is compared with the one
- * Prisma's `migrate dev` wrote. Prints how many are byte-identical. */
+ * Prisma's `migrate dev` wrote. Prints how many are byte-identical, and how
+ * many are once refract's lint comment (written where an error-level lint
+ * rule fires) is taken out. */
 START_TEST(dev_matches_prisma_on_oracle_changes)
 {
     const char *shared = getenv("REFRACT_SHARED");
@@ -464,7 +501,7 @@ START_TEST(dev_matches_prisma_on_oracle_changes)
         fprintf(stderr, "skipped: %s missing\n", dir);
         return;
     }
-    int cases = 0, identical = 0;
+    int cases = 0, identical = 0, identical_sql = 0;
     for (int i = 0; i < n; i++) {
         const char *f = ents[i]->d_name;
         size_t len = strlen(f);
@@ -492,10 +529,14 @@ START_TEST(dev_matches_prisma_on_oracle_changes)
                 char names[8][256];
                 ck_assert_uint_eq(list_migrations(&p, names, 8), 2);
                 char *got = migration_text(&p, names[1], "migration.sql");
+                char *sql_only = without_lint_block(got);
                 if (!strcmp(got, want))
                     identical++;
+                if (!strcmp(sql_only, want))
+                    identical_sql++;
                 else
                     fprintf(stderr, "oracle %s: migration.sql differs from Prisma's\n", base);
+                free(sql_only);
                 /* Whatever the text, it must apply to the database at OLD. */
                 rc = proj_run(&p, &out, "migrate", "deploy", NULL);
                 ck_assert_msg(rc == 0, "%s: applying NEW failed:\n%s", base, out);
@@ -510,8 +551,98 @@ START_TEST(dev_matches_prisma_on_oracle_changes)
         free(ents[i]);
     }
     free(ents);
-    fprintf(stderr, "migrate dev vs Prisma: %d of %d oracle changes byte-identical\n", identical,
-            cases);
+    fprintf(stderr,
+            "migrate dev vs Prisma: %d of %d oracle changes byte-identical, %d once refract's "
+            "lint comment is taken out\n",
+            identical, cases, identical_sql);
+}
+END_TEST
+
+/* `migrate dev --safe` on every oracle change: the database ends with the
+ * catalog the plain form gives (pg_dump --schema-only), every index valid
+ * and every constraint validated; indexes on existing tables were built
+ * CONCURRENTLY in migrations of their own, foreign keys added NOT VALID
+ * and validated after. */
+START_TEST(dev_safe_gives_the_plain_forms_catalog)
+{
+    const char *shared = getenv("REFRACT_SHARED");
+    if (!shared || !*shared) {
+        fputs("skipped: REFRACT_SHARED not set\n", stderr);
+        return;
+    }
+    mc_find_bindir();
+    ck_assert_msg(*mc_bindir, "no pg_dump found");
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/oracle/diff", shared);
+    struct dirent **ents;
+    int n = scandir(dir, &ents, NULL, alphasort);
+    ck_assert_int_ge(n, 0);
+    int cases = 0, split = 0, concurrent = 0, not_valid = 0;
+    for (int i = 0; i < n; i++) {
+        const char *f = ents[i]->d_name;
+        size_t len = strlen(f);
+        if (len > 11 && !strcmp(f + len - 11, ".old.prisma")) {
+            char base[256], path[1024];
+            snprintf(base, sizeof base, "%.*s", (int)(len - 11), f);
+            snprintf(path, sizeof path, "%s/%s.old.prisma", dir, base);
+            char *old = read_file_all(path, NULL);
+            snprintf(path, sizeof path, "%s/%s.new.prisma", dir, base);
+            char *new = read_file_all(path, NULL);
+            ck_assert(old && new);
+            cases++;
+            char *catalog[2];
+            for (int safe = 0; safe < 2; safe++) {
+                project_dir p;
+                proj_open(&p, &pg, old);
+                char *out;
+                int rc = proj_run(&p, &out, "migrate", "dev", "--name", "old", NULL);
+                ck_assert_msg(rc == 0, "%s: dev OLD failed:\n%s", base, out);
+                free(out);
+                proj_write(&p, "prisma/schema.prisma", new);
+                rc = safe ? proj_run(&p, &out, "migrate", "dev", "--name", "new", "--safe",
+                                     "--accept-data-loss", NULL)
+                          : proj_run(&p, &out, "migrate", "dev", "--name", "new",
+                                     "--accept-data-loss", NULL);
+                ck_assert_msg(rc == 0, "%s: dev NEW%s failed:\n%s", base, safe ? " --safe" : "",
+                              out);
+                if (safe) {
+                    char names[8][256];
+                    size_t count = list_migrations(&p, names, 8);
+                    split += count > 2;
+                    for (size_t k = 1; k < count; k++) {
+                        char *sql = migration_text(&p, names[k], "migration.sql");
+                        concurrent += strstr(sql, "INDEX CONCURRENTLY") != NULL;
+                        not_valid += strstr(sql, " NOT VALID;") != NULL;
+                        free(sql);
+                    }
+                    ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM pg_index WHERE NOT "
+                                                 "indisvalid"), 0);
+                    ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM pg_constraint WHERE NOT "
+                                                 "convalidated"), 0);
+                    ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM _prisma_migrations WHERE "
+                                                 "finished_at IS NULL"), 0);
+                    ck_assert_contains(out, "Your database is now in sync with your schema.");
+                }
+                free(out);
+                catalog[safe] = mc_catalog(p.conninfo);
+                proj_close(&p);
+            }
+            if (strcmp(catalog[0], catalog[1]))
+                mc_show_diff(base, catalog[0], catalog[1]);
+            ck_assert_msg(!strcmp(catalog[0], catalog[1]), "%s: --safe catalog differs", base);
+            free(catalog[0]);
+            free(catalog[1]);
+            free(old);
+            free(new);
+        }
+        free(ents[i]);
+    }
+    free(ents);
+    fprintf(stderr, "migrate dev --safe: %d oracle changes, same catalog as the plain form; %d "
+                    "split, %d concurrent index migrations, %d foreign keys NOT VALID\n",
+            cases, split, concurrent, not_valid);
+    ck_assert_int_gt(concurrent, 0);
+    ck_assert_int_gt(not_valid, 0);
 }
 END_TEST
 
@@ -531,6 +662,7 @@ int main(void)
     tcase_add_test(tc, dev_refuses_an_unexecutable_step_and_says_how_to_fix_it);
     tcase_add_test(tc, made_required_over_nulls_is_refused_even_with_accept_data_loss);
     tcase_add_test(tc, dev_matches_prisma_on_oracle_changes);
+    tcase_add_test(tc, dev_safe_gives_the_plain_forms_catalog);
     suite_add_tcase(s, tc);
     SRunner *r = srunner_create(s);
     srunner_run_all(r, CK_NORMAL);

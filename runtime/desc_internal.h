@@ -76,6 +76,23 @@ void rf_desc_put_set(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
 /* The conditions of a `<model>_where` into the current group. */
 void rf_desc_put_where(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
                        const void *where);
+/* The same for the rows of alias "t<depth>" (depth 0: "t"), inside the
+ * EXISTS subqueries of relation filters. */
+void rf_desc_put_where_at(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                          const void *where, int depth);
+/* "t<depth>"."column" of field i (in the query's scratch memory). */
+const char *rf_desc_column_at(rf_query *q, const rf_desc_sql *s, size_t i, int depth);
+
+/* ---- relation filters (desc_relfilter.c) ------------------------------------ */
+
+/* The some / every / none and is / is_not members of a `<model>_where`, as
+ * EXISTS subqueries correlated with the rows of alias "t<depth>". */
+void rf_desc_put_relation_filters(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                                  const void *where, int depth);
+
+/* A quoted identifier / "schema"."table" appended to q (desc_sql.c). */
+void rf_desc_put_ident(rf_query *q, const char *name);
+void rf_desc_put_table(rf_query *q, const char *schema, const char *table);
 
 /* ---- decoding (desc_decode.c) --------------------------------------------- */
 

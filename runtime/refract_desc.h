@@ -151,7 +151,31 @@ typedef struct rf_relation_desc {
     const char *self, *other;      /* "A" / "B" */
     size_t row;                    /* offsetof the relation member in the row struct */
     size_t include;                /* offsetof its bool in `<model>_include` */
+    size_t where;                  /* offsetof its filter in `<model>_where`: an
+                                      rf_to_many_filter (RF_REL_MANY, _MANY_TO_MANY)
+                                      or rf_to_one_filter (RF_REL_ONE) layout */
 } rf_relation_desc;
+
+/*
+ * The layouts of the relation members of a `<model>_where` (generated with
+ * the target's `<target>_where *` in place of `const void *`; NULL: not
+ * given). Each is compiled to an EXISTS subquery correlated by the
+ * relation's link, so a filter never duplicates rows:
+ *   some    EXISTS a related row matching
+ *   none    NOT EXISTS a related row matching
+ *   every   NOT EXISTS a related row not matching (true with no related rows)
+ *   is      EXISTS the related row, matching
+ *   is_not  NOT EXISTS the related row matching (true with no related row)
+ *   ops     RF_OP_IS_NULL: no related row; RF_OP_IS_NOT_NULL: one
+ */
+typedef struct rf_to_many_filter {
+    const void *some, *every, *none;
+} rf_to_many_filter;
+
+typedef struct rf_to_one_filter {
+    unsigned ops;
+    const void *is, *is_not;
+} rf_to_one_filter;
 
 /* Where the runtime keeps what it built for a model (see rf_model_desc). */
 typedef struct rf_model_cache {

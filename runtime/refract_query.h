@@ -212,6 +212,17 @@ void rf_q_group_begin(rf_query *q, const char *kind);
 void rf_q_group_end(rf_query *q);
 
 /*
+ * A subquery condition (EXISTS (SELECT ... WHERE ...)): rf_q_sub_begin
+ * writes `head` ("EXISTS (SELECT 1 FROM ") as one condition of the current
+ * group; the caller appends the rest of the FROM clause with rf_q_sql, then
+ * rf_q_sub_where opens the subquery's own AND group (its conditions are
+ * added as usual), and rf_q_sub_end closes the group and the parenthesis.
+ */
+void rf_q_sub_begin(rf_query *q, const char *head);
+void rf_q_sub_where(rf_query *q);
+void rf_q_sub_end(rf_query *q);
+
+/*
  * One condition in the current group, from a template in which '@' stands
  * for `column` and '$' for the next parameter (the caller adds its value
  * right after the call): "@ = $", "@ = ANY($)", "lower(@) = lower($)",

@@ -489,6 +489,12 @@ static bool add_relation(emitter *e, const model_ctx *m, const model_relation_fi
     tpl_set_str(a, r, "type", many ? arena_printf(a, "%s_list ", tt) : arena_printf(a, "%s *", tt));
     tpl_set_str(a, r, "note",
                 many ? "filled only when included" : "NULL unless included (and related)");
+    /* Its filter in `<model>_where`: the layout of rf_to_many_filter or
+     * rf_to_one_filter, typed with the target's where. */
+    tpl_set_str(a, r, "where_type",
+                many ? arena_printf(a, "struct { const %s_where *some, *every, *none; }", tt)
+                     : arena_printf(a, "struct { unsigned ops; const %s_where *is, *is_not; }",
+                                    tt));
     if (mn) {
         tpl_value *mo = tpl_set_new_obj(a, r, "mn");
         const char *me = param_name(e, t->c_name);
@@ -666,7 +672,7 @@ bool emit_client(const model_schema *s, const emit_options *o, buf *header, buf 
                 comment_text(&a, o->schema_name ? o->schema_name : "schema.prisma"));
     tpl_set_str(&a, ctx, "version", REFRACT_VERSION);
     tpl_set_str(&a, ctx, "rt_major", "0");
-    tpl_set_str(&a, ctx, "rt_minor", "2");
+    tpl_set_str(&a, ctx, "rt_minor", "3");
     tpl_set_str(&a, ctx, "rt_patch", "0");
     tpl_value *enums = tpl_set_new_list(&a, ctx, "enums");
     for (size_t i = 0; i < s->nenums; i++)

@@ -174,7 +174,7 @@ static const rf_unique_desc db_user__uniques[] = {
     {(const int[]){21}, 1, true},
 };
 static const rf_key_part db_user__key[] = { {0, offsetof(db_user_cursor, id)} };
-#define RF__REL(m) offsetof(db_user, m), offsetof(db_user_include, m)
+#define RF__REL(m) offsetof(db_user, m), offsetof(db_user_include, m), offsetof(db_user_where, m)
 static const rf_relation_desc db_user__relations[] = {
     {"posts", RF_REL_MANY, &db_post__m, 0, "authorId", NULL, NULL, NULL, NULL, RF__REL(posts)},
     {"profile", RF_REL_ONE, &db_profile__m, 0, "userId", NULL, NULL, NULL, NULL, RF__REL(profile)},
@@ -226,7 +226,7 @@ static const rf_unique_desc db_profile__uniques[] = {
     {(const int[]){2}, 1, true},
 };
 static const rf_key_part db_profile__key[] = { {0, offsetof(db_profile_cursor, id)} };
-#define RF__REL(m) offsetof(db_profile, m), offsetof(db_profile_include, m)
+#define RF__REL(m) offsetof(db_profile, m), offsetof(db_profile_include, m), offsetof(db_profile_where, m)
 static const rf_relation_desc db_profile__relations[] = {
     {"user", RF_REL_ONE, &db_user__m, 2, "id", NULL, NULL, NULL, NULL, RF__REL(user)},
 };
@@ -276,7 +276,7 @@ static const rf_unique_desc db_post__uniques[] = {
     {(const int[]){4, 1}, 2, true},
 };
 static const rf_key_part db_post__key[] = { {0, offsetof(db_post_cursor, id)} };
-#define RF__REL(m) offsetof(db_post, m), offsetof(db_post_include, m)
+#define RF__REL(m) offsetof(db_post, m), offsetof(db_post_include, m), offsetof(db_post_where, m)
 static const rf_relation_desc db_post__relations[] = {
     {"author", RF_REL_ONE, &db_user__m, 4, "id", NULL, NULL, NULL, NULL, RF__REL(author)},
     {"categories", RF_REL_MANY_TO_MANY, &db_category__m, 0, "id", NULL, "_CategoryToPost", "B", "A", RF__REL(categories)},
@@ -326,7 +326,7 @@ static const rf_unique_desc db_category__uniques[] = {
     {(const int[]){1}, 1, true},
 };
 static const rf_key_part db_category__key[] = { {0, offsetof(db_category_cursor, id)} };
-#define RF__REL(m) offsetof(db_category, m), offsetof(db_category_include, m)
+#define RF__REL(m) offsetof(db_category, m), offsetof(db_category_include, m), offsetof(db_category_where, m)
 static const rf_relation_desc db_category__relations[] = {
     {"posts", RF_REL_MANY_TO_MANY, &db_post__m, 0, "id", NULL, "_CategoryToPost", "A", "B", RF__REL(posts)},
 };
@@ -374,7 +374,7 @@ static const rf_unique_desc db_comment__uniques[] = {
     {(const int[]){0}, 1, true},
 };
 static const rf_key_part db_comment__key[] = { {0, offsetof(db_comment_cursor, id)} };
-#define RF__REL(m) offsetof(db_comment, m), offsetof(db_comment_include, m)
+#define RF__REL(m) offsetof(db_comment, m), offsetof(db_comment_include, m), offsetof(db_comment_where, m)
 static const rf_relation_desc db_comment__relations[] = {
     {"post", RF_REL_ONE, &db_post__m, 2, "id", NULL, NULL, NULL, NULL, RF__REL(post)},
 };

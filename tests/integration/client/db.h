@@ -21,6 +21,14 @@
  *   - Filters and updates use refract_query.h: `.email = RF_EQ("a@b.c")`,
  *     `.age = { .ops = RF_OP_GTE | RF_OP_LT, .gte = 18, .lt = 65 }`,
  *     `.logins = RF_INCREMENT(1)`, `.name = RF_SET_NULL`.
+ *   - Relation filters: a `_where` has a member per relation. To-many:
+ *     `.posts = { .some = &(db_post_where){ .views = RF_GT(10) } }` (also
+ *     .every: true when there are none, .none); to-one: `.author = { .is =
+ *     &(db_user_where){...} }`, `.is_not`, `.author = RF_IS_NULL` (no
+ *     related row) or RF_IS_NOT_NULL. NULL pointers are "not given"; an
+ *     all-zero where (a static one) matches any row. They nest to any
+ *     depth and combine with AND / OR / NOT; each is an EXISTS subquery,
+ *     so parent rows are never repeated.
  *   - One rf_client per thread.
  *   - Misuse (a NULL client, `out`, `count` or `data` where one is needed, a
  *     NULL array with a non-zero count, a negative skip, take == INT64_MIN)
@@ -38,8 +46,8 @@
 #include <refract.h>
 #include <refract_query.h>
 
-#if !RF_VERSION_COMPATIBLE(0, 2, 0)
-#error "db.h was generated for librefract 0.2.x: regenerate it with the refract that matches your librefract"
+#if !RF_VERSION_COMPATIBLE(0, 3, 0)
+#error "db.h was generated for librefract 0.3.x: regenerate it with the refract that matches your librefract"
 #endif
 
 #ifdef __cplusplus
@@ -81,24 +89,31 @@ bool db_role_from_string(const char *label, db_role *out);
 
 typedef struct db_user db_user;
 typedef struct db_user_list { db_user *items; size_t count; } db_user_list;
+typedef struct db_user_where db_user_where;
 
 typedef struct db_profile db_profile;
 typedef struct db_profile_list { db_profile *items; size_t count; } db_profile_list;
+typedef struct db_profile_where db_profile_where;
 
 typedef struct db_post db_post;
 typedef struct db_post_list { db_post *items; size_t count; } db_post_list;
+typedef struct db_post_where db_post_where;
 
 typedef struct db_category db_category;
 typedef struct db_category_list { db_category *items; size_t count; } db_category_list;
+typedef struct db_category_where db_category_where;
 
 typedef struct db_comment db_comment;
 typedef struct db_comment_list { db_comment *items; size_t count; } db_comment_list;
+typedef struct db_comment_where db_comment_where;
 
 typedef struct db_tag db_tag;
 typedef struct db_tag_list { db_tag *items; size_t count; } db_tag_list;
+typedef struct db_tag_where db_tag_where;
 
 typedef struct db_lists db_lists;
 typedef struct db_lists_list { db_lists *items; size_t count; } db_lists_list;
+typedef struct db_lists_where db_lists_where;
 
 /* ---- User (model) ---- */
 
@@ -167,8 +182,8 @@ typedef struct db_user_order {
     rf_nulls nulls;
 } db_user_order;
 
-/* A filter: every given member must hold (AND), plus the groups. */
-typedef struct db_user_where db_user_where;
+/* A filter: every given member must hold (AND), plus the groups.
+ * Relation members test related rows (see "Relation filters" above).  */
 struct db_user_where {
     rf_i32_filter id;
     rf_text_filter email;
@@ -191,6 +206,8 @@ struct db_user_where {
     rf_bool_filter active;
     rf_text_filter code;
     rf_text_filter ext_id;
+    struct { const db_post_where *some, *every, *none; } posts;
+    struct { unsigned ops; const db_profile_where *is, *is_not; } profile;
     const db_user_where *AND; /* all of these */
     size_t nAND;
     const db_user_where *OR;  /* at least one of these (an empty list matches nothing) */
@@ -394,12 +411,13 @@ typedef struct db_profile_order {
     rf_nulls nulls;
 } db_profile_order;
 
-/* A filter: every given member must hold (AND), plus the groups. */
-typedef struct db_profile_where db_profile_where;
+/* A filter: every given member must hold (AND), plus the groups.
+ * Relation members test related rows (see "Relation filters" above).  */
 struct db_profile_where {
     rf_text_filter id;
     rf_text_filter bio;
     rf_i32_filter user_id;
+    struct { unsigned ops; const db_user_where *is, *is_not; } user;
     const db_profile_where *AND; /* all of these */
     size_t nAND;
     const db_profile_where *OR;  /* at least one of these (an empty list matches nothing) */
@@ -530,14 +548,17 @@ typedef struct db_post_order {
     rf_nulls nulls;
 } db_post_order;
 
-/* A filter: every given member must hold (AND), plus the groups. */
-typedef struct db_post_where db_post_where;
+/* A filter: every given member must hold (AND), plus the groups.
+ * Relation members test related rows (see "Relation filters" above).  */
 struct db_post_where {
     rf_text_filter id;
     rf_text_filter title;
     rf_text_filter slug;
     rf_i32_filter views;
     rf_i32_filter author_id;
+    struct { unsigned ops; const db_user_where *is, *is_not; } author;
+    struct { const db_category_where *some, *every, *none; } categories;
+    struct { const db_comment_where *some, *every, *none; } comments;
     const db_post_where *AND; /* all of these */
     size_t nAND;
     const db_post_where *OR;  /* at least one of these (an empty list matches nothing) */
@@ -672,11 +693,12 @@ typedef struct db_category_order {
     rf_nulls nulls;
 } db_category_order;
 
-/* A filter: every given member must hold (AND), plus the groups. */
-typedef struct db_category_where db_category_where;
+/* A filter: every given member must hold (AND), plus the groups.
+ * Relation members test related rows (see "Relation filters" above).  */
 struct db_category_where {
     rf_i32_filter id;
     rf_text_filter name;
+    struct { const db_post_where *some, *every, *none; } posts;
     const db_category_where *AND; /* all of these */
     size_t nAND;
     const db_category_where *OR;  /* at least one of these (an empty list matches nothing) */
@@ -802,12 +824,13 @@ typedef struct db_comment_order {
     rf_nulls nulls;
 } db_comment_order;
 
-/* A filter: every given member must hold (AND), plus the groups. */
-typedef struct db_comment_where db_comment_where;
+/* A filter: every given member must hold (AND), plus the groups.
+ * Relation members test related rows (see "Relation filters" above).  */
 struct db_comment_where {
     rf_text_filter id;
     rf_text_filter body;
     rf_text_filter post_id;
+    struct { unsigned ops; const db_post_where *is, *is_not; } post;
     const db_comment_where *AND; /* all of these */
     size_t nAND;
     const db_comment_where *OR;  /* at least one of these (an empty list matches nothing) */
@@ -919,7 +942,6 @@ typedef struct db_tag_order {
 } db_tag_order;
 
 /* A filter: every given member must hold (AND), plus the groups. */
-typedef struct db_tag_where db_tag_where;
 struct db_tag_where {
     rf_text_filter group;
     rf_text_filter name;
@@ -1041,7 +1063,6 @@ typedef struct db_lists_order {
 } db_lists_order;
 
 /* A filter: every given member must hold (AND), plus the groups. */
-typedef struct db_lists_where db_lists_where;
 struct db_lists_where {
     rf_i32_filter id;
     const db_lists_where *AND; /* all of these */

@@ -1,0 +1,325 @@
+/*
+ * test_client_reads.c — the generated client's deeper reads against a real
+ * PostgreSQL: relation filters (some / every / none, is / is_not, null
+ * checks, nested, combined with AND / OR / NOT).
+ *
+ * Same client and fixture as test_client_ops.c: the committed client of
+ * tests/integration/client/schema.prisma, and a fresh database per test
+ * holding the tables `refract migrate diff --from-empty --script` makes.
+ */
+#define _GNU_SOURCE /* asprintf, open_memstream */
+#include <check.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pg_harness.h"
+
+#include "client/db.c"
+
+static pgh_cluster pg;
+static char *schema_sql;
+
+static char *read_command(const char *cmd)
+{
+    FILE *p = popen(cmd, "r");
+    ck_assert_ptr_nonnull(p);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&out, &len);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
+        fwrite(chunk, 1, n, mem);
+    fclose(mem);
+    ck_assert_int_eq(pclose(p), 0);
+    return out;
+}
+
+static void start(void)
+{
+    ck_assert_int_eq(pgh_start(&pg), 0);
+    const char *bin = getenv("REFRACT_BIN"), *root = getenv("REFRACT_ROOT");
+    ck_assert_ptr_nonnull(bin);
+    ck_assert_ptr_nonnull(root);
+    char *cmd = NULL;
+    ck_assert_int_ge(asprintf(&cmd,
+                              "'%s' migrate diff --from-empty --to-schema "
+                              "'%s/tests/integration/client/schema.prisma' --script",
+                              bin, root),
+                     0);
+    schema_sql = read_command(cmd);
+    free(cmd);
+}
+
+static void stop(void)
+{
+    pgh_stop(&pg);
+    free(schema_sql);
+}
+
+static rf_client *fresh(void)
+{
+    char conninfo[PGH_CONNINFO_MAX];
+    ck_assert_int_eq(pgh_create_db(&pg, NULL, conninfo, sizeof conninfo), 0);
+    rf_client *c = NULL;
+    ck_assert_int_eq(rf_connect(conninfo, &c), RF_OK);
+    ck_assert_msg(rf_exec_sql(c, schema_sql) == RF_OK, "%s", rf_last_error(c)->message);
+    return c;
+}
+
+#define OK(call)                                                                                  \
+    do {                                                                                          \
+        rf_status st_ = (call);                                                                   \
+        ck_assert_msg(st_ == RF_OK, "%s: %s (%s)", #call, rf_status_name(st_),                    \
+                      rf_last_error(c)->message);                                                 \
+    } while (0)
+
+/*
+ * The blog every test reads:
+ *   u0 (i0@x, profile "bio0"): posts a (5 views), b (50), d (60)
+ *   u1 (i1@x):                 post c (20)
+ *   u2 (i2@x):                 nothing
+ *   orphan (no author, 70 views)
+ *   categories c1 {a, c}, c2 {a}; comment "hi" on a.
+ */
+typedef struct blog {
+    db_user u[3];
+    db_post p[5]; /* a b d c orphan */
+    db_category cat[2];
+} blog;
+
+static void seed(rf_client *c, rf_arena *a, blog *b)
+{
+    for (int i = 0; i < 3; i++) {
+        char email[16];
+        snprintf(email, sizeof email, "i%d@x", i);
+        OK(db_user_create(c, &(db_user_create_input){.email = rf_arena_strdup(a, email)}, &b->u[i], a));
+    }
+    const char *titles[] = {"a", "b", "d", "c", "orphan"};
+    int views[] = {5, 50, 60, 20, 70};
+    int owner[] = {0, 0, 0, 1, -1};
+    for (int i = 0; i < 5; i++)
+        OK(db_post_create(c,
+                          &(db_post_create_input){
+                              .title = titles[i],
+                              .views = RF_SOME(rf_opt_i32, views[i]),
+                              .author_id = owner[i] < 0 ? RF_NONE(rf_opt_i32)
+                                                        : RF_SOME(rf_opt_i32, b->u[owner[i]].id)},
+                          &b->p[i], a));
+    OK(db_profile_create(c, &(db_profile_create_input){.bio = "bio0", .user_id = b->u[0].id}, NULL, NULL));
+    OK(db_category_create(c, &(db_category_create_input){.name = "c1"}, &b->cat[0], a));
+    OK(db_category_create(c, &(db_category_create_input){.name = "c2"}, &b->cat[1], a));
+    OK(db_post_connect_categories(c, b->p[0].id, b->cat[0].id));
+    OK(db_post_connect_categories(c, b->p[3].id, b->cat[0].id));
+    OK(db_post_connect_categories(c, b->p[0].id, b->cat[1].id));
+    OK(db_comment_create(c, &(db_comment_create_input){.body = "hi", .post_id = b->p[0].id}, NULL, NULL));
+}
+
+/* The emails of the users matching w, in id order, joined by ",". */
+static const char *users_where(rf_client *c, rf_arena *a, const db_user_where *w)
+{
+    db_user_list l;
+    OK(db_user_find_many(c,
+                         &(db_user_query){.where = w,
+                                          .order_by = (db_user_order[]){{DB_USER_BY_ID, RF_ASC, 0}},
+                                          .norder = 1},
+                         &l, a));
+    static char out[256];
+    out[0] = '\0';
+    for (size_t i = 0; i < l.count; i++) {
+        if (i)
+            strcat(out, ",");
+        strncat(out, l.items[i].email, sizeof out - strlen(out) - 8);
+    }
+    return out;
+}
+
+/* The titles of the posts matching w, in title order. */
+static const char *posts_where(rf_client *c, rf_arena *a, const db_post_where *w)
+{
+    db_post_list l;
+    OK(db_post_find_many(c,
+                         &(db_post_query){.where = w,
+                                          .order_by = (db_post_order[]){{DB_POST_BY_TITLE, RF_ASC, 0}},
+                                          .norder = 1},
+                         &l, a));
+    static char out[256];
+    out[0] = '\0';
+    for (size_t i = 0; i < l.count; i++) {
+        if (i)
+            strcat(out, ",");
+        strncat(out, l.items[i].title, sizeof out - strlen(out) - 8);
+    }
+    return out;
+}
+
+/* some / every / none on a to-many relation, as Prisma defines them: every
+ * is true for a parent without related rows; a parent with several matching
+ * rows comes back once. */
+START_TEST(to_many_some_every_none)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    blog b;
+    seed(c, &a, &b);
+    const db_post_where popular = {.views = RF_GT(10)};
+    /* u0 has two popular posts and is listed once. */
+    ck_assert_str_eq(users_where(c, &a, &(db_user_where){.posts = {.some = &popular}}), "i0@x,i1@x");
+    ck_assert_str_eq(users_where(c, &a, &(db_user_where){.posts = {.every = &popular}}), "i1@x,i2@x");
+    ck_assert_str_eq(users_where(c, &a, &(db_user_where){.posts = {.none = &popular}}), "i2@x");
+    /* An empty where: any related row. */
+    static const db_post_where any;
+    ck_assert_str_eq(users_where(c, &a, &(db_user_where){.posts = {.some = &any}}), "i0@x,i1@x");
+    ck_assert_str_eq(users_where(c, &a, &(db_user_where){.posts = {.none = &any}}), "i2@x");
+    ck_assert_str_eq(users_where(c, &a, &(db_user_where){.posts = {.every = &any}}),
+                     "i0@x,i1@x,i2@x");
+    /* Two filters on one relation both hold. */
+    ck_assert_str_eq(users_where(c, &a,
+                                 &(db_user_where){.posts = {.some = &popular,
+                                                            .none = &(db_post_where){.title = RF_EQ("a")}}}),
+                     "i1@x");
+    /* Values are parameters: a hostile title is data. */
+    ck_assert_str_eq(users_where(c, &a,
+                                 &(db_user_where){.posts = {.some = &(db_post_where){.title = RF_EQ("a' OR '1'='1")}}}),
+                     "");
+    /* count and delete_many take the same filters. */
+    int64_t n = 0;
+    OK(db_user_count(c, &(db_user_where){.posts = {.some = &popular}}, &n));
+    ck_assert_int_eq(n, 2);
+    OK(db_comment_delete_many(c, &(db_comment_where){.post = {.is = &(db_post_where){.title = RF_EQ("b")}}}, &n));
+    ck_assert_int_eq(n, 0);
+    OK(db_comment_delete_many(c, &(db_comment_where){.post = {.is = &(db_post_where){.title = RF_EQ("a")}}}, &n));
+    ck_assert_int_eq(n, 1);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
+/* is / is_not / null checks on both sides of a to-one relation. */
+START_TEST(to_one_is_is_not_and_null)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    blog b;
+    seed(c, &a, &b);
+    const db_user_where ada = {.email = RF_EQ("i0@x")};
+    /* The foreign-key side. */
+    ck_assert_str_eq(posts_where(c, &a, &(db_post_where){.author = {.is = &ada}}), "a,b,d");
+    /* is_not: no related row matching, so the orphan is in. */
+    ck_assert_str_eq(posts_where(c, &a, &(db_post_where){.author = {.is_not = &ada}}), "c,orphan");
+    ck_assert_str_eq(posts_where(c, &a, &(db_post_where){.author = RF_IS_NULL}), "orphan");
+    ck_assert_str_eq(posts_where(c, &a, &(db_post_where){.author = RF_IS_NOT_NULL}), "a,b,c,d");
+    /* The back side (the foreign key is on Profile). */
+    ck_assert_str_eq(users_where(c, &a, &(db_user_where){.profile = RF_IS_NULL}), "i1@x,i2@x");
+    ck_assert_str_eq(users_where(c, &a, &(db_user_where){.profile = {.is = &(db_profile_where){.bio = RF_EQ("bio0")}}}),
+                     "i0@x");
+    ck_assert_str_eq(users_where(c, &a, &(db_user_where){.profile = {.is = &(db_profile_where){.bio = RF_EQ("x")}}}),
+                     "");
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
+static const db_comment_where no_comment_filter;
+static const db_post_where no_post_filter;
+
+/* Filters nest through relations of every kind, many-to-many through the
+ * join table, and combine with AND / OR / NOT. */
+START_TEST(nested_and_combined_relation_filters)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    blog b;
+    seed(c, &a, &b);
+    /* user → posts → categories (m:n) */
+    ck_assert_str_eq(users_where(c, &a,
+                                 &(db_user_where){.posts = {.some = &(db_post_where){
+                                                                .categories = {.some = &(db_category_where){
+                                                                                   .name = RF_EQ("c1")}}}}}),
+                     "i0@x,i1@x");
+    ck_assert_str_eq(users_where(c, &a,
+                                 &(db_user_where){.posts = {.some = &(db_post_where){
+                                                                .categories = {.some = &(db_category_where){
+                                                                                   .name = RF_EQ("c2")}}}}}),
+                     "i0@x");
+    /* m:n from the other side, and back up to the author: categories with a
+     * post by u1. */
+    db_category_list cats;
+    OK(db_category_find_many(
+        c,
+        &(db_category_query){.where = &(db_category_where){.posts = {.some = &(db_post_where){
+                                                                  .author = {.is = &(db_user_where){
+                                                                                 .email = RF_EQ("i1@x")}}}}}},
+        &cats, &a));
+    ck_assert_uint_eq(cats.count, 1);
+    ck_assert_str_eq(cats.items[0].name, "c1");
+    /* Three levels: users with a post commented "hi". */
+    ck_assert_str_eq(users_where(c, &a,
+                                 &(db_user_where){.posts = {.some = &(db_post_where){
+                                                                .comments = {.some = &(db_comment_where){
+                                                                                 .body = RF_EQ("hi")}}}}}),
+                     "i0@x");
+    /* every over a nested none: users all of whose posts have no comment. */
+    ck_assert_str_eq(users_where(c, &a,
+                                 &(db_user_where){.posts = {.every = &(db_post_where){
+                                                                .comments = {.none = &no_comment_filter}}}}),
+                     "i1@x,i2@x");
+    /* OR: without posts, or with a profile. */
+    ck_assert_str_eq(users_where(c, &a,
+                                 &(db_user_where){.OR = (db_user_where[]){{.posts = {.none = &no_post_filter}},
+                                                                          {.profile = RF_IS_NOT_NULL}},
+                                                  .nOR = 2}),
+                     "i0@x,i2@x");
+    /* NOT around a relation filter, next to a scalar one. */
+    ck_assert_str_eq(users_where(c, &a,
+                                 &(db_user_where){.email = {.starts_with = "i"},
+                                                  .NOT = (db_user_where[]){{.posts = {.some = &(db_post_where){
+                                                                                          .views = RF_GT(10)}}}},
+                                                  .nNOT = 1}),
+                     "i2@x");
+    /* AND inside the related where. */
+    ck_assert_str_eq(users_where(c, &a,
+                                 &(db_user_where){.posts = {.some = &(db_post_where){
+                                                                .AND = (db_post_where[]){{.views = RF_GT(10)},
+                                                                                         {.views = RF_LT(55)}},
+                                                                .nAND = 2}}}),
+                     "i0@x,i1@x");
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
+/* A where that reaches itself through a relation ends in a status, not a
+ * crash or a runaway statement. */
+START_TEST(too_deep_relation_filters_are_refused)
+{
+    rf_client *c = fresh();
+    db_user_where w;
+    memset(&w, 0, sizeof w);
+    db_post_where pw = {.author = {.is = &w}};
+    w.posts.some = &pw; /* a cycle */
+    int64_t n;
+    ck_assert_int_eq(db_user_count(c, &w, &n), RF_INVALID_ARGUMENT);
+    rf_close(c);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("client_reads");
+    TCase *tc = tcase_create("generated client reads");
+    tcase_add_unchecked_fixture(tc, start, stop);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, to_many_some_every_none);
+    tcase_add_test(tc, to_one_is_is_not_and_null);
+    tcase_add_test(tc, nested_and_combined_relation_filters);
+    tcase_add_test(tc, too_deep_relation_filters_are_refused);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -94,9 +94,32 @@ void rf_desc_put_relation_filters(rf_query *q, const rf_model_desc *m, const rf_
 void rf_desc_put_ident(rf_query *q, const char *name);
 void rf_desc_put_table(rf_query *q, const char *schema, const char *table);
 
+/* ---- aggregates (desc_aggregate.c) ------------------------------------------ */
+
+typedef enum rf_agg_op { RF_AGG_COUNT, RF_AGG_SUM, RF_AGG_AVG, RF_AGG_MIN, RF_AGG_MAX,
+                         RF_AGG_NOPS } rf_agg_op;
+
+/* Whether op applies to field f (sum, avg: numbers; min, max: not lists,
+ * Json, Bytes, Boolean; count: every field). */
+bool rf_desc_agg_applies(const rf_field_desc *f, rf_agg_op op);
+/* ", COUNT(t."a"), SUM(t."b")::int8, ..." for the fields chosen per op
+ * (chosen[op]: a select mask, NULL: none), a leading comma when `comma`;
+ * fails q with RF_INVALID_ARGUMENT for an op on a field it does not apply
+ * to. Returns whether anything (or the comma) was written. */
+bool rf_desc_put_aggregates(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                            const rf_select *chosen, bool comma);
+/* Decodes the columns rf_desc_put_aggregates wrote (from *col on, which
+ * advances) into the per-op structs starting at out + starts[op]. */
+rf_status rf_desc_decode_aggregates(const rf_model_desc *m, const rf_select *chosen,
+                                    const size_t *starts, const rf_result *r, int row, int *col,
+                                    void *out, rf_arena *arena);
+
 /* ---- decoding (desc_decode.c) --------------------------------------------- */
 
 /* Every row of r into items (row structs), column by column from col0. */
+/* One value into the member at dst, of the type f's kind and flags give. */
+rf_status rf_desc_decode_value(const rf_field_desc *f, const rf_result *r, int row, int col,
+                               void *dst, rf_arena *arena);
 rf_status rf_desc_decode_rows(const rf_model_desc *m, rf_select select, const rf_result *r,
                               int col0, void *items, rf_arena *arena);
 /* Row `row` of r into out, from col0. */

@@ -202,6 +202,9 @@ struct rf_model_desc {
     size_t query_include;          /* offsetof `include` in `<model>_query`, or RF_NO_MEMBER */
     size_t query_select;           /* offsetof `select` in `<model>_query`, or RF_NO_MEMBER */
     rf_model_cache *cache;
+    /* aggregate: offsetof count, sum, avg, min, max in `<model>_aggregate_query`
+     * (each a `<model>_select`), then in `<model>_aggregate_result`. */
+    const size_t *aggregate;
 };
 
 /*
@@ -252,6 +255,11 @@ rf_status rf_desc_delete_many(rf_client *client, const rf_model_desc *m, const v
 /* Many-to-many link rows: key[0] this model's id, key[1] the target's. */
 rf_status rf_desc_link(rf_client *client, const rf_model_desc *m, size_t relation,
                        const void *const *key, bool connect);
+
+/* query: a `<model>_aggregate_query *` (NULL: count all rows); out: a
+ * `<model>_aggregate_result *` (see desc_aggregate.c for its layout). */
+rf_status rf_desc_aggregate(rf_client *client, const rf_model_desc *m, const void *query,
+                            void *out, rf_arena *arena);
 
 /*
  * Decodes row `row` of a result whose columns are the model's select list

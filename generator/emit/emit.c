@@ -406,6 +406,48 @@ static void add_field(emitter *e, const model_ctx *m, const model_column *c, tpl
                              c->list ? "RF__LIST" : "RF__FIELD", c->c_name));
 }
 
+/* The members of the per-operation structs of `<model>_aggregate_result`,
+ * in field order (runtime/desc_aggregate.c lays them out the same way). */
+static void add_aggregate_members(emitter *e, const model_ctx *m, tpl_value *model)
+{
+    arena *a = e->a;
+    buf count = BUF_INIT, sum = BUF_INIT, avg = BUF_INIT, minmax = BUF_INIT;
+    for (size_t i = 0; i < m->t->ncolumns; i++) {
+        const model_column *c = &m->t->columns[i];
+        if (m->field_no[i] < 0)
+            continue;
+        value_kind k = value_kind_of(c);
+        buf_printf(&count, "%s%s", count.len ? ", " : "", c->c_name);
+        if (c->list)
+            continue;
+        if (k == VK_I32 || k == VK_I64)
+            buf_printf(&sum, "rf_opt_i64 %s; ", c->c_name);
+        else if (k == VK_F64)
+            buf_printf(&sum, "rf_opt_f64 %s; ", c->c_name);
+        else if (k == VK_DECIMAL)
+            buf_printf(&sum, "const char *%s; ", c->c_name);
+        if (k == VK_I32 || k == VK_I64 || k == VK_F64)
+            buf_printf(&avg, "rf_opt_f64 %s; ", c->c_name);
+        else if (k == VK_DECIMAL)
+            buf_printf(&avg, "const char *%s; ", c->c_name);
+        if (k == VK_TEXT || k == VK_DECIMAL)
+            buf_printf(&minmax, "const char *%s; ", c->c_name);
+        else if (k == VK_ENUM)
+            buf_printf(&minmax, "%s_opt %s; ", enum_type(e, c->enum_type), c->c_name);
+        else if (k == VK_I32 || k == VK_I64 || k == VK_F64 || k == VK_TIME)
+            buf_printf(&minmax, "%s%s; ", kind_names[k][2], c->c_name);
+    }
+    /* A struct needs a member: a placeholder where no field applies. */
+    tpl_set_str(a, model, "agg_count", buf_cstr(&count));
+    tpl_set_str(a, model, "agg_sum", sum.len ? buf_cstr(&sum) : "char none_; ");
+    tpl_set_str(a, model, "agg_avg", avg.len ? buf_cstr(&avg) : "char none_; ");
+    tpl_set_str(a, model, "agg_minmax", minmax.len ? buf_cstr(&minmax) : "char none_; ");
+    buf_free(&count);
+    buf_free(&sum);
+    buf_free(&avg);
+    buf_free(&minmax);
+}
+
 /* ---- relations ------------------------------------------------------------------------ */
 
 static bool link_kind_ok(const model_column *c)
@@ -587,6 +629,7 @@ static void add_model(emitter *e, const model_table *t, tpl_value *models)
         if (mc.field_no[i] >= 0)
             add_field(e, &mc, &t->columns[i], fields);
     tpl_set_strf(a, m, "nfields", "%d", n);
+    add_aggregate_members(e, &mc, m);
 
     model_unique_criterion crit[64];
     size_t ncrit = model_unique_criteria(t, crit, 64);

@@ -1,7 +1,7 @@
 /*
  * test_client_reads.c — the generated client's deeper reads against a real
  * PostgreSQL: relation filters (some / every / none, is / is_not, null
- * checks, nested, combined with AND / OR / NOT).
+ * checks, nested, combined with AND / OR / NOT) and aggregate.
  *
  * Same client and fixture as test_client_ops.c: the committed client of
  * tests/integration/client/schema.prisma, and a fresh database per test
@@ -306,6 +306,79 @@ START_TEST(too_deep_relation_filters_are_refused)
 }
 END_TEST
 
+/* aggregate: Prisma's result types (Int sums as int64, averages as double,
+ * Decimal exact), NULLs skipped, nothing matched is count 0 and no values. */
+START_TEST(aggregate_counts_sums_averages_and_extremes)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    OK(db_user_create(c, &(db_user_create_input){.email = "b@x", .age = RF_SOME(rf_opt_i32, 30),
+                                                 .balance = "1.50", .big = RF_SOME(rf_opt_i64, 5000000000),
+                                                 .score = RF_SOME(rf_opt_f64, 1.5), .role = DB_ROLE_GUEST},
+                      NULL, NULL));
+    OK(db_user_create(c, &(db_user_create_input){.email = "a@x", .balance = "2.25",
+                                                 .big = RF_SOME(rf_opt_i64, 1), .role = DB_ROLE_ADMIN},
+                      NULL, NULL));
+    OK(db_user_create(c, &(db_user_create_input){.email = "c@x", .age = RF_SOME(rf_opt_i32, 2147483647),
+                                                 .score = RF_SOME(rf_opt_f64, 2.5)},
+                      NULL, NULL));
+    db_user_aggregate_result r;
+    OK(db_user_aggregate(c,
+                         &(db_user_aggregate_query){
+                             .count = {.age = true, .email = true},
+                             .sum = {.age = true, .balance = true, .big = true, .score = true, .price = true},
+                             .avg = {.age = true, .balance = true, .score = true},
+                             .min = {.email = true, .age = true, .role = true, .created_at = true, .price = true},
+                             .max = {.email = true, .age = true, .balance = true}},
+                         &r, &a));
+    ck_assert_int_eq(r.count_all, 3);
+    ck_assert_int_eq(r.count.age, 2);   /* NULLs are not counted */
+    ck_assert_int_eq(r.count.email, 3);
+    ck_assert_int_eq(r.count.name, 0);  /* not asked for */
+    /* Past int32: the sum of Int is an int64. */
+    ck_assert(r.sum.age.has);
+    ck_assert_int_eq(r.sum.age.value, 2147483677LL);
+    ck_assert_int_eq(r.sum.big.value, 5000000001LL);
+    ck_assert_ptr_nonnull(r.sum.balance);
+    ck_assert_double_eq(strtod(r.sum.balance, NULL), 3.75);
+    ck_assert_double_eq(r.sum.score.value, 4.0);
+    ck_assert_ptr_null(r.sum.price); /* only NULLs: no sum */
+    ck_assert_double_eq(r.avg.age.value, (30.0 + 2147483647.0) / 2);
+    ck_assert_double_eq(r.avg.score.value, 2.0);
+    ck_assert_double_eq(strtod(r.avg.balance, NULL), 1.25);
+    ck_assert(!r.avg.big.has); /* not asked for */
+    ck_assert_str_eq(r.min.email, "a@x");
+    ck_assert_str_eq(r.max.email, "c@x");
+    ck_assert_int_eq(r.min.age.value, 30);
+    ck_assert_int_eq(r.max.age.value, 2147483647);
+    ck_assert(r.min.role.has);
+    ck_assert_int_eq(r.min.role.value, DB_ROLE_USER); /* enum order: USER, ADMIN, GUEST */
+    ck_assert(r.min.created_at.has);
+    ck_assert_ptr_null(r.min.price);
+    ck_assert_double_eq(strtod(r.max.balance, NULL), 2.25);
+
+    /* A where (relation filters included); nothing matched. */
+    OK(db_user_aggregate(c,
+                         &(db_user_aggregate_query){.where = &(db_user_where){.posts = {.some = &no_post_filter}},
+                                                    .sum = {.age = true}, .min = {.email = true}},
+                         &r, &a));
+    ck_assert_int_eq(r.count_all, 0);
+    ck_assert(!r.sum.age.has);
+    ck_assert_ptr_null(r.min.email);
+    /* NULL query: count_all only. */
+    OK(db_user_aggregate(c, NULL, &r, &a));
+    ck_assert_int_eq(r.count_all, 3);
+    /* A sum of text is a caller's mistake, refused before sending. */
+    ck_assert_int_eq(db_user_aggregate(c, &(db_user_aggregate_query){.sum = {.email = true}}, &r, &a),
+                     RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(db_user_aggregate(c, &(db_user_aggregate_query){.min = {.active = true}}, &r, &a),
+                     RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(db_user_aggregate(c, NULL, NULL, &a), RF_INVALID_ARGUMENT);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("client_reads");
@@ -316,6 +389,7 @@ int main(void)
     tcase_add_test(tc, to_one_is_is_not_and_null);
     tcase_add_test(tc, nested_and_combined_relation_filters);
     tcase_add_test(tc, too_deep_relation_filters_are_refused);
+    tcase_add_test(tc, aggregate_counts_sums_averages_and_extremes);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

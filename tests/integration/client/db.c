@@ -33,7 +33,15 @@
     rf_status T##_find_first(rf_client *client, const T##_query *query, T *out, rf_arena *arena) \
     { return rf_desc_find_first(client, &T##__m, query, out, arena); } \
     rf_status T##_count(rf_client *client, const T##_where *where, int64_t *count) \
-    { return rf_desc_count(client, &T##__m, where, count); }
+    { return rf_desc_count(client, &T##__m, where, count); } \
+    rf_status T##_aggregate(rf_client *client, const T##_aggregate_query *query, \
+                            T##_aggregate_result *out, rf_arena *arena) \
+    { return rf_desc_aggregate(client, &T##__m, query, out, arena); }
+/* Where the per-operation structs of aggregate start (rf_model_desc.aggregate). */
+#define RF__AGG_STARTS(S) offsetof(S, count), offsetof(S, sum), offsetof(S, avg), \
+    offsetof(S, min), offsetof(S, max)
+#define RF__AGGREGATE(T) RF__AGG_STARTS(T##_aggregate_query), \
+    RF__AGG_STARTS(T##_aggregate_result), sizeof(T##_aggregate_result)
 #define RF__WRITE(T) \
     rf_status T##_create(rf_client *client, const T##_create_input *data, T *out, rf_arena *arena) \
     { return rf_desc_create(client, &T##__m, data, NULL, out, arena); } \
@@ -181,6 +189,7 @@ static const rf_relation_desc db_user__relations[] = {
 };
 #undef RF__REL
 static rf_model_cache db_user__cache;
+static const size_t db_user__aggregate[] = {RF__AGGREGATE(db_user)};
 static const rf_model_desc db_user__m = {
     "User", NULL, "User", true,
     db_user__fields, 24,
@@ -193,6 +202,7 @@ static const rf_model_desc db_user__m = {
     offsetof(db_user_query, include),
     offsetof(db_user_query, select),
     &db_user__cache,
+    db_user__aggregate,
 };
 RF__FIND_UNIQUE(db_user, id, 0, (int32_t id, ), (&id), include)
 RF__FIND_UNIQUE(db_user, email, 1, (const char *email, ), (&email), include)
@@ -232,6 +242,7 @@ static const rf_relation_desc db_profile__relations[] = {
 };
 #undef RF__REL
 static rf_model_cache db_profile__cache;
+static const size_t db_profile__aggregate[] = {RF__AGGREGATE(db_profile)};
 static const rf_model_desc db_profile__m = {
     "Profile", NULL, "Profile", true,
     db_profile__fields, 3,
@@ -244,6 +255,7 @@ static const rf_model_desc db_profile__m = {
     offsetof(db_profile_query, include),
     offsetof(db_profile_query, select),
     &db_profile__cache,
+    db_profile__aggregate,
 };
 RF__FIND_UNIQUE(db_profile, id, 0, (const char *id, ), (&id), include)
 RF__FIND_UNIQUE(db_profile, user_id, 1, (int32_t user_id, ), (&user_id), include)
@@ -284,6 +296,7 @@ static const rf_relation_desc db_post__relations[] = {
 };
 #undef RF__REL
 static rf_model_cache db_post__cache;
+static const size_t db_post__aggregate[] = {RF__AGGREGATE(db_post)};
 static const rf_model_desc db_post__m = {
     "Post", NULL, "Post", true,
     db_post__fields, 5,
@@ -296,6 +309,7 @@ static const rf_model_desc db_post__m = {
     offsetof(db_post_query, include),
     offsetof(db_post_query, select),
     &db_post__cache,
+    db_post__aggregate,
 };
 RF__FIND_UNIQUE(db_post, id, 0, (const char *id, ), (&id), include)
 RF__FIND_UNIQUE(db_post, author_id_title, 1, (int32_t author_id, const char *title, ), (&author_id, &title), include)
@@ -332,6 +346,7 @@ static const rf_relation_desc db_category__relations[] = {
 };
 #undef RF__REL
 static rf_model_cache db_category__cache;
+static const size_t db_category__aggregate[] = {RF__AGGREGATE(db_category)};
 static const rf_model_desc db_category__m = {
     "Category", NULL, "Category", true,
     db_category__fields, 2,
@@ -344,6 +359,7 @@ static const rf_model_desc db_category__m = {
     offsetof(db_category_query, include),
     offsetof(db_category_query, select),
     &db_category__cache,
+    db_category__aggregate,
 };
 RF__FIND_UNIQUE(db_category, id, 0, (int32_t id, ), (&id), include)
 RF__FIND_UNIQUE(db_category, name, 1, (const char *name, ), (&name), include)
@@ -380,6 +396,7 @@ static const rf_relation_desc db_comment__relations[] = {
 };
 #undef RF__REL
 static rf_model_cache db_comment__cache;
+static const size_t db_comment__aggregate[] = {RF__AGGREGATE(db_comment)};
 static const rf_model_desc db_comment__m = {
     "Comment", NULL, "Comment", true,
     db_comment__fields, 3,
@@ -392,6 +409,7 @@ static const rf_model_desc db_comment__m = {
     offsetof(db_comment_query, include),
     offsetof(db_comment_query, select),
     &db_comment__cache,
+    db_comment__aggregate,
 };
 RF__FIND_UNIQUE(db_comment, id, 0, (const char *id, ), (&id), include)
 RF__READ(db_comment)
@@ -419,6 +437,7 @@ static const rf_unique_desc db_tag__uniques[] = {
 };
 static const rf_key_part db_tag__key[] = { {0, offsetof(db_tag_cursor, group)}, {1, offsetof(db_tag_cursor, name)} };
 static rf_model_cache db_tag__cache;
+static const size_t db_tag__aggregate[] = {RF__AGGREGATE(db_tag)};
 static const rf_model_desc db_tag__m = {
     "Tag", NULL, "Tag", true,
     db_tag__fields, 3,
@@ -431,6 +450,7 @@ static const rf_model_desc db_tag__m = {
     RF_NO_MEMBER,
     offsetof(db_tag_query, select),
     &db_tag__cache,
+    db_tag__aggregate,
 };
 RF__FIND_UNIQUE_PLAIN(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
 RF__READ(db_tag)
@@ -464,6 +484,7 @@ static const rf_unique_desc db_lists__uniques[] = {
 };
 static const rf_key_part db_lists__key[] = { {0, offsetof(db_lists_cursor, id)} };
 static rf_model_cache db_lists__cache;
+static const size_t db_lists__aggregate[] = {RF__AGGREGATE(db_lists)};
 static const rf_model_desc db_lists__m = {
     "Lists", NULL, "Lists", true,
     db_lists__fields, 9,
@@ -476,6 +497,7 @@ static const rf_model_desc db_lists__m = {
     RF_NO_MEMBER,
     offsetof(db_lists_query, select),
     &db_lists__cache,
+    db_lists__aggregate,
 };
 RF__FIND_UNIQUE_PLAIN(db_lists, id, 0, (int32_t id, ), (&id))
 RF__READ(db_lists)

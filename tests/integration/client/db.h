@@ -29,6 +29,15 @@
  *     all-zero where (a static one) matches any row. They nest to any
  *     depth and combine with AND / OR / NOT; each is an EXISTS subquery,
  *     so parent rows are never repeated.
+ *   - Aggregates (Prisma's aggregate): `<model>_aggregate` fills a
+ *     `<model>_aggregate_result` in one statement. In the query's count,
+ *     sum, avg, min and max (each a `<model>_select`) set the fields to
+ *     aggregate: sum and avg take numbers, min and max anything but lists,
+ *     Json, Bytes and Boolean (another field is RF_INVALID_ARGUMENT).
+ *     count_all is the number of rows matched (_count._all), count.<f> the
+ *     non-NULL values; sums of Int and BigInt are int64, averages double,
+ *     Decimal sums and averages exact text; `.has` false (NULL for text)
+ *     when no row had a value. Members not asked for stay zero.
  *   - One rf_client per thread.
  *   - Misuse (a NULL client, `out`, `count` or `data` where one is needed, a
  *     NULL array with a non-zero count, a negative skip, take == INT64_MIN)
@@ -268,6 +277,20 @@ typedef struct db_user_query {
     const db_user_select *select;  /* NULL: every column */
 } db_user_query;
 
+/* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
+typedef struct db_user_aggregate_query {
+    const db_user_where *where; /* NULL: every row */
+    db_user_select count, sum, avg, min, max;
+} db_user_aggregate_query;
+
+typedef struct db_user_aggregate_result {
+    int64_t count_all;
+    struct { int64_t id, email, name, age, role, roles, created_at, updated_at, birthday, seen_at, wake_at, balance, price, meta, avatar, big, small, score, ratio, active, code, ext_id, tags, lucky; } count;
+    struct { rf_opt_i64 id; rf_opt_i64 age; const char *balance; const char *price; rf_opt_i64 big; rf_opt_i64 small; rf_opt_f64 score; rf_opt_f64 ratio; } sum;
+    struct { rf_opt_f64 id; rf_opt_f64 age; const char *balance; const char *price; rf_opt_f64 big; rf_opt_f64 small; rf_opt_f64 score; rf_opt_f64 ratio; } avg;
+    struct { rf_opt_i32 id; const char *email; const char *name; rf_opt_i32 age; db_role_opt role; rf_opt_timestamp created_at; rf_opt_timestamp updated_at; rf_opt_timestamp birthday; rf_opt_timestamp seen_at; rf_opt_timestamp wake_at; const char *balance; const char *price; rf_opt_i64 big; rf_opt_i32 small; rf_opt_f64 score; rf_opt_f64 ratio; const char *code; const char *ext_id; } min, max;
+} db_user_aggregate_result;
+
 typedef struct db_user_create_input {
     rf_opt_i32 id;
     const char *email;
@@ -345,6 +368,9 @@ rf_status db_user_find_many(rf_client *client, const db_user_query *query, db_us
         rf_arena *arena);
 /* How many rows match (NULL: all). */
 rf_status db_user_count(rf_client *client, const db_user_where *where, int64_t *count);
+/* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
+rf_status db_user_aggregate(rf_client *client, const db_user_aggregate_query *query,
+        db_user_aggregate_result *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_user_create(rf_client *client, const db_user_create_input *data, db_user *out, rf_arena *arena);
 rf_status db_user_create_select(rf_client *client, const db_user_create_input *data,
@@ -456,6 +482,20 @@ typedef struct db_profile_query {
     const db_profile_select *select;  /* NULL: every column */
 } db_profile_query;
 
+/* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
+typedef struct db_profile_aggregate_query {
+    const db_profile_where *where; /* NULL: every row */
+    db_profile_select count, sum, avg, min, max;
+} db_profile_aggregate_query;
+
+typedef struct db_profile_aggregate_result {
+    int64_t count_all;
+    struct { int64_t id, bio, user_id; } count;
+    struct { rf_opt_i64 user_id; } sum;
+    struct { rf_opt_f64 user_id; } avg;
+    struct { const char *id; const char *bio; rf_opt_i32 user_id; } min, max;
+} db_profile_aggregate_result;
+
 typedef struct db_profile_create_input {
     const char *id;
     const char *bio;
@@ -487,6 +527,9 @@ rf_status db_profile_find_many(rf_client *client, const db_profile_query *query,
         rf_arena *arena);
 /* How many rows match (NULL: all). */
 rf_status db_profile_count(rf_client *client, const db_profile_where *where, int64_t *count);
+/* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
+rf_status db_profile_aggregate(rf_client *client, const db_profile_aggregate_query *query,
+        db_profile_aggregate_result *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_profile_create(rf_client *client, const db_profile_create_input *data, db_profile *out, rf_arena *arena);
 rf_status db_profile_create_select(rf_client *client, const db_profile_create_input *data,
@@ -601,6 +644,20 @@ typedef struct db_post_query {
     const db_post_select *select;  /* NULL: every column */
 } db_post_query;
 
+/* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
+typedef struct db_post_aggregate_query {
+    const db_post_where *where; /* NULL: every row */
+    db_post_select count, sum, avg, min, max;
+} db_post_aggregate_query;
+
+typedef struct db_post_aggregate_result {
+    int64_t count_all;
+    struct { int64_t id, title, slug, views, author_id; } count;
+    struct { rf_opt_i64 views; rf_opt_i64 author_id; } sum;
+    struct { rf_opt_f64 views; rf_opt_f64 author_id; } avg;
+    struct { const char *id; const char *title; const char *slug; rf_opt_i32 views; rf_opt_i32 author_id; } min, max;
+} db_post_aggregate_result;
+
 typedef struct db_post_create_input {
     const char *id;
     const char *title;
@@ -636,6 +693,9 @@ rf_status db_post_find_many(rf_client *client, const db_post_query *query, db_po
         rf_arena *arena);
 /* How many rows match (NULL: all). */
 rf_status db_post_count(rf_client *client, const db_post_where *where, int64_t *count);
+/* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
+rf_status db_post_aggregate(rf_client *client, const db_post_aggregate_query *query,
+        db_post_aggregate_result *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_post_create(rf_client *client, const db_post_create_input *data, db_post *out, rf_arena *arena);
 rf_status db_post_create_select(rf_client *client, const db_post_create_input *data,
@@ -736,6 +796,20 @@ typedef struct db_category_query {
     const db_category_select *select;  /* NULL: every column */
 } db_category_query;
 
+/* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
+typedef struct db_category_aggregate_query {
+    const db_category_where *where; /* NULL: every row */
+    db_category_select count, sum, avg, min, max;
+} db_category_aggregate_query;
+
+typedef struct db_category_aggregate_result {
+    int64_t count_all;
+    struct { int64_t id, name; } count;
+    struct { rf_opt_i64 id; } sum;
+    struct { rf_opt_f64 id; } avg;
+    struct { rf_opt_i32 id; const char *name; } min, max;
+} db_category_aggregate_result;
+
 typedef struct db_category_create_input {
     rf_opt_i32 id;
     const char *name;
@@ -765,6 +839,9 @@ rf_status db_category_find_many(rf_client *client, const db_category_query *quer
         rf_arena *arena);
 /* How many rows match (NULL: all). */
 rf_status db_category_count(rf_client *client, const db_category_where *where, int64_t *count);
+/* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
+rf_status db_category_aggregate(rf_client *client, const db_category_aggregate_query *query,
+        db_category_aggregate_result *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_category_create(rf_client *client, const db_category_create_input *data, db_category *out, rf_arena *arena);
 rf_status db_category_create_select(rf_client *client, const db_category_create_input *data,
@@ -869,6 +946,20 @@ typedef struct db_comment_query {
     const db_comment_select *select;  /* NULL: every column */
 } db_comment_query;
 
+/* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
+typedef struct db_comment_aggregate_query {
+    const db_comment_where *where; /* NULL: every row */
+    db_comment_select count, sum, avg, min, max;
+} db_comment_aggregate_query;
+
+typedef struct db_comment_aggregate_result {
+    int64_t count_all;
+    struct { int64_t id, body, post_id; } count;
+    struct { char none_; } sum;
+    struct { char none_; } avg;
+    struct { const char *id; const char *body; const char *post_id; } min, max;
+} db_comment_aggregate_result;
+
 typedef struct db_comment_create_input {
     const char *id;
     const char *body;
@@ -896,6 +987,9 @@ rf_status db_comment_find_many(rf_client *client, const db_comment_query *query,
         rf_arena *arena);
 /* How many rows match (NULL: all). */
 rf_status db_comment_count(rf_client *client, const db_comment_where *where, int64_t *count);
+/* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
+rf_status db_comment_aggregate(rf_client *client, const db_comment_aggregate_query *query,
+        db_comment_aggregate_result *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_comment_create(rf_client *client, const db_comment_create_input *data, db_comment *out, rf_arena *arena);
 rf_status db_comment_create_select(rf_client *client, const db_comment_create_input *data,
@@ -979,6 +1073,20 @@ typedef struct db_tag_query {
     const db_tag_select *select;  /* NULL: every column */
 } db_tag_query;
 
+/* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
+typedef struct db_tag_aggregate_query {
+    const db_tag_where *where; /* NULL: every row */
+    db_tag_select count, sum, avg, min, max;
+} db_tag_aggregate_query;
+
+typedef struct db_tag_aggregate_result {
+    int64_t count_all;
+    struct { int64_t group, name, note; } count;
+    struct { char none_; } sum;
+    struct { char none_; } avg;
+    struct { const char *group; const char *name; const char *note; } min, max;
+} db_tag_aggregate_result;
+
 typedef struct db_tag_create_input {
     const char *group;
     const char *name;
@@ -1005,6 +1113,9 @@ rf_status db_tag_find_many(rf_client *client, const db_tag_query *query, db_tag_
         rf_arena *arena);
 /* How many rows match (NULL: all). */
 rf_status db_tag_count(rf_client *client, const db_tag_where *where, int64_t *count);
+/* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
+rf_status db_tag_aggregate(rf_client *client, const db_tag_aggregate_query *query,
+        db_tag_aggregate_result *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_tag_create(rf_client *client, const db_tag_create_input *data, db_tag *out, rf_arena *arena);
 rf_status db_tag_create_select(rf_client *client, const db_tag_create_input *data,
@@ -1103,6 +1214,20 @@ typedef struct db_lists_query {
     const db_lists_select *select;  /* NULL: every column */
 } db_lists_query;
 
+/* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
+typedef struct db_lists_aggregate_query {
+    const db_lists_where *where; /* NULL: every row */
+    db_lists_select count, sum, avg, min, max;
+} db_lists_aggregate_query;
+
+typedef struct db_lists_aggregate_result {
+    int64_t count_all;
+    struct { int64_t id, bigs, floats, bools, times, decs, jsons, blobs, words; } count;
+    struct { rf_opt_i64 id; } sum;
+    struct { rf_opt_f64 id; } avg;
+    struct { rf_opt_i32 id; } min, max;
+} db_lists_aggregate_result;
+
 typedef struct db_lists_create_input {
     rf_opt_i32 id;
     rf_i64_array bigs;
@@ -1141,6 +1266,9 @@ rf_status db_lists_find_many(rf_client *client, const db_lists_query *query, db_
         rf_arena *arena);
 /* How many rows match (NULL: all). */
 rf_status db_lists_count(rf_client *client, const db_lists_where *where, int64_t *count);
+/* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
+rf_status db_lists_aggregate(rf_client *client, const db_lists_aggregate_query *query,
+        db_lists_aggregate_result *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_lists_create(rf_client *client, const db_lists_create_input *data, db_lists *out, rf_arena *arena);
 rf_status db_lists_create_select(rf_client *client, const db_lists_create_input *data,

@@ -84,7 +84,7 @@ bool rf_desc_agg_applies(const rf_field_desc *f, rf_agg_op op)
 }
 
 /* The SQL of op over field f's column. */
-static void put_agg(rf_query *q, const rf_field_desc *f, rf_agg_op op, const char *col)
+void rf_desc_put_agg(rf_query *q, const rf_field_desc *f, rf_agg_op op, const char *col)
 {
     rf_value_kind k = (rf_value_kind)f->kind;
     static const char *const fn[] = {"COUNT(", "SUM(", "AVG(", "MIN(", "MAX("};
@@ -114,7 +114,7 @@ bool rf_desc_put_aggregates(rf_query *q, const rf_model_desc *m, const rf_desc_s
             }
             rf_q_sql(q, comma ? ", " : "");
             comma = true;
-            put_agg(q, &m->fields[i], (rf_agg_op)op, s->qualified[i]);
+            rf_desc_put_agg(q, &m->fields[i], (rf_agg_op)op, s->qualified[i]);
         }
     }
     return comma;
@@ -149,7 +149,7 @@ rf_status rf_desc_aggregate(rf_client *c, const rf_model_desc *m, const void *qu
     if (!m || !m->aggregate || !out)
         return rf_desc_misuse(c, "aggregate: `out` is NULL");
     const size_t *agg = m->aggregate;
-    memset(out, 0, agg[2 * RF_AGG_NOPS]);
+    memset(out, 0, agg[RF_AGGREGATE_SIZE]);
     if (!arena)
         return rf_desc_misuse(c, "an arena is needed for the results");
     const rf_desc_sql *s = rf_desc_sql_get(m);
@@ -160,7 +160,7 @@ rf_status rf_desc_aggregate(rf_client *c, const rf_model_desc *m, const void *qu
     if (query) {
         memcpy(&where, query, sizeof where);
         for (int op = 0; op < RF_AGG_NOPS; op++)
-            chosen[op] = (rf_select)RF_AT(query, agg[op]);
+            chosen[op] = (rf_select)RF_AT(query, agg[RF_AGGREGATE_QUERY + op]);
     }
     rf_query q;
     rf_query_init(&q);
@@ -186,6 +186,7 @@ rf_status rf_desc_aggregate(rf_client *c, const rf_model_desc *m, const void *qu
     int col = 1;
     st = rf_get_i64(&res, 0, 0, (int64_t *)out);
     if (st == RF_OK)
-        st = rf_desc_decode_aggregates(m, chosen, agg + RF_AGG_NOPS, &res, 0, &col, out, arena);
+        st = rf_desc_decode_aggregates(m, chosen, agg + RF_AGGREGATE_RESULT, &res, 0, &col, out,
+                                       arena);
     return st;
 }

@@ -108,6 +108,8 @@ bool rf_desc_agg_applies(const rf_field_desc *f, rf_agg_op op);
  * to. Returns whether anything (or the comma) was written. */
 bool rf_desc_put_aggregates(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
                             const rf_select *chosen, bool comma);
+/* "SUM(col)::int8": op over field f's column, with Prisma's result type. */
+void rf_desc_put_agg(rf_query *q, const rf_field_desc *f, rf_agg_op op, const char *col);
 /* Decodes the columns rf_desc_put_aggregates wrote (from *col on, which
  * advances) into the per-op structs starting at out + starts[op]. */
 rf_status rf_desc_decode_aggregates(const rf_model_desc *m, const rf_select *chosen,

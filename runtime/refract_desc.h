@@ -202,8 +202,8 @@ struct rf_model_desc {
     size_t query_include;          /* offsetof `include` in `<model>_query`, or RF_NO_MEMBER */
     size_t query_select;           /* offsetof `select` in `<model>_query`, or RF_NO_MEMBER */
     rf_model_cache *cache;
-    /* aggregate: offsetof count, sum, avg, min, max in `<model>_aggregate_query`
-     * (each a `<model>_select`), then in `<model>_aggregate_result`. */
+    /* aggregate and groupBy layouts (RF_AGGREGATE_*): where the structs
+     * and members the runtime reads and fills start. */
     const size_t *aggregate;
 };
 
@@ -256,10 +256,25 @@ rf_status rf_desc_delete_many(rf_client *client, const rf_model_desc *m, const v
 rf_status rf_desc_link(rf_client *client, const rf_model_desc *m, size_t relation,
                        const void *const *key, bool connect);
 
+/* The entries of rf_model_desc.aggregate: offsetof count, sum, avg, min,
+ * max (five each) in `<model>_aggregate_query`, `<model>_aggregate_result`
+ * and `<model>_group_by_query`; sizeof the result; and in
+ * `<model>_group_by_query` offsetof by, having, order_by, skip; in
+ * `<model>_group_by_row` offsetof key and aggregate, and its size. */
+enum {
+    RF_AGGREGATE_QUERY = 0, RF_AGGREGATE_RESULT = 5, RF_AGGREGATE_SIZE = 10,
+    RF_GROUP_QUERY = 11, RF_GROUP_BY = 16, RF_GROUP_HAVING, RF_GROUP_ORDER, RF_GROUP_SKIP,
+    RF_GROUP_KEY, RF_GROUP_AGGREGATE, RF_GROUP_ROW_SIZE
+};
+
 /* query: a `<model>_aggregate_query *` (NULL: count all rows); out: a
  * `<model>_aggregate_result *` (see desc_aggregate.c for its layout). */
 rf_status rf_desc_aggregate(rf_client *client, const rf_model_desc *m, const void *query,
                             void *out, rf_arena *arena);
+
+/* query: a `<model>_group_by_query *`; out: a `<model>_group_by_list *`. */
+rf_status rf_desc_group_by(rf_client *client, const rf_model_desc *m, const void *query,
+                           void *out, rf_arena *arena);
 
 /*
  * Decodes row `row` of a result whose columns are the model's select list

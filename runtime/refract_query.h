@@ -167,6 +167,38 @@ typedef enum rf_sort { RF_ASC = 0, RF_DESC } rf_sort;
 typedef enum rf_nulls { RF_NULLS_DEFAULT = 0, RF_NULLS_FIRST, RF_NULLS_LAST } rf_nulls;
 
 /* ========================================================================
+ * groupBy: what `having` tests and `order_by` sorts by
+ * ======================================================================== */
+
+/* An aggregate of a group (or, for ordering, a group field itself). */
+typedef enum rf_agg {
+    RF_GROUP_FIELD = 0, /* order_by only: the value of a `by` field */
+    RF_COUNT_ALL,       /* rows in the group (field unused) */
+    RF_COUNT,           /* non-NULL values of the field */
+    RF_SUM,
+    RF_AVG,
+    RF_MIN,
+    RF_MAX
+} rf_agg;
+
+/* A condition on an aggregate of each group (Prisma's `having`), compared
+ * as a double: `{ RF_AVG, DB_POST_BY_VIEWS, RF_GT(10.0) }`. `field` is a
+ * number of the model's `<model>_field` enum. */
+typedef struct rf_having {
+    rf_agg agg;
+    int field;
+    rf_f64_filter filter;
+} rf_having;
+
+/* One ORDER BY item of a groupBy: a group field or an aggregate. */
+typedef struct rf_group_order {
+    rf_agg agg;
+    int field;
+    rf_sort sort;
+    rf_nulls nulls;
+} rf_group_order;
+
+/* ========================================================================
  * The builder (used by generated code)
  * ======================================================================== */
 

@@ -1,7 +1,7 @@
 /*
  * test_client_reads.c — the generated client's deeper reads against a real
  * PostgreSQL: relation filters (some / every / none, is / is_not, null
- * checks, nested, combined with AND / OR / NOT) and aggregate.
+ * checks, nested, combined with AND / OR / NOT), aggregate and groupBy.
  *
  * Same client and fixture as test_client_ops.c: the committed client of
  * tests/integration/client/schema.prisma, and a fresh database per test
@@ -379,6 +379,116 @@ START_TEST(aggregate_counts_sums_averages_and_extremes)
 }
 END_TEST
 
+/* groupBy: groups in a defined order, aggregates per group, having,
+ * ordering by aggregates, paging, several and nullable keys. */
+START_TEST(group_by_groups_filters_orders_and_pages)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    struct { const char *email; db_role role; int age; bool active; } people[] = {
+        {"u1", DB_ROLE_USER, 10, true},  {"u2", DB_ROLE_USER, 20, true},
+        {"u3", DB_ROLE_ADMIN, 40, true}, {"u4", DB_ROLE_GUEST, -1, true},
+        {"u5", DB_ROLE_USER, -1, true},  {"u6", DB_ROLE_ADMIN, 50, false}};
+    for (size_t i = 0; i < sizeof people / sizeof *people; i++)
+        OK(db_user_create(c,
+                          &(db_user_create_input){
+                              .email = people[i].email, .role = people[i].role,
+                              .active = RF_SOME(rf_opt_bool, people[i].active),
+                              .age = people[i].age < 0 ? RF_NONE(rf_opt_i32) : RF_SOME(rf_opt_i32, people[i].age)},
+                          NULL, NULL));
+    const db_user_field by_role[] = {DB_USER_BY_ROLE};
+    db_user_group_by_list g;
+    OK(db_user_group_by(c,
+                        &(db_user_group_by_query){.by = by_role, .nby = 1,
+                                                  .count = {.age = true}, .sum = {.age = true},
+                                                  .avg = {.age = true}, .max = {.email = true}},
+                        &g, &a));
+    /* Ordered by the group field (enum order) when no order is given. */
+    ck_assert_uint_eq(g.count, 3);
+    ck_assert_int_eq(g.items[0].key.role, DB_ROLE_USER);
+    ck_assert_int_eq(g.items[0].aggregate.count_all, 3);
+    ck_assert_int_eq(g.items[0].aggregate.count.age, 2);
+    ck_assert_int_eq(g.items[0].aggregate.sum.age.value, 30);
+    ck_assert_double_eq(g.items[0].aggregate.avg.age.value, 15.0);
+    ck_assert_str_eq(g.items[0].aggregate.max.email, "u5");
+    ck_assert_int_eq(g.items[1].key.role, DB_ROLE_ADMIN);
+    ck_assert_int_eq(g.items[1].aggregate.sum.age.value, 90);
+    ck_assert_int_eq(g.items[2].key.role, DB_ROLE_GUEST);
+    ck_assert_int_eq(g.items[2].aggregate.count_all, 1);
+    ck_assert(!g.items[2].aggregate.sum.age.has); /* only NULLs */
+    ck_assert_ptr_null(g.items[0].key.email);      /* not a group field */
+
+    /* having on an average and on the row count. */
+    OK(db_user_group_by(c,
+                        &(db_user_group_by_query){.by = by_role, .nby = 1,
+                                                  .having = (rf_having[]){{RF_AVG, DB_USER_BY_AGE, RF_GT(20.0)}},
+                                                  .nhaving = 1},
+                        &g, &a));
+    ck_assert_uint_eq(g.count, 1);
+    ck_assert_int_eq(g.items[0].key.role, DB_ROLE_ADMIN);
+    OK(db_user_group_by(c,
+                        &(db_user_group_by_query){.by = by_role, .nby = 1,
+                                                  .having = (rf_having[]){{RF_COUNT_ALL, 0, RF_GTE(2.0)}},
+                                                  .nhaving = 1},
+                        &g, &a));
+    ck_assert_uint_eq(g.count, 2);
+
+    /* Ordered by an aggregate, paged. */
+    const rf_group_order by_count[] = {{RF_COUNT_ALL, 0, RF_DESC, 0}};
+    OK(db_user_group_by(c, &(db_user_group_by_query){.by = by_role, .nby = 1, .order_by = by_count, .norder = 1},
+                        &g, &a));
+    ck_assert_uint_eq(g.count, 3);
+    ck_assert_int_eq(g.items[0].key.role, DB_ROLE_USER);
+    ck_assert_int_eq(g.items[2].key.role, DB_ROLE_GUEST);
+    const rf_group_order by_sum[] = {{RF_SUM, DB_USER_BY_AGE, RF_DESC, RF_NULLS_LAST}};
+    OK(db_user_group_by(c,
+                        &(db_user_group_by_query){.by = by_role, .nby = 1, .order_by = by_sum, .norder = 1,
+                                                  .skip = 1, .take = 1},
+                        &g, &a));
+    ck_assert_uint_eq(g.count, 1);
+    ck_assert_int_eq(g.items[0].key.role, DB_ROLE_USER);
+    ck_assert_int_eq(g.items[0].aggregate.count_all, 3);
+
+    /* Two keys, and a where. */
+    OK(db_user_group_by(c,
+                        &(db_user_group_by_query){.where = &(db_user_where){.role = RF_NE(DB_ROLE_GUEST)},
+                                                  .by = (db_user_field[]){DB_USER_BY_ROLE, DB_USER_BY_ACTIVE},
+                                                  .nby = 2},
+                        &g, &a));
+    ck_assert_uint_eq(g.count, 3);
+    ck_assert_int_eq(g.items[1].key.role, DB_ROLE_ADMIN);
+    ck_assert(!g.items[1].key.active);
+    ck_assert(g.items[2].key.active);
+    /* A nullable key: its NULL group comes last. */
+    OK(db_user_group_by(c, &(db_user_group_by_query){.by = (db_user_field[]){DB_USER_BY_AGE}, .nby = 1}, &g, &a));
+    ck_assert_uint_eq(g.count, 5);
+    ck_assert(g.items[0].key.age.has);
+    ck_assert_int_eq(g.items[0].key.age.value, 10);
+    ck_assert(!g.items[4].key.age.has);
+    ck_assert_int_eq(g.items[4].aggregate.count_all, 2);
+
+    /* Mistakes are statuses. */
+    ck_assert_int_eq(db_user_group_by(c, &(db_user_group_by_query){0}, &g, &a), RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(db_user_group_by(c,
+                                      &(db_user_group_by_query){.by = by_role, .nby = 1,
+                                                                .order_by = (rf_group_order[]){{RF_GROUP_FIELD, DB_USER_BY_AGE, 0, 0}},
+                                                                .norder = 1},
+                                      &g, &a),
+                     RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(db_user_group_by(c,
+                                      &(db_user_group_by_query){.by = by_role, .nby = 1,
+                                                                .having = (rf_having[]){{RF_SUM, DB_USER_BY_EMAIL, RF_GT(1.0)}},
+                                                                .nhaving = 1},
+                                      &g, &a),
+                     RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(db_user_group_by(c, &(db_user_group_by_query){.by = (db_user_field[]){DB_USER_BY_TAGS}, .nby = 1},
+                                      &g, &a),
+                     RF_INVALID_ARGUMENT);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("client_reads");
@@ -390,6 +500,7 @@ int main(void)
     tcase_add_test(tc, nested_and_combined_relation_filters);
     tcase_add_test(tc, too_deep_relation_filters_are_refused);
     tcase_add_test(tc, aggregate_counts_sums_averages_and_extremes);
+    tcase_add_test(tc, group_by_groups_filters_orders_and_pages);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -36,12 +36,19 @@
     { return rf_desc_count(client, &T##__m, where, count); } \
     rf_status T##_aggregate(rf_client *client, const T##_aggregate_query *query, \
                             T##_aggregate_result *out, rf_arena *arena) \
-    { return rf_desc_aggregate(client, &T##__m, query, out, arena); }
+    { return rf_desc_aggregate(client, &T##__m, query, out, arena); } \
+    rf_status T##_group_by(rf_client *client, const T##_group_by_query *query, \
+                           T##_group_by_list *out, rf_arena *arena) \
+    { return rf_desc_group_by(client, &T##__m, query, out, arena); }
 /* Where the per-operation structs of aggregate start (rf_model_desc.aggregate). */
 #define RF__AGG_STARTS(S) offsetof(S, count), offsetof(S, sum), offsetof(S, avg), \
     offsetof(S, min), offsetof(S, max)
 #define RF__AGGREGATE(T) RF__AGG_STARTS(T##_aggregate_query), \
-    RF__AGG_STARTS(T##_aggregate_result), sizeof(T##_aggregate_result)
+    RF__AGG_STARTS(T##_aggregate_result), sizeof(T##_aggregate_result), \
+    RF__AGG_STARTS(T##_group_by_query), offsetof(T##_group_by_query, by), \
+    offsetof(T##_group_by_query, having), offsetof(T##_group_by_query, order_by), \
+    offsetof(T##_group_by_query, skip), offsetof(T##_group_by_row, key), \
+    offsetof(T##_group_by_row, aggregate), sizeof(T##_group_by_row)
 #define RF__WRITE(T) \
     rf_status T##_create(rf_client *client, const T##_create_input *data, T *out, rf_arena *arena) \
     { return rf_desc_create(client, &T##__m, data, NULL, out, arena); } \

@@ -38,6 +38,15 @@
  *     non-NULL values; sums of Int and BigInt are int64, averages double,
  *     Decimal sums and averages exact text; `.has` false (NULL for text)
  *     when no row had a value. Members not asked for stay zero.
+ *   - Groups (Prisma's groupBy): `<model>_group_by` groups the rows of
+ *     `where` by the fields of `by` (one row of `<model>_group_by_list`
+ *     per group: their values in `.key`, the aggregates chosen as for
+ *     aggregate in `.aggregate`, count_all always). `having` keeps the
+ *     groups whose aggregate passes a filter, compared as a double:
+ *     `{ RF_AVG, DB_POST_BY_VIEWS, RF_GT(10.0) }`, `{ RF_COUNT_ALL, 0,
+ *     RF_GTE(2.0) }`. `order_by` sorts by `{ RF_GROUP_FIELD, <a by field>,
+ *     RF_ASC }` or an aggregate, then by the `by` fields; skip and take
+ *     page the groups.
  *   - One rf_client per thread.
  *   - Misuse (a NULL client, `out`, `count` or `data` where one is needed, a
  *     NULL array with a non-zero count, a negative skip, take == INT64_MIN)
@@ -291,6 +300,25 @@ typedef struct db_user_aggregate_result {
     struct { rf_opt_i32 id; const char *email; const char *name; rf_opt_i32 age; db_role_opt role; rf_opt_timestamp created_at; rf_opt_timestamp updated_at; rf_opt_timestamp birthday; rf_opt_timestamp seen_at; rf_opt_timestamp wake_at; const char *balance; const char *price; rf_opt_i64 big; rf_opt_i32 small; rf_opt_f64 score; rf_opt_f64 ratio; const char *code; const char *ext_id; } min, max;
 } db_user_aggregate_result;
 
+/* groupBy (see "Groups" at the top). */
+typedef struct db_user_group_by_query {
+    const db_user_where *where; /* NULL: every row */
+    db_user_select count, sum, avg, min, max;
+    const db_user_field *by;
+    size_t nby;
+    const rf_having *having;
+    size_t nhaving;
+    const rf_group_order *order_by; /* then by the `by` fields */
+    size_t norder;
+    int64_t skip, take;       /* take 0: every group */
+} db_user_group_by_query;
+
+typedef struct db_user_group_by_row {
+    db_user key;                /* the `by` fields (the others zero) */
+    db_user_aggregate_result aggregate;
+} db_user_group_by_row;
+typedef struct db_user_group_by_list { db_user_group_by_row *items; size_t count; } db_user_group_by_list;
+
 typedef struct db_user_create_input {
     rf_opt_i32 id;
     const char *email;
@@ -371,6 +399,9 @@ rf_status db_user_count(rf_client *client, const db_user_where *where, int64_t *
 /* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
 rf_status db_user_aggregate(rf_client *client, const db_user_aggregate_query *query,
         db_user_aggregate_result *out, rf_arena *arena);
+/* Groups of rows with equal `by` fields, and their aggregates. */
+rf_status db_user_group_by(rf_client *client, const db_user_group_by_query *query,
+        db_user_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_user_create(rf_client *client, const db_user_create_input *data, db_user *out, rf_arena *arena);
 rf_status db_user_create_select(rf_client *client, const db_user_create_input *data,
@@ -496,6 +527,25 @@ typedef struct db_profile_aggregate_result {
     struct { const char *id; const char *bio; rf_opt_i32 user_id; } min, max;
 } db_profile_aggregate_result;
 
+/* groupBy (see "Groups" at the top). */
+typedef struct db_profile_group_by_query {
+    const db_profile_where *where; /* NULL: every row */
+    db_profile_select count, sum, avg, min, max;
+    const db_profile_field *by;
+    size_t nby;
+    const rf_having *having;
+    size_t nhaving;
+    const rf_group_order *order_by; /* then by the `by` fields */
+    size_t norder;
+    int64_t skip, take;       /* take 0: every group */
+} db_profile_group_by_query;
+
+typedef struct db_profile_group_by_row {
+    db_profile key;                /* the `by` fields (the others zero) */
+    db_profile_aggregate_result aggregate;
+} db_profile_group_by_row;
+typedef struct db_profile_group_by_list { db_profile_group_by_row *items; size_t count; } db_profile_group_by_list;
+
 typedef struct db_profile_create_input {
     const char *id;
     const char *bio;
@@ -530,6 +580,9 @@ rf_status db_profile_count(rf_client *client, const db_profile_where *where, int
 /* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
 rf_status db_profile_aggregate(rf_client *client, const db_profile_aggregate_query *query,
         db_profile_aggregate_result *out, rf_arena *arena);
+/* Groups of rows with equal `by` fields, and their aggregates. */
+rf_status db_profile_group_by(rf_client *client, const db_profile_group_by_query *query,
+        db_profile_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_profile_create(rf_client *client, const db_profile_create_input *data, db_profile *out, rf_arena *arena);
 rf_status db_profile_create_select(rf_client *client, const db_profile_create_input *data,
@@ -658,6 +711,25 @@ typedef struct db_post_aggregate_result {
     struct { const char *id; const char *title; const char *slug; rf_opt_i32 views; rf_opt_i32 author_id; } min, max;
 } db_post_aggregate_result;
 
+/* groupBy (see "Groups" at the top). */
+typedef struct db_post_group_by_query {
+    const db_post_where *where; /* NULL: every row */
+    db_post_select count, sum, avg, min, max;
+    const db_post_field *by;
+    size_t nby;
+    const rf_having *having;
+    size_t nhaving;
+    const rf_group_order *order_by; /* then by the `by` fields */
+    size_t norder;
+    int64_t skip, take;       /* take 0: every group */
+} db_post_group_by_query;
+
+typedef struct db_post_group_by_row {
+    db_post key;                /* the `by` fields (the others zero) */
+    db_post_aggregate_result aggregate;
+} db_post_group_by_row;
+typedef struct db_post_group_by_list { db_post_group_by_row *items; size_t count; } db_post_group_by_list;
+
 typedef struct db_post_create_input {
     const char *id;
     const char *title;
@@ -696,6 +768,9 @@ rf_status db_post_count(rf_client *client, const db_post_where *where, int64_t *
 /* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
 rf_status db_post_aggregate(rf_client *client, const db_post_aggregate_query *query,
         db_post_aggregate_result *out, rf_arena *arena);
+/* Groups of rows with equal `by` fields, and their aggregates. */
+rf_status db_post_group_by(rf_client *client, const db_post_group_by_query *query,
+        db_post_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_post_create(rf_client *client, const db_post_create_input *data, db_post *out, rf_arena *arena);
 rf_status db_post_create_select(rf_client *client, const db_post_create_input *data,
@@ -810,6 +885,25 @@ typedef struct db_category_aggregate_result {
     struct { rf_opt_i32 id; const char *name; } min, max;
 } db_category_aggregate_result;
 
+/* groupBy (see "Groups" at the top). */
+typedef struct db_category_group_by_query {
+    const db_category_where *where; /* NULL: every row */
+    db_category_select count, sum, avg, min, max;
+    const db_category_field *by;
+    size_t nby;
+    const rf_having *having;
+    size_t nhaving;
+    const rf_group_order *order_by; /* then by the `by` fields */
+    size_t norder;
+    int64_t skip, take;       /* take 0: every group */
+} db_category_group_by_query;
+
+typedef struct db_category_group_by_row {
+    db_category key;                /* the `by` fields (the others zero) */
+    db_category_aggregate_result aggregate;
+} db_category_group_by_row;
+typedef struct db_category_group_by_list { db_category_group_by_row *items; size_t count; } db_category_group_by_list;
+
 typedef struct db_category_create_input {
     rf_opt_i32 id;
     const char *name;
@@ -842,6 +936,9 @@ rf_status db_category_count(rf_client *client, const db_category_where *where, i
 /* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
 rf_status db_category_aggregate(rf_client *client, const db_category_aggregate_query *query,
         db_category_aggregate_result *out, rf_arena *arena);
+/* Groups of rows with equal `by` fields, and their aggregates. */
+rf_status db_category_group_by(rf_client *client, const db_category_group_by_query *query,
+        db_category_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_category_create(rf_client *client, const db_category_create_input *data, db_category *out, rf_arena *arena);
 rf_status db_category_create_select(rf_client *client, const db_category_create_input *data,
@@ -960,6 +1057,25 @@ typedef struct db_comment_aggregate_result {
     struct { const char *id; const char *body; const char *post_id; } min, max;
 } db_comment_aggregate_result;
 
+/* groupBy (see "Groups" at the top). */
+typedef struct db_comment_group_by_query {
+    const db_comment_where *where; /* NULL: every row */
+    db_comment_select count, sum, avg, min, max;
+    const db_comment_field *by;
+    size_t nby;
+    const rf_having *having;
+    size_t nhaving;
+    const rf_group_order *order_by; /* then by the `by` fields */
+    size_t norder;
+    int64_t skip, take;       /* take 0: every group */
+} db_comment_group_by_query;
+
+typedef struct db_comment_group_by_row {
+    db_comment key;                /* the `by` fields (the others zero) */
+    db_comment_aggregate_result aggregate;
+} db_comment_group_by_row;
+typedef struct db_comment_group_by_list { db_comment_group_by_row *items; size_t count; } db_comment_group_by_list;
+
 typedef struct db_comment_create_input {
     const char *id;
     const char *body;
@@ -990,6 +1106,9 @@ rf_status db_comment_count(rf_client *client, const db_comment_where *where, int
 /* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
 rf_status db_comment_aggregate(rf_client *client, const db_comment_aggregate_query *query,
         db_comment_aggregate_result *out, rf_arena *arena);
+/* Groups of rows with equal `by` fields, and their aggregates. */
+rf_status db_comment_group_by(rf_client *client, const db_comment_group_by_query *query,
+        db_comment_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_comment_create(rf_client *client, const db_comment_create_input *data, db_comment *out, rf_arena *arena);
 rf_status db_comment_create_select(rf_client *client, const db_comment_create_input *data,
@@ -1087,6 +1206,25 @@ typedef struct db_tag_aggregate_result {
     struct { const char *group; const char *name; const char *note; } min, max;
 } db_tag_aggregate_result;
 
+/* groupBy (see "Groups" at the top). */
+typedef struct db_tag_group_by_query {
+    const db_tag_where *where; /* NULL: every row */
+    db_tag_select count, sum, avg, min, max;
+    const db_tag_field *by;
+    size_t nby;
+    const rf_having *having;
+    size_t nhaving;
+    const rf_group_order *order_by; /* then by the `by` fields */
+    size_t norder;
+    int64_t skip, take;       /* take 0: every group */
+} db_tag_group_by_query;
+
+typedef struct db_tag_group_by_row {
+    db_tag key;                /* the `by` fields (the others zero) */
+    db_tag_aggregate_result aggregate;
+} db_tag_group_by_row;
+typedef struct db_tag_group_by_list { db_tag_group_by_row *items; size_t count; } db_tag_group_by_list;
+
 typedef struct db_tag_create_input {
     const char *group;
     const char *name;
@@ -1116,6 +1254,9 @@ rf_status db_tag_count(rf_client *client, const db_tag_where *where, int64_t *co
 /* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
 rf_status db_tag_aggregate(rf_client *client, const db_tag_aggregate_query *query,
         db_tag_aggregate_result *out, rf_arena *arena);
+/* Groups of rows with equal `by` fields, and their aggregates. */
+rf_status db_tag_group_by(rf_client *client, const db_tag_group_by_query *query,
+        db_tag_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_tag_create(rf_client *client, const db_tag_create_input *data, db_tag *out, rf_arena *arena);
 rf_status db_tag_create_select(rf_client *client, const db_tag_create_input *data,
@@ -1228,6 +1369,25 @@ typedef struct db_lists_aggregate_result {
     struct { rf_opt_i32 id; } min, max;
 } db_lists_aggregate_result;
 
+/* groupBy (see "Groups" at the top). */
+typedef struct db_lists_group_by_query {
+    const db_lists_where *where; /* NULL: every row */
+    db_lists_select count, sum, avg, min, max;
+    const db_lists_field *by;
+    size_t nby;
+    const rf_having *having;
+    size_t nhaving;
+    const rf_group_order *order_by; /* then by the `by` fields */
+    size_t norder;
+    int64_t skip, take;       /* take 0: every group */
+} db_lists_group_by_query;
+
+typedef struct db_lists_group_by_row {
+    db_lists key;                /* the `by` fields (the others zero) */
+    db_lists_aggregate_result aggregate;
+} db_lists_group_by_row;
+typedef struct db_lists_group_by_list { db_lists_group_by_row *items; size_t count; } db_lists_group_by_list;
+
 typedef struct db_lists_create_input {
     rf_opt_i32 id;
     rf_i64_array bigs;
@@ -1269,6 +1429,9 @@ rf_status db_lists_count(rf_client *client, const db_lists_where *where, int64_t
 /* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
 rf_status db_lists_aggregate(rf_client *client, const db_lists_aggregate_query *query,
         db_lists_aggregate_result *out, rf_arena *arena);
+/* Groups of rows with equal `by` fields, and their aggregates. */
+rf_status db_lists_group_by(rf_client *client, const db_lists_group_by_query *query,
+        db_lists_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_lists_create(rf_client *client, const db_lists_create_input *data, db_lists *out, rf_arena *arena);
 rf_status db_lists_create_select(rf_client *client, const db_lists_create_input *data,

@@ -50,6 +50,12 @@ typedef struct rf_desc_sql {
     int *target_link;           /* per relation: field number of target_column */
 } rf_desc_sql;
 
+/* A to-many relation's member of a query's `count` (rf_relation_desc.count_select). */
+typedef struct rf_count_select {
+    bool on;
+    const void *where;
+} rf_count_select;
+
 /* The model's SQL, built on first use (thread-safe); NULL: out of memory. */
 const rf_desc_sql *rf_desc_sql_get(const rf_model_desc *m);
 
@@ -89,6 +95,13 @@ const char *rf_desc_column_at(rf_query *q, const rf_desc_sql *s, size_t i, int d
  * EXISTS subqueries correlated with the rows of alias "t<depth>". */
 void rf_desc_put_relation_filters(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
                                   const void *where, int depth);
+
+/* `head` (e.g. "EXISTS (SELECT 1 FROM ", "(SELECT COUNT(*) FROM ") then
+ * the related rows of relation ri of the rows of alias "t<depth>" and the
+ * closing parenthesis: "<target> AS t<depth+1> WHERE (<link> AND (<where>))",
+ * where negated when not_matching, NULL: no condition. */
+void rf_desc_put_related(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s, size_t ri,
+                         int depth, const char *head, const void *where, bool not_matching);
 
 /* A quoted identifier / "schema"."table" appended to q (desc_sql.c). */
 void rf_desc_put_ident(rf_query *q, const char *name);

@@ -148,11 +148,65 @@ static rf_status check_head(rf_client *c, const rf_query_head *h)
     return RF_OK;
 }
 
+/* The `{bool on; where}` of relation r in the query's count, or NULL when
+ * it is not counted. */
+static const rf_count_select *counted(const rf_relation_desc *r, const void *query)
+{
+    if (!query || r->count_select == RF_NO_MEMBER)
+        return NULL;
+    const rf_count_select *cs = (const rf_count_select *)RF_AT(query, r->count_select);
+    return cs->on ? cs : NULL;
+}
+
+static bool any_counted(const rf_model_desc *m, const void *query)
+{
+    for (size_t i = 0; i < m->nrelations; i++)
+        if (counted(&m->relations[i], query))
+            return true;
+    return false;
+}
+
+/* Relation counts: one correlated COUNT subquery per counted relation,
+ * after the columns (so rows decode as usual, then the counts). */
+static void put_counts(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                       const void *query)
+{
+    for (size_t i = 0; i < m->nrelations; i++) {
+        const rf_count_select *cs = counted(&m->relations[i], query);
+        if (!cs)
+            continue;
+        rf_q_sql(q, ", ");
+        rf_desc_put_related(q, m, s, i, 0, "(SELECT COUNT(*) FROM ", cs->where, false);
+    }
+}
+
+static rf_status decode_counts(const rf_model_desc *m, const void *query, const rf_result *r,
+                               int col, char *items)
+{
+    rf_status st = RF_OK;
+    for (size_t i = 0; i < m->nrelations && st == RF_OK; i++) {
+        if (!counted(&m->relations[i], query))
+            continue;
+        for (int k = 0; k < r->rows && st == RF_OK; k++)
+            st = rf_get_i64(r, k, col, (int64_t *)(items + (size_t)k * m->row_size +
+                                                   m->relations[i].count));
+        col++;
+    }
+    return st;
+}
+
 /* SELECT ... WHERE ... [cursor] ORDER BY ... LIMIT ... OFFSET ... */
 static void put_select(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
                        const void *query, const rf_query_head *h, rf_select select)
 {
-    if (select) {
+    if (any_counted(m, query)) {
+        rf_q_sql(q, "SELECT ");
+        rf_desc_put_select(q, m, s, select);
+        put_counts(q, m, s, query);
+        rf_q_sql(q, " FROM ");
+        rf_q_sql(q, s->table);
+        rf_q_sql(q, " AS t WHERE ");
+    } else if (select) {
         rf_q_sql(q, "SELECT ");
         rf_desc_put_select(q, m, s, select);
         rf_q_sql(q, " FROM ");
@@ -234,6 +288,12 @@ static rf_status find_many(rf_client *c, const rf_model_desc *m, const void *que
     if (!items)
         return rf_fail(c, RF_NO_MEMORY, "out of memory");
     st = rf_desc_decode_rows(m, select, &res, 0, items, arena);
+    if (st == RF_OK && any_counted(m, query)) {
+        int ncols = 0;
+        for (size_t i = 0; i < m->nfields; i++)
+            ncols += !select || select[i];
+        st = decode_counts(m, query, &res, ncols, items);
+    }
     if (st != RF_OK)
         return st;
     out->items = items;

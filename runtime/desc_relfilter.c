@@ -12,11 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
-/* One EXISTS (or NOT EXISTS) over the related rows of relation ri of the
- * rows at `depth`; `where` (NULL: any related row) inside it, negated for
- * `every`. */
-static void put_exists(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s, size_t ri,
-                       int depth, bool negate, const void *where, bool not_matching)
+void rf_desc_put_related(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s, size_t ri,
+                         int depth, const char *head, const void *where, bool not_matching)
 {
     const rf_relation_desc *r = &m->relations[ri];
     const rf_model_desc *t = r->target;
@@ -32,7 +29,7 @@ static void put_exists(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s
     const char *parent = rf_desc_column_at(q, s, (size_t)r->link, depth);
     const char *target = rf_desc_column_at(q, ts, (size_t)s->target_link[ri], inner);
 
-    rf_q_sub_begin(q, negate ? "NOT EXISTS (SELECT 1 FROM " : "EXISTS (SELECT 1 FROM ");
+    rf_q_sub_begin(q, head);
     if (r->kind == RF_REL_MANY_TO_MANY) {
         /* join AS jN JOIN target AS tN ON tN.key = jN.other WHERE jN.self = parent */
         rf_desc_put_table(q, r->join_schema, r->join_table);
@@ -70,6 +67,16 @@ static void put_exists(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s
         rf_q_group_end(q);
     }
     rf_q_sub_end(q);
+}
+
+/* One EXISTS (or NOT EXISTS) over the related rows; `where` negated for
+ * `every`. */
+static void put_exists(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s, size_t ri,
+                       int depth, bool negate, const void *where, bool not_matching)
+{
+    rf_desc_put_related(q, m, s, ri, depth,
+                        negate ? "NOT EXISTS (SELECT 1 FROM " : "EXISTS (SELECT 1 FROM ", where,
+                        not_matching);
 }
 
 void rf_desc_put_relation_filters(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,

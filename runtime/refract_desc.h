@@ -154,6 +154,9 @@ typedef struct rf_relation_desc {
     size_t where;                  /* offsetof its filter in `<model>_where`: an
                                       rf_to_many_filter (RF_REL_MANY, _MANY_TO_MANY)
                                       or rf_to_one_filter (RF_REL_ONE) layout */
+    size_t count;                  /* to-many: offsetof its int64_t in the row's _count */
+    size_t count_select;           /* to-many: offsetof its {bool on; where} in the
+                                      query's count; RF_NO_MEMBER for to-one */
 } rf_relation_desc;
 
 /*

@@ -471,7 +471,7 @@ static const model_column *single_pk(const model_table *t)
 /* Adds relation field rf (its member, include flag and descriptor entry);
  * false when it cannot be included (composite or unusual keys). */
 static bool add_relation(emitter *e, const model_ctx *m, const model_relation_field *rf,
-                         tpl_value *rels)
+                         tpl_value *rels, buf *counts, buf *count_select)
 {
     arena *a = e->a;
     const model_table *t = m->t, *target = rf->target;
@@ -548,9 +548,17 @@ static bool add_relation(emitter *e, const model_ctx *m, const model_relation_fi
     }
     const char *kind = mn ? "RF_REL_MANY_TO_MANY" : many ? "RF_REL_MANY" : "RF_REL_ONE";
     tpl_set_str(a, r, "desc",
-                arena_printf(a, "{\"%s\", %s, &%s__m, %d, \"%s\", %s, RF__REL(%s)}",
+                arena_printf(a, "{\"%s\", %s, &%s__m, %d, \"%s\", %s, %s(%s)}",
                              c_escape(a, rf->name), kind, tt, field_no(m, parent_col),
-                             c_escape(a, target_col->db_name), join, rf->c_name));
+                             c_escape(a, target_col->db_name), join,
+                             many ? "RF__RELS" : "RF__REL", rf->c_name));
+    if (many) {
+        /* Relation counts: a member of the row's `_count` and of the
+         * query's `count` (which relations to count, with what filter). */
+        buf_printf(counts, "int64_t %s; ", rf->c_name);
+        buf_printf(count_select, "struct { bool on; const %s_where *where; } %s; ", tt,
+                   rf->c_name);
+    }
     return true;
 }
 
@@ -674,9 +682,17 @@ static void add_model(emitter *e, const model_table *t, tpl_value *models)
     }
 
     tpl_value *rels = tpl_set_new_list(a, m, "relations");
+    buf counts = BUF_INIT, count_sel = BUF_INIT;
     for (size_t i = 0; i < t->nrelation_fields; i++)
-        add_relation(e, &mc, &t->relation_fields[i], rels);
+        add_relation(e, &mc, &t->relation_fields[i], rels, &counts, &count_sel);
     bool inc = rels->count > 0;
+    if (counts.len) {
+        tpl_value *co = tpl_set_new_obj(a, m, "counts");
+        tpl_set_str(a, co, "members", buf_cstr(&counts));
+        tpl_set_str(a, co, "select", buf_cstr(&count_sel));
+    }
+    buf_free(&counts);
+    buf_free(&count_sel);
     tpl_set_strf(a, m, "nrelations", "%zu", rels->count);
     tpl_set_bool(a, m, "has_include", inc);
     tpl_set_str(a, m, "inc_param", inc ? arena_printf(a, "const %s_include *include, ", T) : "");

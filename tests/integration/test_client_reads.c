@@ -1,7 +1,8 @@
 /*
  * test_client_reads.c — the generated client's deeper reads against a real
  * PostgreSQL: relation filters (some / every / none, is / is_not, null
- * checks, nested, combined with AND / OR / NOT), aggregate and groupBy.
+ * checks, nested, combined with AND / OR / NOT), aggregate, groupBy and
+ * relation counts.
  *
  * Same client and fixture as test_client_ops.c: the committed client of
  * tests/integration/client/schema.prisma, and a fresh database per test
@@ -75,6 +76,28 @@ static rf_client *fresh(void)
         ck_assert_msg(st_ == RF_OK, "%s: %s (%s)", #call, rf_status_name(st_),                    \
                       rf_last_error(c)->message);                                                 \
     } while (0)
+
+/* Statements executed between trace_begin and trace_end (libpq's trace). */
+static FILE *trace;
+static char *trace_buf;
+static size_t trace_len;
+
+static void trace_begin(rf_client *c)
+{
+    trace = open_memstream(&trace_buf, &trace_len);
+    PQtrace((PGconn *)rf_client_pgconn(c), trace);
+}
+
+static int trace_end(rf_client *c)
+{
+    PQuntrace((PGconn *)rf_client_pgconn(c));
+    fclose(trace);
+    int n = 0;
+    for (const char *p = trace_buf; (p = strstr(p, "\tExecute\t")) != NULL; p++)
+        n++;
+    free(trace_buf);
+    return n;
+}
 
 /*
  * The blog every test reads:
@@ -489,6 +512,69 @@ START_TEST(group_by_groups_filters_orders_and_pages)
 }
 END_TEST
 
+/* Relation counts: `_count` of chosen to-many relations (m:n included), with
+ * an optional filter, in the same statement as the rows. */
+START_TEST(relation_counts_come_with_the_rows)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    blog b;
+    seed(c, &a, &b);
+    const db_user_order by_id[] = {{DB_USER_BY_ID, RF_ASC, 0}};
+    db_user_list l;
+    trace_begin(c);
+    OK(db_user_find_many(c, &(db_user_query){.order_by = by_id, .norder = 1, .count = {.posts = {.on = true}}}, &l,
+                         &a));
+    ck_assert_int_eq(trace_end(c), 1);
+    ck_assert_uint_eq(l.count, 3);
+    ck_assert_int_eq(l.items[0]._count.posts, 3);
+    ck_assert_int_eq(l.items[1]._count.posts, 1);
+    ck_assert_int_eq(l.items[2]._count.posts, 0);
+    ck_assert_str_eq(l.items[0].email, "i0@x"); /* the columns still decode */
+    /* With a filter, a selection of columns, and a where of its own. */
+    const db_post_where popular = {.views = RF_GT(10)};
+    OK(db_user_find_many(c,
+                         &(db_user_query){.where = &(db_user_where){.email = RF_NE("i1@x")},
+                                          .order_by = by_id, .norder = 1,
+                                          .select = &(db_user_select){.email = true},
+                                          .count = {.posts = {.on = true, .where = &popular}}},
+                         &l, &a));
+    ck_assert_uint_eq(l.count, 2);
+    ck_assert_int_eq(l.items[0]._count.posts, 2);
+    ck_assert_int_eq(l.items[1]._count.posts, 0);
+    ck_assert_str_eq(l.items[1].email, "i2@x");
+    /* Not asked for: zero. */
+    OK(db_user_find_many(c, &(db_user_query){.order_by = by_id, .norder = 1}, &l, &a));
+    ck_assert_int_eq(l.items[0]._count.posts, 0);
+    /* Many-to-many and to-many together, on find_first, with an include. */
+    db_post p;
+    trace_begin(c);
+    OK(db_post_find_first(c,
+                          &(db_post_query){.where = &(db_post_where){.title = RF_EQ("a")},
+                                           .include = {.author = true},
+                                           .count = {.categories = {.on = true}, .comments = {.on = true}}},
+                          &p, &a));
+    ck_assert_int_eq(trace_end(c), 2);
+    ck_assert_int_eq(p._count.categories, 2);
+    ck_assert_int_eq(p._count.comments, 1);
+    ck_assert_ptr_nonnull(p.author);
+    db_category cat;
+    OK(db_category_find_first(c,
+                              &(db_category_query){.where = &(db_category_where){.name = RF_EQ("c1")},
+                                                   .count = {.posts = {.on = true,
+                                                                       .where = &(db_post_where){.title = RF_EQ("c")}}}},
+                              &cat, &a));
+    ck_assert_int_eq(cat._count.posts, 1); /* filtered through the join table */
+    OK(db_category_find_first(c,
+                              &(db_category_query){.where = &(db_category_where){.name = RF_EQ("c1")},
+                                                   .count = {.posts = {.on = true}}},
+                              &cat, &a));
+    ck_assert_int_eq(cat._count.posts, 2);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("client_reads");
@@ -501,6 +587,7 @@ int main(void)
     tcase_add_test(tc, too_deep_relation_filters_are_refused);
     tcase_add_test(tc, aggregate_counts_sums_averages_and_extremes);
     tcase_add_test(tc, group_by_groups_filters_orders_and_pages);
+    tcase_add_test(tc, relation_counts_come_with_the_rows);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -189,12 +189,16 @@ static const rf_unique_desc db_user__uniques[] = {
     {(const int[]){21}, 1, true},
 };
 static const rf_key_part db_user__key[] = { {0, offsetof(db_user_cursor, id)} };
-#define RF__REL(m) offsetof(db_user, m), offsetof(db_user_include, m), offsetof(db_user_where, m)
+#define RF__REL(m) offsetof(db_user, m), offsetof(db_user_include, m), offsetof(db_user_where, m), \
+    RF_NO_MEMBER, RF_NO_MEMBER
+#define RF__RELS(m) offsetof(db_user, m), offsetof(db_user_include, m), offsetof(db_user_where, m), \
+    offsetof(db_user, _count.m), offsetof(db_user_query, count.m)
 static const rf_relation_desc db_user__relations[] = {
-    {"posts", RF_REL_MANY, &db_post__m, 0, "authorId", NULL, NULL, NULL, NULL, RF__REL(posts)},
+    {"posts", RF_REL_MANY, &db_post__m, 0, "authorId", NULL, NULL, NULL, NULL, RF__RELS(posts)},
     {"profile", RF_REL_ONE, &db_profile__m, 0, "userId", NULL, NULL, NULL, NULL, RF__REL(profile)},
 };
 #undef RF__REL
+#undef RF__RELS
 static rf_model_cache db_user__cache;
 static const size_t db_user__aggregate[] = {RF__AGGREGATE(db_user)};
 static const rf_model_desc db_user__m = {
@@ -243,11 +247,13 @@ static const rf_unique_desc db_profile__uniques[] = {
     {(const int[]){2}, 1, true},
 };
 static const rf_key_part db_profile__key[] = { {0, offsetof(db_profile_cursor, id)} };
-#define RF__REL(m) offsetof(db_profile, m), offsetof(db_profile_include, m), offsetof(db_profile_where, m)
+#define RF__REL(m) offsetof(db_profile, m), offsetof(db_profile_include, m), offsetof(db_profile_where, m), \
+    RF_NO_MEMBER, RF_NO_MEMBER
 static const rf_relation_desc db_profile__relations[] = {
     {"user", RF_REL_ONE, &db_user__m, 2, "id", NULL, NULL, NULL, NULL, RF__REL(user)},
 };
 #undef RF__REL
+#undef RF__RELS
 static rf_model_cache db_profile__cache;
 static const size_t db_profile__aggregate[] = {RF__AGGREGATE(db_profile)};
 static const rf_model_desc db_profile__m = {
@@ -295,13 +301,17 @@ static const rf_unique_desc db_post__uniques[] = {
     {(const int[]){4, 1}, 2, true},
 };
 static const rf_key_part db_post__key[] = { {0, offsetof(db_post_cursor, id)} };
-#define RF__REL(m) offsetof(db_post, m), offsetof(db_post_include, m), offsetof(db_post_where, m)
+#define RF__REL(m) offsetof(db_post, m), offsetof(db_post_include, m), offsetof(db_post_where, m), \
+    RF_NO_MEMBER, RF_NO_MEMBER
+#define RF__RELS(m) offsetof(db_post, m), offsetof(db_post_include, m), offsetof(db_post_where, m), \
+    offsetof(db_post, _count.m), offsetof(db_post_query, count.m)
 static const rf_relation_desc db_post__relations[] = {
     {"author", RF_REL_ONE, &db_user__m, 4, "id", NULL, NULL, NULL, NULL, RF__REL(author)},
-    {"categories", RF_REL_MANY_TO_MANY, &db_category__m, 0, "id", NULL, "_CategoryToPost", "B", "A", RF__REL(categories)},
-    {"comments", RF_REL_MANY, &db_comment__m, 0, "postId", NULL, NULL, NULL, NULL, RF__REL(comments)},
+    {"categories", RF_REL_MANY_TO_MANY, &db_category__m, 0, "id", NULL, "_CategoryToPost", "B", "A", RF__RELS(categories)},
+    {"comments", RF_REL_MANY, &db_comment__m, 0, "postId", NULL, NULL, NULL, NULL, RF__RELS(comments)},
 };
 #undef RF__REL
+#undef RF__RELS
 static rf_model_cache db_post__cache;
 static const size_t db_post__aggregate[] = {RF__AGGREGATE(db_post)};
 static const rf_model_desc db_post__m = {
@@ -347,11 +357,15 @@ static const rf_unique_desc db_category__uniques[] = {
     {(const int[]){1}, 1, true},
 };
 static const rf_key_part db_category__key[] = { {0, offsetof(db_category_cursor, id)} };
-#define RF__REL(m) offsetof(db_category, m), offsetof(db_category_include, m), offsetof(db_category_where, m)
+#define RF__REL(m) offsetof(db_category, m), offsetof(db_category_include, m), offsetof(db_category_where, m), \
+    RF_NO_MEMBER, RF_NO_MEMBER
+#define RF__RELS(m) offsetof(db_category, m), offsetof(db_category_include, m), offsetof(db_category_where, m), \
+    offsetof(db_category, _count.m), offsetof(db_category_query, count.m)
 static const rf_relation_desc db_category__relations[] = {
-    {"posts", RF_REL_MANY_TO_MANY, &db_post__m, 0, "id", NULL, "_CategoryToPost", "A", "B", RF__REL(posts)},
+    {"posts", RF_REL_MANY_TO_MANY, &db_post__m, 0, "id", NULL, "_CategoryToPost", "A", "B", RF__RELS(posts)},
 };
 #undef RF__REL
+#undef RF__RELS
 static rf_model_cache db_category__cache;
 static const size_t db_category__aggregate[] = {RF__AGGREGATE(db_category)};
 static const rf_model_desc db_category__m = {
@@ -397,11 +411,13 @@ static const rf_unique_desc db_comment__uniques[] = {
     {(const int[]){0}, 1, true},
 };
 static const rf_key_part db_comment__key[] = { {0, offsetof(db_comment_cursor, id)} };
-#define RF__REL(m) offsetof(db_comment, m), offsetof(db_comment_include, m), offsetof(db_comment_where, m)
+#define RF__REL(m) offsetof(db_comment, m), offsetof(db_comment_include, m), offsetof(db_comment_where, m), \
+    RF_NO_MEMBER, RF_NO_MEMBER
 static const rf_relation_desc db_comment__relations[] = {
     {"post", RF_REL_ONE, &db_post__m, 2, "id", NULL, NULL, NULL, NULL, RF__REL(post)},
 };
 #undef RF__REL
+#undef RF__RELS
 static rf_model_cache db_comment__cache;
 static const size_t db_comment__aggregate[] = {RF__AGGREGATE(db_comment)};
 static const rf_model_desc db_comment__m = {

@@ -47,6 +47,11 @@
  *     RF_GTE(2.0) }`. `order_by` sorts by `{ RF_GROUP_FIELD, <a by field>,
  *     RF_ASC }` or an aggregate, then by the `by` fields; skip and take
  *     page the groups.
+ *   - Relation counts (Prisma's include `_count`): a model with to-many
+ *     relations has `_count` in its row struct and `count` in its query:
+ *     `.count = { .posts = { .on = true, .where = &published } }` fills
+ *     `row._count.posts` for every row of find_many / find_first, in the
+ *     same statement (a correlated COUNT subquery; `where` may be NULL).
  *   - One rf_client per thread.
  *   - Misuse (a NULL client, `out`, `count` or `data` where one is needed, a
  *     NULL array with a non-zero count, a negative skip, take == INT64_MIN)
@@ -164,6 +169,7 @@ struct db_user {
     rf_i32_array lucky;
     db_post_list posts; /* filled only when included */
     db_profile *profile; /* NULL unless included (and related) */
+    struct { int64_t posts; } _count; /* relation counts asked for by the query's count */
 };
 
 /* Fields, for ordering. */
@@ -284,6 +290,7 @@ typedef struct db_user_query {
     const db_user_cursor *cursor;     /* start at this row (included) */
     db_user_include include;
     const db_user_select *select;  /* NULL: every column */
+    struct { struct { bool on; const db_post_where *where; } posts; } count; /* relations to count into _count (see the top) */
 } db_user_query;
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
@@ -627,6 +634,7 @@ struct db_post {
     db_user *author; /* NULL unless included (and related) */
     db_category_list categories; /* filled only when included */
     db_comment_list comments; /* filled only when included */
+    struct { int64_t categories; int64_t comments; } _count; /* relation counts asked for by the query's count */
 };
 
 /* Fields, for ordering. */
@@ -695,6 +703,7 @@ typedef struct db_post_query {
     const db_post_cursor *cursor;     /* start at this row (included) */
     db_post_include include;
     const db_post_select *select;  /* NULL: every column */
+    struct { struct { bool on; const db_category_where *where; } categories; struct { bool on; const db_comment_where *where; } comments; } count; /* relations to count into _count (see the top) */
 } db_post_query;
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
@@ -814,6 +823,7 @@ struct db_category {
     int32_t id;
     const char *name;
     db_post_list posts; /* filled only when included */
+    struct { int64_t posts; } _count; /* relation counts asked for by the query's count */
 };
 
 /* Fields, for ordering. */
@@ -869,6 +879,7 @@ typedef struct db_category_query {
     const db_category_cursor *cursor;     /* start at this row (included) */
     db_category_include include;
     const db_category_select *select;  /* NULL: every column */
+    struct { struct { bool on; const db_post_where *where; } posts; } count; /* relations to count into _count (see the top) */
 } db_category_query;
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */

@@ -195,15 +195,76 @@ static rf_status decode_counts(const rf_model_desc *m, const void *query, const 
     return st;
 }
 
-/* SELECT ... WHERE ... [cursor] ORDER BY ... LIMIT ... OFFSET ... */
+/* The query's distinct fields (field numbers), NULL when none. */
+static const int *distinct_of(const rf_model_desc *m, const void *query, size_t *n)
+{
+    *n = 0;
+    if (!query || m->query_distinct == RF_NO_MEMBER)
+        return NULL;
+    struct { const int *items; size_t count; } d;
+    memcpy(&d, RF_AT(query, m->query_distinct), sizeof d);
+    *n = d.count;
+    return d.items;
+}
+
+/* The inner ORDER BY of distinct: its fields first (DISTINCT ON requires
+ * it), then the query's order, then the identity, so that the row kept
+ * for each combination is the first in the query's order. */
+static void put_distinct_order(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                               const int *d, size_t nd, const rf_query_head *h)
+{
+    rf_q_sql(q, " ORDER BY ");
+    for (size_t i = 0; i < nd; i++) {
+        rf_q_sql(q, i ? ", " : "");
+        rf_q_sql(q, s->qualified[d[i]]);
+    }
+    for (size_t i = 0; i < h->norder; i++) {
+        const rf_order_item *o = &h->order_by[i];
+        if (o->by < 0 || (size_t)o->by >= m->nfields || !s->shape.columns[o->by]) {
+            rf_query_fail(q, RF_INVALID_ARGUMENT);
+            return;
+        }
+        rf_q_sql(q, ", ");
+        rf_q_sql(q, s->qualified[o->by]);
+        rf_q_sql(q, o->sort == RF_DESC ? " DESC" : " ASC");
+        if (o->nulls != RF_NULLS_DEFAULT)
+            rf_q_sql(q, o->nulls == RF_NULLS_FIRST ? " NULLS FIRST" : " NULLS LAST");
+    }
+    for (size_t k = 0; k < m->nkey; k++) {
+        rf_q_sql(q, ", ");
+        rf_q_sql(q, s->qualified[m->key[k].field]);
+    }
+}
+
+/* SELECT ... WHERE ... [cursor] ORDER BY ... LIMIT ... OFFSET ...; with
+ * distinct, the rows come from (SELECT DISTINCT ON (...) t.* ... ) AS t. */
 static void put_select(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
                        const void *query, const rf_query_head *h, rf_select select)
 {
-    if (any_counted(m, query)) {
+    size_t nd;
+    const int *d = distinct_of(m, query, &nd);
+    if (nd && !d) {
+        rf_query_fail(q, RF_INVALID_ARGUMENT);
+        return;
+    }
+    for (size_t i = 0; i < nd; i++)
+        if (d[i] < 0 || (size_t)d[i] >= m->nfields) {
+            rf_query_fail(q, RF_INVALID_ARGUMENT);
+            return;
+        }
+    if (nd || any_counted(m, query)) {
         rf_q_sql(q, "SELECT ");
         rf_desc_put_select(q, m, s, select);
         put_counts(q, m, s, query);
         rf_q_sql(q, " FROM ");
+        if (nd) {
+            rf_q_sql(q, "(SELECT DISTINCT ON (");
+            for (size_t i = 0; i < nd; i++) {
+                rf_q_sql(q, i ? ", " : "");
+                rf_q_sql(q, s->qualified[d[i]]);
+            }
+            rf_q_sql(q, ") t.* FROM ");
+        }
         rf_q_sql(q, s->table);
         rf_q_sql(q, " AS t WHERE ");
     } else if (select) {
@@ -226,6 +287,10 @@ static void put_select(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s
         rf_q_cursor(q, &s->shape, h->order_by, h->norder, first, h->take < 0);
     }
     rf_q_group_end(q);
+    if (nd) {
+        put_distinct_order(q, m, s, d, nd, h);
+        rf_q_sql(q, ") AS t");
+    }
     rf_q_order_page(q, &s->shape, h->order_by, h->norder, h->skip, h->take, cursor != NULL);
 }
 

@@ -208,6 +208,7 @@ struct rf_model_desc {
     /* aggregate and groupBy layouts (RF_AGGREGATE_*): where the structs
      * and members the runtime reads and fills start. */
     const size_t *aggregate;
+    size_t query_distinct;         /* offsetof `distinct` (then `ndistinct`) in `<model>_query` */
 };
 
 /*

@@ -1,8 +1,8 @@
 /*
  * test_client_reads.c — the generated client's deeper reads against a real
  * PostgreSQL: relation filters (some / every / none, is / is_not, null
- * checks, nested, combined with AND / OR / NOT), aggregate, groupBy and
- * relation counts.
+ * checks, nested, combined with AND / OR / NOT), aggregate, groupBy,
+ * relation counts and distinct.
  *
  * Same client and fixture as test_client_ops.c: the committed client of
  * tests/integration/client/schema.prisma, and a fresh database per test
@@ -575,6 +575,55 @@ START_TEST(relation_counts_come_with_the_rows)
 }
 END_TEST
 
+/* distinct: the first row of each combination in the query's order, the
+ * rows in that order, skip / take counting distinct rows. */
+START_TEST(distinct_keeps_the_first_row_of_each_combination)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    blog b;
+    seed(c, &a, &b);
+    const db_post_order most_viewed[] = {{DB_POST_BY_VIEWS, RF_DESC, 0}};
+    const db_post_field by_author[] = {DB_POST_BY_AUTHOR_ID};
+    db_post_list l;
+    OK(db_post_find_many(c,
+                         &(db_post_query){.order_by = most_viewed, .norder = 1, .distinct = by_author,
+                                          .ndistinct = 1},
+                         &l, &a));
+    /* Each author's most viewed post (and the authorless one), by views. */
+    ck_assert_uint_eq(l.count, 3);
+    ck_assert_str_eq(l.items[0].title, "orphan");
+    ck_assert_str_eq(l.items[1].title, "d");
+    ck_assert_str_eq(l.items[2].title, "c");
+    OK(db_post_find_many(c,
+                         &(db_post_query){.order_by = most_viewed, .norder = 1, .distinct = by_author,
+                                          .ndistinct = 1, .skip = 1, .take = 1},
+                         &l, &a));
+    ck_assert_uint_eq(l.count, 1);
+    ck_assert_str_eq(l.items[0].title, "d");
+    /* With a where, the opposite order, relation counts and find_first. */
+    db_post p;
+    OK(db_post_find_first(c,
+                          &(db_post_query){.where = &(db_post_where){.author = RF_IS_NOT_NULL},
+                                           .order_by = (db_post_order[]){{DB_POST_BY_VIEWS, RF_ASC, 0}},
+                                           .norder = 1, .distinct = by_author, .ndistinct = 1,
+                                           .count = {.categories = {.on = true}}},
+                          &p, &a));
+    ck_assert_str_eq(p.title, "a");
+    ck_assert_int_eq(p._count.categories, 2);
+    /* Two fields: every post is its own combination. */
+    OK(db_post_find_many(c,
+                         &(db_post_query){.distinct = (db_post_field[]){DB_POST_BY_AUTHOR_ID, DB_POST_BY_TITLE},
+                                          .ndistinct = 2},
+                         &l, &a));
+    ck_assert_uint_eq(l.count, 5);
+    ck_assert_int_eq(db_post_find_many(c, &(db_post_query){.distinct = (db_post_field[]){99}, .ndistinct = 1}, &l, &a),
+                     RF_INVALID_ARGUMENT);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("client_reads");
@@ -588,6 +637,7 @@ int main(void)
     tcase_add_test(tc, aggregate_counts_sums_averages_and_extremes);
     tcase_add_test(tc, group_by_groups_filters_orders_and_pages);
     tcase_add_test(tc, relation_counts_come_with_the_rows);
+    tcase_add_test(tc, distinct_keeps_the_first_row_of_each_combination);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -214,6 +214,7 @@ static const rf_model_desc db_user__m = {
     offsetof(db_user_query, select),
     &db_user__cache,
     db_user__aggregate,
+    offsetof(db_user_query, distinct),
 };
 RF__FIND_UNIQUE(db_user, id, 0, (int32_t id, ), (&id), include)
 RF__FIND_UNIQUE(db_user, email, 1, (const char *email, ), (&email), include)
@@ -269,6 +270,7 @@ static const rf_model_desc db_profile__m = {
     offsetof(db_profile_query, select),
     &db_profile__cache,
     db_profile__aggregate,
+    offsetof(db_profile_query, distinct),
 };
 RF__FIND_UNIQUE(db_profile, id, 0, (const char *id, ), (&id), include)
 RF__FIND_UNIQUE(db_profile, user_id, 1, (int32_t user_id, ), (&user_id), include)
@@ -327,6 +329,7 @@ static const rf_model_desc db_post__m = {
     offsetof(db_post_query, select),
     &db_post__cache,
     db_post__aggregate,
+    offsetof(db_post_query, distinct),
 };
 RF__FIND_UNIQUE(db_post, id, 0, (const char *id, ), (&id), include)
 RF__FIND_UNIQUE(db_post, author_id_title, 1, (int32_t author_id, const char *title, ), (&author_id, &title), include)
@@ -381,6 +384,7 @@ static const rf_model_desc db_category__m = {
     offsetof(db_category_query, select),
     &db_category__cache,
     db_category__aggregate,
+    offsetof(db_category_query, distinct),
 };
 RF__FIND_UNIQUE(db_category, id, 0, (int32_t id, ), (&id), include)
 RF__FIND_UNIQUE(db_category, name, 1, (const char *name, ), (&name), include)
@@ -433,6 +437,7 @@ static const rf_model_desc db_comment__m = {
     offsetof(db_comment_query, select),
     &db_comment__cache,
     db_comment__aggregate,
+    offsetof(db_comment_query, distinct),
 };
 RF__FIND_UNIQUE(db_comment, id, 0, (const char *id, ), (&id), include)
 RF__READ(db_comment)
@@ -474,6 +479,7 @@ static const rf_model_desc db_tag__m = {
     offsetof(db_tag_query, select),
     &db_tag__cache,
     db_tag__aggregate,
+    offsetof(db_tag_query, distinct),
 };
 RF__FIND_UNIQUE_PLAIN(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
 RF__READ(db_tag)
@@ -521,6 +527,7 @@ static const rf_model_desc db_lists__m = {
     offsetof(db_lists_query, select),
     &db_lists__cache,
     db_lists__aggregate,
+    offsetof(db_lists_query, distinct),
 };
 RF__FIND_UNIQUE_PLAIN(db_lists, id, 0, (int32_t id, ), (&id))
 RF__READ(db_lists)

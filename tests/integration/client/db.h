@@ -52,6 +52,12 @@
  *     `.count = { .posts = { .on = true, .where = &published } }` fills
  *     `row._count.posts` for every row of find_many / find_first, in the
  *     same statement (a correlated COUNT subquery; `where` may be NULL).
+ *   - distinct (Prisma's distinct): `.distinct = (db_post_field[]){
+ *     DB_POST_BY_AUTHOR_ID }, .ndistinct = 1` keeps the first row, in the
+ *     query's order, of each combination of those fields; the rows come
+ *     back in the query's order, and skip / take count distinct rows
+ *     (PostgreSQL's DISTINCT ON, in a subquery ordered by those fields
+ *     first).
  *   - One rf_client per thread.
  *   - Misuse (a NULL client, `out`, `count` or `data` where one is needed, a
  *     NULL array with a non-zero count, a negative skip, take == INT64_MIN)
@@ -290,6 +296,8 @@ typedef struct db_user_query {
     const db_user_cursor *cursor;     /* start at this row (included) */
     db_user_include include;
     const db_user_select *select;  /* NULL: every column */
+    const db_user_field *distinct; /* the first row of each distinct combination */
+    size_t ndistinct;
     struct { struct { bool on; const db_post_where *where; } posts; } count; /* relations to count into _count (see the top) */
 } db_user_query;
 
@@ -518,6 +526,8 @@ typedef struct db_profile_query {
     const db_profile_cursor *cursor;     /* start at this row (included) */
     db_profile_include include;
     const db_profile_select *select;  /* NULL: every column */
+    const db_profile_field *distinct; /* the first row of each distinct combination */
+    size_t ndistinct;
 } db_profile_query;
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
@@ -703,6 +713,8 @@ typedef struct db_post_query {
     const db_post_cursor *cursor;     /* start at this row (included) */
     db_post_include include;
     const db_post_select *select;  /* NULL: every column */
+    const db_post_field *distinct; /* the first row of each distinct combination */
+    size_t ndistinct;
     struct { struct { bool on; const db_category_where *where; } categories; struct { bool on; const db_comment_where *where; } comments; } count; /* relations to count into _count (see the top) */
 } db_post_query;
 
@@ -879,6 +891,8 @@ typedef struct db_category_query {
     const db_category_cursor *cursor;     /* start at this row (included) */
     db_category_include include;
     const db_category_select *select;  /* NULL: every column */
+    const db_category_field *distinct; /* the first row of each distinct combination */
+    size_t ndistinct;
     struct { struct { bool on; const db_post_where *where; } posts; } count; /* relations to count into _count (see the top) */
 } db_category_query;
 
@@ -1052,6 +1066,8 @@ typedef struct db_comment_query {
     const db_comment_cursor *cursor;     /* start at this row (included) */
     db_comment_include include;
     const db_comment_select *select;  /* NULL: every column */
+    const db_comment_field *distinct; /* the first row of each distinct combination */
+    size_t ndistinct;
 } db_comment_query;
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
@@ -1201,6 +1217,8 @@ typedef struct db_tag_query {
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
     const db_tag_cursor *cursor;     /* start at this row (included) */
     const db_tag_select *select;  /* NULL: every column */
+    const db_tag_field *distinct; /* the first row of each distinct combination */
+    size_t ndistinct;
 } db_tag_query;
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
@@ -1364,6 +1382,8 @@ typedef struct db_lists_query {
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
     const db_lists_cursor *cursor;     /* start at this row (included) */
     const db_lists_select *select;  /* NULL: every column */
+    const db_lists_field *distinct; /* the first row of each distinct combination */
+    size_t ndistinct;
 } db_lists_query;
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */

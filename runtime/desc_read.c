@@ -7,6 +7,7 @@
 #include "desc_internal.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 rf_status rf_desc_misuse(rf_client *c, const char *what)
@@ -236,6 +237,97 @@ static void put_distinct_order(rf_query *q, const rf_model_desc *m, const rf_des
     }
 }
 
+/* The query's relation orderings, NULL when none. */
+static const rf_relation_order *relation_order_of(const rf_model_desc *m, const void *query,
+                                                  size_t *n)
+{
+    *n = 0;
+    if (!query || m->query_relation_order == RF_NO_MEMBER)
+        return NULL;
+    struct { const rf_relation_order *items; size_t count; } o;
+    memcpy(&o, RF_AT(query, m->query_relation_order), sizeof o);
+    *n = o.count;
+    return o.items;
+}
+
+static void put_sort(rf_query *q, rf_sort sort, rf_nulls nulls, bool reverse)
+{
+    rf_q_sql(q, (sort == RF_DESC) != reverse ? " DESC" : " ASC");
+    if (nulls != RF_NULLS_DEFAULT)
+        rf_q_sql(q, (nulls == RF_NULLS_FIRST) != reverse ? " NULLS FIRST" : " NULLS LAST");
+}
+
+/* One relation ordering: a correlated subquery giving the related row's
+ * field (to-one) or the number of related rows (to-many). */
+static bool put_relation_order(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                               const rf_relation_order *o)
+{
+    if (o->relation < 1 || (size_t)o->relation > m->nrelations)
+        return false;
+    size_t ri = (size_t)o->relation - 1;
+    const rf_relation_desc *r = &m->relations[ri];
+    if (r->kind != RF_REL_ONE) {
+        if (!o->count)
+            return false;
+        rf_desc_put_related(q, m, s, ri, 0, "(SELECT COUNT(*) FROM ", NULL, false);
+        return true;
+    }
+    const rf_desc_sql *ts = rf_desc_sql_get(r->target);
+    if (!ts || o->count || o->by < 0 || (size_t)o->by >= r->target->nfields ||
+        !ts->shape.columns[o->by])
+        return false;
+    size_t n = strlen(ts->column[o->by]) + 32;
+    char *head = rf_q_alloc(q, n);
+    if (!head)
+        return false;
+    snprintf(head, n, "(SELECT t1.%s FROM ", ts->column[o->by]);
+    rf_desc_put_related(q, m, s, ri, 0, head, NULL, false);
+    return true;
+}
+
+/* ORDER BY the relation orderings, the query's order_by, the identity;
+ * then LIMIT / OFFSET (a negative take reverses, as rf_q_order_page). */
+static void put_order_with_relations(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                                     const rf_query_head *h, const rf_relation_order *ro,
+                                     size_t nro)
+{
+    bool reverse = h->take < 0;
+    rf_q_sql(q, " ORDER BY ");
+    for (size_t i = 0; i < nro; i++) {
+        rf_q_sql(q, i ? ", " : "");
+        if (!put_relation_order(q, m, s, &ro[i])) {
+            rf_query_fail(q, RF_INVALID_ARGUMENT);
+            return;
+        }
+        put_sort(q, ro[i].sort, ro[i].nulls, reverse);
+    }
+    for (size_t i = 0; i < h->norder; i++) {
+        const rf_order_item *o = &h->order_by[i];
+        if (o->by < 0 || (size_t)o->by >= m->nfields || !s->shape.columns[o->by]) {
+            rf_query_fail(q, RF_INVALID_ARGUMENT);
+            return;
+        }
+        rf_q_sql(q, ", ");
+        rf_q_sql(q, s->qualified[o->by]);
+        put_sort(q, o->sort, o->nulls, reverse);
+    }
+    for (size_t k = 0; k < m->nkey; k++) {
+        rf_q_sql(q, ", ");
+        rf_q_sql(q, s->qualified[m->key[k].field]);
+        rf_q_sql(q, reverse ? " DESC" : " ASC");
+    }
+    if (h->take) {
+        rf_q_sql(q, " LIMIT ");
+        rf_q_param(q);
+        rf_params_add_i64(&q->params, h->take < 0 ? -h->take : h->take);
+    }
+    if (h->skip) {
+        rf_q_sql(q, " OFFSET ");
+        rf_q_param(q);
+        rf_params_add_i64(&q->params, h->skip);
+    }
+}
+
 /* SELECT ... WHERE ... [cursor] ORDER BY ... LIMIT ... OFFSET ...; with
  * distinct, the rows come from (SELECT DISTINCT ON (...) t.* ... ) AS t. */
 static void put_select(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
@@ -287,6 +379,15 @@ static void put_select(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s
         rf_q_cursor(q, &s->shape, h->order_by, h->norder, first, h->take < 0);
     }
     rf_q_group_end(q);
+    size_t nro;
+    const rf_relation_order *ro = relation_order_of(m, query, &nro);
+    if (nro) {
+        if (!ro || cursor || nd)
+            rf_query_fail(q, RF_INVALID_ARGUMENT);
+        else
+            put_order_with_relations(q, m, s, h, ro, nro);
+        return;
+    }
     if (nd) {
         put_distinct_order(q, m, s, d, nd, h);
         rf_q_sql(q, ") AS t");

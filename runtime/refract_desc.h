@@ -209,6 +209,8 @@ struct rf_model_desc {
      * and members the runtime reads and fills start. */
     const size_t *aggregate;
     size_t query_distinct;         /* offsetof `distinct` (then `ndistinct`) in `<model>_query` */
+    size_t query_relation_order;   /* offsetof `order_by_relation` (then its count), or
+                                      RF_NO_MEMBER */
 };
 
 /*

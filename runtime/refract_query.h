@@ -166,6 +166,21 @@ RF_DEFINE_UPDATE(rf_bytes_array_update, rf_bytes_array);
 typedef enum rf_sort { RF_ASC = 0, RF_DESC } rf_sort;
 typedef enum rf_nulls { RF_NULLS_DEFAULT = 0, RF_NULLS_FIRST, RF_NULLS_LAST } rf_nulls;
 
+/*
+ * Ordering by a relation (Prisma's orderBy: { author: { name: 'asc' } } and
+ * { posts: { _count: 'desc' } }): `relation` is a constant of the model's
+ * `<model>_relation` enum; for a to-one relation `by` is a field of the
+ * related model (its `<target>_field`), for a to-many one `count` orders by
+ * the number of related rows. A row without a related row sorts as NULL.
+ */
+typedef struct rf_relation_order {
+    int relation;
+    int by;
+    bool count;
+    rf_sort sort;
+    rf_nulls nulls;
+} rf_relation_order;
+
 /* ========================================================================
  * groupBy: what `having` tests and `order_by` sorts by
  * ======================================================================== */

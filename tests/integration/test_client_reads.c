@@ -2,7 +2,7 @@
  * test_client_reads.c — the generated client's deeper reads against a real
  * PostgreSQL: relation filters (some / every / none, is / is_not, null
  * checks, nested, combined with AND / OR / NOT), aggregate, groupBy,
- * relation counts and distinct.
+ * relation counts, distinct and ordering by relations.
  *
  * Same client and fixture as test_client_ops.c: the committed client of
  * tests/integration/client/schema.prisma, and a fresh database per test
@@ -148,6 +148,25 @@ static const char *users_where(rf_client *c, rf_arena *a, const db_user_where *w
                          &(db_user_query){.where = w,
                                           .order_by = (db_user_order[]){{DB_USER_BY_ID, RF_ASC, 0}},
                                           .norder = 1},
+                         &l, a));
+    static char out[256];
+    out[0] = '\0';
+    for (size_t i = 0; i < l.count; i++) {
+        if (i)
+            strcat(out, ",");
+        strncat(out, l.items[i].email, sizeof out - strlen(out) - 8);
+    }
+    return out;
+}
+
+/* The emails of the users in the given relation order, paged. */
+static const char *users_order(rf_client *c, rf_arena *a, const rf_relation_order *o, int64_t skip,
+                               int64_t take)
+{
+    db_user_list l;
+    OK(db_user_find_many(c,
+                         &(db_user_query){.order_by_relation = o, .norder_by_relation = 1, .skip = skip,
+                                          .take = take},
                          &l, a));
     static char out[256];
     out[0] = '\0';
@@ -624,6 +643,61 @@ START_TEST(distinct_keeps_the_first_row_of_each_combination)
 }
 END_TEST
 
+/* Ordering by a to-one relation's field and by a to-many relation's count. */
+START_TEST(order_by_relations)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    blog b;
+    seed(c, &a, &b);
+    db_post_list posts;
+    OK(db_post_find_many(c,
+                         &(db_post_query){.order_by_relation = (rf_relation_order[]){{.relation = DB_POST_REL_AUTHOR,
+                                                                                       .by = DB_USER_BY_EMAIL,
+                                                                                       .sort = RF_DESC,
+                                                                                       .nulls = RF_NULLS_LAST}},
+                                          .norder_by_relation = 1,
+                                          .order_by = (db_post_order[]){{DB_POST_BY_TITLE, RF_ASC, 0}},
+                                          .norder = 1},
+                         &posts, &a));
+    ck_assert_uint_eq(posts.count, 5);
+    const char *want[] = {"c", "a", "b", "d", "orphan"};
+    for (size_t i = 0; i < 5; i++)
+        ck_assert_str_eq(posts.items[i].title, want[i]);
+
+    const rf_relation_order most_posts[] = {{.relation = DB_USER_REL_POSTS, .count = true, .sort = RF_DESC}};
+    ck_assert_str_eq(users_order(c, &a, most_posts, 0, 0), "i0@x,i1@x,i2@x");
+    ck_assert_str_eq(users_order(c, &a, most_posts, 1, 1), "i1@x");
+    ck_assert_str_eq(users_order(c, &a, most_posts, 0, -1), "i2@x"); /* the last one */
+    /* Many-to-many counts. */
+    db_category_list cats;
+    OK(db_category_find_many(c,
+                             &(db_category_query){.order_by_relation = (rf_relation_order[]){{.relation = DB_CATEGORY_REL_POSTS,
+                                                                                               .count = true,
+                                                                                               .sort = RF_DESC}},
+                                                  .norder_by_relation = 1},
+                             &cats, &a));
+    ck_assert_uint_eq(cats.count, 2);
+    ck_assert_str_eq(cats.items[0].name, "c1");
+    /* Mistakes: no such relation, a to-many one without count, with a cursor. */
+    db_user_list l;
+    ck_assert_int_eq(db_user_find_many(c, &(db_user_query){.order_by_relation = (rf_relation_order[]){{.relation = 9}},
+                                                           .norder_by_relation = 1},
+                                       &l, &a),
+                     RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(db_user_find_many(c, &(db_user_query){.order_by_relation = (rf_relation_order[]){{.relation = DB_USER_REL_POSTS}},
+                                                           .norder_by_relation = 1},
+                                       &l, &a),
+                     RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(db_user_find_many(c, &(db_user_query){.order_by_relation = most_posts, .norder_by_relation = 1,
+                                                           .cursor = &(db_user_cursor){b.u[0].id}},
+                                       &l, &a),
+                     RF_INVALID_ARGUMENT);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("client_reads");
@@ -638,6 +712,7 @@ int main(void)
     tcase_add_test(tc, group_by_groups_filters_orders_and_pages);
     tcase_add_test(tc, relation_counts_come_with_the_rows);
     tcase_add_test(tc, distinct_keeps_the_first_row_of_each_combination);
+    tcase_add_test(tc, order_by_relations);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

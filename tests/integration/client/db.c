@@ -215,6 +215,7 @@ static const rf_model_desc db_user__m = {
     &db_user__cache,
     db_user__aggregate,
     offsetof(db_user_query, distinct),
+    offsetof(db_user_query, order_by_relation),
 };
 RF__FIND_UNIQUE(db_user, id, 0, (int32_t id, ), (&id), include)
 RF__FIND_UNIQUE(db_user, email, 1, (const char *email, ), (&email), include)
@@ -271,6 +272,7 @@ static const rf_model_desc db_profile__m = {
     &db_profile__cache,
     db_profile__aggregate,
     offsetof(db_profile_query, distinct),
+    offsetof(db_profile_query, order_by_relation),
 };
 RF__FIND_UNIQUE(db_profile, id, 0, (const char *id, ), (&id), include)
 RF__FIND_UNIQUE(db_profile, user_id, 1, (int32_t user_id, ), (&user_id), include)
@@ -330,6 +332,7 @@ static const rf_model_desc db_post__m = {
     &db_post__cache,
     db_post__aggregate,
     offsetof(db_post_query, distinct),
+    offsetof(db_post_query, order_by_relation),
 };
 RF__FIND_UNIQUE(db_post, id, 0, (const char *id, ), (&id), include)
 RF__FIND_UNIQUE(db_post, author_id_title, 1, (int32_t author_id, const char *title, ), (&author_id, &title), include)
@@ -385,6 +388,7 @@ static const rf_model_desc db_category__m = {
     &db_category__cache,
     db_category__aggregate,
     offsetof(db_category_query, distinct),
+    offsetof(db_category_query, order_by_relation),
 };
 RF__FIND_UNIQUE(db_category, id, 0, (int32_t id, ), (&id), include)
 RF__FIND_UNIQUE(db_category, name, 1, (const char *name, ), (&name), include)
@@ -438,6 +442,7 @@ static const rf_model_desc db_comment__m = {
     &db_comment__cache,
     db_comment__aggregate,
     offsetof(db_comment_query, distinct),
+    offsetof(db_comment_query, order_by_relation),
 };
 RF__FIND_UNIQUE(db_comment, id, 0, (const char *id, ), (&id), include)
 RF__READ(db_comment)
@@ -480,6 +485,7 @@ static const rf_model_desc db_tag__m = {
     &db_tag__cache,
     db_tag__aggregate,
     offsetof(db_tag_query, distinct),
+    RF_NO_MEMBER,
 };
 RF__FIND_UNIQUE_PLAIN(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
 RF__READ(db_tag)
@@ -528,6 +534,7 @@ static const rf_model_desc db_lists__m = {
     &db_lists__cache,
     db_lists__aggregate,
     offsetof(db_lists_query, distinct),
+    RF_NO_MEMBER,
 };
 RF__FIND_UNIQUE_PLAIN(db_lists, id, 0, (int32_t id, ), (&id))
 RF__READ(db_lists)

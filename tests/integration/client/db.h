@@ -58,6 +58,11 @@
  *     back in the query's order, and skip / take count distinct rows
  *     (PostgreSQL's DISTINCT ON, in a subquery ordered by those fields
  *     first).
+ *   - Ordering by relations: `.order_by_relation = (rf_relation_order[]){
+ *     { .relation = DB_POST_REL_AUTHOR, .by = DB_USER_BY_NAME } }` orders by
+ *     a to-one relation's field, `{ .relation = DB_USER_REL_POSTS, .count =
+ *     true, .sort = RF_DESC }` by a to-many relation's row count; these come
+ *     before `order_by`'s items. Not with a cursor or distinct.
  *   - One rf_client per thread.
  *   - Misuse (a NULL client, `out`, `count` or `data` where one is needed, a
  *     NULL array with a non-zero count, a negative skip, take == INT64_MIN)
@@ -246,6 +251,12 @@ struct db_user_where {
     size_t nNOT;
 };
 
+/* Relations, for order_by_relation. */
+typedef enum db_user_relation {
+    DB_USER_REL_POSTS = 1,
+    DB_USER_REL_PROFILE = 2
+} db_user_relation;
+
 /* Relations to load with the rows, one extra query per relation. */
 typedef struct db_user_include {
     bool posts;
@@ -298,6 +309,8 @@ typedef struct db_user_query {
     const db_user_select *select;  /* NULL: every column */
     const db_user_field *distinct; /* the first row of each distinct combination */
     size_t ndistinct;
+    const rf_relation_order *order_by_relation; /* before order_by (see the top) */
+    size_t norder_by_relation;
     struct { struct { bool on; const db_post_where *where; } posts; } count; /* relations to count into _count (see the top) */
 } db_user_query;
 
@@ -498,6 +511,11 @@ struct db_profile_where {
     size_t nNOT;
 };
 
+/* Relations, for order_by_relation. */
+typedef enum db_profile_relation {
+    DB_PROFILE_REL_USER = 1
+} db_profile_relation;
+
 /* Relations to load with the rows, one extra query per relation. */
 typedef struct db_profile_include {
     bool user;
@@ -528,6 +546,8 @@ typedef struct db_profile_query {
     const db_profile_select *select;  /* NULL: every column */
     const db_profile_field *distinct; /* the first row of each distinct combination */
     size_t ndistinct;
+    const rf_relation_order *order_by_relation; /* before order_by (see the top) */
+    size_t norder_by_relation;
 } db_profile_query;
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
@@ -681,6 +701,13 @@ struct db_post_where {
     size_t nNOT;
 };
 
+/* Relations, for order_by_relation. */
+typedef enum db_post_relation {
+    DB_POST_REL_AUTHOR = 1,
+    DB_POST_REL_CATEGORIES = 2,
+    DB_POST_REL_COMMENTS = 3
+} db_post_relation;
+
 /* Relations to load with the rows, one extra query per relation. */
 typedef struct db_post_include {
     bool author;
@@ -715,6 +742,8 @@ typedef struct db_post_query {
     const db_post_select *select;  /* NULL: every column */
     const db_post_field *distinct; /* the first row of each distinct combination */
     size_t ndistinct;
+    const rf_relation_order *order_by_relation; /* before order_by (see the top) */
+    size_t norder_by_relation;
     struct { struct { bool on; const db_category_where *where; } categories; struct { bool on; const db_comment_where *where; } comments; } count; /* relations to count into _count (see the top) */
 } db_post_query;
 
@@ -864,6 +893,11 @@ struct db_category_where {
     size_t nNOT;
 };
 
+/* Relations, for order_by_relation. */
+typedef enum db_category_relation {
+    DB_CATEGORY_REL_POSTS = 1
+} db_category_relation;
+
 /* Relations to load with the rows, one extra query per relation. */
 typedef struct db_category_include {
     bool posts;
@@ -893,6 +927,8 @@ typedef struct db_category_query {
     const db_category_select *select;  /* NULL: every column */
     const db_category_field *distinct; /* the first row of each distinct combination */
     size_t ndistinct;
+    const rf_relation_order *order_by_relation; /* before order_by (see the top) */
+    size_t norder_by_relation;
     struct { struct { bool on; const db_post_where *where; } posts; } count; /* relations to count into _count (see the top) */
 } db_category_query;
 
@@ -1038,6 +1074,11 @@ struct db_comment_where {
     size_t nNOT;
 };
 
+/* Relations, for order_by_relation. */
+typedef enum db_comment_relation {
+    DB_COMMENT_REL_POST = 1
+} db_comment_relation;
+
 /* Relations to load with the rows, one extra query per relation. */
 typedef struct db_comment_include {
     bool post;
@@ -1068,6 +1109,8 @@ typedef struct db_comment_query {
     const db_comment_select *select;  /* NULL: every column */
     const db_comment_field *distinct; /* the first row of each distinct combination */
     size_t ndistinct;
+    const rf_relation_order *order_by_relation; /* before order_by (see the top) */
+    size_t norder_by_relation;
 } db_comment_query;
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */

@@ -145,6 +145,10 @@ rf_status rf_desc_decode_one(const rf_model_desc *m, rf_select select, const rf_
 
 /* Loads the relations chosen by `include` (a `<model>_include *`, may be
  * NULL) for rows[0..n). */
+/* Whether `include` (a `<model>_include *`, may be NULL) loads relation r:
+ * its bool, or its arguments; and those arguments (a `<target>_query *`). */
+bool rf_desc_included(const rf_relation_desc *r, const void *include);
+const void *rf_desc_include_args(const rf_relation_desc *r, const void *include);
 rf_status rf_desc_include(rf_client *c, const rf_model_desc *m, void *rows, size_t n,
                           const void *include, rf_arena *arena);
 

@@ -72,7 +72,7 @@ static rf_select with_links(const rf_model_desc *m, rf_select select, const void
     bool *mask = NULL;
     for (size_t i = 0; i < m->nrelations; i++) {
         const rf_relation_desc *r = &m->relations[i];
-        if (!*(const bool *)RF_AT(include, r->include) || select[r->link])
+        if (!rf_desc_included(r, include) || select[r->link])
             continue;
         if (!mask && !(mask = rf_arena_memdup(mem, select, m->nfields)))
             return NULL;

@@ -157,6 +157,8 @@ typedef struct rf_relation_desc {
     size_t count;                  /* to-many: offsetof its int64_t in the row's _count */
     size_t count_select;           /* to-many: offsetof its {bool on; where} in the
                                       query's count; RF_NO_MEMBER for to-one */
+    size_t include_args;           /* offsetof its `<target>_query *` in `<model>_include`'s
+                                      _args (where, order, paging, nested includes) */
 } rf_relation_desc;
 
 /*

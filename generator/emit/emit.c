@@ -525,6 +525,7 @@ static bool add_relation(emitter *e, const model_ctx *m, const model_relation_fi
     const char *tt = model_type(e, target);
     tpl_set_strf(a, r, "index", "%zu", rels->count - 1);
     tpl_set_strf(a, r, "number", "%zu", rels->count);
+    tpl_set_str(a, r, "target_type", tt);
     tpl_set_str(a, r, "RC", upper(a, rf->c_name));
     tpl_set_str(a, r, "c", rf->c_name);
     tpl_set_str(a, r, "name", rf->name);

@@ -2,7 +2,8 @@
  * test_client_reads.c — the generated client's deeper reads against a real
  * PostgreSQL: relation filters (some / every / none, is / is_not, null
  * checks, nested, combined with AND / OR / NOT), aggregate, groupBy,
- * relation counts, distinct and ordering by relations.
+ * relation counts, distinct, ordering by relations and nested include
+ * with arguments.
  *
  * Same client and fixture as test_client_ops.c: the committed client of
  * tests/integration/client/schema.prisma, and a fresh database per test
@@ -698,6 +699,89 @@ START_TEST(order_by_relations)
 }
 END_TEST
 
+/* Nested include with per-level where, order, skip and take (per parent),
+ * to any depth, one query per relation and level. */
+START_TEST(nested_include_with_arguments)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    blog b;
+    seed(c, &a, &b);
+    const db_user_order by_id[] = {{DB_USER_BY_ID, RF_ASC, 0}};
+    db_user_list l;
+    /* Each user's most viewed popular post. */
+    trace_begin(c);
+    OK(db_user_find_many(c,
+                         &(db_user_query){.order_by = by_id, .norder = 1,
+                                          .include = {._args.posts = &(db_post_query){
+                                                          .where = &(db_post_where){.views = RF_GT(10)},
+                                                          .order_by = (db_post_order[]){{DB_POST_BY_VIEWS, RF_DESC, 0}},
+                                                          .norder = 1, .take = 1}}},
+                         &l, &a));
+    ck_assert_int_eq(trace_end(c), 2);
+    ck_assert_uint_eq(l.count, 3);
+    ck_assert_uint_eq(l.items[0].posts.count, 1);
+    ck_assert_str_eq(l.items[0].posts.items[0].title, "d");
+    ck_assert_uint_eq(l.items[1].posts.count, 1);
+    ck_assert_str_eq(l.items[1].posts.items[0].title, "c");
+    ck_assert_uint_eq(l.items[2].posts.count, 0);
+    /* skip and take count per parent, in the given order. */
+    OK(db_user_find_many(c,
+                         &(db_user_query){.order_by = by_id, .norder = 1,
+                                          .include = {._args.posts = &(db_post_query){
+                                                          .order_by = (db_post_order[]){{DB_POST_BY_VIEWS, RF_ASC, 0}},
+                                                          .norder = 1, .skip = 1, .take = 5}}},
+                         &l, &a));
+    ck_assert_uint_eq(l.items[0].posts.count, 2);
+    ck_assert_str_eq(l.items[0].posts.items[0].title, "b");
+    ck_assert_str_eq(l.items[0].posts.items[1].title, "d");
+    ck_assert_uint_eq(l.items[1].posts.count, 0);
+    /* Three levels: users → posts (by title) → comments and categories
+     * (m:n, by name descending, one per post). */
+    trace_begin(c);
+    OK(db_user_find_many(
+        c,
+        &(db_user_query){.order_by = by_id, .norder = 1,
+                         .include = {._args.posts = &(db_post_query){
+                                         .order_by = (db_post_order[]){{DB_POST_BY_TITLE, RF_ASC, 0}}, .norder = 1,
+                                         .include = {.comments = true,
+                                                     ._args.categories = &(db_category_query){
+                                                         .order_by = (db_category_order[]){{DB_CATEGORY_BY_NAME, RF_DESC, 0}},
+                                                         .norder = 1, .take = 1}}}}},
+        &l, &a));
+    ck_assert_int_eq(trace_end(c), 4);
+    const db_post_list *ps = &l.items[0].posts;
+    ck_assert_uint_eq(ps->count, 3);
+    ck_assert_str_eq(ps->items[0].title, "a");
+    ck_assert_uint_eq(ps->items[0].comments.count, 1);
+    ck_assert_str_eq(ps->items[0].comments.items[0].body, "hi");
+    ck_assert_uint_eq(ps->items[0].categories.count, 1);
+    ck_assert_str_eq(ps->items[0].categories.items[0].name, "c2");
+    ck_assert_uint_eq(ps->items[1].categories.count, 0);
+    ck_assert_str_eq(l.items[1].posts.items[0].categories.items[0].name, "c1");
+    /* Up a to-one relation and on to its relation. */
+    db_comment_list cl;
+    OK(db_comment_find_many(c,
+                            &(db_comment_query){.include = {._args.post = &(db_post_query){.include = {.author = true}}}},
+                            &cl, &a));
+    ck_assert_uint_eq(cl.count, 1);
+    ck_assert_ptr_nonnull(cl.items[0].post);
+    ck_assert_ptr_nonnull(cl.items[0].post->author);
+    ck_assert_str_eq(cl.items[0].post->author->email, "i0@x");
+    /* Mistakes in the arguments are statuses. */
+    ck_assert_int_eq(db_user_find_many(c, &(db_user_query){.include = {._args.posts = &(db_post_query){.take = -1}}},
+                                       &l, &a),
+                     RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(db_user_find_many(c,
+                                       &(db_user_query){.include = {._args.posts = &(db_post_query){
+                                                            .order_by = (db_post_order[]){{99, RF_ASC, 0}}, .norder = 1}}},
+                                       &l, &a),
+                     RF_INVALID_ARGUMENT);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("client_reads");
@@ -713,6 +797,7 @@ int main(void)
     tcase_add_test(tc, relation_counts_come_with_the_rows);
     tcase_add_test(tc, distinct_keeps_the_first_row_of_each_combination);
     tcase_add_test(tc, order_by_relations);
+    tcase_add_test(tc, nested_include_with_arguments);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

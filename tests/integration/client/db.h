@@ -63,6 +63,13 @@
  *     a to-one relation's field, `{ .relation = DB_USER_REL_POSTS, .count =
  *     true, .sort = RF_DESC }` by a to-many relation's row count; these come
  *     before `order_by`'s items. Not with a cursor or distinct.
+ *   - Nested include (Prisma's include with arguments): `.include = {
+ *     ._args.posts = &(db_post_query){ .where = ..., .order_by = ...,
+ *     .take = 3, .include = { .comments = true } } }` loads, per parent,
+ *     the related rows matching `where`, in `order_by` order (else by the
+ *     related key), `skip`/`take` counted per parent, each with its own
+ *     includes, to any depth: still one query per relation and level.
+ *     A negative take or a cursor there is RF_INVALID_ARGUMENT.
  *   - One rf_client per thread.
  *   - Misuse (a NULL client, `out`, `count` or `data` where one is needed, a
  *     NULL array with a non-zero count, a negative skip, take == INT64_MIN)
@@ -124,30 +131,37 @@ bool db_role_from_string(const char *label, db_role *out);
 typedef struct db_user db_user;
 typedef struct db_user_list { db_user *items; size_t count; } db_user_list;
 typedef struct db_user_where db_user_where;
+typedef struct db_user_query db_user_query;
 
 typedef struct db_profile db_profile;
 typedef struct db_profile_list { db_profile *items; size_t count; } db_profile_list;
 typedef struct db_profile_where db_profile_where;
+typedef struct db_profile_query db_profile_query;
 
 typedef struct db_post db_post;
 typedef struct db_post_list { db_post *items; size_t count; } db_post_list;
 typedef struct db_post_where db_post_where;
+typedef struct db_post_query db_post_query;
 
 typedef struct db_category db_category;
 typedef struct db_category_list { db_category *items; size_t count; } db_category_list;
 typedef struct db_category_where db_category_where;
+typedef struct db_category_query db_category_query;
 
 typedef struct db_comment db_comment;
 typedef struct db_comment_list { db_comment *items; size_t count; } db_comment_list;
 typedef struct db_comment_where db_comment_where;
+typedef struct db_comment_query db_comment_query;
 
 typedef struct db_tag db_tag;
 typedef struct db_tag_list { db_tag *items; size_t count; } db_tag_list;
 typedef struct db_tag_where db_tag_where;
+typedef struct db_tag_query db_tag_query;
 
 typedef struct db_lists db_lists;
 typedef struct db_lists_list { db_lists *items; size_t count; } db_lists_list;
 typedef struct db_lists_where db_lists_where;
+typedef struct db_lists_query db_lists_query;
 
 /* ---- User (model) ---- */
 
@@ -257,10 +271,13 @@ typedef enum db_user_relation {
     DB_USER_REL_PROFILE = 2
 } db_user_relation;
 
-/* Relations to load with the rows, one extra query per relation. */
+/* Relations to load with the rows, one extra query per relation level;
+ * _args (optional, implies the include) filters, orders and pages each
+ * parent's related rows and includes theirs (see the top). */
 typedef struct db_user_include {
     bool posts;
     bool profile;
+    struct { const db_post_query *posts; const db_profile_query *profile; } _args;
 } db_user_include;
 
 /* The identity of a row, for cursors. */
@@ -298,7 +315,7 @@ typedef struct db_user_select {
     bool lucky;
 } db_user_select;
 
-typedef struct db_user_query {
+struct db_user_query {
     const db_user_where *where;    /* NULL: every row */
     const db_user_order *order_by; /* then by identity, when paging */
     size_t norder;
@@ -312,7 +329,7 @@ typedef struct db_user_query {
     const rf_relation_order *order_by_relation; /* before order_by (see the top) */
     size_t norder_by_relation;
     struct { struct { bool on; const db_post_where *where; } posts; } count; /* relations to count into _count (see the top) */
-} db_user_query;
+};
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
 typedef struct db_user_aggregate_query {
@@ -516,9 +533,12 @@ typedef enum db_profile_relation {
     DB_PROFILE_REL_USER = 1
 } db_profile_relation;
 
-/* Relations to load with the rows, one extra query per relation. */
+/* Relations to load with the rows, one extra query per relation level;
+ * _args (optional, implies the include) filters, orders and pages each
+ * parent's related rows and includes theirs (see the top). */
 typedef struct db_profile_include {
     bool user;
+    struct { const db_user_query *user; } _args;
 } db_profile_include;
 
 /* The identity of a row, for cursors. */
@@ -535,7 +555,7 @@ typedef struct db_profile_select {
     bool user_id;
 } db_profile_select;
 
-typedef struct db_profile_query {
+struct db_profile_query {
     const db_profile_where *where;    /* NULL: every row */
     const db_profile_order *order_by; /* then by identity, when paging */
     size_t norder;
@@ -548,7 +568,7 @@ typedef struct db_profile_query {
     size_t ndistinct;
     const rf_relation_order *order_by_relation; /* before order_by (see the top) */
     size_t norder_by_relation;
-} db_profile_query;
+};
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
 typedef struct db_profile_aggregate_query {
@@ -708,11 +728,14 @@ typedef enum db_post_relation {
     DB_POST_REL_COMMENTS = 3
 } db_post_relation;
 
-/* Relations to load with the rows, one extra query per relation. */
+/* Relations to load with the rows, one extra query per relation level;
+ * _args (optional, implies the include) filters, orders and pages each
+ * parent's related rows and includes theirs (see the top). */
 typedef struct db_post_include {
     bool author;
     bool categories;
     bool comments;
+    struct { const db_user_query *author; const db_category_query *categories; const db_comment_query *comments; } _args;
 } db_post_include;
 
 /* The identity of a row, for cursors. */
@@ -731,7 +754,7 @@ typedef struct db_post_select {
     bool author_id;
 } db_post_select;
 
-typedef struct db_post_query {
+struct db_post_query {
     const db_post_where *where;    /* NULL: every row */
     const db_post_order *order_by; /* then by identity, when paging */
     size_t norder;
@@ -745,7 +768,7 @@ typedef struct db_post_query {
     const rf_relation_order *order_by_relation; /* before order_by (see the top) */
     size_t norder_by_relation;
     struct { struct { bool on; const db_category_where *where; } categories; struct { bool on; const db_comment_where *where; } comments; } count; /* relations to count into _count (see the top) */
-} db_post_query;
+};
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
 typedef struct db_post_aggregate_query {
@@ -898,9 +921,12 @@ typedef enum db_category_relation {
     DB_CATEGORY_REL_POSTS = 1
 } db_category_relation;
 
-/* Relations to load with the rows, one extra query per relation. */
+/* Relations to load with the rows, one extra query per relation level;
+ * _args (optional, implies the include) filters, orders and pages each
+ * parent's related rows and includes theirs (see the top). */
 typedef struct db_category_include {
     bool posts;
+    struct { const db_post_query *posts; } _args;
 } db_category_include;
 
 /* The identity of a row, for cursors. */
@@ -916,7 +942,7 @@ typedef struct db_category_select {
     bool name;
 } db_category_select;
 
-typedef struct db_category_query {
+struct db_category_query {
     const db_category_where *where;    /* NULL: every row */
     const db_category_order *order_by; /* then by identity, when paging */
     size_t norder;
@@ -930,7 +956,7 @@ typedef struct db_category_query {
     const rf_relation_order *order_by_relation; /* before order_by (see the top) */
     size_t norder_by_relation;
     struct { struct { bool on; const db_post_where *where; } posts; } count; /* relations to count into _count (see the top) */
-} db_category_query;
+};
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
 typedef struct db_category_aggregate_query {
@@ -1079,9 +1105,12 @@ typedef enum db_comment_relation {
     DB_COMMENT_REL_POST = 1
 } db_comment_relation;
 
-/* Relations to load with the rows, one extra query per relation. */
+/* Relations to load with the rows, one extra query per relation level;
+ * _args (optional, implies the include) filters, orders and pages each
+ * parent's related rows and includes theirs (see the top). */
 typedef struct db_comment_include {
     bool post;
+    struct { const db_post_query *post; } _args;
 } db_comment_include;
 
 /* The identity of a row, for cursors. */
@@ -1098,7 +1127,7 @@ typedef struct db_comment_select {
     bool post_id;
 } db_comment_select;
 
-typedef struct db_comment_query {
+struct db_comment_query {
     const db_comment_where *where;    /* NULL: every row */
     const db_comment_order *order_by; /* then by identity, when paging */
     size_t norder;
@@ -1111,7 +1140,7 @@ typedef struct db_comment_query {
     size_t ndistinct;
     const rf_relation_order *order_by_relation; /* before order_by (see the top) */
     size_t norder_by_relation;
-} db_comment_query;
+};
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
 typedef struct db_comment_aggregate_query {
@@ -1252,7 +1281,7 @@ typedef struct db_tag_select {
     bool note;
 } db_tag_select;
 
-typedef struct db_tag_query {
+struct db_tag_query {
     const db_tag_where *where;    /* NULL: every row */
     const db_tag_order *order_by; /* then by identity, when paging */
     size_t norder;
@@ -1262,7 +1291,7 @@ typedef struct db_tag_query {
     const db_tag_select *select;  /* NULL: every column */
     const db_tag_field *distinct; /* the first row of each distinct combination */
     size_t ndistinct;
-} db_tag_query;
+};
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
 typedef struct db_tag_aggregate_query {
@@ -1417,7 +1446,7 @@ typedef struct db_lists_select {
     bool words;
 } db_lists_select;
 
-typedef struct db_lists_query {
+struct db_lists_query {
     const db_lists_where *where;    /* NULL: every row */
     const db_lists_order *order_by; /* then by identity, when paging */
     size_t norder;
@@ -1427,7 +1456,7 @@ typedef struct db_lists_query {
     const db_lists_select *select;  /* NULL: every column */
     const db_lists_field *distinct; /* the first row of each distinct combination */
     size_t ndistinct;
-} db_lists_query;
+};
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
 typedef struct db_lists_aggregate_query {

@@ -11,7 +11,7 @@
 #include <string.h>
 
 /* One value of column `col`, row `row`, into the member at `dst`. */
-static rf_status decode_value(const rf_field_desc *f, const rf_result *r, int row, int col,
+rf_status rf_desc_decode_value(const rf_field_desc *f, const rf_result *r, int row, int col,
                               void *dst, rf_arena *arena)
 {
     bool nullable = f->flags & RF_FIELD_NULLABLE;
@@ -98,7 +98,7 @@ rf_status rf_desc_decode_rows(const rf_model_desc *m, rf_select select, const rf
         if (fast < 0 || !rf_q_column(r, col, (rf_qcol)fast, items, stride, f->row)) {
             char *row = RF_AT_MUT(items, f->row);
             for (int k = 0; k < r->rows && st == RF_OK; k++, row += stride)
-                st = decode_value(f, r, k, col, row, arena);
+                st = rf_desc_decode_value(f, r, k, col, row, arena);
         }
         col++;
     }
@@ -114,7 +114,7 @@ rf_status rf_desc_decode_one(const rf_model_desc *m, rf_select select, const rf_
     for (size_t i = 0; i < m->nfields && st == RF_OK; i++) {
         if (select && !select[i])
             continue;
-        st = decode_value(&m->fields[i], r, row, col++, RF_AT_MUT(out, m->fields[i].row), arena);
+        st = rf_desc_decode_value(&m->fields[i], r, row, col++, RF_AT_MUT(out, m->fields[i].row), arena);
     }
     return st;
 }

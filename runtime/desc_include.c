@@ -2,7 +2,10 @@
  * desc_include.c — loading relations for rows already read: one query per
  * relation for all the parent rows (`= ANY($1)` over their link values, or
  * `= $1` for a single parent), then each related row is attached to its
- * parent through a hash map of link values.
+ * parent through a hash map of link values. An include with arguments (a
+ * `<target>_query`) adds its where and order, pages each parent's rows
+ * with ROW_NUMBER(), and loads the related rows' own includes, one query
+ * per relation and level.
  */
 #include "desc_internal.h"
 
@@ -40,9 +43,130 @@ static bool link_value(const rf_field_desc *f, const void *row, int64_t *i, cons
     }
 }
 
-/* Runs the load of relation ri for the parents' link values. */
+const void *rf_desc_include_args(const rf_relation_desc *r, const void *include)
+{
+    const void *args = NULL;
+    if (include && r->include_args != RF_NO_MEMBER)
+        memcpy(&args, RF_AT(include, r->include_args), sizeof args);
+    return args;
+}
+
+bool rf_desc_included(const rf_relation_desc *r, const void *include)
+{
+    return include &&
+           (*(const bool *)RF_AT(include, r->include) || rf_desc_include_args(r, include));
+}
+
+/* " ORDER BY" items of the related rows: the arguments' order, then the
+ * target's identity (the default order of included lists). */
+static void put_related_order(rf_query *q, const rf_model_desc *t, const rf_desc_sql *ts,
+                              const rf_query_head *h)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < h->norder; i++) {
+        const rf_order_item *o = &h->order_by[i];
+        if (o->by < 0 || (size_t)o->by >= t->nfields || !ts->shape.columns[o->by]) {
+            rf_query_fail(q, RF_INVALID_ARGUMENT);
+            return;
+        }
+        rf_q_sql(q, n++ ? ", " : "");
+        rf_q_sql(q, ts->qualified[o->by]);
+        rf_q_sql(q, o->sort == RF_DESC ? " DESC" : " ASC");
+        if (o->nulls != RF_NULLS_DEFAULT)
+            rf_q_sql(q, o->nulls == RF_NULLS_FIRST ? " NULLS FIRST" : " NULLS LAST");
+    }
+    for (size_t k = 0; k < t->nkey; k++) {
+        rf_q_sql(q, n++ ? ", " : "");
+        rf_q_sql(q, ts->qualified[t->key[k].field]);
+    }
+    if (n == 0)
+        rf_q_sql(q, "1");
+}
+
+/*
+ * The load of relation ri with include arguments h (a `<target>_query`
+ * head): the related rows of every parent key in $1 matching h's where, in
+ * h's order, and with skip / take counted per parent through ROW_NUMBER()
+ * over each parent's rows. Column 0 is the link, then the target's columns
+ * (a trailing row number when paged).
+ */
+static void put_load_with_args(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                               size_t ri, const rf_query_head *h)
+{
+    const rf_relation_desc *r = &m->relations[ri];
+    const rf_model_desc *t = r->target;
+    const rf_desc_sql *ts = rf_desc_sql_get(t);
+    if (!ts) {
+        rf_query_fail(q, RF_NO_MEMORY);
+        return;
+    }
+    bool mn = r->kind == RF_REL_MANY_TO_MANY, paged = h->skip || h->take;
+    const char *target_col = ts->qualified[s->target_link[ri]];
+    rf_query lq;
+    rf_query_init(&lq);
+    if (mn) {
+        rf_q_sql(&lq, "j.");
+        rf_desc_put_ident(&lq, r->self);
+    } else {
+        rf_q_sql(&lq, target_col);
+    }
+    const char *link = lq.failed ? NULL : rf_arena_strdup(&q->scratch, lq.sql);
+    rf_query_free(&lq);
+    if (!link) {
+        rf_query_fail(q, RF_NO_MEMORY);
+        return;
+    }
+    if (paged)
+        rf_q_sql(q, "SELECT * FROM (");
+    rf_q_sql(q, "SELECT ");
+    rf_q_sql(q, link);
+    rf_q_sql(q, " AS \"rf$link\", ");
+    rf_q_sql(q, ts->select);
+    if (paged) {
+        rf_q_sql(q, ", ROW_NUMBER() OVER (PARTITION BY ");
+        rf_q_sql(q, link);
+        rf_q_sql(q, " ORDER BY ");
+        put_related_order(q, t, ts, h);
+        rf_q_sql(q, ") AS \"rf$row\"");
+    }
+    rf_q_sql(q, " FROM ");
+    rf_q_sql(q, ts->table);
+    rf_q_sql(q, " AS t");
+    if (mn) {
+        rf_q_sql(q, " JOIN ");
+        rf_desc_put_table(q, r->join_schema, r->join_table);
+        rf_q_sql(q, " AS j ON j.");
+        rf_desc_put_ident(q, r->other);
+        rf_q_sql(q, " = ");
+        rf_q_sql(q, target_col);
+    }
+    rf_q_sql(q, " WHERE ");
+    rf_q_group_begin(q, "AND");
+    rf_q_cond(q, "@ = ANY(", link); /* $1, added first by the caller */
+    rf_q_param_ref(q, 1);
+    rf_q_sql(q, ")");
+    if (h->where)
+        rf_desc_put_where(q, t, ts, h->where);
+    rf_q_group_end(q);
+    if (paged) {
+        rf_q_sql(q, ") AS t WHERE \"rf$row\" > ");
+        rf_q_param(q);
+        rf_params_add_i64(&q->params, h->skip);
+        if (h->take) {
+            rf_q_sql(q, " AND \"rf$row\" <= ");
+            rf_q_param(q);
+            rf_params_add_i64(&q->params, h->skip + h->take);
+        }
+    }
+    rf_q_sql(q, " ORDER BY ");
+    put_related_order(q, t, ts, h);
+}
+
+/* Runs the load of relation ri for the parents' link values (with the
+ * include's arguments when it has them). */
 static rf_status fetch_related(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s,
-                               size_t ri, const void *rows, size_t n, rf_result *res)
+                               size_t ri, const void *rows, size_t n, const void *args,
+                               rf_result *res)
 {
     const rf_field_desc *lf = &m->fields[m->relations[ri].link];
     bool ints = link_is_int(lf);
@@ -60,6 +184,36 @@ static rf_status fetch_related(rf_client *c, const rf_model_desc *m, const rf_de
             else
                 tkeys[nkeys++] = sv;
         }
+    }
+    if (args) {
+        rf_query_head h;
+        memcpy(&h, args, sizeof h);
+        const rf_model_desc *t = m->relations[ri].target;
+        const void *cursor = NULL;
+        if (t->query_cursor != RF_NO_MEMBER)
+            memcpy(&cursor, RF_AT(args, t->query_cursor), sizeof cursor);
+        rf_status st;
+        if (h.take < 0 || h.skip < 0 || (h.norder && !h.order_by) || cursor) {
+            st = rf_desc_misuse(c, "include arguments: a negative take or skip, a cursor, "
+                                   "or order_by NULL with norder > 0");
+        } else {
+            rf_query q;
+            rf_query_init(&q);
+            /* $1: the parents' keys, before any value of the where. */
+            if (ints)
+                rf_params_add_i64_array(&q.params, ikeys, nkeys);
+            else
+                rf_params_add_text_array(&q.params, tkeys, nkeys);
+            put_load_with_args(&q, m, s, ri, &h);
+            rf_stmt stmt;
+            st = rf_q_stmt(c, &q, &stmt);
+            if (st == RF_OK)
+                st = rf_exec_params(c, &stmt, &q.params, res);
+            rf_query_free(&q);
+        }
+        free(ikeys);
+        free(tkeys);
+        return st;
     }
     rf_params params;
     rf_params_init(&params);
@@ -92,13 +246,13 @@ static rf_status related_link(const rf_result *res, int j, bool ints, rf_arena *
 }
 
 static rf_status load(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s, size_t ri,
-                      void *rows, size_t n, rf_arena *arena)
+                      void *rows, size_t n, const void *args, rf_arena *arena)
 {
     const rf_relation_desc *r = &m->relations[ri];
     const rf_model_desc *t = r->target;
     bool ints = link_is_int(&m->fields[r->link]);
     rf_result res = RF_RESULT_INIT;
-    rf_status st = fetch_related(c, m, s, ri, rows, n, &res);
+    rf_status st = fetch_related(c, m, s, ri, rows, n, args, &res);
     if (st != RF_OK)
         return st;
     st = rf_result_keep(&res, arena);
@@ -116,6 +270,10 @@ static rf_status load(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s
     }
     if (nrel)
         st = rf_desc_decode_rows(t, NULL, &res, 1, items, arena);
+    /* The related rows' own includes, before they are copied to their
+     * parents: one query per relation of this level. */
+    if (st == RF_OK && nrel && args && t->query_include != RF_NO_MEMBER)
+        st = rf_desc_include(c, t, items, nrel, RF_AT(args, t->query_include), arena);
     if (r->kind != RF_REL_ONE) {
         /* Parent link value → parent; each related row → its parent. */
         for (size_t i = 0; i < n && st == RF_OK; i++) {
@@ -181,11 +339,11 @@ rf_status rf_desc_include(rf_client *c, const rf_model_desc *m, void *rows, size
     const rf_desc_sql *s = NULL;
     rf_status st = RF_OK;
     for (size_t i = 0; i < m->nrelations && st == RF_OK; i++) {
-        if (!*(const bool *)RF_AT(include, m->relations[i].include))
+        if (!rf_desc_included(&m->relations[i], include))
             continue;
         if (!s && !(s = rf_desc_sql_get(m)))
             return rf_fail(c, RF_NO_MEMORY, "out of memory");
-        st = load(c, m, s, i, rows, n, arena);
+        st = load(c, m, s, i, rows, n, rf_desc_include_args(&m->relations[i], include), arena);
     }
     return st;
 }

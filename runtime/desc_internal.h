@@ -50,6 +50,12 @@ typedef struct rf_desc_sql {
     int *target_link;           /* per relation: field number of target_column */
 } rf_desc_sql;
 
+/* A to-many relation's member of a query's `count` (rf_relation_desc.count_select). */
+typedef struct rf_count_select {
+    bool on;
+    const void *where;
+} rf_count_select;
+
 /* The model's SQL, built on first use (thread-safe); NULL: out of memory. */
 const rf_desc_sql *rf_desc_sql_get(const rf_model_desc *m);
 
@@ -76,10 +82,59 @@ void rf_desc_put_set(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
 /* The conditions of a `<model>_where` into the current group. */
 void rf_desc_put_where(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
                        const void *where);
+/* The same for the rows of alias "t<depth>" (depth 0: "t"), inside the
+ * EXISTS subqueries of relation filters. */
+void rf_desc_put_where_at(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                          const void *where, int depth);
+/* "t<depth>"."column" of field i (in the query's scratch memory). */
+const char *rf_desc_column_at(rf_query *q, const rf_desc_sql *s, size_t i, int depth);
+
+/* ---- relation filters (desc_relfilter.c) ------------------------------------ */
+
+/* The some / every / none and is / is_not members of a `<model>_where`, as
+ * EXISTS subqueries correlated with the rows of alias "t<depth>". */
+void rf_desc_put_relation_filters(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                                  const void *where, int depth);
+
+/* `head` (e.g. "EXISTS (SELECT 1 FROM ", "(SELECT COUNT(*) FROM ") then
+ * the related rows of relation ri of the rows of alias "t<depth>" and the
+ * closing parenthesis: "<target> AS t<depth+1> WHERE (<link> AND (<where>))",
+ * where negated when not_matching, NULL: no condition. */
+void rf_desc_put_related(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s, size_t ri,
+                         int depth, const char *head, const void *where, bool not_matching);
+
+/* A quoted identifier / "schema"."table" appended to q (desc_sql.c). */
+void rf_desc_put_ident(rf_query *q, const char *name);
+void rf_desc_put_table(rf_query *q, const char *schema, const char *table);
+
+/* ---- aggregates (desc_aggregate.c) ------------------------------------------ */
+
+typedef enum rf_agg_op { RF_AGG_COUNT, RF_AGG_SUM, RF_AGG_AVG, RF_AGG_MIN, RF_AGG_MAX,
+                         RF_AGG_NOPS } rf_agg_op;
+
+/* Whether op applies to field f (sum, avg: numbers; min, max: not lists,
+ * Json, Bytes, Boolean; count: every field). */
+bool rf_desc_agg_applies(const rf_field_desc *f, rf_agg_op op);
+/* ", COUNT(t."a"), SUM(t."b")::int8, ..." for the fields chosen per op
+ * (chosen[op]: a select mask, NULL: none), a leading comma when `comma`;
+ * fails q with RF_INVALID_ARGUMENT for an op on a field it does not apply
+ * to. Returns whether anything (or the comma) was written. */
+bool rf_desc_put_aggregates(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                            const rf_select *chosen, bool comma);
+/* "SUM(col)::int8": op over field f's column, with Prisma's result type. */
+void rf_desc_put_agg(rf_query *q, const rf_field_desc *f, rf_agg_op op, const char *col);
+/* Decodes the columns rf_desc_put_aggregates wrote (from *col on, which
+ * advances) into the per-op structs starting at out + starts[op]. */
+rf_status rf_desc_decode_aggregates(const rf_model_desc *m, const rf_select *chosen,
+                                    const size_t *starts, const rf_result *r, int row, int *col,
+                                    void *out, rf_arena *arena);
 
 /* ---- decoding (desc_decode.c) --------------------------------------------- */
 
 /* Every row of r into items (row structs), column by column from col0. */
+/* One value into the member at dst, of the type f's kind and flags give. */
+rf_status rf_desc_decode_value(const rf_field_desc *f, const rf_result *r, int row, int col,
+                               void *dst, rf_arena *arena);
 rf_status rf_desc_decode_rows(const rf_model_desc *m, rf_select select, const rf_result *r,
                               int col0, void *items, rf_arena *arena);
 /* Row `row` of r into out, from col0. */
@@ -90,6 +145,10 @@ rf_status rf_desc_decode_one(const rf_model_desc *m, rf_select select, const rf_
 
 /* Loads the relations chosen by `include` (a `<model>_include *`, may be
  * NULL) for rows[0..n). */
+/* Whether `include` (a `<model>_include *`, may be NULL) loads relation r:
+ * its bool, or its arguments; and those arguments (a `<target>_query *`). */
+bool rf_desc_included(const rf_relation_desc *r, const void *include);
+const void *rf_desc_include_args(const rf_relation_desc *r, const void *include);
 rf_status rf_desc_include(rf_client *c, const rf_model_desc *m, void *rows, size_t n,
                           const void *include, rf_arena *arena);
 

@@ -7,6 +7,7 @@
 #include "desc_internal.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 rf_status rf_desc_misuse(rf_client *c, const char *what)
@@ -71,7 +72,7 @@ static rf_select with_links(const rf_model_desc *m, rf_select select, const void
     bool *mask = NULL;
     for (size_t i = 0; i < m->nrelations; i++) {
         const rf_relation_desc *r = &m->relations[i];
-        if (!*(const bool *)RF_AT(include, r->include) || select[r->link])
+        if (!rf_desc_included(r, include) || select[r->link])
             continue;
         if (!mask && !(mask = rf_arena_memdup(mem, select, m->nfields)))
             return NULL;
@@ -148,11 +149,217 @@ static rf_status check_head(rf_client *c, const rf_query_head *h)
     return RF_OK;
 }
 
-/* SELECT ... WHERE ... [cursor] ORDER BY ... LIMIT ... OFFSET ... */
+/* The `{bool on; where}` of relation r in the query's count, or NULL when
+ * it is not counted. */
+static const rf_count_select *counted(const rf_relation_desc *r, const void *query)
+{
+    if (!query || r->count_select == RF_NO_MEMBER)
+        return NULL;
+    const rf_count_select *cs = (const rf_count_select *)RF_AT(query, r->count_select);
+    return cs->on ? cs : NULL;
+}
+
+static bool any_counted(const rf_model_desc *m, const void *query)
+{
+    for (size_t i = 0; i < m->nrelations; i++)
+        if (counted(&m->relations[i], query))
+            return true;
+    return false;
+}
+
+/* Relation counts: one correlated COUNT subquery per counted relation,
+ * after the columns (so rows decode as usual, then the counts). */
+static void put_counts(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                       const void *query)
+{
+    for (size_t i = 0; i < m->nrelations; i++) {
+        const rf_count_select *cs = counted(&m->relations[i], query);
+        if (!cs)
+            continue;
+        rf_q_sql(q, ", ");
+        rf_desc_put_related(q, m, s, i, 0, "(SELECT COUNT(*) FROM ", cs->where, false);
+    }
+}
+
+static rf_status decode_counts(const rf_model_desc *m, const void *query, const rf_result *r,
+                               int col, char *items)
+{
+    rf_status st = RF_OK;
+    for (size_t i = 0; i < m->nrelations && st == RF_OK; i++) {
+        if (!counted(&m->relations[i], query))
+            continue;
+        for (int k = 0; k < r->rows && st == RF_OK; k++)
+            st = rf_get_i64(r, k, col, (int64_t *)(items + (size_t)k * m->row_size +
+                                                   m->relations[i].count));
+        col++;
+    }
+    return st;
+}
+
+/* The query's distinct fields (field numbers), NULL when none. */
+static const int *distinct_of(const rf_model_desc *m, const void *query, size_t *n)
+{
+    *n = 0;
+    if (!query || m->query_distinct == RF_NO_MEMBER)
+        return NULL;
+    struct { const int *items; size_t count; } d;
+    memcpy(&d, RF_AT(query, m->query_distinct), sizeof d);
+    *n = d.count;
+    return d.items;
+}
+
+/* The inner ORDER BY of distinct: its fields first (DISTINCT ON requires
+ * it), then the query's order, then the identity, so that the row kept
+ * for each combination is the first in the query's order. */
+static void put_distinct_order(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                               const int *d, size_t nd, const rf_query_head *h)
+{
+    rf_q_sql(q, " ORDER BY ");
+    for (size_t i = 0; i < nd; i++) {
+        rf_q_sql(q, i ? ", " : "");
+        rf_q_sql(q, s->qualified[d[i]]);
+    }
+    for (size_t i = 0; i < h->norder; i++) {
+        const rf_order_item *o = &h->order_by[i];
+        if (o->by < 0 || (size_t)o->by >= m->nfields || !s->shape.columns[o->by]) {
+            rf_query_fail(q, RF_INVALID_ARGUMENT);
+            return;
+        }
+        rf_q_sql(q, ", ");
+        rf_q_sql(q, s->qualified[o->by]);
+        rf_q_sql(q, o->sort == RF_DESC ? " DESC" : " ASC");
+        if (o->nulls != RF_NULLS_DEFAULT)
+            rf_q_sql(q, o->nulls == RF_NULLS_FIRST ? " NULLS FIRST" : " NULLS LAST");
+    }
+    for (size_t k = 0; k < m->nkey; k++) {
+        rf_q_sql(q, ", ");
+        rf_q_sql(q, s->qualified[m->key[k].field]);
+    }
+}
+
+/* The query's relation orderings, NULL when none. */
+static const rf_relation_order *relation_order_of(const rf_model_desc *m, const void *query,
+                                                  size_t *n)
+{
+    *n = 0;
+    if (!query || m->query_relation_order == RF_NO_MEMBER)
+        return NULL;
+    struct { const rf_relation_order *items; size_t count; } o;
+    memcpy(&o, RF_AT(query, m->query_relation_order), sizeof o);
+    *n = o.count;
+    return o.items;
+}
+
+static void put_sort(rf_query *q, rf_sort sort, rf_nulls nulls, bool reverse)
+{
+    rf_q_sql(q, (sort == RF_DESC) != reverse ? " DESC" : " ASC");
+    if (nulls != RF_NULLS_DEFAULT)
+        rf_q_sql(q, (nulls == RF_NULLS_FIRST) != reverse ? " NULLS FIRST" : " NULLS LAST");
+}
+
+/* One relation ordering: a correlated subquery giving the related row's
+ * field (to-one) or the number of related rows (to-many). */
+static bool put_relation_order(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                               const rf_relation_order *o)
+{
+    if (o->relation < 1 || (size_t)o->relation > m->nrelations)
+        return false;
+    size_t ri = (size_t)o->relation - 1;
+    const rf_relation_desc *r = &m->relations[ri];
+    if (r->kind != RF_REL_ONE) {
+        if (!o->count)
+            return false;
+        rf_desc_put_related(q, m, s, ri, 0, "(SELECT COUNT(*) FROM ", NULL, false);
+        return true;
+    }
+    const rf_desc_sql *ts = rf_desc_sql_get(r->target);
+    if (!ts || o->count || o->by < 0 || (size_t)o->by >= r->target->nfields ||
+        !ts->shape.columns[o->by])
+        return false;
+    size_t n = strlen(ts->column[o->by]) + 32;
+    char *head = rf_q_alloc(q, n);
+    if (!head)
+        return false;
+    snprintf(head, n, "(SELECT t1.%s FROM ", ts->column[o->by]);
+    rf_desc_put_related(q, m, s, ri, 0, head, NULL, false);
+    return true;
+}
+
+/* ORDER BY the relation orderings, the query's order_by, the identity;
+ * then LIMIT / OFFSET (a negative take reverses, as rf_q_order_page). */
+static void put_order_with_relations(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                                     const rf_query_head *h, const rf_relation_order *ro,
+                                     size_t nro)
+{
+    bool reverse = h->take < 0;
+    rf_q_sql(q, " ORDER BY ");
+    for (size_t i = 0; i < nro; i++) {
+        rf_q_sql(q, i ? ", " : "");
+        if (!put_relation_order(q, m, s, &ro[i])) {
+            rf_query_fail(q, RF_INVALID_ARGUMENT);
+            return;
+        }
+        put_sort(q, ro[i].sort, ro[i].nulls, reverse);
+    }
+    for (size_t i = 0; i < h->norder; i++) {
+        const rf_order_item *o = &h->order_by[i];
+        if (o->by < 0 || (size_t)o->by >= m->nfields || !s->shape.columns[o->by]) {
+            rf_query_fail(q, RF_INVALID_ARGUMENT);
+            return;
+        }
+        rf_q_sql(q, ", ");
+        rf_q_sql(q, s->qualified[o->by]);
+        put_sort(q, o->sort, o->nulls, reverse);
+    }
+    for (size_t k = 0; k < m->nkey; k++) {
+        rf_q_sql(q, ", ");
+        rf_q_sql(q, s->qualified[m->key[k].field]);
+        rf_q_sql(q, reverse ? " DESC" : " ASC");
+    }
+    if (h->take) {
+        rf_q_sql(q, " LIMIT ");
+        rf_q_param(q);
+        rf_params_add_i64(&q->params, h->take < 0 ? -h->take : h->take);
+    }
+    if (h->skip) {
+        rf_q_sql(q, " OFFSET ");
+        rf_q_param(q);
+        rf_params_add_i64(&q->params, h->skip);
+    }
+}
+
+/* SELECT ... WHERE ... [cursor] ORDER BY ... LIMIT ... OFFSET ...; with
+ * distinct, the rows come from (SELECT DISTINCT ON (...) t.* ... ) AS t. */
 static void put_select(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
                        const void *query, const rf_query_head *h, rf_select select)
 {
-    if (select) {
+    size_t nd;
+    const int *d = distinct_of(m, query, &nd);
+    if (nd && !d) {
+        rf_query_fail(q, RF_INVALID_ARGUMENT);
+        return;
+    }
+    for (size_t i = 0; i < nd; i++)
+        if (d[i] < 0 || (size_t)d[i] >= m->nfields) {
+            rf_query_fail(q, RF_INVALID_ARGUMENT);
+            return;
+        }
+    if (nd || any_counted(m, query)) {
+        rf_q_sql(q, "SELECT ");
+        rf_desc_put_select(q, m, s, select);
+        put_counts(q, m, s, query);
+        rf_q_sql(q, " FROM ");
+        if (nd) {
+            rf_q_sql(q, "(SELECT DISTINCT ON (");
+            for (size_t i = 0; i < nd; i++) {
+                rf_q_sql(q, i ? ", " : "");
+                rf_q_sql(q, s->qualified[d[i]]);
+            }
+            rf_q_sql(q, ") t.* FROM ");
+        }
+        rf_q_sql(q, s->table);
+        rf_q_sql(q, " AS t WHERE ");
+    } else if (select) {
         rf_q_sql(q, "SELECT ");
         rf_desc_put_select(q, m, s, select);
         rf_q_sql(q, " FROM ");
@@ -172,6 +379,19 @@ static void put_select(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s
         rf_q_cursor(q, &s->shape, h->order_by, h->norder, first, h->take < 0);
     }
     rf_q_group_end(q);
+    size_t nro;
+    const rf_relation_order *ro = relation_order_of(m, query, &nro);
+    if (nro) {
+        if (!ro || cursor || nd)
+            rf_query_fail(q, RF_INVALID_ARGUMENT);
+        else
+            put_order_with_relations(q, m, s, h, ro, nro);
+        return;
+    }
+    if (nd) {
+        put_distinct_order(q, m, s, d, nd, h);
+        rf_q_sql(q, ") AS t");
+    }
     rf_q_order_page(q, &s->shape, h->order_by, h->norder, h->skip, h->take, cursor != NULL);
 }
 
@@ -234,6 +454,12 @@ static rf_status find_many(rf_client *c, const rf_model_desc *m, const void *que
     if (!items)
         return rf_fail(c, RF_NO_MEMORY, "out of memory");
     st = rf_desc_decode_rows(m, select, &res, 0, items, arena);
+    if (st == RF_OK && any_counted(m, query)) {
+        int ncols = 0;
+        for (size_t i = 0; i < m->nfields; i++)
+            ncols += !select || select[i];
+        st = decode_counts(m, query, &res, ncols, items);
+    }
     if (st != RF_OK)
         return st;
     out->items = items;

@@ -31,6 +31,8 @@ static void put_ident(rf_query *q, const char *name)
     rf_q_sql(q, "\"");
 }
 
+void rf_desc_put_ident(rf_query *q, const char *name) { put_ident(q, name); }
+
 static void put_table(rf_query *q, const char *schema, const char *table)
 {
     if (schema) {
@@ -295,6 +297,11 @@ void rf_desc_put_select(rf_query *q, const rf_model_desc *m, const rf_desc_sql *
         }
     if (n == 0)
         rf_query_fail(q, RF_INVALID_ARGUMENT); /* nothing to return */
+}
+
+void rf_desc_put_table(rf_query *q, const char *schema, const char *table)
+{
+    put_table(q, schema, table);
 }
 
 const char *rf_desc_select_list(const rf_model_desc *m)

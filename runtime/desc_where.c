@@ -1,11 +1,12 @@
 /*
  * desc_where.c — a `<model>_where` walked through its descriptor: one
- * filter per field (the rf_q_where_* of its kind), then the AND / OR / NOT
- * groups, recursively. The SQL depends only on which filters are present,
+ * filter per field (the rf_q_where_* of its kind), the relation filters
+ * (desc_relfilter.c), then the AND / OR / NOT groups, recursively. The SQL depends only on which filters are present,
  * so each shape is one prepared statement.
  */
 #include "desc_internal.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* A generated `<enum>_filter` (enums are int-sized). */
@@ -52,8 +53,26 @@ static rf_any_list group(const void *where, size_t offset)
     return g;
 }
 
+const char *rf_desc_column_at(rf_query *q, const rf_desc_sql *s, size_t i, int depth)
+{
+    if (depth == 0)
+        return s->qualified[i];
+    size_t n = strlen(s->column[i]) + 16;
+    char *col = rf_q_alloc(q, n);
+    if (!col)
+        return "";
+    snprintf(col, n, "t%d.%s", depth, s->column[i]);
+    return col;
+}
+
 void rf_desc_put_where(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
                        const void *where)
+{
+    rf_desc_put_where_at(q, m, s, where, 0);
+}
+
+void rf_desc_put_where_at(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                          const void *where, int depth)
 {
     if (q->failed)
         return; /* e.g. nested too deep: a where that contains itself ends here */
@@ -66,7 +85,7 @@ void rf_desc_put_where(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s
          * also apply through their pointer members, so they always look. */
         unsigned ops;
         memcpy(&ops, w, sizeof ops);
-        const char *col = s->qualified[i];
+        const char *col = rf_desc_column_at(q, s, i, depth);
         switch ((rf_value_kind)f->kind) {
         case RF_KIND_TEXT: rf_q_where_text(q, col, w); break;
         case RF_KIND_DECIMAL: rf_q_where_decimal(q, col, w); break;
@@ -80,6 +99,7 @@ void rf_desc_put_where(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s
         case RF_KIND_ENUM: if (ops) where_enum(q, f, col, w); break;
         }
     }
+    rf_desc_put_relation_filters(q, m, s, where, depth);
     rf_any_list and_ = group(where, m->where_and), or_ = group(where, m->where_or),
                 not_ = group(where, m->where_not);
     if ((!and_.items && and_.count) || (!or_.items && or_.count) || (!not_.items && not_.count)) {
@@ -88,21 +108,21 @@ void rf_desc_put_where(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s
     }
     for (size_t i = 0; i < and_.count; i++) {
         rf_q_group_begin(q, "AND");
-        rf_desc_put_where(q, m, s, RF_AT(and_.items, i * m->where_size));
+        rf_desc_put_where_at(q, m, s, RF_AT(and_.items, i * m->where_size), depth);
         rf_q_group_end(q);
     }
     if (or_.items) {
         rf_q_group_begin(q, "OR");
         for (size_t i = 0; i < or_.count; i++) {
             rf_q_group_begin(q, "AND");
-            rf_desc_put_where(q, m, s, RF_AT(or_.items, i * m->where_size));
+            rf_desc_put_where_at(q, m, s, RF_AT(or_.items, i * m->where_size), depth);
             rf_q_group_end(q);
         }
         rf_q_group_end(q);
     }
     for (size_t i = 0; i < not_.count; i++) {
         rf_q_group_begin(q, "NOT");
-        rf_desc_put_where(q, m, s, RF_AT(not_.items, i * m->where_size));
+        rf_desc_put_where_at(q, m, s, RF_AT(not_.items, i * m->where_size), depth);
         rf_q_group_end(q);
     }
 }

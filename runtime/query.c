@@ -103,13 +103,13 @@ static void cond_begin(rf_query *q)
         rf_q_sql(q, q->groups[q->depth - 1].sep);
 }
 
-void rf_q_group_begin(rf_query *q, const char *kind)
+/* Opens a group without counting it as a condition of the enclosing one. */
+static void group_push(rf_query *q, const char *kind)
 {
     if (q->depth >= RF_QUERY_MAX_DEPTH) {
         rf_query_fail(q, RF_INVALID_ARGUMENT);
         return;
     }
-    cond_begin(q);
     bool is_or = !strcmp(kind, "OR");
     bool is_not = !strcmp(kind, "NOT");
     if (is_not)
@@ -120,6 +120,34 @@ void rf_q_group_begin(rf_query *q, const char *kind)
     q->groups[q->depth].empty = is_or ? "FALSE" : "TRUE";
     q->depth++;
     rf_q_sql(q, "(");
+}
+
+void rf_q_group_begin(rf_query *q, const char *kind)
+{
+    if (q->depth >= RF_QUERY_MAX_DEPTH) {
+        rf_query_fail(q, RF_INVALID_ARGUMENT);
+        return;
+    }
+    cond_begin(q);
+    group_push(q, kind);
+}
+
+void rf_q_sub_begin(rf_query *q, const char *head)
+{
+    if (q->depth >= RF_QUERY_MAX_DEPTH) {
+        rf_query_fail(q, RF_INVALID_ARGUMENT);
+        return;
+    }
+    cond_begin(q);
+    rf_q_sql(q, head);
+}
+
+void rf_q_sub_where(rf_query *q) { group_push(q, "AND"); }
+
+void rf_q_sub_end(rf_query *q)
+{
+    rf_q_group_end(q);
+    rf_q_sql(q, ")");
 }
 
 void rf_q_group_end(rf_query *q)

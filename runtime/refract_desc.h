@@ -152,7 +152,36 @@ typedef struct rf_relation_desc {
     const char *self, *other;      /* "A" / "B" */
     size_t row;                    /* offsetof the relation member in the row struct */
     size_t include;                /* offsetof its bool in `<model>_include` */
+    size_t where;                  /* offsetof its filter in `<model>_where`: an
+                                      rf_to_many_filter (RF_REL_MANY, _MANY_TO_MANY)
+                                      or rf_to_one_filter (RF_REL_ONE) layout */
+    size_t count;                  /* to-many: offsetof its int64_t in the row's _count */
+    size_t count_select;           /* to-many: offsetof its {bool on; where} in the
+                                      query's count; RF_NO_MEMBER for to-one */
+    size_t include_args;           /* offsetof its `<target>_query *` in `<model>_include`'s
+                                      _args (where, order, paging, nested includes) */
 } rf_relation_desc;
+
+/*
+ * The layouts of the relation members of a `<model>_where` (generated with
+ * the target's `<target>_where *` in place of `const void *`; NULL: not
+ * given). Each is compiled to an EXISTS subquery correlated by the
+ * relation's link, so a filter never duplicates rows:
+ *   some    EXISTS a related row matching
+ *   none    NOT EXISTS a related row matching
+ *   every   NOT EXISTS a related row not matching (true with no related rows)
+ *   is      EXISTS the related row, matching
+ *   is_not  NOT EXISTS the related row matching (true with no related row)
+ *   ops     RF_OP_IS_NULL: no related row; RF_OP_IS_NOT_NULL: one
+ */
+typedef struct rf_to_many_filter {
+    const void *some, *every, *none;
+} rf_to_many_filter;
+
+typedef struct rf_to_one_filter {
+    unsigned ops;
+    const void *is, *is_not;
+} rf_to_one_filter;
 
 /* Where the runtime keeps what it built for a model (see rf_model_desc). */
 typedef struct rf_model_cache {
@@ -179,6 +208,12 @@ struct rf_model_desc {
     size_t query_include;          /* offsetof `include` in `<model>_query`, or RF_NO_MEMBER */
     size_t query_select;           /* offsetof `select` in `<model>_query`, or RF_NO_MEMBER */
     rf_model_cache *cache;
+    /* aggregate and groupBy layouts (RF_AGGREGATE_*): where the structs
+     * and members the runtime reads and fills start. */
+    const size_t *aggregate;
+    size_t query_distinct;         /* offsetof `distinct` (then `ndistinct`) in `<model>_query` */
+    size_t query_relation_order;   /* offsetof `order_by_relation` (then its count), or
+                                      RF_NO_MEMBER */
 };
 
 /*
@@ -229,6 +264,26 @@ rf_status rf_desc_delete_many(rf_client *client, const rf_model_desc *m, const v
 /* Many-to-many link rows: key[0] this model's id, key[1] the target's. */
 rf_status rf_desc_link(rf_client *client, const rf_model_desc *m, size_t relation,
                        const void *const *key, bool connect);
+
+/* The entries of rf_model_desc.aggregate: offsetof count, sum, avg, min,
+ * max (five each) in `<model>_aggregate_query`, `<model>_aggregate_result`
+ * and `<model>_group_by_query`; sizeof the result; and in
+ * `<model>_group_by_query` offsetof by, having, order_by, skip; in
+ * `<model>_group_by_row` offsetof key and aggregate, and its size. */
+enum {
+    RF_AGGREGATE_QUERY = 0, RF_AGGREGATE_RESULT = 5, RF_AGGREGATE_SIZE = 10,
+    RF_GROUP_QUERY = 11, RF_GROUP_BY = 16, RF_GROUP_HAVING, RF_GROUP_ORDER, RF_GROUP_SKIP,
+    RF_GROUP_KEY, RF_GROUP_AGGREGATE, RF_GROUP_ROW_SIZE
+};
+
+/* query: a `<model>_aggregate_query *` (NULL: count all rows); out: a
+ * `<model>_aggregate_result *` (see desc_aggregate.c for its layout). */
+rf_status rf_desc_aggregate(rf_client *client, const rf_model_desc *m, const void *query,
+                            void *out, rf_arena *arena);
+
+/* query: a `<model>_group_by_query *`; out: a `<model>_group_by_list *`. */
+rf_status rf_desc_group_by(rf_client *client, const rf_model_desc *m, const void *query,
+                           void *out, rf_arena *arena);
 
 /*
  * Decodes row `row` of a result whose columns are the model's select list

@@ -166,6 +166,53 @@ RF_DEFINE_UPDATE(rf_bytes_array_update, rf_bytes_array);
 typedef enum rf_sort { RF_ASC = 0, RF_DESC } rf_sort;
 typedef enum rf_nulls { RF_NULLS_DEFAULT = 0, RF_NULLS_FIRST, RF_NULLS_LAST } rf_nulls;
 
+/*
+ * Ordering by a relation (Prisma's orderBy: { author: { name: 'asc' } } and
+ * { posts: { _count: 'desc' } }): `relation` is a constant of the model's
+ * `<model>_relation` enum; for a to-one relation `by` is a field of the
+ * related model (its `<target>_field`), for a to-many one `count` orders by
+ * the number of related rows. A row without a related row sorts as NULL.
+ */
+typedef struct rf_relation_order {
+    int relation;
+    int by;
+    bool count;
+    rf_sort sort;
+    rf_nulls nulls;
+} rf_relation_order;
+
+/* ========================================================================
+ * groupBy: what `having` tests and `order_by` sorts by
+ * ======================================================================== */
+
+/* An aggregate of a group (or, for ordering, a group field itself). */
+typedef enum rf_agg {
+    RF_GROUP_FIELD = 0, /* order_by only: the value of a `by` field */
+    RF_COUNT_ALL,       /* rows in the group (field unused) */
+    RF_COUNT,           /* non-NULL values of the field */
+    RF_SUM,
+    RF_AVG,
+    RF_MIN,
+    RF_MAX
+} rf_agg;
+
+/* A condition on an aggregate of each group (Prisma's `having`), compared
+ * as a double: `{ RF_AVG, DB_POST_BY_VIEWS, RF_GT(10.0) }`. `field` is a
+ * number of the model's `<model>_field` enum. */
+typedef struct rf_having {
+    rf_agg agg;
+    int field;
+    rf_f64_filter filter;
+} rf_having;
+
+/* One ORDER BY item of a groupBy: a group field or an aggregate. */
+typedef struct rf_group_order {
+    rf_agg agg;
+    int field;
+    rf_sort sort;
+    rf_nulls nulls;
+} rf_group_order;
+
 /* ========================================================================
  * The builder (used by generated code)
  * ======================================================================== */
@@ -210,6 +257,17 @@ void *rf_q_alloc(rf_query *q, size_t size);
  * the enclosing group. */
 void rf_q_group_begin(rf_query *q, const char *kind);
 void rf_q_group_end(rf_query *q);
+
+/*
+ * A subquery condition (EXISTS (SELECT ... WHERE ...)): rf_q_sub_begin
+ * writes `head` ("EXISTS (SELECT 1 FROM ") as one condition of the current
+ * group; the caller appends the rest of the FROM clause with rf_q_sql, then
+ * rf_q_sub_where opens the subquery's own AND group (its conditions are
+ * added as usual), and rf_q_sub_end closes the group and the parenthesis.
+ */
+void rf_q_sub_begin(rf_query *q, const char *head);
+void rf_q_sub_where(rf_query *q);
+void rf_q_sub_end(rf_query *q);
 
 /*
  * One condition in the current group, from a template in which '@' stands

@@ -3,7 +3,8 @@
  *
  * Writes users, posts, categories (many-to-many) and comments, then reads
  * them back the ways a blog does: a post with its author, categories and
- * comments (one query per relation), filtered lists, and cursor pages.
+ * comments (one query per relation), filtered lists, a feed with comment
+ * counts, and cursor pages.
  *
  * Run with DATABASE_URL pointing at a database migrated to schema.prisma
  * (`make run` does all of it on a throwaway PostgreSQL).
@@ -119,6 +120,27 @@ int main(void)
     printf("\nAda's published posts matching \"part 1\", most viewed first:\n");
     for (size_t i = 0; i < list.count; i++)
         print_post(&list.items[i]);
+
+    /* A feed: the 5 most viewed posts with their authors and comment counts,
+     * and only posts that have a comment: 2 statements however many posts. */
+    db_post_list feed;
+    CHECK(db, db_post_find_many(db,
+                                &(db_post_query){
+                                    .where = &(db_post_where){.comments = {.some = &(db_comment_where){
+                                                                  .body = RF_IS_NOT_NULL}}},
+                                    .order_by = (db_post_order[]){{DB_POST_BY_VIEWS, RF_DESC, RF_NULLS_LAST}},
+                                    .norder = 1,
+                                    .take = 5,
+                                    .include = {.author = true},
+                                    .count = {.comments = {.on = true}},
+                                },
+                                &feed, &arena));
+    printf("\nFeed: commented posts, most viewed first, with comment counts:\n");
+    for (size_t i = 0; i < feed.count; i++) {
+        const db_user *by = feed.items[i].author;
+        printf("  %s by %s: %lld comment(s)\n", feed.items[i].title,
+               by && by->name ? by->name : "nobody", (long long)feed.items[i]._count.comments);
+    }
 
     /* Cursor pages of 5, newest id first, with categories. */
     printf("\nEvery post, in pages of 5 (cursor pagination):\n");

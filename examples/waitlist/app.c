@@ -4,7 +4,7 @@
  *   1. people sign up, some through a friend's referral code; signing up
  *      twice is answered through RF_UNIQUE_VIOLATION, not a crash;
  *   2. the list, page by page (cursor pagination);
- *   3. counts per status, top referrers;
+ *   3. counts per status (one groupBy), top referrers;
  *   4. a batch of the oldest pending signups approved in one serializable
  *      transaction (retried by the runtime on serialization failures), each
  *      approval logged as an event.
@@ -160,13 +160,15 @@ int main(void)
                                         &(wl_signup_update_input){.status = RF_SET(WL_STATUS_REJECTED)}, NULL,
                                         NULL));
 
-    printf("\nCounts per status:\n");
-    static const wl_status statuses[] = {WL_STATUS_PENDING, WL_STATUS_APPROVED, WL_STATUS_REJECTED};
-    for (size_t i = 0; i < 3; i++) {
-        int64_t n = 0;
-        CHECK(db, wl_signup_count(db, &(wl_signup_where){.status = RF_EQ(statuses[i])}, &n));
-        printf("  %-9s %lld\n", wl_status_to_string(statuses[i]), (long long)n);
-    }
+    printf("\nCounts per status (one groupBy; a status with no signup is no group):\n");
+    wl_signup_group_by_list per_status;
+    CHECK(db, wl_signup_group_by(db,
+                                 &(wl_signup_group_by_query){.by = (wl_signup_field[]){WL_SIGNUP_BY_STATUS},
+                                                             .nby = 1},
+                                 &per_status, &arena));
+    for (size_t i = 0; i < per_status.count; i++)
+        printf("  %-9s %lld\n", wl_status_to_string(per_status.items[i].key.status),
+               (long long)per_status.items[i].aggregate.count_all);
 
     printf("\nReferrers (one query for the signups, one for all their referrals):\n");
     wl_signup_list with_refs;

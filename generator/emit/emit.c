@@ -401,6 +401,48 @@ static void add_field(emitter *e, const model_ctx *m, const model_column *c, tpl
                              c->list ? "RF__LIST" : "RF__FIELD", c->c_name));
 }
 
+/* The members of the per-operation structs of `<model>_aggregate_result`,
+ * in field order (runtime/desc_aggregate.c lays them out the same way). */
+static void add_aggregate_members(emitter *e, const model_ctx *m, tpl_value *model)
+{
+    arena *a = e->a;
+    buf count = BUF_INIT, sum = BUF_INIT, avg = BUF_INIT, minmax = BUF_INIT;
+    for (size_t i = 0; i < m->t->ncolumns; i++) {
+        const model_column *c = &m->t->columns[i];
+        if (m->field_no[i] < 0)
+            continue;
+        value_kind k = value_kind_of(c);
+        buf_printf(&count, "%s%s", count.len ? ", " : "", c->c_name);
+        if (c->list)
+            continue;
+        if (k == VK_I32 || k == VK_I64)
+            buf_printf(&sum, "rf_opt_i64 %s; ", c->c_name);
+        else if (k == VK_F64)
+            buf_printf(&sum, "rf_opt_f64 %s; ", c->c_name);
+        else if (k == VK_DECIMAL)
+            buf_printf(&sum, "const char *%s; ", c->c_name);
+        if (k == VK_I32 || k == VK_I64 || k == VK_F64)
+            buf_printf(&avg, "rf_opt_f64 %s; ", c->c_name);
+        else if (k == VK_DECIMAL)
+            buf_printf(&avg, "const char *%s; ", c->c_name);
+        if (k == VK_TEXT || k == VK_DECIMAL)
+            buf_printf(&minmax, "const char *%s; ", c->c_name);
+        else if (k == VK_ENUM)
+            buf_printf(&minmax, "%s_opt %s; ", enum_type(e, c->enum_type), c->c_name);
+        else if (k == VK_I32 || k == VK_I64 || k == VK_F64 || k == VK_TIME)
+            buf_printf(&minmax, "%s%s; ", kind_names[k][2], c->c_name);
+    }
+    /* A struct needs a member: a placeholder where no field applies. */
+    tpl_set_str(a, model, "agg_count", buf_cstr(&count));
+    tpl_set_str(a, model, "agg_sum", sum.len ? buf_cstr(&sum) : "char none_; ");
+    tpl_set_str(a, model, "agg_avg", avg.len ? buf_cstr(&avg) : "char none_; ");
+    tpl_set_str(a, model, "agg_minmax", minmax.len ? buf_cstr(&minmax) : "char none_; ");
+    buf_free(&count);
+    buf_free(&sum);
+    buf_free(&avg);
+    buf_free(&minmax);
+}
+
 /* ---- relations ------------------------------------------------------------------------ */
 
 static bool link_kind_ok(const model_column *c)
@@ -424,7 +466,7 @@ static const model_column *single_pk(const model_table *t)
 /* Adds relation field rf (its member, include flag and descriptor entry);
  * false when it cannot be included (composite or unusual keys). */
 static bool add_relation(emitter *e, const model_ctx *m, const model_relation_field *rf,
-                         tpl_value *rels)
+                         tpl_value *rels, buf *counts, buf *count_select)
 {
     arena *a = e->a;
     const model_table *t = m->t, *target = rf->target;
@@ -477,6 +519,9 @@ static bool add_relation(emitter *e, const model_ctx *m, const model_relation_fi
     tpl_value *r = tpl_push_new_obj(a, rels);
     const char *tt = model_type(e, target);
     tpl_set_strf(a, r, "index", "%zu", rels->count - 1);
+    tpl_set_strf(a, r, "number", "%zu", rels->count);
+    tpl_set_str(a, r, "target_type", tt);
+    tpl_set_str(a, r, "RC", upper(a, rf->c_name));
     tpl_set_str(a, r, "c", rf->c_name);
     tpl_set_str(a, r, "name", rf->name);
     tpl_set_str(a, r, "target_name", comment_text(a, target->name));
@@ -484,6 +529,12 @@ static bool add_relation(emitter *e, const model_ctx *m, const model_relation_fi
     tpl_set_str(a, r, "type", many ? arena_printf(a, "%s_list ", tt) : arena_printf(a, "%s *", tt));
     tpl_set_str(a, r, "note",
                 many ? "filled only when included" : "NULL unless included (and related)");
+    /* Its filter in `<model>_where`: the layout of rf_to_many_filter or
+     * rf_to_one_filter, typed with the target's where. */
+    tpl_set_str(a, r, "where_type",
+                many ? arena_printf(a, "struct { const %s_where *some, *every, *none; }", tt)
+                     : arena_printf(a, "struct { unsigned ops; const %s_where *is, *is_not; }",
+                                    tt));
     if (mn) {
         tpl_value *mo = tpl_set_new_obj(a, r, "mn");
         const char *me = param_name(e, t->c_name);
@@ -495,9 +546,17 @@ static bool add_relation(emitter *e, const model_ctx *m, const model_relation_fi
     }
     const char *kind = mn ? "RF_REL_MANY_TO_MANY" : many ? "RF_REL_MANY" : "RF_REL_ONE";
     tpl_set_str(a, r, "desc",
-                arena_printf(a, "{\"%s\", %s, &%s__m, %d, \"%s\", %s, RF__REL(%s)}",
+                arena_printf(a, "{\"%s\", %s, &%s__m, %d, \"%s\", %s, %s(%s)}",
                              c_escape(a, rf->name), kind, tt, field_no(m, parent_col),
-                             c_escape(a, target_col->db_name), join, rf->c_name));
+                             c_escape(a, target_col->db_name), join,
+                             many ? "RF__RELS" : "RF__REL", rf->c_name));
+    if (many) {
+        /* Relation counts: a member of the row's `_count` and of the
+         * query's `count` (which relations to count, with what filter). */
+        buf_printf(counts, "int64_t %s; ", rf->c_name);
+        buf_printf(count_select, "struct { bool on; const %s_where *where; } %s; ", tt,
+                   rf->c_name);
+    }
     return true;
 }
 
@@ -576,6 +635,7 @@ static void add_model(emitter *e, const model_table *t, tpl_value *models)
         if (mc.field_no[i] >= 0)
             add_field(e, &mc, &t->columns[i], fields);
     tpl_set_strf(a, m, "nfields", "%d", n);
+    add_aggregate_members(e, &mc, m);
 
     model_unique_criterion crit[64];
     size_t ncrit = model_unique_criteria(t, crit, 64);
@@ -620,9 +680,17 @@ static void add_model(emitter *e, const model_table *t, tpl_value *models)
     }
 
     tpl_value *rels = tpl_set_new_list(a, m, "relations");
+    buf counts = BUF_INIT, count_sel = BUF_INIT;
     for (size_t i = 0; i < t->nrelation_fields; i++)
-        add_relation(e, &mc, &t->relation_fields[i], rels);
+        add_relation(e, &mc, &t->relation_fields[i], rels, &counts, &count_sel);
     bool inc = rels->count > 0;
+    if (counts.len) {
+        tpl_value *co = tpl_set_new_obj(a, m, "counts");
+        tpl_set_str(a, co, "members", buf_cstr(&counts));
+        tpl_set_str(a, co, "select", buf_cstr(&count_sel));
+    }
+    buf_free(&counts);
+    buf_free(&count_sel);
     tpl_set_strf(a, m, "nrelations", "%zu", rels->count);
     tpl_set_bool(a, m, "has_include", inc);
     tpl_set_str(a, m, "inc_param", inc ? arena_printf(a, "const %s_include *include, ", T) : "");
@@ -661,7 +729,7 @@ bool emit_client(const model_schema *s, const emit_options *o, emit_sink sink, v
                 comment_text(&a, o->schema_name ? o->schema_name : "schema.prisma"));
     tpl_set_str(&a, ctx, "version", REFRACT_VERSION);
     tpl_set_str(&a, ctx, "rt_major", "0");
-    tpl_set_str(&a, ctx, "rt_minor", "2");
+    tpl_set_str(&a, ctx, "rt_minor", "3");
     tpl_set_str(&a, ctx, "rt_patch", "0");
     tpl_value *enums = tpl_set_new_list(&a, ctx, "enums");
     for (size_t i = 0; i < s->nenums; i++)

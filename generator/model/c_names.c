@@ -56,7 +56,8 @@ static const char *const MODEL_SUFFIXES[] = {
     "list", "where", "order", "field", "include", "cursor", "query", "create_input",
     "update_input", "select", "stream", "find_first", "find_many", "count", "create",
     "update_many", "delete_many", "create_select", "find_many_stream", "stream_next",
-    "stream_close"};
+    "stream_close", "aggregate", "aggregate_query", "aggregate_result", "group_by",
+    "group_by_query", "group_by_row", "group_by_list", "relation"};
 /* Followed by a unique criterion's C name. */
 static const char *const CRITERION_SUFFIXES[] = {"find_unique_by_", "update_by_", "delete_by_",
                                                  "upsert_by_"};

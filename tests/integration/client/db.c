@@ -40,7 +40,22 @@
     rf_status T##_stream_next(T##_stream *stream, T *out, rf_arena *arena, bool *got) \
     { return rf_desc_stream_next(stream ? &stream->s : NULL, out, arena, got); } \
     rf_status T##_stream_close(T##_stream *stream) \
-    { return rf_desc_stream_close(stream ? &stream->s : NULL); }
+    { return rf_desc_stream_close(stream ? &stream->s : NULL); } \
+    rf_status T##_aggregate(rf_client *client, const T##_aggregate_query *query, \
+                            T##_aggregate_result *out, rf_arena *arena) \
+    { return rf_desc_aggregate(client, &T##__m, query, out, arena); } \
+    rf_status T##_group_by(rf_client *client, const T##_group_by_query *query, \
+                           T##_group_by_list *out, rf_arena *arena) \
+    { return rf_desc_group_by(client, &T##__m, query, out, arena); }
+/* Where the per-operation structs of aggregate start (rf_model_desc.aggregate). */
+#define RF__AGG_STARTS(S) offsetof(S, count), offsetof(S, sum), offsetof(S, avg), \
+    offsetof(S, min), offsetof(S, max)
+#define RF__AGGREGATE(T) RF__AGG_STARTS(T##_aggregate_query), \
+    RF__AGG_STARTS(T##_aggregate_result), sizeof(T##_aggregate_result), \
+    RF__AGG_STARTS(T##_group_by_query), offsetof(T##_group_by_query, by), \
+    offsetof(T##_group_by_query, having), offsetof(T##_group_by_query, order_by), \
+    offsetof(T##_group_by_query, skip), offsetof(T##_group_by_row, key), \
+    offsetof(T##_group_by_row, aggregate), sizeof(T##_group_by_row)
 #define RF__WRITE(T) \
     rf_status T##_create(rf_client *client, const T##_create_input *data, T *out, rf_arena *arena) \
     { return rf_desc_create(client, &T##__m, data, NULL, out, arena); } \
@@ -181,13 +196,18 @@ static const rf_unique_desc db_user__uniques[] = {
     {(const int[]){21}, 1, true},
 };
 static const rf_key_part db_user__key[] = { {0, offsetof(db_user_cursor, id)} };
-#define RF__REL(m) offsetof(db_user, m), offsetof(db_user_include, m)
+#define RF__REL(m) offsetof(db_user, m), offsetof(db_user_include, m), offsetof(db_user_where, m), \
+    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_user_include, _args.m)
+#define RF__RELS(m) offsetof(db_user, m), offsetof(db_user_include, m), offsetof(db_user_where, m), \
+    offsetof(db_user, _count.m), offsetof(db_user_query, count.m), offsetof(db_user_include, _args.m)
 static const rf_relation_desc db_user__relations[] = {
-    {"posts", RF_REL_MANY, &db_post__m, 0, "authorId", NULL, NULL, NULL, NULL, RF__REL(posts)},
+    {"posts", RF_REL_MANY, &db_post__m, 0, "authorId", NULL, NULL, NULL, NULL, RF__RELS(posts)},
     {"profile", RF_REL_ONE, &db_profile__m, 0, "userId", NULL, NULL, NULL, NULL, RF__REL(profile)},
 };
 #undef RF__REL
+#undef RF__RELS
 static rf_model_cache db_user__cache;
+static const size_t db_user__aggregate[] = {RF__AGGREGATE(db_user)};
 static const rf_model_desc db_user__m = {
     "User", NULL, "User", true,
     db_user__fields, 24,
@@ -200,6 +220,9 @@ static const rf_model_desc db_user__m = {
     offsetof(db_user_query, include),
     offsetof(db_user_query, select),
     &db_user__cache,
+    db_user__aggregate,
+    offsetof(db_user_query, distinct),
+    offsetof(db_user_query, order_by_relation),
 };
 RF__FIND_UNIQUE(db_user, id, 0, (int32_t id, ), (&id), include)
 RF__FIND_UNIQUE(db_user, email, 1, (const char *email, ), (&email), include)
@@ -233,12 +256,15 @@ static const rf_unique_desc db_profile__uniques[] = {
     {(const int[]){2}, 1, true},
 };
 static const rf_key_part db_profile__key[] = { {0, offsetof(db_profile_cursor, id)} };
-#define RF__REL(m) offsetof(db_profile, m), offsetof(db_profile_include, m)
+#define RF__REL(m) offsetof(db_profile, m), offsetof(db_profile_include, m), offsetof(db_profile_where, m), \
+    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_profile_include, _args.m)
 static const rf_relation_desc db_profile__relations[] = {
     {"user", RF_REL_ONE, &db_user__m, 2, "id", NULL, NULL, NULL, NULL, RF__REL(user)},
 };
 #undef RF__REL
+#undef RF__RELS
 static rf_model_cache db_profile__cache;
+static const size_t db_profile__aggregate[] = {RF__AGGREGATE(db_profile)};
 static const rf_model_desc db_profile__m = {
     "Profile", NULL, "Profile", true,
     db_profile__fields, 3,
@@ -251,6 +277,9 @@ static const rf_model_desc db_profile__m = {
     offsetof(db_profile_query, include),
     offsetof(db_profile_query, select),
     &db_profile__cache,
+    db_profile__aggregate,
+    offsetof(db_profile_query, distinct),
+    offsetof(db_profile_query, order_by_relation),
 };
 RF__FIND_UNIQUE(db_profile, id, 0, (const char *id, ), (&id), include)
 RF__FIND_UNIQUE(db_profile, user_id, 1, (int32_t user_id, ), (&user_id), include)
@@ -283,14 +312,19 @@ static const rf_unique_desc db_post__uniques[] = {
     {(const int[]){4, 1}, 2, true},
 };
 static const rf_key_part db_post__key[] = { {0, offsetof(db_post_cursor, id)} };
-#define RF__REL(m) offsetof(db_post, m), offsetof(db_post_include, m)
+#define RF__REL(m) offsetof(db_post, m), offsetof(db_post_include, m), offsetof(db_post_where, m), \
+    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_post_include, _args.m)
+#define RF__RELS(m) offsetof(db_post, m), offsetof(db_post_include, m), offsetof(db_post_where, m), \
+    offsetof(db_post, _count.m), offsetof(db_post_query, count.m), offsetof(db_post_include, _args.m)
 static const rf_relation_desc db_post__relations[] = {
     {"author", RF_REL_ONE, &db_user__m, 4, "id", NULL, NULL, NULL, NULL, RF__REL(author)},
-    {"categories", RF_REL_MANY_TO_MANY, &db_category__m, 0, "id", NULL, "_CategoryToPost", "B", "A", RF__REL(categories)},
-    {"comments", RF_REL_MANY, &db_comment__m, 0, "postId", NULL, NULL, NULL, NULL, RF__REL(comments)},
+    {"categories", RF_REL_MANY_TO_MANY, &db_category__m, 0, "id", NULL, "_CategoryToPost", "B", "A", RF__RELS(categories)},
+    {"comments", RF_REL_MANY, &db_comment__m, 0, "postId", NULL, NULL, NULL, NULL, RF__RELS(comments)},
 };
 #undef RF__REL
+#undef RF__RELS
 static rf_model_cache db_post__cache;
+static const size_t db_post__aggregate[] = {RF__AGGREGATE(db_post)};
 static const rf_model_desc db_post__m = {
     "Post", NULL, "Post", true,
     db_post__fields, 5,
@@ -303,6 +337,9 @@ static const rf_model_desc db_post__m = {
     offsetof(db_post_query, include),
     offsetof(db_post_query, select),
     &db_post__cache,
+    db_post__aggregate,
+    offsetof(db_post_query, distinct),
+    offsetof(db_post_query, order_by_relation),
 };
 RF__FIND_UNIQUE(db_post, id, 0, (const char *id, ), (&id), include)
 RF__FIND_UNIQUE(db_post, author_id_title, 1, (int32_t author_id, const char *title, ), (&author_id, &title), include)
@@ -333,12 +370,17 @@ static const rf_unique_desc db_category__uniques[] = {
     {(const int[]){1}, 1, true},
 };
 static const rf_key_part db_category__key[] = { {0, offsetof(db_category_cursor, id)} };
-#define RF__REL(m) offsetof(db_category, m), offsetof(db_category_include, m)
+#define RF__REL(m) offsetof(db_category, m), offsetof(db_category_include, m), offsetof(db_category_where, m), \
+    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_category_include, _args.m)
+#define RF__RELS(m) offsetof(db_category, m), offsetof(db_category_include, m), offsetof(db_category_where, m), \
+    offsetof(db_category, _count.m), offsetof(db_category_query, count.m), offsetof(db_category_include, _args.m)
 static const rf_relation_desc db_category__relations[] = {
-    {"posts", RF_REL_MANY_TO_MANY, &db_post__m, 0, "id", NULL, "_CategoryToPost", "A", "B", RF__REL(posts)},
+    {"posts", RF_REL_MANY_TO_MANY, &db_post__m, 0, "id", NULL, "_CategoryToPost", "A", "B", RF__RELS(posts)},
 };
 #undef RF__REL
+#undef RF__RELS
 static rf_model_cache db_category__cache;
+static const size_t db_category__aggregate[] = {RF__AGGREGATE(db_category)};
 static const rf_model_desc db_category__m = {
     "Category", NULL, "Category", true,
     db_category__fields, 2,
@@ -351,6 +393,9 @@ static const rf_model_desc db_category__m = {
     offsetof(db_category_query, include),
     offsetof(db_category_query, select),
     &db_category__cache,
+    db_category__aggregate,
+    offsetof(db_category_query, distinct),
+    offsetof(db_category_query, order_by_relation),
 };
 RF__FIND_UNIQUE(db_category, id, 0, (int32_t id, ), (&id), include)
 RF__FIND_UNIQUE(db_category, name, 1, (const char *name, ), (&name), include)
@@ -381,12 +426,15 @@ static const rf_unique_desc db_comment__uniques[] = {
     {(const int[]){0}, 1, true},
 };
 static const rf_key_part db_comment__key[] = { {0, offsetof(db_comment_cursor, id)} };
-#define RF__REL(m) offsetof(db_comment, m), offsetof(db_comment_include, m)
+#define RF__REL(m) offsetof(db_comment, m), offsetof(db_comment_include, m), offsetof(db_comment_where, m), \
+    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_comment_include, _args.m)
 static const rf_relation_desc db_comment__relations[] = {
     {"post", RF_REL_ONE, &db_post__m, 2, "id", NULL, NULL, NULL, NULL, RF__REL(post)},
 };
 #undef RF__REL
+#undef RF__RELS
 static rf_model_cache db_comment__cache;
+static const size_t db_comment__aggregate[] = {RF__AGGREGATE(db_comment)};
 static const rf_model_desc db_comment__m = {
     "Comment", NULL, "Comment", true,
     db_comment__fields, 3,
@@ -399,6 +447,9 @@ static const rf_model_desc db_comment__m = {
     offsetof(db_comment_query, include),
     offsetof(db_comment_query, select),
     &db_comment__cache,
+    db_comment__aggregate,
+    offsetof(db_comment_query, distinct),
+    offsetof(db_comment_query, order_by_relation),
 };
 RF__FIND_UNIQUE(db_comment, id, 0, (const char *id, ), (&id), include)
 RF__READ(db_comment)
@@ -426,6 +477,7 @@ static const rf_unique_desc db_tag__uniques[] = {
 };
 static const rf_key_part db_tag__key[] = { {0, offsetof(db_tag_cursor, group)}, {1, offsetof(db_tag_cursor, name)} };
 static rf_model_cache db_tag__cache;
+static const size_t db_tag__aggregate[] = {RF__AGGREGATE(db_tag)};
 static const rf_model_desc db_tag__m = {
     "Tag", NULL, "Tag", true,
     db_tag__fields, 3,
@@ -438,6 +490,9 @@ static const rf_model_desc db_tag__m = {
     RF_NO_MEMBER,
     offsetof(db_tag_query, select),
     &db_tag__cache,
+    db_tag__aggregate,
+    offsetof(db_tag_query, distinct),
+    RF_NO_MEMBER,
 };
 RF__FIND_UNIQUE_PLAIN(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
 RF__READ(db_tag)
@@ -471,6 +526,7 @@ static const rf_unique_desc db_lists__uniques[] = {
 };
 static const rf_key_part db_lists__key[] = { {0, offsetof(db_lists_cursor, id)} };
 static rf_model_cache db_lists__cache;
+static const size_t db_lists__aggregate[] = {RF__AGGREGATE(db_lists)};
 static const rf_model_desc db_lists__m = {
     "Lists", NULL, "Lists", true,
     db_lists__fields, 9,
@@ -483,6 +539,9 @@ static const rf_model_desc db_lists__m = {
     RF_NO_MEMBER,
     offsetof(db_lists_query, select),
     &db_lists__cache,
+    db_lists__aggregate,
+    offsetof(db_lists_query, distinct),
+    RF_NO_MEMBER,
 };
 RF__FIND_UNIQUE_PLAIN(db_lists, id, 0, (int32_t id, ), (&id))
 RF__READ(db_lists)

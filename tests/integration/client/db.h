@@ -21,6 +21,55 @@
  *   - Filters and updates use refract_query.h: `.email = RF_EQ("a@b.c")`,
  *     `.age = { .ops = RF_OP_GTE | RF_OP_LT, .gte = 18, .lt = 65 }`,
  *     `.logins = RF_INCREMENT(1)`, `.name = RF_SET_NULL`.
+ *   - Relation filters: a `_where` has a member per relation. To-many:
+ *     `.posts = { .some = &(db_post_where){ .views = RF_GT(10) } }` (also
+ *     .every: true when there are none, .none); to-one: `.author = { .is =
+ *     &(db_user_where){...} }`, `.is_not`, `.author = RF_IS_NULL` (no
+ *     related row) or RF_IS_NOT_NULL. NULL pointers are "not given"; an
+ *     all-zero where (a static one) matches any row. They nest to any
+ *     depth and combine with AND / OR / NOT; each is an EXISTS subquery,
+ *     so parent rows are never repeated.
+ *   - Aggregates (Prisma's aggregate): `<model>_aggregate` fills a
+ *     `<model>_aggregate_result` in one statement. In the query's count,
+ *     sum, avg, min and max (each a `<model>_select`) set the fields to
+ *     aggregate: sum and avg take numbers, min and max anything but lists,
+ *     Json, Bytes and Boolean (another field is RF_INVALID_ARGUMENT).
+ *     count_all is the number of rows matched (_count._all), count.<f> the
+ *     non-NULL values; sums of Int and BigInt are int64, averages double,
+ *     Decimal sums and averages exact text; `.has` false (NULL for text)
+ *     when no row had a value. Members not asked for stay zero.
+ *   - Groups (Prisma's groupBy): `<model>_group_by` groups the rows of
+ *     `where` by the fields of `by` (one row of `<model>_group_by_list`
+ *     per group: their values in `.key`, the aggregates chosen as for
+ *     aggregate in `.aggregate`, count_all always). `having` keeps the
+ *     groups whose aggregate passes a filter, compared as a double:
+ *     `{ RF_AVG, DB_POST_BY_VIEWS, RF_GT(10.0) }`, `{ RF_COUNT_ALL, 0,
+ *     RF_GTE(2.0) }`. `order_by` sorts by `{ RF_GROUP_FIELD, <a by field>,
+ *     RF_ASC }` or an aggregate, then by the `by` fields; skip and take
+ *     page the groups.
+ *   - Relation counts (Prisma's include `_count`): a model with to-many
+ *     relations has `_count` in its row struct and `count` in its query:
+ *     `.count = { .posts = { .on = true, .where = &published } }` fills
+ *     `row._count.posts` for every row of find_many / find_first, in the
+ *     same statement (a correlated COUNT subquery; `where` may be NULL).
+ *   - distinct (Prisma's distinct): `.distinct = (db_post_field[]){
+ *     DB_POST_BY_AUTHOR_ID }, .ndistinct = 1` keeps the first row, in the
+ *     query's order, of each combination of those fields; the rows come
+ *     back in the query's order, and skip / take count distinct rows
+ *     (PostgreSQL's DISTINCT ON, in a subquery ordered by those fields
+ *     first).
+ *   - Ordering by relations: `.order_by_relation = (rf_relation_order[]){
+ *     { .relation = DB_POST_REL_AUTHOR, .by = DB_USER_BY_NAME } }` orders by
+ *     a to-one relation's field, `{ .relation = DB_USER_REL_POSTS, .count =
+ *     true, .sort = RF_DESC }` by a to-many relation's row count; these come
+ *     before `order_by`'s items. Not with a cursor or distinct.
+ *   - Nested include (Prisma's include with arguments): `.include = {
+ *     ._args.posts = &(db_post_query){ .where = ..., .order_by = ...,
+ *     .take = 3, .include = { .comments = true } } }` loads, per parent,
+ *     the related rows matching `where`, in `order_by` order (else by the
+ *     related key), `skip`/`take` counted per parent, each with its own
+ *     includes, to any depth: still one query per relation and level.
+ *     A negative take or a cursor there is RF_INVALID_ARGUMENT.
  *   - One rf_client per thread.
  *   - Misuse (a NULL client, `out`, `count` or `data` where one is needed, a
  *     NULL array with a non-zero count, a negative skip, take == INT64_MIN)
@@ -39,8 +88,8 @@
 #include <refract_query.h>
 #include <refract_stream.h>
 
-#if !RF_VERSION_COMPATIBLE(0, 2, 0)
-#error "db.h was generated for librefract 0.2.x: regenerate it with the refract that matches your librefract"
+#if !RF_VERSION_COMPATIBLE(0, 3, 0)
+#error "db.h was generated for librefract 0.3.x: regenerate it with the refract that matches your librefract"
 #endif
 
 #ifdef __cplusplus
@@ -83,30 +132,44 @@ bool db_role_from_string(const char *label, db_role *out);
 typedef struct db_user db_user;
 typedef struct db_user_list { db_user *items; size_t count; } db_user_list;
 typedef struct db_user_stream { rf_model_stream s; } db_user_stream; /* see db_user_find_many_stream */
+typedef struct db_user_where db_user_where;
+typedef struct db_user_query db_user_query;
 
 typedef struct db_profile db_profile;
 typedef struct db_profile_list { db_profile *items; size_t count; } db_profile_list;
 typedef struct db_profile_stream { rf_model_stream s; } db_profile_stream; /* see db_profile_find_many_stream */
+typedef struct db_profile_where db_profile_where;
+typedef struct db_profile_query db_profile_query;
 
 typedef struct db_post db_post;
 typedef struct db_post_list { db_post *items; size_t count; } db_post_list;
 typedef struct db_post_stream { rf_model_stream s; } db_post_stream; /* see db_post_find_many_stream */
+typedef struct db_post_where db_post_where;
+typedef struct db_post_query db_post_query;
 
 typedef struct db_category db_category;
 typedef struct db_category_list { db_category *items; size_t count; } db_category_list;
 typedef struct db_category_stream { rf_model_stream s; } db_category_stream; /* see db_category_find_many_stream */
+typedef struct db_category_where db_category_where;
+typedef struct db_category_query db_category_query;
 
 typedef struct db_comment db_comment;
 typedef struct db_comment_list { db_comment *items; size_t count; } db_comment_list;
 typedef struct db_comment_stream { rf_model_stream s; } db_comment_stream; /* see db_comment_find_many_stream */
+typedef struct db_comment_where db_comment_where;
+typedef struct db_comment_query db_comment_query;
 
 typedef struct db_tag db_tag;
 typedef struct db_tag_list { db_tag *items; size_t count; } db_tag_list;
 typedef struct db_tag_stream { rf_model_stream s; } db_tag_stream; /* see db_tag_find_many_stream */
+typedef struct db_tag_where db_tag_where;
+typedef struct db_tag_query db_tag_query;
 
 typedef struct db_lists db_lists;
 typedef struct db_lists_list { db_lists *items; size_t count; } db_lists_list;
 typedef struct db_lists_stream { rf_model_stream s; } db_lists_stream; /* see db_lists_find_many_stream */
+typedef struct db_lists_where db_lists_where;
+typedef struct db_lists_query db_lists_query;
 
 /* ---- User (model) ---- */
 
@@ -139,6 +202,7 @@ struct db_user {
     rf_i32_array lucky;
     db_post_list posts; /* filled only when included */
     db_profile *profile; /* NULL unless included (and related) */
+    struct { int64_t posts; } _count; /* relation counts asked for by the query's count */
 };
 
 /* Fields, for ordering. */
@@ -175,8 +239,8 @@ typedef struct db_user_order {
     rf_nulls nulls;
 } db_user_order;
 
-/* A filter: every given member must hold (AND), plus the groups. */
-typedef struct db_user_where db_user_where;
+/* A filter: every given member must hold (AND), plus the groups.
+ * Relation members test related rows (see "Relation filters" above).  */
 struct db_user_where {
     rf_i32_filter id;
     rf_text_filter email;
@@ -199,6 +263,8 @@ struct db_user_where {
     rf_bool_filter active;
     rf_text_filter code;
     rf_text_filter ext_id;
+    struct { const db_post_where *some, *every, *none; } posts;
+    struct { unsigned ops; const db_profile_where *is, *is_not; } profile;
     const db_user_where *AND; /* all of these */
     size_t nAND;
     const db_user_where *OR;  /* at least one of these (an empty list matches nothing) */
@@ -207,10 +273,19 @@ struct db_user_where {
     size_t nNOT;
 };
 
-/* Relations to load with the rows, one extra query per relation. */
+/* Relations, for order_by_relation. */
+typedef enum db_user_relation {
+    DB_USER_REL_POSTS = 1,
+    DB_USER_REL_PROFILE = 2
+} db_user_relation;
+
+/* Relations to load with the rows, one extra query per relation level;
+ * _args (optional, implies the include) filters, orders and pages each
+ * parent's related rows and includes theirs (see the top). */
 typedef struct db_user_include {
     bool posts;
     bool profile;
+    struct { const db_post_query *posts; const db_profile_query *profile; } _args;
 } db_user_include;
 
 /* The identity of a row, for cursors. */
@@ -248,7 +323,7 @@ typedef struct db_user_select {
     bool lucky;
 } db_user_select;
 
-typedef struct db_user_query {
+struct db_user_query {
     const db_user_where *where;    /* NULL: every row */
     const db_user_order *order_by; /* then by identity, when paging */
     size_t norder;
@@ -257,7 +332,45 @@ typedef struct db_user_query {
     const db_user_cursor *cursor;     /* start at this row (included) */
     db_user_include include;
     const db_user_select *select;  /* NULL: every column */
-} db_user_query;
+    const db_user_field *distinct; /* the first row of each distinct combination */
+    size_t ndistinct;
+    const rf_relation_order *order_by_relation; /* before order_by (see the top) */
+    size_t norder_by_relation;
+    struct { struct { bool on; const db_post_where *where; } posts; } count; /* relations to count into _count (see the top) */
+};
+
+/* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
+typedef struct db_user_aggregate_query {
+    const db_user_where *where; /* NULL: every row */
+    db_user_select count, sum, avg, min, max;
+} db_user_aggregate_query;
+
+typedef struct db_user_aggregate_result {
+    int64_t count_all;
+    struct { int64_t id, email, name, age, role, roles, created_at, updated_at, birthday, seen_at, wake_at, balance, price, meta, avatar, big, small, score, ratio, active, code, ext_id, tags, lucky; } count;
+    struct { rf_opt_i64 id; rf_opt_i64 age; const char *balance; const char *price; rf_opt_i64 big; rf_opt_i64 small; rf_opt_f64 score; rf_opt_f64 ratio; } sum;
+    struct { rf_opt_f64 id; rf_opt_f64 age; const char *balance; const char *price; rf_opt_f64 big; rf_opt_f64 small; rf_opt_f64 score; rf_opt_f64 ratio; } avg;
+    struct { rf_opt_i32 id; const char *email; const char *name; rf_opt_i32 age; db_role_opt role; rf_opt_timestamp created_at; rf_opt_timestamp updated_at; rf_opt_timestamp birthday; rf_opt_timestamp seen_at; rf_opt_timestamp wake_at; const char *balance; const char *price; rf_opt_i64 big; rf_opt_i32 small; rf_opt_f64 score; rf_opt_f64 ratio; const char *code; const char *ext_id; } min, max;
+} db_user_aggregate_result;
+
+/* groupBy (see "Groups" at the top). */
+typedef struct db_user_group_by_query {
+    const db_user_where *where; /* NULL: every row */
+    db_user_select count, sum, avg, min, max;
+    const db_user_field *by;
+    size_t nby;
+    const rf_having *having;
+    size_t nhaving;
+    const rf_group_order *order_by; /* then by the `by` fields */
+    size_t norder;
+    int64_t skip, take;       /* take 0: every group */
+} db_user_group_by_query;
+
+typedef struct db_user_group_by_row {
+    db_user key;                /* the `by` fields (the others zero) */
+    db_user_aggregate_result aggregate;
+} db_user_group_by_row;
+typedef struct db_user_group_by_list { db_user_group_by_row *items; size_t count; } db_user_group_by_list;
 
 typedef struct db_user_create_input {
     rf_opt_i32 id;
@@ -351,6 +464,12 @@ rf_status db_user_stream_next(db_user_stream *stream, db_user *out, rf_arena *ar
 rf_status db_user_stream_close(db_user_stream *stream);
 /* How many rows match (NULL: all). */
 rf_status db_user_count(rf_client *client, const db_user_where *where, int64_t *count);
+/* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
+rf_status db_user_aggregate(rf_client *client, const db_user_aggregate_query *query,
+        db_user_aggregate_result *out, rf_arena *arena);
+/* Groups of rows with equal `by` fields, and their aggregates. */
+rf_status db_user_group_by(rf_client *client, const db_user_group_by_query *query,
+        db_user_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_user_create(rf_client *client, const db_user_create_input *data, db_user *out, rf_arena *arena);
 rf_status db_user_create_select(rf_client *client, const db_user_create_input *data,
@@ -417,12 +536,13 @@ typedef struct db_profile_order {
     rf_nulls nulls;
 } db_profile_order;
 
-/* A filter: every given member must hold (AND), plus the groups. */
-typedef struct db_profile_where db_profile_where;
+/* A filter: every given member must hold (AND), plus the groups.
+ * Relation members test related rows (see "Relation filters" above).  */
 struct db_profile_where {
     rf_text_filter id;
     rf_text_filter bio;
     rf_i32_filter user_id;
+    struct { unsigned ops; const db_user_where *is, *is_not; } user;
     const db_profile_where *AND; /* all of these */
     size_t nAND;
     const db_profile_where *OR;  /* at least one of these (an empty list matches nothing) */
@@ -431,9 +551,17 @@ struct db_profile_where {
     size_t nNOT;
 };
 
-/* Relations to load with the rows, one extra query per relation. */
+/* Relations, for order_by_relation. */
+typedef enum db_profile_relation {
+    DB_PROFILE_REL_USER = 1
+} db_profile_relation;
+
+/* Relations to load with the rows, one extra query per relation level;
+ * _args (optional, implies the include) filters, orders and pages each
+ * parent's related rows and includes theirs (see the top). */
 typedef struct db_profile_include {
     bool user;
+    struct { const db_user_query *user; } _args;
 } db_profile_include;
 
 /* The identity of a row, for cursors. */
@@ -450,7 +578,7 @@ typedef struct db_profile_select {
     bool user_id;
 } db_profile_select;
 
-typedef struct db_profile_query {
+struct db_profile_query {
     const db_profile_where *where;    /* NULL: every row */
     const db_profile_order *order_by; /* then by identity, when paging */
     size_t norder;
@@ -459,7 +587,44 @@ typedef struct db_profile_query {
     const db_profile_cursor *cursor;     /* start at this row (included) */
     db_profile_include include;
     const db_profile_select *select;  /* NULL: every column */
-} db_profile_query;
+    const db_profile_field *distinct; /* the first row of each distinct combination */
+    size_t ndistinct;
+    const rf_relation_order *order_by_relation; /* before order_by (see the top) */
+    size_t norder_by_relation;
+};
+
+/* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
+typedef struct db_profile_aggregate_query {
+    const db_profile_where *where; /* NULL: every row */
+    db_profile_select count, sum, avg, min, max;
+} db_profile_aggregate_query;
+
+typedef struct db_profile_aggregate_result {
+    int64_t count_all;
+    struct { int64_t id, bio, user_id; } count;
+    struct { rf_opt_i64 user_id; } sum;
+    struct { rf_opt_f64 user_id; } avg;
+    struct { const char *id; const char *bio; rf_opt_i32 user_id; } min, max;
+} db_profile_aggregate_result;
+
+/* groupBy (see "Groups" at the top). */
+typedef struct db_profile_group_by_query {
+    const db_profile_where *where; /* NULL: every row */
+    db_profile_select count, sum, avg, min, max;
+    const db_profile_field *by;
+    size_t nby;
+    const rf_having *having;
+    size_t nhaving;
+    const rf_group_order *order_by; /* then by the `by` fields */
+    size_t norder;
+    int64_t skip, take;       /* take 0: every group */
+} db_profile_group_by_query;
+
+typedef struct db_profile_group_by_row {
+    db_profile key;                /* the `by` fields (the others zero) */
+    db_profile_aggregate_result aggregate;
+} db_profile_group_by_row;
+typedef struct db_profile_group_by_list { db_profile_group_by_row *items; size_t count; } db_profile_group_by_list;
 
 typedef struct db_profile_create_input {
     const char *id;
@@ -507,6 +672,12 @@ rf_status db_profile_stream_next(db_profile_stream *stream, db_profile *out, rf_
 rf_status db_profile_stream_close(db_profile_stream *stream);
 /* How many rows match (NULL: all). */
 rf_status db_profile_count(rf_client *client, const db_profile_where *where, int64_t *count);
+/* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
+rf_status db_profile_aggregate(rf_client *client, const db_profile_aggregate_query *query,
+        db_profile_aggregate_result *out, rf_arena *arena);
+/* Groups of rows with equal `by` fields, and their aggregates. */
+rf_status db_profile_group_by(rf_client *client, const db_profile_group_by_query *query,
+        db_profile_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_profile_create(rf_client *client, const db_profile_create_input *data, db_profile *out, rf_arena *arena);
 rf_status db_profile_create_select(rf_client *client, const db_profile_create_input *data,
@@ -551,6 +722,7 @@ struct db_post {
     db_user *author; /* NULL unless included (and related) */
     db_category_list categories; /* filled only when included */
     db_comment_list comments; /* filled only when included */
+    struct { int64_t categories; int64_t comments; } _count; /* relation counts asked for by the query's count */
 };
 
 /* Fields, for ordering. */
@@ -568,14 +740,17 @@ typedef struct db_post_order {
     rf_nulls nulls;
 } db_post_order;
 
-/* A filter: every given member must hold (AND), plus the groups. */
-typedef struct db_post_where db_post_where;
+/* A filter: every given member must hold (AND), plus the groups.
+ * Relation members test related rows (see "Relation filters" above).  */
 struct db_post_where {
     rf_text_filter id;
     rf_text_filter title;
     rf_text_filter slug;
     rf_i32_filter views;
     rf_i32_filter author_id;
+    struct { unsigned ops; const db_user_where *is, *is_not; } author;
+    struct { const db_category_where *some, *every, *none; } categories;
+    struct { const db_comment_where *some, *every, *none; } comments;
     const db_post_where *AND; /* all of these */
     size_t nAND;
     const db_post_where *OR;  /* at least one of these (an empty list matches nothing) */
@@ -584,11 +759,21 @@ struct db_post_where {
     size_t nNOT;
 };
 
-/* Relations to load with the rows, one extra query per relation. */
+/* Relations, for order_by_relation. */
+typedef enum db_post_relation {
+    DB_POST_REL_AUTHOR = 1,
+    DB_POST_REL_CATEGORIES = 2,
+    DB_POST_REL_COMMENTS = 3
+} db_post_relation;
+
+/* Relations to load with the rows, one extra query per relation level;
+ * _args (optional, implies the include) filters, orders and pages each
+ * parent's related rows and includes theirs (see the top). */
 typedef struct db_post_include {
     bool author;
     bool categories;
     bool comments;
+    struct { const db_user_query *author; const db_category_query *categories; const db_comment_query *comments; } _args;
 } db_post_include;
 
 /* The identity of a row, for cursors. */
@@ -607,7 +792,7 @@ typedef struct db_post_select {
     bool author_id;
 } db_post_select;
 
-typedef struct db_post_query {
+struct db_post_query {
     const db_post_where *where;    /* NULL: every row */
     const db_post_order *order_by; /* then by identity, when paging */
     size_t norder;
@@ -616,7 +801,45 @@ typedef struct db_post_query {
     const db_post_cursor *cursor;     /* start at this row (included) */
     db_post_include include;
     const db_post_select *select;  /* NULL: every column */
-} db_post_query;
+    const db_post_field *distinct; /* the first row of each distinct combination */
+    size_t ndistinct;
+    const rf_relation_order *order_by_relation; /* before order_by (see the top) */
+    size_t norder_by_relation;
+    struct { struct { bool on; const db_category_where *where; } categories; struct { bool on; const db_comment_where *where; } comments; } count; /* relations to count into _count (see the top) */
+};
+
+/* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
+typedef struct db_post_aggregate_query {
+    const db_post_where *where; /* NULL: every row */
+    db_post_select count, sum, avg, min, max;
+} db_post_aggregate_query;
+
+typedef struct db_post_aggregate_result {
+    int64_t count_all;
+    struct { int64_t id, title, slug, views, author_id; } count;
+    struct { rf_opt_i64 views; rf_opt_i64 author_id; } sum;
+    struct { rf_opt_f64 views; rf_opt_f64 author_id; } avg;
+    struct { const char *id; const char *title; const char *slug; rf_opt_i32 views; rf_opt_i32 author_id; } min, max;
+} db_post_aggregate_result;
+
+/* groupBy (see "Groups" at the top). */
+typedef struct db_post_group_by_query {
+    const db_post_where *where; /* NULL: every row */
+    db_post_select count, sum, avg, min, max;
+    const db_post_field *by;
+    size_t nby;
+    const rf_having *having;
+    size_t nhaving;
+    const rf_group_order *order_by; /* then by the `by` fields */
+    size_t norder;
+    int64_t skip, take;       /* take 0: every group */
+} db_post_group_by_query;
+
+typedef struct db_post_group_by_row {
+    db_post key;                /* the `by` fields (the others zero) */
+    db_post_aggregate_result aggregate;
+} db_post_group_by_row;
+typedef struct db_post_group_by_list { db_post_group_by_row *items; size_t count; } db_post_group_by_list;
 
 typedef struct db_post_create_input {
     const char *id;
@@ -668,6 +891,12 @@ rf_status db_post_stream_next(db_post_stream *stream, db_post *out, rf_arena *ar
 rf_status db_post_stream_close(db_post_stream *stream);
 /* How many rows match (NULL: all). */
 rf_status db_post_count(rf_client *client, const db_post_where *where, int64_t *count);
+/* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
+rf_status db_post_aggregate(rf_client *client, const db_post_aggregate_query *query,
+        db_post_aggregate_result *out, rf_arena *arena);
+/* Groups of rows with equal `by` fields, and their aggregates. */
+rf_status db_post_group_by(rf_client *client, const db_post_group_by_query *query,
+        db_post_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_post_create(rf_client *client, const db_post_create_input *data, db_post *out, rf_arena *arena);
 rf_status db_post_create_select(rf_client *client, const db_post_create_input *data,
@@ -711,6 +940,7 @@ struct db_category {
     int32_t id;
     const char *name;
     db_post_list posts; /* filled only when included */
+    struct { int64_t posts; } _count; /* relation counts asked for by the query's count */
 };
 
 /* Fields, for ordering. */
@@ -725,11 +955,12 @@ typedef struct db_category_order {
     rf_nulls nulls;
 } db_category_order;
 
-/* A filter: every given member must hold (AND), plus the groups. */
-typedef struct db_category_where db_category_where;
+/* A filter: every given member must hold (AND), plus the groups.
+ * Relation members test related rows (see "Relation filters" above).  */
 struct db_category_where {
     rf_i32_filter id;
     rf_text_filter name;
+    struct { const db_post_where *some, *every, *none; } posts;
     const db_category_where *AND; /* all of these */
     size_t nAND;
     const db_category_where *OR;  /* at least one of these (an empty list matches nothing) */
@@ -738,9 +969,17 @@ struct db_category_where {
     size_t nNOT;
 };
 
-/* Relations to load with the rows, one extra query per relation. */
+/* Relations, for order_by_relation. */
+typedef enum db_category_relation {
+    DB_CATEGORY_REL_POSTS = 1
+} db_category_relation;
+
+/* Relations to load with the rows, one extra query per relation level;
+ * _args (optional, implies the include) filters, orders and pages each
+ * parent's related rows and includes theirs (see the top). */
 typedef struct db_category_include {
     bool posts;
+    struct { const db_post_query *posts; } _args;
 } db_category_include;
 
 /* The identity of a row, for cursors. */
@@ -756,7 +995,7 @@ typedef struct db_category_select {
     bool name;
 } db_category_select;
 
-typedef struct db_category_query {
+struct db_category_query {
     const db_category_where *where;    /* NULL: every row */
     const db_category_order *order_by; /* then by identity, when paging */
     size_t norder;
@@ -765,7 +1004,45 @@ typedef struct db_category_query {
     const db_category_cursor *cursor;     /* start at this row (included) */
     db_category_include include;
     const db_category_select *select;  /* NULL: every column */
-} db_category_query;
+    const db_category_field *distinct; /* the first row of each distinct combination */
+    size_t ndistinct;
+    const rf_relation_order *order_by_relation; /* before order_by (see the top) */
+    size_t norder_by_relation;
+    struct { struct { bool on; const db_post_where *where; } posts; } count; /* relations to count into _count (see the top) */
+};
+
+/* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
+typedef struct db_category_aggregate_query {
+    const db_category_where *where; /* NULL: every row */
+    db_category_select count, sum, avg, min, max;
+} db_category_aggregate_query;
+
+typedef struct db_category_aggregate_result {
+    int64_t count_all;
+    struct { int64_t id, name; } count;
+    struct { rf_opt_i64 id; } sum;
+    struct { rf_opt_f64 id; } avg;
+    struct { rf_opt_i32 id; const char *name; } min, max;
+} db_category_aggregate_result;
+
+/* groupBy (see "Groups" at the top). */
+typedef struct db_category_group_by_query {
+    const db_category_where *where; /* NULL: every row */
+    db_category_select count, sum, avg, min, max;
+    const db_category_field *by;
+    size_t nby;
+    const rf_having *having;
+    size_t nhaving;
+    const rf_group_order *order_by; /* then by the `by` fields */
+    size_t norder;
+    int64_t skip, take;       /* take 0: every group */
+} db_category_group_by_query;
+
+typedef struct db_category_group_by_row {
+    db_category key;                /* the `by` fields (the others zero) */
+    db_category_aggregate_result aggregate;
+} db_category_group_by_row;
+typedef struct db_category_group_by_list { db_category_group_by_row *items; size_t count; } db_category_group_by_list;
 
 typedef struct db_category_create_input {
     rf_opt_i32 id;
@@ -811,6 +1088,12 @@ rf_status db_category_stream_next(db_category_stream *stream, db_category *out, 
 rf_status db_category_stream_close(db_category_stream *stream);
 /* How many rows match (NULL: all). */
 rf_status db_category_count(rf_client *client, const db_category_where *where, int64_t *count);
+/* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
+rf_status db_category_aggregate(rf_client *client, const db_category_aggregate_query *query,
+        db_category_aggregate_result *out, rf_arena *arena);
+/* Groups of rows with equal `by` fields, and their aggregates. */
+rf_status db_category_group_by(rf_client *client, const db_category_group_by_query *query,
+        db_category_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_category_create(rf_client *client, const db_category_create_input *data, db_category *out, rf_arena *arena);
 rf_status db_category_create_select(rf_client *client, const db_category_create_input *data,
@@ -870,12 +1153,13 @@ typedef struct db_comment_order {
     rf_nulls nulls;
 } db_comment_order;
 
-/* A filter: every given member must hold (AND), plus the groups. */
-typedef struct db_comment_where db_comment_where;
+/* A filter: every given member must hold (AND), plus the groups.
+ * Relation members test related rows (see "Relation filters" above).  */
 struct db_comment_where {
     rf_text_filter id;
     rf_text_filter body;
     rf_text_filter post_id;
+    struct { unsigned ops; const db_post_where *is, *is_not; } post;
     const db_comment_where *AND; /* all of these */
     size_t nAND;
     const db_comment_where *OR;  /* at least one of these (an empty list matches nothing) */
@@ -884,9 +1168,17 @@ struct db_comment_where {
     size_t nNOT;
 };
 
-/* Relations to load with the rows, one extra query per relation. */
+/* Relations, for order_by_relation. */
+typedef enum db_comment_relation {
+    DB_COMMENT_REL_POST = 1
+} db_comment_relation;
+
+/* Relations to load with the rows, one extra query per relation level;
+ * _args (optional, implies the include) filters, orders and pages each
+ * parent's related rows and includes theirs (see the top). */
 typedef struct db_comment_include {
     bool post;
+    struct { const db_post_query *post; } _args;
 } db_comment_include;
 
 /* The identity of a row, for cursors. */
@@ -903,7 +1195,7 @@ typedef struct db_comment_select {
     bool post_id;
 } db_comment_select;
 
-typedef struct db_comment_query {
+struct db_comment_query {
     const db_comment_where *where;    /* NULL: every row */
     const db_comment_order *order_by; /* then by identity, when paging */
     size_t norder;
@@ -912,7 +1204,44 @@ typedef struct db_comment_query {
     const db_comment_cursor *cursor;     /* start at this row (included) */
     db_comment_include include;
     const db_comment_select *select;  /* NULL: every column */
-} db_comment_query;
+    const db_comment_field *distinct; /* the first row of each distinct combination */
+    size_t ndistinct;
+    const rf_relation_order *order_by_relation; /* before order_by (see the top) */
+    size_t norder_by_relation;
+};
+
+/* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
+typedef struct db_comment_aggregate_query {
+    const db_comment_where *where; /* NULL: every row */
+    db_comment_select count, sum, avg, min, max;
+} db_comment_aggregate_query;
+
+typedef struct db_comment_aggregate_result {
+    int64_t count_all;
+    struct { int64_t id, body, post_id; } count;
+    struct { char none_; } sum;
+    struct { char none_; } avg;
+    struct { const char *id; const char *body; const char *post_id; } min, max;
+} db_comment_aggregate_result;
+
+/* groupBy (see "Groups" at the top). */
+typedef struct db_comment_group_by_query {
+    const db_comment_where *where; /* NULL: every row */
+    db_comment_select count, sum, avg, min, max;
+    const db_comment_field *by;
+    size_t nby;
+    const rf_having *having;
+    size_t nhaving;
+    const rf_group_order *order_by; /* then by the `by` fields */
+    size_t norder;
+    int64_t skip, take;       /* take 0: every group */
+} db_comment_group_by_query;
+
+typedef struct db_comment_group_by_row {
+    db_comment key;                /* the `by` fields (the others zero) */
+    db_comment_aggregate_result aggregate;
+} db_comment_group_by_row;
+typedef struct db_comment_group_by_list { db_comment_group_by_row *items; size_t count; } db_comment_group_by_list;
 
 typedef struct db_comment_create_input {
     const char *id;
@@ -956,6 +1285,12 @@ rf_status db_comment_stream_next(db_comment_stream *stream, db_comment *out, rf_
 rf_status db_comment_stream_close(db_comment_stream *stream);
 /* How many rows match (NULL: all). */
 rf_status db_comment_count(rf_client *client, const db_comment_where *where, int64_t *count);
+/* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
+rf_status db_comment_aggregate(rf_client *client, const db_comment_aggregate_query *query,
+        db_comment_aggregate_result *out, rf_arena *arena);
+/* Groups of rows with equal `by` fields, and their aggregates. */
+rf_status db_comment_group_by(rf_client *client, const db_comment_group_by_query *query,
+        db_comment_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_comment_create(rf_client *client, const db_comment_create_input *data, db_comment *out, rf_arena *arena);
 rf_status db_comment_create_select(rf_client *client, const db_comment_create_input *data,
@@ -1002,7 +1337,6 @@ typedef struct db_tag_order {
 } db_tag_order;
 
 /* A filter: every given member must hold (AND), plus the groups. */
-typedef struct db_tag_where db_tag_where;
 struct db_tag_where {
     rf_text_filter group;
     rf_text_filter name;
@@ -1030,7 +1364,7 @@ typedef struct db_tag_select {
     bool note;
 } db_tag_select;
 
-typedef struct db_tag_query {
+struct db_tag_query {
     const db_tag_where *where;    /* NULL: every row */
     const db_tag_order *order_by; /* then by identity, when paging */
     size_t norder;
@@ -1038,7 +1372,42 @@ typedef struct db_tag_query {
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
     const db_tag_cursor *cursor;     /* start at this row (included) */
     const db_tag_select *select;  /* NULL: every column */
-} db_tag_query;
+    const db_tag_field *distinct; /* the first row of each distinct combination */
+    size_t ndistinct;
+};
+
+/* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
+typedef struct db_tag_aggregate_query {
+    const db_tag_where *where; /* NULL: every row */
+    db_tag_select count, sum, avg, min, max;
+} db_tag_aggregate_query;
+
+typedef struct db_tag_aggregate_result {
+    int64_t count_all;
+    struct { int64_t group, name, note; } count;
+    struct { char none_; } sum;
+    struct { char none_; } avg;
+    struct { const char *group; const char *name; const char *note; } min, max;
+} db_tag_aggregate_result;
+
+/* groupBy (see "Groups" at the top). */
+typedef struct db_tag_group_by_query {
+    const db_tag_where *where; /* NULL: every row */
+    db_tag_select count, sum, avg, min, max;
+    const db_tag_field *by;
+    size_t nby;
+    const rf_having *having;
+    size_t nhaving;
+    const rf_group_order *order_by; /* then by the `by` fields */
+    size_t norder;
+    int64_t skip, take;       /* take 0: every group */
+} db_tag_group_by_query;
+
+typedef struct db_tag_group_by_row {
+    db_tag key;                /* the `by` fields (the others zero) */
+    db_tag_aggregate_result aggregate;
+} db_tag_group_by_row;
+typedef struct db_tag_group_by_list { db_tag_group_by_row *items; size_t count; } db_tag_group_by_list;
 
 typedef struct db_tag_create_input {
     const char *group;
@@ -1081,6 +1450,12 @@ rf_status db_tag_stream_next(db_tag_stream *stream, db_tag *out, rf_arena *arena
 rf_status db_tag_stream_close(db_tag_stream *stream);
 /* How many rows match (NULL: all). */
 rf_status db_tag_count(rf_client *client, const db_tag_where *where, int64_t *count);
+/* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
+rf_status db_tag_aggregate(rf_client *client, const db_tag_aggregate_query *query,
+        db_tag_aggregate_result *out, rf_arena *arena);
+/* Groups of rows with equal `by` fields, and their aggregates. */
+rf_status db_tag_group_by(rf_client *client, const db_tag_group_by_query *query,
+        db_tag_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_tag_create(rf_client *client, const db_tag_create_input *data, db_tag *out, rf_arena *arena);
 rf_status db_tag_create_select(rf_client *client, const db_tag_create_input *data,
@@ -1139,7 +1514,6 @@ typedef struct db_lists_order {
 } db_lists_order;
 
 /* A filter: every given member must hold (AND), plus the groups. */
-typedef struct db_lists_where db_lists_where;
 struct db_lists_where {
     rf_i32_filter id;
     const db_lists_where *AND; /* all of these */
@@ -1170,7 +1544,7 @@ typedef struct db_lists_select {
     bool words;
 } db_lists_select;
 
-typedef struct db_lists_query {
+struct db_lists_query {
     const db_lists_where *where;    /* NULL: every row */
     const db_lists_order *order_by; /* then by identity, when paging */
     size_t norder;
@@ -1178,7 +1552,42 @@ typedef struct db_lists_query {
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
     const db_lists_cursor *cursor;     /* start at this row (included) */
     const db_lists_select *select;  /* NULL: every column */
-} db_lists_query;
+    const db_lists_field *distinct; /* the first row of each distinct combination */
+    size_t ndistinct;
+};
+
+/* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
+typedef struct db_lists_aggregate_query {
+    const db_lists_where *where; /* NULL: every row */
+    db_lists_select count, sum, avg, min, max;
+} db_lists_aggregate_query;
+
+typedef struct db_lists_aggregate_result {
+    int64_t count_all;
+    struct { int64_t id, bigs, floats, bools, times, decs, jsons, blobs, words; } count;
+    struct { rf_opt_i64 id; } sum;
+    struct { rf_opt_f64 id; } avg;
+    struct { rf_opt_i32 id; } min, max;
+} db_lists_aggregate_result;
+
+/* groupBy (see "Groups" at the top). */
+typedef struct db_lists_group_by_query {
+    const db_lists_where *where; /* NULL: every row */
+    db_lists_select count, sum, avg, min, max;
+    const db_lists_field *by;
+    size_t nby;
+    const rf_having *having;
+    size_t nhaving;
+    const rf_group_order *order_by; /* then by the `by` fields */
+    size_t norder;
+    int64_t skip, take;       /* take 0: every group */
+} db_lists_group_by_query;
+
+typedef struct db_lists_group_by_row {
+    db_lists key;                /* the `by` fields (the others zero) */
+    db_lists_aggregate_result aggregate;
+} db_lists_group_by_row;
+typedef struct db_lists_group_by_list { db_lists_group_by_row *items; size_t count; } db_lists_group_by_list;
 
 typedef struct db_lists_create_input {
     rf_opt_i32 id;
@@ -1233,6 +1642,12 @@ rf_status db_lists_stream_next(db_lists_stream *stream, db_lists *out, rf_arena 
 rf_status db_lists_stream_close(db_lists_stream *stream);
 /* How many rows match (NULL: all). */
 rf_status db_lists_count(rf_client *client, const db_lists_where *where, int64_t *count);
+/* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
+rf_status db_lists_aggregate(rf_client *client, const db_lists_aggregate_query *query,
+        db_lists_aggregate_result *out, rf_arena *arena);
+/* Groups of rows with equal `by` fields, and their aggregates. */
+rf_status db_lists_group_by(rf_client *client, const db_lists_group_by_query *query,
+        db_lists_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
 rf_status db_lists_create(rf_client *client, const db_lists_create_input *data, db_lists *out, rf_arena *arena);
 rf_status db_lists_create_select(rf_client *client, const db_lists_create_input *data,

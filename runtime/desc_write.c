@@ -14,10 +14,30 @@ static const rf_desc_sql *sql_of(rf_client *c, const rf_model_desc *m, rf_status
     return s;
 }
 
-/* " RETURNING <select list>", then runs q for one row into out. */
+/* Runs q, which has no RETURNING; with need_row, no row affected is
+ * RF_NOT_FOUND (an update or delete of a key that is not there). */
+static rf_status run_bare(rf_client *c, const rf_model_desc *m, rf_query *q, bool need_row)
+{
+    rf_stmt stmt;
+    rf_result res = RF_RESULT_INIT;
+    rf_status st = rf_q_stmt(c, q, &stmt);
+    if (st == RF_OK)
+        st = rf_exec_params(c, &stmt, &q->params, &res);
+    if (st != RF_OK)
+        return st;
+    int64_t affected = res.affected;
+    rf_result_clear(&res);
+    return need_row && affected == 0 ? rf_desc_not_found(c, m) : RF_OK;
+}
+
+/* " RETURNING <select list>", then runs q for one row into out. When the
+ * caller wants no row (out NULL), no RETURNING: the server neither builds
+ * nor sends a row nobody reads. */
 static rf_status returning_one(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s,
                                rf_query *q, rf_select select, void *out, rf_arena *arena)
 {
+    if (!out)
+        return run_bare(c, m, q, true);
     if (select) {
         rf_q_sql(q, " RETURNING ");
         rf_desc_put_select(q, m, s, select);
@@ -128,7 +148,7 @@ rf_status rf_desc_delete(rf_client *c, const rf_model_desc *m, size_t u,
     const rf_unique_desc *ud = &m->uniques[u];
     rf_query q;
     rf_query_init(&q);
-    if (select) {
+    if (select || !out) {
         rf_q_sql(&q, "DELETE FROM ");
         rf_q_sql(&q, s->table);
         rf_q_sql(&q, " AS t");

@@ -802,8 +802,15 @@ bool rf_in_transaction(const rf_client *client);
  * after a short randomized pause. fn must therefore be repeatable: no side
  * effects outside the database that cannot run twice. Returns fn's status,
  * or the commit's; rf_last_error keeps the failure's details (the rollback
- * does not erase them). A lost connection is not retried. RF_INVALID_ARGUMENT
- * when a transaction is already open on the client (no nesting).
+ * does not erase them). A lost connection is not retried.
+ *
+ * Nesting: called while a transaction is open on the client (inside
+ * another rf_transaction's fn, or after rf_begin), it runs fn in a
+ * SAVEPOINT instead: RF_OK releases fn's work into the open transaction,
+ * any other status undoes fn's work only and is returned, the outer
+ * transaction going on. isolation, read_only and max_retries are then
+ * those of the outer transaction: a serialization failure inside is
+ * returned, for the outermost rf_transaction to run everything again.
  *
  *     static rf_status approve_all(rf_client *c, void *ctx) { ... return RF_OK; }
  *     st = rf_transaction(db, RF_SERIALIZABLE, false, approve_all, &batch, 5);

@@ -11,7 +11,8 @@
  *     RF_UNIQUE_VIOLATION, ...); rf_last_error(client) has the details.
  *   - Results (structs, strings, arrays, included relations) live in the
  *     rf_arena you pass and die with rf_arena_free / rf_arena_reset.
- *     `out` may be NULL on update and delete when the row is not wanted.
+ *     `out` may be NULL on create, update, delete and upsert when the row is
+ *     not wanted: the statement then has no RETURNING, and no row comes back.
  *   - Nullable columns: strings and bytes use NULL pointers, other scalars
  *     rf_opt_* / <enum>_opt with `.has`. Enum constants start at 1, so a
  *     zero enum in a create struct means "not given: use the default".

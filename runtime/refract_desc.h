@@ -225,6 +225,24 @@ rf_status rf_desc_update_many(rf_client *client, const rf_model_desc *m, const v
                               const void *data, int64_t *count);
 rf_status rf_desc_delete_many(rf_client *client, const rf_model_desc *m, const void *where,
                               int64_t *count);
+/*
+ * Bulk writes (desc_bulk.c). data: n `<model>_create_input`s, `stride`
+ * bytes apart. createMany streams the rows through COPY when every row
+ * gives the same fields and no duplicates are to be skipped; otherwise
+ * multi-row INSERTs (ON CONFLICT DO NOTHING with skip_duplicates) of at
+ * most 1,000 rows, in one transaction (inside an open one, a failure
+ * aborts it, as a failed statement does).
+ * *count: rows inserted. The AndReturn forms fill a `<model>_list *`.
+ */
+rf_status rf_desc_create_many(rf_client *client, const rf_model_desc *m, const void *data,
+                              size_t stride, size_t n, bool skip_duplicates, int64_t *count);
+rf_status rf_desc_create_many_and_return(rf_client *client, const rf_model_desc *m,
+                                         const void *data, size_t stride, size_t n,
+                                         bool skip_duplicates, rf_select select, void *out,
+                                         rf_arena *arena);
+rf_status rf_desc_update_many_and_return(rf_client *client, const rf_model_desc *m,
+                                         const void *where, const void *data, rf_select select,
+                                         void *out, rf_arena *arena);
 /* Many-to-many link rows: key[0] this model's id, key[1] the target's. */
 rf_status rf_desc_link(rf_client *client, const rf_model_desc *m, size_t relation,
                        const void *const *key, bool connect);

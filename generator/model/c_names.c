@@ -55,7 +55,9 @@ static bool generates_c(const resolver *r)
 static const char *const MODEL_SUFFIXES[] = {
     "list", "where", "order", "field", "include", "cursor", "query", "create_input",
     "update_input", "select", "stream", "find_first", "find_many", "count", "create",
-    "update_many", "delete_many", "create_select"};
+    "update_many", "delete_many", "create_select",
+    /* bulk writes (issue 11) */
+    "create_many", "create_many_and_return", "update_many_and_return"};
 /* Followed by a unique criterion's C name. */
 static const char *const CRITERION_SUFFIXES[] = {"find_unique_by_", "update_by_", "delete_by_",
                                                  "upsert_by_"};

@@ -84,6 +84,16 @@ static int64_t count_users(rf_client *c)
     return n;
 }
 
+/* One number from SQL run on the client's connection. */
+static long long scalar(rf_client *c, const char *sql)
+{
+    PGresult *r = PQexec((PGconn *)rf_client_pgconn(c), sql);
+    ck_assert_int_eq(PQresultStatus(r), PGRES_TUPLES_OK);
+    long long v = atoll(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return v;
+}
+
 /* ---- what went over the wire: libpq's protocol trace ----------------------- */
 
 static FILE *trace;
@@ -237,6 +247,236 @@ START_TEST(nested_transactions_are_savepoints)
 }
 END_TEST
 
+/* ---- createMany ------------------------------------------------------------ */
+
+static char *email_of(rf_arena *a, const char *tag, size_t i)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s%zu@x.io", tag, i);
+    return rf_arena_strdup(a, buf);
+}
+
+START_TEST(create_many_streams_every_type_through_copy)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    enum { N = 2500 };
+    db_user_create_input *rows = calloc(N, sizeof *rows);
+    db_role roles[] = {DB_ROLE_ADMIN, DB_ROLE_GUEST};
+    const char *tags[] = {"a\tb", "c\\d", "\"q\"", "NULL", "line\nend"};
+    int32_t lucky[] = {7, -3};
+    static const unsigned char blob[] = {0, '\t', '\\', 255, '\n'};
+    rf_timestamp when = rf_timestamp_from_civil(1999, 12, 31, 23, 59, 58, 123456);
+    for (size_t i = 0; i < N; i++)
+        rows[i] = (db_user_create_input){
+            .email = email_of(&a, "u", i),
+            .name = i % 2 ? "tab\there \\ and\r\nnewline" : NULL,
+            .age = i % 3 ? RF_SOME(rf_opt_i32, (int32_t)i) : RF_NONE(rf_opt_i32),
+            .role = DB_ROLE_ADMIN,
+            .roles = {roles, 2},
+            .birthday = RF_SOME(rf_opt_timestamp, when),
+            .seen_at = RF_SOME(rf_opt_timestamp, when),
+            .wake_at = RF_SOME(rf_opt_timestamp, when),
+            .balance = "-12.3400",
+            .price = "99.95",
+            .meta = "{\"k\": [1, \"\\t\"]}",
+            .avatar = {blob, sizeof blob},
+            .big = RF_SOME(rf_opt_i64, INT64_MIN + 1),
+            .small = RF_SOME(rf_opt_i32, -32768),
+            .score = RF_SOME(rf_opt_f64, 0.1),
+            .ratio = RF_SOME(rf_opt_f64, 1.5),
+            .active = RF_SOME(rf_opt_bool, i % 2 == 0),
+            .ext_id = i == 7 ? "6f1a6bd4-2f6b-4b55-9a39-6e0d4f0f2f3a" : NULL,
+            .tags = {tags, 5},
+            .lucky = {lucky, 2},
+        };
+    trace_begin(c);
+    int64_t n = 0;
+    OK(db_user_create_many(c, rows, N, false, &n));
+    char *wire = trace_end(c);
+    ck_assert_int_ge(occurrences(wire, "COPY "), 1); /* a COPY, no statement per row */
+    ck_assert_int_eq(occurrences(wire, "\tExecute\t"), 0);
+    free(wire);
+    ck_assert_int_eq(n, N);
+    ck_assert_int_eq(count_users(c), N);
+
+    for (size_t i = 0; i < N; i += 7) {
+        db_user u;
+        OK(db_user_find_unique_by_email(c, rows[i].email, NULL, &u, &a));
+        if (i % 2)
+            ck_assert_str_eq(u.name, "tab\there \\ and\r\nnewline");
+        else
+            ck_assert_ptr_null(u.name);
+        ck_assert_int_eq(u.age.has, i % 3 != 0);
+        if (u.age.has)
+            ck_assert_int_eq(u.age.value, (int32_t)i);
+        ck_assert_int_eq(u.role, DB_ROLE_ADMIN);
+        ck_assert_uint_eq(u.roles.count, 2);
+        ck_assert_int_eq(u.roles.items[1], DB_ROLE_GUEST);
+        ck_assert(u.birthday.value == rf_timestamp_from_civil(1999, 12, 31, 0, 0, 0, 0));
+        ck_assert(u.seen_at.value == when);
+        ck_assert(u.wake_at.value == rf_timestamp_from_civil(1970, 1, 1, 23, 59, 58, 123456));
+        ck_assert_str_eq(u.balance, "-12.34");
+        ck_assert_str_eq(u.price, "99.95");
+        ck_assert_ptr_nonnull(strstr(u.meta, "\"\\t\""));
+        ck_assert_uint_eq(u.avatar.len, sizeof blob);
+        ck_assert_mem_eq(u.avatar.data, blob, sizeof blob);
+        ck_assert(u.big == INT64_MIN + 1);
+        ck_assert_int_eq(u.small.value, -32768);
+        ck_assert(u.score.value == 0.1);
+        ck_assert(u.ratio.value == 1.5);
+        ck_assert_int_eq(u.active, i % 2 == 0);
+        ck_assert_uint_eq(u.tags.count, 5);
+        for (size_t k = 0; k < 5; k++)
+            ck_assert_str_eq(u.tags.items[k], tags[k]);
+        ck_assert_int_eq(u.lucky.items[1], -3);
+        ck_assert(u.updated_at > 0); /* @updatedAt made per row */
+    }
+    db_user u7;
+    OK(db_user_find_unique_by_email(c, rows[7].email, NULL, &u7, &a));
+    ck_assert_str_eq(u7.ext_id, "6f1a6bd4-2f6b-4b55-9a39-6e0d4f0f2f3a");
+
+    /* Client-side ids and defaults, made per row. */
+    db_post_create_input posts[300];
+    for (size_t i = 0; i < 300; i++)
+        posts[i] = (db_post_create_input){.title = email_of(&a, "t", i)};
+    OK(db_post_create_many(c, posts, 300, false, &n));
+    ck_assert_int_eq(n, 300);
+    ck_assert_int_eq(scalar(c, "SELECT count(DISTINCT id) + count(DISTINCT slug) FROM \"Post\" "
+                               "WHERE length(slug) = 10 AND length(id) >= 20"),
+                     600);
+
+    /* Nothing to insert is no statement. */
+    OK(db_user_create_many(c, NULL, 0, false, &n));
+    ck_assert_int_eq(n, 0);
+    free(rows);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
+typedef struct many_ctx {
+    const db_user_create_input *rows;
+    size_t n;
+} many_ctx;
+
+static rf_status create_users(rf_client *c, void *ctx)
+{
+    many_ctx *mc = ctx;
+    return db_user_create_many(c, mc->rows, mc->n, false, NULL);
+}
+
+START_TEST(create_many_duplicates_with_and_without_skip)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    OK(db_user_create(c, &(db_user_create_input){.email = "u3@x.io"}, NULL, NULL));
+    enum { N = 2200 }; /* beyond one INSERT of 1,000 rows */
+    db_user_create_input *rows = calloc(N, sizeof *rows);
+    for (size_t i = 0; i < N; i++)
+        rows[i] = (db_user_create_input){.email = email_of(&a, "u", i)};
+
+    /* COPY: one duplicate, nothing written, Prisma's P2002. */
+    ck_assert_int_eq(db_user_create_many(c, rows, N, false, NULL), RF_UNIQUE_VIOLATION);
+    ck_assert_str_eq(rf_last_error(c)->prisma_code, "P2002");
+    ck_assert_int_eq(count_users(c), 1);
+    /* Rows that give different fields (INSERTs with DEFAULT), the duplicate
+     * in the third statement: nothing written either. */
+    rows[0].age = RF_SOME(rf_opt_i32, 5);
+    rows[0].role = DB_ROLE_ADMIN; /* the others: the column's default */
+    memmove(&rows[2100], &rows[3], sizeof *rows);
+    rows[3].email = "fresh@x.io";
+    ck_assert_int_eq(db_user_create_many(c, rows, N, false, NULL), RF_UNIQUE_VIOLATION);
+    ck_assert_int_eq(count_users(c), 1);
+    ck_assert(!rf_in_transaction(c));
+
+    /* skip_duplicates: the others are inserted, the count says how many. */
+    int64_t n = 0;
+    OK(db_user_create_many(c, rows, N, true, &n));
+    ck_assert_int_eq(n, N - 1);
+    ck_assert_int_eq(count_users(c), N);
+    db_user u;
+    OK(db_user_find_unique_by_email(c, "u0@x.io", NULL, &u, &a));
+    ck_assert_int_eq(u.age.value, 5);
+    ck_assert_int_eq(u.role, DB_ROLE_ADMIN);
+    OK(db_user_find_unique_by_email(c, "u1@x.io", NULL, &u, &a));
+    ck_assert_int_eq(u.role, DB_ROLE_USER); /* DEFAULT where a row gave nothing */
+    ck_assert(!u.age.has);
+    OK(db_user_create_many(c, rows, N, true, &n));
+    ck_assert_int_eq(n, 0);
+
+    /* Inside a transaction, a failed createMany fails the transaction, as
+     * any failed statement does... */
+    OK(rf_begin(c, RF_ISOLATION_DEFAULT, false));
+    OK(db_user_create(c, &(db_user_create_input){.email = "in-tx@x.io"}, NULL, NULL));
+    ck_assert_int_eq(db_user_create_many(c, rows, N, false, NULL), RF_UNIQUE_VIOLATION);
+    ck_assert_int_eq(rf_commit(c), RF_ERROR);
+    ck_assert_int_eq(count_users(c), N);
+    /* ...unless run in a nested rf_transaction (a savepoint). */
+    OK(rf_begin(c, RF_ISOLATION_DEFAULT, false));
+    OK(db_user_create(c, &(db_user_create_input){.email = "in-tx@x.io"}, NULL, NULL));
+    many_ctx mc = {rows, N};
+    ck_assert_int_eq(rf_transaction(c, RF_ISOLATION_DEFAULT, false, create_users, &mc, 0),
+                     RF_UNIQUE_VIOLATION);
+    OK(rf_commit(c));
+    ck_assert_int_eq(count_users(c), N + 1);
+    free(rows);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
+START_TEST(and_return_variants_return_the_rows)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    db_post_create_input posts[] = {{.title = "one"}, {.title = "two", .views = RF_SOME(rf_opt_i32, 5)},
+                                    {.title = "three", .id = "fixed-id"}};
+    db_post_list out;
+    OK(db_post_create_many_and_return(c, posts, 3, false, NULL, &out, &a));
+    ck_assert_uint_eq(out.count, 3);
+    ck_assert_str_eq(out.items[0].title, "one");
+    ck_assert_int_eq(out.items[0].views, 0);
+    ck_assert_int_ge(strlen(out.items[0].id), 20);
+    ck_assert_int_eq(strlen(out.items[1].slug), 10);
+    ck_assert_int_eq(out.items[1].views, 5);
+    ck_assert_str_eq(out.items[2].id, "fixed-id");
+
+    /* skip_duplicates returns only the rows inserted; select picks columns. */
+    db_post_create_input again[] = {{.title = "four"}, {.title = "dup", .id = "fixed-id"}};
+    OK(db_post_create_many_and_return(c, again, 2, true, &(db_post_select){.title = true}, &out, &a));
+    ck_assert_uint_eq(out.count, 1);
+    ck_assert_str_eq(out.items[0].title, "four");
+    ck_assert_ptr_null(out.items[0].id);
+
+    /* Many rows, over several statements. */
+    enum { N = 2345 };
+    db_tag_create_input *tags = calloc(N, sizeof *tags);
+    for (size_t i = 0; i < N; i++)
+        tags[i] = (db_tag_create_input){.group = "g", .name = email_of(&a, "n", i)};
+    db_tag_list tl;
+    OK(db_tag_create_many_and_return(c, tags, N, false, NULL, &tl, &a));
+    ck_assert_uint_eq(tl.count, N);
+    ck_assert_str_eq(tl.items[N - 1].name, tags[N - 1].name);
+    free(tags);
+
+    db_post_list upd;
+    OK(db_post_update_many_and_return(c, &(db_post_where){.views = RF_LT(5)},
+                                      &(db_post_update_input){.views = RF_INCREMENT(10)}, NULL,
+                                      &upd, &a));
+    ck_assert_uint_eq(upd.count, 3);
+    for (size_t i = 0; i < upd.count; i++)
+        ck_assert_int_eq(upd.items[i].views, 10);
+    OK(db_post_update_many_and_return(c, &(db_post_where){.title = RF_EQ("nothing")}, NULL, NULL,
+                                      &upd, &a));
+    ck_assert_uint_eq(upd.count, 0);
+    ck_assert_int_eq(db_post_update_many_and_return(c, NULL, NULL, NULL, NULL, &a),
+                     RF_INVALID_ARGUMENT);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("client_writes");
@@ -245,6 +485,9 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, writes_with_no_out_ask_for_no_rows);
     tcase_add_test(tc, nested_transactions_are_savepoints);
+    tcase_add_test(tc, create_many_streams_every_type_through_copy);
+    tcase_add_test(tc, create_many_duplicates_with_and_without_skip);
+    tcase_add_test(tc, and_return_variants_return_the_rows);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

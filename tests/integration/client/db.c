@@ -45,6 +45,21 @@
     { return rf_desc_update_many(client, &T##__m, where, data, count); } \
     rf_status T##_delete_many(rf_client *client, const T##_where *where, int64_t *count) \
     { return rf_desc_delete_many(client, &T##__m, where, count); }
+#define RF__BULK(T) \
+    rf_status T##_create_many(rf_client *client, const T##_create_input *data, size_t n, \
+                              bool skip_duplicates, int64_t *count) \
+    { return rf_desc_create_many(client, &T##__m, data, sizeof *data, n, skip_duplicates, \
+                                 count); } \
+    rf_status T##_create_many_and_return(rf_client *client, const T##_create_input *data, \
+        size_t n, bool skip_duplicates, const T##_select *select, T##_list *out, \
+        rf_arena *arena) \
+    { return rf_desc_create_many_and_return(client, &T##__m, data, sizeof *data, n, \
+                                            skip_duplicates, (rf_select)select, out, arena); } \
+    rf_status T##_update_many_and_return(rf_client *client, const T##_where *where, \
+        const T##_update_input *data, const T##_select *select, T##_list *out, \
+        rf_arena *arena) \
+    { return rf_desc_update_many_and_return(client, &T##__m, where, data, (rf_select)select, \
+                                            out, arena); }
 #define RF__FIND_UNIQUE(T, C, U, PARAMS, KEYS, INCLUDE) \
     rf_status T##_find_unique_by_##C(rf_client *client, RF__ARGS PARAMS \
                                      const T##_include *include, T *out, rf_arena *arena) \
@@ -199,6 +214,7 @@ RF__FIND_UNIQUE(db_user, email, 1, (const char *email, ), (&email), include)
 RF__FIND_UNIQUE(db_user, ext_id, 2, (const char *ext_id, ), (&ext_id), include)
 RF__READ(db_user)
 RF__WRITE(db_user)
+RF__BULK(db_user)
 RF__BY_KEY(db_user, id, 0, (int32_t id, ), (&id))
 RF__UPSERT(db_user, id, 0)
 RF__BY_KEY(db_user, email, 1, (const char *email, ), (&email))
@@ -249,6 +265,7 @@ RF__FIND_UNIQUE(db_profile, id, 0, (const char *id, ), (&id), include)
 RF__FIND_UNIQUE(db_profile, user_id, 1, (int32_t user_id, ), (&user_id), include)
 RF__READ(db_profile)
 RF__WRITE(db_profile)
+RF__BULK(db_profile)
 RF__BY_KEY(db_profile, id, 0, (const char *id, ), (&id))
 RF__UPSERT(db_profile, id, 0)
 RF__BY_KEY(db_profile, user_id, 1, (int32_t user_id, ), (&user_id))
@@ -301,6 +318,7 @@ RF__FIND_UNIQUE(db_post, id, 0, (const char *id, ), (&id), include)
 RF__FIND_UNIQUE(db_post, author_id_title, 1, (int32_t author_id, const char *title, ), (&author_id, &title), include)
 RF__READ(db_post)
 RF__WRITE(db_post)
+RF__BULK(db_post)
 RF__BY_KEY(db_post, id, 0, (const char *id, ), (&id))
 RF__UPSERT(db_post, id, 0)
 RF__BY_KEY(db_post, author_id_title, 1, (int32_t author_id, const char *title, ), (&author_id, &title))
@@ -349,6 +367,7 @@ RF__FIND_UNIQUE(db_category, id, 0, (int32_t id, ), (&id), include)
 RF__FIND_UNIQUE(db_category, name, 1, (const char *name, ), (&name), include)
 RF__READ(db_category)
 RF__WRITE(db_category)
+RF__BULK(db_category)
 RF__BY_KEY(db_category, id, 0, (int32_t id, ), (&id))
 RF__UPSERT(db_category, id, 0)
 RF__BY_KEY(db_category, name, 1, (const char *name, ), (&name))
@@ -396,6 +415,7 @@ static const rf_model_desc db_comment__m = {
 RF__FIND_UNIQUE(db_comment, id, 0, (const char *id, ), (&id), include)
 RF__READ(db_comment)
 RF__WRITE(db_comment)
+RF__BULK(db_comment)
 RF__BY_KEY(db_comment, id, 0, (const char *id, ), (&id))
 RF__UPSERT(db_comment, id, 0)
 
@@ -435,6 +455,7 @@ static const rf_model_desc db_tag__m = {
 RF__FIND_UNIQUE_PLAIN(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
 RF__READ(db_tag)
 RF__WRITE(db_tag)
+RF__BULK(db_tag)
 RF__BY_KEY(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
 RF__UPSERT(db_tag, group_name, 0)
 
@@ -480,5 +501,6 @@ static const rf_model_desc db_lists__m = {
 RF__FIND_UNIQUE_PLAIN(db_lists, id, 0, (int32_t id, ), (&id))
 RF__READ(db_lists)
 RF__WRITE(db_lists)
+RF__BULK(db_lists)
 RF__BY_KEY(db_lists, id, 0, (int32_t id, ), (&id))
 RF__UPSERT(db_lists, id, 0)

@@ -371,6 +371,22 @@ rf_status db_user_upsert_by_ext_id(rf_client *client, const db_user_create_input
 rf_status db_user_update_many(rf_client *client, const db_user_where *where,
         const db_user_update_input *data, int64_t *count);
 rf_status db_user_delete_many(rf_client *client, const db_user_where *where, int64_t *count);
+/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
+ * createMany): through COPY when every row gives the same fields, else
+ * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
+ * With skip_duplicates, rows that would violate a unique constraint are
+ * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
+ * made per row. *count (may be NULL): the rows inserted. The _and_return
+ * forms return the inserted (or updated) rows, only the selected columns
+ * when select is not NULL. */
+rf_status db_user_create_many(rf_client *client, const db_user_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+rf_status db_user_create_many_and_return(rf_client *client, const db_user_create_input *data,
+        size_t n, bool skip_duplicates, const db_user_select *select, db_user_list *out,
+        rf_arena *arena);
+rf_status db_user_update_many_and_return(rf_client *client, const db_user_where *where,
+        const db_user_update_input *data, const db_user_select *select, db_user_list *out,
+        rf_arena *arena);
 
 /* ---- Profile (model) ---- */
 
@@ -502,6 +518,22 @@ rf_status db_profile_upsert_by_user_id(rf_client *client, const db_profile_creat
 rf_status db_profile_update_many(rf_client *client, const db_profile_where *where,
         const db_profile_update_input *data, int64_t *count);
 rf_status db_profile_delete_many(rf_client *client, const db_profile_where *where, int64_t *count);
+/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
+ * createMany): through COPY when every row gives the same fields, else
+ * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
+ * With skip_duplicates, rows that would violate a unique constraint are
+ * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
+ * made per row. *count (may be NULL): the rows inserted. The _and_return
+ * forms return the inserted (or updated) rows, only the selected columns
+ * when select is not NULL. */
+rf_status db_profile_create_many(rf_client *client, const db_profile_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+rf_status db_profile_create_many_and_return(rf_client *client, const db_profile_create_input *data,
+        size_t n, bool skip_duplicates, const db_profile_select *select, db_profile_list *out,
+        rf_arena *arena);
+rf_status db_profile_update_many_and_return(rf_client *client, const db_profile_where *where,
+        const db_profile_update_input *data, const db_profile_select *select, db_profile_list *out,
+        rf_arena *arena);
 
 /* ---- Post (model) ---- */
 
@@ -652,6 +684,22 @@ rf_status db_post_disconnect_categories(rf_client *client, const char *post, int
 rf_status db_post_update_many(rf_client *client, const db_post_where *where,
         const db_post_update_input *data, int64_t *count);
 rf_status db_post_delete_many(rf_client *client, const db_post_where *where, int64_t *count);
+/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
+ * createMany): through COPY when every row gives the same fields, else
+ * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
+ * With skip_duplicates, rows that would violate a unique constraint are
+ * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
+ * made per row. *count (may be NULL): the rows inserted. The _and_return
+ * forms return the inserted (or updated) rows, only the selected columns
+ * when select is not NULL. */
+rf_status db_post_create_many(rf_client *client, const db_post_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+rf_status db_post_create_many_and_return(rf_client *client, const db_post_create_input *data,
+        size_t n, bool skip_duplicates, const db_post_select *select, db_post_list *out,
+        rf_arena *arena);
+rf_status db_post_update_many_and_return(rf_client *client, const db_post_where *where,
+        const db_post_update_input *data, const db_post_select *select, db_post_list *out,
+        rf_arena *arena);
 
 /* ---- Category (model) ---- */
 
@@ -780,6 +828,22 @@ rf_status db_category_disconnect_posts(rf_client *client, int32_t category, cons
 rf_status db_category_update_many(rf_client *client, const db_category_where *where,
         const db_category_update_input *data, int64_t *count);
 rf_status db_category_delete_many(rf_client *client, const db_category_where *where, int64_t *count);
+/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
+ * createMany): through COPY when every row gives the same fields, else
+ * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
+ * With skip_duplicates, rows that would violate a unique constraint are
+ * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
+ * made per row. *count (may be NULL): the rows inserted. The _and_return
+ * forms return the inserted (or updated) rows, only the selected columns
+ * when select is not NULL. */
+rf_status db_category_create_many(rf_client *client, const db_category_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+rf_status db_category_create_many_and_return(rf_client *client, const db_category_create_input *data,
+        size_t n, bool skip_duplicates, const db_category_select *select, db_category_list *out,
+        rf_arena *arena);
+rf_status db_category_update_many_and_return(rf_client *client, const db_category_where *where,
+        const db_category_update_input *data, const db_category_select *select, db_category_list *out,
+        rf_arena *arena);
 
 /* ---- Comment (model) ---- */
 
@@ -896,6 +960,22 @@ rf_status db_comment_upsert_by_id(rf_client *client, const db_comment_create_inp
 rf_status db_comment_update_many(rf_client *client, const db_comment_where *where,
         const db_comment_update_input *data, int64_t *count);
 rf_status db_comment_delete_many(rf_client *client, const db_comment_where *where, int64_t *count);
+/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
+ * createMany): through COPY when every row gives the same fields, else
+ * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
+ * With skip_duplicates, rows that would violate a unique constraint are
+ * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
+ * made per row. *count (may be NULL): the rows inserted. The _and_return
+ * forms return the inserted (or updated) rows, only the selected columns
+ * when select is not NULL. */
+rf_status db_comment_create_many(rf_client *client, const db_comment_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+rf_status db_comment_create_many_and_return(rf_client *client, const db_comment_create_input *data,
+        size_t n, bool skip_duplicates, const db_comment_select *select, db_comment_list *out,
+        rf_arena *arena);
+rf_status db_comment_update_many_and_return(rf_client *client, const db_comment_where *where,
+        const db_comment_update_input *data, const db_comment_select *select, db_comment_list *out,
+        rf_arena *arena);
 
 /* ---- Tag (model) ---- */
 
@@ -1006,6 +1086,22 @@ rf_status db_tag_upsert_by_group_name(rf_client *client, const db_tag_create_inp
 rf_status db_tag_update_many(rf_client *client, const db_tag_where *where,
         const db_tag_update_input *data, int64_t *count);
 rf_status db_tag_delete_many(rf_client *client, const db_tag_where *where, int64_t *count);
+/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
+ * createMany): through COPY when every row gives the same fields, else
+ * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
+ * With skip_duplicates, rows that would violate a unique constraint are
+ * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
+ * made per row. *count (may be NULL): the rows inserted. The _and_return
+ * forms return the inserted (or updated) rows, only the selected columns
+ * when select is not NULL. */
+rf_status db_tag_create_many(rf_client *client, const db_tag_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+rf_status db_tag_create_many_and_return(rf_client *client, const db_tag_create_input *data,
+        size_t n, bool skip_duplicates, const db_tag_select *select, db_tag_list *out,
+        rf_arena *arena);
+rf_status db_tag_update_many_and_return(rf_client *client, const db_tag_where *where,
+        const db_tag_update_input *data, const db_tag_select *select, db_tag_list *out,
+        rf_arena *arena);
 
 /* ---- Lists (model) ---- */
 
@@ -1143,6 +1239,22 @@ rf_status db_lists_upsert_by_id(rf_client *client, const db_lists_create_input *
 rf_status db_lists_update_many(rf_client *client, const db_lists_where *where,
         const db_lists_update_input *data, int64_t *count);
 rf_status db_lists_delete_many(rf_client *client, const db_lists_where *where, int64_t *count);
+/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
+ * createMany): through COPY when every row gives the same fields, else
+ * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
+ * With skip_duplicates, rows that would violate a unique constraint are
+ * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
+ * made per row. *count (may be NULL): the rows inserted. The _and_return
+ * forms return the inserted (or updated) rows, only the selected columns
+ * when select is not NULL. */
+rf_status db_lists_create_many(rf_client *client, const db_lists_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+rf_status db_lists_create_many_and_return(rf_client *client, const db_lists_create_input *data,
+        size_t n, bool skip_duplicates, const db_lists_select *select, db_lists_list *out,
+        rf_arena *arena);
+rf_status db_lists_update_many_and_return(rf_client *client, const db_lists_where *where,
+        const db_lists_update_input *data, const db_lists_select *select, db_lists_list *out,
+        rf_arena *arena);
 
 #ifdef __cplusplus
 }

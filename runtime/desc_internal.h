@@ -72,6 +72,10 @@ void rf_desc_put_insert(rf_query *q, const rf_model_desc *m, const rf_desc_sql *
 bool rf_desc_bind_create(rf_query *q, const rf_field_desc *f, const void *data);
 /* Whether rf_desc_bind_create would bind f for `data`. */
 bool rf_desc_create_given(const rf_field_desc *f, const void *data);
+/* " WHERE t."a" = $n AND ..." with the key values (one pointer per part
+ * of u) as the next parameters. */
+void rf_desc_put_key(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                     const rf_unique_desc *u, const void *const *key);
 /* SET items of an update input (NULL: all KEEP, only @updatedAt moves);
  * `noop` when nothing is set. */
 void rf_desc_put_set(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,

@@ -95,9 +95,8 @@ rf_status rf_desc_create(rf_client *c, const rf_model_desc *m, const void *data,
     return st;
 }
 
-/* " WHERE t."a" = $n AND ..." with the key values as the next parameters. */
-static void put_key(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
-                    const rf_unique_desc *u, const void *const *key)
+void rf_desc_put_key(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                     const rf_unique_desc *u, const void *const *key)
 {
     for (size_t k = 0; k < u->nparts; k++) {
         rf_q_sql(q, k ? " AND " : " WHERE ");
@@ -126,7 +125,7 @@ rf_status rf_desc_update(rf_client *c, const rf_model_desc *m, size_t u,
     rf_query_init(&q);
     rf_q_sql(&q, s->update_head);
     rf_desc_put_set(&q, m, s, data, s->self_set);
-    put_key(&q, m, s, &m->uniques[u], key);
+    rf_desc_put_key(&q, m, s, &m->uniques[u], key);
     st = returning_one(c, m, s, &q, select, out, arena);
     rf_query_free(&q);
     return st;
@@ -152,7 +151,7 @@ rf_status rf_desc_delete(rf_client *c, const rf_model_desc *m, size_t u,
         rf_q_sql(&q, "DELETE FROM ");
         rf_q_sql(&q, s->table);
         rf_q_sql(&q, " AS t");
-        put_key(&q, m, s, ud, key);
+        rf_desc_put_key(&q, m, s, ud, key);
         st = returning_one(c, m, s, &q, select, out, arena);
     } else {
         for (size_t k = 0; k < ud->nparts; k++)

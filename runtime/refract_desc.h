@@ -243,6 +243,21 @@ rf_status rf_desc_create_many_and_return(rf_client *client, const rf_model_desc 
 rf_status rf_desc_update_many_and_return(rf_client *client, const rf_model_desc *m,
                                          const void *where, const void *data, rf_select select,
                                          void *out, rf_arena *arena);
+/*
+ * Batched operations (desc_batch.c): queued on a batch, run by
+ * rf_batch_run. key and data as for the direct forms; out may be NULL
+ * (update, delete, create: the row is not returned).
+ */
+rf_status rf_desc_batch_find_unique(rf_batch *batch, const rf_model_desc *m, size_t u,
+                                    const void *const *key, void *out);
+rf_status rf_desc_batch_create(rf_batch *batch, const rf_model_desc *m, const void *data,
+                               void *out);
+rf_status rf_desc_batch_update(rf_batch *batch, const rf_model_desc *m, size_t u,
+                               const void *const *key, const void *data, void *out);
+rf_status rf_desc_batch_delete(rf_batch *batch, const rf_model_desc *m, size_t u,
+                               const void *const *key, void *out);
+rf_status rf_desc_batch_count(rf_batch *batch, const rf_model_desc *m, const void *where,
+                              int64_t *count);
 /* Many-to-many link rows: key[0] this model's id, key[1] the target's. */
 rf_status rf_desc_link(rf_client *client, const rf_model_desc *m, size_t relation,
                        const void *const *key, bool connect);

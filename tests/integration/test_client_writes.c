@@ -477,6 +477,114 @@ START_TEST(and_return_variants_return_the_rows)
 }
 END_TEST
 
+/* ---- batches ----------------------------------------------------------------- */
+
+/* Whether every message the client sent came before the first the server
+ * sent back: one round trip. */
+static bool one_round_trip(const char *wire)
+{
+    const char *last_f = NULL, *first_b = strstr(wire, "\tB\t");
+    for (const char *p = wire; (p = strstr(p, "\tF\t")) != NULL; p++)
+        last_f = p;
+    return last_f && first_b && last_f < first_b;
+}
+
+START_TEST(batches_send_everything_in_one_round_trip)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    enum { N = 100 };
+    db_user_create_input rows[N];
+    for (size_t i = 0; i < N; i++)
+        rows[i] = (db_user_create_input){.email = email_of(&a, "u", i), .age = RF_SOME(rf_opt_i32, (int32_t)i)};
+    OK(db_user_create_many(c, rows, N, false, NULL));
+    db_user_list all;
+    OK(db_user_find_many(c, &(db_user_query){.order_by = &(db_user_order){DB_USER_BY_ID, RF_ASC, 0}, .norder = 1},
+                         &all, &a));
+
+    /* 100 lookups, one round trip. */
+    rf_batch *b = rf_batch_new(&a);
+    ck_assert_ptr_nonnull(b);
+    db_user found[N];
+    for (size_t i = 0; i < N; i++)
+        OK(db_user_batch_find_unique_by_id(b, all.items[i].id, &found[i]));
+    ck_assert_uint_eq(rf_batch_size(b), N);
+    trace_begin(c);
+    OK(rf_batch_run(c, b, false));
+    char *wire = trace_end(c);
+    ck_assert(one_round_trip(wire));
+    free(wire);
+    for (size_t i = 0; i < N; i++) {
+        ck_assert_int_eq(rf_batch_status(b, i), RF_OK);
+        ck_assert_str_eq(found[i].email, rows[i].email);
+        ck_assert_int_eq(found[i].age.value, (int32_t)i);
+    }
+    /* A batch runs once. */
+    ck_assert_int_eq(rf_batch_run(c, b, false), RF_INVALID_ARGUMENT);
+    rf_batch_free(b);
+
+    /* Independent operations: each has its own status, a failure stops
+     * nothing; the first failure is the batch's. */
+    b = rf_batch_new(&a);
+    db_user u0, missing, made, bumped;
+    int64_t adults = -1;
+    OK(db_user_batch_find_unique_by_email(b, "u0@x.io", &u0));
+    OK(db_user_batch_find_unique_by_email(b, "nobody@x.io", &missing));
+    OK(db_user_batch_create(b, &(db_user_create_input){.email = "u1@x.io"}, NULL)); /* duplicate */
+    OK(db_user_batch_create(b, &(db_user_create_input){.email = "new@x.io", .name = "New"}, &made));
+    OK(db_user_batch_update_by_email(b, "u2@x.io", &(db_user_update_input){.age = RF_INCREMENT(40)}, &bumped));
+    OK(db_user_batch_update_by_email(b, "nobody@x.io", NULL, NULL));
+    OK(db_user_batch_delete_by_email(b, "u3@x.io", NULL));
+    OK(db_user_batch_count(b, &(db_user_where){.age = RF_GTE(18)}, &adults));
+    ck_assert_int_eq(rf_batch_run(c, b, false), RF_NOT_FOUND);
+    ck_assert_str_eq(rf_last_error(c)->message, "No User found");
+    rf_status want[] = {RF_OK, RF_NOT_FOUND, RF_UNIQUE_VIOLATION, RF_OK, RF_OK, RF_NOT_FOUND, RF_OK, RF_OK};
+    for (size_t i = 0; i < 8; i++)
+        ck_assert_msg(rf_batch_status(b, i) == want[i], "operation %zu: %s", i,
+                      rf_status_name(rf_batch_status(b, i)));
+    ck_assert_int_eq(rf_batch_status(b, 8), RF_INVALID_ARGUMENT);
+    ck_assert_str_eq(u0.email, "u0@x.io");
+    ck_assert_str_eq(made.name, "New");
+    ck_assert_int_eq(bumped.age.value, 42);
+    ck_assert_int_eq(adults, N - 18 + 1); /* 18..99, and u2, now 42 */
+    ck_assert(user_exists(c, "new@x.io") && !user_exists(c, "u3@x.io"));
+    rf_batch_free(b);
+
+    /* In one transaction: a failure undoes everything. */
+    b = rf_batch_new(&a);
+    OK(db_user_batch_create(b, &(db_user_create_input){.email = "t1@x.io"}, NULL));
+    OK(db_user_batch_update_by_email(b, "u5@x.io", &(db_user_update_input){.name = RF_SET("x")}, NULL));
+    OK(db_user_batch_create(b, &(db_user_create_input){.email = "u6@x.io"}, NULL)); /* duplicate */
+    OK(db_user_batch_create(b, &(db_user_create_input){.email = "t2@x.io"}, NULL));
+    ck_assert_int_eq(rf_batch_run(c, b, true), RF_UNIQUE_VIOLATION);
+    ck_assert_str_eq(rf_last_error(c)->prisma_code, "P2002");
+    ck_assert_int_eq(rf_batch_status(b, 0), RF_ERROR);
+    ck_assert_int_eq(rf_batch_status(b, 2), RF_UNIQUE_VIOLATION);
+    ck_assert_int_eq(rf_batch_status(b, 3), RF_ERROR);
+    ck_assert(!user_exists(c, "t1@x.io") && !user_exists(c, "t2@x.io"));
+    db_user u5;
+    OK(db_user_find_unique_by_email(c, "u5@x.io", NULL, &u5, &a));
+    ck_assert_ptr_null(u5.name);
+    rf_batch_free(b);
+
+    /* ... and all of it when nothing fails; the client works on after. */
+    b = rf_batch_new(&a);
+    OK(db_user_batch_create(b, &(db_user_create_input){.email = "t1@x.io"}, NULL));
+    OK(db_user_batch_create(b, &(db_user_create_input){.email = "t2@x.io"}, NULL));
+    OK(rf_batch_run(c, b, true));
+    rf_batch_free(b);
+    ck_assert(user_exists(c, "t1@x.io") && user_exists(c, "t2@x.io"));
+    ck_assert(!rf_in_transaction(c));
+
+    /* Misuse: statuses, not crashes. */
+    ck_assert_ptr_null(rf_batch_new(NULL));
+    ck_assert_int_eq(db_user_batch_find_unique_by_id(NULL, 1, &u0), RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(rf_batch_run(c, NULL, false), RF_INVALID_ARGUMENT);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("client_writes");
@@ -488,6 +596,7 @@ int main(void)
     tcase_add_test(tc, create_many_streams_every_type_through_copy);
     tcase_add_test(tc, create_many_duplicates_with_and_without_skip);
     tcase_add_test(tc, and_return_variants_return_the_rows);
+    tcase_add_test(tc, batches_send_everything_in_one_round_trip);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -60,6 +60,24 @@
         rf_arena *arena) \
     { return rf_desc_update_many_and_return(client, &T##__m, where, data, (rf_select)select, \
                                             out, arena); }
+#define RF__BATCH_READ(T) \
+    rf_status T##_batch_count(rf_batch *batch, const T##_where *where, int64_t *count) \
+    { return rf_desc_batch_count(batch, &T##__m, where, count); }
+#define RF__BATCH_FIND(T, C, U, PARAMS, KEYS) \
+    rf_status T##_batch_find_unique_by_##C(rf_batch *batch, RF__ARGS PARAMS T *out) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_batch_find_unique(batch, &T##__m, U, key, out); }
+#define RF__BATCH_WRITE(T) \
+    rf_status T##_batch_create(rf_batch *batch, const T##_create_input *data, T *out) \
+    { return rf_desc_batch_create(batch, &T##__m, data, out); }
+#define RF__BATCH_BY_KEY(T, C, U, PARAMS, KEYS) \
+    rf_status T##_batch_update_by_##C(rf_batch *batch, RF__ARGS PARAMS \
+                                      const T##_update_input *data, T *out) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_batch_update(batch, &T##__m, U, key, data, out); } \
+    rf_status T##_batch_delete_by_##C(rf_batch *batch, RF__ARGS PARAMS T *out) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_batch_delete(batch, &T##__m, U, key, out); }
 #define RF__FIND_UNIQUE(T, C, U, PARAMS, KEYS, INCLUDE) \
     rf_status T##_find_unique_by_##C(rf_client *client, RF__ARGS PARAMS \
                                      const T##_include *include, T *out, rf_arena *arena) \
@@ -213,8 +231,16 @@ RF__FIND_UNIQUE(db_user, id, 0, (int32_t id, ), (&id), include)
 RF__FIND_UNIQUE(db_user, email, 1, (const char *email, ), (&email), include)
 RF__FIND_UNIQUE(db_user, ext_id, 2, (const char *ext_id, ), (&ext_id), include)
 RF__READ(db_user)
+RF__BATCH_READ(db_user)
+RF__BATCH_FIND(db_user, id, 0, (int32_t id, ), (&id))
+RF__BATCH_FIND(db_user, email, 1, (const char *email, ), (&email))
+RF__BATCH_FIND(db_user, ext_id, 2, (const char *ext_id, ), (&ext_id))
 RF__WRITE(db_user)
 RF__BULK(db_user)
+RF__BATCH_WRITE(db_user)
+RF__BATCH_BY_KEY(db_user, id, 0, (int32_t id, ), (&id))
+RF__BATCH_BY_KEY(db_user, email, 1, (const char *email, ), (&email))
+RF__BATCH_BY_KEY(db_user, ext_id, 2, (const char *ext_id, ), (&ext_id))
 RF__BY_KEY(db_user, id, 0, (int32_t id, ), (&id))
 RF__UPSERT(db_user, id, 0)
 RF__BY_KEY(db_user, email, 1, (const char *email, ), (&email))
@@ -264,8 +290,14 @@ static const rf_model_desc db_profile__m = {
 RF__FIND_UNIQUE(db_profile, id, 0, (const char *id, ), (&id), include)
 RF__FIND_UNIQUE(db_profile, user_id, 1, (int32_t user_id, ), (&user_id), include)
 RF__READ(db_profile)
+RF__BATCH_READ(db_profile)
+RF__BATCH_FIND(db_profile, id, 0, (const char *id, ), (&id))
+RF__BATCH_FIND(db_profile, user_id, 1, (int32_t user_id, ), (&user_id))
 RF__WRITE(db_profile)
 RF__BULK(db_profile)
+RF__BATCH_WRITE(db_profile)
+RF__BATCH_BY_KEY(db_profile, id, 0, (const char *id, ), (&id))
+RF__BATCH_BY_KEY(db_profile, user_id, 1, (int32_t user_id, ), (&user_id))
 RF__BY_KEY(db_profile, id, 0, (const char *id, ), (&id))
 RF__UPSERT(db_profile, id, 0)
 RF__BY_KEY(db_profile, user_id, 1, (int32_t user_id, ), (&user_id))
@@ -317,8 +349,14 @@ static const rf_model_desc db_post__m = {
 RF__FIND_UNIQUE(db_post, id, 0, (const char *id, ), (&id), include)
 RF__FIND_UNIQUE(db_post, author_id_title, 1, (int32_t author_id, const char *title, ), (&author_id, &title), include)
 RF__READ(db_post)
+RF__BATCH_READ(db_post)
+RF__BATCH_FIND(db_post, id, 0, (const char *id, ), (&id))
+RF__BATCH_FIND(db_post, author_id_title, 1, (int32_t author_id, const char *title, ), (&author_id, &title))
 RF__WRITE(db_post)
 RF__BULK(db_post)
+RF__BATCH_WRITE(db_post)
+RF__BATCH_BY_KEY(db_post, id, 0, (const char *id, ), (&id))
+RF__BATCH_BY_KEY(db_post, author_id_title, 1, (int32_t author_id, const char *title, ), (&author_id, &title))
 RF__BY_KEY(db_post, id, 0, (const char *id, ), (&id))
 RF__UPSERT(db_post, id, 0)
 RF__BY_KEY(db_post, author_id_title, 1, (int32_t author_id, const char *title, ), (&author_id, &title))
@@ -366,8 +404,14 @@ static const rf_model_desc db_category__m = {
 RF__FIND_UNIQUE(db_category, id, 0, (int32_t id, ), (&id), include)
 RF__FIND_UNIQUE(db_category, name, 1, (const char *name, ), (&name), include)
 RF__READ(db_category)
+RF__BATCH_READ(db_category)
+RF__BATCH_FIND(db_category, id, 0, (int32_t id, ), (&id))
+RF__BATCH_FIND(db_category, name, 1, (const char *name, ), (&name))
 RF__WRITE(db_category)
 RF__BULK(db_category)
+RF__BATCH_WRITE(db_category)
+RF__BATCH_BY_KEY(db_category, id, 0, (int32_t id, ), (&id))
+RF__BATCH_BY_KEY(db_category, name, 1, (const char *name, ), (&name))
 RF__BY_KEY(db_category, id, 0, (int32_t id, ), (&id))
 RF__UPSERT(db_category, id, 0)
 RF__BY_KEY(db_category, name, 1, (const char *name, ), (&name))
@@ -414,8 +458,12 @@ static const rf_model_desc db_comment__m = {
 };
 RF__FIND_UNIQUE(db_comment, id, 0, (const char *id, ), (&id), include)
 RF__READ(db_comment)
+RF__BATCH_READ(db_comment)
+RF__BATCH_FIND(db_comment, id, 0, (const char *id, ), (&id))
 RF__WRITE(db_comment)
 RF__BULK(db_comment)
+RF__BATCH_WRITE(db_comment)
+RF__BATCH_BY_KEY(db_comment, id, 0, (const char *id, ), (&id))
 RF__BY_KEY(db_comment, id, 0, (const char *id, ), (&id))
 RF__UPSERT(db_comment, id, 0)
 
@@ -454,8 +502,12 @@ static const rf_model_desc db_tag__m = {
 };
 RF__FIND_UNIQUE_PLAIN(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
 RF__READ(db_tag)
+RF__BATCH_READ(db_tag)
+RF__BATCH_FIND(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
 RF__WRITE(db_tag)
 RF__BULK(db_tag)
+RF__BATCH_WRITE(db_tag)
+RF__BATCH_BY_KEY(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
 RF__BY_KEY(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
 RF__UPSERT(db_tag, group_name, 0)
 
@@ -500,7 +552,11 @@ static const rf_model_desc db_lists__m = {
 };
 RF__FIND_UNIQUE_PLAIN(db_lists, id, 0, (int32_t id, ), (&id))
 RF__READ(db_lists)
+RF__BATCH_READ(db_lists)
+RF__BATCH_FIND(db_lists, id, 0, (int32_t id, ), (&id))
 RF__WRITE(db_lists)
 RF__BULK(db_lists)
+RF__BATCH_WRITE(db_lists)
+RF__BATCH_BY_KEY(db_lists, id, 0, (int32_t id, ), (&id))
 RF__BY_KEY(db_lists, id, 0, (int32_t id, ), (&id))
 RF__UPSERT(db_lists, id, 0)

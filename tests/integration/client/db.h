@@ -387,6 +387,22 @@ rf_status db_user_create_many_and_return(rf_client *client, const db_user_create
 rf_status db_user_update_many_and_return(rf_client *client, const db_user_where *where,
         const db_user_update_input *data, const db_user_select *select, db_user_list *out,
         rf_arena *arena);
+/* Batched forms (see rf_batch_run): queued now, sent with the batch in one
+ * round trip; `out` (may be NULL for writes) is filled then. */
+rf_status db_user_batch_update_by_id(rf_batch *batch, int32_t id, const db_user_update_input *data,
+        db_user *out);
+rf_status db_user_batch_delete_by_id(rf_batch *batch, int32_t id, db_user *out);
+rf_status db_user_batch_update_by_email(rf_batch *batch, const char *email, const db_user_update_input *data,
+        db_user *out);
+rf_status db_user_batch_delete_by_email(rf_batch *batch, const char *email, db_user *out);
+rf_status db_user_batch_update_by_ext_id(rf_batch *batch, const char *ext_id, const db_user_update_input *data,
+        db_user *out);
+rf_status db_user_batch_delete_by_ext_id(rf_batch *batch, const char *ext_id, db_user *out);
+rf_status db_user_batch_create(rf_batch *batch, const db_user_create_input *data, db_user *out);
+rf_status db_user_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_user *out);
+rf_status db_user_batch_find_unique_by_email(rf_batch *batch, const char *email, db_user *out);
+rf_status db_user_batch_find_unique_by_ext_id(rf_batch *batch, const char *ext_id, db_user *out);
+rf_status db_user_batch_count(rf_batch *batch, const db_user_where *where, int64_t *count);
 
 /* ---- Profile (model) ---- */
 
@@ -534,6 +550,18 @@ rf_status db_profile_create_many_and_return(rf_client *client, const db_profile_
 rf_status db_profile_update_many_and_return(rf_client *client, const db_profile_where *where,
         const db_profile_update_input *data, const db_profile_select *select, db_profile_list *out,
         rf_arena *arena);
+/* Batched forms (see rf_batch_run): queued now, sent with the batch in one
+ * round trip; `out` (may be NULL for writes) is filled then. */
+rf_status db_profile_batch_update_by_id(rf_batch *batch, const char *id, const db_profile_update_input *data,
+        db_profile *out);
+rf_status db_profile_batch_delete_by_id(rf_batch *batch, const char *id, db_profile *out);
+rf_status db_profile_batch_update_by_user_id(rf_batch *batch, int32_t user_id, const db_profile_update_input *data,
+        db_profile *out);
+rf_status db_profile_batch_delete_by_user_id(rf_batch *batch, int32_t user_id, db_profile *out);
+rf_status db_profile_batch_create(rf_batch *batch, const db_profile_create_input *data, db_profile *out);
+rf_status db_profile_batch_find_unique_by_id(rf_batch *batch, const char *id, db_profile *out);
+rf_status db_profile_batch_find_unique_by_user_id(rf_batch *batch, int32_t user_id, db_profile *out);
+rf_status db_profile_batch_count(rf_batch *batch, const db_profile_where *where, int64_t *count);
 
 /* ---- Post (model) ---- */
 
@@ -700,6 +728,18 @@ rf_status db_post_create_many_and_return(rf_client *client, const db_post_create
 rf_status db_post_update_many_and_return(rf_client *client, const db_post_where *where,
         const db_post_update_input *data, const db_post_select *select, db_post_list *out,
         rf_arena *arena);
+/* Batched forms (see rf_batch_run): queued now, sent with the batch in one
+ * round trip; `out` (may be NULL for writes) is filled then. */
+rf_status db_post_batch_update_by_id(rf_batch *batch, const char *id, const db_post_update_input *data,
+        db_post *out);
+rf_status db_post_batch_delete_by_id(rf_batch *batch, const char *id, db_post *out);
+rf_status db_post_batch_update_by_author_id_title(rf_batch *batch, int32_t author_id, const char *title, const db_post_update_input *data,
+        db_post *out);
+rf_status db_post_batch_delete_by_author_id_title(rf_batch *batch, int32_t author_id, const char *title, db_post *out);
+rf_status db_post_batch_create(rf_batch *batch, const db_post_create_input *data, db_post *out);
+rf_status db_post_batch_find_unique_by_id(rf_batch *batch, const char *id, db_post *out);
+rf_status db_post_batch_find_unique_by_author_id_title(rf_batch *batch, int32_t author_id, const char *title, db_post *out);
+rf_status db_post_batch_count(rf_batch *batch, const db_post_where *where, int64_t *count);
 
 /* ---- Category (model) ---- */
 
@@ -844,6 +884,18 @@ rf_status db_category_create_many_and_return(rf_client *client, const db_categor
 rf_status db_category_update_many_and_return(rf_client *client, const db_category_where *where,
         const db_category_update_input *data, const db_category_select *select, db_category_list *out,
         rf_arena *arena);
+/* Batched forms (see rf_batch_run): queued now, sent with the batch in one
+ * round trip; `out` (may be NULL for writes) is filled then. */
+rf_status db_category_batch_update_by_id(rf_batch *batch, int32_t id, const db_category_update_input *data,
+        db_category *out);
+rf_status db_category_batch_delete_by_id(rf_batch *batch, int32_t id, db_category *out);
+rf_status db_category_batch_update_by_name(rf_batch *batch, const char *name, const db_category_update_input *data,
+        db_category *out);
+rf_status db_category_batch_delete_by_name(rf_batch *batch, const char *name, db_category *out);
+rf_status db_category_batch_create(rf_batch *batch, const db_category_create_input *data, db_category *out);
+rf_status db_category_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_category *out);
+rf_status db_category_batch_find_unique_by_name(rf_batch *batch, const char *name, db_category *out);
+rf_status db_category_batch_count(rf_batch *batch, const db_category_where *where, int64_t *count);
 
 /* ---- Comment (model) ---- */
 
@@ -976,6 +1028,14 @@ rf_status db_comment_create_many_and_return(rf_client *client, const db_comment_
 rf_status db_comment_update_many_and_return(rf_client *client, const db_comment_where *where,
         const db_comment_update_input *data, const db_comment_select *select, db_comment_list *out,
         rf_arena *arena);
+/* Batched forms (see rf_batch_run): queued now, sent with the batch in one
+ * round trip; `out` (may be NULL for writes) is filled then. */
+rf_status db_comment_batch_update_by_id(rf_batch *batch, const char *id, const db_comment_update_input *data,
+        db_comment *out);
+rf_status db_comment_batch_delete_by_id(rf_batch *batch, const char *id, db_comment *out);
+rf_status db_comment_batch_create(rf_batch *batch, const db_comment_create_input *data, db_comment *out);
+rf_status db_comment_batch_find_unique_by_id(rf_batch *batch, const char *id, db_comment *out);
+rf_status db_comment_batch_count(rf_batch *batch, const db_comment_where *where, int64_t *count);
 
 /* ---- Tag (model) ---- */
 
@@ -1102,6 +1162,14 @@ rf_status db_tag_create_many_and_return(rf_client *client, const db_tag_create_i
 rf_status db_tag_update_many_and_return(rf_client *client, const db_tag_where *where,
         const db_tag_update_input *data, const db_tag_select *select, db_tag_list *out,
         rf_arena *arena);
+/* Batched forms (see rf_batch_run): queued now, sent with the batch in one
+ * round trip; `out` (may be NULL for writes) is filled then. */
+rf_status db_tag_batch_update_by_group_name(rf_batch *batch, const char *group, const char *name, const db_tag_update_input *data,
+        db_tag *out);
+rf_status db_tag_batch_delete_by_group_name(rf_batch *batch, const char *group, const char *name, db_tag *out);
+rf_status db_tag_batch_create(rf_batch *batch, const db_tag_create_input *data, db_tag *out);
+rf_status db_tag_batch_find_unique_by_group_name(rf_batch *batch, const char *group, const char *name, db_tag *out);
+rf_status db_tag_batch_count(rf_batch *batch, const db_tag_where *where, int64_t *count);
 
 /* ---- Lists (model) ---- */
 
@@ -1255,6 +1323,14 @@ rf_status db_lists_create_many_and_return(rf_client *client, const db_lists_crea
 rf_status db_lists_update_many_and_return(rf_client *client, const db_lists_where *where,
         const db_lists_update_input *data, const db_lists_select *select, db_lists_list *out,
         rf_arena *arena);
+/* Batched forms (see rf_batch_run): queued now, sent with the batch in one
+ * round trip; `out` (may be NULL for writes) is filled then. */
+rf_status db_lists_batch_update_by_id(rf_batch *batch, int32_t id, const db_lists_update_input *data,
+        db_lists *out);
+rf_status db_lists_batch_delete_by_id(rf_batch *batch, int32_t id, db_lists *out);
+rf_status db_lists_batch_create(rf_batch *batch, const db_lists_create_input *data, db_lists *out);
+rf_status db_lists_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_lists *out);
+rf_status db_lists_batch_count(rf_batch *batch, const db_lists_where *where, int64_t *count);
 
 #ifdef __cplusplus
 }

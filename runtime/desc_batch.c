@@ -27,6 +27,7 @@ typedef struct batch_op {
     op_kind kind;
     const rf_model_desc *m;
     rf_query q;
+    const rf_stmt *fixed;      /* the model's fixed statement it runs, or NULL: q's SQL */
     void *out;
     rf_status status;
 } batch_op;
@@ -110,7 +111,7 @@ rf_status rf_desc_batch_find_unique(rf_batch *b, const rf_model_desc *m, size_t 
     batch_op *op = push(b, OP_ONE, m, out);
     if (!op)
         return RF_NO_MEMORY;
-    rf_q_sql(&op->q, s->find[u].sql);
+    op->fixed = &s->find[u];
     const rf_unique_desc *ud = &m->uniques[u];
     for (size_t k = 0; k < ud->nparts; k++)
         rf_desc_bind_plain(&op->q, &m->fields[ud->parts[k]], key[k]);
@@ -189,10 +190,36 @@ rf_status rf_desc_batch_count(rf_batch *b, const rf_model_desc *m, const void *w
 
 /* ---- running ------------------------------------------------------------------ */
 
+static rf_stmt stmt_of(const batch_op *op)
+{
+    if (op->fixed)
+        return *op->fixed;
+    return (rf_stmt){.id = op->q.sql, .sql = op->q.sql, .result_format = RF_FORMAT_BINARY};
+}
+
+/* Prepares, before the pipeline, each statement of the batch the
+ * connection does not have yet (a round trip per new shape, once per
+ * connection, as the direct calls do), so that the batch sends only Bind
+ * and Execute. One that fails to prepare goes unnamed: its error then
+ * comes back in its place in the pipeline. */
+static void prepare_all(rf_client *c, rf_batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        batch_op *op = b->ops[i];
+        rf_stmt stmt = stmt_of(op);
+        rf_prepared *e = NULL;
+        if (op->status != RF_OK || rf_stmt_lookup(c, &stmt, &e) != RF_OK || !e ||
+            rf_stmt_ready(c, e))
+            continue;
+        if (rf_stmt_prepare(c, e, op->q.params.count, op->q.params.types) != RF_OK)
+            rf_error_clear(&c->err);
+    }
+}
+
 static bool send_op(rf_client *c, batch_op *op)
 {
     const rf_params *p = &op->q.params;
-    rf_stmt stmt = {.id = op->q.sql, .sql = op->q.sql, .result_format = RF_FORMAT_BINARY};
+    rf_stmt stmt = stmt_of(op);
     rf_prepared *e = NULL;
     if (rf_stmt_lookup(c, &stmt, &e) == RF_OK && e && rf_stmt_ready(c, e)) {
         char name[RF_STMT_NAME_SIZE];
@@ -200,7 +227,7 @@ static bool send_op(rf_client *c, batch_op *op)
         return PQsendQueryPrepared(c->conn, name, p->count, p->values, p->lengths, p->formats,
                                    RF_FORMAT_BINARY) == 1;
     }
-    return PQsendQueryParams(c->conn, op->q.sql, p->count, p->types, p->values, p->lengths,
+    return PQsendQueryParams(c->conn, stmt.sql, p->count, p->types, p->values, p->lengths,
                              p->formats, RF_FORMAT_BINARY) == 1;
 }
 
@@ -281,6 +308,7 @@ rf_status rf_batch_run(rf_client *c, rf_batch *b, bool transaction)
     if (overall == RF_OK && c->err.error.status != RF_OK)
         rf_error_clear(&c->err);
     PGconn *conn = c->conn;
+    prepare_all(c, b);
     if (PQenterPipelineMode(conn) != 1)
         return rf_fail(c, RF_ERROR, "the connection cannot enter pipeline mode");
 

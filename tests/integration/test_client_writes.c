@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "pg_harness.h"
 
@@ -588,6 +589,39 @@ START_TEST(batches_send_everything_in_one_round_trip)
 }
 END_TEST
 
+/* Peak resident memory of this process so far, in kB. */
+static long peak_kb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+START_TEST(a_million_rows_in_bounded_memory)
+{
+    rf_client *c = fresh();
+    enum { N = 1000000, NAME = 12 };
+    db_tag_create_input *rows = calloc(N, sizeof *rows);
+    char *names = malloc((size_t)N * NAME);
+    ck_assert(rows && names);
+    for (size_t i = 0; i < N; i++) {
+        snprintf(names + i * NAME, NAME, "n%zu", i);
+        rows[i] = (db_tag_create_input){.group = "g", .name = names + i * NAME};
+    }
+    long before = peak_kb();
+    int64_t n = 0;
+    OK(db_tag_create_many(c, rows, N, false, &n));
+    long grown = peak_kb() - before;
+    ck_assert_int_eq(n, N);
+    ck_assert_int_eq(scalar(c, "SELECT count(*) FROM \"Tag\""), N);
+    /* The rows' COPY text alone is ~10 MB: it never is all in memory. */
+    ck_assert_msg(grown < 4 * 1024, "peak memory grew by %ld kB", grown);
+    free(rows);
+    free(names);
+    rf_close(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("client_writes");
@@ -600,6 +634,7 @@ int main(void)
     tcase_add_test(tc, create_many_duplicates_with_and_without_skip);
     tcase_add_test(tc, and_return_variants_return_the_rows);
     tcase_add_test(tc, batches_send_everything_in_one_round_trip);
+    tcase_add_test(tc, a_million_rows_in_bounded_memory);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

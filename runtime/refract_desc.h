@@ -151,6 +151,7 @@ typedef struct rf_relation_desc {
     const char *self, *other;      /* "A" / "B" */
     size_t row;                    /* offsetof the relation member in the row struct */
     size_t include;                /* offsetof its bool in `<model>_include` */
+    bool owns_link;                /* the foreign key is on this side (`link` is it) */
 } rf_relation_desc;
 
 /* Where the runtime keeps what it built for a model (see rf_model_desc). */
@@ -243,6 +244,19 @@ rf_status rf_desc_create_many_and_return(rf_client *client, const rf_model_desc 
 rf_status rf_desc_update_many_and_return(rf_client *client, const rf_model_desc *m,
                                          const void *where, const void *data, rf_select select,
                                          void *out, rf_arena *arena);
+/*
+ * A create with related rows (desc_nested.c). input: a
+ * `<model>_nested_create *`: a `const <model>_create_input *`, then one
+ * rf_nested_relation per relation, in relation order (every member is
+ * pointer-sized, so there is no padding between them).
+ */
+typedef struct rf_nested_relation {
+    const void *create;            /* `<target>_nested_create` array */
+    size_t ncreate;
+} rf_nested_relation;
+rf_status rf_desc_create_nested(rf_client *client, const rf_model_desc *m, const void *input,
+                                void *out, rf_arena *arena);
+
 /*
  * Batched operations (desc_batch.c): queued on a batch, run by
  * rf_batch_run. key and data as for the direct forms; out may be NULL

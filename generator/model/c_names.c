@@ -58,7 +58,7 @@ static const char *const MODEL_SUFFIXES[] = {
     "update_many", "delete_many", "create_select",
     /* bulk writes (issue 11) */
     "create_many", "create_many_and_return", "update_many_and_return", "batch_create",
-    "batch_count"};
+    "batch_count", "nested_create", "create_nested"};
 /* Followed by a unique criterion's C name. */
 static const char *const CRITERION_SUFFIXES[] = {"find_unique_by_", "update_by_", "delete_by_",
                                                  "upsert_by_",

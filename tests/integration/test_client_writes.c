@@ -622,6 +622,98 @@ START_TEST(a_million_rows_in_bounded_memory)
 }
 END_TEST
 
+/* ---- nested creates ------------------------------------------------------------ */
+
+START_TEST(nested_create_writes_the_tree_or_nothing)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    /* A user, its profile (key on the profile), two posts, each with comments. */
+    db_comment_nested_create c1[] = {{.data = &(db_comment_create_input){.body = "first!"}},
+                                     {.data = &(db_comment_create_input){.body = "second"}}};
+    db_comment_nested_create c2[] = {{.data = &(db_comment_create_input){.body = "hm"}}};
+    db_post_nested_create posts[] = {
+        {.data = &(db_post_create_input){.title = "Hello"}, .comments = {c1, 2}},
+        {.data = &(db_post_create_input){.title = "Again"}, .comments = {c2, 1}},
+    };
+    db_profile_nested_create profile = {.data = &(db_profile_create_input){.bio = "C programmer"}};
+    db_user u;
+    OK(db_user_create_nested(c,
+                             &(db_user_nested_create){
+                                 .data = &(db_user_create_input){.email = "ada@x.io"},
+                                 .posts = {posts, 2},
+                                 .profile = {&profile, 1},
+                             },
+                             &u, &a));
+    ck_assert_str_eq(u.email, "ada@x.io");
+    db_user again;
+    OK(db_user_find_unique_by_id(c, u.id, &(db_user_include){.posts = true, .profile = true}, &again, &a));
+    ck_assert_uint_eq(again.posts.count, 2);
+    ck_assert_ptr_nonnull(again.profile);
+    ck_assert_str_eq(again.profile->bio, "C programmer");
+    int64_t n = 0;
+    OK(db_comment_count(c, NULL, &n));
+    ck_assert_int_eq(n, 3);
+    db_post hello;
+    OK(db_post_find_unique_by_author_id_title(c, u.id, "Hello", &(db_post_include){.comments = true}, &hello, &a));
+    ck_assert_uint_eq(hello.comments.count, 2);
+
+    /* The key on this side: the author is created first, the post points to it. */
+    db_user_nested_create author = {.data = &(db_user_create_input){.email = "grace@x.io"}};
+    db_post p;
+    OK(db_post_create_nested(c, &(db_post_nested_create){.data = &(db_post_create_input){.title = "COBOL"},
+                                                         .author = {&author, 1}},
+                             &p, &a));
+    db_user grace;
+    OK(db_user_find_unique_by_email(c, "grace@x.io", NULL, &grace, &a));
+    ck_assert(p.author_id.has && p.author_id.value == grace.id);
+
+    /* A failure deep in the tree (a duplicate post title for one author):
+     * nothing of it is written, the error is the failing row's. */
+    db_post_nested_create dup[] = {
+        {.data = &(db_post_create_input){.title = "Same"}, .comments = {c1, 2}},
+        {.data = &(db_post_create_input){.title = "Same"}},
+    };
+    ck_assert_int_eq(db_user_create_nested(c, &(db_user_nested_create){
+                                                  .data = &(db_user_create_input){.email = "linus@x.io"},
+                                                  .posts = {dup, 2}},
+                                           NULL, NULL),
+                     RF_UNIQUE_VIOLATION);
+    ck_assert(!user_exists(c, "linus@x.io"));
+    OK(db_comment_count(c, NULL, &n));
+    ck_assert_int_eq(n, 3);
+
+    /* Inside an open transaction: a savepoint; the transaction goes on. */
+    OK(rf_begin(c, RF_ISOLATION_DEFAULT, false));
+    OK(db_user_create(c, &(db_user_create_input){.email = "before@x.io"}, NULL, NULL));
+    ck_assert_int_eq(db_user_create_nested(c, &(db_user_nested_create){
+                                                  .data = &(db_user_create_input){.email = "linus@x.io"},
+                                                  .posts = {dup, 2}},
+                                           NULL, NULL),
+                     RF_UNIQUE_VIOLATION);
+    OK(db_user_create_nested(c, &(db_user_nested_create){.data = &(db_user_create_input){.email = "ok@x.io"},
+                                                         .posts = {posts, 1}},
+                             NULL, NULL));
+    OK(rf_commit(c));
+    ck_assert(user_exists(c, "before@x.io") && user_exists(c, "ok@x.io") && !user_exists(c, "linus@x.io"));
+
+    /* Misuse: two rows for a to-one, rows through a many-to-many. */
+    db_user_nested_create two[] = {author, author};
+    ck_assert_int_eq(db_post_create_nested(c, &(db_post_nested_create){.data = &(db_post_create_input){.title = "x"},
+                                                                       .author = {two, 2}},
+                                           NULL, NULL),
+                     RF_INVALID_ARGUMENT);
+    db_category_nested_create cat = {.data = &(db_category_create_input){.name = "c"}};
+    ck_assert_int_eq(db_post_create_nested(c, &(db_post_nested_create){.data = &(db_post_create_input){.title = "y"},
+                                                                       .categories = {&cat, 1}},
+                                           NULL, NULL),
+                     RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(scalar(c, "SELECT count(*) FROM \"Post\" WHERE title IN ('x', 'y')"), 0);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("client_writes");
@@ -634,6 +726,7 @@ int main(void)
     tcase_add_test(tc, create_many_duplicates_with_and_without_skip);
     tcase_add_test(tc, and_return_variants_return_the_rows);
     tcase_add_test(tc, batches_send_everything_in_one_round_trip);
+    tcase_add_test(tc, nested_create_writes_the_tree_or_nothing);
     tcase_add_test(tc, a_million_rows_in_bounded_memory);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

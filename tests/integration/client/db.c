@@ -45,6 +45,10 @@
     { return rf_desc_update_many(client, &T##__m, where, data, count); } \
     rf_status T##_delete_many(rf_client *client, const T##_where *where, int64_t *count) \
     { return rf_desc_delete_many(client, &T##__m, where, count); }
+#define RF__NESTED(T) \
+    rf_status T##_create_nested(rf_client *client, const T##_nested_create *input, T *out, \
+                                rf_arena *arena) \
+    { return rf_desc_create_nested(client, &T##__m, input, out, arena); }
 #define RF__BULK(T) \
     rf_status T##_create_many(rf_client *client, const T##_create_input *data, size_t n, \
                               bool skip_duplicates, int64_t *count) \
@@ -209,8 +213,8 @@ static const rf_unique_desc db_user__uniques[] = {
 static const rf_key_part db_user__key[] = { {0, offsetof(db_user_cursor, id)} };
 #define RF__REL(m) offsetof(db_user, m), offsetof(db_user_include, m)
 static const rf_relation_desc db_user__relations[] = {
-    {"posts", RF_REL_MANY, &db_post__m, 0, "authorId", NULL, NULL, NULL, NULL, RF__REL(posts)},
-    {"profile", RF_REL_ONE, &db_profile__m, 0, "userId", NULL, NULL, NULL, NULL, RF__REL(profile)},
+    {"posts", RF_REL_MANY, &db_post__m, 0, "authorId", NULL, NULL, NULL, NULL, RF__REL(posts), false},
+    {"profile", RF_REL_ONE, &db_profile__m, 0, "userId", NULL, NULL, NULL, NULL, RF__REL(profile), false},
 };
 #undef RF__REL
 static rf_model_cache db_user__cache;
@@ -237,6 +241,7 @@ RF__BATCH_FIND(db_user, email, 1, (const char *email, ), (&email))
 RF__BATCH_FIND(db_user, ext_id, 2, (const char *ext_id, ), (&ext_id))
 RF__WRITE(db_user)
 RF__BULK(db_user)
+RF__NESTED(db_user)
 RF__BATCH_WRITE(db_user)
 RF__BATCH_BY_KEY(db_user, id, 0, (int32_t id, ), (&id))
 RF__BATCH_BY_KEY(db_user, email, 1, (const char *email, ), (&email))
@@ -270,7 +275,7 @@ static const rf_unique_desc db_profile__uniques[] = {
 static const rf_key_part db_profile__key[] = { {0, offsetof(db_profile_cursor, id)} };
 #define RF__REL(m) offsetof(db_profile, m), offsetof(db_profile_include, m)
 static const rf_relation_desc db_profile__relations[] = {
-    {"user", RF_REL_ONE, &db_user__m, 2, "id", NULL, NULL, NULL, NULL, RF__REL(user)},
+    {"user", RF_REL_ONE, &db_user__m, 2, "id", NULL, NULL, NULL, NULL, RF__REL(user), true},
 };
 #undef RF__REL
 static rf_model_cache db_profile__cache;
@@ -295,6 +300,7 @@ RF__BATCH_FIND(db_profile, id, 0, (const char *id, ), (&id))
 RF__BATCH_FIND(db_profile, user_id, 1, (int32_t user_id, ), (&user_id))
 RF__WRITE(db_profile)
 RF__BULK(db_profile)
+RF__NESTED(db_profile)
 RF__BATCH_WRITE(db_profile)
 RF__BATCH_BY_KEY(db_profile, id, 0, (const char *id, ), (&id))
 RF__BATCH_BY_KEY(db_profile, user_id, 1, (int32_t user_id, ), (&user_id))
@@ -327,9 +333,9 @@ static const rf_unique_desc db_post__uniques[] = {
 static const rf_key_part db_post__key[] = { {0, offsetof(db_post_cursor, id)} };
 #define RF__REL(m) offsetof(db_post, m), offsetof(db_post_include, m)
 static const rf_relation_desc db_post__relations[] = {
-    {"author", RF_REL_ONE, &db_user__m, 4, "id", NULL, NULL, NULL, NULL, RF__REL(author)},
-    {"categories", RF_REL_MANY_TO_MANY, &db_category__m, 0, "id", NULL, "_CategoryToPost", "B", "A", RF__REL(categories)},
-    {"comments", RF_REL_MANY, &db_comment__m, 0, "postId", NULL, NULL, NULL, NULL, RF__REL(comments)},
+    {"author", RF_REL_ONE, &db_user__m, 4, "id", NULL, NULL, NULL, NULL, RF__REL(author), true},
+    {"categories", RF_REL_MANY_TO_MANY, &db_category__m, 0, "id", NULL, "_CategoryToPost", "B", "A", RF__REL(categories), false},
+    {"comments", RF_REL_MANY, &db_comment__m, 0, "postId", NULL, NULL, NULL, NULL, RF__REL(comments), false},
 };
 #undef RF__REL
 static rf_model_cache db_post__cache;
@@ -354,6 +360,7 @@ RF__BATCH_FIND(db_post, id, 0, (const char *id, ), (&id))
 RF__BATCH_FIND(db_post, author_id_title, 1, (int32_t author_id, const char *title, ), (&author_id, &title))
 RF__WRITE(db_post)
 RF__BULK(db_post)
+RF__NESTED(db_post)
 RF__BATCH_WRITE(db_post)
 RF__BATCH_BY_KEY(db_post, id, 0, (const char *id, ), (&id))
 RF__BATCH_BY_KEY(db_post, author_id_title, 1, (int32_t author_id, const char *title, ), (&author_id, &title))
@@ -384,7 +391,7 @@ static const rf_unique_desc db_category__uniques[] = {
 static const rf_key_part db_category__key[] = { {0, offsetof(db_category_cursor, id)} };
 #define RF__REL(m) offsetof(db_category, m), offsetof(db_category_include, m)
 static const rf_relation_desc db_category__relations[] = {
-    {"posts", RF_REL_MANY_TO_MANY, &db_post__m, 0, "id", NULL, "_CategoryToPost", "A", "B", RF__REL(posts)},
+    {"posts", RF_REL_MANY_TO_MANY, &db_post__m, 0, "id", NULL, "_CategoryToPost", "A", "B", RF__REL(posts), false},
 };
 #undef RF__REL
 static rf_model_cache db_category__cache;
@@ -409,6 +416,7 @@ RF__BATCH_FIND(db_category, id, 0, (int32_t id, ), (&id))
 RF__BATCH_FIND(db_category, name, 1, (const char *name, ), (&name))
 RF__WRITE(db_category)
 RF__BULK(db_category)
+RF__NESTED(db_category)
 RF__BATCH_WRITE(db_category)
 RF__BATCH_BY_KEY(db_category, id, 0, (int32_t id, ), (&id))
 RF__BATCH_BY_KEY(db_category, name, 1, (const char *name, ), (&name))
@@ -439,7 +447,7 @@ static const rf_unique_desc db_comment__uniques[] = {
 static const rf_key_part db_comment__key[] = { {0, offsetof(db_comment_cursor, id)} };
 #define RF__REL(m) offsetof(db_comment, m), offsetof(db_comment_include, m)
 static const rf_relation_desc db_comment__relations[] = {
-    {"post", RF_REL_ONE, &db_post__m, 2, "id", NULL, NULL, NULL, NULL, RF__REL(post)},
+    {"post", RF_REL_ONE, &db_post__m, 2, "id", NULL, NULL, NULL, NULL, RF__REL(post), true},
 };
 #undef RF__REL
 static rf_model_cache db_comment__cache;
@@ -462,6 +470,7 @@ RF__BATCH_READ(db_comment)
 RF__BATCH_FIND(db_comment, id, 0, (const char *id, ), (&id))
 RF__WRITE(db_comment)
 RF__BULK(db_comment)
+RF__NESTED(db_comment)
 RF__BATCH_WRITE(db_comment)
 RF__BATCH_BY_KEY(db_comment, id, 0, (const char *id, ), (&id))
 RF__BY_KEY(db_comment, id, 0, (const char *id, ), (&id))
@@ -506,6 +515,7 @@ RF__BATCH_READ(db_tag)
 RF__BATCH_FIND(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
 RF__WRITE(db_tag)
 RF__BULK(db_tag)
+RF__NESTED(db_tag)
 RF__BATCH_WRITE(db_tag)
 RF__BATCH_BY_KEY(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
 RF__BY_KEY(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
@@ -556,6 +566,7 @@ RF__BATCH_READ(db_lists)
 RF__BATCH_FIND(db_lists, id, 0, (int32_t id, ), (&id))
 RF__WRITE(db_lists)
 RF__BULK(db_lists)
+RF__NESTED(db_lists)
 RF__BATCH_WRITE(db_lists)
 RF__BATCH_BY_KEY(db_lists, id, 0, (int32_t id, ), (&id))
 RF__BY_KEY(db_lists, id, 0, (int32_t id, ), (&id))

@@ -100,6 +100,13 @@ typedef struct db_tag_list { db_tag *items; size_t count; } db_tag_list;
 
 typedef struct db_lists db_lists;
 typedef struct db_lists_list { db_lists *items; size_t count; } db_lists_list;
+typedef struct db_user_nested_create db_user_nested_create;
+typedef struct db_profile_nested_create db_profile_nested_create;
+typedef struct db_post_nested_create db_post_nested_create;
+typedef struct db_category_nested_create db_category_nested_create;
+typedef struct db_comment_nested_create db_comment_nested_create;
+typedef struct db_tag_nested_create db_tag_nested_create;
+typedef struct db_lists_nested_create db_lists_nested_create;
 
 /* ---- User (model) ---- */
 
@@ -387,6 +394,20 @@ rf_status db_user_create_many_and_return(rf_client *client, const db_user_create
 rf_status db_user_update_many_and_return(rf_client *client, const db_user_where *where,
         const db_user_update_input *data, const db_user_select *select, db_user_list *out,
         rf_arena *arena);
+/* A create with related rows created in the same transaction (Prisma's
+ * nested `create`): `data` is this row; per relation, `create` points to
+ * `ncreate` inputs of rows to create with it. A to-many relation's rows
+ * (or a to-one whose foreign key is on the other side) are created after
+ * this row, linked to it; a to-one whose foreign key is on this side
+ * (ncreate 1) is created first and this row linked to it. All or nothing
+ * (a savepoint inside an open transaction); `out` gets this row. */
+struct db_user_nested_create {
+    const db_user_create_input *data;
+    struct { const db_post_nested_create *create; size_t ncreate; } posts;
+    struct { const db_profile_nested_create *create; size_t ncreate; } profile;
+};
+rf_status db_user_create_nested(rf_client *client, const db_user_nested_create *input, db_user *out,
+        rf_arena *arena);
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
 rf_status db_user_batch_update_by_id(rf_batch *batch, int32_t id, const db_user_update_input *data,
@@ -549,6 +570,19 @@ rf_status db_profile_create_many_and_return(rf_client *client, const db_profile_
         rf_arena *arena);
 rf_status db_profile_update_many_and_return(rf_client *client, const db_profile_where *where,
         const db_profile_update_input *data, const db_profile_select *select, db_profile_list *out,
+        rf_arena *arena);
+/* A create with related rows created in the same transaction (Prisma's
+ * nested `create`): `data` is this row; per relation, `create` points to
+ * `ncreate` inputs of rows to create with it. A to-many relation's rows
+ * (or a to-one whose foreign key is on the other side) are created after
+ * this row, linked to it; a to-one whose foreign key is on this side
+ * (ncreate 1) is created first and this row linked to it. All or nothing
+ * (a savepoint inside an open transaction); `out` gets this row. */
+struct db_profile_nested_create {
+    const db_profile_create_input *data;
+    struct { const db_user_nested_create *create; size_t ncreate; } user;
+};
+rf_status db_profile_create_nested(rf_client *client, const db_profile_nested_create *input, db_profile *out,
         rf_arena *arena);
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
@@ -728,6 +762,21 @@ rf_status db_post_create_many_and_return(rf_client *client, const db_post_create
 rf_status db_post_update_many_and_return(rf_client *client, const db_post_where *where,
         const db_post_update_input *data, const db_post_select *select, db_post_list *out,
         rf_arena *arena);
+/* A create with related rows created in the same transaction (Prisma's
+ * nested `create`): `data` is this row; per relation, `create` points to
+ * `ncreate` inputs of rows to create with it. A to-many relation's rows
+ * (or a to-one whose foreign key is on the other side) are created after
+ * this row, linked to it; a to-one whose foreign key is on this side
+ * (ncreate 1) is created first and this row linked to it. All or nothing
+ * (a savepoint inside an open transaction); `out` gets this row. */
+struct db_post_nested_create {
+    const db_post_create_input *data;
+    struct { const db_user_nested_create *create; size_t ncreate; } author;
+    struct { const void *create; size_t ncreate; } categories; /* not creatable here */
+    struct { const db_comment_nested_create *create; size_t ncreate; } comments;
+};
+rf_status db_post_create_nested(rf_client *client, const db_post_nested_create *input, db_post *out,
+        rf_arena *arena);
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
 rf_status db_post_batch_update_by_id(rf_batch *batch, const char *id, const db_post_update_input *data,
@@ -884,6 +933,19 @@ rf_status db_category_create_many_and_return(rf_client *client, const db_categor
 rf_status db_category_update_many_and_return(rf_client *client, const db_category_where *where,
         const db_category_update_input *data, const db_category_select *select, db_category_list *out,
         rf_arena *arena);
+/* A create with related rows created in the same transaction (Prisma's
+ * nested `create`): `data` is this row; per relation, `create` points to
+ * `ncreate` inputs of rows to create with it. A to-many relation's rows
+ * (or a to-one whose foreign key is on the other side) are created after
+ * this row, linked to it; a to-one whose foreign key is on this side
+ * (ncreate 1) is created first and this row linked to it. All or nothing
+ * (a savepoint inside an open transaction); `out` gets this row. */
+struct db_category_nested_create {
+    const db_category_create_input *data;
+    struct { const void *create; size_t ncreate; } posts; /* not creatable here */
+};
+rf_status db_category_create_nested(rf_client *client, const db_category_nested_create *input, db_category *out,
+        rf_arena *arena);
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
 rf_status db_category_batch_update_by_id(rf_batch *batch, int32_t id, const db_category_update_input *data,
@@ -1028,6 +1090,19 @@ rf_status db_comment_create_many_and_return(rf_client *client, const db_comment_
 rf_status db_comment_update_many_and_return(rf_client *client, const db_comment_where *where,
         const db_comment_update_input *data, const db_comment_select *select, db_comment_list *out,
         rf_arena *arena);
+/* A create with related rows created in the same transaction (Prisma's
+ * nested `create`): `data` is this row; per relation, `create` points to
+ * `ncreate` inputs of rows to create with it. A to-many relation's rows
+ * (or a to-one whose foreign key is on the other side) are created after
+ * this row, linked to it; a to-one whose foreign key is on this side
+ * (ncreate 1) is created first and this row linked to it. All or nothing
+ * (a savepoint inside an open transaction); `out` gets this row. */
+struct db_comment_nested_create {
+    const db_comment_create_input *data;
+    struct { const db_post_nested_create *create; size_t ncreate; } post;
+};
+rf_status db_comment_create_nested(rf_client *client, const db_comment_nested_create *input, db_comment *out,
+        rf_arena *arena);
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
 rf_status db_comment_batch_update_by_id(rf_batch *batch, const char *id, const db_comment_update_input *data,
@@ -1161,6 +1236,18 @@ rf_status db_tag_create_many_and_return(rf_client *client, const db_tag_create_i
         rf_arena *arena);
 rf_status db_tag_update_many_and_return(rf_client *client, const db_tag_where *where,
         const db_tag_update_input *data, const db_tag_select *select, db_tag_list *out,
+        rf_arena *arena);
+/* A create with related rows created in the same transaction (Prisma's
+ * nested `create`): `data` is this row; per relation, `create` points to
+ * `ncreate` inputs of rows to create with it. A to-many relation's rows
+ * (or a to-one whose foreign key is on the other side) are created after
+ * this row, linked to it; a to-one whose foreign key is on this side
+ * (ncreate 1) is created first and this row linked to it. All or nothing
+ * (a savepoint inside an open transaction); `out` gets this row. */
+struct db_tag_nested_create {
+    const db_tag_create_input *data;
+};
+rf_status db_tag_create_nested(rf_client *client, const db_tag_nested_create *input, db_tag *out,
         rf_arena *arena);
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
@@ -1322,6 +1409,18 @@ rf_status db_lists_create_many_and_return(rf_client *client, const db_lists_crea
         rf_arena *arena);
 rf_status db_lists_update_many_and_return(rf_client *client, const db_lists_where *where,
         const db_lists_update_input *data, const db_lists_select *select, db_lists_list *out,
+        rf_arena *arena);
+/* A create with related rows created in the same transaction (Prisma's
+ * nested `create`): `data` is this row; per relation, `create` points to
+ * `ncreate` inputs of rows to create with it. A to-many relation's rows
+ * (or a to-one whose foreign key is on the other side) are created after
+ * this row, linked to it; a to-one whose foreign key is on this side
+ * (ncreate 1) is created first and this row linked to it. All or nothing
+ * (a savepoint inside an open transaction); `out` gets this row. */
+struct db_lists_nested_create {
+    const db_lists_create_input *data;
+};
+rf_status db_lists_create_nested(rf_client *client, const db_lists_nested_create *input, db_lists *out,
         rf_arena *arena);
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */

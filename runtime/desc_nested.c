@@ -1,0 +1,218 @@
+/*
+ * desc_nested.c — creates with related rows created in the same
+ * transaction (Prisma's nested `create`), from model descriptors.
+ *
+ * Order follows the foreign keys: a related row this row points to (the
+ * foreign key on this side) is created first and its referenced value
+ * goes into this row's foreign key; rows that point to this one (to-many,
+ * or a to-one with the key on the other side) are created after it with
+ * this row's referenced value in their foreign key. Each row is inserted
+ * with RETURNING, as the values its relatives need may be made by the
+ * database (autoincrement). The whole tree runs in one rf_transaction: a
+ * savepoint when a transaction is already open, so a failure anywhere
+ * leaves nothing written.
+ */
+#include "desc_internal.h"
+
+#include <string.h>
+
+enum { MAX_LINKS = 16 };
+
+/* Field `field` of the row being inserted takes its value from `from`'s
+ * member in `row` (a related row already written). */
+typedef struct link_value {
+    int field;
+    const rf_field_desc *from;
+    const void *row;
+} link_value;
+
+typedef struct nested_ctx {
+    const rf_model_desc *m;
+    const void *input;
+    void *out;
+    rf_arena *arena;           /* the caller's, for out */
+    rf_arena scratch;          /* rows of relatives */
+} nested_ctx;
+
+static const rf_nested_relation *relations_of(const void *input)
+{
+    return (const rf_nested_relation *)((const char *)input + sizeof(void *));
+}
+
+static size_t input_size(const rf_model_desc *m)
+{
+    return sizeof(void *) + m->nrelations * sizeof(rf_nested_relation);
+}
+
+/* The value of field f in row struct `row` as the next parameter; NULL
+ * when the row holds none (link fields are integers or text). */
+static void bind_row_value(rf_query *q, const rf_field_desc *f, const void *row)
+{
+    const void *v = RF_AT(row, f->row);
+    if (!(f->flags & RF_FIELD_NULLABLE)) {
+        rf_desc_bind_plain(q, f, v);
+        return;
+    }
+    switch ((rf_value_kind)f->kind) {
+    case RF_KIND_TEXT:
+        rf_desc_bind_plain(q, f, v); /* a NULL pointer is SQL NULL */
+        break;
+    case RF_KIND_I32: {
+        const rf_opt_i32 *o = v;
+        if (o->has)
+            rf_params_add_i32(&q->params, o->value);
+        else
+            rf_params_add_null(&q->params);
+        break;
+    }
+    case RF_KIND_I64: {
+        const rf_opt_i64 *o = v;
+        if (o->has)
+            rf_params_add_i64(&q->params, o->value);
+        else
+            rf_params_add_null(&q->params);
+        break;
+    }
+    default:
+        rf_query_fail(q, RF_INVALID_ARGUMENT);
+        rf_params_add_null(&q->params);
+        break;
+    }
+}
+
+static rf_status create_tree(rf_client *c, const rf_model_desc *m, const void *input,
+                             const link_value *given, size_t ngiven, void *row, rf_arena *arena,
+                             rf_arena *scratch);
+
+/* Creates the rows `row` points to (foreign key on this side) and notes
+ * their referenced values as this row's. */
+static rf_status create_parents(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s,
+                                const rf_nested_relation *rels, link_value *links,
+                                size_t *nlinks, rf_arena *scratch)
+{
+    for (size_t r = 0; r < m->nrelations; r++) {
+        const rf_relation_desc *rd = &m->relations[r];
+        if (!rels[r].ncreate || !rd->owns_link)
+            continue;
+        if (rels[r].ncreate != 1 || !rels[r].create || *nlinks == MAX_LINKS)
+            return rf_desc_misuse(c, "nested create: a to-one relation takes one row");
+        const rf_model_desc *t = rd->target;
+        void *parent = rf_arena_calloc(scratch, 1, t->row_size);
+        if (!parent)
+            return rf_fail(c, RF_NO_MEMORY, "out of memory");
+        rf_status st = create_tree(c, t, rels[r].create, NULL, 0, parent, scratch, scratch);
+        if (st != RF_OK)
+            return st;
+        links[(*nlinks)++] = (link_value){rd->link, &t->fields[s->target_link[r]], parent};
+    }
+    return RF_OK;
+}
+
+/* Creates the rows that point to `row` (to-many, or to-one with the key
+ * on the other side). */
+static rf_status create_children(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s,
+                                 const rf_nested_relation *rels, const void *row,
+                                 rf_arena *scratch)
+{
+    for (size_t r = 0; r < m->nrelations; r++) {
+        const rf_relation_desc *rd = &m->relations[r];
+        if (!rels[r].ncreate || rd->owns_link)
+            continue;
+        if (!rels[r].create || rd->kind == RF_REL_MANY_TO_MANY ||
+            (rd->kind == RF_REL_ONE && rels[r].ncreate != 1))
+            return rf_desc_misuse(c, "nested create: not a relation rows can be created through "
+                                     "(many-to-many), or more than one row for a to-one");
+        const rf_model_desc *t = rd->target;
+        link_value link = {s->target_link[r], &m->fields[rd->link], row};
+        for (size_t k = 0; k < rels[r].ncreate; k++) {
+            void *child = rf_arena_calloc(scratch, 1, t->row_size);
+            if (!child)
+                return rf_fail(c, RF_NO_MEMORY, "out of memory");
+            const void *in = (const char *)rels[r].create + k * input_size(t);
+            rf_status st = create_tree(c, t, in, &link, 1, child, scratch, scratch);
+            if (st != RF_OK)
+                return st;
+        }
+    }
+    return RF_OK;
+}
+
+static rf_status create_tree(rf_client *c, const rf_model_desc *m, const void *input,
+                             const link_value *given, size_t ngiven, void *row, rf_arena *arena,
+                             rf_arena *scratch)
+{
+    if (!m->writable)
+        return rf_desc_misuse(c, "nested create: a read-only model");
+    const void *data;
+    memcpy(&data, input, sizeof data);
+    if (!data)
+        return rf_fail(c, RF_INVALID_ARGUMENT, "no data to create a row from");
+    const rf_desc_sql *s = rf_desc_sql_get(m);
+    if (!s)
+        return rf_fail(c, RF_NO_MEMORY, "out of memory");
+    const rf_nested_relation *rels = relations_of(input);
+    link_value links[MAX_LINKS + 1];
+    size_t nlinks = 0;
+    for (size_t i = 0; i < ngiven && nlinks < MAX_LINKS; i++)
+        links[nlinks++] = given[i];
+    rf_status st = create_parents(c, m, s, rels, links, &nlinks, scratch);
+    if (st != RF_OK)
+        return st;
+
+    rf_query q;
+    rf_query_init(&q);
+    rf_q_insert_begin(&q, s->table);
+    for (size_t i = 0; i < m->nfields; i++) {
+        const link_value *l = NULL;
+        for (size_t k = 0; k < nlinks && !l; k++)
+            if (links[k].field == (int)i)
+                l = &links[k];
+        if (l) {
+            bind_row_value(&q, l->from, l->row);
+            rf_q_insert_col(&q, s->column[i]);
+        } else if (rf_desc_bind_create(&q, &m->fields[i], data)) {
+            rf_q_insert_col(&q, s->column[i]);
+        }
+    }
+    rf_q_insert_end(&q);
+    rf_q_sql(&q, s->returning);
+    rf_stmt stmt;
+    st = rf_q_stmt(c, &q, &stmt);
+    if (st == RF_OK)
+        st = rf_desc_fetch_one(c, m, NULL, &stmt, &q.params, row, arena);
+    rf_query_free(&q);
+    if (st != RF_OK)
+        return st;
+    return create_children(c, m, s, rels, row, scratch);
+}
+
+static rf_status run_nested(rf_client *c, void *ctx_)
+{
+    nested_ctx *ctx = ctx_;
+    rf_arena_reset(&ctx->scratch); /* a retry starts over */
+    void *row = ctx->out;
+    rf_arena *arena = ctx->arena;
+    if (!row) {
+        row = rf_arena_calloc(&ctx->scratch, 1, ctx->m->row_size);
+        arena = &ctx->scratch;
+        if (!row)
+            return rf_fail(c, RF_NO_MEMORY, "out of memory");
+    }
+    return create_tree(c, ctx->m, ctx->input, NULL, 0, row, arena, &ctx->scratch);
+}
+
+rf_status rf_desc_create_nested(rf_client *c, const rf_model_desc *m, const void *input,
+                                void *out, rf_arena *arena)
+{
+    if (!c)
+        return RF_INVALID_ARGUMENT;
+    if (!m || !m->writable || !input)
+        return rf_desc_misuse(c, "nested create: no model, a read-only one, or no input");
+    if (out && !arena)
+        return rf_desc_misuse(c, "an arena is needed for the result");
+    nested_ctx ctx = {.m = m, .input = input, .out = out, .arena = arena};
+    rf_arena_init(&ctx.scratch);
+    rf_status st = rf_transaction(c, RF_ISOLATION_DEFAULT, false, run_nested, &ctx, 0);
+    rf_arena_free(&ctx.scratch);
+    return st;
+}

@@ -3,10 +3,13 @@
  * transaction (Prisma's nested `create`), from model descriptors.
  *
  * Order follows the foreign keys: a related row this row points to (the
- * foreign key on this side) is created first and its referenced value
- * goes into this row's foreign key; rows that point to this one (to-many,
- * or a to-one with the key on the other side) are created after it with
- * this row's referenced value in their foreign key. Each row is inserted
+ * foreign key on this side) is created (or found, for a connect) first
+ * and its referenced value goes into this row's foreign key; rows that
+ * point to this one (to-many, or a to-one with the key on the other side)
+ * are created after it with this row's referenced value in their foreign
+ * key, or re-pointed to it (connect: an UPDATE of exactly one row);
+ * many-to-many rows are created or found, then linked through the join
+ * table. Each row is inserted
  * with RETURNING, as the values its relatives need may be made by the
  * database (autoincrement). The whole tree runs in one rf_transaction: a
  * savepoint when a transaction is already open, so a failure anywhere
@@ -84,6 +87,92 @@ static rf_status create_tree(rf_client *c, const rf_model_desc *m, const void *i
                              const link_value *given, size_t ngiven, void *row, rf_arena *arena,
                              rf_arena *scratch);
 
+static const void *connect_at(const rf_model_desc *t, const rf_nested_relation *rel, size_t k)
+{
+    return (const char *)rel->connect + k * t->where_size;
+}
+
+/* The one row of t that `where` matches, into *found (in scratch):
+ * RF_NOT_FOUND (P2025) when none, RF_INVALID_ARGUMENT when several. */
+static rf_status find_one(rf_client *c, const rf_model_desc *t, const void *where,
+                          rf_arena *scratch, void **found)
+{
+    const rf_desc_sql *ts = rf_desc_sql_get(t);
+    if (!ts)
+        return rf_fail(c, RF_NO_MEMORY, "out of memory");
+    rf_query q;
+    rf_query_init(&q);
+    rf_q_sql(&q, ts->select_head);
+    rf_q_group_begin(&q, "AND");
+    rf_desc_put_where(&q, t, ts, where);
+    rf_q_group_end(&q);
+    rf_q_sql(&q, " LIMIT 2");
+    rf_stmt stmt;
+    rf_result res = RF_RESULT_INIT;
+    rf_status st = rf_q_stmt(c, &q, &stmt);
+    if (st == RF_OK)
+        st = rf_exec_params(c, &stmt, &q.params, &res);
+    rf_query_free(&q);
+    if (st != RF_OK)
+        return st;
+    if (res.rows != 1) {
+        rf_result_clear(&res);
+        return res.rows == 0 ? rf_desc_not_found(c, t)
+                             : rf_desc_misuse(c, "connect: the filter matches more than one row");
+    }
+    void *row = rf_arena_calloc(scratch, 1, t->row_size);
+    if (!row || (st = rf_result_keep(&res, scratch)) != RF_OK) {
+        rf_result_clear(&res);
+        return rf_fail(c, RF_NO_MEMORY, "out of memory");
+    }
+    *found = row;
+    return rf_desc_decode_one(t, NULL, &res, 0, 0, row, scratch);
+}
+
+/* Points the one row of t that `where` matches at `row` (field `fk` of t
+ * takes `from`'s value in row). */
+static rf_status repoint(rf_client *c, const rf_model_desc *t, int fk, const void *where,
+                         const rf_field_desc *from, const void *row)
+{
+    const rf_desc_sql *ts = rf_desc_sql_get(t);
+    if (!ts)
+        return rf_fail(c, RF_NO_MEMORY, "out of memory");
+    rf_query q;
+    rf_query_init(&q);
+    rf_q_sql(&q, ts->update_head);
+    rf_q_sql(&q, ts->column[fk]);
+    rf_q_sql(&q, " = ");
+    rf_q_param(&q);
+    bind_row_value(&q, from, row);
+    rf_q_sql(&q, " WHERE ");
+    rf_q_group_begin(&q, "AND");
+    rf_desc_put_where(&q, t, ts, where);
+    rf_q_group_end(&q);
+    rf_stmt stmt;
+    rf_result res = RF_RESULT_INIT;
+    rf_status st = rf_q_stmt(c, &q, &stmt);
+    if (st == RF_OK)
+        st = rf_exec_params(c, &stmt, &q.params, &res);
+    rf_query_free(&q);
+    if (st != RF_OK)
+        return st;
+    int64_t n = res.affected;
+    rf_result_clear(&res);
+    if (n == 0)
+        return rf_desc_not_found(c, t);
+    return n == 1 ? RF_OK : rf_desc_misuse(c, "connect: the filter matches more than one row");
+}
+
+/* Links row (of m) and other (of relation r's target) through the join table. */
+static rf_status link_rows(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s, size_t r,
+                           const void *row, const void *other)
+{
+    const rf_relation_desc *rd = &m->relations[r];
+    const void *key[2] = {RF_AT(row, m->fields[rd->link].row),
+                          RF_AT(other, rd->target->fields[s->target_link[r]].row)};
+    return rf_desc_link(c, m, r, key, true);
+}
+
 /* Creates the rows `row` points to (foreign key on this side) and notes
  * their referenced values as this row's. */
 static rf_status create_parents(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s,
@@ -92,15 +181,21 @@ static rf_status create_parents(rf_client *c, const rf_model_desc *m, const rf_d
 {
     for (size_t r = 0; r < m->nrelations; r++) {
         const rf_relation_desc *rd = &m->relations[r];
-        if (!rels[r].ncreate || !rd->owns_link)
+        if ((!rels[r].ncreate && !rels[r].nconnect) || !rd->owns_link)
             continue;
-        if (rels[r].ncreate != 1 || !rels[r].create || *nlinks == MAX_LINKS)
+        if (rels[r].ncreate + rels[r].nconnect != 1 || (rels[r].ncreate && !rels[r].create) ||
+            (rels[r].nconnect && !rels[r].connect) || *nlinks == MAX_LINKS)
             return rf_desc_misuse(c, "nested create: a to-one relation takes one row");
         const rf_model_desc *t = rd->target;
-        void *parent = rf_arena_calloc(scratch, 1, t->row_size);
-        if (!parent)
-            return rf_fail(c, RF_NO_MEMORY, "out of memory");
-        rf_status st = create_tree(c, t, rels[r].create, NULL, 0, parent, scratch, scratch);
+        void *parent = NULL;
+        rf_status st;
+        if (rels[r].nconnect) {
+            st = find_one(c, t, rels[r].connect, scratch, &parent);
+        } else {
+            parent = rf_arena_calloc(scratch, 1, t->row_size);
+            st = parent ? create_tree(c, t, rels[r].create, NULL, 0, parent, scratch, scratch)
+                        : rf_fail(c, RF_NO_MEMORY, "out of memory");
+        }
         if (st != RF_OK)
             return st;
         links[(*nlinks)++] = (link_value){rd->link, &t->fields[s->target_link[r]], parent};
@@ -116,20 +211,37 @@ static rf_status create_children(rf_client *c, const rf_model_desc *m, const rf_
 {
     for (size_t r = 0; r < m->nrelations; r++) {
         const rf_relation_desc *rd = &m->relations[r];
-        if (!rels[r].ncreate || rd->owns_link)
+        if ((!rels[r].ncreate && !rels[r].nconnect) || rd->owns_link)
             continue;
-        if (!rels[r].create || rd->kind == RF_REL_MANY_TO_MANY ||
-            (rd->kind == RF_REL_ONE && rels[r].ncreate != 1))
-            return rf_desc_misuse(c, "nested create: not a relation rows can be created through "
-                                     "(many-to-many), or more than one row for a to-one");
+        if ((rels[r].ncreate && !rels[r].create) || (rels[r].nconnect && !rels[r].connect) ||
+            (rd->kind == RF_REL_ONE && rels[r].ncreate + rels[r].nconnect != 1))
+            return rf_desc_misuse(c, "nested create: more than one row for a to-one relation");
         const rf_model_desc *t = rd->target;
+        bool mn = rd->kind == RF_REL_MANY_TO_MANY;
         link_value link = {s->target_link[r], &m->fields[rd->link], row};
         for (size_t k = 0; k < rels[r].ncreate; k++) {
             void *child = rf_arena_calloc(scratch, 1, t->row_size);
             if (!child)
                 return rf_fail(c, RF_NO_MEMORY, "out of memory");
             const void *in = (const char *)rels[r].create + k * input_size(t);
-            rf_status st = create_tree(c, t, in, &link, 1, child, scratch, scratch);
+            rf_status st = create_tree(c, t, in, mn ? NULL : &link, mn ? 0 : 1, child, scratch,
+                                       scratch);
+            if (st == RF_OK && mn)
+                st = link_rows(c, m, s, r, row, child);
+            if (st != RF_OK)
+                return st;
+        }
+        for (size_t k = 0; k < rels[r].nconnect; k++) {
+            rf_status st;
+            if (mn) {
+                void *other = NULL;
+                st = find_one(c, t, connect_at(t, &rels[r], k), scratch, &other);
+                if (st == RF_OK)
+                    st = link_rows(c, m, s, r, row, other);
+            } else {
+                st = repoint(c, t, s->target_link[r], connect_at(t, &rels[r], k),
+                             &m->fields[rd->link], row);
+            }
             if (st != RF_OK)
                 return st;
         }

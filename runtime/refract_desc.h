@@ -253,6 +253,8 @@ rf_status rf_desc_update_many_and_return(rf_client *client, const rf_model_desc 
 typedef struct rf_nested_relation {
     const void *create;            /* `<target>_nested_create` array */
     size_t ncreate;
+    const void *connect;           /* `<target>_where` array, each matching one row */
+    size_t nconnect;
 } rf_nested_relation;
 rf_status rf_desc_create_nested(rf_client *client, const rf_model_desc *m, const void *input,
                                 void *out, rf_arena *arena);

@@ -500,8 +500,10 @@ static bool add_relation(emitter *e, const model_ctx *m, const model_relation_fi
     }
     const char *kind = mn ? "RF_REL_MANY_TO_MANY" : many ? "RF_REL_MANY" : "RF_REL_ONE";
     /* Nested creates (issue 11): the target's input type, when it has one. */
-    if (target->kind == MODEL_TABLE_MODEL && !mn)
+    if (target->kind == MODEL_TABLE_MODEL) {
         tpl_set_str(a, r, "nested", arena_printf(a, "const %s_nested_create *", tt));
+        tpl_set_str(a, r, "connect", arena_printf(a, "const %s_where *", tt));
+    }
     bool owns_link = !mn && rf->nfields > 0; /* the foreign key is on this side */
     tpl_set_str(a, r, "desc",
                 arena_printf(a, "{\"%s\", %s, &%s__m, %d, \"%s\", %s, RF__REL(%s), %s}",

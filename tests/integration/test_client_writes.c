@@ -633,16 +633,16 @@ START_TEST(nested_create_writes_the_tree_or_nothing)
                                      {.data = &(db_comment_create_input){.body = "second"}}};
     db_comment_nested_create c2[] = {{.data = &(db_comment_create_input){.body = "hm"}}};
     db_post_nested_create posts[] = {
-        {.data = &(db_post_create_input){.title = "Hello"}, .comments = {c1, 2}},
-        {.data = &(db_post_create_input){.title = "Again"}, .comments = {c2, 1}},
+        {.data = &(db_post_create_input){.title = "Hello"}, .comments = {.create = c1, .ncreate = 2}},
+        {.data = &(db_post_create_input){.title = "Again"}, .comments = {.create = c2, .ncreate = 1}},
     };
     db_profile_nested_create profile = {.data = &(db_profile_create_input){.bio = "C programmer"}};
     db_user u;
     OK(db_user_create_nested(c,
                              &(db_user_nested_create){
                                  .data = &(db_user_create_input){.email = "ada@x.io"},
-                                 .posts = {posts, 2},
-                                 .profile = {&profile, 1},
+                                 .posts = {.create = posts, .ncreate = 2},
+                                 .profile = {.create = &profile, .ncreate = 1},
                              },
                              &u, &a));
     ck_assert_str_eq(u.email, "ada@x.io");
@@ -662,7 +662,7 @@ START_TEST(nested_create_writes_the_tree_or_nothing)
     db_user_nested_create author = {.data = &(db_user_create_input){.email = "grace@x.io"}};
     db_post p;
     OK(db_post_create_nested(c, &(db_post_nested_create){.data = &(db_post_create_input){.title = "COBOL"},
-                                                         .author = {&author, 1}},
+                                                         .author = {.create = &author, .ncreate = 1}},
                              &p, &a));
     db_user grace;
     OK(db_user_find_unique_by_email(c, "grace@x.io", NULL, &grace, &a));
@@ -671,12 +671,12 @@ START_TEST(nested_create_writes_the_tree_or_nothing)
     /* A failure deep in the tree (a duplicate post title for one author):
      * nothing of it is written, the error is the failing row's. */
     db_post_nested_create dup[] = {
-        {.data = &(db_post_create_input){.title = "Same"}, .comments = {c1, 2}},
+        {.data = &(db_post_create_input){.title = "Same"}, .comments = {.create = c1, .ncreate = 2}},
         {.data = &(db_post_create_input){.title = "Same"}},
     };
     ck_assert_int_eq(db_user_create_nested(c, &(db_user_nested_create){
                                                   .data = &(db_user_create_input){.email = "linus@x.io"},
-                                                  .posts = {dup, 2}},
+                                                  .posts = {.create = dup, .ncreate = 2}},
                                            NULL, NULL),
                      RF_UNIQUE_VIOLATION);
     ck_assert(!user_exists(c, "linus@x.io"));
@@ -688,11 +688,11 @@ START_TEST(nested_create_writes_the_tree_or_nothing)
     OK(db_user_create(c, &(db_user_create_input){.email = "before@x.io"}, NULL, NULL));
     ck_assert_int_eq(db_user_create_nested(c, &(db_user_nested_create){
                                                   .data = &(db_user_create_input){.email = "linus@x.io"},
-                                                  .posts = {dup, 2}},
+                                                  .posts = {.create = dup, .ncreate = 2}},
                                            NULL, NULL),
                      RF_UNIQUE_VIOLATION);
     OK(db_user_create_nested(c, &(db_user_nested_create){.data = &(db_user_create_input){.email = "ok@x.io"},
-                                                         .posts = {posts, 1}},
+                                                         .posts = {.create = posts, .ncreate = 1}},
                              NULL, NULL));
     OK(rf_commit(c));
     ck_assert(user_exists(c, "before@x.io") && user_exists(c, "ok@x.io") && !user_exists(c, "linus@x.io"));
@@ -700,15 +700,88 @@ START_TEST(nested_create_writes_the_tree_or_nothing)
     /* Misuse: two rows for a to-one, rows through a many-to-many. */
     db_user_nested_create two[] = {author, author};
     ck_assert_int_eq(db_post_create_nested(c, &(db_post_nested_create){.data = &(db_post_create_input){.title = "x"},
-                                                                       .author = {two, 2}},
+                                                                       .author = {.create = two, .ncreate = 2}},
                                            NULL, NULL),
                      RF_INVALID_ARGUMENT);
-    db_category_nested_create cat = {.data = &(db_category_create_input){.name = "c"}};
-    ck_assert_int_eq(db_post_create_nested(c, &(db_post_nested_create){.data = &(db_post_create_input){.title = "y"},
-                                                                       .categories = {&cat, 1}},
+    ck_assert_int_eq(scalar(c, "SELECT count(*) FROM \"Post\" WHERE title = 'x'"), 0);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
+START_TEST(nested_connect_links_existing_rows_by_a_unique_filter)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    db_user grace, ada;
+    OK(db_user_create(c, &(db_user_create_input){.email = "grace@x.io"}, &grace, &a));
+    OK(db_user_create(c, &(db_user_create_input){.email = "ada@x.io"}, &ada, &a));
+    OK(db_category_create(c, &(db_category_create_input){.name = "c"}, NULL, NULL));
+
+    /* To-one, key on this side: the post points at the user found. */
+    db_post p;
+    db_category_nested_create new_cat = {.data = &(db_category_create_input){.name = "new"}};
+    OK(db_post_create_nested(c, &(db_post_nested_create){
+                                    .data = &(db_post_create_input){.title = "COBOL"},
+                                    .author = {.connect = &(db_user_where){.email = RF_EQ("grace@x.io")}, .nconnect = 1},
+                                    /* many-to-many: one created, one connected by name */
+                                    .categories = {.create = &new_cat, .ncreate = 1,
+                                                   .connect = &(db_category_where){.name = RF_EQ("c")}, .nconnect = 1},
+                                },
+                             &p, &a));
+    ck_assert(p.author_id.has && p.author_id.value == grace.id);
+    db_post loaded;
+    OK(db_post_find_unique_by_id(c, p.id, &(db_post_include){.categories = true}, &loaded, &a));
+    ck_assert_uint_eq(loaded.categories.count, 2);
+
+    /* To-many: existing posts re-pointed at the new user. */
+    db_post other;
+    OK(db_post_create(c, &(db_post_create_input){.title = "Orphan"}, &other, &a));
+    db_user linus;
+    OK(db_user_create_nested(c, &(db_user_nested_create){
+                                    .data = &(db_user_create_input){.email = "linus@x.io"},
+                                    .posts = {.connect = (db_post_where[]){{.id = RF_EQ(p.id)}, {.id = RF_EQ(other.id)}},
+                                              .nconnect = 2},
+                                },
+                             &linus, &a));
+    int64_t n = 0;
+    OK(db_post_count(c, &(db_post_where){.author_id = RF_EQ(linus.id)}, &n));
+    ck_assert_int_eq(n, 2);
+
+    /* A connect that finds nothing: Prisma's P2025, nothing written. */
+    ck_assert_int_eq(db_post_create_nested(c, &(db_post_nested_create){
+                                                 .data = &(db_post_create_input){.title = "Lost"},
+                                                 .author = {.connect = &(db_user_where){.email = RF_EQ("nobody@x.io")},
+                                                            .nconnect = 1}},
+                                           NULL, NULL),
+                     RF_NOT_FOUND);
+    ck_assert_str_eq(rf_last_error(c)->prisma_code, "P2025");
+    ck_assert_str_eq(rf_last_error(c)->message, "No User found");
+    ck_assert_int_eq(db_user_create_nested(c, &(db_user_nested_create){
+                                                  .data = &(db_user_create_input){.email = "ken@x.io"},
+                                                  .posts = {.connect = &(db_post_where){.title = RF_EQ("nope")}, .nconnect = 1}},
+                                           NULL, NULL),
+                     RF_NOT_FOUND);
+    ck_assert(!user_exists(c, "ken@x.io"));
+    /* One that matches several rows is refused, and undone. */
+    ck_assert_int_eq(db_user_create_nested(c, &(db_user_nested_create){
+                                                  .data = &(db_user_create_input){.email = "ken@x.io"},
+                                                  .posts = {.connect = &(db_post_where){.author_id = RF_EQ(linus.id)},
+                                                            .nconnect = 1}},
                                            NULL, NULL),
                      RF_INVALID_ARGUMENT);
-    ck_assert_int_eq(scalar(c, "SELECT count(*) FROM \"Post\" WHERE title IN ('x', 'y')"), 0);
+    ck_assert(!user_exists(c, "ken@x.io"));
+    OK(db_post_count(c, &(db_post_where){.author_id = RF_EQ(linus.id)}, &n));
+    ck_assert_int_eq(n, 2);
+    /* Both a create and a connect for a to-one: a misuse. */
+    ck_assert_int_eq(db_post_create_nested(c, &(db_post_nested_create){
+                                                 .data = &(db_post_create_input){.title = "Both"},
+                                                 .author = {.create = &(db_user_nested_create){.data = &(db_user_create_input){.email = "x@x.io"}},
+                                                            .ncreate = 1,
+                                                            .connect = &(db_user_where){.id = RF_EQ(ada.id)},
+                                                            .nconnect = 1}},
+                                           NULL, NULL),
+                     RF_INVALID_ARGUMENT);
     rf_arena_free(&a);
     rf_close(c);
 }
@@ -727,6 +800,7 @@ int main(void)
     tcase_add_test(tc, and_return_variants_return_the_rows);
     tcase_add_test(tc, batches_send_everything_in_one_round_trip);
     tcase_add_test(tc, nested_create_writes_the_tree_or_nothing);
+    tcase_add_test(tc, nested_connect_links_existing_rows_by_a_unique_filter);
     tcase_add_test(tc, a_million_rows_in_bounded_memory);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

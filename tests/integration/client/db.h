@@ -100,12 +100,19 @@ typedef struct db_tag_list { db_tag *items; size_t count; } db_tag_list;
 
 typedef struct db_lists db_lists;
 typedef struct db_lists_list { db_lists *items; size_t count; } db_lists_list;
+typedef struct db_user_where db_user_where; /* again below: for nested creates' connect */
 typedef struct db_user_nested_create db_user_nested_create;
+typedef struct db_profile_where db_profile_where; /* again below: for nested creates' connect */
 typedef struct db_profile_nested_create db_profile_nested_create;
+typedef struct db_post_where db_post_where; /* again below: for nested creates' connect */
 typedef struct db_post_nested_create db_post_nested_create;
+typedef struct db_category_where db_category_where; /* again below: for nested creates' connect */
 typedef struct db_category_nested_create db_category_nested_create;
+typedef struct db_comment_where db_comment_where; /* again below: for nested creates' connect */
 typedef struct db_comment_nested_create db_comment_nested_create;
+typedef struct db_tag_where db_tag_where; /* again below: for nested creates' connect */
 typedef struct db_tag_nested_create db_tag_nested_create;
+typedef struct db_lists_where db_lists_where; /* again below: for nested creates' connect */
 typedef struct db_lists_nested_create db_lists_nested_create;
 
 /* ---- User (model) ---- */
@@ -394,17 +401,21 @@ rf_status db_user_create_many_and_return(rf_client *client, const db_user_create
 rf_status db_user_update_many_and_return(rf_client *client, const db_user_where *where,
         const db_user_update_input *data, const db_user_select *select, db_user_list *out,
         rf_arena *arena);
-/* A create with related rows created in the same transaction (Prisma's
- * nested `create`): `data` is this row; per relation, `create` points to
- * `ncreate` inputs of rows to create with it. A to-many relation's rows
- * (or a to-one whose foreign key is on the other side) are created after
- * this row, linked to it; a to-one whose foreign key is on this side
- * (ncreate 1) is created first and this row linked to it. All or nothing
- * (a savepoint inside an open transaction); `out` gets this row. */
+/* A create with related rows created or connected in the same
+ * transaction (Prisma's nested `create` and `connect`): `data` is this
+ * row; per relation, `create` points to `ncreate` inputs of rows to create
+ * with it, `connect` to `nconnect` filters that must each match exactly
+ * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
+ * to it. Rows that point to this one (to-many, many-to-many, a to-one with
+ * the foreign key on the other side) are created or re-pointed after this
+ * row; for a to-one with the key on this side (one row, created or
+ * connected) it goes first. All or nothing (a savepoint inside an open
+ * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
+ * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
 struct db_user_nested_create {
     const db_user_create_input *data;
-    struct { const db_post_nested_create *create; size_t ncreate; } posts;
-    struct { const db_profile_nested_create *create; size_t ncreate; } profile;
+    struct { const db_post_nested_create *create; size_t ncreate; const db_post_where *connect; size_t nconnect; } posts;
+    struct { const db_profile_nested_create *create; size_t ncreate; const db_profile_where *connect; size_t nconnect; } profile;
 };
 rf_status db_user_create_nested(rf_client *client, const db_user_nested_create *input, db_user *out,
         rf_arena *arena);
@@ -571,16 +582,20 @@ rf_status db_profile_create_many_and_return(rf_client *client, const db_profile_
 rf_status db_profile_update_many_and_return(rf_client *client, const db_profile_where *where,
         const db_profile_update_input *data, const db_profile_select *select, db_profile_list *out,
         rf_arena *arena);
-/* A create with related rows created in the same transaction (Prisma's
- * nested `create`): `data` is this row; per relation, `create` points to
- * `ncreate` inputs of rows to create with it. A to-many relation's rows
- * (or a to-one whose foreign key is on the other side) are created after
- * this row, linked to it; a to-one whose foreign key is on this side
- * (ncreate 1) is created first and this row linked to it. All or nothing
- * (a savepoint inside an open transaction); `out` gets this row. */
+/* A create with related rows created or connected in the same
+ * transaction (Prisma's nested `create` and `connect`): `data` is this
+ * row; per relation, `create` points to `ncreate` inputs of rows to create
+ * with it, `connect` to `nconnect` filters that must each match exactly
+ * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
+ * to it. Rows that point to this one (to-many, many-to-many, a to-one with
+ * the foreign key on the other side) are created or re-pointed after this
+ * row; for a to-one with the key on this side (one row, created or
+ * connected) it goes first. All or nothing (a savepoint inside an open
+ * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
+ * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
 struct db_profile_nested_create {
     const db_profile_create_input *data;
-    struct { const db_user_nested_create *create; size_t ncreate; } user;
+    struct { const db_user_nested_create *create; size_t ncreate; const db_user_where *connect; size_t nconnect; } user;
 };
 rf_status db_profile_create_nested(rf_client *client, const db_profile_nested_create *input, db_profile *out,
         rf_arena *arena);
@@ -762,18 +777,22 @@ rf_status db_post_create_many_and_return(rf_client *client, const db_post_create
 rf_status db_post_update_many_and_return(rf_client *client, const db_post_where *where,
         const db_post_update_input *data, const db_post_select *select, db_post_list *out,
         rf_arena *arena);
-/* A create with related rows created in the same transaction (Prisma's
- * nested `create`): `data` is this row; per relation, `create` points to
- * `ncreate` inputs of rows to create with it. A to-many relation's rows
- * (or a to-one whose foreign key is on the other side) are created after
- * this row, linked to it; a to-one whose foreign key is on this side
- * (ncreate 1) is created first and this row linked to it. All or nothing
- * (a savepoint inside an open transaction); `out` gets this row. */
+/* A create with related rows created or connected in the same
+ * transaction (Prisma's nested `create` and `connect`): `data` is this
+ * row; per relation, `create` points to `ncreate` inputs of rows to create
+ * with it, `connect` to `nconnect` filters that must each match exactly
+ * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
+ * to it. Rows that point to this one (to-many, many-to-many, a to-one with
+ * the foreign key on the other side) are created or re-pointed after this
+ * row; for a to-one with the key on this side (one row, created or
+ * connected) it goes first. All or nothing (a savepoint inside an open
+ * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
+ * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
 struct db_post_nested_create {
     const db_post_create_input *data;
-    struct { const db_user_nested_create *create; size_t ncreate; } author;
-    struct { const void *create; size_t ncreate; } categories; /* not creatable here */
-    struct { const db_comment_nested_create *create; size_t ncreate; } comments;
+    struct { const db_user_nested_create *create; size_t ncreate; const db_user_where *connect; size_t nconnect; } author;
+    struct { const db_category_nested_create *create; size_t ncreate; const db_category_where *connect; size_t nconnect; } categories;
+    struct { const db_comment_nested_create *create; size_t ncreate; const db_comment_where *connect; size_t nconnect; } comments;
 };
 rf_status db_post_create_nested(rf_client *client, const db_post_nested_create *input, db_post *out,
         rf_arena *arena);
@@ -933,16 +952,20 @@ rf_status db_category_create_many_and_return(rf_client *client, const db_categor
 rf_status db_category_update_many_and_return(rf_client *client, const db_category_where *where,
         const db_category_update_input *data, const db_category_select *select, db_category_list *out,
         rf_arena *arena);
-/* A create with related rows created in the same transaction (Prisma's
- * nested `create`): `data` is this row; per relation, `create` points to
- * `ncreate` inputs of rows to create with it. A to-many relation's rows
- * (or a to-one whose foreign key is on the other side) are created after
- * this row, linked to it; a to-one whose foreign key is on this side
- * (ncreate 1) is created first and this row linked to it. All or nothing
- * (a savepoint inside an open transaction); `out` gets this row. */
+/* A create with related rows created or connected in the same
+ * transaction (Prisma's nested `create` and `connect`): `data` is this
+ * row; per relation, `create` points to `ncreate` inputs of rows to create
+ * with it, `connect` to `nconnect` filters that must each match exactly
+ * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
+ * to it. Rows that point to this one (to-many, many-to-many, a to-one with
+ * the foreign key on the other side) are created or re-pointed after this
+ * row; for a to-one with the key on this side (one row, created or
+ * connected) it goes first. All or nothing (a savepoint inside an open
+ * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
+ * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
 struct db_category_nested_create {
     const db_category_create_input *data;
-    struct { const void *create; size_t ncreate; } posts; /* not creatable here */
+    struct { const db_post_nested_create *create; size_t ncreate; const db_post_where *connect; size_t nconnect; } posts;
 };
 rf_status db_category_create_nested(rf_client *client, const db_category_nested_create *input, db_category *out,
         rf_arena *arena);
@@ -1090,16 +1113,20 @@ rf_status db_comment_create_many_and_return(rf_client *client, const db_comment_
 rf_status db_comment_update_many_and_return(rf_client *client, const db_comment_where *where,
         const db_comment_update_input *data, const db_comment_select *select, db_comment_list *out,
         rf_arena *arena);
-/* A create with related rows created in the same transaction (Prisma's
- * nested `create`): `data` is this row; per relation, `create` points to
- * `ncreate` inputs of rows to create with it. A to-many relation's rows
- * (or a to-one whose foreign key is on the other side) are created after
- * this row, linked to it; a to-one whose foreign key is on this side
- * (ncreate 1) is created first and this row linked to it. All or nothing
- * (a savepoint inside an open transaction); `out` gets this row. */
+/* A create with related rows created or connected in the same
+ * transaction (Prisma's nested `create` and `connect`): `data` is this
+ * row; per relation, `create` points to `ncreate` inputs of rows to create
+ * with it, `connect` to `nconnect` filters that must each match exactly
+ * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
+ * to it. Rows that point to this one (to-many, many-to-many, a to-one with
+ * the foreign key on the other side) are created or re-pointed after this
+ * row; for a to-one with the key on this side (one row, created or
+ * connected) it goes first. All or nothing (a savepoint inside an open
+ * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
+ * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
 struct db_comment_nested_create {
     const db_comment_create_input *data;
-    struct { const db_post_nested_create *create; size_t ncreate; } post;
+    struct { const db_post_nested_create *create; size_t ncreate; const db_post_where *connect; size_t nconnect; } post;
 };
 rf_status db_comment_create_nested(rf_client *client, const db_comment_nested_create *input, db_comment *out,
         rf_arena *arena);
@@ -1237,13 +1264,17 @@ rf_status db_tag_create_many_and_return(rf_client *client, const db_tag_create_i
 rf_status db_tag_update_many_and_return(rf_client *client, const db_tag_where *where,
         const db_tag_update_input *data, const db_tag_select *select, db_tag_list *out,
         rf_arena *arena);
-/* A create with related rows created in the same transaction (Prisma's
- * nested `create`): `data` is this row; per relation, `create` points to
- * `ncreate` inputs of rows to create with it. A to-many relation's rows
- * (or a to-one whose foreign key is on the other side) are created after
- * this row, linked to it; a to-one whose foreign key is on this side
- * (ncreate 1) is created first and this row linked to it. All or nothing
- * (a savepoint inside an open transaction); `out` gets this row. */
+/* A create with related rows created or connected in the same
+ * transaction (Prisma's nested `create` and `connect`): `data` is this
+ * row; per relation, `create` points to `ncreate` inputs of rows to create
+ * with it, `connect` to `nconnect` filters that must each match exactly
+ * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
+ * to it. Rows that point to this one (to-many, many-to-many, a to-one with
+ * the foreign key on the other side) are created or re-pointed after this
+ * row; for a to-one with the key on this side (one row, created or
+ * connected) it goes first. All or nothing (a savepoint inside an open
+ * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
+ * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
 struct db_tag_nested_create {
     const db_tag_create_input *data;
 };
@@ -1410,13 +1441,17 @@ rf_status db_lists_create_many_and_return(rf_client *client, const db_lists_crea
 rf_status db_lists_update_many_and_return(rf_client *client, const db_lists_where *where,
         const db_lists_update_input *data, const db_lists_select *select, db_lists_list *out,
         rf_arena *arena);
-/* A create with related rows created in the same transaction (Prisma's
- * nested `create`): `data` is this row; per relation, `create` points to
- * `ncreate` inputs of rows to create with it. A to-many relation's rows
- * (or a to-one whose foreign key is on the other side) are created after
- * this row, linked to it; a to-one whose foreign key is on this side
- * (ncreate 1) is created first and this row linked to it. All or nothing
- * (a savepoint inside an open transaction); `out` gets this row. */
+/* A create with related rows created or connected in the same
+ * transaction (Prisma's nested `create` and `connect`): `data` is this
+ * row; per relation, `create` points to `ncreate` inputs of rows to create
+ * with it, `connect` to `nconnect` filters that must each match exactly
+ * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
+ * to it. Rows that point to this one (to-many, many-to-many, a to-one with
+ * the foreign key on the other side) are created or re-pointed after this
+ * row; for a to-one with the key on this side (one row, created or
+ * connected) it goes first. All or nothing (a savepoint inside an open
+ * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
+ * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
 struct db_lists_nested_create {
     const db_lists_create_input *data;
 };

@@ -87,9 +87,9 @@ static rf_status create_tree(rf_client *c, const rf_model_desc *m, const void *i
                              const link_value *given, size_t ngiven, void *row, rf_arena *arena,
                              rf_arena *scratch);
 
-static const void *connect_at(const rf_model_desc *t, const rf_nested_relation *rel, size_t k)
+static const void *connect_at(const rf_model_desc *t, const void *wheres, size_t k)
 {
-    return (const char *)rel->connect + k * t->where_size;
+    return (const char *)wheres + k * t->where_size;
 }
 
 /* The one row of t that `where` matches, into *found (in scratch):
@@ -173,27 +173,64 @@ static rf_status link_rows(rf_client *c, const rf_model_desc *m, const rf_desc_s
     return rf_desc_link(c, m, r, key, true);
 }
 
-/* Creates the rows `row` points to (foreign key on this side) and notes
- * their referenced values as this row's. */
+/* How many rows relation rel names, and whether each part it uses has
+ * its array. */
+static bool rows_named(const rf_nested_relation *rel, size_t *n)
+{
+    *n = rel->ncreate + rel->nconnect + rel->nconnect_or_create;
+    return (!rel->ncreate || rel->create) && (!rel->nconnect || rel->connect) &&
+           (!rel->nconnect_or_create || (rel->connect_or_create.where && rel->connect_or_create.create));
+}
+
+static const void *input_at(const rf_model_desc *t, const void *inputs, size_t k)
+{
+    return (const char *)inputs + k * input_size(t);
+}
+
+/* Looks for the row `where` names: *found true with the row when it is
+ * there, false (and no error) when it is not. */
+static rf_status look_up(rf_client *c, const rf_model_desc *t, const void *where,
+                         rf_arena *scratch, void **row, bool *found)
+{
+    rf_status st = find_one(c, t, where, scratch, row);
+    *found = st == RF_OK;
+    if (st == RF_NOT_FOUND) {
+        rf_error_clear(&c->err); /* not an error here: the row is created */
+        st = RF_OK;
+    }
+    return st;
+}
+
+/* Creates or finds the rows `row` points to (foreign key on this side)
+ * and notes their referenced values as this row's. */
 static rf_status create_parents(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s,
                                 const rf_nested_relation *rels, link_value *links,
                                 size_t *nlinks, rf_arena *scratch)
 {
     for (size_t r = 0; r < m->nrelations; r++) {
         const rf_relation_desc *rd = &m->relations[r];
-        if ((!rels[r].ncreate && !rels[r].nconnect) || !rd->owns_link)
+        const rf_nested_relation *rel = &rels[r];
+        size_t n;
+        bool complete = rows_named(rel, &n);
+        if (!n || !rd->owns_link)
             continue;
-        if (rels[r].ncreate + rels[r].nconnect != 1 || (rels[r].ncreate && !rels[r].create) ||
-            (rels[r].nconnect && !rels[r].connect) || *nlinks == MAX_LINKS)
+        if (n != 1 || !complete || *nlinks == MAX_LINKS)
             return rf_desc_misuse(c, "nested create: a to-one relation takes one row");
         const rf_model_desc *t = rd->target;
         void *parent = NULL;
-        rf_status st;
-        if (rels[r].nconnect) {
-            st = find_one(c, t, rels[r].connect, scratch, &parent);
-        } else {
+        bool found = false;
+        rf_status st = RF_OK;
+        const void *create = rel->create;
+        if (rel->nconnect) {
+            st = find_one(c, t, rel->connect, scratch, &parent);
+            found = true;
+        } else if (rel->nconnect_or_create) {
+            st = look_up(c, t, rel->connect_or_create.where, scratch, &parent, &found);
+            create = rel->connect_or_create.create;
+        }
+        if (st == RF_OK && !found) {
             parent = rf_arena_calloc(scratch, 1, t->row_size);
-            st = parent ? create_tree(c, t, rels[r].create, NULL, 0, parent, scratch, scratch)
+            st = parent ? create_tree(c, t, create, NULL, 0, parent, scratch, scratch)
                         : rf_fail(c, RF_NO_MEMORY, "out of memory");
         }
         if (st != RF_OK)
@@ -203,48 +240,71 @@ static rf_status create_parents(rf_client *c, const rf_model_desc *m, const rf_d
     return RF_OK;
 }
 
-/* Creates the rows that point to `row` (to-many, or to-one with the key
- * on the other side). */
+/* Creates one row pointing to `row` through relation r (many-to-many:
+ * creates it, then links the two). */
+static rf_status create_child(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s,
+                              size_t r, const void *input, const void *row, rf_arena *scratch)
+{
+    const rf_relation_desc *rd = &m->relations[r];
+    const rf_model_desc *t = rd->target;
+    bool mn = rd->kind == RF_REL_MANY_TO_MANY;
+    link_value link = {s->target_link[r], &m->fields[rd->link], row};
+    void *child = rf_arena_calloc(scratch, 1, t->row_size);
+    if (!child)
+        return rf_fail(c, RF_NO_MEMORY, "out of memory");
+    rf_status st = create_tree(c, t, input, mn ? NULL : &link, mn ? 0 : 1, child, scratch, scratch);
+    if (st == RF_OK && mn)
+        st = link_rows(c, m, s, r, row, child);
+    return st;
+}
+
+/* Points the existing row `where` names at `row` through relation r. */
+static rf_status connect_child(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s,
+                               size_t r, const void *where, const void *found, const void *row,
+                               rf_arena *scratch)
+{
+    const rf_relation_desc *rd = &m->relations[r];
+    if (rd->kind != RF_REL_MANY_TO_MANY)
+        return repoint(c, rd->target, s->target_link[r], where, &m->fields[rd->link], row);
+    void *other = (void *)found;
+    rf_status st = found ? RF_OK : find_one(c, rd->target, where, scratch, &other);
+    return st == RF_OK ? link_rows(c, m, s, r, row, other) : st;
+}
+
+/* Creates, connects or connects-or-creates the rows that point to `row`
+ * (to-many, many-to-many, or to-one with the key on the other side). */
 static rf_status create_children(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s,
                                  const rf_nested_relation *rels, const void *row,
                                  rf_arena *scratch)
 {
     for (size_t r = 0; r < m->nrelations; r++) {
         const rf_relation_desc *rd = &m->relations[r];
-        if ((!rels[r].ncreate && !rels[r].nconnect) || rd->owns_link)
+        const rf_nested_relation *rel = &rels[r];
+        size_t n;
+        bool complete = rows_named(rel, &n);
+        if (!n || rd->owns_link)
             continue;
-        if ((rels[r].ncreate && !rels[r].create) || (rels[r].nconnect && !rels[r].connect) ||
-            (rd->kind == RF_REL_ONE && rels[r].ncreate + rels[r].nconnect != 1))
+        if (!complete || (rd->kind == RF_REL_ONE && n != 1))
             return rf_desc_misuse(c, "nested create: more than one row for a to-one relation");
         const rf_model_desc *t = rd->target;
-        bool mn = rd->kind == RF_REL_MANY_TO_MANY;
-        link_value link = {s->target_link[r], &m->fields[rd->link], row};
-        for (size_t k = 0; k < rels[r].ncreate; k++) {
-            void *child = rf_arena_calloc(scratch, 1, t->row_size);
-            if (!child)
-                return rf_fail(c, RF_NO_MEMORY, "out of memory");
-            const void *in = (const char *)rels[r].create + k * input_size(t);
-            rf_status st = create_tree(c, t, in, mn ? NULL : &link, mn ? 0 : 1, child, scratch,
-                                       scratch);
-            if (st == RF_OK && mn)
-                st = link_rows(c, m, s, r, row, child);
-            if (st != RF_OK)
-                return st;
+        rf_status st = RF_OK;
+        for (size_t k = 0; st == RF_OK && k < rel->ncreate; k++)
+            st = create_child(c, m, s, r, input_at(t, rel->create, k), row, scratch);
+        for (size_t k = 0; st == RF_OK && k < rel->nconnect; k++)
+            st = connect_child(c, m, s, r, connect_at(t, rel->connect, k), NULL, row, scratch);
+        for (size_t k = 0; st == RF_OK && k < rel->nconnect_or_create; k++) {
+            const void *where = connect_at(t, rel->connect_or_create.where, k);
+            void *found = NULL;
+            bool there = false;
+            st = look_up(c, t, where, scratch, &found, &there);
+            if (st == RF_OK)
+                st = there ? connect_child(c, m, s, r, where, found, row, scratch)
+                           : create_child(c, m, s, r,
+                                          input_at(t, rel->connect_or_create.create, k), row,
+                                          scratch);
         }
-        for (size_t k = 0; k < rels[r].nconnect; k++) {
-            rf_status st;
-            if (mn) {
-                void *other = NULL;
-                st = find_one(c, t, connect_at(t, &rels[r], k), scratch, &other);
-                if (st == RF_OK)
-                    st = link_rows(c, m, s, r, row, other);
-            } else {
-                st = repoint(c, t, s->target_link[r], connect_at(t, &rels[r], k),
-                             &m->fields[rd->link], row);
-            }
-            if (st != RF_OK)
-                return st;
-        }
+        if (st != RF_OK)
+            return st;
     }
     return RF_OK;
 }

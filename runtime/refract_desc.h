@@ -255,6 +255,11 @@ typedef struct rf_nested_relation {
     size_t ncreate;
     const void *connect;           /* `<target>_where` array, each matching one row */
     size_t nconnect;
+    struct {                       /* connect the row where[k] names, else create create[k] */
+        const void *where;         /* `<target>_where` array */
+        const void *create;        /* `<target>_nested_create` array */
+    } connect_or_create;
+    size_t nconnect_or_create;
 } rf_nested_relation;
 rf_status rf_desc_create_nested(rf_client *client, const rf_model_desc *m, const void *input,
                                 void *out, rf_arena *arena);

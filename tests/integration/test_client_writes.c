@@ -773,6 +773,37 @@ START_TEST(nested_connect_links_existing_rows_by_a_unique_filter)
     ck_assert(!user_exists(c, "ken@x.io"));
     OK(db_post_count(c, &(db_post_where){.author_id = RF_EQ(linus.id)}, &n));
     ck_assert_int_eq(n, 2);
+    /* connect_or_create: the rows that are there are connected, the
+     * others created. */
+    db_post tcl, again;
+    db_user_nested_create ken = {.data = &(db_user_create_input){.email = "ken@x.io"}};
+    db_category_nested_create cats[] = {{.data = &(db_category_create_input){.name = "c"}},
+                                        {.data = &(db_category_create_input){.name = "fresh"}}};
+    OK(db_post_create_nested(c, &(db_post_nested_create){
+                                    .data = &(db_post_create_input){.title = "Tcl"},
+                                    .author = {.connect_or_create = {&(db_user_where){.email = RF_EQ("ken@x.io")}, &ken},
+                                               .nconnect_or_create = 1},
+                                    .categories = {.connect_or_create = {(db_category_where[]){{.name = RF_EQ("c")},
+                                                                                               {.name = RF_EQ("fresh")}},
+                                                                         cats},
+                                                   .nconnect_or_create = 2},
+                                },
+                             &tcl, &a));
+    db_user kenny;
+    OK(db_user_find_unique_by_email(c, "ken@x.io", NULL, &kenny, &a));
+    ck_assert(tcl.author_id.has && tcl.author_id.value == kenny.id);
+    OK(db_category_count(c, NULL, &n));
+    ck_assert_int_eq(n, 3); /* c and new from before, fresh now */
+    OK(db_post_create_nested(c, &(db_post_nested_create){
+                                    .data = &(db_post_create_input){.title = "Tk"},
+                                    .author = {.connect_or_create = {&(db_user_where){.email = RF_EQ("ken@x.io")}, &ken},
+                                               .nconnect_or_create = 1},
+                                },
+                             &again, &a));
+    ck_assert_int_eq(again.author_id.value, kenny.id); /* connected, not created twice */
+    OK(db_post_find_unique_by_id(c, tcl.id, &(db_post_include){.categories = true}, &loaded, &a));
+    ck_assert_uint_eq(loaded.categories.count, 2);
+
     /* Both a create and a connect for a to-one: a misuse. */
     ck_assert_int_eq(db_post_create_nested(c, &(db_post_nested_create){
                                                  .data = &(db_post_create_input){.title = "Both"},

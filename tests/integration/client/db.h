@@ -406,7 +406,8 @@ rf_status db_user_update_many_and_return(rf_client *client, const db_user_where 
  * row; per relation, `create` points to `ncreate` inputs of rows to create
  * with it, `connect` to `nconnect` filters that must each match exactly
  * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
- * to it. Rows that point to this one (to-many, many-to-many, a to-one with
+ * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
+ * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
  * the foreign key on the other side) are created or re-pointed after this
  * row; for a to-one with the key on this side (one row, created or
  * connected) it goes first. All or nothing (a savepoint inside an open
@@ -414,8 +415,22 @@ rf_status db_user_update_many_and_return(rf_client *client, const db_user_where 
  * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
 struct db_user_nested_create {
     const db_user_create_input *data;
-    struct { const db_post_nested_create *create; size_t ncreate; const db_post_where *connect; size_t nconnect; } posts;
-    struct { const db_profile_nested_create *create; size_t ncreate; const db_profile_where *connect; size_t nconnect; } profile;
+    struct {
+        const db_post_nested_create *create;
+        size_t ncreate;
+        const db_post_where *connect;
+        size_t nconnect;
+        struct { const db_post_where *where; const db_post_nested_create *create; } connect_or_create;
+        size_t nconnect_or_create;
+    } posts;
+    struct {
+        const db_profile_nested_create *create;
+        size_t ncreate;
+        const db_profile_where *connect;
+        size_t nconnect;
+        struct { const db_profile_where *where; const db_profile_nested_create *create; } connect_or_create;
+        size_t nconnect_or_create;
+    } profile;
 };
 rf_status db_user_create_nested(rf_client *client, const db_user_nested_create *input, db_user *out,
         rf_arena *arena);
@@ -587,7 +602,8 @@ rf_status db_profile_update_many_and_return(rf_client *client, const db_profile_
  * row; per relation, `create` points to `ncreate` inputs of rows to create
  * with it, `connect` to `nconnect` filters that must each match exactly
  * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
- * to it. Rows that point to this one (to-many, many-to-many, a to-one with
+ * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
+ * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
  * the foreign key on the other side) are created or re-pointed after this
  * row; for a to-one with the key on this side (one row, created or
  * connected) it goes first. All or nothing (a savepoint inside an open
@@ -595,7 +611,14 @@ rf_status db_profile_update_many_and_return(rf_client *client, const db_profile_
  * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
 struct db_profile_nested_create {
     const db_profile_create_input *data;
-    struct { const db_user_nested_create *create; size_t ncreate; const db_user_where *connect; size_t nconnect; } user;
+    struct {
+        const db_user_nested_create *create;
+        size_t ncreate;
+        const db_user_where *connect;
+        size_t nconnect;
+        struct { const db_user_where *where; const db_user_nested_create *create; } connect_or_create;
+        size_t nconnect_or_create;
+    } user;
 };
 rf_status db_profile_create_nested(rf_client *client, const db_profile_nested_create *input, db_profile *out,
         rf_arena *arena);
@@ -782,7 +805,8 @@ rf_status db_post_update_many_and_return(rf_client *client, const db_post_where 
  * row; per relation, `create` points to `ncreate` inputs of rows to create
  * with it, `connect` to `nconnect` filters that must each match exactly
  * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
- * to it. Rows that point to this one (to-many, many-to-many, a to-one with
+ * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
+ * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
  * the foreign key on the other side) are created or re-pointed after this
  * row; for a to-one with the key on this side (one row, created or
  * connected) it goes first. All or nothing (a savepoint inside an open
@@ -790,9 +814,30 @@ rf_status db_post_update_many_and_return(rf_client *client, const db_post_where 
  * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
 struct db_post_nested_create {
     const db_post_create_input *data;
-    struct { const db_user_nested_create *create; size_t ncreate; const db_user_where *connect; size_t nconnect; } author;
-    struct { const db_category_nested_create *create; size_t ncreate; const db_category_where *connect; size_t nconnect; } categories;
-    struct { const db_comment_nested_create *create; size_t ncreate; const db_comment_where *connect; size_t nconnect; } comments;
+    struct {
+        const db_user_nested_create *create;
+        size_t ncreate;
+        const db_user_where *connect;
+        size_t nconnect;
+        struct { const db_user_where *where; const db_user_nested_create *create; } connect_or_create;
+        size_t nconnect_or_create;
+    } author;
+    struct {
+        const db_category_nested_create *create;
+        size_t ncreate;
+        const db_category_where *connect;
+        size_t nconnect;
+        struct { const db_category_where *where; const db_category_nested_create *create; } connect_or_create;
+        size_t nconnect_or_create;
+    } categories;
+    struct {
+        const db_comment_nested_create *create;
+        size_t ncreate;
+        const db_comment_where *connect;
+        size_t nconnect;
+        struct { const db_comment_where *where; const db_comment_nested_create *create; } connect_or_create;
+        size_t nconnect_or_create;
+    } comments;
 };
 rf_status db_post_create_nested(rf_client *client, const db_post_nested_create *input, db_post *out,
         rf_arena *arena);
@@ -957,7 +1002,8 @@ rf_status db_category_update_many_and_return(rf_client *client, const db_categor
  * row; per relation, `create` points to `ncreate` inputs of rows to create
  * with it, `connect` to `nconnect` filters that must each match exactly
  * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
- * to it. Rows that point to this one (to-many, many-to-many, a to-one with
+ * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
+ * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
  * the foreign key on the other side) are created or re-pointed after this
  * row; for a to-one with the key on this side (one row, created or
  * connected) it goes first. All or nothing (a savepoint inside an open
@@ -965,7 +1011,14 @@ rf_status db_category_update_many_and_return(rf_client *client, const db_categor
  * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
 struct db_category_nested_create {
     const db_category_create_input *data;
-    struct { const db_post_nested_create *create; size_t ncreate; const db_post_where *connect; size_t nconnect; } posts;
+    struct {
+        const db_post_nested_create *create;
+        size_t ncreate;
+        const db_post_where *connect;
+        size_t nconnect;
+        struct { const db_post_where *where; const db_post_nested_create *create; } connect_or_create;
+        size_t nconnect_or_create;
+    } posts;
 };
 rf_status db_category_create_nested(rf_client *client, const db_category_nested_create *input, db_category *out,
         rf_arena *arena);
@@ -1118,7 +1171,8 @@ rf_status db_comment_update_many_and_return(rf_client *client, const db_comment_
  * row; per relation, `create` points to `ncreate` inputs of rows to create
  * with it, `connect` to `nconnect` filters that must each match exactly
  * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
- * to it. Rows that point to this one (to-many, many-to-many, a to-one with
+ * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
+ * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
  * the foreign key on the other side) are created or re-pointed after this
  * row; for a to-one with the key on this side (one row, created or
  * connected) it goes first. All or nothing (a savepoint inside an open
@@ -1126,7 +1180,14 @@ rf_status db_comment_update_many_and_return(rf_client *client, const db_comment_
  * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
 struct db_comment_nested_create {
     const db_comment_create_input *data;
-    struct { const db_post_nested_create *create; size_t ncreate; const db_post_where *connect; size_t nconnect; } post;
+    struct {
+        const db_post_nested_create *create;
+        size_t ncreate;
+        const db_post_where *connect;
+        size_t nconnect;
+        struct { const db_post_where *where; const db_post_nested_create *create; } connect_or_create;
+        size_t nconnect_or_create;
+    } post;
 };
 rf_status db_comment_create_nested(rf_client *client, const db_comment_nested_create *input, db_comment *out,
         rf_arena *arena);
@@ -1269,7 +1330,8 @@ rf_status db_tag_update_many_and_return(rf_client *client, const db_tag_where *w
  * row; per relation, `create` points to `ncreate` inputs of rows to create
  * with it, `connect` to `nconnect` filters that must each match exactly
  * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
- * to it. Rows that point to this one (to-many, many-to-many, a to-one with
+ * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
+ * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
  * the foreign key on the other side) are created or re-pointed after this
  * row; for a to-one with the key on this side (one row, created or
  * connected) it goes first. All or nothing (a savepoint inside an open
@@ -1446,7 +1508,8 @@ rf_status db_lists_update_many_and_return(rf_client *client, const db_lists_wher
  * row; per relation, `create` points to `ncreate` inputs of rows to create
  * with it, `connect` to `nconnect` filters that must each match exactly
  * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
- * to it. Rows that point to this one (to-many, many-to-many, a to-one with
+ * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
+ * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
  * the foreign key on the other side) are created or re-pointed after this
  * row; for a to-one with the key on this side (one row, created or
  * connected) it goes first. All or nothing (a savepoint inside an open

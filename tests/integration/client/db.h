@@ -100,19 +100,19 @@ typedef struct db_tag_list { db_tag *items; size_t count; } db_tag_list;
 
 typedef struct db_lists db_lists;
 typedef struct db_lists_list { db_lists *items; size_t count; } db_lists_list;
-typedef struct db_user_where db_user_where; /* again below: for nested creates' connect */
+typedef struct db_user_where db_user_where;
 typedef struct db_user_nested_create db_user_nested_create;
-typedef struct db_profile_where db_profile_where; /* again below: for nested creates' connect */
+typedef struct db_profile_where db_profile_where;
 typedef struct db_profile_nested_create db_profile_nested_create;
-typedef struct db_post_where db_post_where; /* again below: for nested creates' connect */
+typedef struct db_post_where db_post_where;
 typedef struct db_post_nested_create db_post_nested_create;
-typedef struct db_category_where db_category_where; /* again below: for nested creates' connect */
+typedef struct db_category_where db_category_where;
 typedef struct db_category_nested_create db_category_nested_create;
-typedef struct db_comment_where db_comment_where; /* again below: for nested creates' connect */
+typedef struct db_comment_where db_comment_where;
 typedef struct db_comment_nested_create db_comment_nested_create;
-typedef struct db_tag_where db_tag_where; /* again below: for nested creates' connect */
+typedef struct db_tag_where db_tag_where;
 typedef struct db_tag_nested_create db_tag_nested_create;
-typedef struct db_lists_where db_lists_where; /* again below: for nested creates' connect */
+typedef struct db_lists_where db_lists_where;
 typedef struct db_lists_nested_create db_lists_nested_create;
 
 /* ---- User (model) ---- */
@@ -183,7 +183,6 @@ typedef struct db_user_order {
 } db_user_order;
 
 /* A filter: every given member must hold (AND), plus the groups. */
-typedef struct db_user_where db_user_where;
 struct db_user_where {
     rf_i32_filter id;
     rf_text_filter email;
@@ -475,7 +474,6 @@ typedef struct db_profile_order {
 } db_profile_order;
 
 /* A filter: every given member must hold (AND), plus the groups. */
-typedef struct db_profile_where db_profile_where;
 struct db_profile_where {
     rf_text_filter id;
     rf_text_filter bio;
@@ -664,7 +662,6 @@ typedef struct db_post_order {
 } db_post_order;
 
 /* A filter: every given member must hold (AND), plus the groups. */
-typedef struct db_post_where db_post_where;
 struct db_post_where {
     rf_text_filter id;
     rf_text_filter title;
@@ -875,7 +872,6 @@ typedef struct db_category_order {
 } db_category_order;
 
 /* A filter: every given member must hold (AND), plus the groups. */
-typedef struct db_category_where db_category_where;
 struct db_category_where {
     rf_i32_filter id;
     rf_text_filter name;
@@ -1058,7 +1054,6 @@ typedef struct db_comment_order {
 } db_comment_order;
 
 /* A filter: every given member must hold (AND), plus the groups. */
-typedef struct db_comment_where db_comment_where;
 struct db_comment_where {
     rf_text_filter id;
     rf_text_filter body;
@@ -1223,7 +1218,6 @@ typedef struct db_tag_order {
 } db_tag_order;
 
 /* A filter: every given member must hold (AND), plus the groups. */
-typedef struct db_tag_where db_tag_where;
 struct db_tag_where {
     rf_text_filter group;
     rf_text_filter name;
@@ -1386,7 +1380,6 @@ typedef struct db_lists_order {
 } db_lists_order;
 
 /* A filter: every given member must hold (AND), plus the groups. */
-typedef struct db_lists_where db_lists_where;
 struct db_lists_where {
     rf_i32_filter id;
     const db_lists_where *AND; /* all of these */

@@ -22,6 +22,12 @@
  * Output: ops/s for both, the ratio (generated time / hand-written time),
  * client CPU per op, then `max ratio vs libpq: X.XX` (of the medians), then
  * the streaming table.
+ *
+ * Then bulk inserts of 100,000 rows (BENCH_ONLY=bulk for these alone):
+ * create_many, a create loop in one transaction and hand-written binary
+ * COPY; create_many skip_duplicates and a hand-written unnest INSERT;
+ * throughput ratios from the same run. And (BENCH_ONLY=batch) 100
+ * find_unique as one batch vs 100 calls.
  */
 #include <arpa/inet.h>
 #include <libpq-fe.h>
@@ -300,6 +306,225 @@ static void race(const workload *wl, int round, double *gen, double *hand)
     }
 }
 
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+
+/* ---- bulk inserts: 100,000 reviews ------------------------------------------------ */
+
+enum { BULK_ROWS = 100000, BULK_ROUNDS = 5 };
+static const char BULK_BODY[] = "Fine, if a little long.";
+
+static bdb_review_create_input *bulk_rows;
+
+static void bulk_truncate(void)
+{
+    CHECK(db, rf_exec_sql(db, "TRUNCATE \"Review\""));
+}
+
+static void gen_create_many(void)
+{
+    int64_t n = 0;
+    CHECK(db, bdb_review_create_many(db, bulk_rows, BULK_ROWS, false, &n));
+    if (n != BULK_ROWS)
+        die("createMany", "wrong count");
+}
+
+static void gen_create_many_skip(void)
+{
+    int64_t n = 0;
+    CHECK(db, bdb_review_create_many(db, bulk_rows, BULK_ROWS, true, &n));
+    if (n != BULK_ROWS)
+        die("createMany skip_duplicates", "wrong count");
+}
+
+static void gen_create_loop(void)
+{
+    CHECK(db, rf_begin(db, RF_ISOLATION_DEFAULT, false));
+    for (int i = 0; i < BULK_ROWS; i++)
+        CHECK(db, bdb_review_create(db, &bulk_rows[i], NULL, NULL));
+    CHECK(db, rf_commit(db));
+}
+
+static void put_be(char **p, uint32_t v, int width)
+{
+    for (int k = width - 1; k >= 0; k--)
+        *(*p)++ = (char)(v >> (8 * k));
+}
+
+/* What a careful programmer writes: binary COPY, sent in 256 kB pieces. */
+static void hand_copy(void)
+{
+    PGresult *r = PQexec(pg, "COPY \"Review\" (stars, body, \"bookId\") FROM STDIN (FORMAT binary)");
+    if (PQresultStatus(r) != PGRES_COPY_IN)
+        die("COPY", PQerrorMessage(pg));
+    PQclear(r);
+    size_t cap = 256 * 1024;
+    char *buf = malloc(cap + 256), *p = buf;
+    memcpy(p, "PGCOPY\n\377\r\n\0", 11);
+    p += 11;
+    put_be(&p, 0, 4);
+    put_be(&p, 0, 4);
+    size_t body_len = strlen(BULK_BODY);
+    for (int i = 0; i < BULK_ROWS; i++) {
+        put_be(&p, 3, 2);
+        put_be(&p, 4, 4);
+        put_be(&p, (uint32_t)bulk_rows[i].stars, 4);
+        put_be(&p, (uint32_t)body_len, 4);
+        memcpy(p, BULK_BODY, body_len);
+        p += body_len;
+        put_be(&p, 4, 4);
+        put_be(&p, (uint32_t)bulk_rows[i].book_id, 4);
+        if ((size_t)(p - buf) >= cap) {
+            if (PQputCopyData(pg, buf, (int)(p - buf)) != 1)
+                die("PQputCopyData", PQerrorMessage(pg));
+            p = buf;
+        }
+    }
+    put_be(&p, 0xFFFF, 2);
+    if (PQputCopyData(pg, buf, (int)(p - buf)) != 1 || PQputCopyEnd(pg, NULL) != 1)
+        die("PQputCopyEnd", PQerrorMessage(pg));
+    free(buf);
+    while ((r = PQgetResult(pg)) != NULL) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            die("COPY", PQerrorMessage(pg));
+        PQclear(r);
+    }
+}
+
+/* ... and with duplicates to skip: one INSERT from unnest of three arrays. */
+static void hand_unnest(void)
+{
+    size_t cap = (size_t)BULK_ROWS * 40 + 16;
+    char *stars = malloc(cap), *bodies = malloc(cap), *books = malloc(cap);
+    char *s = stars, *b = bodies, *k = books;
+    *s++ = *b++ = *k++ = '{';
+    for (int i = 0; i < BULK_ROWS; i++) {
+        const char *sep = i ? "," : "";
+        s += sprintf(s, "%s%d", sep, bulk_rows[i].stars);
+        b += sprintf(b, "%s\"%s\"", sep, BULK_BODY);
+        k += sprintf(k, "%s%d", sep, bulk_rows[i].book_id);
+    }
+    strcpy(s, "}");
+    strcpy(b, "}");
+    strcpy(k, "}");
+    const char *values[] = {stars, bodies, books};
+    PGresult *r = PQexecParams(pg,
+                               "INSERT INTO \"Review\" (stars, body, \"bookId\") SELECT * FROM "
+                               "unnest($1::int4[], $2::text[], $3::int4[]) ON CONFLICT DO NOTHING",
+                               3, NULL, values, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK || atoi(PQcmdTuples(r)) != BULK_ROWS)
+        die("unnest insert", PQerrorMessage(pg));
+    PQclear(r);
+    free(stars);
+    free(bodies);
+    free(books);
+}
+
+typedef void (*bulk_fn)(void);
+
+/* The median time of each fn over the rounds, each run on an empty table;
+ * the fns take turns within a round, so that noise hits them alike. A
+ * first round warms up (statements prepared, table files grown). */
+static void bulk_times(const bulk_fn *fns, double *median, int n)
+{
+    double t[8][BULK_ROUNDS];
+    for (int r = -1; r < BULK_ROUNDS; r++)
+        for (int f = 0; f < n; f++) {
+            bulk_truncate();
+            double t0 = now_s();
+            fns[f]();
+            if (r >= 0)
+                t[f][r] = now_s() - t0;
+        }
+    bulk_truncate();
+    for (int f = 0; f < n; f++) {
+        qsort(t[f], BULK_ROUNDS, sizeof *t[f], compare_double);
+        median[f] = t[f][BULK_ROUNDS / 2];
+    }
+}
+
+static void bulk_inserts(void)
+{
+    bulk_rows = calloc(BULK_ROWS, sizeof *bulk_rows);
+    for (int i = 0; i < BULK_ROWS; i++)
+        bulk_rows[i] = (bdb_review_create_input){
+            .stars = 1 + i % 5, .body = BULK_BODY, .book_id = 1 + i % (AUTHORS * BOOKS_PER_AUTHOR)};
+    const bulk_fn fns[] = {hand_copy, gen_create_many, hand_unnest, gen_create_many_skip,
+                           gen_create_loop};
+    double m[5];
+    bulk_times(fns, m, 5);
+    double copy = m[0], many = m[1], unnest = m[2], skip = m[3], loop = m[4];
+    printf("\nbulk insert of %d rows (median of %d)      rows/s   vs libpq COPY\n", BULK_ROWS,
+           BULK_ROUNDS);
+    printf("%-40s %10.0f %8.2f\n", "libpq binary COPY (hand-written)", BULK_ROWS / copy, 1.0);
+    printf("%-40s %10.0f %8.2f\n", "refract create_many (COPY)", BULK_ROWS / many, copy / many);
+    printf("%-40s %10.0f %8.2f\n", "refract create loop, one transaction", BULK_ROWS / loop, copy / loop);
+    printf("%-40s %10.0f %8.2f\n", "libpq unnest INSERT (hand-written)", BULK_ROWS / unnest, copy / unnest);
+    printf("%-40s %10.0f %8.2f\n", "refract create_many skip_duplicates", BULK_ROWS / skip, copy / skip);
+    printf("create_many throughput vs libpq COPY: %.2f\n", copy / many);
+    printf("create_many skip_duplicates vs libpq unnest: %.2f\n", unnest / skip);
+    free(bulk_rows);
+}
+
+/* ---- a batch of 100 lookups in one pipeline vs 100 calls ------------------------- */
+
+enum { BATCH_OPS = 100, BATCH_ROUNDS = 201 };
+
+static void sequential_lookups(bdb_author *out)
+{
+    for (int i = 0; i < BATCH_OPS; i++)
+        CHECK(db, bdb_author_find_unique_by_id(db, 1 + i, NULL, &out[i], &arena));
+}
+
+static void batched_lookups(bdb_author *out, bool transaction)
+{
+    rf_batch *b = rf_batch_new(&arena);
+    for (int i = 0; i < BATCH_OPS; i++)
+        CHECK(db, bdb_author_batch_find_unique_by_id(b, 1 + i, &out[i]));
+    CHECK(db, rf_batch_run(db, b, transaction));
+    rf_batch_free(b);
+}
+
+static void batch_vs_sequential(void)
+{
+    bdb_author out[BATCH_OPS];
+    double seq[BATCH_ROUNDS], bat[BATCH_ROUNDS], tx[BATCH_ROUNDS];
+    for (int r = -1; r < BATCH_ROUNDS; r++) {
+        double t0 = now_s();
+        sequential_lookups(out);
+        double t1 = now_s();
+        rf_arena_reset(&arena);
+        batched_lookups(out, false);
+        double t2 = now_s();
+        if (out[BATCH_OPS - 1].id != BATCH_OPS)
+            die("batch", "a result differs from the data");
+        rf_arena_reset(&arena);
+        double t3 = now_s();
+        batched_lookups(out, true);
+        double t4 = now_s();
+        rf_arena_reset(&arena);
+        if (r >= 0) {
+            seq[r] = t1 - t0;
+            bat[r] = t2 - t1;
+            tx[r] = t4 - t3;
+        }
+    }
+    qsort(seq, BATCH_ROUNDS, sizeof *seq, compare_double);
+    qsort(bat, BATCH_ROUNDS, sizeof *bat, compare_double);
+    qsort(tx, BATCH_ROUNDS, sizeof *tx, compare_double);
+    double s = seq[BATCH_ROUNDS / 2], b = bat[BATCH_ROUNDS / 2], t = tx[BATCH_ROUNDS / 2];
+    printf("\n%d find_unique (median of %d, this connection: %s)       lookups/s\n", BATCH_OPS,
+           BATCH_ROUNDS, PQhost(pg)[0] == '/' ? "Unix socket" : "TCP");
+    printf("%-40s %10.0f\n", "sequential calls", BATCH_OPS / s);
+    printf("%-40s %10.0f\n", "one batch (pipeline)", BATCH_OPS / b);
+    printf("%-40s %10.0f\n", "one batch as one transaction", BATCH_OPS / t);
+    printf("batch throughput vs sequential: %.2f (as one transaction: %.2f)\n", s / b, s / t);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && !strcmp(argv[1], "--stream-child"))
@@ -391,6 +616,10 @@ int main(int argc, char **argv)
         stream_fill(db);
         stream_workload();
     }
+    if (!only || strstr("batch", only))
+        batch_vs_sequential();
+    if (!only || strstr("bulk", only))
+        bulk_inserts();
 
     free(book_buf);
     rf_arena_free(&arena);

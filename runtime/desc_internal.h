@@ -72,10 +72,36 @@ void rf_desc_bind_list(rf_query *q, const rf_field_desc *f, const void *v);
 /* The column list and values of an INSERT from a create input. */
 void rf_desc_put_insert(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
                         const void *data);
+/* Binds field f of the create input `data` as the next parameter (a
+ * client-side id or @updatedAt made when not given); false, binding
+ * nothing, when an omittable member was left out (or f has no member). */
+bool rf_desc_bind_create(rf_query *q, const rf_field_desc *f, const void *data);
+/* Whether rf_desc_bind_create would bind f for `data`. */
+bool rf_desc_create_given(const rf_field_desc *f, const void *data);
+/* " WHERE t."a" = $n AND ..." with the key values (one pointer per part
+ * of u) as the next parameters. */
+void rf_desc_put_key(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                     const rf_unique_desc *u, const void *const *key);
 /* SET items of an update input (NULL: all KEEP, only @updatedAt moves);
  * `noop` when nothing is set. */
 void rf_desc_put_set(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
                      const void *data, const char *noop);
+
+/* ---- COPY text format (copy_text.c) -------------------------------------- */
+
+/* A growing byte buffer (malloc'ed; failed once out of memory). */
+typedef struct rf_buf {
+    char *data;
+    size_t len, cap;
+    bool failed;
+} rf_buf;
+
+void rf_buf_free(rf_buf *b);
+void rf_buf_put(rf_buf *b, const char *s, size_t n);
+/* Parameter i of p as one field of COPY's text format: \N for NULL,
+ * text escaped, binary-encoded scalars (int2/4/8, float8, bool, date,
+ * time, timestamp[tz], bytea) in the text the server reads back exactly. */
+void rf_copy_put_param(rf_buf *b, const rf_params *p, int i);
 
 /* ---- filters (desc_where.c) ----------------------------------------------- */
 

@@ -103,42 +103,53 @@ static const char *make_id(rf_query *q, const rf_field_desc *f)
     return buf;
 }
 
+bool rf_desc_create_given(const rf_field_desc *f, const void *data)
+{
+    if (f->create == RF_NO_MEMBER)
+        return false;
+    bool list = f->flags & RF_FIELD_LIST;
+    if ((f->flags & RF_FIELD_UPDATED_AT) && f->kind == RF_KIND_TIMESTAMP && !list)
+        return true;
+    if (f->client_default && f->kind == RF_KIND_TEXT && !list)
+        return true;
+    const void *value;
+    return !(f->flags & RF_FIELD_OMITTABLE) || given(f, RF_AT(data, f->create), &value);
+}
+
+bool rf_desc_bind_create(rf_query *q, const rf_field_desc *f, const void *data)
+{
+    if (f->create == RF_NO_MEMBER)
+        return false;
+    const void *v = RF_AT(data, f->create);
+    bool list = f->flags & RF_FIELD_LIST;
+    if ((f->flags & RF_FIELD_UPDATED_AT) && f->kind == RF_KIND_TIMESTAMP && !list) {
+        /* @updatedAt: the given time, else now. */
+        const rf_opt_timestamp *t = v;
+        rf_q_add_timestamp(q, f->type, t->has ? t->value : rf_timestamp_now());
+        return true;
+    }
+    if (f->client_default && f->kind == RF_KIND_TEXT && !list) {
+        const char *given_id = *(const char *const *)v;
+        rf_params_add_text(&q->params, given_id ? given_id : make_id(q, f));
+        return true;
+    }
+    const void *value = v;
+    if ((f->flags & RF_FIELD_OMITTABLE) && !given(f, v, &value))
+        return false;
+    if (list)
+        rf_desc_bind_list(q, f, value);
+    else
+        rf_desc_bind_plain(q, f, value);
+    return true;
+}
+
 void rf_desc_put_insert(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
                         const void *data)
 {
     rf_q_insert_begin(q, s->table);
-    for (size_t i = 0; i < m->nfields; i++) {
-        const rf_field_desc *f = &m->fields[i];
-        if (f->create == RF_NO_MEMBER)
-            continue;
-        const void *v = RF_AT(data, f->create);
-        bool list = f->flags & RF_FIELD_LIST;
-        if ((f->flags & RF_FIELD_UPDATED_AT) && f->kind == RF_KIND_TIMESTAMP && !list) {
-            /* @updatedAt: the given time, else now. */
-            const rf_opt_timestamp *t = v;
+    for (size_t i = 0; i < m->nfields; i++)
+        if (rf_desc_bind_create(q, &m->fields[i], data))
             rf_q_insert_col(q, s->column[i]);
-            rf_q_add_timestamp(q, f->type, t->has ? t->value : rf_timestamp_now());
-        } else if (f->client_default && f->kind == RF_KIND_TEXT && !list) {
-            const char *given_id = *(const char *const *)v;
-            rf_q_insert_col(q, s->column[i]);
-            rf_params_add_text(&q->params, given_id ? given_id : make_id(q, f));
-        } else if (f->flags & RF_FIELD_OMITTABLE) {
-            const void *value;
-            if (given(f, v, &value)) {
-                rf_q_insert_col(q, s->column[i]);
-                if (list)
-                    rf_desc_bind_list(q, f, value);
-                else
-                    rf_desc_bind_plain(q, f, value);
-            }
-        } else {
-            rf_q_insert_col(q, s->column[i]);
-            if (list)
-                rf_desc_bind_list(q, f, v);
-            else
-                rf_desc_bind_plain(q, f, v);
-        }
-    }
     rf_q_insert_end(q);
 }
 

@@ -14,10 +14,30 @@ static const rf_desc_sql *sql_of(rf_client *c, const rf_model_desc *m, rf_status
     return s;
 }
 
-/* " RETURNING <select list>", then runs q for one row into out. */
+/* Runs q, which has no RETURNING; with need_row, no row affected is
+ * RF_NOT_FOUND (an update or delete of a key that is not there). */
+static rf_status run_bare(rf_client *c, const rf_model_desc *m, rf_query *q, bool need_row)
+{
+    rf_stmt stmt;
+    rf_result res = RF_RESULT_INIT;
+    rf_status st = rf_q_stmt(c, q, &stmt);
+    if (st == RF_OK)
+        st = rf_exec_params(c, &stmt, &q->params, &res);
+    if (st != RF_OK)
+        return st;
+    int64_t affected = res.affected;
+    rf_result_clear(&res);
+    return need_row && affected == 0 ? rf_desc_not_found(c, m) : RF_OK;
+}
+
+/* " RETURNING <select list>", then runs q for one row into out. When the
+ * caller wants no row (out NULL), no RETURNING: the server neither builds
+ * nor sends a row nobody reads. */
 static rf_status returning_one(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s,
                                rf_query *q, rf_select select, void *out, rf_arena *arena)
 {
+    if (!out)
+        return run_bare(c, m, q, true);
     if (select) {
         rf_q_sql(q, " RETURNING ");
         rf_desc_put_select(q, m, s, select);
@@ -75,9 +95,8 @@ rf_status rf_desc_create(rf_client *c, const rf_model_desc *m, const void *data,
     return st;
 }
 
-/* " WHERE t."a" = $n AND ..." with the key values as the next parameters. */
-static void put_key(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
-                    const rf_unique_desc *u, const void *const *key)
+void rf_desc_put_key(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                     const rf_unique_desc *u, const void *const *key)
 {
     for (size_t k = 0; k < u->nparts; k++) {
         rf_q_sql(q, k ? " AND " : " WHERE ");
@@ -106,7 +125,7 @@ rf_status rf_desc_update(rf_client *c, const rf_model_desc *m, size_t u,
     rf_query_init(&q);
     rf_q_sql(&q, s->update_head);
     rf_desc_put_set(&q, m, s, data, s->self_set);
-    put_key(&q, m, s, &m->uniques[u], key);
+    rf_desc_put_key(&q, m, s, &m->uniques[u], key);
     st = returning_one(c, m, s, &q, select, out, arena);
     rf_query_free(&q);
     return st;
@@ -128,11 +147,11 @@ rf_status rf_desc_delete(rf_client *c, const rf_model_desc *m, size_t u,
     const rf_unique_desc *ud = &m->uniques[u];
     rf_query q;
     rf_query_init(&q);
-    if (select) {
+    if (select || !out) {
         rf_q_sql(&q, "DELETE FROM ");
         rf_q_sql(&q, s->table);
         rf_q_sql(&q, " AS t");
-        put_key(&q, m, s, ud, key);
+        rf_desc_put_key(&q, m, s, ud, key);
         st = returning_one(c, m, s, &q, select, out, arena);
     } else {
         for (size_t k = 0; k < ud->nparts; k++)

@@ -802,8 +802,15 @@ bool rf_in_transaction(const rf_client *client);
  * after a short randomized pause. fn must therefore be repeatable: no side
  * effects outside the database that cannot run twice. Returns fn's status,
  * or the commit's; rf_last_error keeps the failure's details (the rollback
- * does not erase them). A lost connection is not retried. RF_INVALID_ARGUMENT
- * when a transaction is already open on the client (no nesting).
+ * does not erase them). A lost connection is not retried.
+ *
+ * Nesting: called while a transaction is open on the client (inside
+ * another rf_transaction's fn, or after rf_begin), it runs fn in a
+ * SAVEPOINT instead: RF_OK releases fn's work into the open transaction,
+ * any other status undoes fn's work only and is returned, the outer
+ * transaction going on. isolation, read_only and max_retries are then
+ * those of the outer transaction: a serialization failure inside is
+ * returned, for the outermost rf_transaction to run everything again.
  *
  *     static rf_status approve_all(rf_client *c, void *ctx) { ... return RF_OK; }
  *     st = rf_transaction(db, RF_SERIALIZABLE, false, approve_all, &batch, 5);
@@ -812,6 +819,46 @@ typedef rf_status (*rf_tx_fn)(rf_client *client, void *ctx);
 
 rf_status rf_transaction(rf_client *client, rf_isolation isolation, bool read_only,
                          rf_tx_fn fn, void *ctx, int max_retries);
+
+/*
+ * Batches: many independent operations sent in one round trip (libpq
+ * pipeline mode; Prisma's $transaction([...]) batch form). The generated
+ * `<model>_batch_*` functions queue operations: their SQL and parameters
+ * are built when queued (strings and byte arrays are referenced, not
+ * copied: they must live until rf_batch_run), their results land in the
+ * `out` pointers given then, which must also live until rf_batch_run;
+ * strings of results live in the batch's arena.
+ *
+ *     rf_batch *b = rf_batch_new(&arena);
+ *     db_user_batch_find_unique_by_id(b, 1, &u1);
+ *     db_user_batch_find_unique_by_id(b, 2, &u2);
+ *     db_post_batch_count(b, NULL, &posts);
+ *     st = rf_batch_run(db, b, false);        // one round trip
+ *     if (rf_batch_status(b, 1) == RF_NOT_FOUND) ...
+ *     rf_batch_free(b);
+ */
+typedef struct rf_batch rf_batch;
+
+/* An empty batch whose results go to `arena`; NULL when out of memory. */
+rf_batch *rf_batch_new(rf_arena *arena);
+void rf_batch_free(rf_batch *batch);
+/* Operations queued. */
+size_t rf_batch_size(const rf_batch *batch);
+/*
+ * Sends every queued operation, in order, in one round trip, then reads
+ * every result. Without `transaction` each operation commits on its own
+ * (inside an open transaction: is part of it) and one failing does not
+ * stop the others. With `transaction` they run as one transaction: the
+ * first failure has its own status and undoes the whole batch; every
+ * other operation's status is then RF_ERROR (undone, or not run). Returns RF_OK when every
+ * operation succeeded, else the first failure's status, whose details are
+ * rf_last_error's. A batch runs once; operations queued with a misuse
+ * (RF_INVALID_ARGUMENT) are not sent.
+ */
+rf_status rf_batch_run(rf_client *client, rf_batch *batch, bool transaction);
+/* The status of operation i (in queue order) after rf_batch_run;
+ * RF_INVALID_ARGUMENT for an index out of range. */
+rf_status rf_batch_status(const rf_batch *batch, size_t i);
 
 /* ========================================================================
  * 11. Timestamps

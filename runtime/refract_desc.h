@@ -160,6 +160,7 @@ typedef struct rf_relation_desc {
                                       query's count; RF_NO_MEMBER for to-one */
     size_t include_args;           /* offsetof its `<target>_query *` in `<model>_include`'s
                                       _args (where, order, paging, nested includes) */
+    bool owns_link;                /* the foreign key is on this side (`link` is it) */
 } rf_relation_desc;
 
 /*
@@ -260,6 +261,59 @@ rf_status rf_desc_upsert(rf_client *client, const rf_model_desc *m, size_t u,
 rf_status rf_desc_update_many(rf_client *client, const rf_model_desc *m, const void *where,
                               const void *data, int64_t *count);
 rf_status rf_desc_delete_many(rf_client *client, const rf_model_desc *m, const void *where,
+                              int64_t *count);
+/*
+ * Bulk writes (desc_bulk.c). data: n `<model>_create_input`s, `stride`
+ * bytes apart. createMany streams the rows through COPY when every row
+ * gives the same fields and no duplicates are to be skipped; otherwise
+ * multi-row INSERTs (ON CONFLICT DO NOTHING with skip_duplicates) of at
+ * most 1,000 rows, in one transaction (inside an open one, a failure
+ * aborts it, as a failed statement does).
+ * *count: rows inserted. The AndReturn forms fill a `<model>_list *`.
+ */
+rf_status rf_desc_create_many(rf_client *client, const rf_model_desc *m, const void *data,
+                              size_t stride, size_t n, bool skip_duplicates, int64_t *count);
+rf_status rf_desc_create_many_and_return(rf_client *client, const rf_model_desc *m,
+                                         const void *data, size_t stride, size_t n,
+                                         bool skip_duplicates, rf_select select, void *out,
+                                         rf_arena *arena);
+rf_status rf_desc_update_many_and_return(rf_client *client, const rf_model_desc *m,
+                                         const void *where, const void *data, rf_select select,
+                                         void *out, rf_arena *arena);
+/*
+ * A create with related rows (desc_nested.c). input: a
+ * `<model>_nested_create *`: a `const <model>_create_input *`, then one
+ * rf_nested_relation per relation, in relation order (every member is
+ * pointer-sized, so there is no padding between them).
+ */
+typedef struct rf_nested_relation {
+    const void *create;            /* `<target>_nested_create` array */
+    size_t ncreate;
+    const void *connect;           /* `<target>_where` array, each matching one row */
+    size_t nconnect;
+    struct {                       /* connect the row where[k] names, else create create[k] */
+        const void *where;         /* `<target>_where` array */
+        const void *create;        /* `<target>_nested_create` array */
+    } connect_or_create;
+    size_t nconnect_or_create;
+} rf_nested_relation;
+rf_status rf_desc_create_nested(rf_client *client, const rf_model_desc *m, const void *input,
+                                void *out, rf_arena *arena);
+
+/*
+ * Batched operations (desc_batch.c): queued on a batch, run by
+ * rf_batch_run. key and data as for the direct forms; out may be NULL
+ * (update, delete, create: the row is not returned).
+ */
+rf_status rf_desc_batch_find_unique(rf_batch *batch, const rf_model_desc *m, size_t u,
+                                    const void *const *key, void *out);
+rf_status rf_desc_batch_create(rf_batch *batch, const rf_model_desc *m, const void *data,
+                               void *out);
+rf_status rf_desc_batch_update(rf_batch *batch, const rf_model_desc *m, size_t u,
+                               const void *const *key, const void *data, void *out);
+rf_status rf_desc_batch_delete(rf_batch *batch, const rf_model_desc *m, size_t u,
+                               const void *const *key, void *out);
+rf_status rf_desc_batch_count(rf_batch *batch, const rf_model_desc *m, const void *where,
                               int64_t *count);
 /* Many-to-many link rows: key[0] this model's id, key[1] the target's. */
 rf_status rf_desc_link(rf_client *client, const rf_model_desc *m, size_t relation,

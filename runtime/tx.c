@@ -1,7 +1,8 @@
 /*
  * tx.c — transactions: BEGIN with an isolation level, COMMIT, ROLLBACK, and
  * rf_transaction, which reruns a transaction that lost a serialization
- * conflict or a deadlock, as PostgreSQL asks clients to do.
+ * conflict or a deadlock, as PostgreSQL asks clients to do, and runs as a
+ * savepoint when a transaction is already open.
  */
 #include "internal.h"
 
@@ -107,6 +108,32 @@ static void backoff(int attempt)
     nanosleep(&ts, NULL);
 }
 
+/*
+ * fn inside the open transaction, as a savepoint: its work is released
+ * into the transaction when it returns RF_OK, undone (and only its work)
+ * otherwise. Scopes nest strictly, so one name serves every depth: a
+ * savepoint of the same name hides the outer one until it is released.
+ * No retry here: after a serialization failure the whole transaction must
+ * run again, which is the outermost rf_transaction's job.
+ */
+static rf_status savepoint_scope(rf_client *c, rf_tx_fn fn, void *ctx)
+{
+    rf_status st = command(c, "SAVEPOINT refract_scope", false, NULL);
+    if (st != RF_OK)
+        return st;
+    st = fn(c, ctx);
+    if (st == RF_OK)
+        return command(c, "RELEASE SAVEPOINT refract_scope", false, NULL);
+    if (rf_in_transaction(c)) {
+        rf_status rb = command(c, "ROLLBACK TO SAVEPOINT refract_scope", true, NULL);
+        if (rb == RF_OK)
+            rb = command(c, "RELEASE SAVEPOINT refract_scope", true, NULL);
+        if (rb == RF_CONNECTION)
+            return rb;
+    }
+    return st;
+}
+
 rf_status rf_transaction(rf_client *c, rf_isolation isolation, bool read_only, rf_tx_fn fn,
                          void *ctx, int max_retries)
 {
@@ -115,6 +142,8 @@ rf_status rf_transaction(rf_client *c, rf_isolation isolation, bool read_only, r
     if (!fn)
         return rf_error_set(&c->err, RF_INVALID_ARGUMENT, NULL, NULL,
                             "rf_transaction: no function to run");
+    if (rf_in_transaction(c))
+        return savepoint_scope(c, fn, ctx);
     for (int attempt = 0;; attempt++) {
         rf_status st = rf_begin(c, isolation, read_only);
         if (st != RF_OK)

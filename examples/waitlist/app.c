@@ -7,7 +7,10 @@
  *   3. counts per status (one groupBy), top referrers;
  *   4. a batch of the oldest pending signups approved in one serializable
  *      transaction (retried by the runtime on serialization failures), each
- *      approval logged as an event.
+ *      approval logged as an event;
+ *   5. 1,000 signups imported from a partner's list in one createMany,
+ *      those already on the list skipped (INSERT ... ON CONFLICT DO
+ *      NOTHING, in one transaction).
  *
  * Run with DATABASE_URL pointing at a database migrated to schema.prisma
  * (`make run` does all of it on a throwaway PostgreSQL).
@@ -187,6 +190,25 @@ int main(void)
     CHECK(db, wl_event_count(db, &(wl_event_where){.kind = RF_EQ("approved")}, &approvals));
     printf("\nEvents: %lld signups (%lld through referrals), %lld approvals\n", (long long)signups,
            (long long)referred, (long long)approvals);
+
+    /* A partner's list: 1,000 new people and two already signed up. Each
+     * row gets its own referral code (nanoid), made by the client. */
+    enum { IMPORTED = 1000 };
+    wl_signup_create_input *rows = calloc(IMPORTED + 2, sizeof *rows);
+    if (!rows)
+        return 1;
+    for (size_t i = 0; i < IMPORTED; i++) {
+        snprintf(email, sizeof email, "partner%04zu@example.org", i);
+        rows[i] = (wl_signup_create_input){.email = rf_arena_strdup(&arena, email)};
+    }
+    rows[IMPORTED] = (wl_signup_create_input){.email = "ada@example.com"};
+    rows[IMPORTED + 1] = (wl_signup_create_input){.email = "linus@example.com"};
+    int64_t imported = 0, pending = 0;
+    CHECK(db, wl_signup_create_many(db, rows, IMPORTED + 2, true, &imported));
+    CHECK(db, wl_signup_count(db, &(wl_signup_where){.status = RF_EQ(WL_STATUS_PENDING)}, &pending));
+    printf("\nImported %lld of %d partner signups in one call (2 were on the list); %lld pending now\n",
+           (long long)imported, IMPORTED + 2, (long long)pending);
+    free(rows);
 
     rf_arena_free(&arena);
     rf_close(db);

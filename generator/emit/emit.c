@@ -545,11 +545,18 @@ static bool add_relation(emitter *e, const model_ctx *m, const model_relation_fi
         tpl_set_str(a, mo, "keys", arena_printf(a, "&%s, &%s", me, them));
     }
     const char *kind = mn ? "RF_REL_MANY_TO_MANY" : many ? "RF_REL_MANY" : "RF_REL_ONE";
+    /* Nested creates (issue 11): the target's input type, when it has one. */
+    if (target->kind == MODEL_TABLE_MODEL) {
+        tpl_set_str(a, r, "nested", arena_printf(a, "const %s_nested_create *", tt));
+        tpl_set_str(a, r, "connect", arena_printf(a, "const %s_where *", tt));
+    }
+    bool owns_link = !mn && rf->nfields > 0; /* the foreign key is on this side */
     tpl_set_str(a, r, "desc",
-                arena_printf(a, "{\"%s\", %s, &%s__m, %d, \"%s\", %s, %s(%s)}",
+                arena_printf(a, "{\"%s\", %s, &%s__m, %d, \"%s\", %s, %s(%s), %s}",
                              c_escape(a, rf->name), kind, tt, field_no(m, parent_col),
                              c_escape(a, target_col->db_name), join,
-                             many ? "RF__RELS" : "RF__REL", rf->c_name));
+                             many ? "RF__RELS" : "RF__REL", rf->c_name,
+                             owns_link ? "true" : "false"));
     if (many) {
         /* Relation counts: a member of the row's `_count` and of the
          * query's `count` (which relations to count, with what filter). */

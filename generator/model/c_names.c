@@ -57,10 +57,16 @@ static const char *const MODEL_SUFFIXES[] = {
     "update_input", "select", "stream", "find_first", "find_many", "count", "create",
     "update_many", "delete_many", "create_select", "find_many_stream", "stream_next",
     "stream_close", "aggregate", "aggregate_query", "aggregate_result", "group_by",
-    "group_by_query", "group_by_row", "group_by_list", "relation"};
+    "group_by_query", "group_by_row", "group_by_list", "relation",
+    /* bulk writes (issue 11) */
+    "create_many", "create_many_and_return", "update_many_and_return", "batch_create",
+    "batch_count", "nested_create", "create_nested"};
 /* Followed by a unique criterion's C name. */
 static const char *const CRITERION_SUFFIXES[] = {"find_unique_by_", "update_by_", "delete_by_",
-                                                 "upsert_by_"};
+                                                 "upsert_by_",
+                                                 /* batches (issue 11) */
+                                                 "batch_find_unique_by_", "batch_update_by_",
+                                                 "batch_delete_by_"};
 /* Followed by a relation field's C name. */
 static const char *const RELATION_SUFFIXES[] = {"connect_", "disconnect_"};
 static const char *const ENUM_SUFFIXES[] = {

@@ -67,6 +67,43 @@
     { return rf_desc_update_many(client, &T##__m, where, data, count); } \
     rf_status T##_delete_many(rf_client *client, const T##_where *where, int64_t *count) \
     { return rf_desc_delete_many(client, &T##__m, where, count); }
+#define RF__NESTED(T) \
+    rf_status T##_create_nested(rf_client *client, const T##_nested_create *input, T *out, \
+                                rf_arena *arena) \
+    { return rf_desc_create_nested(client, &T##__m, input, out, arena); }
+#define RF__BULK(T) \
+    rf_status T##_create_many(rf_client *client, const T##_create_input *data, size_t n, \
+                              bool skip_duplicates, int64_t *count) \
+    { return rf_desc_create_many(client, &T##__m, data, sizeof *data, n, skip_duplicates, \
+                                 count); } \
+    rf_status T##_create_many_and_return(rf_client *client, const T##_create_input *data, \
+        size_t n, bool skip_duplicates, const T##_select *select, T##_list *out, \
+        rf_arena *arena) \
+    { return rf_desc_create_many_and_return(client, &T##__m, data, sizeof *data, n, \
+                                            skip_duplicates, (rf_select)select, out, arena); } \
+    rf_status T##_update_many_and_return(rf_client *client, const T##_where *where, \
+        const T##_update_input *data, const T##_select *select, T##_list *out, \
+        rf_arena *arena) \
+    { return rf_desc_update_many_and_return(client, &T##__m, where, data, (rf_select)select, \
+                                            out, arena); }
+#define RF__BATCH_READ(T) \
+    rf_status T##_batch_count(rf_batch *batch, const T##_where *where, int64_t *count) \
+    { return rf_desc_batch_count(batch, &T##__m, where, count); }
+#define RF__BATCH_FIND(T, C, U, PARAMS, KEYS) \
+    rf_status T##_batch_find_unique_by_##C(rf_batch *batch, RF__ARGS PARAMS T *out) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_batch_find_unique(batch, &T##__m, U, key, out); }
+#define RF__BATCH_WRITE(T) \
+    rf_status T##_batch_create(rf_batch *batch, const T##_create_input *data, T *out) \
+    { return rf_desc_batch_create(batch, &T##__m, data, out); }
+#define RF__BATCH_BY_KEY(T, C, U, PARAMS, KEYS) \
+    rf_status T##_batch_update_by_##C(rf_batch *batch, RF__ARGS PARAMS \
+                                      const T##_update_input *data, T *out) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_batch_update(batch, &T##__m, U, key, data, out); } \
+    rf_status T##_batch_delete_by_##C(rf_batch *batch, RF__ARGS PARAMS T *out) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_batch_delete(batch, &T##__m, U, key, out); }
 #define RF__FIND_UNIQUE(T, C, U, PARAMS, KEYS, INCLUDE) \
     rf_status T##_find_unique_by_##C(rf_client *client, RF__ARGS PARAMS \
                                      const T##_include *include, T *out, rf_arena *arena) \
@@ -201,8 +238,8 @@ static const rf_key_part db_user__key[] = { {0, offsetof(db_user_cursor, id)} };
 #define RF__RELS(m) offsetof(db_user, m), offsetof(db_user_include, m), offsetof(db_user_where, m), \
     offsetof(db_user, _count.m), offsetof(db_user_query, count.m), offsetof(db_user_include, _args.m)
 static const rf_relation_desc db_user__relations[] = {
-    {"posts", RF_REL_MANY, &db_post__m, 0, "authorId", NULL, NULL, NULL, NULL, RF__RELS(posts)},
-    {"profile", RF_REL_ONE, &db_profile__m, 0, "userId", NULL, NULL, NULL, NULL, RF__REL(profile)},
+    {"posts", RF_REL_MANY, &db_post__m, 0, "authorId", NULL, NULL, NULL, NULL, RF__RELS(posts), false},
+    {"profile", RF_REL_ONE, &db_profile__m, 0, "userId", NULL, NULL, NULL, NULL, RF__REL(profile), false},
 };
 #undef RF__REL
 #undef RF__RELS
@@ -228,7 +265,17 @@ RF__FIND_UNIQUE(db_user, id, 0, (int32_t id, ), (&id), include)
 RF__FIND_UNIQUE(db_user, email, 1, (const char *email, ), (&email), include)
 RF__FIND_UNIQUE(db_user, ext_id, 2, (const char *ext_id, ), (&ext_id), include)
 RF__READ(db_user)
+RF__BATCH_READ(db_user)
+RF__BATCH_FIND(db_user, id, 0, (int32_t id, ), (&id))
+RF__BATCH_FIND(db_user, email, 1, (const char *email, ), (&email))
+RF__BATCH_FIND(db_user, ext_id, 2, (const char *ext_id, ), (&ext_id))
 RF__WRITE(db_user)
+RF__BULK(db_user)
+RF__NESTED(db_user)
+RF__BATCH_WRITE(db_user)
+RF__BATCH_BY_KEY(db_user, id, 0, (int32_t id, ), (&id))
+RF__BATCH_BY_KEY(db_user, email, 1, (const char *email, ), (&email))
+RF__BATCH_BY_KEY(db_user, ext_id, 2, (const char *ext_id, ), (&ext_id))
 RF__BY_KEY(db_user, id, 0, (int32_t id, ), (&id))
 RF__UPSERT(db_user, id, 0)
 RF__BY_KEY(db_user, email, 1, (const char *email, ), (&email))
@@ -259,7 +306,7 @@ static const rf_key_part db_profile__key[] = { {0, offsetof(db_profile_cursor, i
 #define RF__REL(m) offsetof(db_profile, m), offsetof(db_profile_include, m), offsetof(db_profile_where, m), \
     RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_profile_include, _args.m)
 static const rf_relation_desc db_profile__relations[] = {
-    {"user", RF_REL_ONE, &db_user__m, 2, "id", NULL, NULL, NULL, NULL, RF__REL(user)},
+    {"user", RF_REL_ONE, &db_user__m, 2, "id", NULL, NULL, NULL, NULL, RF__REL(user), true},
 };
 #undef RF__REL
 #undef RF__RELS
@@ -284,7 +331,15 @@ static const rf_model_desc db_profile__m = {
 RF__FIND_UNIQUE(db_profile, id, 0, (const char *id, ), (&id), include)
 RF__FIND_UNIQUE(db_profile, user_id, 1, (int32_t user_id, ), (&user_id), include)
 RF__READ(db_profile)
+RF__BATCH_READ(db_profile)
+RF__BATCH_FIND(db_profile, id, 0, (const char *id, ), (&id))
+RF__BATCH_FIND(db_profile, user_id, 1, (int32_t user_id, ), (&user_id))
 RF__WRITE(db_profile)
+RF__BULK(db_profile)
+RF__NESTED(db_profile)
+RF__BATCH_WRITE(db_profile)
+RF__BATCH_BY_KEY(db_profile, id, 0, (const char *id, ), (&id))
+RF__BATCH_BY_KEY(db_profile, user_id, 1, (int32_t user_id, ), (&user_id))
 RF__BY_KEY(db_profile, id, 0, (const char *id, ), (&id))
 RF__UPSERT(db_profile, id, 0)
 RF__BY_KEY(db_profile, user_id, 1, (int32_t user_id, ), (&user_id))
@@ -317,9 +372,9 @@ static const rf_key_part db_post__key[] = { {0, offsetof(db_post_cursor, id)} };
 #define RF__RELS(m) offsetof(db_post, m), offsetof(db_post_include, m), offsetof(db_post_where, m), \
     offsetof(db_post, _count.m), offsetof(db_post_query, count.m), offsetof(db_post_include, _args.m)
 static const rf_relation_desc db_post__relations[] = {
-    {"author", RF_REL_ONE, &db_user__m, 4, "id", NULL, NULL, NULL, NULL, RF__REL(author)},
-    {"categories", RF_REL_MANY_TO_MANY, &db_category__m, 0, "id", NULL, "_CategoryToPost", "B", "A", RF__RELS(categories)},
-    {"comments", RF_REL_MANY, &db_comment__m, 0, "postId", NULL, NULL, NULL, NULL, RF__RELS(comments)},
+    {"author", RF_REL_ONE, &db_user__m, 4, "id", NULL, NULL, NULL, NULL, RF__REL(author), true},
+    {"categories", RF_REL_MANY_TO_MANY, &db_category__m, 0, "id", NULL, "_CategoryToPost", "B", "A", RF__RELS(categories), false},
+    {"comments", RF_REL_MANY, &db_comment__m, 0, "postId", NULL, NULL, NULL, NULL, RF__RELS(comments), false},
 };
 #undef RF__REL
 #undef RF__RELS
@@ -344,7 +399,15 @@ static const rf_model_desc db_post__m = {
 RF__FIND_UNIQUE(db_post, id, 0, (const char *id, ), (&id), include)
 RF__FIND_UNIQUE(db_post, author_id_title, 1, (int32_t author_id, const char *title, ), (&author_id, &title), include)
 RF__READ(db_post)
+RF__BATCH_READ(db_post)
+RF__BATCH_FIND(db_post, id, 0, (const char *id, ), (&id))
+RF__BATCH_FIND(db_post, author_id_title, 1, (int32_t author_id, const char *title, ), (&author_id, &title))
 RF__WRITE(db_post)
+RF__BULK(db_post)
+RF__NESTED(db_post)
+RF__BATCH_WRITE(db_post)
+RF__BATCH_BY_KEY(db_post, id, 0, (const char *id, ), (&id))
+RF__BATCH_BY_KEY(db_post, author_id_title, 1, (int32_t author_id, const char *title, ), (&author_id, &title))
 RF__BY_KEY(db_post, id, 0, (const char *id, ), (&id))
 RF__UPSERT(db_post, id, 0)
 RF__BY_KEY(db_post, author_id_title, 1, (int32_t author_id, const char *title, ), (&author_id, &title))
@@ -375,7 +438,7 @@ static const rf_key_part db_category__key[] = { {0, offsetof(db_category_cursor,
 #define RF__RELS(m) offsetof(db_category, m), offsetof(db_category_include, m), offsetof(db_category_where, m), \
     offsetof(db_category, _count.m), offsetof(db_category_query, count.m), offsetof(db_category_include, _args.m)
 static const rf_relation_desc db_category__relations[] = {
-    {"posts", RF_REL_MANY_TO_MANY, &db_post__m, 0, "id", NULL, "_CategoryToPost", "A", "B", RF__RELS(posts)},
+    {"posts", RF_REL_MANY_TO_MANY, &db_post__m, 0, "id", NULL, "_CategoryToPost", "A", "B", RF__RELS(posts), false},
 };
 #undef RF__REL
 #undef RF__RELS
@@ -400,7 +463,15 @@ static const rf_model_desc db_category__m = {
 RF__FIND_UNIQUE(db_category, id, 0, (int32_t id, ), (&id), include)
 RF__FIND_UNIQUE(db_category, name, 1, (const char *name, ), (&name), include)
 RF__READ(db_category)
+RF__BATCH_READ(db_category)
+RF__BATCH_FIND(db_category, id, 0, (int32_t id, ), (&id))
+RF__BATCH_FIND(db_category, name, 1, (const char *name, ), (&name))
 RF__WRITE(db_category)
+RF__BULK(db_category)
+RF__NESTED(db_category)
+RF__BATCH_WRITE(db_category)
+RF__BATCH_BY_KEY(db_category, id, 0, (int32_t id, ), (&id))
+RF__BATCH_BY_KEY(db_category, name, 1, (const char *name, ), (&name))
 RF__BY_KEY(db_category, id, 0, (int32_t id, ), (&id))
 RF__UPSERT(db_category, id, 0)
 RF__BY_KEY(db_category, name, 1, (const char *name, ), (&name))
@@ -429,7 +500,7 @@ static const rf_key_part db_comment__key[] = { {0, offsetof(db_comment_cursor, i
 #define RF__REL(m) offsetof(db_comment, m), offsetof(db_comment_include, m), offsetof(db_comment_where, m), \
     RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_comment_include, _args.m)
 static const rf_relation_desc db_comment__relations[] = {
-    {"post", RF_REL_ONE, &db_post__m, 2, "id", NULL, NULL, NULL, NULL, RF__REL(post)},
+    {"post", RF_REL_ONE, &db_post__m, 2, "id", NULL, NULL, NULL, NULL, RF__REL(post), true},
 };
 #undef RF__REL
 #undef RF__RELS
@@ -453,7 +524,13 @@ static const rf_model_desc db_comment__m = {
 };
 RF__FIND_UNIQUE(db_comment, id, 0, (const char *id, ), (&id), include)
 RF__READ(db_comment)
+RF__BATCH_READ(db_comment)
+RF__BATCH_FIND(db_comment, id, 0, (const char *id, ), (&id))
 RF__WRITE(db_comment)
+RF__BULK(db_comment)
+RF__NESTED(db_comment)
+RF__BATCH_WRITE(db_comment)
+RF__BATCH_BY_KEY(db_comment, id, 0, (const char *id, ), (&id))
 RF__BY_KEY(db_comment, id, 0, (const char *id, ), (&id))
 RF__UPSERT(db_comment, id, 0)
 
@@ -496,7 +573,13 @@ static const rf_model_desc db_tag__m = {
 };
 RF__FIND_UNIQUE_PLAIN(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
 RF__READ(db_tag)
+RF__BATCH_READ(db_tag)
+RF__BATCH_FIND(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
 RF__WRITE(db_tag)
+RF__BULK(db_tag)
+RF__NESTED(db_tag)
+RF__BATCH_WRITE(db_tag)
+RF__BATCH_BY_KEY(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
 RF__BY_KEY(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
 RF__UPSERT(db_tag, group_name, 0)
 
@@ -545,6 +628,12 @@ static const rf_model_desc db_lists__m = {
 };
 RF__FIND_UNIQUE_PLAIN(db_lists, id, 0, (int32_t id, ), (&id))
 RF__READ(db_lists)
+RF__BATCH_READ(db_lists)
+RF__BATCH_FIND(db_lists, id, 0, (int32_t id, ), (&id))
 RF__WRITE(db_lists)
+RF__BULK(db_lists)
+RF__NESTED(db_lists)
+RF__BATCH_WRITE(db_lists)
+RF__BATCH_BY_KEY(db_lists, id, 0, (int32_t id, ), (&id))
 RF__BY_KEY(db_lists, id, 0, (int32_t id, ), (&id))
 RF__UPSERT(db_lists, id, 0)

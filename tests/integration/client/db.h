@@ -11,7 +11,8 @@
  *     RF_UNIQUE_VIOLATION, ...); rf_last_error(client) has the details.
  *   - Results (structs, strings, arrays, included relations) live in the
  *     rf_arena you pass and die with rf_arena_free / rf_arena_reset.
- *     `out` may be NULL on update and delete when the row is not wanted.
+ *     `out` may be NULL on create, update, delete and upsert when the row is
+ *     not wanted: the statement then has no RETURNING, and no row comes back.
  *   - Nullable columns: strings and bytes use NULL pointers, other scalars
  *     rf_opt_* / <enum>_opt with `.has`. Enum constants start at 1, so a
  *     zero enum in a create struct means "not given: use the default".
@@ -170,6 +171,13 @@ typedef struct db_lists_list { db_lists *items; size_t count; } db_lists_list;
 typedef struct db_lists_stream { rf_model_stream s; } db_lists_stream; /* see db_lists_find_many_stream */
 typedef struct db_lists_where db_lists_where;
 typedef struct db_lists_query db_lists_query;
+typedef struct db_user_nested_create db_user_nested_create;
+typedef struct db_profile_nested_create db_profile_nested_create;
+typedef struct db_post_nested_create db_post_nested_create;
+typedef struct db_category_nested_create db_category_nested_create;
+typedef struct db_comment_nested_create db_comment_nested_create;
+typedef struct db_tag_nested_create db_tag_nested_create;
+typedef struct db_lists_nested_create db_lists_nested_create;
 
 /* ---- User (model) ---- */
 
@@ -512,6 +520,71 @@ rf_status db_user_upsert_by_ext_id(rf_client *client, const db_user_create_input
 rf_status db_user_update_many(rf_client *client, const db_user_where *where,
         const db_user_update_input *data, int64_t *count);
 rf_status db_user_delete_many(rf_client *client, const db_user_where *where, int64_t *count);
+/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
+ * createMany): through COPY when every row gives the same fields, else
+ * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
+ * With skip_duplicates, rows that would violate a unique constraint are
+ * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
+ * made per row. *count (may be NULL): the rows inserted. The _and_return
+ * forms return the inserted (or updated) rows, only the selected columns
+ * when select is not NULL. */
+rf_status db_user_create_many(rf_client *client, const db_user_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+rf_status db_user_create_many_and_return(rf_client *client, const db_user_create_input *data,
+        size_t n, bool skip_duplicates, const db_user_select *select, db_user_list *out,
+        rf_arena *arena);
+rf_status db_user_update_many_and_return(rf_client *client, const db_user_where *where,
+        const db_user_update_input *data, const db_user_select *select, db_user_list *out,
+        rf_arena *arena);
+/* A create with related rows created or connected in the same
+ * transaction (Prisma's nested `create` and `connect`): `data` is this
+ * row; per relation, `create` points to `ncreate` inputs of rows to create
+ * with it, `connect` to `nconnect` filters that must each match exactly
+ * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
+ * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
+ * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
+ * the foreign key on the other side) are created or re-pointed after this
+ * row; for a to-one with the key on this side (one row, created or
+ * connected) it goes first. All or nothing (a savepoint inside an open
+ * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
+ * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
+struct db_user_nested_create {
+    const db_user_create_input *data;
+    struct {
+        const db_post_nested_create *create;
+        size_t ncreate;
+        const db_post_where *connect;
+        size_t nconnect;
+        struct { const db_post_where *where; const db_post_nested_create *create; } connect_or_create;
+        size_t nconnect_or_create;
+    } posts;
+    struct {
+        const db_profile_nested_create *create;
+        size_t ncreate;
+        const db_profile_where *connect;
+        size_t nconnect;
+        struct { const db_profile_where *where; const db_profile_nested_create *create; } connect_or_create;
+        size_t nconnect_or_create;
+    } profile;
+};
+rf_status db_user_create_nested(rf_client *client, const db_user_nested_create *input, db_user *out,
+        rf_arena *arena);
+/* Batched forms (see rf_batch_run): queued now, sent with the batch in one
+ * round trip; `out` (may be NULL for writes) is filled then. */
+rf_status db_user_batch_update_by_id(rf_batch *batch, int32_t id, const db_user_update_input *data,
+        db_user *out);
+rf_status db_user_batch_delete_by_id(rf_batch *batch, int32_t id, db_user *out);
+rf_status db_user_batch_update_by_email(rf_batch *batch, const char *email, const db_user_update_input *data,
+        db_user *out);
+rf_status db_user_batch_delete_by_email(rf_batch *batch, const char *email, db_user *out);
+rf_status db_user_batch_update_by_ext_id(rf_batch *batch, const char *ext_id, const db_user_update_input *data,
+        db_user *out);
+rf_status db_user_batch_delete_by_ext_id(rf_batch *batch, const char *ext_id, db_user *out);
+rf_status db_user_batch_create(rf_batch *batch, const db_user_create_input *data, db_user *out);
+rf_status db_user_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_user *out);
+rf_status db_user_batch_find_unique_by_email(rf_batch *batch, const char *email, db_user *out);
+rf_status db_user_batch_find_unique_by_ext_id(rf_batch *batch, const char *ext_id, db_user *out);
+rf_status db_user_batch_count(rf_batch *batch, const db_user_where *where, int64_t *count);
 
 /* ---- Profile (model) ---- */
 
@@ -710,6 +783,59 @@ rf_status db_profile_upsert_by_user_id(rf_client *client, const db_profile_creat
 rf_status db_profile_update_many(rf_client *client, const db_profile_where *where,
         const db_profile_update_input *data, int64_t *count);
 rf_status db_profile_delete_many(rf_client *client, const db_profile_where *where, int64_t *count);
+/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
+ * createMany): through COPY when every row gives the same fields, else
+ * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
+ * With skip_duplicates, rows that would violate a unique constraint are
+ * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
+ * made per row. *count (may be NULL): the rows inserted. The _and_return
+ * forms return the inserted (or updated) rows, only the selected columns
+ * when select is not NULL. */
+rf_status db_profile_create_many(rf_client *client, const db_profile_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+rf_status db_profile_create_many_and_return(rf_client *client, const db_profile_create_input *data,
+        size_t n, bool skip_duplicates, const db_profile_select *select, db_profile_list *out,
+        rf_arena *arena);
+rf_status db_profile_update_many_and_return(rf_client *client, const db_profile_where *where,
+        const db_profile_update_input *data, const db_profile_select *select, db_profile_list *out,
+        rf_arena *arena);
+/* A create with related rows created or connected in the same
+ * transaction (Prisma's nested `create` and `connect`): `data` is this
+ * row; per relation, `create` points to `ncreate` inputs of rows to create
+ * with it, `connect` to `nconnect` filters that must each match exactly
+ * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
+ * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
+ * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
+ * the foreign key on the other side) are created or re-pointed after this
+ * row; for a to-one with the key on this side (one row, created or
+ * connected) it goes first. All or nothing (a savepoint inside an open
+ * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
+ * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
+struct db_profile_nested_create {
+    const db_profile_create_input *data;
+    struct {
+        const db_user_nested_create *create;
+        size_t ncreate;
+        const db_user_where *connect;
+        size_t nconnect;
+        struct { const db_user_where *where; const db_user_nested_create *create; } connect_or_create;
+        size_t nconnect_or_create;
+    } user;
+};
+rf_status db_profile_create_nested(rf_client *client, const db_profile_nested_create *input, db_profile *out,
+        rf_arena *arena);
+/* Batched forms (see rf_batch_run): queued now, sent with the batch in one
+ * round trip; `out` (may be NULL for writes) is filled then. */
+rf_status db_profile_batch_update_by_id(rf_batch *batch, const char *id, const db_profile_update_input *data,
+        db_profile *out);
+rf_status db_profile_batch_delete_by_id(rf_batch *batch, const char *id, db_profile *out);
+rf_status db_profile_batch_update_by_user_id(rf_batch *batch, int32_t user_id, const db_profile_update_input *data,
+        db_profile *out);
+rf_status db_profile_batch_delete_by_user_id(rf_batch *batch, int32_t user_id, db_profile *out);
+rf_status db_profile_batch_create(rf_batch *batch, const db_profile_create_input *data, db_profile *out);
+rf_status db_profile_batch_find_unique_by_id(rf_batch *batch, const char *id, db_profile *out);
+rf_status db_profile_batch_find_unique_by_user_id(rf_batch *batch, int32_t user_id, db_profile *out);
+rf_status db_profile_batch_count(rf_batch *batch, const db_profile_where *where, int64_t *count);
 
 /* ---- Post (model) ---- */
 
@@ -933,6 +1059,75 @@ rf_status db_post_disconnect_categories(rf_client *client, const char *post, int
 rf_status db_post_update_many(rf_client *client, const db_post_where *where,
         const db_post_update_input *data, int64_t *count);
 rf_status db_post_delete_many(rf_client *client, const db_post_where *where, int64_t *count);
+/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
+ * createMany): through COPY when every row gives the same fields, else
+ * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
+ * With skip_duplicates, rows that would violate a unique constraint are
+ * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
+ * made per row. *count (may be NULL): the rows inserted. The _and_return
+ * forms return the inserted (or updated) rows, only the selected columns
+ * when select is not NULL. */
+rf_status db_post_create_many(rf_client *client, const db_post_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+rf_status db_post_create_many_and_return(rf_client *client, const db_post_create_input *data,
+        size_t n, bool skip_duplicates, const db_post_select *select, db_post_list *out,
+        rf_arena *arena);
+rf_status db_post_update_many_and_return(rf_client *client, const db_post_where *where,
+        const db_post_update_input *data, const db_post_select *select, db_post_list *out,
+        rf_arena *arena);
+/* A create with related rows created or connected in the same
+ * transaction (Prisma's nested `create` and `connect`): `data` is this
+ * row; per relation, `create` points to `ncreate` inputs of rows to create
+ * with it, `connect` to `nconnect` filters that must each match exactly
+ * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
+ * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
+ * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
+ * the foreign key on the other side) are created or re-pointed after this
+ * row; for a to-one with the key on this side (one row, created or
+ * connected) it goes first. All or nothing (a savepoint inside an open
+ * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
+ * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
+struct db_post_nested_create {
+    const db_post_create_input *data;
+    struct {
+        const db_user_nested_create *create;
+        size_t ncreate;
+        const db_user_where *connect;
+        size_t nconnect;
+        struct { const db_user_where *where; const db_user_nested_create *create; } connect_or_create;
+        size_t nconnect_or_create;
+    } author;
+    struct {
+        const db_category_nested_create *create;
+        size_t ncreate;
+        const db_category_where *connect;
+        size_t nconnect;
+        struct { const db_category_where *where; const db_category_nested_create *create; } connect_or_create;
+        size_t nconnect_or_create;
+    } categories;
+    struct {
+        const db_comment_nested_create *create;
+        size_t ncreate;
+        const db_comment_where *connect;
+        size_t nconnect;
+        struct { const db_comment_where *where; const db_comment_nested_create *create; } connect_or_create;
+        size_t nconnect_or_create;
+    } comments;
+};
+rf_status db_post_create_nested(rf_client *client, const db_post_nested_create *input, db_post *out,
+        rf_arena *arena);
+/* Batched forms (see rf_batch_run): queued now, sent with the batch in one
+ * round trip; `out` (may be NULL for writes) is filled then. */
+rf_status db_post_batch_update_by_id(rf_batch *batch, const char *id, const db_post_update_input *data,
+        db_post *out);
+rf_status db_post_batch_delete_by_id(rf_batch *batch, const char *id, db_post *out);
+rf_status db_post_batch_update_by_author_id_title(rf_batch *batch, int32_t author_id, const char *title, const db_post_update_input *data,
+        db_post *out);
+rf_status db_post_batch_delete_by_author_id_title(rf_batch *batch, int32_t author_id, const char *title, db_post *out);
+rf_status db_post_batch_create(rf_batch *batch, const db_post_create_input *data, db_post *out);
+rf_status db_post_batch_find_unique_by_id(rf_batch *batch, const char *id, db_post *out);
+rf_status db_post_batch_find_unique_by_author_id_title(rf_batch *batch, int32_t author_id, const char *title, db_post *out);
+rf_status db_post_batch_count(rf_batch *batch, const db_post_where *where, int64_t *count);
 
 /* ---- Category (model) ---- */
 
@@ -1130,6 +1325,59 @@ rf_status db_category_disconnect_posts(rf_client *client, int32_t category, cons
 rf_status db_category_update_many(rf_client *client, const db_category_where *where,
         const db_category_update_input *data, int64_t *count);
 rf_status db_category_delete_many(rf_client *client, const db_category_where *where, int64_t *count);
+/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
+ * createMany): through COPY when every row gives the same fields, else
+ * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
+ * With skip_duplicates, rows that would violate a unique constraint are
+ * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
+ * made per row. *count (may be NULL): the rows inserted. The _and_return
+ * forms return the inserted (or updated) rows, only the selected columns
+ * when select is not NULL. */
+rf_status db_category_create_many(rf_client *client, const db_category_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+rf_status db_category_create_many_and_return(rf_client *client, const db_category_create_input *data,
+        size_t n, bool skip_duplicates, const db_category_select *select, db_category_list *out,
+        rf_arena *arena);
+rf_status db_category_update_many_and_return(rf_client *client, const db_category_where *where,
+        const db_category_update_input *data, const db_category_select *select, db_category_list *out,
+        rf_arena *arena);
+/* A create with related rows created or connected in the same
+ * transaction (Prisma's nested `create` and `connect`): `data` is this
+ * row; per relation, `create` points to `ncreate` inputs of rows to create
+ * with it, `connect` to `nconnect` filters that must each match exactly
+ * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
+ * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
+ * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
+ * the foreign key on the other side) are created or re-pointed after this
+ * row; for a to-one with the key on this side (one row, created or
+ * connected) it goes first. All or nothing (a savepoint inside an open
+ * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
+ * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
+struct db_category_nested_create {
+    const db_category_create_input *data;
+    struct {
+        const db_post_nested_create *create;
+        size_t ncreate;
+        const db_post_where *connect;
+        size_t nconnect;
+        struct { const db_post_where *where; const db_post_nested_create *create; } connect_or_create;
+        size_t nconnect_or_create;
+    } posts;
+};
+rf_status db_category_create_nested(rf_client *client, const db_category_nested_create *input, db_category *out,
+        rf_arena *arena);
+/* Batched forms (see rf_batch_run): queued now, sent with the batch in one
+ * round trip; `out` (may be NULL for writes) is filled then. */
+rf_status db_category_batch_update_by_id(rf_batch *batch, int32_t id, const db_category_update_input *data,
+        db_category *out);
+rf_status db_category_batch_delete_by_id(rf_batch *batch, int32_t id, db_category *out);
+rf_status db_category_batch_update_by_name(rf_batch *batch, const char *name, const db_category_update_input *data,
+        db_category *out);
+rf_status db_category_batch_delete_by_name(rf_batch *batch, const char *name, db_category *out);
+rf_status db_category_batch_create(rf_batch *batch, const db_category_create_input *data, db_category *out);
+rf_status db_category_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_category *out);
+rf_status db_category_batch_find_unique_by_name(rf_batch *batch, const char *name, db_category *out);
+rf_status db_category_batch_count(rf_batch *batch, const db_category_where *where, int64_t *count);
 
 /* ---- Comment (model) ---- */
 
@@ -1313,6 +1561,55 @@ rf_status db_comment_upsert_by_id(rf_client *client, const db_comment_create_inp
 rf_status db_comment_update_many(rf_client *client, const db_comment_where *where,
         const db_comment_update_input *data, int64_t *count);
 rf_status db_comment_delete_many(rf_client *client, const db_comment_where *where, int64_t *count);
+/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
+ * createMany): through COPY when every row gives the same fields, else
+ * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
+ * With skip_duplicates, rows that would violate a unique constraint are
+ * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
+ * made per row. *count (may be NULL): the rows inserted. The _and_return
+ * forms return the inserted (or updated) rows, only the selected columns
+ * when select is not NULL. */
+rf_status db_comment_create_many(rf_client *client, const db_comment_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+rf_status db_comment_create_many_and_return(rf_client *client, const db_comment_create_input *data,
+        size_t n, bool skip_duplicates, const db_comment_select *select, db_comment_list *out,
+        rf_arena *arena);
+rf_status db_comment_update_many_and_return(rf_client *client, const db_comment_where *where,
+        const db_comment_update_input *data, const db_comment_select *select, db_comment_list *out,
+        rf_arena *arena);
+/* A create with related rows created or connected in the same
+ * transaction (Prisma's nested `create` and `connect`): `data` is this
+ * row; per relation, `create` points to `ncreate` inputs of rows to create
+ * with it, `connect` to `nconnect` filters that must each match exactly
+ * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
+ * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
+ * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
+ * the foreign key on the other side) are created or re-pointed after this
+ * row; for a to-one with the key on this side (one row, created or
+ * connected) it goes first. All or nothing (a savepoint inside an open
+ * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
+ * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
+struct db_comment_nested_create {
+    const db_comment_create_input *data;
+    struct {
+        const db_post_nested_create *create;
+        size_t ncreate;
+        const db_post_where *connect;
+        size_t nconnect;
+        struct { const db_post_where *where; const db_post_nested_create *create; } connect_or_create;
+        size_t nconnect_or_create;
+    } post;
+};
+rf_status db_comment_create_nested(rf_client *client, const db_comment_nested_create *input, db_comment *out,
+        rf_arena *arena);
+/* Batched forms (see rf_batch_run): queued now, sent with the batch in one
+ * round trip; `out` (may be NULL for writes) is filled then. */
+rf_status db_comment_batch_update_by_id(rf_batch *batch, const char *id, const db_comment_update_input *data,
+        db_comment *out);
+rf_status db_comment_batch_delete_by_id(rf_batch *batch, const char *id, db_comment *out);
+rf_status db_comment_batch_create(rf_batch *batch, const db_comment_create_input *data, db_comment *out);
+rf_status db_comment_batch_find_unique_by_id(rf_batch *batch, const char *id, db_comment *out);
+rf_status db_comment_batch_count(rf_batch *batch, const db_comment_where *where, int64_t *count);
 
 /* ---- Tag (model) ---- */
 
@@ -1478,6 +1775,47 @@ rf_status db_tag_upsert_by_group_name(rf_client *client, const db_tag_create_inp
 rf_status db_tag_update_many(rf_client *client, const db_tag_where *where,
         const db_tag_update_input *data, int64_t *count);
 rf_status db_tag_delete_many(rf_client *client, const db_tag_where *where, int64_t *count);
+/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
+ * createMany): through COPY when every row gives the same fields, else
+ * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
+ * With skip_duplicates, rows that would violate a unique constraint are
+ * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
+ * made per row. *count (may be NULL): the rows inserted. The _and_return
+ * forms return the inserted (or updated) rows, only the selected columns
+ * when select is not NULL. */
+rf_status db_tag_create_many(rf_client *client, const db_tag_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+rf_status db_tag_create_many_and_return(rf_client *client, const db_tag_create_input *data,
+        size_t n, bool skip_duplicates, const db_tag_select *select, db_tag_list *out,
+        rf_arena *arena);
+rf_status db_tag_update_many_and_return(rf_client *client, const db_tag_where *where,
+        const db_tag_update_input *data, const db_tag_select *select, db_tag_list *out,
+        rf_arena *arena);
+/* A create with related rows created or connected in the same
+ * transaction (Prisma's nested `create` and `connect`): `data` is this
+ * row; per relation, `create` points to `ncreate` inputs of rows to create
+ * with it, `connect` to `nconnect` filters that must each match exactly
+ * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
+ * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
+ * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
+ * the foreign key on the other side) are created or re-pointed after this
+ * row; for a to-one with the key on this side (one row, created or
+ * connected) it goes first. All or nothing (a savepoint inside an open
+ * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
+ * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
+struct db_tag_nested_create {
+    const db_tag_create_input *data;
+};
+rf_status db_tag_create_nested(rf_client *client, const db_tag_nested_create *input, db_tag *out,
+        rf_arena *arena);
+/* Batched forms (see rf_batch_run): queued now, sent with the batch in one
+ * round trip; `out` (may be NULL for writes) is filled then. */
+rf_status db_tag_batch_update_by_group_name(rf_batch *batch, const char *group, const char *name, const db_tag_update_input *data,
+        db_tag *out);
+rf_status db_tag_batch_delete_by_group_name(rf_batch *batch, const char *group, const char *name, db_tag *out);
+rf_status db_tag_batch_create(rf_batch *batch, const db_tag_create_input *data, db_tag *out);
+rf_status db_tag_batch_find_unique_by_group_name(rf_batch *batch, const char *group, const char *name, db_tag *out);
+rf_status db_tag_batch_count(rf_batch *batch, const db_tag_where *where, int64_t *count);
 
 /* ---- Lists (model) ---- */
 
@@ -1670,6 +2008,47 @@ rf_status db_lists_upsert_by_id(rf_client *client, const db_lists_create_input *
 rf_status db_lists_update_many(rf_client *client, const db_lists_where *where,
         const db_lists_update_input *data, int64_t *count);
 rf_status db_lists_delete_many(rf_client *client, const db_lists_where *where, int64_t *count);
+/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
+ * createMany): through COPY when every row gives the same fields, else
+ * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
+ * With skip_duplicates, rows that would violate a unique constraint are
+ * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
+ * made per row. *count (may be NULL): the rows inserted. The _and_return
+ * forms return the inserted (or updated) rows, only the selected columns
+ * when select is not NULL. */
+rf_status db_lists_create_many(rf_client *client, const db_lists_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+rf_status db_lists_create_many_and_return(rf_client *client, const db_lists_create_input *data,
+        size_t n, bool skip_duplicates, const db_lists_select *select, db_lists_list *out,
+        rf_arena *arena);
+rf_status db_lists_update_many_and_return(rf_client *client, const db_lists_where *where,
+        const db_lists_update_input *data, const db_lists_select *select, db_lists_list *out,
+        rf_arena *arena);
+/* A create with related rows created or connected in the same
+ * transaction (Prisma's nested `create` and `connect`): `data` is this
+ * row; per relation, `create` points to `ncreate` inputs of rows to create
+ * with it, `connect` to `nconnect` filters that must each match exactly
+ * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
+ * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
+ * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
+ * the foreign key on the other side) are created or re-pointed after this
+ * row; for a to-one with the key on this side (one row, created or
+ * connected) it goes first. All or nothing (a savepoint inside an open
+ * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
+ * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
+struct db_lists_nested_create {
+    const db_lists_create_input *data;
+};
+rf_status db_lists_create_nested(rf_client *client, const db_lists_nested_create *input, db_lists *out,
+        rf_arena *arena);
+/* Batched forms (see rf_batch_run): queued now, sent with the batch in one
+ * round trip; `out` (may be NULL for writes) is filled then. */
+rf_status db_lists_batch_update_by_id(rf_batch *batch, int32_t id, const db_lists_update_input *data,
+        db_lists *out);
+rf_status db_lists_batch_delete_by_id(rf_batch *batch, int32_t id, db_lists *out);
+rf_status db_lists_batch_create(rf_batch *batch, const db_lists_create_input *data, db_lists *out);
+rf_status db_lists_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_lists *out);
+rf_status db_lists_batch_count(rf_batch *batch, const db_lists_where *where, int64_t *count);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,376 @@
+/*
+ * desc_bulk.c — many rows per call: createMany (through COPY, or
+ * multi-row INSERT ... ON CONFLICT DO NOTHING when duplicates are to be
+ * skipped), createManyAndReturn and updateManyAndReturn.
+ *
+ * Memory stays bounded whatever the number of rows: COPY streams its rows
+ * in chunks of COPY_ROWS (one COPY statement, so all or nothing), and the
+ * INSERT path sends statements of at most VALUES_ROWS rows, inside one
+ * transaction when there is more than one, so that a failure halfway
+ * leaves nothing written. Inside an open transaction a failure aborts that
+ * transaction, as any failed statement does (run it in a nested
+ * rf_transaction, a savepoint, to undo only the createMany).
+ */
+#include "desc_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    COPY_ROWS = 1024,          /* rows encoded per chunk of COPY data */
+    COPY_FLUSH = 256 * 1024,   /* bytes of COPY data handed to libpq at once */
+    VALUES_ROWS = 1000,        /* rows per INSERT statement */
+    MAX_PARAMS = 65535         /* the protocol's limit per statement */
+};
+
+typedef struct bulk {
+    const rf_model_desc *m;
+    const rf_desc_sql *s;
+    const char *data;          /* the create inputs */
+    size_t stride, n;
+    bool skip_duplicates;
+    bool returning;
+    rf_select select;
+    rf_any_list *out;          /* AndReturn: the rows, in `arena` */
+    rf_arena *arena;
+    bool *cols;                /* per field: some row gives it */
+    size_t ncols;
+    bool uniform;              /* no row leaves out a field with a default
+                                  that another row gives */
+    int64_t count;
+} bulk;
+
+static const void *row_at(const bulk *b, size_t r) { return b->data + r * b->stride; }
+
+/* Which fields the rows give, and whether every row gives the same ones. */
+static rf_status survey(rf_client *c, bulk *b)
+{
+    const rf_model_desc *m = b->m;
+    b->cols = calloc(m->nfields ? m->nfields : 1, sizeof *b->cols);
+    if (!b->cols)
+        return rf_fail(c, RF_NO_MEMORY, "out of memory");
+    b->uniform = true;
+    for (size_t i = 0; i < m->nfields; i++) {
+        bool first = b->n && rf_desc_create_given(&m->fields[i], row_at(b, 0));
+        b->cols[i] = first;
+        for (size_t r = 1; r < b->n; r++)
+            if (rf_desc_create_given(&m->fields[i], row_at(b, r)) != first) {
+                b->cols[i] = true;
+                /* Left out, a field without a default is NULL, which COPY
+                 * can say; only a default needs DEFAULT (an INSERT). */
+                if (m->fields[i].flags & RF_FIELD_HAS_DEFAULT)
+                    b->uniform = false;
+                break;
+            }
+        b->ncols += b->cols[i];
+    }
+    return RF_OK;
+}
+
+/* ---- COPY ------------------------------------------------------------------ */
+
+/* Ends a COPY and reads its outcome (the row count). `abort_reason`: give
+ * up (the server then discards every row sent). */
+static rf_status copy_finish(rf_client *c, PGconn *conn, const char *abort_reason,
+                             rf_status why, int64_t *count)
+{
+    rf_status st = RF_OK;
+    if (PQputCopyEnd(conn, abort_reason) != 1)
+        st = rf_client_fail_result(c, NULL);
+    PGresult *res;
+    while ((res = PQgetResult(conn)) != NULL) {
+        if (st == RF_OK && !abort_reason) {
+            if (PQresultStatus(res) == PGRES_COMMAND_OK)
+                *count = strtoll(PQcmdTuples(res), NULL, 10);
+            else
+                st = rf_client_fail_result(c, res);
+        }
+        PQclear(res);
+    }
+    return abort_reason ? why : st;
+}
+
+static rf_status copy_rows(rf_client *c, bulk *b)
+{
+    const rf_model_desc *m = b->m;
+    rf_query head;
+    rf_query_init(&head);
+    rf_q_sql(&head, "COPY ");
+    rf_q_sql(&head, b->s->table);
+    rf_q_sql(&head, " (");
+    for (size_t i = 0, k = 0; i < m->nfields; i++)
+        if (b->cols[i]) {
+            rf_q_sql(&head, k++ ? ", " : "");
+            rf_q_sql(&head, b->s->column[i]);
+        }
+    rf_q_sql(&head, ") FROM STDIN");
+    rf_status st = rf_query_status(&head);
+    if (st != RF_OK) {
+        rf_query_free(&head);
+        return rf_fail(c, st, "out of memory");
+    }
+    if (rf_client_ready(c) != RF_OK) {
+        rf_query_free(&head);
+        return RF_CONNECTION;
+    }
+    if (c->err.error.status != RF_OK)
+        rf_error_clear(&c->err);
+    PGconn *conn = c->conn;
+    PGresult *res = PQexec(conn, head.sql);
+    rf_query_free(&head);
+    if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
+        st = rf_client_fail_result(c, res);
+        PQclear(res);
+        return st;
+    }
+    PQclear(res);
+
+    rf_buf buf = {0};
+    const char *why = NULL;
+    rf_status why_st = RF_OK;
+    for (size_t r0 = 0; r0 < b->n && !why; r0 += COPY_ROWS) {
+        size_t r1 = b->n - r0 < COPY_ROWS ? b->n : r0 + COPY_ROWS;
+        rf_query q;
+        rf_query_init(&q);
+        for (size_t r = r0; r < r1; r++)
+            for (size_t i = 0; i < m->nfields; i++)
+                if (b->cols[i] && !rf_desc_bind_create(&q, &m->fields[i], row_at(b, r)))
+                    rf_params_add_null(&q.params); /* left out: NULL (see survey) */
+        if ((why_st = rf_q_check(c, &q)) != RF_OK) {
+            why = "refract: a row could not be encoded";
+        } else {
+            int k = 0;
+            for (size_t r = r0; r < r1; r++)
+                for (size_t j = 0; j < b->ncols; j++, k++) {
+                    rf_copy_put_param(&buf, &q.params, k);
+                    rf_buf_put(&buf, j + 1 < b->ncols ? "\t" : "\n", 1);
+                }
+        }
+        rf_query_free(&q);
+        if (!why && buf.failed) {
+            why = "refract: out of memory";
+            why_st = rf_fail(c, RF_NO_MEMORY, "out of memory (or a value COPY cannot carry)");
+        }
+        if (!why && (buf.len >= COPY_FLUSH || r1 == b->n)) {
+            if (buf.len && PQputCopyData(conn, buf.data, (int)buf.len) != 1) {
+                why_st = rf_client_fail_result(c, NULL);
+                why = "refract: sending failed";
+            }
+            buf.len = 0;
+        }
+    }
+    rf_buf_free(&buf);
+    return copy_finish(c, conn, why, why_st, &b->count);
+}
+
+/* ---- multi-row INSERT ------------------------------------------------------- */
+
+/* Rows [r0, r1) as one INSERT; returned rows go to out->items from
+ * out->count on. */
+static rf_status insert_rows(rf_client *c, bulk *b, size_t r0, size_t r1)
+{
+    const rf_model_desc *m = b->m;
+    const rf_desc_sql *s = b->s;
+    rf_query q;
+    rf_query_init(&q);
+    rf_q_sql(&q, "INSERT INTO ");
+    rf_q_sql(&q, s->table);
+    rf_q_sql(&q, " AS t (");
+    size_t listed = 0;
+    for (size_t i = 0; i < m->nfields; i++)
+        if (b->cols[i]) {
+            rf_q_sql(&q, listed++ ? ", " : "");
+            rf_q_sql(&q, s->column[i]);
+        }
+    if (!listed) /* every column defaulted: name one, to say DEFAULT per row */
+        rf_q_sql(&q, s->column[0]);
+    rf_q_sql(&q, ") VALUES ");
+    for (size_t r = r0; r < r1; r++) {
+        rf_q_sql(&q, r > r0 ? ", (" : "(");
+        size_t k = 0;
+        for (size_t i = 0; i < m->nfields; i++) {
+            if (!b->cols[i])
+                continue;
+            rf_q_sql(&q, k++ ? ", " : "");
+            if (rf_desc_create_given(&m->fields[i], row_at(b, r))) {
+                rf_q_param(&q);
+                rf_desc_bind_create(&q, &m->fields[i], row_at(b, r));
+            } else {
+                rf_q_sql(&q, "DEFAULT");
+            }
+        }
+        rf_q_sql(&q, listed ? ")" : "DEFAULT)");
+    }
+    if (b->skip_duplicates)
+        rf_q_sql(&q, " ON CONFLICT DO NOTHING");
+    if (b->returning) {
+        rf_q_sql(&q, " RETURNING ");
+        rf_desc_put_select(&q, m, s, b->select);
+    }
+    rf_stmt stmt;
+    rf_result res = RF_RESULT_INIT;
+    rf_status st = rf_q_stmt(c, &q, &stmt);
+    if (st == RF_OK)
+        st = rf_exec_params(c, &stmt, &q.params, &res);
+    rf_query_free(&q);
+    if (st != RF_OK)
+        return st;
+    b->count += res.affected;
+    if (!b->returning || res.rows == 0) {
+        rf_result_clear(&res);
+        return RF_OK;
+    }
+    if ((st = rf_result_keep(&res, b->arena)) != RF_OK) {
+        rf_result_clear(&res);
+        return st;
+    }
+    st = rf_desc_decode_rows(m, b->select, &res, 0,
+                             (char *)b->out->items + b->out->count * m->row_size, b->arena);
+    if (st == RF_OK)
+        b->out->count += (size_t)res.rows;
+    return st;
+}
+
+static rf_status insert_all(rf_client *c, void *ctx)
+{
+    bulk *b = ctx;
+    size_t per = MAX_PARAMS / (b->ncols ? b->ncols : 1);
+    if (per > VALUES_ROWS)
+        per = VALUES_ROWS;
+    b->count = 0;
+    if (b->out)
+        b->out->count = 0;
+    for (size_t r0 = 0; r0 < b->n; r0 += per) {
+        rf_status st = insert_rows(c, b, r0, b->n - r0 < per ? b->n : r0 + per);
+        if (st != RF_OK)
+            return st;
+    }
+    return RF_OK;
+}
+
+/* ---- the operations --------------------------------------------------------- */
+
+static rf_status check_many(rf_client *c, const rf_model_desc *m, const void *data,
+                            size_t stride, size_t n)
+{
+    if (!m || !m->writable)
+        return rf_desc_misuse(c, "no model, or a read-only one");
+    if (!data && n)
+        return rf_desc_misuse(c, "create_many: NULL data with a non-zero count");
+    if (n && !stride)
+        return rf_desc_misuse(c, "create_many: no input size");
+    return RF_OK;
+}
+
+static rf_status run_bulk(rf_client *c, bulk *b)
+{
+    const rf_desc_sql *s = rf_desc_sql_get(b->m);
+    if (!s)
+        return rf_fail(c, RF_NO_MEMORY, "out of memory");
+    b->s = s;
+    rf_status st = survey(c, b);
+    if (st == RF_OK) {
+        if (!b->returning && !b->skip_duplicates && b->uniform && b->ncols)
+            st = copy_rows(c, b);
+        else if ((b->n <= VALUES_ROWS && b->ncols * b->n <= MAX_PARAMS) || rf_in_transaction(c))
+            st = insert_all(c, b); /* one statement, or a failure aborts the open transaction */
+        else
+            st = rf_transaction(c, RF_ISOLATION_DEFAULT, false, insert_all, b, 0);
+    }
+    free(b->cols);
+    return st;
+}
+
+rf_status rf_desc_create_many(rf_client *c, const rf_model_desc *m, const void *data,
+                              size_t stride, size_t n, bool skip_duplicates, int64_t *count)
+{
+    if (!c)
+        return RF_INVALID_ARGUMENT;
+    rf_status st = check_many(c, m, data, stride, n);
+    if (count)
+        *count = 0;
+    if (st != RF_OK || n == 0)
+        return st;
+    bulk b = {.m = m, .data = data, .stride = stride, .n = n,
+              .skip_duplicates = skip_duplicates};
+    st = run_bulk(c, &b);
+    if (st == RF_OK && count)
+        *count = b.count;
+    return st;
+}
+
+rf_status rf_desc_create_many_and_return(rf_client *c, const rf_model_desc *m, const void *data,
+                                         size_t stride, size_t n, bool skip_duplicates,
+                                         rf_select select, void *out, rf_arena *arena)
+{
+    if (!c)
+        return RF_INVALID_ARGUMENT;
+    rf_status st = check_many(c, m, data, stride, n);
+    if (st != RF_OK)
+        return st;
+    if (!out || !arena)
+        return rf_desc_misuse(c, "create_many_and_return: no list or arena for the rows");
+    rf_any_list *list = out;
+    list->items = NULL;
+    list->count = 0;
+    if (n == 0)
+        return RF_OK;
+    void *items = rf_arena_alloc(arena, n * m->row_size);
+    if (!items)
+        return rf_fail(c, RF_NO_MEMORY, "out of memory");
+    rf_any_list rows = {items, 0};
+    bulk b = {.m = m, .data = data, .stride = stride, .n = n, .skip_duplicates = skip_duplicates,
+              .returning = true, .select = select, .out = &rows, .arena = arena};
+    st = run_bulk(c, &b);
+    if (st == RF_OK && rows.count)
+        *list = rows;
+    return st;
+}
+
+rf_status rf_desc_update_many_and_return(rf_client *c, const rf_model_desc *m, const void *where,
+                                         const void *data, rf_select select, void *out,
+                                         rf_arena *arena)
+{
+    if (!c)
+        return RF_INVALID_ARGUMENT;
+    if (!m || !m->writable)
+        return rf_desc_misuse(c, "no model, or a read-only one");
+    if (!out || !arena)
+        return rf_desc_misuse(c, "update_many_and_return: no list or arena for the rows");
+    rf_any_list *list = out;
+    list->items = NULL;
+    list->count = 0;
+    const rf_desc_sql *s = rf_desc_sql_get(m);
+    if (!s)
+        return rf_fail(c, RF_NO_MEMORY, "out of memory");
+    rf_query q;
+    rf_query_init(&q);
+    rf_q_sql(&q, s->update_head);
+    rf_desc_put_set(&q, m, s, data, s->self_set);
+    rf_q_sql(&q, " WHERE ");
+    rf_q_group_begin(&q, "AND");
+    if (where)
+        rf_desc_put_where(&q, m, s, where);
+    rf_q_group_end(&q);
+    rf_q_sql(&q, " RETURNING ");
+    rf_desc_put_select(&q, m, s, select);
+    rf_stmt stmt;
+    rf_result res = RF_RESULT_INIT;
+    rf_status st = rf_q_stmt(c, &q, &stmt);
+    if (st == RF_OK)
+        st = rf_exec_params(c, &stmt, &q.params, &res);
+    rf_query_free(&q);
+    if (st == RF_OK && (st = rf_result_keep(&res, arena)) != RF_OK)
+        rf_result_clear(&res);
+    if (st != RF_OK || res.rows == 0)
+        return st;
+    void *items = rf_arena_alloc(arena, (size_t)res.rows * m->row_size);
+    if (!items)
+        return rf_fail(c, RF_NO_MEMORY, "out of memory");
+    st = rf_desc_decode_rows(m, select, &res, 0, items, arena);
+    if (st == RF_OK) {
+        list->items = items;
+        list->count = (size_t)res.rows;
+    }
+    return st;
+}

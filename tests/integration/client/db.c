@@ -183,6 +183,23 @@ bool db_role_from_string(const char *label, db_role *out)
  * where, create and update structs. Every model's descriptor is declared
  * first: relations point at each other.
  */
+/* What each model and each unique criterion gets, in one line of the model's
+ * section (RW: a model, whose rows can be written; PLAIN: no relations to
+ * include). */
+#define RF__MODEL_RO(T) RF__READ(T) RF__BATCH_READ(T)
+#define RF__MODEL_RW(T) RF__MODEL_RO(T) RF__WRITE(T) RF__BULK(T) RF__NESTED(T) RF__BATCH_WRITE(T)
+#define RF__UNIQUE(T, C, U, PARAMS, KEYS) \
+    RF__FIND_UNIQUE(T, C, U, PARAMS, KEYS, include) RF__BATCH_FIND(T, C, U, PARAMS, KEYS)
+#define RF__UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) \
+    RF__FIND_UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) RF__BATCH_FIND(T, C, U, PARAMS, KEYS)
+#define RF__UNIQUE_RW(T, C, U, PARAMS, KEYS) RF__UNIQUE(T, C, U, PARAMS, KEYS) \
+    RF__BATCH_BY_KEY(T, C, U, PARAMS, KEYS) RF__BY_KEY(T, C, U, PARAMS, KEYS)
+#define RF__UNIQUE_PLAIN_RW(T, C, U, PARAMS, KEYS) RF__UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) \
+    RF__BATCH_BY_KEY(T, C, U, PARAMS, KEYS) RF__BY_KEY(T, C, U, PARAMS, KEYS)
+/* The sizes and group offsets of a model's row and where structs. */
+#define RF__SIZES(T) sizeof(T), sizeof(T##_where), \
+    offsetof(T##_where, AND), offsetof(T##_where, OR), offsetof(T##_where, NOT)
+
 static const rf_model_desc db_user__m;
 static const rf_model_desc db_profile__m;
 static const rf_model_desc db_post__m;
@@ -251,8 +268,7 @@ static const rf_model_desc db_user__m = {
     db_user__uniques, 3,
     db_user__key, 1,
     db_user__relations, 2,
-    sizeof(db_user), sizeof(db_user_where),
-    offsetof(db_user_where, AND), offsetof(db_user_where, OR), offsetof(db_user_where, NOT),
+    RF__SIZES(db_user),
     offsetof(db_user_query, cursor),
     offsetof(db_user_query, include),
     offsetof(db_user_query, select),
@@ -261,26 +277,12 @@ static const rf_model_desc db_user__m = {
     offsetof(db_user_query, distinct),
     offsetof(db_user_query, order_by_relation),
 };
-RF__FIND_UNIQUE(db_user, id, 0, (int32_t id, ), (&id), include)
-RF__FIND_UNIQUE(db_user, email, 1, (const char *email, ), (&email), include)
-RF__FIND_UNIQUE(db_user, ext_id, 2, (const char *ext_id, ), (&ext_id), include)
-RF__READ(db_user)
-RF__BATCH_READ(db_user)
-RF__BATCH_FIND(db_user, id, 0, (int32_t id, ), (&id))
-RF__BATCH_FIND(db_user, email, 1, (const char *email, ), (&email))
-RF__BATCH_FIND(db_user, ext_id, 2, (const char *ext_id, ), (&ext_id))
-RF__WRITE(db_user)
-RF__BULK(db_user)
-RF__NESTED(db_user)
-RF__BATCH_WRITE(db_user)
-RF__BATCH_BY_KEY(db_user, id, 0, (int32_t id, ), (&id))
-RF__BATCH_BY_KEY(db_user, email, 1, (const char *email, ), (&email))
-RF__BATCH_BY_KEY(db_user, ext_id, 2, (const char *ext_id, ), (&ext_id))
-RF__BY_KEY(db_user, id, 0, (int32_t id, ), (&id))
+RF__MODEL_RW(db_user)
+RF__UNIQUE_RW(db_user, id, 0, (int32_t id, ), (&id))
 RF__UPSERT(db_user, id, 0)
-RF__BY_KEY(db_user, email, 1, (const char *email, ), (&email))
+RF__UNIQUE_RW(db_user, email, 1, (const char *email, ), (&email))
 RF__UPSERT(db_user, email, 1)
-RF__BY_KEY(db_user, ext_id, 2, (const char *ext_id, ), (&ext_id))
+RF__UNIQUE_RW(db_user, ext_id, 2, (const char *ext_id, ), (&ext_id))
 RF__UPSERT(db_user, ext_id, 2)
 
 /* ========================================================================
@@ -318,8 +320,7 @@ static const rf_model_desc db_profile__m = {
     db_profile__uniques, 2,
     db_profile__key, 1,
     db_profile__relations, 1,
-    sizeof(db_profile), sizeof(db_profile_where),
-    offsetof(db_profile_where, AND), offsetof(db_profile_where, OR), offsetof(db_profile_where, NOT),
+    RF__SIZES(db_profile),
     offsetof(db_profile_query, cursor),
     offsetof(db_profile_query, include),
     offsetof(db_profile_query, select),
@@ -328,21 +329,10 @@ static const rf_model_desc db_profile__m = {
     offsetof(db_profile_query, distinct),
     offsetof(db_profile_query, order_by_relation),
 };
-RF__FIND_UNIQUE(db_profile, id, 0, (const char *id, ), (&id), include)
-RF__FIND_UNIQUE(db_profile, user_id, 1, (int32_t user_id, ), (&user_id), include)
-RF__READ(db_profile)
-RF__BATCH_READ(db_profile)
-RF__BATCH_FIND(db_profile, id, 0, (const char *id, ), (&id))
-RF__BATCH_FIND(db_profile, user_id, 1, (int32_t user_id, ), (&user_id))
-RF__WRITE(db_profile)
-RF__BULK(db_profile)
-RF__NESTED(db_profile)
-RF__BATCH_WRITE(db_profile)
-RF__BATCH_BY_KEY(db_profile, id, 0, (const char *id, ), (&id))
-RF__BATCH_BY_KEY(db_profile, user_id, 1, (int32_t user_id, ), (&user_id))
-RF__BY_KEY(db_profile, id, 0, (const char *id, ), (&id))
+RF__MODEL_RW(db_profile)
+RF__UNIQUE_RW(db_profile, id, 0, (const char *id, ), (&id))
 RF__UPSERT(db_profile, id, 0)
-RF__BY_KEY(db_profile, user_id, 1, (int32_t user_id, ), (&user_id))
+RF__UNIQUE_RW(db_profile, user_id, 1, (int32_t user_id, ), (&user_id))
 RF__UPSERT(db_profile, user_id, 1)
 
 /* ========================================================================
@@ -386,8 +376,7 @@ static const rf_model_desc db_post__m = {
     db_post__uniques, 2,
     db_post__key, 1,
     db_post__relations, 3,
-    sizeof(db_post), sizeof(db_post_where),
-    offsetof(db_post_where, AND), offsetof(db_post_where, OR), offsetof(db_post_where, NOT),
+    RF__SIZES(db_post),
     offsetof(db_post_query, cursor),
     offsetof(db_post_query, include),
     offsetof(db_post_query, select),
@@ -396,21 +385,10 @@ static const rf_model_desc db_post__m = {
     offsetof(db_post_query, distinct),
     offsetof(db_post_query, order_by_relation),
 };
-RF__FIND_UNIQUE(db_post, id, 0, (const char *id, ), (&id), include)
-RF__FIND_UNIQUE(db_post, author_id_title, 1, (int32_t author_id, const char *title, ), (&author_id, &title), include)
-RF__READ(db_post)
-RF__BATCH_READ(db_post)
-RF__BATCH_FIND(db_post, id, 0, (const char *id, ), (&id))
-RF__BATCH_FIND(db_post, author_id_title, 1, (int32_t author_id, const char *title, ), (&author_id, &title))
-RF__WRITE(db_post)
-RF__BULK(db_post)
-RF__NESTED(db_post)
-RF__BATCH_WRITE(db_post)
-RF__BATCH_BY_KEY(db_post, id, 0, (const char *id, ), (&id))
-RF__BATCH_BY_KEY(db_post, author_id_title, 1, (int32_t author_id, const char *title, ), (&author_id, &title))
-RF__BY_KEY(db_post, id, 0, (const char *id, ), (&id))
+RF__MODEL_RW(db_post)
+RF__UNIQUE_RW(db_post, id, 0, (const char *id, ), (&id))
 RF__UPSERT(db_post, id, 0)
-RF__BY_KEY(db_post, author_id_title, 1, (int32_t author_id, const char *title, ), (&author_id, &title))
+RF__UNIQUE_RW(db_post, author_id_title, 1, (int32_t author_id, const char *title, ), (&author_id, &title))
 RF__UPSERT(db_post, author_id_title, 1)
 RF__LINK(db_post, categories, 1, (const char *post, int32_t category), (&post, &category))
 
@@ -450,8 +428,7 @@ static const rf_model_desc db_category__m = {
     db_category__uniques, 2,
     db_category__key, 1,
     db_category__relations, 1,
-    sizeof(db_category), sizeof(db_category_where),
-    offsetof(db_category_where, AND), offsetof(db_category_where, OR), offsetof(db_category_where, NOT),
+    RF__SIZES(db_category),
     offsetof(db_category_query, cursor),
     offsetof(db_category_query, include),
     offsetof(db_category_query, select),
@@ -460,21 +437,10 @@ static const rf_model_desc db_category__m = {
     offsetof(db_category_query, distinct),
     offsetof(db_category_query, order_by_relation),
 };
-RF__FIND_UNIQUE(db_category, id, 0, (int32_t id, ), (&id), include)
-RF__FIND_UNIQUE(db_category, name, 1, (const char *name, ), (&name), include)
-RF__READ(db_category)
-RF__BATCH_READ(db_category)
-RF__BATCH_FIND(db_category, id, 0, (int32_t id, ), (&id))
-RF__BATCH_FIND(db_category, name, 1, (const char *name, ), (&name))
-RF__WRITE(db_category)
-RF__BULK(db_category)
-RF__NESTED(db_category)
-RF__BATCH_WRITE(db_category)
-RF__BATCH_BY_KEY(db_category, id, 0, (int32_t id, ), (&id))
-RF__BATCH_BY_KEY(db_category, name, 1, (const char *name, ), (&name))
-RF__BY_KEY(db_category, id, 0, (int32_t id, ), (&id))
+RF__MODEL_RW(db_category)
+RF__UNIQUE_RW(db_category, id, 0, (int32_t id, ), (&id))
 RF__UPSERT(db_category, id, 0)
-RF__BY_KEY(db_category, name, 1, (const char *name, ), (&name))
+RF__UNIQUE_RW(db_category, name, 1, (const char *name, ), (&name))
 RF__UPSERT(db_category, name, 1)
 RF__LINK(db_category, posts, 0, (int32_t category, const char *post), (&category, &post))
 
@@ -512,8 +478,7 @@ static const rf_model_desc db_comment__m = {
     db_comment__uniques, 1,
     db_comment__key, 1,
     db_comment__relations, 1,
-    sizeof(db_comment), sizeof(db_comment_where),
-    offsetof(db_comment_where, AND), offsetof(db_comment_where, OR), offsetof(db_comment_where, NOT),
+    RF__SIZES(db_comment),
     offsetof(db_comment_query, cursor),
     offsetof(db_comment_query, include),
     offsetof(db_comment_query, select),
@@ -522,16 +487,8 @@ static const rf_model_desc db_comment__m = {
     offsetof(db_comment_query, distinct),
     offsetof(db_comment_query, order_by_relation),
 };
-RF__FIND_UNIQUE(db_comment, id, 0, (const char *id, ), (&id), include)
-RF__READ(db_comment)
-RF__BATCH_READ(db_comment)
-RF__BATCH_FIND(db_comment, id, 0, (const char *id, ), (&id))
-RF__WRITE(db_comment)
-RF__BULK(db_comment)
-RF__NESTED(db_comment)
-RF__BATCH_WRITE(db_comment)
-RF__BATCH_BY_KEY(db_comment, id, 0, (const char *id, ), (&id))
-RF__BY_KEY(db_comment, id, 0, (const char *id, ), (&id))
+RF__MODEL_RW(db_comment)
+RF__UNIQUE_RW(db_comment, id, 0, (const char *id, ), (&id))
 RF__UPSERT(db_comment, id, 0)
 
 /* ========================================================================
@@ -561,8 +518,7 @@ static const rf_model_desc db_tag__m = {
     db_tag__uniques, 1,
     db_tag__key, 2,
     NULL, 0,
-    sizeof(db_tag), sizeof(db_tag_where),
-    offsetof(db_tag_where, AND), offsetof(db_tag_where, OR), offsetof(db_tag_where, NOT),
+    RF__SIZES(db_tag),
     offsetof(db_tag_query, cursor),
     RF_NO_MEMBER,
     offsetof(db_tag_query, select),
@@ -571,16 +527,8 @@ static const rf_model_desc db_tag__m = {
     offsetof(db_tag_query, distinct),
     RF_NO_MEMBER,
 };
-RF__FIND_UNIQUE_PLAIN(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
-RF__READ(db_tag)
-RF__BATCH_READ(db_tag)
-RF__BATCH_FIND(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
-RF__WRITE(db_tag)
-RF__BULK(db_tag)
-RF__NESTED(db_tag)
-RF__BATCH_WRITE(db_tag)
-RF__BATCH_BY_KEY(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
-RF__BY_KEY(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
+RF__MODEL_RW(db_tag)
+RF__UNIQUE_PLAIN_RW(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
 RF__UPSERT(db_tag, group_name, 0)
 
 /* ========================================================================
@@ -616,8 +564,7 @@ static const rf_model_desc db_lists__m = {
     db_lists__uniques, 1,
     db_lists__key, 1,
     NULL, 0,
-    sizeof(db_lists), sizeof(db_lists_where),
-    offsetof(db_lists_where, AND), offsetof(db_lists_where, OR), offsetof(db_lists_where, NOT),
+    RF__SIZES(db_lists),
     offsetof(db_lists_query, cursor),
     RF_NO_MEMBER,
     offsetof(db_lists_query, select),
@@ -626,14 +573,6 @@ static const rf_model_desc db_lists__m = {
     offsetof(db_lists_query, distinct),
     RF_NO_MEMBER,
 };
-RF__FIND_UNIQUE_PLAIN(db_lists, id, 0, (int32_t id, ), (&id))
-RF__READ(db_lists)
-RF__BATCH_READ(db_lists)
-RF__BATCH_FIND(db_lists, id, 0, (int32_t id, ), (&id))
-RF__WRITE(db_lists)
-RF__BULK(db_lists)
-RF__NESTED(db_lists)
-RF__BATCH_WRITE(db_lists)
-RF__BATCH_BY_KEY(db_lists, id, 0, (int32_t id, ), (&id))
-RF__BY_KEY(db_lists, id, 0, (int32_t id, ), (&id))
+RF__MODEL_RW(db_lists)
+RF__UNIQUE_PLAIN_RW(db_lists, id, 0, (int32_t id, ), (&id))
 RF__UPSERT(db_lists, id, 0)

@@ -81,35 +81,45 @@ static int make_dirs(const char *path)
  */
 typedef struct output_files {
     char *path[2], *tmp[2];     /* [0]: header, [1]: source */
-    bool written[2];
+    FILE *f[2];                 /* open while its pieces arrive */
+    bool failed;
 } output_files;
 
 static bool write_tmp(void *ctx, char which, const buf *text)
 {
     output_files *o = ctx;
     int i = which == 'h' ? 0 : 1;
-    FILE *f = fopen(o->tmp[i], "wb");
-    bool ok = f && fwrite(text->data ? text->data : "", 1, text->len, f) == text->len;
-    ok = f && fclose(f) == 0 && ok;
-    if (!ok) {
+    if (!o->f[i] && !(o->f[i] = fopen(o->tmp[i], "wb"))) {
         fprintf(stderr, "error: cannot write %s: %s\n", o->tmp[i], strerror(errno));
-        remove(o->tmp[i]);
+        o->failed = true;
         return false;
     }
-    o->written[i] = true;
+    if (fwrite(text->data ? text->data : "", 1, text->len, o->f[i]) != text->len) {
+        fprintf(stderr, "error: cannot write %s: %s\n", o->tmp[i], strerror(errno));
+        o->failed = true;
+        return false;
+    }
     return true;
 }
 
-/* Renames both into place when `commit`, else removes what was written. */
+/* Closes both; renames them into place when `commit` and all went well,
+ * else removes what was written. */
 static bool finish_files(output_files *o, bool commit)
 {
-    bool ok = commit;
+    bool ok = commit && !o->failed;
+    for (int i = 0; i < 2; i++) {
+        if (o->f[i] && fclose(o->f[i]) != 0 && ok) {
+            fprintf(stderr, "error: cannot write %s: %s\n", o->tmp[i], strerror(errno));
+            ok = false;
+        }
+        o->f[i] = NULL;
+    }
     for (int i = 0; i < 2; i++) {
         if (ok && rename(o->tmp[i], o->path[i]) != 0) {
             fprintf(stderr, "error: cannot write %s: %s\n", o->path[i], strerror(errno));
             ok = false;
         }
-        if (!ok && o->written[i])
+        if (!ok)
             remove(o->tmp[i]);
     }
     return ok;
@@ -225,10 +235,10 @@ int cmd_generate(int argc, char **argv)
     output_files files = {
         {arena_printf(&a, "%s/%s", dir, hname), arena_printf(&a, "%s/%s", dir, cname)},
         {arena_printf(&a, "%s/.%s.tmp", dir, hname), arena_printf(&a, "%s/.%s.tmp", dir, cname)},
-        {false, false}};
+        {NULL, NULL}, false};
     char *error = NULL;
     bool emitted = emit_client(model, &opts, write_tmp, &files, &error);
-    if (!emitted && error) {
+    if (!emitted && error && !files.failed) {
         fprintf(stderr, "error: %s\n", error);
         free(error);
     }

@@ -724,6 +724,19 @@ static void add_enum(emitter *e, const model_enum *en, tpl_value *enums)
     }
 }
 
+/* The renderer's pieces, passed on to the caller's sink with their file. */
+typedef struct piece_sink {
+    emit_sink sink;
+    void *ctx;
+    char which;
+} piece_sink;
+
+static bool forward_piece(void *ctx, const buf *text)
+{
+    const piece_sink *ps = ctx;
+    return ps->sink(ps->ctx, ps->which, text);
+}
+
 bool emit_client(const model_schema *s, const emit_options *o, emit_sink sink, void *sink_ctx,
                  char **error)
 {
@@ -747,12 +760,13 @@ bool emit_client(const model_schema *s, const emit_options *o, emit_sink sink, v
             add_model(&e, &s->tables[i], models);
     *error = NULL;
     buf out = BUF_INIT;
-    bool ok = tpl_render(o->templates, "client.h.tmpl", ctx, &out, error) &&
-              sink(sink_ctx, 'h', &out);
+    piece_sink ps = {sink, sink_ctx, 'h'};
+    bool ok = tpl_render_flushed(o->templates, "client.h.tmpl", ctx, &out, forward_piece, &ps,
+                                 error);
     if (ok) {
-        buf_truncate(&out, 0);
-        ok = tpl_render(o->templates, "client.c.tmpl", ctx, &out, error) &&
-             sink(sink_ctx, 'c', &out);
+        ps.which = 'c';
+        ok = tpl_render_flushed(o->templates, "client.c.tmpl", ctx, &out, forward_piece, &ps,
+                                error);
     }
     buf_free(&out);
     arena_free(&a);

@@ -22,15 +22,15 @@ typedef struct emit_options {
     const tpl_library *templates;
 } emit_options;
 
-/* Takes one rendered file (`which`: 'h' or 'c'); false stops the emitter
- * (the sink reports why). The text is only valid during the call. */
+/* Takes the next piece of a rendered file (`which`: 'h', then 'c'), in
+ * order; false stops the emitter (the sink reports why). The text is only
+ * valid during the call. */
 typedef bool (*emit_sink)(void *ctx, char which, const buf *text);
 
-/* Renders the header, hands it to `sink`, then renders the source into the
- * same buffer and hands it over too: one file's text is in memory at a time
- * (civitai's header alone is 3 MB). On a template failure returns false
- * with a heap message in *error (the model itself is valid); on a sink
- * failure returns false with *error NULL. */
+/* Renders the header, then the source, handing each to `sink` in pieces of
+ * about 256 kB, so that neither is ever in memory whole (civitai's header
+ * is 5.6 MB). On failure returns false with a heap message in *error (a
+ * template problem, or the sink refused a piece). */
 bool emit_client(const model_schema *schema, const emit_options *options, emit_sink sink,
                  void *sink_ctx, char **error);
 

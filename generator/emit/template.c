@@ -284,7 +284,25 @@ typedef struct renderer {
     buf *out;
     char *error;
     int depth; /* partial nesting, to stop runaway recursion */
+    tpl_flush flush;   /* NULL: everything stays in out */
+    void *flush_ctx;
 } renderer;
+
+/* Output is handed to the flush callback in pieces of about this size, so
+ * that a large file (civitai's header: 5.6 MB) never sits in memory whole. */
+enum { TPL_FLUSH_AT = 256 * 1024 };
+
+static void maybe_flush(renderer *r, bool last)
+{
+    if (!r->flush || r->error || (!last && r->out->len < TPL_FLUSH_AT))
+        return;
+    if (!r->flush(r->flush_ctx, r->out)) {
+        buf b = BUF_INIT;
+        buf_puts(&b, "could not write the rendered output");
+        r->error = buf_steal(&b);
+    }
+    buf_truncate(r->out, 0);
+}
 
 static const tpl_value loop_true = {.kind = TPL_BOOL, .truth = true};
 static const tpl_value loop_false = {.kind = TPL_BOOL, .truth = false};
@@ -383,6 +401,7 @@ static void render_nodes(renderer *r, const node *nodes, size_t n, const frame *
         switch (nd->kind) {
         case N_TEXT:
             buf_put(r->out, nd->text, nd->len);
+            maybe_flush(r, false);
             break;
         case N_VAR: {
             const tpl_value *v = resolve(f, nd->text, &scratch, digits, sizeof digits);
@@ -462,18 +481,26 @@ static void render_template(renderer *r, const char *name, const char *text, siz
     arena_free(&a);
 }
 
-bool tpl_render_text(const tpl_library *set, const char *name, const char *text, size_t len,
-                     const tpl_value *ctx, buf *out, char **error)
+static bool render_text(const tpl_library *set, const char *name, const char *text, size_t len,
+                        const tpl_value *ctx, buf *out, tpl_flush flush, void *flush_ctx,
+                        char **error)
 {
-    renderer r = {set, out, NULL, 0};
+    renderer r = {set, out, NULL, 0, flush, flush_ctx};
     frame top = {ctx, NULL, false, 0, 0};
     render_template(&r, name, text, len, &top);
+    maybe_flush(&r, true);
     *error = r.error;
     return !r.error;
 }
 
-bool tpl_render(const tpl_library *set, const char *name, const tpl_value *ctx, buf *out,
-                char **error)
+bool tpl_render_text(const tpl_library *set, const char *name, const char *text, size_t len,
+                     const tpl_value *ctx, buf *out, char **error)
+{
+    return render_text(set, name, text, len, ctx, out, NULL, NULL, error);
+}
+
+static bool render_named(const tpl_library *set, const char *name, const tpl_value *ctx,
+                         buf *out, tpl_flush flush, void *flush_ctx, char **error)
 {
     size_t len = 0;
     const char *text = tpl_lookup(set, name, &len);
@@ -484,5 +511,18 @@ bool tpl_render(const tpl_library *set, const char *name, const tpl_value *ctx, 
         *error = buf_steal(&b);
         return false;
     }
-    return tpl_render_text(set, name, text, len, ctx, out, error);
+    return render_text(set, name, text, len, ctx, out, flush, flush_ctx, error);
+}
+
+bool tpl_render(const tpl_library *set, const char *name, const tpl_value *ctx, buf *out,
+                char **error)
+{
+    return render_named(set, name, ctx, out, NULL, NULL, error);
+}
+
+bool tpl_render_flushed(const tpl_library *set, const char *name, const tpl_value *ctx,
+                        buf *scratch, tpl_flush flush, void *flush_ctx, char **error)
+{
+    buf_truncate(scratch, 0);
+    return render_named(set, name, ctx, scratch, flush, flush_ctx, error);
 }

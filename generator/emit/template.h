@@ -82,6 +82,16 @@ const char *tpl_lookup(const tpl_library *set, const char *name, size_t *len);
 bool tpl_render(const tpl_library *set, const char *name, const tpl_value *ctx, buf *out,
                 char **error);
 
+/* Takes the next piece of rendered text (it is emptied afterwards); false
+ * stops the rendering with an error. */
+typedef bool (*tpl_flush)(void *ctx, const buf *text);
+
+/* Like tpl_render, but the output goes to `flush` in pieces of about 256 kB
+ * (and a last one, possibly empty), through `scratch`, so that a large
+ * output is never in memory whole. */
+bool tpl_render_flushed(const tpl_library *set, const char *name, const tpl_value *ctx,
+                        buf *scratch, tpl_flush flush, void *flush_ctx, char **error);
+
 /* Render an in-memory template (name used in messages and for partials'
  * lookup in `set`, which may be NULL when there are none). */
 bool tpl_render_text(const tpl_library *set, const char *name, const char *text, size_t len,

@@ -2,8 +2,10 @@
  * test_template.c — the template engine the emitter lays C out with.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "emit/template.h"
 
@@ -106,6 +108,63 @@ START_TEST(embedded_templates_are_found)
 }
 END_TEST
 
+/* Pieces handed to a flush callback: collected, counted, refused after `stop`. */
+typedef struct pieces {
+    buf all;
+    int calls, stop;
+} pieces;
+
+static bool collect(void *ctx, const buf *text)
+{
+    pieces *p = ctx;
+    if (++p->calls == p->stop)
+        return false;
+    buf_put(&p->all, text->data ? text->data : "", text->len);
+    return true;
+}
+
+/* A large output reaches the flush callback in several pieces whose
+ * concatenation is exactly what tpl_render writes; a refused piece stops
+ * the rendering with an error. */
+START_TEST(large_output_is_flushed_in_pieces)
+{
+    char dir[] = "/tmp/refract-tpl-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/big.tmpl", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("head\n{{#items}}\nitem {{name}}: some text to make the output large enough\n{{/items}}\ntail\n", f);
+    fclose(f);
+    tpl_value *ctx = tpl_new_obj(&A);
+    tpl_value *items = tpl_set_new_list(&A, ctx, "items");
+    for (int i = 0; i < 20000; i++)
+        tpl_set_strf(&A, tpl_push_new_obj(&A, items), "name", "n%d", i);
+    tpl_library lib = {dir, &A};
+    buf whole = BUF_INIT, scratch = BUF_INIT;
+    char *err = NULL;
+    ck_assert(tpl_render(&lib, "big.tmpl", ctx, &whole, &err));
+    pieces p = {BUF_INIT, 0, 0};
+    ck_assert(tpl_render_flushed(&lib, "big.tmpl", ctx, &scratch, collect, &p, &err));
+    ck_assert_int_ge(p.calls, 4); /* over 1 MB in pieces of about 256 kB */
+    ck_assert_uint_eq(p.all.len, whole.len);
+    ck_assert(memcmp(p.all.data, whole.data, whole.len) == 0);
+    ck_assert_uint_le(scratch.cap, 512 * 1024); /* never held whole (1.2 MB) */
+
+    pieces refuse = {BUF_INIT, 0, 2};
+    ck_assert(!tpl_render_flushed(&lib, "big.tmpl", ctx, &scratch, collect, &refuse, &err));
+    ck_assert_ptr_nonnull(err);
+    ck_assert_int_eq(refuse.calls, 2);
+    free(err);
+    buf_free(&whole);
+    buf_free(&scratch);
+    buf_free(&p.all);
+    buf_free(&refuse.all);
+    unlink(path);
+    rmdir(dir);
+}
+END_TEST
+
 static void teardown(void) { arena_free(&A); }
 
 int main(void)
@@ -114,6 +173,7 @@ int main(void)
     TCase *tc = tcase_create("render");
     tcase_add_checked_fixture(tc, NULL, teardown);
     tcase_add_test(tc, variables_and_paths);
+    tcase_add_test(tc, large_output_is_flushed_in_pieces);
     tcase_add_test(tc, lists_with_separators_and_outer_lookup);
     tcase_add_test(tc, standalone_tags_leave_no_blank_lines);
     tcase_add_test(tc, empty_values_are_false);

@@ -589,6 +589,14 @@ START_TEST(batches_send_everything_in_one_round_trip)
 }
 END_TEST
 
+#if defined(__SANITIZE_ADDRESS__)
+#define WRITES_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WRITES_ASAN 1
+#endif
+#endif
+
 /* Peak resident memory of this process so far, in kB. */
 static long peak_kb(void)
 {
@@ -614,8 +622,14 @@ START_TEST(a_million_rows_in_bounded_memory)
     long grown = peak_kb() - before;
     ck_assert_int_eq(n, N);
     ck_assert_int_eq(scalar(c, "SELECT count(*) FROM \"Tag\""), N);
-    /* The rows' COPY text alone is ~10 MB: it never is all in memory. */
+    /* The rows' COPY text alone is ~10 MB: it never is all in memory.
+     * (Under AddressSanitizer freed memory is held in quarantine, so the
+     * process's peak says nothing about the code: the plain run checks it.) */
+#ifndef WRITES_ASAN
     ck_assert_msg(grown < 4 * 1024, "peak memory grew by %ld kB", grown);
+#else
+    (void)grown;
+#endif
     free(rows);
     free(names);
     rf_close(c);

@@ -52,7 +52,7 @@
 extern "C" {
 #endif
 
-/* A member that a struct does not have (lists have no filter, views no
+/* A member that a struct does not have (views have no
  * create or update input). */
 #define RF_NO_MEMBER ((size_t)-1)
 

@@ -227,6 +227,7 @@ typedef struct rf_query_head {
     size_t norder;
     int64_t skip;
     int64_t take;
+    rf_lock lock;                  /* RF_LOCK_NONE: no locking clause */
 } rf_query_head;
 
 /*

@@ -217,6 +217,27 @@ typedef struct rf_relation_order {
     rf_nulls nulls;
 } rf_relation_order;
 
+/*
+ * Row locking of find_many / find_first (a `<model>_query`'s `lock`), inside
+ * a transaction only: FOR UPDATE, FOR NO KEY UPDATE, FOR SHARE or FOR KEY
+ * SHARE on the rows returned, and at most one of `skip_locked` (rows another
+ * transaction holds are left out) and `nowait` (fail at once, SQLSTATE 55P03,
+ * instead of waiting). Refused (RF_INVALID_ARGUMENT) outside a transaction
+ * and with include, distinct or a stream.
+ */
+typedef enum rf_lock_mode {
+    RF_LOCK_NONE = 0,
+    RF_LOCK_FOR_UPDATE,
+    RF_LOCK_FOR_NO_KEY_UPDATE,
+    RF_LOCK_FOR_SHARE,
+    RF_LOCK_FOR_KEY_SHARE
+} rf_lock_mode;
+
+typedef struct rf_lock {
+    rf_lock_mode mode;
+    bool skip_locked, nowait;
+} rf_lock;
+
 /* ========================================================================
  * groupBy: what `having` tests and `order_by` sorts by
  * ======================================================================== */

@@ -2,7 +2,7 @@
  * test_client_reads.c — the generated client's deeper reads against a real
  * PostgreSQL: relation filters (some / every / none, is / is_not, null
  * checks, nested, combined with AND / OR / NOT), aggregate, groupBy,
- * scalar-list filters, relation counts, distinct, ordering by relations and nested include
+ * scalar-list filters, row locking, relation counts, distinct, ordering by relations and nested include
  * with arguments.
  *
  * Same client and fixture as test_client_ops.c: the committed client of
@@ -690,6 +690,86 @@ START_TEST(scalar_list_filters)
 }
 END_TEST
 
+/* Row locking inside a transaction: one client holds FOR UPDATE on a row;
+ * another's NOWAIT fails at once with 55P03 and its SKIP LOCKED leaves the
+ * row out. Outside a transaction, and with distinct or include, a lock is
+ * refused before reaching the server. */
+START_TEST(row_locks_in_a_transaction)
+{
+    char conninfo[PGH_CONNINFO_MAX];
+    ck_assert_int_eq(pgh_create_db(&pg, NULL, conninfo, sizeof conninfo), 0);
+    rf_client *c = NULL, *other = NULL;
+    ck_assert_int_eq(rf_connect(conninfo, &c), RF_OK);
+    ck_assert_int_eq(rf_connect(conninfo, &other), RF_OK);
+    ck_assert_msg(rf_exec_sql(c, schema_sql) == RF_OK, "%s", rf_last_error(c)->message);
+    rf_arena a;
+    rf_arena_init(&a);
+    OK(db_user_create(c, &(db_user_create_input){.email = "i0@x"}, NULL, NULL));
+    OK(db_user_create(c, &(db_user_create_input){.email = "i1@x"}, NULL, NULL));
+    db_user_list l;
+    db_user first;
+    const db_user_order by_id[] = {{DB_USER_BY_ID, RF_ASC, 0}};
+
+    /* Outside a transaction the lock would end with the statement. */
+    ck_assert_int_eq(db_user_find_many(c, &(db_user_query){.lock = {.mode = RF_LOCK_FOR_UPDATE}}, &l, &a),
+                     RF_INVALID_ARGUMENT);
+
+    OK(rf_begin(c, RF_READ_COMMITTED, false));
+    OK(db_user_find_first(c,
+                          &(db_user_query){.where = &(db_user_where){.email = RF_EQ("i0@x")},
+                                           .lock = {.mode = RF_LOCK_FOR_UPDATE}},
+                          &first, &a));
+    ck_assert_str_eq(first.email, "i0@x");
+    /* Refused in a transaction too: distinct, include, both skip_locked and nowait. */
+    ck_assert_int_eq(db_user_find_many(c,
+                                       &(db_user_query){.distinct = (db_user_field[]){DB_USER_BY_ROLE},
+                                                        .ndistinct = 1, .lock = {.mode = RF_LOCK_FOR_SHARE}},
+                                       &l, &a),
+                     RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(db_user_find_many(c, &(db_user_query){.include = {.posts = true},
+                                                           .lock = {.mode = RF_LOCK_FOR_UPDATE}},
+                                       &l, &a),
+                     RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(db_user_find_many(c, &(db_user_query){.lock = {.mode = RF_LOCK_FOR_UPDATE, .skip_locked = true, .nowait = true}},
+                                       &l, &a),
+                     RF_INVALID_ARGUMENT);
+
+    /* The other client: NOWAIT fails at once on the held row. */
+    ck_assert_int_eq(rf_begin(other, RF_READ_COMMITTED, false), RF_OK);
+    ck_assert_int_eq(db_user_find_many(other,
+                                       &(db_user_query){.order_by = by_id, .norder = 1,
+                                                        .lock = {.mode = RF_LOCK_FOR_UPDATE, .nowait = true}},
+                                       &l, &a),
+                     RF_ERROR);
+    ck_assert_str_eq(rf_last_error(other)->sqlstate, "55P03");
+    ck_assert_int_eq(rf_rollback(other), RF_OK);
+    /* SKIP LOCKED leaves it out and returns the rest. */
+    ck_assert_int_eq(rf_begin(other, RF_READ_COMMITTED, false), RF_OK);
+    ck_assert_int_eq(db_user_find_many(other,
+                                       &(db_user_query){.order_by = by_id, .norder = 1,
+                                                        .lock = {.mode = RF_LOCK_FOR_UPDATE, .skip_locked = true}},
+                                       &l, &a),
+                     RF_OK);
+    ck_assert_uint_eq(l.count, 1);
+    ck_assert_str_eq(l.items[0].email, "i1@x");
+    ck_assert_int_eq(rf_rollback(other), RF_OK);
+    OK(rf_commit(c));
+
+    /* Released at commit: the other client now locks both rows. */
+    ck_assert_int_eq(rf_begin(other, RF_READ_COMMITTED, false), RF_OK);
+    ck_assert_int_eq(db_user_find_many(other,
+                                       &(db_user_query){.order_by = by_id, .norder = 1,
+                                                        .lock = {.mode = RF_LOCK_FOR_NO_KEY_UPDATE, .nowait = true}},
+                                       &l, &a),
+                     RF_OK);
+    ck_assert_uint_eq(l.count, 2);
+    ck_assert_int_eq(rf_commit(other), RF_OK);
+    rf_arena_free(&a);
+    rf_close(other);
+    rf_close(c);
+}
+END_TEST
+
 START_TEST(distinct_keeps_the_first_row_of_each_combination)
 {
     rf_client *c = fresh();
@@ -889,6 +969,7 @@ int main(void)
     tcase_add_test(tc, group_by_groups_filters_orders_and_pages);
     tcase_add_test(tc, relation_counts_come_with_the_rows);
     tcase_add_test(tc, scalar_list_filters);
+    tcase_add_test(tc, row_locks_in_a_transaction);
     tcase_add_test(tc, distinct_keeps_the_first_row_of_each_combination);
     tcase_add_test(tc, order_by_relations);
     tcase_add_test(tc, nested_include_with_arguments);

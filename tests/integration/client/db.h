@@ -25,6 +25,9 @@
  *   - Scalar lists (T[]) filter with `<type>_list_filter`: `.tags =
  *     RF_HAS("c")`, RF_HAS_SOME(items, n), RF_HAS_EVERY(items, n),
  *     RF_IS_EMPTY(true), or `.ops = RF_OP_EQUALS, .equals = {items, n}`.
+ *   - Row locking: in a transaction, a query's `.lock = { .mode = RF_LOCK_FOR_UPDATE,
+ *     .skip_locked = true }` (or .nowait; FOR NO KEY UPDATE / SHARE / KEY
+ *     SHARE) locks the rows find_many / find_first return.
  *   - Relation filters: a `_where` has a member per relation. To-many:
  *     `.posts = { .some = &(db_post_where){ .views = RF_GT(10) } }` (also
  *     .every: true when there are none, .none); to-one: `.author = { .is =
@@ -344,6 +347,7 @@ struct db_user_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
+    rf_lock lock;                /* in a transaction: FOR UPDATE... (see refract_query.h) */
     const db_user_cursor *cursor;     /* start at this row (included) */
     db_user_include include;
     const db_user_select *select;  /* NULL: every column */
@@ -664,6 +668,7 @@ struct db_profile_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
+    rf_lock lock;                /* in a transaction: FOR UPDATE... (see refract_query.h) */
     const db_profile_cursor *cursor;     /* start at this row (included) */
     db_profile_include include;
     const db_profile_select *select;  /* NULL: every column */
@@ -931,6 +936,7 @@ struct db_post_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
+    rf_lock lock;                /* in a transaction: FOR UPDATE... (see refract_query.h) */
     const db_post_cursor *cursor;     /* start at this row (included) */
     db_post_include include;
     const db_post_select *select;  /* NULL: every column */
@@ -1203,6 +1209,7 @@ struct db_category_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
+    rf_lock lock;                /* in a transaction: FOR UPDATE... (see refract_query.h) */
     const db_category_cursor *cursor;     /* start at this row (included) */
     db_category_include include;
     const db_category_select *select;  /* NULL: every column */
@@ -1456,6 +1463,7 @@ struct db_comment_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
+    rf_lock lock;                /* in a transaction: FOR UPDATE... (see refract_query.h) */
     const db_comment_cursor *cursor;     /* start at this row (included) */
     db_comment_include include;
     const db_comment_select *select;  /* NULL: every column */
@@ -1674,6 +1682,7 @@ struct db_tag_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
+    rf_lock lock;                /* in a transaction: FOR UPDATE... (see refract_query.h) */
     const db_tag_cursor *cursor;     /* start at this row (included) */
     const db_tag_select *select;  /* NULL: every column */
     const db_tag_field *distinct; /* the first row of each distinct combination */
@@ -1903,6 +1912,7 @@ struct db_lists_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
+    rf_lock lock;                /* in a transaction: FOR UPDATE... (see refract_query.h) */
     const db_lists_cursor *cursor;     /* start at this row (included) */
     const db_lists_select *select;  /* NULL: every column */
     const db_lists_field *distinct; /* the first row of each distinct combination */

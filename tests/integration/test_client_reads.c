@@ -734,6 +734,12 @@ START_TEST(row_locks_in_a_transaction)
                                        &l, &a),
                      RF_INVALID_ARGUMENT);
 
+    db_user_stream st;
+    ck_assert_int_eq(db_user_find_many_stream(c, &(db_user_query){.lock = {.mode = RF_LOCK_FOR_UPDATE}},
+                                              NULL, &st),
+                     RF_INVALID_ARGUMENT);
+    db_user_stream_close(&st);
+
     /* The other client: NOWAIT fails at once on the held row. */
     ck_assert_int_eq(rf_begin(other, RF_READ_COMMITTED, false), RF_OK);
     ck_assert_int_eq(db_user_find_many(other,

@@ -69,6 +69,8 @@ void rf_desc_put_select(rf_query *q, const rf_model_desc *m, const rf_desc_sql *
 void rf_desc_bind_plain(rf_query *q, const rf_field_desc *f, const void *v);
 /* Adds the array at v (an rf_*_array / <enum>_array) as the next parameter. */
 void rf_desc_bind_list(rf_query *q, const rf_field_desc *f, const void *v);
+/* The conditions of a list field's filter (desc_where_list.c). */
+void rf_desc_where_list(rf_query *q, const rf_field_desc *f, const char *col, const void *filter);
 /* The column list and values of an INSERT from a create input. */
 void rf_desc_put_insert(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
                         const void *data);

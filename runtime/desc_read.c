@@ -128,6 +128,7 @@ rf_status rf_desc_find_unique(rf_client *c, const rf_model_desc *m, size_t u,
 }
 
 static const void *query_include(const rf_model_desc *m, const void *query);
+static const int *distinct_of(const rf_model_desc *m, const void *query, size_t *n);
 
 /* The members of a `<model>_query` after its head. */
 static const void *query_member(const void *query, size_t offset)
@@ -147,6 +148,50 @@ static rf_status check_head(rf_client *c, const rf_query_head *h)
     if (h->norder && !h->order_by)
         return rf_desc_misuse(c, "order_by is NULL with norder > 0");
     return RF_OK;
+}
+
+/* A query's lock is usable: a known mode, at most one of skip_locked and
+ * nowait (and neither without a mode), inside a transaction (outside one
+ * the lock would end with the statement), and no distinct or include
+ * (PostgreSQL refuses FOR UPDATE with DISTINCT; included rows would come
+ * unlocked). */
+static rf_status check_lock(rf_client *c, const rf_model_desc *m, const void *query,
+                            const rf_lock *l)
+{
+    if (l->mode == RF_LOCK_NONE && !l->skip_locked && !l->nowait)
+        return RF_OK;
+    if (l->mode < RF_LOCK_NONE || l->mode > RF_LOCK_FOR_KEY_SHARE)
+        return rf_desc_misuse(c, "lock: unknown mode");
+    if (l->mode == RF_LOCK_NONE)
+        return rf_desc_misuse(c, "lock: skip_locked or nowait without a mode");
+    if (l->skip_locked && l->nowait)
+        return rf_desc_misuse(c, "lock: skip_locked and nowait together");
+    if (!rf_in_transaction(c))
+        return rf_desc_misuse(c, "lock: rows can be locked only inside a transaction");
+    size_t nd;
+    distinct_of(m, query, &nd);
+    if (nd)
+        return rf_desc_misuse(c, "lock: PostgreSQL does not lock rows with distinct");
+    const char *inc = query_include(m, query);
+    for (size_t i = 0; inc && i < m->nrelations; i++)
+        if (*(const bool *)(inc + m->relations[i].include))
+            return rf_desc_misuse(c, "lock: included rows would not be locked; query them apart");
+    return RF_OK;
+}
+
+/* The locking clause after ORDER BY / LIMIT. */
+static void put_lock(rf_query *q, const rf_lock *l)
+{
+    static const char *const modes[] = {
+        [RF_LOCK_FOR_UPDATE] = " FOR UPDATE", [RF_LOCK_FOR_NO_KEY_UPDATE] = " FOR NO KEY UPDATE",
+        [RF_LOCK_FOR_SHARE] = " FOR SHARE", [RF_LOCK_FOR_KEY_SHARE] = " FOR KEY SHARE"};
+    if (l->mode == RF_LOCK_NONE)
+        return;
+    rf_q_sql(q, modes[l->mode]);
+    if (l->skip_locked)
+        rf_q_sql(q, " SKIP LOCKED");
+    if (l->nowait)
+        rf_q_sql(q, " NOWAIT");
 }
 
 /* The `{bool on; where}` of relation r in the query's count, or NULL when
@@ -386,6 +431,7 @@ static void put_select(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s
             rf_query_fail(q, RF_INVALID_ARGUMENT);
         else
             put_order_with_relations(q, m, s, h, ro, nro);
+        put_lock(q, &h->lock);
         return;
     }
     if (nd) {
@@ -393,6 +439,7 @@ static void put_select(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s
         rf_q_sql(q, ") AS t");
     }
     rf_q_order_page(q, &s->shape, h->order_by, h->norder, h->skip, h->take, cursor != NULL);
+    put_lock(q, &h->lock);
 }
 
 rf_status rf_desc_find_many_sql(rf_client *c, const rf_model_desc *m, const void *query,
@@ -406,6 +453,8 @@ rf_status rf_desc_find_many_sql(rf_client *c, const rf_model_desc *m, const void
     if (query)
         memcpy(&h, query, sizeof h);
     rf_status st = check_head(c, &h);
+    if (st == RF_OK)
+        st = check_lock(c, m, query, &h.lock);
     if (st != RF_OK)
         return st;
     const rf_desc_sql *s = sql_of(c, m, &st);
@@ -427,6 +476,8 @@ static rf_status find_many(rf_client *c, const rf_model_desc *m, const void *que
     if (take)
         h.take = *take;
     rf_status st = check_head(c, &h);
+    if (st == RF_OK)
+        st = check_lock(c, m, query, &h.lock);
     if (st != RF_OK)
         return st;
     if (!arena)

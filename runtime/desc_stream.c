@@ -49,6 +49,8 @@ rf_status rf_desc_stream_open(rf_client *c, const rf_model_desc *m, const void *
     rf_query_head h = {0};
     if (query)
         memcpy(&h, query, sizeof h);
+    if (h.lock.mode != RF_LOCK_NONE || h.lock.skip_locked || h.lock.nowait)
+        return rf_desc_misuse(c, "find_many_stream does not lock rows: use find_many");
     if (h.take < 0)
         return rf_desc_misuse(c, "find_many_stream reads forwards: take must not be negative");
     if (includes_any(m, query))

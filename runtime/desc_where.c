@@ -1,6 +1,6 @@
 /*
  * desc_where.c — a `<model>_where` walked through its descriptor: one
- * filter per field (the rf_q_where_* of its kind), the relation filters
+ * filter per field (the rf_q_where_* of its kind; lists: desc_where_list.c), the relation filters
  * (desc_relfilter.c), then the AND / OR / NOT groups, recursively. The SQL depends only on which filters are present,
  * so each shape is one prepared statement.
  */
@@ -86,6 +86,10 @@ void rf_desc_put_where_at(rf_query *q, const rf_model_desc *m, const rf_desc_sql
         unsigned ops;
         memcpy(&ops, w, sizeof ops);
         const char *col = rf_desc_column_at(q, s, i, depth);
+        if (f->flags & RF_FIELD_LIST) {
+            rf_desc_where_list(q, f, col, w);
+            continue;
+        }
         switch ((rf_value_kind)f->kind) {
         case RF_KIND_TEXT: rf_q_where_text(q, col, w); break;
         case RF_KIND_DECIMAL: rf_q_where_decimal(q, col, w); break;

@@ -52,7 +52,7 @@
 extern "C" {
 #endif
 
-/* A member that a struct does not have (lists have no filter, views no
+/* A member that a struct does not have (views have no
  * create or update input). */
 #define RF_NO_MEMBER ((size_t)-1)
 
@@ -227,6 +227,7 @@ typedef struct rf_query_head {
     size_t norder;
     int64_t skip;
     int64_t take;
+    rf_lock lock;                  /* RF_LOCK_NONE: no locking clause */
 } rf_query_head;
 
 /*

@@ -50,7 +50,11 @@ enum {
     RF_OP_STARTS_WITH = 1u << 9, /* text only */
     RF_OP_ENDS_WITH = 1u << 10,  /* text only */
     RF_OP_IS_NULL = 1u << 11,
-    RF_OP_IS_NOT_NULL = 1u << 12
+    RF_OP_IS_NOT_NULL = 1u << 12,
+    RF_OP_HAS = 1u << 13,        /* scalar lists only: these four */
+    RF_OP_HAS_SOME = 1u << 14,
+    RF_OP_HAS_EVERY = 1u << 15,
+    RF_OP_IS_EMPTY = 1u << 16
 };
 
 /* Text comparison mode (Prisma's `mode: 'insensitive'`): ILIKE / lower(). */
@@ -98,6 +102,38 @@ typedef struct rf_bytes_filter {
     unsigned ops;
     rf_bytes equals, not_equals;
 } rf_bytes_filter;
+
+/*
+ * Scalar lists (String[], Int[], enum lists...), as Prisma on PostgreSQL:
+ * RF_OP_HAS: the list contains `has` (col @> ARRAY[has]);
+ * RF_OP_HAS_SOME: it shares an element with `has_some` (&&; an empty
+ * has_some matches nothing); RF_OP_HAS_EVERY: it contains every element of
+ * `has_every` (@>; an empty one matches every row); RF_OP_IS_EMPTY: it is
+ * empty (is_empty true) or not (false); RF_OP_EQUALS: it equals `equals`,
+ * order included. Each array goes to the server as one parameter. The
+ * runtime reads `has` right after the head (ops .. has_every), so every
+ * list filter, enums' included, is laid out by this macro.
+ */
+#define RF_DEFINE_LIST_FILTER(name, A, T)                                                   \
+    typedef struct name {                                                                   \
+        unsigned ops;                                                                       \
+        bool is_empty;                                                                      \
+        A equals, has_some, has_every;                                                      \
+        T has;                                                                              \
+    } name
+
+RF_DEFINE_LIST_FILTER(rf_i32_list_filter, rf_i32_array, int32_t);
+RF_DEFINE_LIST_FILTER(rf_i64_list_filter, rf_i64_array, int64_t);
+RF_DEFINE_LIST_FILTER(rf_f64_list_filter, rf_f64_array, double);
+RF_DEFINE_LIST_FILTER(rf_bool_list_filter, rf_bool_array, bool);
+RF_DEFINE_LIST_FILTER(rf_timestamp_list_filter, rf_timestamp_array, rf_timestamp);
+RF_DEFINE_LIST_FILTER(rf_text_list_filter, rf_text_array, const char *); /* also Decimal[], Json[] */
+RF_DEFINE_LIST_FILTER(rf_bytes_list_filter, rf_bytes_array, rf_bytes);
+
+#define RF_HAS(v) { .ops = RF_OP_HAS, .has = (v) }
+#define RF_HAS_SOME(items, n) { .ops = RF_OP_HAS_SOME, .has_some = { (items), (n) } }
+#define RF_HAS_EVERY(items, n) { .ops = RF_OP_HAS_EVERY, .has_every = { (items), (n) } }
+#define RF_IS_EMPTY(yes) { .ops = RF_OP_IS_EMPTY, .is_empty = (yes) }
 
 /* Initializers for the common single-operator cases. */
 #define RF_EQ(v) { .ops = RF_OP_EQUALS, .equals = (v) }
@@ -180,6 +216,27 @@ typedef struct rf_relation_order {
     rf_sort sort;
     rf_nulls nulls;
 } rf_relation_order;
+
+/*
+ * Row locking of find_many / find_first (a `<model>_query`'s `lock`), inside
+ * a transaction only: FOR UPDATE, FOR NO KEY UPDATE, FOR SHARE or FOR KEY
+ * SHARE on the rows returned, and at most one of `skip_locked` (rows another
+ * transaction holds are left out) and `nowait` (fail at once, SQLSTATE 55P03,
+ * instead of waiting). Refused (RF_INVALID_ARGUMENT) outside a transaction
+ * and with include, distinct or a stream.
+ */
+typedef enum rf_lock_mode {
+    RF_LOCK_NONE = 0,
+    RF_LOCK_FOR_UPDATE,
+    RF_LOCK_FOR_NO_KEY_UPDATE,
+    RF_LOCK_FOR_SHARE,
+    RF_LOCK_FOR_KEY_SHARE
+} rf_lock_mode;
+
+typedef struct rf_lock {
+    rf_lock_mode mode;
+    bool skip_locked, nowait;
+} rf_lock;
 
 /* ========================================================================
  * groupBy: what `having` tests and `order_by` sorts by

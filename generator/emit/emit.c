@@ -358,8 +358,13 @@ static void add_field(emitter *e, const model_ctx *m, const model_column *c, tpl
         note = note ? "µs since 1970-01-01 UTC; has false: SQL NULL" : "µs since 1970-01-01 UTC";
     tpl_set_str(a, f, "note", note ? note : "");
 
-    /* where (lists have no filter) */
-    if (!c->list) {
+    /* where: lists have their own filter (has, has_some, ...) */
+    if (c->list) {
+        const char *n = (k == VK_DECIMAL || k == VK_JSON) ? "text" : kind_names[k][0];
+        tpl_set_str(a, f, "filter_type",
+                    k == VK_ENUM ? arena_printf(a, "%s_list_filter", enum_type(e, c->enum_type))
+                                 : arena_printf(a, "rf_%s_list_filter", n));
+    } else {
         static const char *const filters[] = {
             [VK_TEXT] = "rf_text_filter", [VK_DECIMAL] = "rf_text_filter",
             [VK_JSON] = "rf_json_filter", [VK_I32] = "rf_i32_filter",

@@ -70,7 +70,7 @@ static const char *const CRITERION_SUFFIXES[] = {"find_unique_by_", "update_by_"
 /* Followed by a relation field's C name. */
 static const char *const RELATION_SUFFIXES[] = {"connect_", "disconnect_"};
 static const char *const ENUM_SUFFIXES[] = {
-    "opt", "array", "filter", "update", "array_update", "to_string", "from_string", "names",
+    "opt", "array", "filter", "list_filter", "update", "array_update", "to_string", "from_string", "names",
     "table", "get", "get_opt", "get_array", "where", "set", "array_set"};
 #define COUNT(a) (sizeof(a) / sizeof *(a))
 

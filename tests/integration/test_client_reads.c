@@ -2,7 +2,7 @@
  * test_client_reads.c — the generated client's deeper reads against a real
  * PostgreSQL: relation filters (some / every / none, is / is_not, null
  * checks, nested, combined with AND / OR / NOT), aggregate, groupBy,
- * relation counts, distinct, ordering by relations and nested include
+ * scalar-list filters, row locking, relation counts, distinct, ordering by relations and nested include
  * with arguments.
  *
  * Same client and fixture as test_client_ops.c: the committed client of
@@ -597,6 +597,185 @@ END_TEST
 
 /* distinct: the first row of each combination in the query's order, the
  * rows in that order, skip / take counting distinct rows. */
+/* Scalar-list filters as Prisma on PostgreSQL: has, has_some (an empty list
+ * matches nothing), has_every (an empty list matches every row), is_empty
+ * and equals (order counts), on String[], Int[], enum lists and the other
+ * element types; each array is one parameter. */
+START_TEST(scalar_list_filters)
+{
+    rf_client *c = fresh();
+    rf_arena a;
+    rf_arena_init(&a);
+    const char *tags[3][3] = {{"red", "blue"}, {"blue"}, {0}};
+    size_t ntags[3] = {2, 1, 0};
+    int32_t lucky[3][2] = {{7, 13}, {13}, {0}};
+    db_role roles[3][2] = {{DB_ROLE_ADMIN, DB_ROLE_GUEST}, {DB_ROLE_USER}, {0}};
+    for (int i = 0; i < 3; i++) {
+        char email[16];
+        snprintf(email, sizeof email, "i%d@x", i);
+        OK(db_user_create(c,
+                          &(db_user_create_input){
+                              .email = rf_arena_strdup(&a, email),
+                              .tags = {(const char **)tags[i], ntags[i]},
+                              .lucky = {lucky[i], ntags[i]},
+                              .roles = {roles[i], ntags[i]}},
+                          NULL, NULL));
+    }
+    const char *blue_green[] = {"blue", "green"}, *red_blue[] = {"red", "blue"},
+               *blue_red[] = {"blue", "red"}, *green[] = {"green"};
+    ck_assert_str_eq(users_where(c, &a, &(db_user_where){.tags = RF_HAS("blue")}), "i0@x,i1@x");
+    ck_assert_str_eq(users_where(c, &a, &(db_user_where){.tags = RF_HAS("red")}), "i0@x");
+    ck_assert_str_eq(users_where(c, &a, &(db_user_where){.tags = RF_HAS_SOME(blue_green, 2)}),
+                     "i0@x,i1@x");
+    ck_assert_str_eq(users_where(c, &a, &(db_user_where){.tags = RF_HAS_SOME(green, 1)}), "");
+    ck_assert_str_eq(users_where(c, &a, &(db_user_where){.tags = RF_HAS_SOME(green, 0)}), "");
+    ck_assert_str_eq(users_where(c, &a, &(db_user_where){.tags = RF_HAS_EVERY(blue_red, 2)}),
+                     "i0@x");
+    ck_assert_str_eq(users_where(c, &a, &(db_user_where){.tags = RF_HAS_EVERY(green, 0)}),
+                     "i0@x,i1@x,i2@x");
+    ck_assert_str_eq(users_where(c, &a, &(db_user_where){.tags = RF_IS_EMPTY(true)}), "i2@x");
+    ck_assert_str_eq(users_where(c, &a, &(db_user_where){.tags = RF_IS_EMPTY(false)}), "i0@x,i1@x");
+    ck_assert_str_eq(
+        users_where(c, &a, &(db_user_where){.tags = {.ops = RF_OP_EQUALS, .equals = {red_blue, 2}}}),
+        "i0@x");
+    ck_assert_str_eq(
+        users_where(c, &a, &(db_user_where){.tags = {.ops = RF_OP_EQUALS, .equals = {blue_red, 2}}}),
+        "");
+    /* Several operators AND, and list filters sit in OR groups like any other. */
+    ck_assert_str_eq(users_where(c, &a, &(db_user_where){.tags = {.ops = RF_OP_HAS | RF_OP_IS_EMPTY,
+                                                                   .has = "blue", .is_empty = false},
+                                                          .lucky = RF_HAS(7)}),
+                     "i0@x");
+    int32_t thirteen_99[] = {13, 99};
+    ck_assert_str_eq(users_where(c, &a,
+                                 &(db_user_where){.OR = (db_user_where[]){{.lucky = RF_HAS_SOME(thirteen_99, 2)},
+                                                                          {.tags = RF_IS_EMPTY(true)}},
+                                                  .nOR = 2}),
+                     "i0@x,i1@x,i2@x");
+    /* Enum lists go as arrays of their labels. */
+    db_role admin_user[] = {DB_ROLE_ADMIN, DB_ROLE_USER};
+    ck_assert_str_eq(users_where(c, &a, &(db_user_where){.roles = RF_HAS(DB_ROLE_GUEST)}), "i0@x");
+    ck_assert_str_eq(users_where(c, &a, &(db_user_where){.roles = RF_HAS_SOME(admin_user, 2)}),
+                     "i0@x,i1@x");
+    ck_assert_str_eq(users_where(c, &a, &(db_user_where){.roles = RF_HAS_EVERY(admin_user, 2)}), "");
+
+    /* Other element types: BigInt, Float, Boolean, DateTime, Decimal (compared as numbers). */
+    int64_t bigs[] = {1, 5000000000};
+    double floats[] = {0.5};
+    bool bools[] = {true};
+    rf_timestamp times[] = {86400000000};
+    const char *decs[] = {"1.50", "2"};
+    OK(db_lists_create(c,
+                       &(db_lists_create_input){.bigs = {bigs, 2}, .floats = {floats, 1},
+                                                .bools = {bools, 1}, .times = {times, 1},
+                                                .decs = {(const char **)decs, 2}},
+                       NULL, NULL));
+    int64_t count = -1;
+    const char *dec15[] = {"1.5"};
+    OK(db_lists_count(c, &(db_lists_where){.bigs = RF_HAS(5000000000), .floats = RF_HAS(0.5),
+                                           .bools = RF_HAS(true), .times = RF_HAS(86400000000),
+                                           .decs = RF_HAS_EVERY(dec15, 1)},
+                      &count));
+    ck_assert_int_eq(count, 1);
+    OK(db_lists_count(c, &(db_lists_where){.bigs = RF_HAS(2)}, &count));
+    ck_assert_int_eq(count, 0);
+
+    /* A NULL array with a count is refused, not read. */
+    db_user_list l;
+    ck_assert_int_eq(db_user_find_many(c, &(db_user_query){.where = &(db_user_where){.tags = RF_HAS_SOME(NULL, 2)}},
+                                       &l, &a),
+                     RF_INVALID_ARGUMENT);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
+/* Row locking inside a transaction: one client holds FOR UPDATE on a row;
+ * another's NOWAIT fails at once with 55P03 and its SKIP LOCKED leaves the
+ * row out. Outside a transaction, and with distinct or include, a lock is
+ * refused before reaching the server. */
+START_TEST(row_locks_in_a_transaction)
+{
+    char conninfo[PGH_CONNINFO_MAX];
+    ck_assert_int_eq(pgh_create_db(&pg, NULL, conninfo, sizeof conninfo), 0);
+    rf_client *c = NULL, *other = NULL;
+    ck_assert_int_eq(rf_connect(conninfo, &c), RF_OK);
+    ck_assert_int_eq(rf_connect(conninfo, &other), RF_OK);
+    ck_assert_msg(rf_exec_sql(c, schema_sql) == RF_OK, "%s", rf_last_error(c)->message);
+    rf_arena a;
+    rf_arena_init(&a);
+    OK(db_user_create(c, &(db_user_create_input){.email = "i0@x"}, NULL, NULL));
+    OK(db_user_create(c, &(db_user_create_input){.email = "i1@x"}, NULL, NULL));
+    db_user_list l;
+    db_user first;
+    const db_user_order by_id[] = {{DB_USER_BY_ID, RF_ASC, 0}};
+
+    /* Outside a transaction the lock would end with the statement. */
+    ck_assert_int_eq(db_user_find_many(c, &(db_user_query){.lock = {.mode = RF_LOCK_FOR_UPDATE}}, &l, &a),
+                     RF_INVALID_ARGUMENT);
+
+    OK(rf_begin(c, RF_READ_COMMITTED, false));
+    OK(db_user_find_first(c,
+                          &(db_user_query){.where = &(db_user_where){.email = RF_EQ("i0@x")},
+                                           .lock = {.mode = RF_LOCK_FOR_UPDATE}},
+                          &first, &a));
+    ck_assert_str_eq(first.email, "i0@x");
+    /* Refused in a transaction too: distinct, include, both skip_locked and nowait. */
+    ck_assert_int_eq(db_user_find_many(c,
+                                       &(db_user_query){.distinct = (db_user_field[]){DB_USER_BY_ROLE},
+                                                        .ndistinct = 1, .lock = {.mode = RF_LOCK_FOR_SHARE}},
+                                       &l, &a),
+                     RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(db_user_find_many(c, &(db_user_query){.include = {.posts = true},
+                                                           .lock = {.mode = RF_LOCK_FOR_UPDATE}},
+                                       &l, &a),
+                     RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(db_user_find_many(c, &(db_user_query){.lock = {.mode = RF_LOCK_FOR_UPDATE, .skip_locked = true, .nowait = true}},
+                                       &l, &a),
+                     RF_INVALID_ARGUMENT);
+
+    db_user_stream st;
+    ck_assert_int_eq(db_user_find_many_stream(c, &(db_user_query){.lock = {.mode = RF_LOCK_FOR_UPDATE}},
+                                              NULL, &st),
+                     RF_INVALID_ARGUMENT);
+    db_user_stream_close(&st);
+
+    /* The other client: NOWAIT fails at once on the held row. */
+    ck_assert_int_eq(rf_begin(other, RF_READ_COMMITTED, false), RF_OK);
+    ck_assert_int_eq(db_user_find_many(other,
+                                       &(db_user_query){.order_by = by_id, .norder = 1,
+                                                        .lock = {.mode = RF_LOCK_FOR_UPDATE, .nowait = true}},
+                                       &l, &a),
+                     RF_ERROR);
+    ck_assert_str_eq(rf_last_error(other)->sqlstate, "55P03");
+    ck_assert_int_eq(rf_rollback(other), RF_OK);
+    /* SKIP LOCKED leaves it out and returns the rest. */
+    ck_assert_int_eq(rf_begin(other, RF_READ_COMMITTED, false), RF_OK);
+    ck_assert_int_eq(db_user_find_many(other,
+                                       &(db_user_query){.order_by = by_id, .norder = 1,
+                                                        .lock = {.mode = RF_LOCK_FOR_UPDATE, .skip_locked = true}},
+                                       &l, &a),
+                     RF_OK);
+    ck_assert_uint_eq(l.count, 1);
+    ck_assert_str_eq(l.items[0].email, "i1@x");
+    ck_assert_int_eq(rf_rollback(other), RF_OK);
+    OK(rf_commit(c));
+
+    /* Released at commit: the other client now locks both rows. */
+    ck_assert_int_eq(rf_begin(other, RF_READ_COMMITTED, false), RF_OK);
+    ck_assert_int_eq(db_user_find_many(other,
+                                       &(db_user_query){.order_by = by_id, .norder = 1,
+                                                        .lock = {.mode = RF_LOCK_FOR_NO_KEY_UPDATE, .nowait = true}},
+                                       &l, &a),
+                     RF_OK);
+    ck_assert_uint_eq(l.count, 2);
+    ck_assert_int_eq(rf_commit(other), RF_OK);
+    rf_arena_free(&a);
+    rf_close(other);
+    rf_close(c);
+}
+END_TEST
+
 START_TEST(distinct_keeps_the_first_row_of_each_combination)
 {
     rf_client *c = fresh();
@@ -795,6 +974,8 @@ int main(void)
     tcase_add_test(tc, aggregate_counts_sums_averages_and_extremes);
     tcase_add_test(tc, group_by_groups_filters_orders_and_pages);
     tcase_add_test(tc, relation_counts_come_with_the_rows);
+    tcase_add_test(tc, scalar_list_filters);
+    tcase_add_test(tc, row_locks_in_a_transaction);
     tcase_add_test(tc, distinct_keeps_the_first_row_of_each_combination);
     tcase_add_test(tc, order_by_relations);
     tcase_add_test(tc, nested_include_with_arguments);

@@ -214,7 +214,7 @@ static const rf_model_desc db_lists__m;
 
 #define RF__FIELD(m) offsetof(db_user, m), offsetof(db_user_where, m), \
     offsetof(db_user_create_input, m), offsetof(db_user_update_input, m)
-#define RF__LIST(m) offsetof(db_user, m), RF_NO_MEMBER, \
+#define RF__LIST(m) offsetof(db_user, m), offsetof(db_user_where, m), \
     offsetof(db_user_create_input, m), offsetof(db_user_update_input, m)
 static const rf_field_desc db_user__fields[] = {
     {"id", NULL, RF_KIND_I32, 44, 0, 0, 0, NULL, RF__FIELD(id)},
@@ -291,7 +291,7 @@ RF__UPSERT(db_user, ext_id, 2)
 
 #define RF__FIELD(m) offsetof(db_profile, m), offsetof(db_profile_where, m), \
     offsetof(db_profile_create_input, m), offsetof(db_profile_update_input, m)
-#define RF__LIST(m) offsetof(db_profile, m), RF_NO_MEMBER, \
+#define RF__LIST(m) offsetof(db_profile, m), offsetof(db_profile_where, m), \
     offsetof(db_profile_create_input, m), offsetof(db_profile_update_input, m)
 static const rf_field_desc db_profile__fields[] = {
     {"id", NULL, RF_KIND_TEXT, 44, RF_DEFAULT_UUID4, 0, 0, NULL, RF__FIELD(id)},
@@ -341,7 +341,7 @@ RF__UPSERT(db_profile, user_id, 1)
 
 #define RF__FIELD(m) offsetof(db_post, m), offsetof(db_post_where, m), \
     offsetof(db_post_create_input, m), offsetof(db_post_update_input, m)
-#define RF__LIST(m) offsetof(db_post, m), RF_NO_MEMBER, \
+#define RF__LIST(m) offsetof(db_post, m), offsetof(db_post_where, m), \
     offsetof(db_post_create_input, m), offsetof(db_post_update_input, m)
 static const rf_field_desc db_post__fields[] = {
     {"id", NULL, RF_KIND_TEXT, 44, RF_DEFAULT_CUID, 0, 0, NULL, RF__FIELD(id)},
@@ -398,7 +398,7 @@ RF__LINK(db_post, categories, 1, (const char *post, int32_t category), (&post, &
 
 #define RF__FIELD(m) offsetof(db_category, m), offsetof(db_category_where, m), \
     offsetof(db_category_create_input, m), offsetof(db_category_update_input, m)
-#define RF__LIST(m) offsetof(db_category, m), RF_NO_MEMBER, \
+#define RF__LIST(m) offsetof(db_category, m), offsetof(db_category_where, m), \
     offsetof(db_category_create_input, m), offsetof(db_category_update_input, m)
 static const rf_field_desc db_category__fields[] = {
     {"id", NULL, RF_KIND_I32, 44, 0, 0, 0, NULL, RF__FIELD(id)},
@@ -450,7 +450,7 @@ RF__LINK(db_category, posts, 0, (int32_t category, const char *post), (&category
 
 #define RF__FIELD(m) offsetof(db_comment, m), offsetof(db_comment_where, m), \
     offsetof(db_comment_create_input, m), offsetof(db_comment_update_input, m)
-#define RF__LIST(m) offsetof(db_comment, m), RF_NO_MEMBER, \
+#define RF__LIST(m) offsetof(db_comment, m), offsetof(db_comment_where, m), \
     offsetof(db_comment_create_input, m), offsetof(db_comment_update_input, m)
 static const rf_field_desc db_comment__fields[] = {
     {"id", NULL, RF_KIND_TEXT, 44, RF_DEFAULT_ULID, 0, 0, NULL, RF__FIELD(id)},
@@ -497,7 +497,7 @@ RF__UPSERT(db_comment, id, 0)
 
 #define RF__FIELD(m) offsetof(db_tag, m), offsetof(db_tag_where, m), \
     offsetof(db_tag_create_input, m), offsetof(db_tag_update_input, m)
-#define RF__LIST(m) offsetof(db_tag, m), RF_NO_MEMBER, \
+#define RF__LIST(m) offsetof(db_tag, m), offsetof(db_tag_where, m), \
     offsetof(db_tag_create_input, m), offsetof(db_tag_update_input, m)
 static const rf_field_desc db_tag__fields[] = {
     {"group", NULL, RF_KIND_TEXT, 4, 0, 0, 0, NULL, RF__FIELD(group)},
@@ -537,7 +537,7 @@ RF__UPSERT(db_tag, group_name, 0)
 
 #define RF__FIELD(m) offsetof(db_lists, m), offsetof(db_lists_where, m), \
     offsetof(db_lists_create_input, m), offsetof(db_lists_update_input, m)
-#define RF__LIST(m) offsetof(db_lists, m), RF_NO_MEMBER, \
+#define RF__LIST(m) offsetof(db_lists, m), offsetof(db_lists_where, m), \
     offsetof(db_lists_create_input, m), offsetof(db_lists_update_input, m)
 static const rf_field_desc db_lists__fields[] = {
     {"id", NULL, RF_KIND_I32, 44, 0, 0, 0, NULL, RF__FIELD(id)},

@@ -22,6 +22,12 @@
  *   - Filters and updates use refract_query.h: `.email = RF_EQ("a@b.c")`,
  *     `.age = { .ops = RF_OP_GTE | RF_OP_LT, .gte = 18, .lt = 65 }`,
  *     `.logins = RF_INCREMENT(1)`, `.name = RF_SET_NULL`.
+ *   - Scalar lists (T[]) filter with `<type>_list_filter`: `.tags =
+ *     RF_HAS("c")`, RF_HAS_SOME(items, n), RF_HAS_EVERY(items, n),
+ *     RF_IS_EMPTY(true), or `.ops = RF_OP_EQUALS, .equals = {items, n}`.
+ *   - Row locking: in a transaction, a query's `.lock = { .mode = RF_LOCK_FOR_UPDATE,
+ *     .skip_locked = true }` (or .nowait; FOR NO KEY UPDATE / SHARE / KEY
+ *     SHARE) locks the rows find_many / find_first return.
  *   - Relation filters: a `_where` has a member per relation. To-many:
  *     `.posts = { .some = &(db_post_where){ .views = RF_GT(10) } }` (also
  *     .every: true when there are none, .none); to-one: `.author = { .is =
@@ -118,6 +124,7 @@ typedef struct db_role_filter {
     const db_role *not_in;
     size_t nnot_in;
 } db_role_filter;
+RF_DEFINE_LIST_FILTER(db_role_list_filter, db_role_array, db_role);
 typedef struct db_role_update { rf_update_op op; db_role value; } db_role_update;
 typedef struct db_role_array_update { rf_update_op op; db_role_array value; } db_role_array_update;
 
@@ -255,6 +262,7 @@ struct db_user_where {
     rf_text_filter name;
     rf_i32_filter age;
     db_role_filter role;
+    db_role_list_filter roles;
     rf_timestamp_filter created_at;
     rf_timestamp_filter updated_at;
     rf_timestamp_filter birthday;
@@ -271,6 +279,8 @@ struct db_user_where {
     rf_bool_filter active;
     rf_text_filter code;
     rf_text_filter ext_id;
+    rf_text_list_filter tags;
+    rf_i32_list_filter lucky;
     struct { const db_post_where *some, *every, *none; } posts;
     struct { unsigned ops; const db_profile_where *is, *is_not; } profile;
     const db_user_where *AND; /* all of these */
@@ -337,6 +347,7 @@ struct db_user_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
+    rf_lock lock;                /* in a transaction: FOR UPDATE... (see refract_query.h) */
     const db_user_cursor *cursor;     /* start at this row (included) */
     db_user_include include;
     const db_user_select *select;  /* NULL: every column */
@@ -657,6 +668,7 @@ struct db_profile_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
+    rf_lock lock;                /* in a transaction: FOR UPDATE... (see refract_query.h) */
     const db_profile_cursor *cursor;     /* start at this row (included) */
     db_profile_include include;
     const db_profile_select *select;  /* NULL: every column */
@@ -924,6 +936,7 @@ struct db_post_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
+    rf_lock lock;                /* in a transaction: FOR UPDATE... (see refract_query.h) */
     const db_post_cursor *cursor;     /* start at this row (included) */
     db_post_include include;
     const db_post_select *select;  /* NULL: every column */
@@ -1196,6 +1209,7 @@ struct db_category_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
+    rf_lock lock;                /* in a transaction: FOR UPDATE... (see refract_query.h) */
     const db_category_cursor *cursor;     /* start at this row (included) */
     db_category_include include;
     const db_category_select *select;  /* NULL: every column */
@@ -1449,6 +1463,7 @@ struct db_comment_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
+    rf_lock lock;                /* in a transaction: FOR UPDATE... (see refract_query.h) */
     const db_comment_cursor *cursor;     /* start at this row (included) */
     db_comment_include include;
     const db_comment_select *select;  /* NULL: every column */
@@ -1667,6 +1682,7 @@ struct db_tag_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
+    rf_lock lock;                /* in a transaction: FOR UPDATE... (see refract_query.h) */
     const db_tag_cursor *cursor;     /* start at this row (included) */
     const db_tag_select *select;  /* NULL: every column */
     const db_tag_field *distinct; /* the first row of each distinct combination */
@@ -1854,6 +1870,14 @@ typedef struct db_lists_order {
 /* A filter: every given member must hold (AND), plus the groups. */
 struct db_lists_where {
     rf_i32_filter id;
+    rf_i64_list_filter bigs;
+    rf_f64_list_filter floats;
+    rf_bool_list_filter bools;
+    rf_timestamp_list_filter times;
+    rf_text_list_filter decs;
+    rf_text_list_filter jsons;
+    rf_bytes_list_filter blobs;
+    rf_text_list_filter words;
     const db_lists_where *AND; /* all of these */
     size_t nAND;
     const db_lists_where *OR;  /* at least one of these (an empty list matches nothing) */
@@ -1888,6 +1912,7 @@ struct db_lists_query {
     size_t norder;
     int64_t skip;
     int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
+    rf_lock lock;                /* in a transaction: FOR UPDATE... (see refract_query.h) */
     const db_lists_cursor *cursor;     /* start at this row (included) */
     const db_lists_select *select;  /* NULL: every column */
     const db_lists_field *distinct; /* the first row of each distinct combination */

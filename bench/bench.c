@@ -11,7 +11,9 @@
  * both alike; the ratio reported is the median over the rounds.
  *
  * BENCH_ONLY=text runs only the workloads whose name contains it ("stream"
- * for the streaming read of 1,000,000 rows, stream_read.c).
+ * for the streaming read of 1,000,000 rows, stream_read.c; "feed", "groupBy"
+ * and "some" for issue 10's reads, reads.c, which also prints how many
+ * statements the generated feed sends).
  *
  * Steadiness on a small machine: each ratio is given as min / median / max
  * over the rounds, with the client CPU time per op beside it. BENCH_PIN=1

@@ -11,7 +11,9 @@
  * both alike; the ratio reported is the median over the rounds.
  *
  * BENCH_ONLY=text runs only the workloads whose name contains it ("stream"
- * for the streaming read of 1,000,000 rows, stream_read.c).
+ * for the streaming read of 1,000,000 rows, stream_read.c; "feed", "groupBy"
+ * and "some" for issue 10's reads, reads.c, which also prints how many
+ * statements the generated feed sends).
  *
  * Steadiness on a small machine: each ratio is given as min / median / max
  * over the rounds, with the client CPU time per op beside it. BENCH_PIN=1
@@ -38,6 +40,7 @@
 #include <time.h>
 
 #include "bdb.h"
+#include "reads.h"
 #include "steady.h"
 #include "stream_read.h"
 
@@ -572,14 +575,23 @@ int main(int argc, char **argv)
             "RETURNING id, stars, body, \"createdAt\", \"bookId\"",
             3);
 
+    reads_setup(db, pg);
+
     const workload workloads[] = {
         {"find_unique by id", gen_find_unique, hand_find_unique, 300, -1},
         {"find_many 10 rows by FK", gen_books_of_author, hand_books_of_author, 200, BOOKS_PER_AUTHOR},
         {"create", gen_create, hand_create, 150, -1},
         {"find_many 10,000 rows", gen_all_books, hand_all_books, 2, AUTHORS * BOOKS_PER_AUTHOR},
         {"find_unique + include to-many", gen_author_with_books, hand_author_with_books, 120, BOOKS_PER_AUTHOR},
+        /* issue 10's reads (reads.c) */
+        {"feed 20 books+author+tags+cnt", reads_gen_feed, reads_hand_feed, 40, 20 + 20 * 2000},
+        {"groupBy 1,000,000 rows by enum", reads_gen_group_by, reads_hand_group_by, 1, 1000000},
+        {"some relation filter", reads_gen_some, reads_hand_some, 100, 100},
     };
     size_t n = sizeof workloads / sizeof *workloads;
+    const char *only_feed = getenv("BENCH_ONLY");
+    if (!only_feed || strstr("feed 20 books+author+tags+cnt", only_feed))
+        printf("feed: %d statements per call from the generated client (target <= 4)\n", reads_feed_statements());
     printf("%-30s %14s %14s   %-14s   %s\n", "workload", "refract ops/s", "libpq ops/s",
            "ratio min/med/max", "client CPU µs/op: refract, libpq");
     double max_ratio = 0;

@@ -360,10 +360,14 @@ static void add_field(emitter *e, const model_ctx *m, const model_column *c, tpl
 
     /* where: lists have their own filter (has, has_some, ...) */
     if (c->list) {
-        const char *n = (k == VK_DECIMAL || k == VK_JSON) ? "text" : kind_names[k][0];
-        tpl_set_str(a, f, "filter_type",
-                    k == VK_ENUM ? arena_printf(a, "%s_list_filter", enum_type(e, c->enum_type))
-                                 : arena_printf(a, "rf_%s_list_filter", n));
+        /* kind_names has no enum row: enums name their own filter. */
+        const char *ft;
+        if (k == VK_ENUM)
+            ft = arena_printf(a, "%s_list_filter", enum_type(e, c->enum_type));
+        else
+            ft = arena_printf(a, "rf_%s_list_filter",
+                              k == VK_DECIMAL || k == VK_JSON ? "text" : kind_names[k][0]);
+        tpl_set_str(a, f, "filter_type", ft);
     } else {
         static const char *const filters[] = {
             [VK_TEXT] = "rf_text_filter", [VK_DECIMAL] = "rf_text_filter",

@@ -169,10 +169,7 @@ rf_status rf_desc_aggregate(rf_client *c, const rf_model_desc *m, const void *qu
     rf_q_sql(&q, " FROM ");
     rf_q_sql(&q, s->table);
     rf_q_sql(&q, " AS t WHERE ");
-    rf_q_group_begin(&q, "AND");
-    if (where)
-        rf_desc_put_where(&q, m, s, where);
-    rf_q_group_end(&q);
+    rf_desc_put_where_group(&q, m, s, where);
     rf_stmt stmt;
     rf_result res = RF_RESULT_INIT;
     rf_status st = rf_q_stmt(c, &q, &stmt);

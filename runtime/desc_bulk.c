@@ -348,10 +348,7 @@ rf_status rf_desc_update_many_and_return(rf_client *c, const rf_model_desc *m, c
     rf_q_sql(&q, s->update_head);
     rf_desc_put_set(&q, m, s, data, s->self_set);
     rf_q_sql(&q, " WHERE ");
-    rf_q_group_begin(&q, "AND");
-    if (where)
-        rf_desc_put_where(&q, m, s, where);
-    rf_q_group_end(&q);
+    rf_desc_put_where_group(&q, m, s, where);
     rf_q_sql(&q, " RETURNING ");
     rf_desc_put_select(&q, m, s, select);
     rf_stmt stmt;

@@ -110,6 +110,10 @@ void rf_copy_put_param(rf_buf *b, const rf_params *p, int i);
 /* The conditions of a `<model>_where` into the current group. */
 void rf_desc_put_where(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
                        const void *where);
+/* A whole WHERE condition: the where's conditions ANDed in a group of their
+ * own (TRUE when `where` is NULL or empty). */
+void rf_desc_put_where_group(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                             const void *where);
 /* The same for the rows of alias "t<depth>" (depth 0: "t"), inside the
  * EXISTS subqueries of relation filters. */
 void rf_desc_put_where_at(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,

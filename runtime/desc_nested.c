@@ -103,9 +103,7 @@ static rf_status find_one(rf_client *c, const rf_model_desc *t, const void *wher
     rf_query q;
     rf_query_init(&q);
     rf_q_sql(&q, ts->select_head);
-    rf_q_group_begin(&q, "AND");
-    rf_desc_put_where(&q, t, ts, where);
-    rf_q_group_end(&q);
+    rf_desc_put_where_group(&q, t, ts, where);
     rf_q_sql(&q, " LIMIT 2");
     rf_stmt stmt;
     rf_result res = RF_RESULT_INIT;
@@ -145,9 +143,7 @@ static rf_status repoint(rf_client *c, const rf_model_desc *t, int fk, const voi
     rf_q_param(&q);
     bind_row_value(&q, from, row);
     rf_q_sql(&q, " WHERE ");
-    rf_q_group_begin(&q, "AND");
-    rf_desc_put_where(&q, t, ts, where);
-    rf_q_group_end(&q);
+    rf_desc_put_where_group(&q, t, ts, where);
     rf_stmt stmt;
     rf_result res = RF_RESULT_INIT;
     rf_status st = rf_q_stmt(c, &q, &stmt);

@@ -580,10 +580,7 @@ rf_status rf_desc_count(rf_client *c, const rf_model_desc *m, const void *where,
     rf_query q;
     rf_query_init(&q);
     rf_q_sql(&q, s->count_head);
-    rf_q_group_begin(&q, "AND");
-    if (where)
-        rf_desc_put_where(&q, m, s, where);
-    rf_q_group_end(&q);
+    rf_desc_put_where_group(&q, m, s, where);
     rf_stmt stmt;
     rf_result res = RF_RESULT_INIT;
     st = rf_q_stmt(c, &q, &stmt);

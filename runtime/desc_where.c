@@ -71,6 +71,15 @@ void rf_desc_put_where(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s
     rf_desc_put_where_at(q, m, s, where, 0);
 }
 
+void rf_desc_put_where_group(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                             const void *where)
+{
+    rf_q_group_begin(q, "AND");
+    if (where)
+        rf_desc_put_where(q, m, s, where);
+    rf_q_group_end(q);
+}
+
 void rf_desc_put_where_at(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
                           const void *where, int depth)
 {

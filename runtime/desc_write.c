@@ -219,10 +219,7 @@ rf_status rf_desc_update_many(rf_client *c, const rf_model_desc *m, const void *
     rf_q_sql(&q, s->update_head);
     rf_desc_put_set(&q, m, s, data, s->self_set);
     rf_q_sql(&q, " WHERE ");
-    rf_q_group_begin(&q, "AND");
-    if (where)
-        rf_desc_put_where(&q, m, s, where);
-    rf_q_group_end(&q);
+    rf_desc_put_where_group(&q, m, s, where);
     st = run_counted(c, &q, count);
     rf_query_free(&q);
     return st;
@@ -242,10 +239,7 @@ rf_status rf_desc_delete_many(rf_client *c, const rf_model_desc *m, const void *
     rf_query q;
     rf_query_init(&q);
     rf_q_sql(&q, s->delete_head);
-    rf_q_group_begin(&q, "AND");
-    if (where)
-        rf_desc_put_where(&q, m, s, where);
-    rf_q_group_end(&q);
+    rf_desc_put_where_group(&q, m, s, where);
     st = run_counted(c, &q, count);
     rf_query_free(&q);
     return st;

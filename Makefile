@@ -107,7 +107,7 @@ $(BUILD)/libgen.a: $(GEN_OBJS)
 # The migrate commands share librefract's check of connection strings (it
 # never prints a password).
 $(REFRACT): $(BUILD)/$(GEN_MAIN:.c=.o) $(BUILD)/libgen.a $(BUILD)/runtime/dsn_check.o
-	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(PQ_LIBS)
+	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(PQ_LIBS) -lm
 
 $(RT_A): $(RT_OBJS)
 	@rm -f $@

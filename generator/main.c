@@ -16,6 +16,7 @@ static const struct command {
     {"generate", cmd_generate, "Emit the C client (<prefix>.h, <prefix>.c)"},
     {"migrate", cmd_migrate, "diff | dev | deploy | status | reset | resolve | lint"},
     {"db", cmd_db, "push: make the database match the schema, no migration"},
+    {"erd", cmd_erd, "Draw the schema as a diagram (Mermaid, DOT or SVG)"},
     {"model", cmd_model, "Print the resolved model (--json)"},
 };
 

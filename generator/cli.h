@@ -19,6 +19,7 @@ int cmd_generate(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_erd(int argc, char **argv);
+int cmd_init(int argc, char **argv);
 
 /* The schema to use: `option` if given, else ./prisma/schema.prisma, else
  * ./schema.prisma, else ./prisma (a folder) . Returns NULL after printing an

@@ -27,6 +27,7 @@
 #include "migrate/folder.h"
 #include "migrate/options.h"
 #include "migrate/project.h"
+#include "migrate/seed.h"
 
 /* ---- help texts ------------------------------------------------------------ */
 
@@ -67,11 +68,12 @@ static const char status_usage[] =
     "\n";
 
 static const char reset_usage[] =
-    "Usage: refract migrate reset [--force] [--schema PATH] [--url URL]\n"
+    "Usage: refract migrate reset [--force] [--skip-seed] [--schema PATH] [--url URL]\n"
     "\n"
     "Drop the datasource's schemas (default \"public\") with everything in them,\n"
     "recreate them, and apply every migration. All data is lost. Without --force\n"
-    "it asks first, and refuses when not run from a terminal.\n"
+    "it asks first, and refuses when not run from a terminal. Then it runs the\n"
+    "seed command (see `refract db seed --help`) unless --skip-seed.\n"
     "\n";
 
 static const char resolve_usage[] =
@@ -285,7 +287,7 @@ static bool confirm_reset(void)
 static int migrate_reset_cmd(int argc, char **argv)
 {
     migrate_options o;
-    int rc = migrate_parse_options(argc, argv, OPT_SCHEMA | OPT_URL | OPT_FORCE, &o);
+    int rc = migrate_parse_options(argc, argv, OPT_SCHEMA | OPT_URL | OPT_FORCE | OPT_SKIP_SEED, &o);
     if (rc >= 0)
         return help_or_usage(reset_usage, true, rc == EXIT_OK ? stdout : stderr);
     project p;
@@ -323,6 +325,8 @@ static int migrate_reset_cmd(int argc, char **argv)
     puts("Database reset successful\n");
     print_found(stdout, &f);
     rc = deploy_and_report(&db, &f, stdout);
+    if (rc == EXIT_OK && !o.skip_seed && seed_run(p.model, p.url, stdout, true) != 0)
+        rc = EXIT_USER;
 out:
     if (db.pg)
         db_close(&db);

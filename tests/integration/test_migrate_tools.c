@@ -1,9 +1,12 @@
 /*
- * test_migrate_seed.c — `migrate reset` runs the project's seed command on
- * the freshly reset database, unless --skip-seed; a failing seed fails the
- * command. Against a real PostgreSQL.
+ * test_migrate_tools.c — the tools around migrations, against a real
+ * PostgreSQL: `migrate reset` runs the project's seed command on the freshly
+ * reset database, unless --skip-seed, and a failing seed fails the command;
+ * `migrate status --json` says the same as the text form, as JSON.
  */
 #include "migrate_support.h"
+
+#include "../unit/json_check.h"
 
 static pgh_cluster pg;
 
@@ -63,14 +66,54 @@ START_TEST(a_failing_seed_fails_reset)
 }
 END_TEST
 
+START_TEST(status_json_matches_the_text)
+{
+    project_dir p;
+    proj_open(&p, &pg, NULL);
+    proj_migration(&p, M1, M1_SQL);
+    char *out;
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "status", "--json", NULL), 1);
+    /* proj_run merges stderr: nothing was written there */
+    ck_assert_msg(json_valid(out), "%s", out);
+    json_is(out, "upToDate", "false");
+    json_is(out, "historyTable", "false");
+    json_is(out, "migrations.0.name", "\"20240101000000_init\"");
+    json_is(out, "migrations.0.state", "\"pending\"");
+    json_is(out, "pending.0", "\"20240101000000_init\"");
+    free(out);
+
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "deploy", NULL), 0);
+    free(out);
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "status", "--json", NULL), 0);
+    ck_assert_msg(json_valid(out), "%s", out);
+    json_is(out, "upToDate", "true");
+    json_is(out, "migrations.0.state", "\"applied\"");
+    json_is(out, "pending", "[]");
+    free(out);
+
+    /* edited after it was applied, and one the folder lacks */
+    proj_migration(&p, M1, "-- edited\n");
+    db_exec(&p, "INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, finished_at, "
+                "applied_steps_count) VALUES ('x', 'y', '20230101000000_gone', now(), now(), 1)");
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "status", "--json", NULL), 1);
+    ck_assert_msg(json_valid(out), "%s", out);
+    json_is(out, "migrations.0.state", "\"edited\"");
+    json_is(out, "edited.0", "\"20240101000000_init\"");
+    json_is(out, "unknown.0", "\"20230101000000_gone\"");
+    free(out);
+    proj_close(&p);
+}
+END_TEST
+
 static Suite *seed_suite(void)
 {
-    Suite *s = suite_create("migrate_seed");
+    Suite *s = suite_create("migrate_tools");
     TCase *tc = tcase_create("seed");
     tcase_add_unchecked_fixture(tc, cluster_up, cluster_down);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, reset_runs_the_seed_on_the_reset_database);
     tcase_add_test(tc, a_failing_seed_fails_reset);
+    tcase_add_test(tc, status_json_matches_the_text);
     suite_add_tcase(s, tc);
     return s;
 }

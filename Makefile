@@ -67,12 +67,18 @@ REFRACT   := $(BUILD)/refract
 RT_A      := $(BUILD)/librefract.a
 RT_SO     := $(BUILD)/$(RT_SONAME)
 PC        := $(BUILD)/refract.pc
+# Man pages and shell completion, made from refract's own --help texts.
+CLI_DOCS  := $(BUILD)/cli/completion/refract.bash
 
 .PHONY: all tests check check-unit check-integration check-asan install uninstall clean demo bench bench-generator fuzz deps
 .DEFAULT_GOAL := all
 .SECONDARY:
 
-all: $(REFRACT) $(RT_A) $(RT_SO) $(PC)
+all: $(REFRACT) $(RT_A) $(RT_SO) $(PC) $(CLI_DOCS)
+
+$(CLI_DOCS): $(REFRACT) tools/mkcli.sh
+	@rm -rf $(BUILD)/cli
+	sh tools/mkcli.sh $(REFRACT) $(BUILD)/cli
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -107,7 +113,7 @@ $(BUILD)/libgen.a: $(GEN_OBJS)
 # The migrate commands share librefract's check of connection strings (it
 # never prints a password).
 $(REFRACT): $(BUILD)/$(GEN_MAIN:.c=.o) $(BUILD)/libgen.a $(BUILD)/runtime/dsn_check.o
-	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(PQ_LIBS)
+	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(PQ_LIBS) -lm
 
 $(RT_A): $(RT_OBJS)
 	@rm -f $@
@@ -246,10 +252,19 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' refract.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/refract.pc
 	chmod 644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/refract.pc
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	    $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	install -m 644 $(BUILD)/cli/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 $(BUILD)/cli/completion/refract.bash \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/refract
+	install -m 644 $(BUILD)/cli/completion/_refract $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_refract
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/refract $(DESTDIR)$(PREFIX)/lib/librefract.* \
 	    $(DESTDIR)$(PREFIX)/lib/pkgconfig/refract.pc \
+	    $(DESTDIR)$(PREFIX)/share/man/man1/refract.1 $(DESTDIR)$(PREFIX)/share/man/man1/refract-*.1 \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/refract \
+	    $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_refract \
 	    $(addprefix $(DESTDIR)$(PREFIX)/include/,$(notdir $(RT_HDRS)))
 
 clean:

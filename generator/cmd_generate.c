@@ -45,6 +45,9 @@ static void usage(FILE *out)
           "  --templates DIR   read client.h.tmpl and client.c.tmpl from DIR instead of\n"
           "                    the copies built into refract\n"
           "\n"
+          "A generator block with provider = \"refract-erd\" draws the schema's diagram\n"
+          "(output = the file, default ERD.svg; format = mermaid, dot or svg).\n"
+          "\n"
           "Compile <prefix>.c with your program and link -lrefract -lpq.\n"
           "Exit status: 0 written, 1 invalid schema or unwritable output, 2 usage.\n",
           out);
@@ -144,6 +147,32 @@ static const char *block_dir(arena *a, const model_generator *g, const char *sch
     return arena_strdup(a, dirname(copy));
 }
 
+/* Draws every generator block with provider = "refract-erd": `output` (the
+ * file, relative to the block's file; default ERD.svg) in `format` (else
+ * from the file's extension). Counts the diagrams drawn. */
+static bool draw_diagrams(const model_schema *model, const char *schema_path, arena *a,
+                          size_t *drawn)
+{
+    for (size_t i = 0; i < model->ngenerators; i++) {
+        const model_generator *g = &model->generators[i];
+        if (!g->provider || strcmp(g->provider, "refract-erd"))
+            continue;
+        const char *output = g->output ? g->output : "ERD.svg";
+        if (output[0] != '/')
+            output = arena_printf(a, "%s/%s", block_dir(a, g, schema_path), output);
+        char *parent = dirname(arena_strdup(a, output));
+        if (make_dirs(parent) != 0) {
+            fprintf(stderr, "error: cannot create %s: %s\n", parent, strerror(errno));
+            return false;
+        }
+        if (!erd_write_file(model, output, model_generator_get(g, "format")))
+            return false;
+        printf("Drew the schema's diagram into %s\n", output);
+        ++*drawn;
+    }
+    return true;
+}
+
 int cmd_generate(int argc, char **argv)
 {
     const char *option = NULL, *out_dir = NULL, *templates_dir = NULL;
@@ -187,7 +216,14 @@ int cmd_generate(int argc, char **argv)
         goto done;
     }
 
+    size_t diagrams = 0;
+    if (!draw_diagrams(model, path, &a, &diagrams))
+        goto done;
     const model_generator *g = refract_generator(model);
+    if (!g && !out_dir && diagrams) {
+        status = EXIT_OK; /* only a diagram was asked for */
+        goto done;
+    }
     if (!g && !out_dir) {
         fprintf(stderr, "error: %s has no generator block with provider = \"refract\"\n"
                         "  add one:  generator client {\n"

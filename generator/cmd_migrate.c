@@ -27,6 +27,7 @@
 #include "migrate/folder.h"
 #include "migrate/options.h"
 #include "migrate/project.h"
+#include "migrate/seed.h"
 
 /* ---- help texts ------------------------------------------------------------ */
 
@@ -59,19 +60,22 @@ static const char deploy_usage[] =
     "\n";
 
 static const char status_usage[] =
-    "Usage: refract migrate status [--schema PATH] [--url URL]\n"
+    "Usage: refract migrate status [--schema PATH] [--url URL] [--json]\n"
     "\n"
     "Compare the migrations folder with the database's _prisma_migrations table:\n"
     "applied, pending, failed and edited migrations, and migrations the database\n"
     "has but the folder lacks. Exit status 1 when anything is not up to date.\n"
+    "--json prints one JSON object on stdout instead (README \"Machine-readable\n"
+    "output\").\n"
     "\n";
 
 static const char reset_usage[] =
-    "Usage: refract migrate reset [--force] [--schema PATH] [--url URL]\n"
+    "Usage: refract migrate reset [--force] [--skip-seed] [--schema PATH] [--url URL]\n"
     "\n"
     "Drop the datasource's schemas (default \"public\") with everything in them,\n"
     "recreate them, and apply every migration. All data is lost. Without --force\n"
-    "it asks first, and refuses when not run from a terminal.\n"
+    "it asks first, and refuses when not run from a terminal. Then it runs the\n"
+    "seed command (see `refract db seed --help`) unless --skip-seed.\n"
     "\n";
 
 static const char resolve_usage[] =
@@ -173,10 +177,67 @@ static void list_names(FILE *out, const migration_folder *f, const migration_rep
             fprintf(out, "%s\n", f->items[i].name);
 }
 
+static const char *const state_names[] = {
+    [MIGRATION_PENDING] = "pending",
+    [MIGRATION_APPLIED] = "applied",
+    [MIGRATION_EDITED] = "applied, edited since",
+    [MIGRATION_FAILED] = "failed",
+};
+
+/* `migrate status --json`: {"upToDate", "historyTable", "migrations":
+ * [{"name", "state"}], "pending", "edited", "failed", "unknown"} with states
+ * "pending", "applied", "edited", "failed". */
+static void status_json(const migration_folder *f, const migration_report *r, const history *h,
+                        bool has_table, bool clean)
+{
+    static const char *const json_states[] = {
+        [MIGRATION_PENDING] = "pending", [MIGRATION_APPLIED] = "applied",
+        [MIGRATION_EDITED] = "edited", [MIGRATION_FAILED] = "failed"};
+    buf b = BUF_INIT;
+    buf_printf(&b, "{\"upToDate\":%s,\"historyTable\":%s,\"migrations\":[", clean ? "true" : "false",
+               has_table ? "true" : "false");
+    for (size_t i = 0; i < f->count; i++) {
+        buf_puts(&b, i ? ",{\"name\":" : "{\"name\":");
+        buf_put_json(&b, f->items[i].name);
+        buf_printf(&b, ",\"state\":\"%s\"}", json_states[r->state[i]]);
+    }
+    static const migration_state lists[] = {MIGRATION_PENDING, MIGRATION_EDITED};
+    static const char *const list_keys[] = {"pending", "edited"};
+    for (size_t l = 0; l < 2; l++) {
+        buf_printf(&b, "],\"%s\":[", list_keys[l]);
+        bool first = true;
+        for (size_t i = 0; i < f->count; i++)
+            if (r->state[i] == lists[l]) {
+                if (!first)
+                    buf_putc(&b, ',');
+                first = false;
+                buf_put_json(&b, f->items[i].name);
+            }
+    }
+    buf_puts(&b, "],\"failed\":[");
+    bool first = true;
+    for (size_t j = 0; j < h->count; j++)
+        if (history_row_failed(&h->rows[j])) {
+            if (!first)
+                buf_putc(&b, ',');
+            first = false;
+            buf_put_json(&b, h->rows[j].migration_name);
+        }
+    buf_puts(&b, "],\"unknown\":[");
+    for (size_t k = 0; k < r->nunknown; k++) {
+        if (k)
+            buf_putc(&b, ',');
+        buf_put_json(&b, r->unknown[k]->migration_name);
+    }
+    buf_puts(&b, "]}\n");
+    fputs(buf_cstr(&b), stdout);
+    buf_free(&b);
+}
+
 static int migrate_status_cmd(int argc, char **argv)
 {
     migrate_options o;
-    int rc = migrate_parse_options(argc, argv, OPT_SCHEMA | OPT_URL, &o);
+    int rc = migrate_parse_options(argc, argv, OPT_SCHEMA | OPT_URL | OPT_JSON, &o);
     if (rc >= 0)
         return help_or_usage(status_usage, true, rc == EXIT_OK ? stdout : stderr);
     project p;
@@ -187,10 +248,12 @@ static int migrate_status_cmd(int argc, char **argv)
     rc = EXIT_USER;
     if (project_read_migrations(&p, &f) != 0)
         goto out;
-    printf("Schema loaded from %s\n", p.schema_path);
-    if (project_connect(&p, o.url, &db, stdout) != 0)
+    if (!o.json)
+        printf("Schema loaded from %s\n", p.schema_path);
+    if (project_connect(&p, o.url, &db, o.json ? NULL : stdout) != 0)
         goto out;
-    print_found(stdout, &f);
+    if (!o.json)
+        print_found(stdout, &f);
 
     history h = {0};
     bool has_table = false;
@@ -204,13 +267,15 @@ static int migrate_status_cmd(int argc, char **argv)
     buf_free(&err);
     migration_report r;
     migration_compare(&f, &h, &r);
+    if (o.json) {
+        bool up = !r.nunknown && !r.nedited && !r.first_failed && !r.npending;
+        status_json(&f, &r, &h, has_table, up);
+        rc = up ? EXIT_OK : EXIT_USER;
+        migration_report_free(&r);
+        history_free(&h);
+        goto out;
+    }
     /* Every local migration and its state, then Prisma's sections. */
-    static const char *const state_names[] = {
-        [MIGRATION_PENDING] = "pending",
-        [MIGRATION_APPLIED] = "applied",
-        [MIGRATION_EDITED] = "applied, edited since",
-        [MIGRATION_FAILED] = "failed",
-    };
     for (size_t i = 0; i < f.count; i++)
         printf("  %-40s %s\n", f.items[i].name, state_names[r.state[i]]);
     if (f.count)
@@ -285,7 +350,7 @@ static bool confirm_reset(void)
 static int migrate_reset_cmd(int argc, char **argv)
 {
     migrate_options o;
-    int rc = migrate_parse_options(argc, argv, OPT_SCHEMA | OPT_URL | OPT_FORCE, &o);
+    int rc = migrate_parse_options(argc, argv, OPT_SCHEMA | OPT_URL | OPT_FORCE | OPT_SKIP_SEED, &o);
     if (rc >= 0)
         return help_or_usage(reset_usage, true, rc == EXIT_OK ? stdout : stderr);
     project p;
@@ -323,6 +388,8 @@ static int migrate_reset_cmd(int argc, char **argv)
     puts("Database reset successful\n");
     print_found(stdout, &f);
     rc = deploy_and_report(&db, &f, stdout);
+    if (rc == EXIT_OK && !o.skip_seed && seed_run(p.model, p.url, stdout, true) != 0)
+        rc = EXIT_USER;
 out:
     if (db.pg)
         db_close(&db);

@@ -11,11 +11,13 @@ static const struct command {
     int (*run)(int argc, char **argv);
     const char *summary;
 } commands[] = {
+    {"init", cmd_init, "Start a project: prisma/schema.prisma, .env, refract.mk"},
     {"validate", cmd_validate, "Check the schema and report every problem"},
     {"format", cmd_format, "Rewrite the schema in canonical layout"},
     {"generate", cmd_generate, "Emit the C client (<prefix>.h, <prefix>.c)"},
     {"migrate", cmd_migrate, "diff | dev | deploy | status | reset | resolve | lint"},
-    {"db", cmd_db, "push: make the database match the schema, no migration"},
+    {"db", cmd_db, "push | seed: match the schema without a migration, run the seed"},
+    {"erd", cmd_erd, "Draw the schema as a diagram (Mermaid, DOT or SVG)"},
     {"model", cmd_model, "Print the resolved model (--json)"},
 };
 

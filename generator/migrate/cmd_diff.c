@@ -22,12 +22,13 @@
 #include "sql.h"
 
 static const char usage_text[] =
-    "Usage: refract migrate diff FROM TO [--script] [--output FILE] [--exit-code]\n"
+    "Usage: refract migrate diff FROM TO [--script | --json] [--output FILE] [--exit-code]\n"
     "\n"
     "FROM: --from-empty | --from-schema PATH | --from-migrations DIR\n"
     "TO:   --to-schema PATH | --to-empty\n"
     "\n"
     "  --script     print the SQL migration script instead of a summary\n"
+    "  --json       print the steps as JSON (kind, object, data-loss flag, warnings)\n"
     "  --output F   write to F instead of stdout\n"
     "  --exit-code  exit 2 when there is a difference, 0 when there is none\n"
     "\n"
@@ -153,6 +154,8 @@ int migrate_diff_main(const migrate_diff_args *args)
     if (args->script)
         migrate_render_sql(steps, &out,
                            &(migrate_render_opts){.style = MIGRATE_SQL_SCRIPT, .cli_trailer = true});
+    else if (args->json)
+        migrate_render_json(steps, &out);
     else
         migrate_render_summary(steps, &out);
 
@@ -215,6 +218,8 @@ int migrate_cmd_diff(int argc, char **argv)
             to_empty = true, tos++;
         } else if (!strcmp(o, "--script")) {
             args.script = true;
+        } else if (!strcmp(o, "--json")) {
+            args.json = true;
         } else if (!strcmp(o, "--exit-code")) {
             args.exit_code = true;
         } else if (!strcmp(o, "--output") || !strcmp(o, "-o")) {
@@ -229,6 +234,10 @@ int migrate_cmd_diff(int argc, char **argv)
     if (froms != 1 || tos != 1) {
         fprintf(stderr, "error: give exactly one --from-... and one --to-... option\n\n%s",
                 usage_text);
+        return EXIT_USAGE;
+    }
+    if (args.script && args.json) {
+        fprintf(stderr, "error: --script and --json exclude each other\n\n%s", usage_text);
         return EXIT_USAGE;
     }
     (void)from_empty;

@@ -14,6 +14,7 @@ typedef struct migrate_diff_args {
     const char *from_migrations;  /* a migrations folder */
     const char *to_schema;        /* NULL: to empty */
     bool script;                  /* SQL instead of the summary */
+    bool json;                    /* the steps as JSON instead of the summary */
     bool exit_code;               /* exit 2 when not empty */
     const char *output;           /* NULL: stdout */
 } migrate_diff_args;

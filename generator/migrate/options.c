@@ -23,6 +23,8 @@ static const struct option_spec {
     {"--create-only", OPT_CREATE_ONLY, false, offsetof(migrate_options, create_only)},
     {"--accept-data-loss", OPT_DATA_LOSS, false, offsetof(migrate_options, accept_data_loss)},
     {"--safe", OPT_SAFE, false, offsetof(migrate_options, safe)},
+    {"--skip-seed", OPT_SKIP_SEED, false, offsetof(migrate_options, skip_seed)},
+    {"--json", OPT_JSON, false, offsetof(migrate_options, json)},
 };
 
 int migrate_parse_options(int argc, char **argv, unsigned allowed, migrate_options *o)

@@ -16,11 +16,13 @@ enum {
     OPT_CREATE_ONLY = 1 << 5, /* --create-only */
     OPT_DATA_LOSS = 1 << 6,   /* --accept-data-loss */
     OPT_SAFE = 1 << 7,        /* --safe */
+    OPT_SKIP_SEED = 1 << 8,   /* --skip-seed */
+    OPT_JSON = 1 << 9,        /* --json */
 };
 
 typedef struct migrate_options {
     const char *schema, *url, *name, *applied, *rolled_back;
-    bool force, create_only, accept_data_loss, safe;
+    bool force, create_only, accept_data_loss, safe, skip_seed, json;
 } migrate_options;
 
 /* Parse argv[1..] (argv[0] is the command name). Returns -1 to go on,

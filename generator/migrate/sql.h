@@ -49,6 +49,12 @@ void migrate_render_warnings(const migrate_steps *steps, buf *out);
  * Probable renames follow as notes. Empty diff: "No difference detected.\n". */
 void migrate_render_summary(const migrate_steps *steps, buf *out);
 
+/* The steps as one JSON object (steps_json.c; README "Machine-readable
+ * output"): {"empty", "dataLoss", "steps": [{"kind", "objectType", "object",
+ * "schema", "table"?, "dataLoss", "risk", "warnings", "unexecutable",
+ * "changes"?}], "notes"}. */
+void migrate_render_json(const migrate_steps *steps, buf *out);
+
 /* Quoting, for callers that build SQL of their own. */
 void sql_put_ident(buf *out, const char *name);                     /* "na""me" */
 void sql_put_qualified(buf *out, const char *schema, const char *name); /* "s"."n" or "n" */

@@ -22,35 +22,6 @@ static void newline(json *j)
     buf_pad(j->out, ' ', (size_t)j->depth * 2);
 }
 
-static void put_string_n(buf *b, const char *s, size_t n)
-{
-    buf_putc(b, '"');
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        switch (c) {
-        case '"': buf_puts(b, "\\\""); break;
-        case '\\': buf_puts(b, "\\\\"); break;
-        case '\n': buf_puts(b, "\\n"); break;
-        case '\r': buf_puts(b, "\\r"); break;
-        case '\t': buf_puts(b, "\\t"); break;
-        default:
-            if (c < 0x20)
-                buf_printf(b, "\\u%04x", c);
-            else
-                buf_putc(b, (char)c);
-        }
-    }
-    buf_putc(b, '"');
-}
-
-static void put_string(buf *b, const char *s)
-{
-    if (s)
-        put_string_n(b, s, strlen(s));
-    else
-        buf_puts(b, "null");
-}
-
 /* Start a member (`"key": `) or an array element. */
 static void member(json *j, const char *key)
 {
@@ -59,7 +30,7 @@ static void member(json *j, const char *key)
     j->first = false;
     newline(j);
     if (key) {
-        put_string(j->out, key);
+        buf_put_json(j->out, key);
         buf_puts(j->out, ": ");
     }
 }
@@ -84,7 +55,7 @@ static void close_(json *j, char bracket)
 static void str(json *j, const char *key, const char *v)
 {
     member(j, key);
-    put_string(j->out, v);
+    buf_put_json(j->out, v);
 }
 
 static void boolean(json *j, const char *key, bool v)
@@ -134,7 +105,7 @@ static void literal(json *j, const char *key, const model_literal *l)
     switch (l->kind) {
     case MODEL_LIT_STRING:
         member(j, "value");
-        put_string_n(j->out, l->text, l->text_len);
+        buf_put_json_n(j->out, l->text, l->text_len);
         break;
     case MODEL_LIT_BOOL: boolean(j, "value", l->boolean); break;
     case MODEL_LIT_ENUM:

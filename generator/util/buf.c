@@ -95,3 +95,32 @@ void buf_free(buf *b)
     free(b->data);
     *b = (buf)BUF_INIT;
 }
+
+void buf_put_json_n(buf *b, const char *s, size_t n)
+{
+    buf_putc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '"': buf_puts(b, "\\\""); break;
+        case '\\': buf_puts(b, "\\\\"); break;
+        case '\n': buf_puts(b, "\\n"); break;
+        case '\r': buf_puts(b, "\\r"); break;
+        case '\t': buf_puts(b, "\\t"); break;
+        default:
+            if (c < 0x20)
+                buf_printf(b, "\\u%04x", c);
+            else
+                buf_putc(b, (char)c);
+        }
+    }
+    buf_putc(b, '"');
+}
+
+void buf_put_json(buf *b, const char *s)
+{
+    if (s)
+        buf_put_json_n(b, s, strlen(s));
+    else
+        buf_puts(b, "null");
+}

@@ -24,6 +24,10 @@ void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3
 void buf_vprintf(buf *b, const char *fmt, va_list ap);
 void buf_pad(buf *b, char c, size_t n); /* append n copies of c */
 void buf_truncate(buf *b, size_t len);
+/* A JSON string literal of s[0..n), escaped; buf_put_json writes `null`
+ * for a NULL s. */
+void buf_put_json_n(buf *b, const char *s, size_t n);
+void buf_put_json(buf *b, const char *s);
 const char *buf_cstr(buf *b); /* never NULL */
 char *buf_steal(buf *b);      /* heap string the caller frees; b is reset */
 void buf_free(buf *b);

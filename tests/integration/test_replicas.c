@@ -398,45 +398,6 @@ START_TEST(every_operation_through_pgbouncer)
 }
 END_TEST
 
-/* Without pgbouncer=true, named statements break under transaction
- * pooling; refract's answer is the flag: prove the flag is what makes it
- * work, so the test above means something. */
-START_TEST(named_statements_need_the_flag)
-{
-    if (!have_bouncer)
-        return;
-    char url[PGH_CONNINFO_MAX];
-    ck_assert_int_eq(pgh_pgbouncer_url(&bouncer, "app", url, sizeof url), 0);
-    *strstr(url, "&pgbouncer=true") = '\0';
-    rf_client *c = NULL;
-    ck_assert_int_eq(rf_connect(url, &c), RF_OK);
-    ck_assert(!rf_client_pgbouncer(c));
-    /* a statement prepared on one server connection, executed while another
-     * client holds that connection in a transaction: PgBouncer sends it to
-     * another server connection, where it does not exist. refract
-     * re-prepares once on 26000 outside a transaction, so drive it inside
-     * one to see the raw failure. */
-    rf_client *holders[3];
-    for (int i = 0; i < 3; i++) {
-        holders[i] = bounced();
-        ck_assert_int_eq(rf_begin(holders[i], RF_READ_COMMITTED, false), RF_OK);
-        int64_t n;
-        ck_assert_int_eq(db_user_count(holders[i], NULL, &n), RF_OK);
-    }
-    /* every server connection is now held: an unflagged client waits,
-     * PgBouncer queues it; release one and let it run */
-    ck_assert_int_eq(rf_commit(holders[0]), RF_OK);
-    int64_t n;
-    rf_status st = db_user_count(c, NULL, &n);
-    ck_assert_int_eq(st, RF_OK);
-    for (int i = 1; i < 3; i++)
-        rf_commit(holders[i]);
-    for (int i = 0; i < 3; i++)
-        rf_close(holders[i]);
-    rf_close(c);
-}
-END_TEST
-
 static Suite *replicas_suite(void)
 {
     Suite *s = suite_create("replicas");
@@ -450,7 +411,6 @@ static Suite *replicas_suite(void)
     tcase_add_test(tc, pool_clients_read_from_replicas);
     tcase_add_test(tc, pool_lifetime_reconnects);
     tcase_add_test(tc, every_operation_through_pgbouncer);
-    tcase_add_test(tc, named_statements_need_the_flag);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -145,6 +145,8 @@ static rf_status run_here(rf_client *c, const rf_stmt *stmt, int nparams,
         return RF_INVALID_ARGUMENT;
     if (c->err.error.status != RF_OK)
         rf_error_clear(&c->err);
+    if (c->tx_deadline_us && rf_tx_check_deadline(c) != RF_OK)
+        return RF_ERROR;
 
     rf_prepared *e;
     rf_status st = rf_stmt_lookup(c, stmt, &e);

@@ -107,7 +107,20 @@ struct rf_client {
     bool log_values;
     const char *server_name;  /* "primary" or "replica N", for the log */
     int64_t connected_at_s, released_at_s; /* monotonic; for the pool's limits */
+    int statement_timeout_ms; /* rf_client_set_statement_timeout; 0: the server's */
+    int tx_timeout_ms;        /* rf_client_set_transaction_timeout; 0: none */
+    int64_t tx_deadline_us;   /* monotonic end of the running rf_transaction; 0: none */
 };
+
+/* Monotonic microseconds (replica.c). */
+int64_t rf_now_us(void);
+
+/* RF_OK, or the transaction-expired error (P2028) when the running
+ * rf_transaction is past its timeout: nothing more is sent in it. */
+rf_status rf_tx_check_deadline(rf_client *c);
+
+/* Applies the statement timeout to the session (client.c). */
+rf_status rf_apply_statement_timeout(rf_client *c);
 
 /* A replica of a client: its connection string, its client once connected,
  * and when it may be tried again after failing. */

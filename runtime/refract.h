@@ -435,6 +435,24 @@ typedef struct rf_query_event {
 } rf_query_event;
 
 typedef void (*rf_query_log_fn)(const rf_query_event *event, void *user);
+
+/*
+ * Timeouts. A statement timeout (ms; 0: the server's setting) applies to
+ * every statement of the client, now and after reconnecting: a statement
+ * running longer is cancelled by the server (RF_ERROR, SQLSTATE 57014).
+ * Through PgBouncer (pgbouncer=true) it is refused with RF_INVALID_ARGUMENT:
+ * set it for the role or database there.
+ *
+ * A transaction timeout (ms; 0: none, the default — Prisma's interactive
+ * transactions default to 5000) bounds each attempt of rf_transaction, as
+ * Prisma's `timeout`: no single statement in it runs longer than the
+ * timeout (the server cancels it: 57014), a statement started after the
+ * deadline fails without reaching the server, and work that finished late
+ * is rolled back instead of committed; the last two with Prisma's P2028
+ * (RF_ERROR).
+ */
+rf_status rf_client_set_statement_timeout(rf_client *client, int ms);
+void rf_client_set_transaction_timeout(rf_client *client, int ms);
 void rf_client_set_query_log(rf_client *client, rf_query_log_fn fn, void *user, bool with_values);
 void rf_pool_set_query_log(rf_pool *pool, rf_query_log_fn fn, void *user, bool with_values);
 

@@ -18,7 +18,7 @@
 
 enum { REPLICA_RETRY_US = 5 * 1000 * 1000 };
 
-static int64_t now_us(void)
+int64_t rf_now_us(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -149,7 +149,7 @@ void rf_client_set_query_log(rf_client *client, rf_query_log_fn fn, void *user, 
 /* A usable replica client: connected now, or connected on the spot. */
 static rf_client *replica_ready(rf_client *c, rf_replica *r)
 {
-    int64_t now = now_us();
+    int64_t now = rf_now_us();
     if (r->down_until_us && now < r->down_until_us)
         return NULL;
     if (!r->client) {
@@ -195,7 +195,7 @@ rf_status rf_route_done(rf_client *c, rf_client *r, rf_status st)
     if (st == RF_CONNECTION) {
         for (size_t i = 0; i < c->nreplicas; i++)
             if (c->replicas[i].client == r)
-                c->replicas[i].down_until_us = now_us() + REPLICA_RETRY_US;
+                c->replicas[i].down_until_us = rf_now_us() + REPLICA_RETRY_US;
     }
     if (st != RF_OK)
         rf_error_copy(&c->err, rf_last_error(r));

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pg_harness.h"
@@ -398,6 +399,96 @@ START_TEST(every_operation_through_pgbouncer)
 }
 END_TEST
 
+/* ---- timeouts ---------------------------------------------------------------------- */
+
+static rf_status sleep_sql(rf_client *c, const char *seconds)
+{
+    rf_stmt st = {NULL, "SELECT pg_sleep($1::float8)", 0, 0, NULL};
+    const char *values[1] = {seconds};
+    rf_result r;
+    rf_status s = rf_exec(c, &st, 1, values, NULL, NULL, &r);
+    rf_result_clear(&r);
+    return s;
+}
+
+START_TEST(statement_timeout_cancels_and_survives_reconnect)
+{
+    char url[PGH_CONNINFO_MAX];
+    url_of(&primary, url);
+    rf_client *c = NULL;
+    ck_assert_int_eq(rf_connect(url, &c), RF_OK);
+    OK(rf_client_set_statement_timeout(c, 100));
+    ck_assert_int_eq(sleep_sql(c, "2"), RF_ERROR);
+    ck_assert_str_eq(rf_last_error(c)->sqlstate, "57014");
+    OK(rf_reset(c)); /* a new connection keeps the setting */
+    ck_assert_int_eq(sleep_sql(c, "2"), RF_ERROR);
+    ck_assert_str_eq(rf_last_error(c)->sqlstate, "57014");
+    OK(rf_client_set_statement_timeout(c, 0));
+    OK(sleep_sql(c, "0.2"));
+    ck_assert_int_eq(rf_client_set_statement_timeout(c, -1), RF_INVALID_ARGUMENT);
+    rf_close(c);
+    if (have_bouncer) {
+        c = bounced();
+        ck_assert_int_eq(rf_client_set_statement_timeout(c, 100), RF_INVALID_ARGUMENT);
+        ck_assert_ptr_nonnull(strstr(rf_last_error(c)->message, "PgBouncer"));
+        rf_close(c);
+    }
+}
+END_TEST
+
+static rf_status slow_writer(rf_client *c, void *ctx)
+{
+    rf_status st = create_user(c, ctx);
+    if (st != RF_OK)
+        return st;
+    struct timespec ts = {0, 300 * 1000 * 1000}; /* the program dawdles */
+    nanosleep(&ts, NULL);
+    return RF_OK;
+}
+
+static rf_status late_statement(rf_client *c, void *ctx)
+{
+    struct timespec ts = {0, 300 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    return create_user(c, ctx);
+}
+
+static rf_status slow_statement(rf_client *c, void *ctx)
+{
+    (void)ctx;
+    return sleep_sql(c, "3");
+}
+
+START_TEST(transaction_timeout_rolls_back)
+{
+    char url[PGH_CONNINFO_MAX];
+    url_of(&primary, url);
+    rf_client *c = NULL;
+    ck_assert_int_eq(rf_connect(url, &c), RF_OK);
+    rf_client_set_transaction_timeout(c, 200);
+    int64_t n;
+    /* finished late: rolled back, not committed */
+    ck_assert_int_eq(rf_transaction(c, RF_READ_COMMITTED, false, slow_writer, "late1@t.example", 0), RF_ERROR);
+    ck_assert_str_eq(rf_last_error(c)->prisma_code, "P2028");
+    /* a statement after the deadline never reaches the server */
+    ck_assert_int_eq(rf_transaction(c, RF_READ_COMMITTED, false, late_statement, "late2@t.example", 0), RF_ERROR);
+    ck_assert_str_eq(rf_last_error(c)->prisma_code, "P2028");
+    /* one long statement is cancelled by the server */
+    ck_assert_int_eq(rf_transaction(c, RF_READ_COMMITTED, false, slow_statement, NULL, 0), RF_ERROR);
+    ck_assert_str_eq(rf_last_error(c)->sqlstate, "57014");
+    ck_assert(!rf_in_transaction(c));
+    OK(db_user_count(c, &(db_user_where){.email = RF_ENDS_WITH("@t.example")}, &n));
+    ck_assert_int_eq(n, 0);
+    /* within the budget all is as before; and the timeout stays per transaction */
+    rf_client_set_transaction_timeout(c, 5000);
+    OK(rf_transaction(c, RF_READ_COMMITTED, false, slow_writer, "ok@t.example", 0));
+    OK(sleep_sql(c, "0.3")); /* outside a transaction: no limit */
+    OK(db_user_count(c, &(db_user_where){.email = RF_ENDS_WITH("@t.example")}, &n));
+    ck_assert_int_eq(n, 1);
+    rf_close(c);
+}
+END_TEST
+
 static Suite *replicas_suite(void)
 {
     Suite *s = suite_create("replicas");
@@ -411,6 +502,8 @@ static Suite *replicas_suite(void)
     tcase_add_test(tc, pool_clients_read_from_replicas);
     tcase_add_test(tc, pool_lifetime_reconnects);
     tcase_add_test(tc, every_operation_through_pgbouncer);
+    tcase_add_test(tc, statement_timeout_cancels_and_survives_reconnect);
+    tcase_add_test(tc, transaction_timeout_rolls_back);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -157,7 +157,7 @@ slow_first = $(filter $(addprefix %/,$(CHECK_SLOW)),$(1)) $(filter-out $(addpref
 UNIT_LOGS  := $(patsubst $(BUILD)/tests/%,$(CHECK_DIR)/%.log,$(call slow_first,$(UNIT_BINS)))
 INTEG_LOGS := $(patsubst $(BUILD)/tests/%,$(CHECK_DIR)/%.log,$(call slow_first,$(INTEG_BINS)))
 
-.PHONY: FORCE check-full check-full-extra
+.PHONY: FORCE check-full check-full-extra check-tsan
 FORCE:
 
 $(CHECK_DIR)/%.log: $(BUILD)/tests/% FORCE | all
@@ -183,6 +183,25 @@ ASAN_CHECK_FULL ?=
 check-asan:
 	@REFRACT_CHECK_FULL=$(ASAN_CHECK_FULL) $(MAKE) --no-print-directory $(ASAN_VARS) check-unit check-integration
 
+# The pool under ThreadSanitizer (tests/tsan/): librefract and the harness
+# built with -fsanitize=thread in build/tsan, and a test of 8 threads on one
+# pool; any data race fails it. Skipped with a message where TSan cannot run
+# (some kernels' address layouts, compilers without libtsan).
+TSAN_VARS := BUILD=build/tsan OPT="-O1 -g" SAN="-fsanitize=thread"
+TSAN_TESTS := $(patsubst tests/tsan/%.c,%,$(wildcard tests/tsan/test_*.c))
+$(BUILD)/tsan-tests/%: tests/tsan/%.c $(RT_A) $(HARNESS_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(PQ_CFLAGS) -Iruntime -Itests/harness $(CHECK_CFLAGS) -o $@ $< \
+	    $(HARNESS_OBJS) $(RT_A) $(SAN) $(LDFLAGS) $(CHECK_LIBS) $(PQ_LIBS)
+check-tsan:
+	@if printf 'int main(void){return 0;}' | $(CC) -fsanitize=thread -x c -o build/tsan-probe - 2>/dev/null \
+	    && ./build/tsan-probe 2>/dev/null; then \
+	    $(MAKE) --no-print-directory $(TSAN_VARS) $(addprefix build/tsan/tsan-tests/,$(TSAN_TESTS)) && \
+	    for t in $(TSAN_TESTS); do echo "== $$t (ThreadSanitizer)"; \
+	        TSAN_OPTIONS="halt_on_error=1 exitcode=66" CK_FORK=no build/tsan/tsan-tests/$$t || exit 1; done; \
+	else echo "== check-tsan skipped: $(CC) cannot build or run -fsanitize=thread programs here"; fi; \
+	rm -f build/tsan-probe
+
 # `make check` and `make demo` first make sure the system packages are there
 # (tools/deps.sh: offline when they are; installs them as root). The suites
 # run in a fresh make, which sees what deps installed; with -k, so that every
@@ -192,7 +211,7 @@ deps:
 
 check: DEPS_LEVEL = check
 check: deps
-	@$(MAKE) --no-print-directory -k check-unit check-integration check-asan || \
+	@$(MAKE) --no-print-directory -k check-unit check-integration check-asan check-tsan || \
 	    { echo "make check: FAILED (the failing programs' logs are above, and in $(CHECK_DIR) and build/asan/check)"; exit 1; }
 	@echo "make check: all suites passed"
 

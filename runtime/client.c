@@ -68,6 +68,46 @@ static rf_status setup_session(rf_client *c)
     return RF_OK;
 }
 
+rf_status rf_apply_statement_timeout(rf_client *c)
+{
+    char value[32];
+    snprintf(value, sizeof value, "%d", c->statement_timeout_ms);
+    const char *values[1] = {value};
+    PGresult *res = PQexecParams(c->conn, "SELECT pg_catalog.set_config('statement_timeout', $1, false)",
+                                 1, NULL, values, NULL, NULL, 0);
+    rf_status st = PQresultStatus(res) == PGRES_TUPLES_OK ? RF_OK
+                                                         : rf_error_from_result(&c->err, c->conn, res);
+    PQclear(res);
+    return st;
+}
+
+rf_status rf_client_set_statement_timeout(rf_client *client, int ms)
+{
+    if (!client)
+        return RF_INVALID_ARGUMENT;
+    if (ms < 0)
+        return rf_error_set(&client->err, RF_INVALID_ARGUMENT, NULL, NULL,
+                            "rf_client_set_statement_timeout: a negative timeout");
+    if (client->info.pgbouncer)
+        /* a session setting would stay on a server connection PgBouncer
+         * hands to other clients, and be missing from the next one */
+        return rf_error_set(&client->err, RF_INVALID_ARGUMENT, NULL, NULL,
+                            "a statement timeout cannot be set per client through PgBouncer "
+                            "(pgbouncer=true): set it for the role or database instead "
+                            "(ALTER ROLE ... SET statement_timeout = ...)");
+    client->statement_timeout_ms = ms;
+    if (!client->conn || client->lost || PQstatus(client->conn) != CONNECTION_OK)
+        return RF_OK; /* applied when it (re)connects */
+    rf_status st = rf_client_ready(client);
+    return st == RF_OK ? rf_apply_statement_timeout(client) : st;
+}
+
+void rf_client_set_transaction_timeout(rf_client *client, int ms)
+{
+    if (client)
+        client->tx_timeout_ms = ms > 0 ? ms : 0;
+}
+
 /* libpq prints server notices (NOTICE, WARNING) to stderr by default; a
  * library must not write to a program's stderr. Programs that want them
  * install their own processor on rf_client_pgconn(). */
@@ -108,6 +148,8 @@ static rf_status after_connect(rf_client *c)
     c->prepared_now = 0;
     c->lost = false;
     rf_status st = setup_session(c);
+    if (st == RF_OK && c->statement_timeout_ms)
+        st = rf_apply_statement_timeout(c);
     if (st == RF_OK)
         rf_error_clear(&c->err);
     return st;
@@ -166,6 +208,7 @@ void rf_close(rf_client *client)
         free(client->stmts[i].sql);
     }
     free(client->stmts);
+    rf_replicas_free(client);
     rf_conninfo_free(&client->info);
     rf_error_slot_free(&client->err);
     free(client);

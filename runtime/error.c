@@ -358,3 +358,31 @@ rf_status rf_fail_not_found(rf_client *client, const char *table, const char *me
     client->err.error.table = keep(&client->err, name);
     return RF_NOT_FOUND;
 }
+
+rf_status rf_error_copy(rf_error_slot *slot, const rf_error *src)
+{
+    rf_error_clear(slot);
+    rf_error *e = &slot->error;
+    *e = *src;
+    e->message = keep(slot, src->message);
+    e->detail = keep(slot, src->detail);
+    e->hint = keep(slot, src->hint);
+    e->constraint = keep(slot, src->constraint);
+    e->schema = keep(slot, src->schema);
+    e->table = keep(slot, src->table);
+    e->column = keep(slot, src->column);
+    /* prisma_code points at static strings */
+    if (src->target_count) {
+        const char **t = rf_arena_alloc(&slot->strings, (src->target_count + 1) * sizeof *t);
+        if (t) {
+            for (size_t i = 0; i < src->target_count; i++)
+                t[i] = keep(slot, src->target[i]);
+            t[src->target_count] = NULL;
+            e->target = t;
+        } else {
+            e->target = no_error.target;
+            e->target_count = 0;
+        }
+    }
+    return e->status;
+}

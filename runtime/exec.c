@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static bool ok_status(ExecStatusType s)
 {
@@ -67,10 +68,65 @@ const rf_oid *rf_param_types(const rf_stmt *stmt, int nparams, const rf_oid *fro
     return t;
 }
 
+static rf_status run_here(rf_client *c, const rf_stmt *stmt, int nparams,
+                          const char *const *values, const int *lengths, const int *formats,
+                          const rf_oid *types, rf_result *out);
+
+static double elapsed_ms(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* Tells the query log what ran on `on` (the client that ran it). */
+static void log_query(const rf_client *on, const rf_stmt *stmt, int nparams,
+                      const char *const *values, const int *formats, const struct timespec *t0,
+                      const rf_result *out, rf_status st)
+{
+    const char *shown[64];
+    const char *const *vals = NULL;
+    if (on->log_values && values) {
+        int n = nparams < 64 ? nparams : 64;
+        for (int i = 0; i < n; i++)
+            shown[i] = formats && formats[i] == RF_FORMAT_BINARY ? NULL : values[i];
+        vals = shown;
+    }
+    rf_query_event ev = {stmt->sql, nparams, vals, elapsed_ms(t0),
+                         out && st == RF_OK ? (out->rows ? out->rows : out->affected) : 0, st,
+                         on->server_name ? on->server_name : "primary"};
+    on->log_fn(&ev, on->log_user);
+}
+
+/* Runs on c, or for a read on one of c's replicas (replica.c). The result
+ * and any error belong to c either way. */
 static rf_status run(rf_client *c, const rf_stmt *stmt, int nparams, const char *const *values,
                      const int *lengths, const int *formats, const rf_oid *types,
                      rf_result *out)
 {
+    if (c && stmt && stmt->sql && c->nreplicas) {
+        rf_client *r = rf_route_read(c, stmt->sql);
+        if (r != c) {
+            rf_status st = run_here(r, stmt, nparams, values, lengths, formats, types, out);
+            if (st == RF_CONNECTION) { /* the replica went away: read elsewhere */
+                rf_route_done(c, r, st);
+                return run(c, stmt, nparams, values, lengths, formats, types, out);
+            }
+            if (out && st == RF_OK)
+                out->client = c; /* decode errors are the caller's to read on c */
+            return rf_route_done(c, r, st);
+        }
+    }
+    return run_here(c, stmt, nparams, values, lengths, formats, types, out);
+}
+
+static rf_status run_here(rf_client *c, const rf_stmt *stmt, int nparams,
+                          const char *const *values, const int *lengths, const int *formats,
+                          const rf_oid *types, rf_result *out)
+{
+    struct timespec t0;
+    if (c && c->log_fn)
+        clock_gettime(CLOCK_MONOTONIC, &t0);
     if (out)
         *out = (rf_result)RF_RESULT_INIT;
     if (!c)
@@ -89,6 +145,8 @@ static rf_status run(rf_client *c, const rf_stmt *stmt, int nparams, const char 
         return RF_INVALID_ARGUMENT;
     if (c->err.error.status != RF_OK)
         rf_error_clear(&c->err);
+    if (c->tx_deadline_us && rf_tx_check_deadline(c) != RF_OK)
+        return RF_ERROR;
 
     rf_prepared *e;
     rf_status st = rf_stmt_lookup(c, stmt, &e);
@@ -136,11 +194,20 @@ static rf_status run(rf_client *c, const rf_stmt *stmt, int nparams, const char 
         break;
     }
     free(heap_types);
-    if (st != RF_OK)
+    if (st != RF_OK) {
+        if (c->log_fn)
+            log_query(c, stmt, nparams, values, formats, &t0, NULL, st);
         return st;
+    }
     if (out)
         fill_result(c, res, out);
-    else
+    if (c->log_fn) {
+        rf_result seen = {res, c, PQntuples(res), PQnfields(res), 0, false};
+        const char *n = PQcmdTuples(res);
+        seen.affected = *n ? strtoll(n, NULL, 10) : 0;
+        log_query(c, stmt, nparams, values, formats, &t0, &seen, RF_OK);
+    }
+    if (!out)
         PQclear(res);
     return RF_OK;
 }

@@ -96,7 +96,56 @@ struct rf_client {
     bool lost;                /* the server went away; only rf_reset clears it */
     unsigned next_cursor;     /* names server-side cursors of streams (stream.c) */
     bool stream_busy;         /* a stream's query is in flight on the connection */
+    /* Read replicas (replica.c): reads outside a transaction go to one of
+     * them, round robin, unless read_primary > 0. */
+    struct rf_replica *replicas;
+    size_t nreplicas, next_replica;
+    int read_primary;         /* rf_client_read_primary nesting */
+    /* The query log (replica.c), NULL when none. */
+    rf_query_log_fn log_fn;
+    void *log_user;
+    bool log_values;
+    const char *server_name;  /* "primary" or "replica N", for the log */
+    int64_t connected_at_s, released_at_s; /* monotonic; for the pool's limits */
+    int statement_timeout_ms; /* rf_client_set_statement_timeout; 0: the server's */
+    int tx_timeout_ms;        /* rf_client_set_transaction_timeout; 0: none */
+    int64_t tx_deadline_us;   /* monotonic end of the running rf_transaction; 0: none */
 };
+
+/* Monotonic microseconds (replica.c). */
+int64_t rf_now_us(void);
+
+/* RF_OK, or the transaction-expired error (P2028) when the running
+ * rf_transaction is past its timeout: nothing more is sent in it. */
+rf_status rf_tx_check_deadline(rf_client *c);
+
+/* Applies the statement timeout to the session (client.c). */
+rf_status rf_apply_statement_timeout(rf_client *c);
+
+/* A replica of a client: its connection string, its client once connected,
+ * and when it may be tried again after failing. */
+typedef struct rf_replica {
+    char *conninfo;
+    rf_client *client;        /* NULL until first used */
+    int64_t down_until_us;    /* monotonic; 0: up (as far as we know) */
+    char name[24];            /* "replica 1" */
+} rf_replica;
+
+/* Whether SQL only reads: a SELECT (or VALUES/TABLE) without a locking
+ * clause. Statements that may write, lock, or whose effect is unknown go to
+ * the primary. */
+bool rf_sql_is_read(const char *sql);
+
+/* The client a read should run on: a live replica, or c itself. */
+rf_client *rf_route_read(rf_client *c, const char *sql);
+/* After a read ran on `r` (from rf_route_read): a failure is copied to c
+ * (rf_last_error(c) tells it), a lost replica is marked down. */
+rf_status rf_route_done(rf_client *c, rf_client *r, rf_status st);
+/* Frees the replicas of c (rf_close). */
+void rf_replicas_free(rf_client *c);
+
+/* Copies a whole error (strings, key columns) into a slot. */
+rf_status rf_error_copy(rf_error_slot *slot, const rf_error *src);
 
 rf_client *rf_client_alloc(void);
 

@@ -28,7 +28,75 @@ struct rf_pool {
     int created;                   /* clients made (idle + handed out) */
     int idle_count;
     rf_client **idle;              /* [size], a stack: the warmest client first */
+    char **replicas;               /* rf_pool_add_replica, given to every client */
+    size_t nreplicas;
+    rf_query_log_fn log_fn;        /* rf_pool_set_query_log */
+    void *log_user;
+    bool log_values;
+    int max_lifetime_s, max_idle_s;/* rf_pool_set_limits; 0: none */
 };
+
+static int64_t monotonic_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec;
+}
+
+/* What every client of the pool gets: its replicas and the query log. */
+static void equip(rf_pool *pool, rf_client *c)
+{
+    for (size_t i = c->nreplicas; i < pool->nreplicas; i++)
+        rf_client_add_replica(c, pool->replicas[i]);
+    if (c->log_fn != pool->log_fn || c->log_user != pool->log_user)
+        rf_client_set_query_log(c, pool->log_fn, pool->log_user, pool->log_values);
+}
+
+rf_status rf_pool_add_replica(rf_pool *pool, const char *conninfo)
+{
+    if (!pool || !conninfo)
+        return rf_orphan_error(RF_INVALID_ARGUMENT, "", "rf_pool_add_replica: no pool or connection string");
+    rf_conninfo ci = {0};
+    char why[512];
+    rf_status st = rf_conninfo_parse(conninfo, &ci, why, sizeof why);
+    if (st == RF_OK && !rf_dsn_check(ci.libpq, why, sizeof why))
+        st = RF_INVALID_ARGUMENT;
+    rf_conninfo_free(&ci);
+    if (st != RF_OK)
+        return rf_orphan_error(st, "P1013", why);
+    pthread_mutex_lock(&pool->lock);
+    char **grown = realloc(pool->replicas, (pool->nreplicas + 1) * sizeof *grown);
+    char *copy = strdup(conninfo);
+    if (grown)
+        pool->replicas = grown;
+    if (grown && copy)
+        pool->replicas[pool->nreplicas++] = copy;
+    else
+        free(copy);
+    pthread_mutex_unlock(&pool->lock);
+    return grown && copy ? RF_OK : rf_orphan_error(RF_NO_MEMORY, "", "out of memory");
+}
+
+void rf_pool_set_query_log(rf_pool *pool, rf_query_log_fn fn, void *user, bool with_values)
+{
+    if (!pool)
+        return;
+    pthread_mutex_lock(&pool->lock);
+    pool->log_fn = fn;
+    pool->log_user = user;
+    pool->log_values = with_values;
+    pthread_mutex_unlock(&pool->lock);
+}
+
+void rf_pool_set_limits(rf_pool *pool, int max_lifetime_s, int max_idle_s)
+{
+    if (!pool)
+        return;
+    pthread_mutex_lock(&pool->lock);
+    pool->max_lifetime_s = max_lifetime_s > 0 ? max_lifetime_s : 0;
+    pool->max_idle_s = max_idle_s > 0 ? max_idle_s : 0;
+    pthread_mutex_unlock(&pool->lock);
+}
 
 enum { DEFAULT_POOL_TIMEOUT_S = 10 };
 
@@ -157,12 +225,28 @@ rf_status rf_pool_acquire(rf_pool *pool, rf_client **out)
             pthread_mutex_unlock(&pool->lock);
             return st;
         }
+        c->connected_at_s = monotonic_s();
+        pthread_mutex_lock(&pool->lock);
+        equip(pool, c);
+        pthread_mutex_unlock(&pool->lock);
         *out = c;
         return st;
     }
+    pthread_mutex_lock(&pool->lock);
+    equip(pool, c);
+    int64_t now = monotonic_s();
+    /* Too old or idle too long: a fresh connection (a server or a proxy
+     * may have dropped it quietly, or it should move to a new server). */
+    bool stale = (pool->max_lifetime_s && now - c->connected_at_s >= pool->max_lifetime_s) ||
+                 (pool->max_idle_s && now - c->released_at_s >= pool->max_idle_s);
+    pthread_mutex_unlock(&pool->lock);
     *out = c;
-    if (!rf_connected(c))
-        return rf_reset(c);
+    if (stale || !rf_connected(c)) {
+        rf_status st = rf_reset(c);
+        if (st == RF_OK)
+            c->connected_at_s = now;
+        return st;
+    }
     return RF_OK;
 }
 
@@ -178,6 +262,7 @@ void rf_pool_release(rf_pool *pool, rf_client *client)
     for (int i = 0; i < pool->idle_count; i++)
         already_idle = already_idle || pool->idle[i] == client;
     if (!already_idle && pool->idle_count < pool->created) {
+        client->released_at_s = monotonic_s();
         pool->idle[pool->idle_count++] = client;
         pthread_cond_signal(&pool->available);
     }
@@ -194,5 +279,8 @@ void rf_pool_close(rf_pool *pool)
     pthread_mutex_destroy(&pool->lock);
     free(pool->idle);
     free(pool->conninfo);
+    for (size_t i = 0; i < pool->nreplicas; i++)
+        free(pool->replicas[i]);
+    free(pool->replicas);
     free(pool);
 }

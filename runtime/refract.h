@@ -380,6 +380,82 @@ void rf_pool_release(rf_pool *pool, rf_client *client);
 void rf_pool_close(rf_pool *pool);
 int rf_pool_size(const rf_pool *pool);
 
+/*
+ * Read replicas, as Prisma's readReplicas extension: give a client (or a
+ * pool, for all its clients) the connection strings of streaming replicas,
+ * and its reads go to them, round robin:
+ *
+ *     rf_client_add_replica(db, "postgresql://app@replica1/app");
+ *     rf_client_add_replica(db, "postgresql://app@replica2/app");
+ *     db_post_find_many(db, ...);          // a replica
+ *     db_post_create(db, ...);             // the primary
+ *     rf_client_read_primary(db, true);    // read your own writes ...
+ *     db_post_find_unique(db, ...);        // ... from the primary
+ *     rf_client_read_primary(db, false);
+ *
+ * A read is a statement that only reads (SELECT without FOR UPDATE/SHARE):
+ * find_*, count, aggregate, groupBy and typed queries that select. It goes
+ * to a replica unless the client is in a transaction (everything in a
+ * transaction runs on the primary) or inside rf_client_read_primary (which
+ * nests: as many `false` as `true`). Streams and batches run on the
+ * primary. Replicas connect on first use; one that cannot be reached or is
+ * lost is skipped for 5 seconds (the read goes to the next one, else to the
+ * primary), so a dead replica costs no errors. Errors of a read on a
+ * replica are reported on the client as usual (rf_last_error).
+ * Replication is asynchronous: a replica may not yet show a write that just
+ * committed on the primary; read from the primary when that matters.
+ */
+rf_status rf_client_add_replica(rf_client *client, const char *conninfo);
+size_t rf_client_replica_count(const rf_client *client);
+void rf_client_read_primary(rf_client *client, bool on);
+/* Every client of the pool reads from these too (from its next acquire). */
+rf_status rf_pool_add_replica(rf_pool *pool, const char *conninfo);
+/* Pool health: a client connected `max_lifetime_s` ago or more, or idle in
+ * the pool for `max_idle_s` or more, reconnects before it is handed out
+ * (0: no limit, the default). Keeps connections from outliving a proxy's
+ * or firewall's idle cut-off, and spreads them over new servers. */
+void rf_pool_set_limits(rf_pool *pool, int max_lifetime_s, int max_idle_s);
+
+/*
+ * The query log, as Prisma's `log: ['query']`: after every statement the
+ * client runs (rf_exec and all generated operations but batches and
+ * streams), fn gets what ran. Parameter values are passed only when
+ * `with_values` (they may hold personal data). The event and its strings
+ * live only during the call.
+ */
+typedef struct rf_query_event {
+    const char *sql;              /* the statement text */
+    int nparams;
+    const char *const *values;    /* NULL unless with_values; values[i] NULL: SQL NULL,
+                                     binary values are shown as NULL */
+    double duration_ms;           /* from sending to the whole result, client side */
+    int64_t rows;                 /* rows returned, else rows affected */
+    rf_status status;
+    const char *server;           /* "primary", or "replica 1", "replica 2" ... */
+} rf_query_event;
+
+typedef void (*rf_query_log_fn)(const rf_query_event *event, void *user);
+
+/*
+ * Timeouts. A statement timeout (ms; 0: the server's setting) applies to
+ * every statement of the client, now and after reconnecting: a statement
+ * running longer is cancelled by the server (RF_ERROR, SQLSTATE 57014).
+ * Through PgBouncer (pgbouncer=true) it is refused with RF_INVALID_ARGUMENT:
+ * set it for the role or database there.
+ *
+ * A transaction timeout (ms; 0: none, the default — Prisma's interactive
+ * transactions default to 5000) bounds each attempt of rf_transaction, as
+ * Prisma's `timeout`: no single statement in it runs longer than the
+ * timeout (the server cancels it: 57014), a statement started after the
+ * deadline fails without reaching the server, and work that finished late
+ * is rolled back instead of committed; the last two with Prisma's P2028
+ * (RF_ERROR).
+ */
+rf_status rf_client_set_statement_timeout(rf_client *client, int ms);
+void rf_client_set_transaction_timeout(rf_client *client, int ms);
+void rf_client_set_query_log(rf_client *client, rf_query_log_fn fn, void *user, bool with_values);
+void rf_pool_set_query_log(rf_pool *pool, rf_query_log_fn fn, void *user, bool with_values);
+
 /* ========================================================================
  * 6. Statements and parameters
  * ======================================================================== */

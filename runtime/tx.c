@@ -134,6 +134,38 @@ static rf_status savepoint_scope(rf_client *c, rf_tx_fn fn, void *ctx)
     return st;
 }
 
+rf_status rf_tx_check_deadline(rf_client *c)
+{
+    if (!c->tx_deadline_us || rf_now_us() <= c->tx_deadline_us)
+        return RF_OK;
+    char msg[200];
+    snprintf(msg, sizeof msg,
+             "Transaction already closed: the transaction ran longer than its timeout of %d ms "
+             "and was rolled back", c->tx_timeout_ms);
+    return rf_error_set(&c->err, RF_ERROR, NULL, "P2028", msg);
+}
+
+/* One attempt of the outermost transaction, within the client's timeout:
+ * every statement after the deadline fails (P2028, exec.c), no single
+ * statement runs longer than the timeout (SET LOCAL statement_timeout),
+ * and work that finished late is rolled back, not committed. */
+static rf_status run_attempt(rf_client *c, rf_tx_fn fn, void *ctx)
+{
+    if (c->tx_timeout_ms) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "SET LOCAL statement_timeout = %d", c->tx_timeout_ms);
+        rf_status st = command(c, sql, false, NULL);
+        if (st != RF_OK)
+            return st;
+        c->tx_deadline_us = rf_now_us() + (int64_t)c->tx_timeout_ms * 1000;
+    }
+    rf_status st = fn(c, ctx);
+    if (st == RF_OK && c->tx_deadline_us)
+        st = rf_tx_check_deadline(c);
+    c->tx_deadline_us = 0;
+    return st;
+}
+
 rf_status rf_transaction(rf_client *c, rf_isolation isolation, bool read_only, rf_tx_fn fn,
                          void *ctx, int max_retries)
 {
@@ -148,7 +180,7 @@ rf_status rf_transaction(rf_client *c, rf_isolation isolation, bool read_only, r
         rf_status st = rf_begin(c, isolation, read_only);
         if (st != RF_OK)
             return st;
-        st = fn(c, ctx);
+        st = run_attempt(c, fn, ctx);
         if (st == RF_OK) {
             st = rf_commit(c);
         } else if (rf_in_transaction(c)) {

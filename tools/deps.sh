@@ -4,7 +4,8 @@
 #
 #   build   gcc make pkg-config flex bison libpq-dev check
 #   demo    build + postgresql   (the demo runs a throwaway server)
-#   check   the same as demo     (integration tests run throwaway servers)
+#   check   demo + pgbouncer     (integration tests run throwaway servers, and
+#           a throwaway PgBouncer in front of one)
 #   ci      check + clang valgrind (CI builds everything with clang too, and
 #           runs the example apps under valgrind)
 #   fuzz    build + clang libclang-rt-dev (libFuzzer and clang's sanitizers)
@@ -17,7 +18,8 @@
 # PostgreSQL's client library (the runtime and `refract migrate` speak to
 # the database through it); check is the unit-test framework; postgresql
 # provides initdb/pg_ctl/postgres for the throwaway test and demo server;
-# clang is the second compiler every change must build warning-free with
+# pgbouncer is the connection pooler the PgBouncer tests put in front of a
+# throwaway server (they skip without it); clang is the second compiler every change must build warning-free with
 # (and the fuzzer's); valgrind finds memory errors outside the sanitizers.
 # `make check` uses neither (the corpus test compiles with clang only when it
 # is there); CI does.
@@ -27,8 +29,9 @@ level=${1:-check}
 build="gcc make pkg-config flex bison libpq-dev check"
 case "$level" in
     build) wanted=$build ;;
-    demo | check) wanted="$build postgresql" ;;
-    ci | all) wanted="$build postgresql clang valgrind" ;;
+    demo) wanted="$build postgresql" ;;
+    check) wanted="$build postgresql pgbouncer" ;;
+    ci | all) wanted="$build postgresql pgbouncer clang valgrind" ;;
     fuzz) wanted="$build clang libclang-rt-dev" ;;
     *) echo "usage: tools/deps.sh [build|demo|check|ci|fuzz]" >&2; exit 2 ;;
 esac
@@ -69,8 +72,9 @@ fi
 echo "deps.sh: installing $missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >&2
-# The postgresql package may try to start its own cluster; we never use it,
-# and in a container without an init system that attempt is harmless.
+# The postgresql and pgbouncer packages may try to start their own server;
+# we never use it, and in a container without an init system that attempt
+# is harmless.
 apt-get install -y -q --no-install-recommends $missing >&2
 for p in $missing; do
     installed "$p" || { echo "deps.sh: $p did not install" >&2; exit 1; }

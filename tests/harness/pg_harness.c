@@ -409,7 +409,7 @@ static int conninfo_for(const pgh_cluster *c, const char *db, char *out, size_t 
 
 /* ---- the API -------------------------------------------------------------- */
 
-static int write_config(pgh_cluster *c)
+static int write_config(pgh_cluster *c, bool replication)
 {
     char path[PATH_MAX];
     (void)pathf(path, sizeof path, "%s/data/postgresql.conf", c->dir);
@@ -426,11 +426,13 @@ static int write_config(pgh_cluster *c)
             "full_page_writes = off\n"
             "shared_buffers = 16MB\n"
             "max_connections = 50\n"
-            "max_wal_senders = 0\n"
-            "wal_level = minimal\n"
+            "max_wal_senders = %d\n"
+            "wal_level = %s\n"
             "log_min_messages = warning\n"
             "TimeZone = 'UTC'\n",
-            c->dir, c->port);
+            c->dir, c->port, replication ? 8 : 0, replication ? "replica" : "minimal");
+    if (replication) /* a standby may lag a little without losing its place */
+        fprintf(f, "wal_keep_size = 64MB\nhot_standby = on\nhot_standby_feedback = on\n");
     return fclose(f) == 0 ? 0 : -1;
 }
 
@@ -448,22 +450,21 @@ static pid_t read_postmaster_pid(const pgh_cluster *c)
     return (pid_t)pid;
 }
 
-int pgh_start(pgh_cluster *c)
+/* Makes c->dir (and hands it to the server's user), picks the port. */
+static int prepare_dir(pgh_cluster *c, run_user *u, char *bindir, size_t bindir_size)
 {
     memset(c, 0, sizeof *c);
-    run_user u;
-    if (pick_run_user(&u) != 0) {
+    if (pick_run_user(u) != 0) {
         fail(c, "running as root and neither user 'postgres' nor 'nobody' exists");
         return -1;
     }
-    char bindir[BINDIR_MAX];
-    if (find_bindir(bindir, sizeof bindir) != 0) {
+    if (find_bindir(bindir, bindir_size) != 0) {
         fail(c, "no PostgreSQL server binaries (initdb): install the postgresql "
                 "package, or set REFRACT_PG_BINDIR");
         return -1;
     }
-    const char *base = temp_base(&u);
-    sweep_stale(&u, bindir, base);
+    const char *base = temp_base(u);
+    sweep_stale(u, bindir, base);
 
     if (!pathf(c->dir, sizeof c->dir, "%s/" DIR_PREFIX "%ld-XXXXXX", base, (long)getpid()) ||
         !mkdtemp(c->dir)) {
@@ -474,8 +475,8 @@ int pgh_start(pgh_cluster *c)
     c->owner = getpid();
     track(c);
     write_owner(c);
-    if (u.switch_user && chown(c->dir, u.uid, u.gid) != 0) {
-        fail(c, "cannot hand %s to uid %ld: %s", c->dir, (long)u.uid, strerror(errno));
+    if (u->switch_user && chown(c->dir, u->uid, u->gid) != 0) {
+        fail(c, "cannot hand %s to uid %ld: %s", c->dir, (long)u->uid, strerror(errno));
         pgh_stop(c);
         return -1;
     }
@@ -483,24 +484,13 @@ int pgh_start(pgh_cluster *c)
      * one per process and cluster keeps lock-file names apart anyway. */
     static int started;
     c->port = 20000 + (int)((getpid() * 7L + started++) % 40000);
+    return 0;
+}
 
-    char initdb[PATH_MAX], data[PATH_MAX];
-    (void)pathf(initdb, sizeof initdb, "%s/initdb", bindir);
-    (void)pathf(data, sizeof data, "%s/data", c->dir);
-    char *const argv[] = {initdb, "-D", data, "-U", PGH_USER, "-A", "trust", "-E", "UTF8",
-                          "--locale=C", "--no-sync", NULL};
-    if (run(&u, c->dir, argv) != 0) {
-        fail(c, "initdb failed (%s)", initdb);
-        show_log_tail(c->dir, "harness.log");
-        pgh_stop(c);
-        return -1;
-    }
-    if (write_config(c) != 0) {
-        fail(c, "cannot write %s/postgresql.conf: %s", data, strerror(errno));
-        pgh_stop(c);
-        return -1;
-    }
-    if (pg_ctl(c, &u, bindir, "start") != 0) {
+/* pg_ctl start on a prepared, configured directory, then the conninfo. */
+static int start_server(pgh_cluster *c, const run_user *u, const char *bindir)
+{
+    if (pg_ctl(c, u, bindir, "start") != 0) {
         fail(c, "the server did not start in %s", c->dir);
         show_log_tail(c->dir, "harness.log");
         show_log_tail(c->dir, "server.log");
@@ -515,6 +505,36 @@ int pgh_start(pgh_cluster *c)
     }
     c->error[0] = '\0';
     return 0;
+}
+
+int pgh_start(pgh_cluster *c)
+{
+    return pgh_start_with(c, 0);
+}
+
+int pgh_start_with(pgh_cluster *c, unsigned flags)
+{
+    run_user u;
+    char bindir[BINDIR_MAX];
+    if (prepare_dir(c, &u, bindir, sizeof bindir) != 0)
+        return -1;
+    char initdb[PATH_MAX], data[PATH_MAX];
+    (void)pathf(initdb, sizeof initdb, "%s/initdb", bindir);
+    (void)pathf(data, sizeof data, "%s/data", c->dir);
+    char *const argv[] = {initdb, "-D", data, "-U", PGH_USER, "-A", "trust", "-E", "UTF8",
+                          "--locale=C", "--no-sync", NULL};
+    if (run(&u, c->dir, argv) != 0) {
+        fail(c, "initdb failed (%s)", initdb);
+        show_log_tail(c->dir, "harness.log");
+        pgh_stop(c);
+        return -1;
+    }
+    if (write_config(c, flags & PGH_REPLICATION) != 0) {
+        fail(c, "cannot write %s/postgresql.conf: %s", data, strerror(errno));
+        pgh_stop(c);
+        return -1;
+    }
+    return start_server(c, &u, bindir);
 }
 
 static void ignore_notice(void *arg, const char *message)
@@ -696,4 +716,248 @@ void pgh_stop(pgh_cluster *c)
         fprintf(stderr, "pg_harness: could not remove all of %s\n", c->dir);
     c->owner = 0;
     c->postmaster = 0;
+}
+
+/* ---- streaming replicas ----------------------------------------------------- */
+
+int pgh_start_replica(const pgh_cluster *primary, pgh_cluster *replica)
+{
+    run_user u;
+    char bindir[BINDIR_MAX];
+    if (prepare_dir(replica, &u, bindir, sizeof bindir) != 0)
+        return -1;
+    char prog[PATH_MAX], data[PATH_MAX], port[16];
+    (void)pathf(prog, sizeof prog, "%s/pg_basebackup", bindir);
+    (void)pathf(data, sizeof data, "%s/data", replica->dir);
+    snprintf(port, sizeof port, "%d", primary->port);
+    /* -R writes standby.signal and primary_conninfo: a hot standby that
+     * streams from the primary's socket. */
+    char *const argv[] = {prog, "-D", data, "-R", "-X", "stream", "-h", (char *)primary->dir,
+                          "-p", port, "-U", PGH_USER, "--no-sync", "-c", "fast", NULL};
+    if (run(&u, replica->dir, argv) != 0) {
+        fail(replica, "pg_basebackup from %s failed (is the primary started with "
+                      "PGH_REPLICATION?)", primary->dir);
+        show_log_tail(replica->dir, "harness.log");
+        pgh_stop(replica);
+        return -1;
+    }
+    /* The copied postgresql.conf names the primary's socket and port: the
+     * lines appended now come later and win. */
+    if (write_config(replica, true) != 0) {
+        fail(replica, "cannot write %s/postgresql.conf: %s", data, strerror(errno));
+        pgh_stop(replica);
+        return -1;
+    }
+    char owner_file[PATH_MAX];
+    (void)pathf(owner_file, sizeof owner_file, "%s/data/postmaster.pid", replica->dir);
+    unlink(owner_file); /* pg_basebackup never copies it, but be sure */
+    return start_server(replica, &u, bindir);
+}
+
+/* The single text value of `sql` on conn (heap), or NULL. */
+static char *query_value(PGconn *conn, const char *sql, int nparams, const char *const *params)
+{
+    PGresult *r = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    char *v = NULL;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
+        v = strdup(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return v;
+}
+
+int pgh_wait_replay(pgh_cluster *primary, const pgh_cluster *replica, int timeout_ms)
+{
+    PGconn *p = PQconnectdb(primary->conninfo), *r = PQconnectdb(replica->conninfo);
+    int rc = -1;
+    char *lsn = NULL;
+    if (PQstatus(p) != CONNECTION_OK || PQstatus(r) != CONNECTION_OK) {
+        fail(primary, "cannot connect to the primary or the replica");
+        goto out;
+    }
+    lsn = query_value(p, "SELECT pg_current_wal_insert_lsn()::text", 0, NULL);
+    if (!lsn) {
+        fail(primary, "pg_current_wal_lsn() failed");
+        goto out;
+    }
+    const char *params[1] = {lsn};
+    for (int waited = 0; waited <= timeout_ms; waited += 10) {
+        char *ok = query_value(r, "SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn", 1, params);
+        bool caught_up = ok && !strcmp(ok, "t");
+        free(ok);
+        if (caught_up) {
+            rc = 0;
+            goto out;
+        }
+        nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
+    }
+    fail(primary, "the replica did not replay %s within %d ms", lsn, timeout_ms);
+out:
+    free(lsn);
+    PQfinish(p);
+    PQfinish(r);
+    return rc;
+}
+
+/* ---- PgBouncer ---------------------------------------------------------------- */
+
+#define BOUNCER_BIN "/usr/sbin/pgbouncer"
+#define MAX_BOUNCERS 8
+
+static pgh_bouncer *live_bouncers[MAX_BOUNCERS];
+
+static pid_t read_pid_file(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    long pid = 0;
+    if (f) {
+        if (fscanf(f, "%ld", &pid) != 1)
+            pid = 0;
+        fclose(f);
+    }
+    return (pid_t)pid;
+}
+
+static void stop_bouncers_at_exit(void)
+{
+    for (int i = 0; i < MAX_BOUNCERS; i++)
+        if (live_bouncers[i] && live_bouncers[i]->owner == getpid())
+            pgh_stop_pgbouncer(live_bouncers[i]);
+}
+
+const char *pgh_pgbouncer_path(void)
+{
+    const char *env = getenv("REFRACT_PGBOUNCER");
+    const char *path = env && *env ? env : BOUNCER_BIN;
+    return access(path, X_OK) == 0 ? path : NULL;
+}
+
+int pgh_start_pgbouncer(const pgh_cluster *c, pgh_bouncer *b)
+{
+    memset(b, 0, sizeof *b);
+    const char *bin = pgh_pgbouncer_path();
+    if (!bin) {
+        snprintf(b->error, sizeof b->error, "pgbouncer is not installed (apt-get install pgbouncer)");
+        return -2;
+    }
+    run_user u;
+    if (pick_run_user(&u) != 0) {
+        snprintf(b->error, sizeof b->error, "no user to run pgbouncer as");
+        return -1;
+    }
+    const char *base = temp_base(&u);
+    if (!pathf(b->dir, sizeof b->dir, "%s/refract-pgb-%ld-XXXXXX", base, (long)getpid()) ||
+        !mkdtemp(b->dir)) {
+        snprintf(b->error, sizeof b->error, "cannot create a directory under %s", base);
+        b->dir[0] = '\0';
+        return -1;
+    }
+    b->owner = getpid();
+    static bool hooked;
+    if (!hooked) {
+        hooked = true;
+        atexit(stop_bouncers_at_exit);
+    }
+    for (int i = 0; i < MAX_BOUNCERS; i++)
+        if (!live_bouncers[i]) {
+            live_bouncers[i] = b;
+            break;
+        }
+    static int started;
+    b->port = 20000 + (int)((getpid() * 11L + 5000 + started++) % 40000);
+    char ini[PATH_MAX], users[PATH_MAX];
+    (void)pathf(ini, sizeof ini, "%s/pgbouncer.ini", b->dir);
+    (void)pathf(users, sizeof users, "%s/userlist.txt", b->dir);
+    FILE *f = fopen(users, "w");
+    if (f) {
+        fputs("\"" PGH_USER "\" \"\"\n", f);
+        fclose(f);
+    }
+    f = fopen(ini, "w");
+    if (!f) {
+        snprintf(b->error, sizeof b->error, "cannot write pgbouncer.ini in %s", b->dir);
+        pgh_stop_pgbouncer(b);
+        return -1;
+    }
+    /* Transaction pooling, as production setups in front of many clients
+     * use it; few server connections, so that clients really share them. */
+    fprintf(f,
+            "[databases]\n"
+            "* = host=%s port=%d\n"
+            "[pgbouncer]\n"
+            "listen_addr =\n"
+            "listen_port = %d\n"
+            "unix_socket_dir = %s\n"
+            "auth_type = trust\n"
+            "auth_file = %s\n"
+            "admin_users = " PGH_USER "\n"
+            "pool_mode = transaction\n"
+            "default_pool_size = 3\n"
+            "max_client_conn = 200\n"
+            "server_reset_query =\n"
+            "ignore_startup_parameters = extra_float_digits,options\n"
+            "logfile = %s/pgbouncer.log\n"
+            "pidfile = %s/pgbouncer.pid\n",
+            c->dir, c->port, b->port, b->dir, users, b->dir, b->dir);
+    fclose(f);
+    if (u.switch_user) {
+        if (chown(b->dir, u.uid, u.gid) != 0 || chown(ini, u.uid, u.gid) != 0 ||
+            chown(users, u.uid, u.gid) != 0)
+            snprintf(b->error, sizeof b->error, "cannot hand %s to the server's user", b->dir);
+    }
+    char *const argv[] = {(char *)bin, "-d", ini, NULL};
+    if (run(&u, b->dir, argv) != 0) {
+        snprintf(b->error, sizeof b->error, "pgbouncer did not start (see %s/pgbouncer.log)", b->dir);
+        show_log_tail(b->dir, "pgbouncer.log");
+        show_log_tail(b->dir, "harness.log");
+        pgh_stop_pgbouncer(b);
+        return -1;
+    }
+    /* -d returns once it has daemonized; wait until it answers */
+    char pidfile[PATH_MAX];
+    (void)pathf(pidfile, sizeof pidfile, "%s/pgbouncer.pid", b->dir);
+    char conninfo[PGH_CONNINFO_MAX];
+    snprintf(conninfo, sizeof conninfo, "host=%s port=%d dbname=postgres user=" PGH_USER, b->dir,
+             b->port);
+    for (int i = 0; i < 500; i++) {
+        b->pid = read_pid_file(pidfile);
+        if (b->pid > 0 && PQping(conninfo) == PQPING_OK)
+            return 0;
+        nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
+    }
+    snprintf(b->error, sizeof b->error, "pgbouncer does not answer on %s", conninfo);
+    show_log_tail(b->dir, "pgbouncer.log");
+    pgh_stop_pgbouncer(b);
+    return -1;
+}
+
+int pgh_pgbouncer_url(const pgh_bouncer *b, const char *dbname, char *out, size_t size)
+{
+    char db[3 * 64 + 1], host[3 * PGH_DIR_MAX + 1];
+    if (url_encode(db, sizeof db, dbname, "") >= sizeof db ||
+        url_encode(host, sizeof host, b->dir, "/") >= sizeof host)
+        return -1;
+    int len = snprintf(out, size, "postgresql://" PGH_USER "@/%s?host=%s&port=%d&pgbouncer=true", db,
+                       host, b->port);
+    return len < 0 || (size_t)len >= size ? -1 : 0;
+}
+
+void pgh_stop_pgbouncer(pgh_bouncer *b)
+{
+    if (b->owner != getpid())
+        return;
+    for (int i = 0; i < MAX_BOUNCERS; i++)
+        if (live_bouncers[i] == b)
+            live_bouncers[i] = NULL;
+    char pidfile[PATH_MAX];
+    (void)pathf(pidfile, sizeof pidfile, "%s/pgbouncer.pid", b->dir);
+    pid_t pid = read_pid_file(pidfile);
+    if (pid <= 0)
+        pid = b->pid;
+    if (pid > 0 && kill(pid, SIGINT) == 0) /* SIGINT: shut down now */
+        for (int i = 0; i < 100 && kill(pid, 0) == 0; i++)
+            nanosleep(&(struct timespec){.tv_nsec = 20 * 1000 * 1000}, NULL);
+    if (b->dir[0] && remove_tree(b->dir) != 0)
+        fprintf(stderr, "pg_harness: could not remove all of %s\n", b->dir);
+    b->owner = 0;
+    b->pid = 0;
 }

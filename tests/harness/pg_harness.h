@@ -70,6 +70,48 @@ typedef struct pgh_cluster {
  * case nothing is left running and the directory is gone. */
 int pgh_start(pgh_cluster *c);
 
+/* pgh_start with options: PGH_REPLICATION makes a primary that streaming
+ * replicas (pgh_start_replica) can follow (wal_level replica, WAL senders). */
+enum { PGH_REPLICATION = 1u << 0 };
+int pgh_start_with(pgh_cluster *c, unsigned flags);
+
+/* Start `replica` as a hot standby streaming from `primary` (started with
+ * PGH_REPLICATION): pg_basebackup -R, its own directory and socket. Read
+ * only; stopped and removed by pgh_stop like any cluster. 0, or -1 with
+ * replica->error set. */
+int pgh_start_replica(const pgh_cluster *primary, pgh_cluster *replica);
+
+/* Wait until the replica has replayed everything the primary has written
+ * so far: pg_last_wal_replay_lsn() >= pg_current_wal_insert_lsn() (insert,
+ * not write: with synchronous_commit off a commit is inserted into the WAL
+ * before it is written out). 0, or -1 with primary->error set after
+ * timeout_ms. */
+int pgh_wait_replay(pgh_cluster *primary, const pgh_cluster *replica, int timeout_ms);
+
+/* A real PgBouncer in front of a cluster, in transaction pooling mode with
+ * three server connections per database, listening on a unix socket in
+ * its own temporary directory; every database of the cluster is reachable
+ * through it. */
+typedef struct pgh_bouncer {
+    char dir[PGH_DIR_MAX];
+    int port;
+    char error[PGH_ERROR_MAX];
+    pid_t owner, pid; /* private */
+} pgh_bouncer;
+
+/* pgbouncer's path ($REFRACT_PGBOUNCER, else /usr/sbin/pgbouncer), or NULL
+ * when it is not installed: tests then skip with a message. */
+const char *pgh_pgbouncer_path(void);
+
+/* 0 running; -2 pgbouncer is not installed; -1 it failed (b->error). */
+int pgh_start_pgbouncer(const pgh_cluster *c, pgh_bouncer *b);
+
+/* postgresql://postgres@/DB?host=DIR&port=PORT&pgbouncer=true */
+int pgh_pgbouncer_url(const pgh_bouncer *b, const char *dbname, char *out, size_t size);
+
+/* Stop it and remove its directory; safe to call twice. */
+void pgh_stop_pgbouncer(pgh_bouncer *b);
+
 /* Create a fresh empty database `name` (any name; it is quoted) and write its
  * conninfo into out[size]. A NULL name picks a unique one ("t<pid>_<n>").
  * 0 on success, -1 with c->error set. */

@@ -139,7 +139,7 @@ $(BUILD)/tests/%: tests/integration/%.c $(BUILD)/libgen.a $(RT_A) $(HARNESS_OBJS
 
 # ../shared (corpus, oracle) is optional: without it REFRACT_SHARED is left
 # unset and the tests that read it skip with a message.
-TEST_ENV = REFRACT_BIN=$(abspath $(REFRACT)) REFRACT_ROOT=$(CURDIR) \
+TEST_ENV = REFRACT_BIN=$(abspath $(REFRACT)) REFRACT_ROOT=$(CURDIR) REFRACT_SAN="$(SAN)" \
            $(if $(wildcard ../shared/corpus),REFRACT_SHARED=$(abspath ../shared)) REFRACT_BUILD=$(abspath $(BUILD))
 
 # Build every test program without running any (CI builds them with clang too).

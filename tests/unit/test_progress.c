@@ -36,7 +36,9 @@ START_TEST(a_line_on_a_terminal)
         printf("terminal case skipped: no pseudo-terminal\n");
         return;
     }
-    int slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+    char name[128];
+    snprintf(name, sizeof name, "%s", ptsname(master));
+    int slave = open(name, O_RDWR | O_NOCTTY);
     ck_assert_int_ge(slave, 0);
     setenv("TERM", "xterm", 1);
     FILE *t = fdopen(slave, "w");
@@ -57,7 +59,7 @@ START_TEST(a_line_on_a_terminal)
     ck_assert_ptr_nonnull(strstr(buf, "\r[  2/120] 20240102000000_posts\033[K"));
     /* TERM=dumb: nothing */
     setenv("TERM", "dumb", 1);
-    int fd = open(ptsname(master), O_RDWR | O_NOCTTY);
+    int fd = open(name, O_RDWR | O_NOCTTY);
     if (fd >= 0) {
         FILE *t2 = fdopen(fd, "w");
         ck_assert(!progress_visible(t2));

@@ -95,8 +95,8 @@
 #include <refract_query.h>
 #include <refract_stream.h>
 
-#if !RF_VERSION_COMPATIBLE(0, 3, 0)
-#error "db.h was generated for librefract 0.3.x: regenerate it with the refract that matches your librefract"
+#if !RF_VERSION_COMPATIBLE(0, 4, 0)
+#error "db.h was generated for librefract 0.4.x: regenerate it with the refract that matches your librefract"
 #endif
 
 #ifdef __cplusplus
@@ -179,12 +179,19 @@ typedef struct db_lists_stream { rf_model_stream s; } db_lists_stream; /* see db
 typedef struct db_lists_where db_lists_where;
 typedef struct db_lists_query db_lists_query;
 typedef struct db_user_nested_create db_user_nested_create;
+typedef struct db_user_nested_update db_user_nested_update;
 typedef struct db_profile_nested_create db_profile_nested_create;
+typedef struct db_profile_nested_update db_profile_nested_update;
 typedef struct db_post_nested_create db_post_nested_create;
+typedef struct db_post_nested_update db_post_nested_update;
 typedef struct db_category_nested_create db_category_nested_create;
+typedef struct db_category_nested_update db_category_nested_update;
 typedef struct db_comment_nested_create db_comment_nested_create;
+typedef struct db_comment_nested_update db_comment_nested_update;
 typedef struct db_tag_nested_create db_tag_nested_create;
+typedef struct db_tag_nested_update db_tag_nested_update;
 typedef struct db_lists_nested_create db_lists_nested_create;
+typedef struct db_lists_nested_update db_lists_nested_update;
 
 /* ---- User (model) ---- */
 
@@ -580,6 +587,31 @@ struct db_user_nested_create {
 };
 rf_status db_user_create_nested(rf_client *client, const db_user_nested_create *input, db_user *out,
         rf_arena *arena);
+/* The writes on User rows related to a row being updated (see "Nested
+ * updates" at the end); the layout of rf_relation_update. */
+typedef struct db_user_relation_update {
+    const db_user_nested_create *create;
+    size_t ncreate;
+    struct { const db_user_where *where; const db_user_nested_create *create; } connect_or_create;
+    size_t nconnect_or_create;
+    struct { const db_user_where *where; const db_user_nested_create *create;
+             const db_user_nested_update *update; } upsert;
+    size_t nupsert;
+    struct { const db_user_create_input *data; size_t n; bool skip_duplicates; } create_many;
+    struct { bool on; const db_user_where *where; size_t n; } set;
+    const db_user_where *disconnect;
+    size_t ndisconnect;
+    const db_user_where *delete_;
+    size_t ndelete;
+    const db_user_where *connect;
+    size_t nconnect;
+    struct { const db_user_where *where; const db_user_nested_update *data; } update;
+    size_t nupdate;
+    struct { const db_user_where *where; const db_user_update_input *data; } update_many;
+    size_t nupdate_many;
+    const db_user_where *delete_many;
+    size_t ndelete_many;
+} db_user_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
 rf_status db_user_batch_update_by_id(rf_batch *batch, int32_t id, const db_user_update_input *data,
@@ -836,6 +868,31 @@ struct db_profile_nested_create {
 };
 rf_status db_profile_create_nested(rf_client *client, const db_profile_nested_create *input, db_profile *out,
         rf_arena *arena);
+/* The writes on Profile rows related to a row being updated (see "Nested
+ * updates" at the end); the layout of rf_relation_update. */
+typedef struct db_profile_relation_update {
+    const db_profile_nested_create *create;
+    size_t ncreate;
+    struct { const db_profile_where *where; const db_profile_nested_create *create; } connect_or_create;
+    size_t nconnect_or_create;
+    struct { const db_profile_where *where; const db_profile_nested_create *create;
+             const db_profile_nested_update *update; } upsert;
+    size_t nupsert;
+    struct { const db_profile_create_input *data; size_t n; bool skip_duplicates; } create_many;
+    struct { bool on; const db_profile_where *where; size_t n; } set;
+    const db_profile_where *disconnect;
+    size_t ndisconnect;
+    const db_profile_where *delete_;
+    size_t ndelete;
+    const db_profile_where *connect;
+    size_t nconnect;
+    struct { const db_profile_where *where; const db_profile_nested_update *data; } update;
+    size_t nupdate;
+    struct { const db_profile_where *where; const db_profile_update_input *data; } update_many;
+    size_t nupdate_many;
+    const db_profile_where *delete_many;
+    size_t ndelete_many;
+} db_profile_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
 rf_status db_profile_batch_update_by_id(rf_batch *batch, const char *id, const db_profile_update_input *data,
@@ -1129,6 +1186,31 @@ struct db_post_nested_create {
 };
 rf_status db_post_create_nested(rf_client *client, const db_post_nested_create *input, db_post *out,
         rf_arena *arena);
+/* The writes on Post rows related to a row being updated (see "Nested
+ * updates" at the end); the layout of rf_relation_update. */
+typedef struct db_post_relation_update {
+    const db_post_nested_create *create;
+    size_t ncreate;
+    struct { const db_post_where *where; const db_post_nested_create *create; } connect_or_create;
+    size_t nconnect_or_create;
+    struct { const db_post_where *where; const db_post_nested_create *create;
+             const db_post_nested_update *update; } upsert;
+    size_t nupsert;
+    struct { const db_post_create_input *data; size_t n; bool skip_duplicates; } create_many;
+    struct { bool on; const db_post_where *where; size_t n; } set;
+    const db_post_where *disconnect;
+    size_t ndisconnect;
+    const db_post_where *delete_;
+    size_t ndelete;
+    const db_post_where *connect;
+    size_t nconnect;
+    struct { const db_post_where *where; const db_post_nested_update *data; } update;
+    size_t nupdate;
+    struct { const db_post_where *where; const db_post_update_input *data; } update_many;
+    size_t nupdate_many;
+    const db_post_where *delete_many;
+    size_t ndelete_many;
+} db_post_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
 rf_status db_post_batch_update_by_id(rf_batch *batch, const char *id, const db_post_update_input *data,
@@ -1380,6 +1462,31 @@ struct db_category_nested_create {
 };
 rf_status db_category_create_nested(rf_client *client, const db_category_nested_create *input, db_category *out,
         rf_arena *arena);
+/* The writes on Category rows related to a row being updated (see "Nested
+ * updates" at the end); the layout of rf_relation_update. */
+typedef struct db_category_relation_update {
+    const db_category_nested_create *create;
+    size_t ncreate;
+    struct { const db_category_where *where; const db_category_nested_create *create; } connect_or_create;
+    size_t nconnect_or_create;
+    struct { const db_category_where *where; const db_category_nested_create *create;
+             const db_category_nested_update *update; } upsert;
+    size_t nupsert;
+    struct { const db_category_create_input *data; size_t n; bool skip_duplicates; } create_many;
+    struct { bool on; const db_category_where *where; size_t n; } set;
+    const db_category_where *disconnect;
+    size_t ndisconnect;
+    const db_category_where *delete_;
+    size_t ndelete;
+    const db_category_where *connect;
+    size_t nconnect;
+    struct { const db_category_where *where; const db_category_nested_update *data; } update;
+    size_t nupdate;
+    struct { const db_category_where *where; const db_category_update_input *data; } update_many;
+    size_t nupdate_many;
+    const db_category_where *delete_many;
+    size_t ndelete_many;
+} db_category_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
 rf_status db_category_batch_update_by_id(rf_batch *batch, int32_t id, const db_category_update_input *data,
@@ -1617,6 +1724,31 @@ struct db_comment_nested_create {
 };
 rf_status db_comment_create_nested(rf_client *client, const db_comment_nested_create *input, db_comment *out,
         rf_arena *arena);
+/* The writes on Comment rows related to a row being updated (see "Nested
+ * updates" at the end); the layout of rf_relation_update. */
+typedef struct db_comment_relation_update {
+    const db_comment_nested_create *create;
+    size_t ncreate;
+    struct { const db_comment_where *where; const db_comment_nested_create *create; } connect_or_create;
+    size_t nconnect_or_create;
+    struct { const db_comment_where *where; const db_comment_nested_create *create;
+             const db_comment_nested_update *update; } upsert;
+    size_t nupsert;
+    struct { const db_comment_create_input *data; size_t n; bool skip_duplicates; } create_many;
+    struct { bool on; const db_comment_where *where; size_t n; } set;
+    const db_comment_where *disconnect;
+    size_t ndisconnect;
+    const db_comment_where *delete_;
+    size_t ndelete;
+    const db_comment_where *connect;
+    size_t nconnect;
+    struct { const db_comment_where *where; const db_comment_nested_update *data; } update;
+    size_t nupdate;
+    struct { const db_comment_where *where; const db_comment_update_input *data; } update_many;
+    size_t nupdate_many;
+    const db_comment_where *delete_many;
+    size_t ndelete_many;
+} db_comment_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
 rf_status db_comment_batch_update_by_id(rf_batch *batch, const char *id, const db_comment_update_input *data,
@@ -1824,6 +1956,31 @@ struct db_tag_nested_create {
 };
 rf_status db_tag_create_nested(rf_client *client, const db_tag_nested_create *input, db_tag *out,
         rf_arena *arena);
+/* The writes on Tag rows related to a row being updated (see "Nested
+ * updates" at the end); the layout of rf_relation_update. */
+typedef struct db_tag_relation_update {
+    const db_tag_nested_create *create;
+    size_t ncreate;
+    struct { const db_tag_where *where; const db_tag_nested_create *create; } connect_or_create;
+    size_t nconnect_or_create;
+    struct { const db_tag_where *where; const db_tag_nested_create *create;
+             const db_tag_nested_update *update; } upsert;
+    size_t nupsert;
+    struct { const db_tag_create_input *data; size_t n; bool skip_duplicates; } create_many;
+    struct { bool on; const db_tag_where *where; size_t n; } set;
+    const db_tag_where *disconnect;
+    size_t ndisconnect;
+    const db_tag_where *delete_;
+    size_t ndelete;
+    const db_tag_where *connect;
+    size_t nconnect;
+    struct { const db_tag_where *where; const db_tag_nested_update *data; } update;
+    size_t nupdate;
+    struct { const db_tag_where *where; const db_tag_update_input *data; } update_many;
+    size_t nupdate_many;
+    const db_tag_where *delete_many;
+    size_t ndelete_many;
+} db_tag_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
 rf_status db_tag_batch_update_by_group_name(rf_batch *batch, const char *group, const char *name, const db_tag_update_input *data,
@@ -2066,6 +2223,31 @@ struct db_lists_nested_create {
 };
 rf_status db_lists_create_nested(rf_client *client, const db_lists_nested_create *input, db_lists *out,
         rf_arena *arena);
+/* The writes on Lists rows related to a row being updated (see "Nested
+ * updates" at the end); the layout of rf_relation_update. */
+typedef struct db_lists_relation_update {
+    const db_lists_nested_create *create;
+    size_t ncreate;
+    struct { const db_lists_where *where; const db_lists_nested_create *create; } connect_or_create;
+    size_t nconnect_or_create;
+    struct { const db_lists_where *where; const db_lists_nested_create *create;
+             const db_lists_nested_update *update; } upsert;
+    size_t nupsert;
+    struct { const db_lists_create_input *data; size_t n; bool skip_duplicates; } create_many;
+    struct { bool on; const db_lists_where *where; size_t n; } set;
+    const db_lists_where *disconnect;
+    size_t ndisconnect;
+    const db_lists_where *delete_;
+    size_t ndelete;
+    const db_lists_where *connect;
+    size_t nconnect;
+    struct { const db_lists_where *where; const db_lists_nested_update *data; } update;
+    size_t nupdate;
+    struct { const db_lists_where *where; const db_lists_update_input *data; } update_many;
+    size_t nupdate_many;
+    const db_lists_where *delete_many;
+    size_t ndelete_many;
+} db_lists_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
 rf_status db_lists_batch_update_by_id(rf_batch *batch, int32_t id, const db_lists_update_input *data,
@@ -2074,6 +2256,94 @@ rf_status db_lists_batch_delete_by_id(rf_batch *batch, int32_t id, db_lists *out
 rf_status db_lists_batch_create(rf_batch *batch, const db_lists_create_input *data, db_lists *out);
 rf_status db_lists_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_lists *out);
 rf_status db_lists_batch_count(rf_batch *batch, const db_lists_where *where, int64_t *count);
+
+/* ========================================================================
+ * Nested updates (Prisma's nested writes in update): update_nested_by_<key>
+ * updates the row the key names with `data` (NULL: only @updatedAt moves)
+ * and, per relation, writes on its related rows, all in one transaction (a
+ * savepoint inside an open one): all or nothing. `out` (may be NULL) gets
+ * the row. For each relation, in this order:
+ *   create[ncreate]            rows created related to this one
+ *   connect_or_create          connect where[k]'s row, else create create[k]
+ *   upsert                     update the related row where[k] names with
+ *                              update[k], else create create[k]
+ *   create_many                one-to-many: data[0..n) inserted related to
+ *                              this row (skip_duplicates: ON CONFLICT DO NOTHING)
+ *   set                        to-many, when `on`: the related rows become
+ *                              exactly the n rows where[] names (n 0: none)
+ *   disconnect[ndisconnect]    the related rows each filter matches let go
+ *   delete_[ndelete]           the related row each filter names is deleted
+ *   connect[nconnect]          existing rows related to this one
+ *   update[nupdate]            the related row where[k] names gets data[k]
+ *                              (a nested update, to any depth)
+ *   update_many, delete_many   every related row each filter matches
+ * A filter naming one row must match exactly one (RF_NOT_FOUND, P2025, when
+ * none; RF_INVALID_ARGUMENT when several). To-one relations take one
+ * operation; their filters may be NULL (the related row), disconnect and
+ * delete_ use a count of 1. A change that leaves rows without a required
+ * related row (disconnecting them, set leaving them out, a one-to-one
+ * taken from a row whose key is required) is RF_RELATION_VIOLATION (P2014).
+ * ======================================================================== */
+
+struct db_user_nested_update {
+    const db_user_update_input *data;
+    db_post_relation_update posts;
+    db_profile_relation_update profile;
+};
+rf_status db_user_update_nested_by_id(rf_client *client, int32_t id, const db_user_nested_update *input,
+        db_user *out, rf_arena *arena);
+rf_status db_user_update_nested_by_email(rf_client *client, const char *email, const db_user_nested_update *input,
+        db_user *out, rf_arena *arena);
+rf_status db_user_update_nested_by_ext_id(rf_client *client, const char *ext_id, const db_user_nested_update *input,
+        db_user *out, rf_arena *arena);
+
+struct db_profile_nested_update {
+    const db_profile_update_input *data;
+    db_user_relation_update user;
+};
+rf_status db_profile_update_nested_by_id(rf_client *client, const char *id, const db_profile_nested_update *input,
+        db_profile *out, rf_arena *arena);
+rf_status db_profile_update_nested_by_user_id(rf_client *client, int32_t user_id, const db_profile_nested_update *input,
+        db_profile *out, rf_arena *arena);
+
+struct db_post_nested_update {
+    const db_post_update_input *data;
+    db_user_relation_update author;
+    db_category_relation_update categories;
+    db_comment_relation_update comments;
+};
+rf_status db_post_update_nested_by_id(rf_client *client, const char *id, const db_post_nested_update *input,
+        db_post *out, rf_arena *arena);
+rf_status db_post_update_nested_by_author_id_title(rf_client *client, int32_t author_id, const char *title, const db_post_nested_update *input,
+        db_post *out, rf_arena *arena);
+
+struct db_category_nested_update {
+    const db_category_update_input *data;
+    db_post_relation_update posts;
+};
+rf_status db_category_update_nested_by_id(rf_client *client, int32_t id, const db_category_nested_update *input,
+        db_category *out, rf_arena *arena);
+rf_status db_category_update_nested_by_name(rf_client *client, const char *name, const db_category_nested_update *input,
+        db_category *out, rf_arena *arena);
+
+struct db_comment_nested_update {
+    const db_comment_update_input *data;
+    db_post_relation_update post;
+};
+rf_status db_comment_update_nested_by_id(rf_client *client, const char *id, const db_comment_nested_update *input,
+        db_comment *out, rf_arena *arena);
+
+struct db_tag_nested_update {
+    const db_tag_update_input *data;
+};
+rf_status db_tag_update_nested_by_group_name(rf_client *client, const char *group, const char *name, const db_tag_nested_update *input,
+        db_tag *out, rf_arena *arena);
+
+struct db_lists_nested_update {
+    const db_lists_update_input *data;
+};
+rf_status db_lists_update_nested_by_id(rf_client *client, int32_t id, const db_lists_nested_update *input,
+        db_lists *out, rf_arena *arena);
 
 #ifdef __cplusplus
 }

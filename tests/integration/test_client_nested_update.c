@@ -2,8 +2,9 @@
  * test_client_nested_update.c — updates with nested writes on related rows
  * (Prisma's nested update operations) against a real PostgreSQL: every
  * operation on a one-to-many (User.posts, Post.comments), one-to-one
- * (User.profile, Profile.user), to-one with the key on this side
- * (Post.author) and implicit many-to-many (Post.categories) relation;
+ * (User.profile, Profile.user; User.desk, Desk.user with a nullable key),
+ * to-one with the key on this side (Post.author) and implicit many-to-many
+ * (Post.categories) relation;
  * Prisma's P2025 and P2014; all or nothing, also inside the caller's own
  * transaction.
  *
@@ -426,6 +427,64 @@ START_TEST(required_relations_refuse_with_p2014)
 }
 END_TEST
 
+/* ---- one-to-one whose key may be NULL: the row let go gets NULL --------------------------- */
+
+static long long desk_owner(rf_client *c, const char *label)
+{
+    return scalarf(c, "SELECT coalesce(max(\"userId\"), -1) FROM \"Desk\" WHERE label = '%s'",
+                   label);
+}
+
+START_TEST(an_optional_one_to_one_lets_the_old_row_go)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    db_user ada = make_user(c, "ada@x.io", &a), bob = make_user(c, "bob@x.io", &a);
+    OK(db_desk_create(c, &(db_desk_create_input){.label = "d1", .user_id = {true, ada.id}}, NULL, NULL));
+    OK(db_desk_create(c, &(db_desk_create_input){.label = "d2", .user_id = {true, bob.id}}, NULL, NULL));
+    OK(db_desk_create(c, &(db_desk_create_input){.label = "d3"}, NULL, NULL));
+
+    /* From the user's side: a new desk replaces d1, which is let go. */
+    OK(db_user_update_nested_by_id(
+        c, ada.id,
+        &(db_user_nested_update){.desk = {.create = &(db_desk_nested_create){
+                                              .data = &(db_desk_create_input){.label = "new"}},
+                                          .ncreate = 1}},
+        NULL, NULL));
+    ck_assert_int_eq(desk_owner(c, "new"), ada.id);
+    ck_assert_int_eq(desk_owner(c, "d1"), -1);
+    /* connect: d3 replaces "new". */
+    OK(db_user_update_nested_by_id(
+        c, ada.id,
+        &(db_user_nested_update){.desk = {.connect = &(db_desk_where){.label = RF_EQ("d3")}, .nconnect = 1}},
+        NULL, NULL));
+    ck_assert_int_eq(desk_owner(c, "d3"), ada.id);
+    ck_assert_int_eq(desk_owner(c, "new"), -1);
+
+    /* From the desk's side (the key on this side): d1 takes bob, whose d2
+     * is let go rather than breaking userId's uniqueness. */
+    db_desk d1;
+    OK(db_desk_find_unique_by_label(c, "d1", NULL, &d1, &a));
+    db_desk out;
+    OK(db_desk_update_nested_by_label(
+        c, "d1",
+        &(db_desk_nested_update){.user = {.connect = &(db_user_where){.email = RF_EQ("bob@x.io")},
+                                          .nconnect = 1}},
+        &out, &a));
+    ck_assert(out.user_id.has && out.user_id.value == bob.id);
+    ck_assert_int_eq(desk_owner(c, "d2"), -1);
+
+    /* disconnect from either side. */
+    OK(db_user_update_nested_by_id(c, ada.id, &(db_user_nested_update){.desk = {.ndisconnect = 1}}, NULL, NULL));
+    ck_assert_int_eq(desk_owner(c, "d3"), -1);
+    OK(db_desk_update_nested_by_id(c, d1.id, &(db_desk_nested_update){.user = {.ndisconnect = 1}}, &out, &a));
+    ck_assert(!out.user_id.has);
+    ck_assert_int_eq(scalar(c, "SELECT count(*) FROM \"Desk\" WHERE \"userId\" IS NOT NULL"), 0);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
 /* ---- to-one relations ------------------------------------------------------------------------ */
 
 START_TEST(to_one_relations_on_either_side)
@@ -727,6 +786,7 @@ int main(void)
     tcase_add_test(tc, a_failure_halfway_leaves_nothing_written);
     tcase_add_test(tc, required_relations_refuse_with_p2014);
     tcase_add_test(tc, to_one_relations_on_either_side);
+    tcase_add_test(tc, an_optional_one_to_one_lets_the_old_row_go);
     tcase_add_test(tc, many_to_many_through_the_join_table);
     tcase_add_test(tc, nested_updates_go_to_any_depth);
     suite_add_tcase(s, tc);

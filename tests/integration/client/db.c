@@ -208,6 +208,7 @@ bool db_role_from_string(const char *label, db_role *out)
 
 static const rf_model_desc db_user__m;
 static const rf_model_desc db_profile__m;
+static const rf_model_desc db_desk__m;
 static const rf_model_desc db_post__m;
 static const rf_model_desc db_category__m;
 static const rf_model_desc db_comment__m;
@@ -263,6 +264,7 @@ static const rf_key_part db_user__key[] = { {0, offsetof(db_user_cursor, id)} };
 static const rf_relation_desc db_user__relations[] = {
     {"posts", RF_REL_MANY, &db_post__m, 0, "authorId", NULL, NULL, NULL, NULL, RF__RELS(posts), false, "PostToUser"},
     {"profile", RF_REL_ONE, &db_profile__m, 0, "userId", NULL, NULL, NULL, NULL, RF__REL(profile), false, "ProfileToUser"},
+    {"desk", RF_REL_ONE, &db_desk__m, 0, "userId", NULL, NULL, NULL, NULL, RF__REL(desk), false, "DeskToUser"},
 };
 #undef RF__REL
 #undef RF__RELS
@@ -273,7 +275,7 @@ static const rf_model_desc db_user__m = {
     db_user__fields, 24,
     db_user__uniques, 3,
     db_user__key, 1,
-    db_user__relations, 2,
+    db_user__relations, 3,
     RF__SIZES(db_user),
     offsetof(db_user_query, cursor),
     offsetof(db_user_query, include),
@@ -342,6 +344,60 @@ RF__UNIQUE_RW(db_profile, id, 0, (const char *id, ), (&id))
 RF__UPSERT(db_profile, id, 0)
 RF__UNIQUE_RW(db_profile, user_id, 1, (int32_t user_id, ), (&user_id))
 RF__UPSERT(db_profile, user_id, 1)
+
+/* ========================================================================
+ * Desk
+ * ======================================================================== */
+
+#define RF__FIELD(m) offsetof(db_desk, m), offsetof(db_desk_where, m), \
+    offsetof(db_desk_create_input, m), offsetof(db_desk_update_input, m)
+#define RF__LIST(m) offsetof(db_desk, m), offsetof(db_desk_where, m), \
+    offsetof(db_desk_create_input, m), offsetof(db_desk_update_input, m)
+static const rf_field_desc db_desk__fields[] = {
+    {"id", NULL, RF_KIND_I32, 44, 0, 0, 0, NULL, RF__FIELD(id)},
+    {"label", NULL, RF_KIND_TEXT, 0, 0, 0, 0, NULL, RF__FIELD(label)},
+    {"userId", NULL, RF_KIND_I32, 33, 0, 0, 0, NULL, RF__FIELD(user_id)},
+};
+#undef RF__FIELD
+#undef RF__LIST
+static const rf_unique_desc db_desk__uniques[] = {
+    {(const int[]){0}, 1, true},
+    {(const int[]){1}, 1, true},
+    {(const int[]){2}, 1, true},
+};
+static const rf_key_part db_desk__key[] = { {0, offsetof(db_desk_cursor, id)} };
+#define RF__REL(m) offsetof(db_desk, m), offsetof(db_desk_include, m), offsetof(db_desk_where, m), \
+    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_desk_include, _args.m)
+static const rf_relation_desc db_desk__relations[] = {
+    {"user", RF_REL_ONE, &db_user__m, 2, "id", NULL, NULL, NULL, NULL, RF__REL(user), true, "DeskToUser"},
+};
+#undef RF__REL
+#undef RF__RELS
+static rf_model_cache db_desk__cache;
+static const size_t db_desk__aggregate[] = {RF__AGGREGATE(db_desk)};
+static const rf_model_desc db_desk__m = {
+    "Desk", NULL, "Desk", true,
+    db_desk__fields, 3,
+    db_desk__uniques, 3,
+    db_desk__key, 1,
+    db_desk__relations, 1,
+    RF__SIZES(db_desk),
+    offsetof(db_desk_query, cursor),
+    offsetof(db_desk_query, include),
+    offsetof(db_desk_query, select),
+    &db_desk__cache,
+    db_desk__aggregate,
+    offsetof(db_desk_query, distinct),
+    offsetof(db_desk_query, order_by_relation),
+    sizeof(db_desk_create_input), sizeof(db_desk_update_input),
+};
+RF__MODEL_RW(db_desk)
+RF__UNIQUE_RW(db_desk, id, 0, (int32_t id, ), (&id))
+RF__UPSERT(db_desk, id, 0)
+RF__UNIQUE_RW(db_desk, label, 1, (const char *label, ), (&label))
+RF__UPSERT(db_desk, label, 1)
+RF__UNIQUE_RW(db_desk, user_id, 2, (int32_t user_id, ), (&user_id))
+RF__UPSERT(db_desk, user_id, 2)
 
 /* ========================================================================
  * Post

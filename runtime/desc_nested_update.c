@@ -843,9 +843,14 @@ rf_status rf_desc_update_nested(rf_client *c, const rf_model_desc *m, size_t u,
         return rf_desc_misuse(c, "nested update: no criterion or key");
     if (out && !arena)
         return rf_desc_misuse(c, "an arena is needed for the result");
+    /* The top level's mistakes are refused before anything is sent (the
+     * levels below are checked as they are reached). */
+    rf_status st = check_shape(c, m, updates_of(input));
+    if (st != RF_OK)
+        return st;
     update_ctx ctx = {.m = m, .u = u, .key = key, .input = input, .out = out, .arena = arena};
     rf_arena_init(&ctx.scratch);
-    rf_status st = rf_transaction(c, RF_ISOLATION_DEFAULT, false, run_update, &ctx, 0);
+    st = rf_transaction(c, RF_ISOLATION_DEFAULT, false, run_update, &ctx, 0);
     rf_arena_free(&ctx.scratch);
     return st;
 }

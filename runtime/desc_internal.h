@@ -195,4 +195,50 @@ rf_status rf_desc_fetch_one(rf_client *c, const rf_model_desc *m, rf_select sele
 /* RF_INVALID_ARGUMENT, recorded on c (when there is one). */
 rf_status rf_desc_misuse(rf_client *c, const char *what);
 
+/* ---- nested writes (desc_nested.c, shared with desc_nested_update.c) ------- */
+
+/* Field `field` of a row being inserted takes its value from `from`'s
+ * member in `row` (a related row already written). */
+typedef struct rf_link_value {
+    int field;
+    const rf_field_desc *from;
+    const void *row;
+} rf_link_value;
+
+/* The value of field f in the row struct `row` as the next parameter (SQL
+ * NULL when a nullable member holds none; link fields are integers or text). */
+void rf_desc_bind_row_value(rf_query *q, const rf_field_desc *f, const void *row);
+/* INSERT INTO <m> (...) VALUES (...) from a create input, the fields of
+ * `links` taking their related rows' values. */
+void rf_desc_put_insert_linked(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                               const void *data, const rf_link_value *links, size_t nlinks);
+/* Creates the row of `input` (a `<m>_nested_create`) and its relatives into
+ * row (a row struct), the fields of `given` linked to rows already written. */
+rf_status rf_desc_create_tree(rf_client *c, const rf_model_desc *m, const void *input,
+                              const rf_link_value *given, size_t ngiven, void *row,
+                              rf_arena *arena, rf_arena *scratch);
+/* The one row of t that `where` matches, into *found (in scratch):
+ * RF_NOT_FOUND (P2025) when none, RF_INVALID_ARGUMENT when several. */
+rf_status rf_desc_find_one(rf_client *c, const rf_model_desc *t, const void *where,
+                           rf_arena *scratch, void **found);
+/* The same, *there false (and no error) when there is none. */
+rf_status rf_desc_look_up(rf_client *c, const rf_model_desc *t, const void *where,
+                          rf_arena *scratch, void **row, bool *there);
+/* Points the one row of t that `where` matches at `row` (field `fk` of t
+ * takes `from`'s value in row): RF_NOT_FOUND when none. */
+rf_status rf_desc_repoint(rf_client *c, const rf_model_desc *t, int fk, const void *where,
+                          const rf_field_desc *from, const void *row);
+/* Links row (of m) and other (of relation r's target) through the join table. */
+rf_status rf_desc_link_rows(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s,
+                            size_t r, const void *row, const void *other);
+/* Creates the row of `input` (a `<target>_nested_create`) related to `row`
+ * through relation r of m (pointing to it, or linked through the join table). */
+rf_status rf_desc_create_child(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s,
+                               size_t r, const void *input, const void *row, rf_arena *scratch);
+/* Relates the existing row `where` names (found: that row when already
+ * read, else NULL) to `row` through relation r of m. */
+rf_status rf_desc_connect_child(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s,
+                                size_t r, const void *where, const void *found,
+                                const void *row, rf_arena *scratch);
+
 #endif

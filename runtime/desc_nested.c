@@ -21,14 +21,6 @@
 
 enum { MAX_LINKS = 16 };
 
-/* Field `field` of the row being inserted takes its value from `from`'s
- * member in `row` (a related row already written). */
-typedef struct link_value {
-    int field;
-    const rf_field_desc *from;
-    const void *row;
-} link_value;
-
 typedef struct nested_ctx {
     const rf_model_desc *m;
     const void *input;
@@ -49,7 +41,7 @@ static size_t input_size(const rf_model_desc *m)
 
 /* The value of field f in row struct `row` as the next parameter; NULL
  * when the row holds none (link fields are integers or text). */
-static void bind_row_value(rf_query *q, const rf_field_desc *f, const void *row)
+void rf_desc_bind_row_value(rf_query *q, const rf_field_desc *f, const void *row)
 {
     const void *v = RF_AT(row, f->row);
     if (!(f->flags & RF_FIELD_NULLABLE)) {
@@ -83,10 +75,6 @@ static void bind_row_value(rf_query *q, const rf_field_desc *f, const void *row)
     }
 }
 
-static rf_status create_tree(rf_client *c, const rf_model_desc *m, const void *input,
-                             const link_value *given, size_t ngiven, void *row, rf_arena *arena,
-                             rf_arena *scratch);
-
 static const void *connect_at(const rf_model_desc *t, const void *wheres, size_t k)
 {
     return (const char *)wheres + k * t->where_size;
@@ -94,7 +82,7 @@ static const void *connect_at(const rf_model_desc *t, const void *wheres, size_t
 
 /* The one row of t that `where` matches, into *found (in scratch):
  * RF_NOT_FOUND (P2025) when none, RF_INVALID_ARGUMENT when several. */
-static rf_status find_one(rf_client *c, const rf_model_desc *t, const void *where,
+rf_status rf_desc_find_one(rf_client *c, const rf_model_desc *t, const void *where,
                           rf_arena *scratch, void **found)
 {
     const rf_desc_sql *ts = rf_desc_sql_get(t);
@@ -129,7 +117,7 @@ static rf_status find_one(rf_client *c, const rf_model_desc *t, const void *wher
 
 /* Points the one row of t that `where` matches at `row` (field `fk` of t
  * takes `from`'s value in row). */
-static rf_status repoint(rf_client *c, const rf_model_desc *t, int fk, const void *where,
+rf_status rf_desc_repoint(rf_client *c, const rf_model_desc *t, int fk, const void *where,
                          const rf_field_desc *from, const void *row)
 {
     const rf_desc_sql *ts = rf_desc_sql_get(t);
@@ -141,7 +129,7 @@ static rf_status repoint(rf_client *c, const rf_model_desc *t, int fk, const voi
     rf_q_sql(&q, ts->column[fk]);
     rf_q_sql(&q, " = ");
     rf_q_param(&q);
-    bind_row_value(&q, from, row);
+    rf_desc_bind_row_value(&q, from, row);
     rf_q_sql(&q, " WHERE ");
     rf_desc_put_where_group(&q, t, ts, where);
     rf_stmt stmt;
@@ -160,7 +148,7 @@ static rf_status repoint(rf_client *c, const rf_model_desc *t, int fk, const voi
 }
 
 /* Links row (of m) and other (of relation r's target) through the join table. */
-static rf_status link_rows(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s, size_t r,
+rf_status rf_desc_link_rows(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s, size_t r,
                            const void *row, const void *other)
 {
     const rf_relation_desc *rd = &m->relations[r];
@@ -185,10 +173,10 @@ static const void *input_at(const rf_model_desc *t, const void *inputs, size_t k
 
 /* Looks for the row `where` names: *found true with the row when it is
  * there, false (and no error) when it is not. */
-static rf_status look_up(rf_client *c, const rf_model_desc *t, const void *where,
+rf_status rf_desc_look_up(rf_client *c, const rf_model_desc *t, const void *where,
                          rf_arena *scratch, void **row, bool *found)
 {
-    rf_status st = find_one(c, t, where, scratch, row);
+    rf_status st = rf_desc_find_one(c, t, where, scratch, row);
     *found = st == RF_OK;
     if (st == RF_NOT_FOUND) {
         rf_error_clear(&c->err); /* not an error here: the row is created */
@@ -200,7 +188,7 @@ static rf_status look_up(rf_client *c, const rf_model_desc *t, const void *where
 /* Creates or finds the rows `row` points to (foreign key on this side)
  * and notes their referenced values as this row's. */
 static rf_status create_parents(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s,
-                                const rf_nested_relation *rels, link_value *links,
+                                const rf_nested_relation *rels, rf_link_value *links,
                                 size_t *nlinks, rf_arena *scratch)
 {
     for (size_t r = 0; r < m->nrelations; r++) {
@@ -218,53 +206,53 @@ static rf_status create_parents(rf_client *c, const rf_model_desc *m, const rf_d
         rf_status st = RF_OK;
         const void *create = rel->create;
         if (rel->nconnect) {
-            st = find_one(c, t, rel->connect, scratch, &parent);
+            st = rf_desc_find_one(c, t, rel->connect, scratch, &parent);
             found = true;
         } else if (rel->nconnect_or_create) {
-            st = look_up(c, t, rel->connect_or_create.where, scratch, &parent, &found);
+            st = rf_desc_look_up(c, t, rel->connect_or_create.where, scratch, &parent, &found);
             create = rel->connect_or_create.create;
         }
         if (st == RF_OK && !found) {
             parent = rf_arena_calloc(scratch, 1, t->row_size);
-            st = parent ? create_tree(c, t, create, NULL, 0, parent, scratch, scratch)
+            st = parent ? rf_desc_create_tree(c, t, create, NULL, 0, parent, scratch, scratch)
                         : rf_fail(c, RF_NO_MEMORY, "out of memory");
         }
         if (st != RF_OK)
             return st;
-        links[(*nlinks)++] = (link_value){rd->link, &t->fields[s->target_link[r]], parent};
+        links[(*nlinks)++] = (rf_link_value){rd->link, &t->fields[s->target_link[r]], parent};
     }
     return RF_OK;
 }
 
 /* Creates one row pointing to `row` through relation r (many-to-many:
  * creates it, then links the two). */
-static rf_status create_child(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s,
+rf_status rf_desc_create_child(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s,
                               size_t r, const void *input, const void *row, rf_arena *scratch)
 {
     const rf_relation_desc *rd = &m->relations[r];
     const rf_model_desc *t = rd->target;
     bool mn = rd->kind == RF_REL_MANY_TO_MANY;
-    link_value link = {s->target_link[r], &m->fields[rd->link], row};
+    rf_link_value link = {s->target_link[r], &m->fields[rd->link], row};
     void *child = rf_arena_calloc(scratch, 1, t->row_size);
     if (!child)
         return rf_fail(c, RF_NO_MEMORY, "out of memory");
-    rf_status st = create_tree(c, t, input, mn ? NULL : &link, mn ? 0 : 1, child, scratch, scratch);
+    rf_status st = rf_desc_create_tree(c, t, input, mn ? NULL : &link, mn ? 0 : 1, child, scratch, scratch);
     if (st == RF_OK && mn)
-        st = link_rows(c, m, s, r, row, child);
+        st = rf_desc_link_rows(c, m, s, r, row, child);
     return st;
 }
 
 /* Points the existing row `where` names at `row` through relation r. */
-static rf_status connect_child(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s,
+rf_status rf_desc_connect_child(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s,
                                size_t r, const void *where, const void *found, const void *row,
                                rf_arena *scratch)
 {
     const rf_relation_desc *rd = &m->relations[r];
     if (rd->kind != RF_REL_MANY_TO_MANY)
-        return repoint(c, rd->target, s->target_link[r], where, &m->fields[rd->link], row);
+        return rf_desc_repoint(c, rd->target, s->target_link[r], where, &m->fields[rd->link], row);
     void *other = (void *)found;
-    rf_status st = found ? RF_OK : find_one(c, rd->target, where, scratch, &other);
-    return st == RF_OK ? link_rows(c, m, s, r, row, other) : st;
+    rf_status st = found ? RF_OK : rf_desc_find_one(c, rd->target, where, scratch, &other);
+    return st == RF_OK ? rf_desc_link_rows(c, m, s, r, row, other) : st;
 }
 
 /* Creates, connects or connects-or-creates the rows that point to `row`
@@ -285,17 +273,17 @@ static rf_status create_children(rf_client *c, const rf_model_desc *m, const rf_
         const rf_model_desc *t = rd->target;
         rf_status st = RF_OK;
         for (size_t k = 0; st == RF_OK && k < rel->ncreate; k++)
-            st = create_child(c, m, s, r, input_at(t, rel->create, k), row, scratch);
+            st = rf_desc_create_child(c, m, s, r, input_at(t, rel->create, k), row, scratch);
         for (size_t k = 0; st == RF_OK && k < rel->nconnect; k++)
-            st = connect_child(c, m, s, r, connect_at(t, rel->connect, k), NULL, row, scratch);
+            st = rf_desc_connect_child(c, m, s, r, connect_at(t, rel->connect, k), NULL, row, scratch);
         for (size_t k = 0; st == RF_OK && k < rel->nconnect_or_create; k++) {
             const void *where = connect_at(t, rel->connect_or_create.where, k);
             void *found = NULL;
             bool there = false;
-            st = look_up(c, t, where, scratch, &found, &there);
+            st = rf_desc_look_up(c, t, where, scratch, &found, &there);
             if (st == RF_OK)
-                st = there ? connect_child(c, m, s, r, where, found, row, scratch)
-                           : create_child(c, m, s, r,
+                st = there ? rf_desc_connect_child(c, m, s, r, where, found, row, scratch)
+                           : rf_desc_create_child(c, m, s, r,
                                           input_at(t, rel->connect_or_create.create, k), row,
                                           scratch);
         }
@@ -305,8 +293,27 @@ static rf_status create_children(rf_client *c, const rf_model_desc *m, const rf_
     return RF_OK;
 }
 
-static rf_status create_tree(rf_client *c, const rf_model_desc *m, const void *input,
-                             const link_value *given, size_t ngiven, void *row, rf_arena *arena,
+void rf_desc_put_insert_linked(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                               const void *data, const rf_link_value *links, size_t nlinks)
+{
+    rf_q_insert_begin(q, s->table);
+    for (size_t i = 0; i < m->nfields; i++) {
+        const rf_link_value *l = NULL;
+        for (size_t k = 0; k < nlinks && !l; k++)
+            if (links[k].field == (int)i)
+                l = &links[k];
+        if (l) {
+            rf_desc_bind_row_value(q, l->from, l->row);
+            rf_q_insert_col(q, s->column[i]);
+        } else if (rf_desc_bind_create(q, &m->fields[i], data)) {
+            rf_q_insert_col(q, s->column[i]);
+        }
+    }
+    rf_q_insert_end(q);
+}
+
+rf_status rf_desc_create_tree(rf_client *c, const rf_model_desc *m, const void *input,
+                             const rf_link_value *given, size_t ngiven, void *row, rf_arena *arena,
                              rf_arena *scratch)
 {
     if (!m->writable)
@@ -319,7 +326,7 @@ static rf_status create_tree(rf_client *c, const rf_model_desc *m, const void *i
     if (!s)
         return rf_fail(c, RF_NO_MEMORY, "out of memory");
     const rf_nested_relation *rels = relations_of(input);
-    link_value links[MAX_LINKS + 1];
+    rf_link_value links[MAX_LINKS + 1];
     size_t nlinks = 0;
     for (size_t i = 0; i < ngiven && nlinks < MAX_LINKS; i++)
         links[nlinks++] = given[i];
@@ -329,20 +336,7 @@ static rf_status create_tree(rf_client *c, const rf_model_desc *m, const void *i
 
     rf_query q;
     rf_query_init(&q);
-    rf_q_insert_begin(&q, s->table);
-    for (size_t i = 0; i < m->nfields; i++) {
-        const link_value *l = NULL;
-        for (size_t k = 0; k < nlinks && !l; k++)
-            if (links[k].field == (int)i)
-                l = &links[k];
-        if (l) {
-            bind_row_value(&q, l->from, l->row);
-            rf_q_insert_col(&q, s->column[i]);
-        } else if (rf_desc_bind_create(&q, &m->fields[i], data)) {
-            rf_q_insert_col(&q, s->column[i]);
-        }
-    }
-    rf_q_insert_end(&q);
+    rf_desc_put_insert_linked(&q, m, s, data, links, nlinks);
     rf_q_sql(&q, s->returning);
     rf_stmt stmt;
     st = rf_q_stmt(c, &q, &stmt);
@@ -366,7 +360,7 @@ static rf_status run_nested(rf_client *c, void *ctx_)
         if (!row)
             return rf_fail(c, RF_NO_MEMORY, "out of memory");
     }
-    return create_tree(c, ctx->m, ctx->input, NULL, 0, row, arena, &ctx->scratch);
+    return rf_desc_create_tree(c, ctx->m, ctx->input, NULL, 0, row, arena, &ctx->scratch);
 }
 
 rf_status rf_desc_create_nested(rf_client *c, const rf_model_desc *m, const void *input,

@@ -29,6 +29,7 @@ const char *rf_status_name(rf_status status)
     case RF_NO_MEMORY: return "RF_NO_MEMORY";
     case RF_DECODE: return "RF_DECODE";
     case RF_ERROR: return "RF_ERROR";
+    case RF_RELATION_VIOLATION: return "RF_RELATION_VIOLATION";
     }
     return "RF_UNKNOWN_STATUS";
 }
@@ -43,6 +44,7 @@ const char *rf_status_prisma_code(rf_status status)
     case RF_CHECK_VIOLATION: return "P2004";
     case RF_SERIALIZATION_FAILURE: return "P2034";
     case RF_CONNECTION: return "P1001";
+    case RF_RELATION_VIOLATION: return "P2014";
     default: return "";
     }
 }

@@ -161,6 +161,8 @@ typedef struct rf_relation_desc {
     size_t include_args;           /* offsetof its `<target>_query *` in `<model>_include`'s
                                       _args (where, order, paging, nested includes) */
     bool owns_link;                /* the foreign key is on this side (`link` is it) */
+    const char *relation_name;     /* the schema's relation name ("PostToUser"), for
+                                      Prisma's P2014 message (runtime 0.4) */
 } rf_relation_desc;
 
 /*
@@ -215,6 +217,9 @@ struct rf_model_desc {
     size_t query_distinct;         /* offsetof `distinct` (then `ndistinct`) in `<model>_query` */
     size_t query_relation_order;   /* offsetof `order_by_relation` (then its count), or
                                       RF_NO_MEMBER */
+    size_t create_size;            /* sizeof `<model>_create_input` (0 for views): the */
+    size_t update_size;            /* ...and `<model>_update_input`: strides of nested
+                                      create_many and update_many arrays (runtime 0.4) */
 };
 
 /*
@@ -300,6 +305,16 @@ typedef struct rf_nested_relation {
 } rf_nested_relation;
 rf_status rf_desc_create_nested(rf_client *client, const rf_model_desc *m, const void *input,
                                 void *out, rf_arena *arena);
+
+/*
+ * An update with writes on related rows (desc_nested_update.c). input: a
+ * `<model>_nested_update *`: a `const <model>_update_input *`, then one
+ * rf_relation_update (refract_query.h) per relation, in relation order.
+ * The row is the one uniques[u] names with `key`, as for rf_desc_update.
+ */
+rf_status rf_desc_update_nested(rf_client *client, const rf_model_desc *m, size_t u,
+                                const void *const *key, const void *input, void *out,
+                                rf_arena *arena);
 
 /*
  * Batched operations (desc_batch.c): queued on a batch, run by

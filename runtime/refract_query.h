@@ -270,6 +270,68 @@ typedef struct rf_group_order {
     rf_nulls nulls;
 } rf_group_order;
 
+/*
+ * The writes on the rows related to a row being updated, through one
+ * relation (Prisma's nested update operations); `<model>_relation_update`
+ * is this layout with the related model's types in place of `const void *`
+ * (`where`: `<target>_where` arrays; `create`: `<target>_nested_create`;
+ * `update` data: `<target>_nested_update`; update_many data and
+ * create_many rows: `<target>_update_input` / `<target>_create_input`).
+ * Zeroed: nothing to do. See the generated header for each operation.
+ */
+typedef struct rf_relation_update {
+    const void *create;
+    size_t ncreate;
+    struct { const void *where, *create; } connect_or_create;
+    size_t nconnect_or_create;
+    struct { const void *where, *create, *update; } upsert;
+    size_t nupsert;
+    struct { const void *data; size_t n; bool skip_duplicates; } create_many;
+    struct { bool on; const void *where; size_t n; } set;
+    const void *disconnect;
+    size_t ndisconnect;
+    const void *delete_;
+    size_t ndelete;
+    const void *connect;
+    size_t nconnect;
+    struct { const void *where, *data; } update;
+    size_t nupdate;
+    struct { const void *where, *data; } update_many;
+    size_t nupdate_many;
+    const void *delete_many;
+    size_t ndelete_many;
+} rf_relation_update;
+
+/* rf_relation_update typed for the generated model T (one line per model in
+ * the generated header: `typedef RF_RELATION_UPDATE(db_post) db_post_relation_update;`). */
+#define RF_RELATION_UPDATE(T)                                                                    \
+    struct T##_relation_update {                                                                 \
+        const T##_nested_create *create;                                                         \
+        size_t ncreate;                                                                          \
+        struct { const T##_where *where; const T##_nested_create *create; } connect_or_create;   \
+        size_t nconnect_or_create;                                                               \
+        struct {                                                                                 \
+            const T##_where *where;                                                              \
+            const T##_nested_create *create;                                                     \
+            const T##_nested_update *update;                                                     \
+        } upsert;                                                                                \
+        size_t nupsert;                                                                          \
+        struct { const T##_create_input *data; size_t n; bool skip_duplicates; } create_many;    \
+        struct { bool on; const T##_where *where; size_t n; } set;                               \
+        const T##_where *disconnect;                                                             \
+        size_t ndisconnect;                                                                      \
+        const T##_where *delete_;                                                                \
+        size_t ndelete;                                                                          \
+        const T##_where *connect;                                                                \
+        size_t nconnect;                                                                         \
+        struct { const T##_where *where; const T##_nested_update *data; } update;                \
+        size_t nupdate;                                                                          \
+        struct { const T##_where *where; const T##_update_input *data; } update_many;            \
+        size_t nupdate_many;                                                                     \
+        const T##_where *delete_many;                                                            \
+        size_t ndelete_many;                                                                     \
+    }
+
 /* ========================================================================
  * The builder (used by generated code)
  * ======================================================================== */

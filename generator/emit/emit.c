@@ -561,11 +561,11 @@ static bool add_relation(emitter *e, const model_ctx *m, const model_relation_fi
     }
     bool owns_link = !mn && rf->nfields > 0; /* the foreign key is on this side */
     tpl_set_str(a, r, "desc",
-                arena_printf(a, "{\"%s\", %s, &%s__m, %d, \"%s\", %s, %s(%s), %s}",
+                arena_printf(a, "{\"%s\", %s, &%s__m, %d, \"%s\", %s, %s(%s), %s, \"%s\"}",
                              c_escape(a, rf->name), kind, tt, field_no(m, parent_col),
                              c_escape(a, target_col->db_name), join,
                              many ? "RF__RELS" : "RF__REL", rf->c_name,
-                             owns_link ? "true" : "false"));
+                             owns_link ? "true" : "false", c_escape(a, rf->relation->name)));
     if (many) {
         /* Relation counts: a member of the row's `_count` and of the
          * query's `count` (which relations to count, with what filter). */
@@ -758,7 +758,7 @@ bool emit_client(const model_schema *s, const emit_options *o, emit_sink sink, v
                 comment_text(&a, o->schema_name ? o->schema_name : "schema.prisma"));
     tpl_set_str(&a, ctx, "version", REFRACT_VERSION);
     tpl_set_str(&a, ctx, "rt_major", "0");
-    tpl_set_str(&a, ctx, "rt_minor", "3");
+    tpl_set_str(&a, ctx, "rt_minor", "4");
     tpl_set_str(&a, ctx, "rt_patch", "0");
     tpl_value *enums = tpl_set_new_list(&a, ctx, "enums");
     for (size_t i = 0; i < s->nenums; i++)

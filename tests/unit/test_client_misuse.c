@@ -84,6 +84,9 @@ static rf_client *offline(void)
         BAD(T##_upsert_by_##C(NULL, &(T##_create_input){0}, &(T##_update_input){0}, &row_,        \
                               &arena));                                                           \
         BAD(T##_upsert_by_##C(c, NULL, &(T##_update_input){0}, &row_, &arena));                   \
+        BAD(T##_update_nested_by_##C(NULL, __VA_ARGS__, &(T##_nested_update){0}, &row_, &arena)); \
+        BAD(T##_update_nested_by_##C(c, __VA_ARGS__, NULL, &row_, &arena));                       \
+        BAD(T##_update_nested_by_##C(c, __VA_ARGS__, &(T##_nested_update){0}, &row_, NULL));      \
     } while (0)
 
 START_TEST(every_entry_point_refuses_misuse)
@@ -112,6 +115,8 @@ START_TEST(every_entry_point_refuses_misuse)
     WRITES(db_comment);
     WRITES(db_tag);
     WRITES(db_lists);
+    READS(db_desk);
+    WRITES(db_desk);
 
     BAD(db_user_find_unique_by_id(NULL, 1, NULL, &u, &arena));
     BAD(db_user_find_unique_by_email(NULL, "a", NULL, &u, &arena));
@@ -153,6 +158,22 @@ START_TEST(every_entry_point_refuses_misuse)
     BY_KEY(db_comment, id, "a");
     BY_KEY(db_tag, group_name, "g", "n");
     BY_KEY(db_lists, id, 1);
+    BY_KEY(db_desk, id, 1);
+    BY_KEY(db_desk, label, "l");
+    BY_KEY(db_desk, user_id, 1);
+    /* Nested updates: a count without its array, two operations on a
+     * to-one, set on a to-one, create_many through a join table, a to-many
+     * update without the filter naming its row. */
+    BAD(db_user_update_nested_by_id(c, 1, &(db_user_nested_update){.posts = {.nconnect = 1}}, NULL, NULL));
+    BAD(db_post_update_nested_by_id(c, "a", &(db_post_nested_update){.author = {.ndisconnect = 1, .ndelete = 1}},
+                                    NULL, NULL));
+    BAD(db_post_update_nested_by_id(c, "a", &(db_post_nested_update){.author = {.set = {.on = true}}}, NULL, NULL));
+    BAD(db_post_update_nested_by_id(
+        c, "a", &(db_post_nested_update){.categories = {.create_many = {.data = &(db_category_create_input){.name = "x"}, .n = 1}}},
+        NULL, NULL));
+    BAD(db_user_update_nested_by_id(
+        c, 1, &(db_user_nested_update){.posts = {.update = {.data = &(db_post_nested_update){0}}, .nupdate = 1}}, NULL,
+        NULL));
 
     BAD(db_post_connect_categories(NULL, "p", 1));
     BAD(db_post_disconnect_categories(NULL, "p", 1));

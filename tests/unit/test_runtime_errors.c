@@ -34,13 +34,14 @@ START_TEST(test_prisma_codes)
     ck_assert_str_eq(rf_prisma_code_from_sqlstate("42601"), "");
     ck_assert_str_eq(rf_status_prisma_code(RF_NOT_FOUND), "P2025");
     ck_assert_str_eq(rf_status_prisma_code(RF_CONNECTION), "P1001");
+    ck_assert_str_eq(rf_status_prisma_code(RF_RELATION_VIOLATION), "P2014");
     ck_assert_str_eq(rf_status_prisma_code(RF_OK), "");
 }
 END_TEST
 
 START_TEST(test_status_names_are_distinct)
 {
-    for (int i = RF_OK; i <= RF_ERROR; i++) {
+    for (int i = RF_OK; i <= RF_RELATION_VIOLATION; i++) {
         const char *a = rf_status_name((rf_status)i);
         ck_assert(!strncmp(a, "RF_", 3));
         ck_assert_str_ne(a, "RF_UNKNOWN_STATUS");
@@ -149,12 +150,13 @@ END_TEST
 START_TEST(test_version)
 {
     ck_assert_int_eq(rf_version_number(), RF_VERSION_NUMBER);
-    ck_assert_int_eq(RF_VERSION_NUMBER, 300);
-    ck_assert_str_eq(rf_version_string(), "0.3.0");
-    ck_assert(RF_VERSION_COMPATIBLE(0, 3, 0));
-    ck_assert(!RF_VERSION_COMPATIBLE(0, 4, 0));
+    ck_assert_int_eq(RF_VERSION_NUMBER, 400);
+    ck_assert_str_eq(rf_version_string(), "0.4.0");
+    ck_assert(RF_VERSION_COMPATIBLE(0, 4, 0));
+    ck_assert(!RF_VERSION_COMPATIBLE(0, 5, 0));
+    ck_assert(!RF_VERSION_COMPATIBLE(0, 3, 0)); /* generated before relations named their relation */
     ck_assert(!RF_VERSION_COMPATIBLE(0, 2, 0)); /* generated for the 0.2 descriptor layout */
-    ck_assert(!RF_VERSION_COMPATIBLE(0, 3, 1));
+    ck_assert(!RF_VERSION_COMPATIBLE(0, 4, 1));
     ck_assert(!RF_VERSION_COMPATIBLE(1, 0, 0));
 }
 END_TEST

@@ -70,7 +70,9 @@
 #define RF__NESTED(T) \
     rf_status T##_create_nested(rf_client *client, const T##_nested_create *input, T *out, \
                                 rf_arena *arena) \
-    { return rf_desc_create_nested(client, &T##__m, input, out, arena); }
+    { return rf_desc_create_nested(client, &T##__m, input, out, arena); } \
+    _Static_assert(sizeof(T##_relation_update) == sizeof(rf_relation_update), \
+                   #T "_relation_update must have rf_relation_update's layout");
 #define RF__BULK(T) \
     rf_status T##_create_many(rf_client *client, const T##_create_input *data, size_t n, \
                               bool skip_duplicates, int64_t *count) \
@@ -137,7 +139,11 @@
     rf_status T##_delete_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
         const T##_select *select, T *out, rf_arena *arena) \
     { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_delete(client, &T##__m, U, key, (rf_select)select, out, arena); }
+      return rf_desc_delete(client, &T##__m, U, key, (rf_select)select, out, arena); } \
+    rf_status T##_update_nested_by_##C(rf_client *client, RF__ARGS PARAMS \
+        const T##_nested_update *input, T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_update_nested(client, &T##__m, U, key, input, out, arena); }
 #define RF__UPSERT(T, C, U) \
     rf_status T##_upsert_by_##C(rf_client *client, const T##_create_input *create, \
                                 const T##_update_input *update, T *out, rf_arena *arena) \
@@ -202,6 +208,7 @@ bool db_role_from_string(const char *label, db_role *out)
 
 static const rf_model_desc db_user__m;
 static const rf_model_desc db_profile__m;
+static const rf_model_desc db_desk__m;
 static const rf_model_desc db_post__m;
 static const rf_model_desc db_category__m;
 static const rf_model_desc db_comment__m;
@@ -255,8 +262,9 @@ static const rf_key_part db_user__key[] = { {0, offsetof(db_user_cursor, id)} };
 #define RF__RELS(m) offsetof(db_user, m), offsetof(db_user_include, m), offsetof(db_user_where, m), \
     offsetof(db_user, _count.m), offsetof(db_user_query, count.m), offsetof(db_user_include, _args.m)
 static const rf_relation_desc db_user__relations[] = {
-    {"posts", RF_REL_MANY, &db_post__m, 0, "authorId", NULL, NULL, NULL, NULL, RF__RELS(posts), false},
-    {"profile", RF_REL_ONE, &db_profile__m, 0, "userId", NULL, NULL, NULL, NULL, RF__REL(profile), false},
+    {"posts", RF_REL_MANY, &db_post__m, 0, "authorId", NULL, NULL, NULL, NULL, RF__RELS(posts), false, "PostToUser"},
+    {"profile", RF_REL_ONE, &db_profile__m, 0, "userId", NULL, NULL, NULL, NULL, RF__REL(profile), false, "ProfileToUser"},
+    {"desk", RF_REL_ONE, &db_desk__m, 0, "userId", NULL, NULL, NULL, NULL, RF__REL(desk), false, "DeskToUser"},
 };
 #undef RF__REL
 #undef RF__RELS
@@ -267,7 +275,7 @@ static const rf_model_desc db_user__m = {
     db_user__fields, 24,
     db_user__uniques, 3,
     db_user__key, 1,
-    db_user__relations, 2,
+    db_user__relations, 3,
     RF__SIZES(db_user),
     offsetof(db_user_query, cursor),
     offsetof(db_user_query, include),
@@ -276,6 +284,7 @@ static const rf_model_desc db_user__m = {
     db_user__aggregate,
     offsetof(db_user_query, distinct),
     offsetof(db_user_query, order_by_relation),
+    sizeof(db_user_create_input), sizeof(db_user_update_input),
 };
 RF__MODEL_RW(db_user)
 RF__UNIQUE_RW(db_user, id, 0, (int32_t id, ), (&id))
@@ -308,7 +317,7 @@ static const rf_key_part db_profile__key[] = { {0, offsetof(db_profile_cursor, i
 #define RF__REL(m) offsetof(db_profile, m), offsetof(db_profile_include, m), offsetof(db_profile_where, m), \
     RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_profile_include, _args.m)
 static const rf_relation_desc db_profile__relations[] = {
-    {"user", RF_REL_ONE, &db_user__m, 2, "id", NULL, NULL, NULL, NULL, RF__REL(user), true},
+    {"user", RF_REL_ONE, &db_user__m, 2, "id", NULL, NULL, NULL, NULL, RF__REL(user), true, "ProfileToUser"},
 };
 #undef RF__REL
 #undef RF__RELS
@@ -328,12 +337,67 @@ static const rf_model_desc db_profile__m = {
     db_profile__aggregate,
     offsetof(db_profile_query, distinct),
     offsetof(db_profile_query, order_by_relation),
+    sizeof(db_profile_create_input), sizeof(db_profile_update_input),
 };
 RF__MODEL_RW(db_profile)
 RF__UNIQUE_RW(db_profile, id, 0, (const char *id, ), (&id))
 RF__UPSERT(db_profile, id, 0)
 RF__UNIQUE_RW(db_profile, user_id, 1, (int32_t user_id, ), (&user_id))
 RF__UPSERT(db_profile, user_id, 1)
+
+/* ========================================================================
+ * Desk
+ * ======================================================================== */
+
+#define RF__FIELD(m) offsetof(db_desk, m), offsetof(db_desk_where, m), \
+    offsetof(db_desk_create_input, m), offsetof(db_desk_update_input, m)
+#define RF__LIST(m) offsetof(db_desk, m), offsetof(db_desk_where, m), \
+    offsetof(db_desk_create_input, m), offsetof(db_desk_update_input, m)
+static const rf_field_desc db_desk__fields[] = {
+    {"id", NULL, RF_KIND_I32, 44, 0, 0, 0, NULL, RF__FIELD(id)},
+    {"label", NULL, RF_KIND_TEXT, 0, 0, 0, 0, NULL, RF__FIELD(label)},
+    {"userId", NULL, RF_KIND_I32, 33, 0, 0, 0, NULL, RF__FIELD(user_id)},
+};
+#undef RF__FIELD
+#undef RF__LIST
+static const rf_unique_desc db_desk__uniques[] = {
+    {(const int[]){0}, 1, true},
+    {(const int[]){1}, 1, true},
+    {(const int[]){2}, 1, true},
+};
+static const rf_key_part db_desk__key[] = { {0, offsetof(db_desk_cursor, id)} };
+#define RF__REL(m) offsetof(db_desk, m), offsetof(db_desk_include, m), offsetof(db_desk_where, m), \
+    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_desk_include, _args.m)
+static const rf_relation_desc db_desk__relations[] = {
+    {"user", RF_REL_ONE, &db_user__m, 2, "id", NULL, NULL, NULL, NULL, RF__REL(user), true, "DeskToUser"},
+};
+#undef RF__REL
+#undef RF__RELS
+static rf_model_cache db_desk__cache;
+static const size_t db_desk__aggregate[] = {RF__AGGREGATE(db_desk)};
+static const rf_model_desc db_desk__m = {
+    "Desk", NULL, "Desk", true,
+    db_desk__fields, 3,
+    db_desk__uniques, 3,
+    db_desk__key, 1,
+    db_desk__relations, 1,
+    RF__SIZES(db_desk),
+    offsetof(db_desk_query, cursor),
+    offsetof(db_desk_query, include),
+    offsetof(db_desk_query, select),
+    &db_desk__cache,
+    db_desk__aggregate,
+    offsetof(db_desk_query, distinct),
+    offsetof(db_desk_query, order_by_relation),
+    sizeof(db_desk_create_input), sizeof(db_desk_update_input),
+};
+RF__MODEL_RW(db_desk)
+RF__UNIQUE_RW(db_desk, id, 0, (int32_t id, ), (&id))
+RF__UPSERT(db_desk, id, 0)
+RF__UNIQUE_RW(db_desk, label, 1, (const char *label, ), (&label))
+RF__UPSERT(db_desk, label, 1)
+RF__UNIQUE_RW(db_desk, user_id, 2, (int32_t user_id, ), (&user_id))
+RF__UPSERT(db_desk, user_id, 2)
 
 /* ========================================================================
  * Post
@@ -362,9 +426,9 @@ static const rf_key_part db_post__key[] = { {0, offsetof(db_post_cursor, id)} };
 #define RF__RELS(m) offsetof(db_post, m), offsetof(db_post_include, m), offsetof(db_post_where, m), \
     offsetof(db_post, _count.m), offsetof(db_post_query, count.m), offsetof(db_post_include, _args.m)
 static const rf_relation_desc db_post__relations[] = {
-    {"author", RF_REL_ONE, &db_user__m, 4, "id", NULL, NULL, NULL, NULL, RF__REL(author), true},
-    {"categories", RF_REL_MANY_TO_MANY, &db_category__m, 0, "id", NULL, "_CategoryToPost", "B", "A", RF__RELS(categories), false},
-    {"comments", RF_REL_MANY, &db_comment__m, 0, "postId", NULL, NULL, NULL, NULL, RF__RELS(comments), false},
+    {"author", RF_REL_ONE, &db_user__m, 4, "id", NULL, NULL, NULL, NULL, RF__REL(author), true, "PostToUser"},
+    {"categories", RF_REL_MANY_TO_MANY, &db_category__m, 0, "id", NULL, "_CategoryToPost", "B", "A", RF__RELS(categories), false, "CategoryToPost"},
+    {"comments", RF_REL_MANY, &db_comment__m, 0, "postId", NULL, NULL, NULL, NULL, RF__RELS(comments), false, "CommentToPost"},
 };
 #undef RF__REL
 #undef RF__RELS
@@ -384,6 +448,7 @@ static const rf_model_desc db_post__m = {
     db_post__aggregate,
     offsetof(db_post_query, distinct),
     offsetof(db_post_query, order_by_relation),
+    sizeof(db_post_create_input), sizeof(db_post_update_input),
 };
 RF__MODEL_RW(db_post)
 RF__UNIQUE_RW(db_post, id, 0, (const char *id, ), (&id))
@@ -416,7 +481,7 @@ static const rf_key_part db_category__key[] = { {0, offsetof(db_category_cursor,
 #define RF__RELS(m) offsetof(db_category, m), offsetof(db_category_include, m), offsetof(db_category_where, m), \
     offsetof(db_category, _count.m), offsetof(db_category_query, count.m), offsetof(db_category_include, _args.m)
 static const rf_relation_desc db_category__relations[] = {
-    {"posts", RF_REL_MANY_TO_MANY, &db_post__m, 0, "id", NULL, "_CategoryToPost", "A", "B", RF__RELS(posts), false},
+    {"posts", RF_REL_MANY_TO_MANY, &db_post__m, 0, "id", NULL, "_CategoryToPost", "A", "B", RF__RELS(posts), false, "CategoryToPost"},
 };
 #undef RF__REL
 #undef RF__RELS
@@ -436,6 +501,7 @@ static const rf_model_desc db_category__m = {
     db_category__aggregate,
     offsetof(db_category_query, distinct),
     offsetof(db_category_query, order_by_relation),
+    sizeof(db_category_create_input), sizeof(db_category_update_input),
 };
 RF__MODEL_RW(db_category)
 RF__UNIQUE_RW(db_category, id, 0, (int32_t id, ), (&id))
@@ -466,7 +532,7 @@ static const rf_key_part db_comment__key[] = { {0, offsetof(db_comment_cursor, i
 #define RF__REL(m) offsetof(db_comment, m), offsetof(db_comment_include, m), offsetof(db_comment_where, m), \
     RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_comment_include, _args.m)
 static const rf_relation_desc db_comment__relations[] = {
-    {"post", RF_REL_ONE, &db_post__m, 2, "id", NULL, NULL, NULL, NULL, RF__REL(post), true},
+    {"post", RF_REL_ONE, &db_post__m, 2, "id", NULL, NULL, NULL, NULL, RF__REL(post), true, "CommentToPost"},
 };
 #undef RF__REL
 #undef RF__RELS
@@ -486,6 +552,7 @@ static const rf_model_desc db_comment__m = {
     db_comment__aggregate,
     offsetof(db_comment_query, distinct),
     offsetof(db_comment_query, order_by_relation),
+    sizeof(db_comment_create_input), sizeof(db_comment_update_input),
 };
 RF__MODEL_RW(db_comment)
 RF__UNIQUE_RW(db_comment, id, 0, (const char *id, ), (&id))
@@ -526,6 +593,7 @@ static const rf_model_desc db_tag__m = {
     db_tag__aggregate,
     offsetof(db_tag_query, distinct),
     RF_NO_MEMBER,
+    sizeof(db_tag_create_input), sizeof(db_tag_update_input),
 };
 RF__MODEL_RW(db_tag)
 RF__UNIQUE_PLAIN_RW(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
@@ -572,6 +640,7 @@ static const rf_model_desc db_lists__m = {
     db_lists__aggregate,
     offsetof(db_lists_query, distinct),
     RF_NO_MEMBER,
+    sizeof(db_lists_create_input), sizeof(db_lists_update_input),
 };
 RF__MODEL_RW(db_lists)
 RF__UNIQUE_PLAIN_RW(db_lists, id, 0, (int32_t id, ), (&id))

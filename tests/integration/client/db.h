@@ -95,8 +95,8 @@
 #include <refract_query.h>
 #include <refract_stream.h>
 
-#if !RF_VERSION_COMPATIBLE(0, 3, 0)
-#error "db.h was generated for librefract 0.3.x: regenerate it with the refract that matches your librefract"
+#if !RF_VERSION_COMPATIBLE(0, 4, 0)
+#error "db.h was generated for librefract 0.4.x: regenerate it with the refract that matches your librefract"
 #endif
 
 #ifdef __cplusplus
@@ -149,6 +149,12 @@ typedef struct db_profile_stream { rf_model_stream s; } db_profile_stream; /* se
 typedef struct db_profile_where db_profile_where;
 typedef struct db_profile_query db_profile_query;
 
+typedef struct db_desk db_desk;
+typedef struct db_desk_list { db_desk *items; size_t count; } db_desk_list;
+typedef struct db_desk_stream { rf_model_stream s; } db_desk_stream; /* see db_desk_find_many_stream */
+typedef struct db_desk_where db_desk_where;
+typedef struct db_desk_query db_desk_query;
+
 typedef struct db_post db_post;
 typedef struct db_post_list { db_post *items; size_t count; } db_post_list;
 typedef struct db_post_stream { rf_model_stream s; } db_post_stream; /* see db_post_find_many_stream */
@@ -179,12 +185,21 @@ typedef struct db_lists_stream { rf_model_stream s; } db_lists_stream; /* see db
 typedef struct db_lists_where db_lists_where;
 typedef struct db_lists_query db_lists_query;
 typedef struct db_user_nested_create db_user_nested_create;
+typedef struct db_user_nested_update db_user_nested_update;
 typedef struct db_profile_nested_create db_profile_nested_create;
+typedef struct db_profile_nested_update db_profile_nested_update;
+typedef struct db_desk_nested_create db_desk_nested_create;
+typedef struct db_desk_nested_update db_desk_nested_update;
 typedef struct db_post_nested_create db_post_nested_create;
+typedef struct db_post_nested_update db_post_nested_update;
 typedef struct db_category_nested_create db_category_nested_create;
+typedef struct db_category_nested_update db_category_nested_update;
 typedef struct db_comment_nested_create db_comment_nested_create;
+typedef struct db_comment_nested_update db_comment_nested_update;
 typedef struct db_tag_nested_create db_tag_nested_create;
+typedef struct db_tag_nested_update db_tag_nested_update;
 typedef struct db_lists_nested_create db_lists_nested_create;
+typedef struct db_lists_nested_update db_lists_nested_update;
 
 /* ---- User (model) ---- */
 
@@ -217,6 +232,7 @@ struct db_user {
     rf_i32_array lucky;
     db_post_list posts; /* filled only when included */
     db_profile *profile; /* NULL unless included (and related) */
+    db_desk *desk; /* NULL unless included (and related) */
     struct { int64_t posts; } _count; /* relation counts asked for by the query's count */
 };
 
@@ -283,6 +299,7 @@ struct db_user_where {
     rf_i32_list_filter lucky;
     struct { const db_post_where *some, *every, *none; } posts;
     struct { unsigned ops; const db_profile_where *is, *is_not; } profile;
+    struct { unsigned ops; const db_desk_where *is, *is_not; } desk;
     const db_user_where *AND; /* all of these */
     size_t nAND;
     const db_user_where *OR;  /* at least one of these (an empty list matches nothing) */
@@ -294,7 +311,8 @@ struct db_user_where {
 /* Relations, for order_by_relation. */
 typedef enum db_user_relation {
     DB_USER_REL_POSTS = 1,
-    DB_USER_REL_PROFILE = 2
+    DB_USER_REL_PROFILE = 2,
+    DB_USER_REL_DESK = 3
 } db_user_relation;
 
 /* Relations to load with the rows, one extra query per relation level;
@@ -303,7 +321,8 @@ typedef enum db_user_relation {
 typedef struct db_user_include {
     bool posts;
     bool profile;
-    struct { const db_post_query *posts; const db_profile_query *profile; } _args;
+    bool desk;
+    struct { const db_post_query *posts; const db_profile_query *profile; const db_desk_query *desk; } _args;
 } db_user_include;
 
 /* The identity of a row, for cursors. */
@@ -577,9 +596,19 @@ struct db_user_nested_create {
         struct { const db_profile_where *where; const db_profile_nested_create *create; } connect_or_create;
         size_t nconnect_or_create;
     } profile;
+    struct {
+        const db_desk_nested_create *create;
+        size_t ncreate;
+        const db_desk_where *connect;
+        size_t nconnect;
+        struct { const db_desk_where *where; const db_desk_nested_create *create; } connect_or_create;
+        size_t nconnect_or_create;
+    } desk;
 };
 rf_status db_user_create_nested(rf_client *client, const db_user_nested_create *input, db_user *out,
         rf_arena *arena);
+/* Writes on User rows related to a row being updated (see "Nested updates"). */
+typedef RF_RELATION_UPDATE(db_user) db_user_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
 rf_status db_user_batch_update_by_id(rf_batch *batch, int32_t id, const db_user_update_input *data,
@@ -836,6 +865,8 @@ struct db_profile_nested_create {
 };
 rf_status db_profile_create_nested(rf_client *client, const db_profile_nested_create *input, db_profile *out,
         rf_arena *arena);
+/* Writes on Profile rows related to a row being updated (see "Nested updates"). */
+typedef RF_RELATION_UPDATE(db_profile) db_profile_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
 rf_status db_profile_batch_update_by_id(rf_batch *batch, const char *id, const db_profile_update_input *data,
@@ -848,6 +879,278 @@ rf_status db_profile_batch_create(rf_batch *batch, const db_profile_create_input
 rf_status db_profile_batch_find_unique_by_id(rf_batch *batch, const char *id, db_profile *out);
 rf_status db_profile_batch_find_unique_by_user_id(rf_batch *batch, int32_t user_id, db_profile *out);
 rf_status db_profile_batch_count(rf_batch *batch, const db_profile_where *where, int64_t *count);
+
+/* ---- Desk (model) ---- */
+
+/** One-to-one whose key may be NULL: a nested update lets the old desk go. */
+struct db_desk {
+    int32_t id;
+    const char *label;
+    rf_opt_i32 user_id; /* has false: SQL NULL */
+    db_user *user; /* NULL unless included (and related) */
+};
+
+/* Fields, for ordering. */
+typedef enum db_desk_field {
+    DB_DESK_BY_ID,
+    DB_DESK_BY_LABEL,
+    DB_DESK_BY_USER_ID
+} db_desk_field;
+
+typedef struct db_desk_order {
+    db_desk_field by;
+    rf_sort sort;
+    rf_nulls nulls;
+} db_desk_order;
+
+/* A filter: every given member must hold (AND), plus the groups.
+ * Relation members test related rows (see "Relation filters" above).  */
+struct db_desk_where {
+    rf_i32_filter id;
+    rf_text_filter label;
+    rf_i32_filter user_id;
+    struct { unsigned ops; const db_user_where *is, *is_not; } user;
+    const db_desk_where *AND; /* all of these */
+    size_t nAND;
+    const db_desk_where *OR;  /* at least one of these (an empty list matches nothing) */
+    size_t nOR;
+    const db_desk_where *NOT; /* none of these */
+    size_t nNOT;
+};
+
+/* Relations, for order_by_relation. */
+typedef enum db_desk_relation {
+    DB_DESK_REL_USER = 1
+} db_desk_relation;
+
+/* Relations to load with the rows, one extra query per relation level;
+ * _args (optional, implies the include) filters, orders and pages each
+ * parent's related rows and includes theirs (see the top). */
+typedef struct db_desk_include {
+    bool user;
+    struct { const db_user_query *user; } _args;
+} db_desk_include;
+
+/* The identity of a row, for cursors. */
+typedef struct db_desk_cursor {
+    int32_t id;
+} db_desk_cursor;
+
+/* Columns to return (Prisma's select / omit): true for each wanted field.
+ * Members of fields not selected are left zero; the link fields of
+ * included relations are always read. */
+typedef struct db_desk_select {
+    bool id;
+    bool label;
+    bool user_id;
+} db_desk_select;
+
+struct db_desk_query {
+    const db_desk_where *where;    /* NULL: every row */
+    const db_desk_order *order_by; /* then by identity, when paging */
+    size_t norder;
+    int64_t skip;
+    int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
+    rf_lock lock;                /* in a transaction: FOR UPDATE... (see refract_query.h) */
+    const db_desk_cursor *cursor;     /* start at this row (included) */
+    db_desk_include include;
+    const db_desk_select *select;  /* NULL: every column */
+    const db_desk_field *distinct; /* the first row of each distinct combination */
+    size_t ndistinct;
+    const rf_relation_order *order_by_relation; /* before order_by (see the top) */
+    size_t norder_by_relation;
+};
+
+/* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
+typedef struct db_desk_aggregate_query {
+    const db_desk_where *where; /* NULL: every row */
+    db_desk_select count, sum, avg, min, max;
+} db_desk_aggregate_query;
+
+typedef struct db_desk_aggregate_result {
+    int64_t count_all;
+    struct { int64_t id, label, user_id; } count;
+    struct { rf_opt_i64 id; rf_opt_i64 user_id; } sum;
+    struct { rf_opt_f64 id; rf_opt_f64 user_id; } avg;
+    struct { rf_opt_i32 id; const char *label; rf_opt_i32 user_id; } min, max;
+} db_desk_aggregate_result;
+
+/* groupBy (see "Groups" at the top). */
+typedef struct db_desk_group_by_query {
+    const db_desk_where *where; /* NULL: every row */
+    db_desk_select count, sum, avg, min, max;
+    const db_desk_field *by;
+    size_t nby;
+    const rf_having *having;
+    size_t nhaving;
+    const rf_group_order *order_by; /* then by the `by` fields */
+    size_t norder;
+    int64_t skip, take;       /* take 0: every group */
+} db_desk_group_by_query;
+
+typedef struct db_desk_group_by_row {
+    db_desk key;                /* the `by` fields (the others zero) */
+    db_desk_aggregate_result aggregate;
+} db_desk_group_by_row;
+typedef struct db_desk_group_by_list { db_desk_group_by_row *items; size_t count; } db_desk_group_by_list;
+
+typedef struct db_desk_create_input {
+    rf_opt_i32 id;
+    const char *label;
+    rf_opt_i32 user_id;
+} db_desk_create_input;
+
+typedef struct db_desk_update_input {
+    rf_i32_update id;
+    rf_text_update label;
+    rf_i32_update user_id;
+} db_desk_update_input;
+
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
+ * the _select forms return only the selected columns (NULL: all).
+ * `include` (may be NULL) loads relations, one query per relation. */
+rf_status db_desk_find_unique_by_id(rf_client *client, int32_t id, const db_desk_include *include, db_desk *out,
+        rf_arena *arena);
+rf_status db_desk_find_unique_by_id_select(rf_client *client, int32_t id, const db_desk_include *include, 
+        const db_desk_select *select, db_desk *out, rf_arena *arena);
+rf_status db_desk_find_unique_by_label(rf_client *client, const char *label, const db_desk_include *include, db_desk *out,
+        rf_arena *arena);
+rf_status db_desk_find_unique_by_label_select(rf_client *client, const char *label, const db_desk_include *include, 
+        const db_desk_select *select, db_desk *out, rf_arena *arena);
+rf_status db_desk_find_unique_by_user_id(rf_client *client, int32_t user_id, const db_desk_include *include, db_desk *out,
+        rf_arena *arena);
+rf_status db_desk_find_unique_by_user_id_select(rf_client *client, int32_t user_id, const db_desk_include *include, 
+        const db_desk_select *select, db_desk *out, rf_arena *arena);
+/* The first row of the query; RF_NOT_FOUND when there is none. */
+rf_status db_desk_find_first(rf_client *client, const db_desk_query *query, db_desk *out,
+        rf_arena *arena);
+/* Every row of the query (NULL: all rows), in out->items[0..count). */
+rf_status db_desk_find_many(rf_client *client, const db_desk_query *query, db_desk_list *out,
+        rf_arena *arena);
+/* The rows of the query one at a time, in constant memory, whatever their
+ * number (options NULL: defaults; see refract_stream.h):
+ *     db_desk_stream s;
+ *     db_desk row;
+ *     bool got;
+ *     rf_status st = db_desk_find_many_stream(client, &query, NULL, &s);
+ *     while (st == RF_OK && (st = db_desk_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
+ *         use(&row);       // valid until the next call: arena is reset per row
+ *     db_desk_stream_close(&s); // always, also to stop early
+ * where, order_by, skip, take (not negative), cursor and select apply;
+ * include is refused (RF_INVALID_ARGUMENT). */
+rf_status db_desk_find_many_stream(rf_client *client, const db_desk_query *query,
+        const rf_stream_options *options, db_desk_stream *out);
+rf_status db_desk_stream_next(db_desk_stream *stream, db_desk *out, rf_arena *arena, bool *got);
+rf_status db_desk_stream_close(db_desk_stream *stream);
+/* How many rows match (NULL: all). */
+rf_status db_desk_count(rf_client *client, const db_desk_where *where, int64_t *count);
+/* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
+rf_status db_desk_aggregate(rf_client *client, const db_desk_aggregate_query *query,
+        db_desk_aggregate_result *out, rf_arena *arena);
+/* Groups of rows with equal `by` fields, and their aggregates. */
+rf_status db_desk_group_by(rf_client *client, const db_desk_group_by_query *query,
+        db_desk_group_by_list *out, rf_arena *arena);
+/* Inserts a row and returns it as stored (defaults filled). */
+rf_status db_desk_create(rf_client *client, const db_desk_create_input *data, db_desk *out, rf_arena *arena);
+rf_status db_desk_create_select(rf_client *client, const db_desk_create_input *data,
+        const db_desk_select *select, db_desk *out, rf_arena *arena);
+/* Changes, removes or upserts the row with the given unique values; update
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
+ * NULL update input changes nothing but @updatedAt fields. The _select
+ * forms return only the selected columns (NULL: all). */
+rf_status db_desk_update_by_id(rf_client *client, int32_t id, const db_desk_update_input *data,
+        db_desk *out, rf_arena *arena);
+rf_status db_desk_update_by_id_select(rf_client *client, int32_t id, const db_desk_update_input *data,
+        const db_desk_select *select, db_desk *out, rf_arena *arena);
+rf_status db_desk_delete_by_id(rf_client *client, int32_t id, db_desk *out, rf_arena *arena);
+rf_status db_desk_delete_by_id_select(rf_client *client, int32_t id, const db_desk_select *select,
+        db_desk *out, rf_arena *arena);
+/* Creates the row, or updates the one with the same id. */
+rf_status db_desk_upsert_by_id(rf_client *client, const db_desk_create_input *create,
+        const db_desk_update_input *update, db_desk *out, rf_arena *arena);
+rf_status db_desk_update_by_label(rf_client *client, const char *label, const db_desk_update_input *data,
+        db_desk *out, rf_arena *arena);
+rf_status db_desk_update_by_label_select(rf_client *client, const char *label, const db_desk_update_input *data,
+        const db_desk_select *select, db_desk *out, rf_arena *arena);
+rf_status db_desk_delete_by_label(rf_client *client, const char *label, db_desk *out, rf_arena *arena);
+rf_status db_desk_delete_by_label_select(rf_client *client, const char *label, const db_desk_select *select,
+        db_desk *out, rf_arena *arena);
+/* Creates the row, or updates the one with the same label. */
+rf_status db_desk_upsert_by_label(rf_client *client, const db_desk_create_input *create,
+        const db_desk_update_input *update, db_desk *out, rf_arena *arena);
+rf_status db_desk_update_by_user_id(rf_client *client, int32_t user_id, const db_desk_update_input *data,
+        db_desk *out, rf_arena *arena);
+rf_status db_desk_update_by_user_id_select(rf_client *client, int32_t user_id, const db_desk_update_input *data,
+        const db_desk_select *select, db_desk *out, rf_arena *arena);
+rf_status db_desk_delete_by_user_id(rf_client *client, int32_t user_id, db_desk *out, rf_arena *arena);
+rf_status db_desk_delete_by_user_id_select(rf_client *client, int32_t user_id, const db_desk_select *select,
+        db_desk *out, rf_arena *arena);
+/* Creates the row, or updates the one with the same user_id. */
+rf_status db_desk_upsert_by_user_id(rf_client *client, const db_desk_create_input *create,
+        const db_desk_update_input *update, db_desk *out, rf_arena *arena);
+/* Every matching row (NULL: all); *count (may be NULL) says how many. */
+rf_status db_desk_update_many(rf_client *client, const db_desk_where *where,
+        const db_desk_update_input *data, int64_t *count);
+rf_status db_desk_delete_many(rf_client *client, const db_desk_where *where, int64_t *count);
+/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
+ * createMany): through COPY when every row gives the same fields, else
+ * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
+ * With skip_duplicates, rows that would violate a unique constraint are
+ * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
+ * made per row. *count (may be NULL): the rows inserted. The _and_return
+ * forms return the inserted (or updated) rows, only the selected columns
+ * when select is not NULL. */
+rf_status db_desk_create_many(rf_client *client, const db_desk_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+rf_status db_desk_create_many_and_return(rf_client *client, const db_desk_create_input *data,
+        size_t n, bool skip_duplicates, const db_desk_select *select, db_desk_list *out,
+        rf_arena *arena);
+rf_status db_desk_update_many_and_return(rf_client *client, const db_desk_where *where,
+        const db_desk_update_input *data, const db_desk_select *select, db_desk_list *out,
+        rf_arena *arena);
+/* A create with related rows created or connected in the same
+ * transaction (Prisma's nested `create` and `connect`): `data` is this
+ * row; per relation, `create` points to `ncreate` inputs of rows to create
+ * with it, `connect` to `nconnect` filters that must each match exactly
+ * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
+ * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
+ * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
+ * the foreign key on the other side) are created or re-pointed after this
+ * row; for a to-one with the key on this side (one row, created or
+ * connected) it goes first. All or nothing (a savepoint inside an open
+ * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
+ * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
+struct db_desk_nested_create {
+    const db_desk_create_input *data;
+    struct {
+        const db_user_nested_create *create;
+        size_t ncreate;
+        const db_user_where *connect;
+        size_t nconnect;
+        struct { const db_user_where *where; const db_user_nested_create *create; } connect_or_create;
+        size_t nconnect_or_create;
+    } user;
+};
+rf_status db_desk_create_nested(rf_client *client, const db_desk_nested_create *input, db_desk *out,
+        rf_arena *arena);
+/* Writes on Desk rows related to a row being updated (see "Nested updates"). */
+typedef RF_RELATION_UPDATE(db_desk) db_desk_relation_update;
+/* Batched forms (see rf_batch_run): queued now, sent with the batch in one
+ * round trip; `out` (may be NULL for writes) is filled then. */
+rf_status db_desk_batch_update_by_id(rf_batch *batch, int32_t id, const db_desk_update_input *data,
+        db_desk *out);
+rf_status db_desk_batch_delete_by_id(rf_batch *batch, int32_t id, db_desk *out);
+rf_status db_desk_batch_update_by_label(rf_batch *batch, const char *label, const db_desk_update_input *data,
+        db_desk *out);
+rf_status db_desk_batch_delete_by_label(rf_batch *batch, const char *label, db_desk *out);
+rf_status db_desk_batch_update_by_user_id(rf_batch *batch, int32_t user_id, const db_desk_update_input *data,
+        db_desk *out);
+rf_status db_desk_batch_delete_by_user_id(rf_batch *batch, int32_t user_id, db_desk *out);
+rf_status db_desk_batch_create(rf_batch *batch, const db_desk_create_input *data, db_desk *out);
+rf_status db_desk_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_desk *out);
+rf_status db_desk_batch_find_unique_by_label(rf_batch *batch, const char *label, db_desk *out);
+rf_status db_desk_batch_find_unique_by_user_id(rf_batch *batch, int32_t user_id, db_desk *out);
+rf_status db_desk_batch_count(rf_batch *batch, const db_desk_where *where, int64_t *count);
 
 /* ---- Post (model) ---- */
 
@@ -1129,6 +1432,8 @@ struct db_post_nested_create {
 };
 rf_status db_post_create_nested(rf_client *client, const db_post_nested_create *input, db_post *out,
         rf_arena *arena);
+/* Writes on Post rows related to a row being updated (see "Nested updates"). */
+typedef RF_RELATION_UPDATE(db_post) db_post_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
 rf_status db_post_batch_update_by_id(rf_batch *batch, const char *id, const db_post_update_input *data,
@@ -1380,6 +1685,8 @@ struct db_category_nested_create {
 };
 rf_status db_category_create_nested(rf_client *client, const db_category_nested_create *input, db_category *out,
         rf_arena *arena);
+/* Writes on Category rows related to a row being updated (see "Nested updates"). */
+typedef RF_RELATION_UPDATE(db_category) db_category_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
 rf_status db_category_batch_update_by_id(rf_batch *batch, int32_t id, const db_category_update_input *data,
@@ -1617,6 +1924,8 @@ struct db_comment_nested_create {
 };
 rf_status db_comment_create_nested(rf_client *client, const db_comment_nested_create *input, db_comment *out,
         rf_arena *arena);
+/* Writes on Comment rows related to a row being updated (see "Nested updates"). */
+typedef RF_RELATION_UPDATE(db_comment) db_comment_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
 rf_status db_comment_batch_update_by_id(rf_batch *batch, const char *id, const db_comment_update_input *data,
@@ -1824,6 +2133,8 @@ struct db_tag_nested_create {
 };
 rf_status db_tag_create_nested(rf_client *client, const db_tag_nested_create *input, db_tag *out,
         rf_arena *arena);
+/* Writes on Tag rows related to a row being updated (see "Nested updates"). */
+typedef RF_RELATION_UPDATE(db_tag) db_tag_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
 rf_status db_tag_batch_update_by_group_name(rf_batch *batch, const char *group, const char *name, const db_tag_update_input *data,
@@ -2066,6 +2377,8 @@ struct db_lists_nested_create {
 };
 rf_status db_lists_create_nested(rf_client *client, const db_lists_nested_create *input, db_lists *out,
         rf_arena *arena);
+/* Writes on Lists rows related to a row being updated (see "Nested updates"). */
+typedef RF_RELATION_UPDATE(db_lists) db_lists_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
 rf_status db_lists_batch_update_by_id(rf_batch *batch, int32_t id, const db_lists_update_input *data,
@@ -2074,6 +2387,106 @@ rf_status db_lists_batch_delete_by_id(rf_batch *batch, int32_t id, db_lists *out
 rf_status db_lists_batch_create(rf_batch *batch, const db_lists_create_input *data, db_lists *out);
 rf_status db_lists_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_lists *out);
 rf_status db_lists_batch_count(rf_batch *batch, const db_lists_where *where, int64_t *count);
+
+/* ========================================================================
+ * Nested updates (Prisma's nested writes in update): update_nested_by_<key>
+ * updates the row the key names with `data` (NULL: only @updatedAt moves)
+ * and, per relation, writes on its related rows, all in one transaction (a
+ * savepoint inside an open one): all or nothing. `out` (may be NULL) gets
+ * the row. For each relation, in this order:
+ *   create[ncreate]            rows created related to this one
+ *   connect_or_create          connect where[k]'s row, else create create[k]
+ *   upsert                     update the related row where[k] names with
+ *                              update[k], else create create[k]
+ *   create_many                one-to-many: data[0..n) inserted related to
+ *                              this row (skip_duplicates: ON CONFLICT DO NOTHING)
+ *   set                        to-many, when `on`: the related rows become
+ *                              exactly the n rows where[] names (n 0: none)
+ *   disconnect[ndisconnect]    the related rows each filter matches let go
+ *   delete_[ndelete]           the related row each filter names is deleted
+ *   connect[nconnect]          existing rows related to this one
+ *   update[nupdate]            the related row where[k] names gets data[k]
+ *                              (a nested update, to any depth)
+ *   update_many, delete_many   every related row each filter matches
+ * A filter naming one row must match exactly one (RF_NOT_FOUND, P2025, when
+ * none; RF_INVALID_ARGUMENT when several). To-one relations take one
+ * operation; their filters may be NULL (the related row), disconnect and
+ * delete_ use a count of 1. A change that leaves rows without a required
+ * related row (disconnecting them, set leaving them out, a one-to-one
+ * taken from a row whose key is required) is RF_RELATION_VIOLATION (P2014).
+ * ======================================================================== */
+
+struct db_user_nested_update {
+    const db_user_update_input *data;
+    db_post_relation_update posts;
+    db_profile_relation_update profile;
+    db_desk_relation_update desk;
+};
+rf_status db_user_update_nested_by_id(rf_client *client, int32_t id, const db_user_nested_update *input,
+        db_user *out, rf_arena *arena);
+rf_status db_user_update_nested_by_email(rf_client *client, const char *email, const db_user_nested_update *input,
+        db_user *out, rf_arena *arena);
+rf_status db_user_update_nested_by_ext_id(rf_client *client, const char *ext_id, const db_user_nested_update *input,
+        db_user *out, rf_arena *arena);
+
+struct db_profile_nested_update {
+    const db_profile_update_input *data;
+    db_user_relation_update user;
+};
+rf_status db_profile_update_nested_by_id(rf_client *client, const char *id, const db_profile_nested_update *input,
+        db_profile *out, rf_arena *arena);
+rf_status db_profile_update_nested_by_user_id(rf_client *client, int32_t user_id, const db_profile_nested_update *input,
+        db_profile *out, rf_arena *arena);
+
+struct db_desk_nested_update {
+    const db_desk_update_input *data;
+    db_user_relation_update user;
+};
+rf_status db_desk_update_nested_by_id(rf_client *client, int32_t id, const db_desk_nested_update *input,
+        db_desk *out, rf_arena *arena);
+rf_status db_desk_update_nested_by_label(rf_client *client, const char *label, const db_desk_nested_update *input,
+        db_desk *out, rf_arena *arena);
+rf_status db_desk_update_nested_by_user_id(rf_client *client, int32_t user_id, const db_desk_nested_update *input,
+        db_desk *out, rf_arena *arena);
+
+struct db_post_nested_update {
+    const db_post_update_input *data;
+    db_user_relation_update author;
+    db_category_relation_update categories;
+    db_comment_relation_update comments;
+};
+rf_status db_post_update_nested_by_id(rf_client *client, const char *id, const db_post_nested_update *input,
+        db_post *out, rf_arena *arena);
+rf_status db_post_update_nested_by_author_id_title(rf_client *client, int32_t author_id, const char *title, const db_post_nested_update *input,
+        db_post *out, rf_arena *arena);
+
+struct db_category_nested_update {
+    const db_category_update_input *data;
+    db_post_relation_update posts;
+};
+rf_status db_category_update_nested_by_id(rf_client *client, int32_t id, const db_category_nested_update *input,
+        db_category *out, rf_arena *arena);
+rf_status db_category_update_nested_by_name(rf_client *client, const char *name, const db_category_nested_update *input,
+        db_category *out, rf_arena *arena);
+
+struct db_comment_nested_update {
+    const db_comment_update_input *data;
+    db_post_relation_update post;
+};
+rf_status db_comment_update_nested_by_id(rf_client *client, const char *id, const db_comment_nested_update *input,
+        db_comment *out, rf_arena *arena);
+
+struct db_tag_nested_update {
+    const db_tag_update_input *data;
+};
+rf_status db_tag_update_nested_by_group_name(rf_client *client, const char *group, const char *name, const db_tag_nested_update *input,
+        db_tag *out, rf_arena *arena);
+
+struct db_lists_nested_update {
+    const db_lists_update_input *data;
+};
+rf_status db_lists_update_nested_by_id(rf_client *client, int32_t id, const db_lists_nested_update *input,
+        db_lists *out, rf_arena *arena);
 
 #ifdef __cplusplus
 }

@@ -71,6 +71,9 @@ void rf_desc_bind_plain(rf_query *q, const rf_field_desc *f, const void *v);
 void rf_desc_bind_list(rf_query *q, const rf_field_desc *f, const void *v);
 /* The conditions of a list field's filter (desc_where_list.c). */
 void rf_desc_where_list(rf_query *q, const rf_field_desc *f, const char *col, const void *filter);
+/* Whether the optional-form member at v (rf_opt_*, NULL pointer, <enum>_opt,
+ * empty array) holds a value, and where the plain value is (*value). */
+bool rf_desc_value_given(const rf_field_desc *f, const void *v, const void **value);
 /* The column list and values of an INSERT from a create input. */
 void rf_desc_put_insert(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
                         const void *data);

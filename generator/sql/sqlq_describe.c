@@ -446,7 +446,7 @@ static int describe_one(PGconn *db, const model_schema *m, sqlq_types *types, sq
         v.nullable = !column_not_null(db, &o, PQftable(d, i), PQftablecol(d, i));
         q->binary &= t.binary && !t.list;
         v.c_name = member_name(v.name, a);
-        if (!valid_member(v.c_name)) {
+        if (!strcmp(v.name, "?column?") || !valid_member(v.c_name)) {
             sqlq_error_at(q->file, q->start,
                           "query %s: column %d (\"%s\") has no name C can use: name it with AS",
                           q->name, i + 1, v.name);

@@ -371,7 +371,7 @@ int sqlq_read_text(const char *path, const char *text, size_t len, sqlq_set *out
         return errors;
     }
     sqlq_query q = {0};
-    bool open = false;
+    bool open = false, seen_name = false; /* open: q is being read (its name was valid) */
     size_t seg = 0;
     for (size_t at = 0;; at = next_line(f, at)) {
         line l = at < len ? line_at(f, at) : (line){len, len, NULL};
@@ -382,7 +382,7 @@ int sqlq_read_text(const char *path, const char *text, size_t len, sqlq_set *out
                 errors += read_segment(f, seg, at, &q, a);
                 q.c_name = model_c_snake(a, q.name);
                 add_query(out, &q, a);
-            } else {
+            } else if (!seen_name) {
                 /* Before the first name: comments and blanks only. */
                 for (size_t b = 0; b < at; b = next_line(f, b)) {
                     line pl = line_at(f, b);
@@ -402,6 +402,7 @@ int sqlq_read_text(const char *path, const char *text, size_t len, sqlq_set *out
             q.kind = SQLQ_MANY;
             errors += parse_name(f, &l, after, &q, a);
             open = q.name != NULL;
+            seen_name = true;
             seg = next_line(f, at);
         }
     }

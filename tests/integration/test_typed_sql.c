@@ -322,28 +322,33 @@ START_TEST(bad_annotations_are_refused)
     /* What the reader refuses, before any database is asked. */
     project("q.sql", "-- name: A :many\n-- @params {Int} $1\nSELECT 1 AS x;\n"
                      "-- name: B :copyfrom\nINSERT INTO \"Order\" (total) VALUES ($1);\n"
-                     "-- name: C :fetch\nSELECT 1 AS x;\n");
+                     "-- name: C :fetch\nSELECT 1 AS x;\n"
+                     "-- name: 9lives :one\nSELECT 1 AS x;\n");
     char *out;
     ck_assert_int_eq(generate(NULL, &out), 1);
     HAS(out, "unknown annotation `@params`");
     HAS(out, "sql/q.sql:2:4");
     HAS(out, ":copyfrom is not supported yet");
     HAS(out, "unknown query kind `:fetch`");
-    HAS(out, "3 problems");
+    HAS(out, "a query name is a C-like identifier");
+    HAS(out, "sql/q.sql:8:10");
+    HAS(out, "4 problems"); /* the SQL after a bad name is not "before the first name" */
     free(out);
     cleanup();
     /* What needs the database to tell. */
     project("q.sql", "-- name: C :one\n-- @param {Money} $1:m\nSELECT $1::int AS x;\n"
                      "-- name: D :one\n-- @nonnull nothere\nSELECT 1 AS x;\n"
                      "-- name: E :many\nSELECT 1 AS x, 2 AS x;\n"
-                     "-- name: F :many\nUPDATE \"Account\" SET nick = NULL;\n");
+                     "-- name: F :many\nUPDATE \"Account\" SET nick = NULL;\n"
+                     "-- name: G :one\nSELECT 1;\n");
     ck_assert_int_eq(generate(NULL, &out), 1);
     HAS(out, "unknown type {Money}");
     HAS(out, "sql/q.sql:2:11");
     HAS(out, "query D has no result column named nothere");
     HAS(out, "query E: columns 1 and 2 are both named x");
     HAS(out, "query F is :many but returns no columns");
-    HAS(out, "4 problems");
+    HAS(out, "query G: column 1 (\"?column?\") has no name C can use: name it with AS");
+    HAS(out, "5 problems");
     free(out);
     cleanup();
 }

@@ -108,6 +108,14 @@ void rf_buf_put(rf_buf *b, const char *s, size_t n);
  * time, timestamp[tz], bytea) in the text the server reads back exactly. */
 void rf_copy_put_param(rf_buf *b, const rf_params *p, int i);
 
+/* COPY ... FROM STDIN (desc_bulk.c): start it (RF_OK: the server waits for
+ * rows, sent with PQputCopyData on c->conn); then end it and read its
+ * outcome, *count the rows copied. `abort_reason`: give up instead (the
+ * server discards every row sent), returning `why`. */
+rf_status rf_desc_copy_begin(rf_client *c, const char *sql);
+rf_status rf_desc_copy_finish(rf_client *c, const char *abort_reason, rf_status why,
+                              int64_t *count);
+
 /* ---- filters (desc_where.c) ----------------------------------------------- */
 
 /* The conditions of a `<model>_where` into the current group. */

@@ -35,6 +35,7 @@ typedef struct rf_typed_query {
     const rf_field_desc *params;   /* one per $n */
     size_t nparams;
     rf_model_desc row;             /* the result columns (fields, nfields, row_size) */
+    const char *copy;              /* :copyfrom: "COPY t (a, b) FROM STDIN"; else NULL */
 } rf_typed_query;
 
 /* `params`: the query's params struct (NULL only when it has none). */
@@ -49,6 +50,10 @@ rf_status rf_typed_many(rf_client *client, const rf_typed_query *q, const void *
  * updated or deleted (for a SELECT: rows returned). */
 rf_status rf_typed_exec(rf_client *client, const rf_typed_query *q, const void *params,
                         int64_t *affected);
+/* :copyfrom — n params structs (`stride` bytes apart), one row each, sent
+ * through one COPY (all or nothing); *count (may be NULL): rows copied. */
+rf_status rf_typed_copy(rf_client *client, const rf_typed_query *q, const void *rows,
+                        size_t stride, size_t n, int64_t *count);
 /* :many, streamed: rows one at a time in constant memory (refract_stream.h);
  * read with rf_desc_stream_next, end with rf_desc_stream_close. */
 rf_status rf_typed_stream_open(rf_client *client, const rf_typed_query *q, const void *params,

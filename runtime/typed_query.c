@@ -8,6 +8,11 @@
 
 #include <string.h>
 
+enum {
+    COPY_ROWS = 1024,          /* rows encoded per chunk of COPY data */
+    COPY_FLUSH = 256 * 1024    /* bytes handed to libpq at once */
+};
+
 /* Binds parameter f, read from the params struct: a nullable member that
  * holds nothing is SQL NULL, of the type the statement declares. */
 static void bind_param(rf_query *q, const rf_field_desc *f, const void *params)
@@ -150,5 +155,60 @@ rf_status rf_typed_stream_open(rf_client *c, const rf_typed_query *tq, const voi
     rf_query_free(&q);
     if (st == RF_OK)
         *out = (rf_model_stream){stream, &tq->row, NULL};
+    return st;
+}
+
+rf_status rf_typed_copy(rf_client *c, const rf_typed_query *tq, const void *rows, size_t stride,
+                        size_t n, int64_t *count)
+{
+    if (count)
+        *count = 0;
+    if (!c)
+        return RF_INVALID_ARGUMENT;
+    if (!tq || !tq->copy || (n && !rows))
+        return rf_desc_misuse(c, "typed query copy: `rows` is NULL");
+    if (!n)
+        return RF_OK;
+    rf_status st = rf_desc_copy_begin(c, tq->copy);
+    if (st != RF_OK)
+        return st;
+    rf_buf buf = {0};
+    const char *why = NULL;
+    rf_status why_st = RF_OK;
+    for (size_t r0 = 0; r0 < n && !why; r0 += COPY_ROWS) {
+        size_t r1 = n - r0 < COPY_ROWS ? n : r0 + COPY_ROWS;
+        rf_query q;
+        rf_query_init(&q);
+        for (size_t r = r0; r < r1; r++)
+            for (size_t i = 0; i < tq->nparams; i++)
+                bind_param(&q, &tq->params[i], (const char *)rows + r * stride);
+        if ((why_st = rf_q_check(c, &q)) != RF_OK) {
+            why = "refract: a row could not be encoded";
+        } else {
+            int k = 0;
+            for (size_t r = r0; r < r1; r++)
+                for (size_t j = 0; j < tq->nparams; j++, k++) {
+                    rf_copy_put_param(&buf, &q.params, k);
+                    rf_buf_put(&buf, j + 1 < tq->nparams ? "\t" : "\n", 1);
+                }
+        }
+        rf_query_free(&q);
+        if (!why && buf.failed) {
+            why = "refract: out of memory";
+            why_st = rf_fail(c, RF_NO_MEMORY, "out of memory (or a value COPY cannot carry)");
+        }
+        if (!why && (buf.len >= COPY_FLUSH || r1 == n)) {
+            if (buf.len && PQputCopyData(c->conn, buf.data, (int)buf.len) != 1) {
+                why_st = rf_client_fail_result(c, NULL);
+                why = "refract: sending failed";
+            }
+            buf.len = 0;
+        }
+    }
+    rf_buf_free(&buf);
+    int64_t copied = 0;
+    st = rf_desc_copy_finish(c, why, why_st, &copied);
+    if (st == RF_OK && count)
+        *count = copied;
     return st;
 }

@@ -7,7 +7,7 @@
  * prisma/sql/getUsers.sql is getUsers), or several, each starting with an
  * sqlc-style annotation:
  *
- *     -- name: WeeklyGrowth :many       (:one :many :exec :execrows)
+ *     -- name: WeeklyGrowth :many       (:one :many :exec :execrows :copyfrom)
  *     -- @param {DateTime} $1:since     Prisma's: type, $n, C name
  *     -- @param {Int} $2:limit?         '?': the parameter may be NULL
  *     -- @nonnull week, signups         result columns that are never NULL
@@ -23,7 +23,7 @@
 #include "../model/model.h"
 #include "../util/arena.h"
 
-typedef enum sqlq_kind { SQLQ_ONE, SQLQ_MANY, SQLQ_EXEC, SQLQ_EXECROWS } sqlq_kind;
+typedef enum sqlq_kind { SQLQ_ONE, SQLQ_MANY, SQLQ_EXEC, SQLQ_EXECROWS, SQLQ_COPYFROM } sqlq_kind;
 
 /* The C side of a value, as rf_value_kind (runtime/refract_desc.h) names it. */
 typedef enum sqlq_ctype {
@@ -86,6 +86,7 @@ typedef struct sqlq_query {
     sqlq_value *cols;
     size_t ncols;
     bool binary;             /* every column decodes from binary results */
+    const char *copy;        /* :copyfrom: the COPY statement its INSERT becomes */
 } sqlq_query;
 
 typedef struct sqlq_set {

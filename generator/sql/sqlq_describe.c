@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "../migrate/sqltok.h"
+#include "sqlq_copy.h"
 
 /* ---- types ----------------------------------------------------------------- */
 
@@ -478,6 +479,19 @@ static int describe_one(PGconn *db, const model_schema *m, sqlq_types *types, sq
     }
     if (!q->kind_given && !ncols)
         q->kind = SQLQ_EXECROWS;
+    if (q->kind == SQLQ_COPYFROM) {
+        size_t bad = 0;
+        if (ncols || !nparams) {
+            sqlq_error_at(q->file, q->at, "query %s is :copyfrom: it must be an INSERT of "
+                          "parameters without RETURNING", q->name);
+            errors++;
+        } else if (!(q->copy = sqlq_copy_sql(q, a, &bad))) {
+            sqlq_error_at(q->file, q->start + bad,
+                          "query %s is :copyfrom: write it as INSERT INTO t (a, b) VALUES "
+                          "($1, $2), one parameter per column, in order", q->name);
+            errors++;
+        }
+    }
     if ((q->kind == SQLQ_ONE || q->kind == SQLQ_MANY) && !ncols) {
         sqlq_error_at(q->file, q->at,
                       "query %s is :%s but returns no columns: use :exec or :execrows "

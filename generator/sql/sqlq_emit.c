@@ -92,7 +92,8 @@ static void put_literal(buf *c, const char *s)
 }
 
 static const char *KIND_WORDS[] = {[SQLQ_ONE] = "one", [SQLQ_MANY] = "many",
-                                   [SQLQ_EXEC] = "exec", [SQLQ_EXECROWS] = "execrows"};
+                                   [SQLQ_EXEC] = "exec", [SQLQ_EXECROWS] = "execrows",
+                                   [SQLQ_COPYFROM] = "copyfrom"};
 
 static unsigned line_of(const sqlq_query *q)
 {
@@ -106,6 +107,10 @@ static unsigned line_of(const sqlq_query *q)
 static void signature(buf *b, const sqlq_query *q, const char *T)
 {
     buf_printf(b, "rf_status %s(rf_client *client", T);
+    if (q->kind == SQLQ_COPYFROM) {
+        buf_printf(b, ", const %s_params *rows, size_t n, int64_t *count)", T);
+        return;
+    }
     if (q->nparams)
         buf_printf(b, ", const %s_params *params", T);
     switch (q->kind) {
@@ -113,6 +118,7 @@ static void signature(buf *b, const sqlq_query *q, const char *T)
     case SQLQ_MANY: buf_printf(b, ", %s_list *out, rf_arena *arena)", T); break;
     case SQLQ_EXEC: buf_puts(b, ")"); break;
     case SQLQ_EXECROWS: buf_puts(b, ", int64_t *affected)"); break;
+    case SQLQ_COPYFROM: break;
     }
 }
 
@@ -196,7 +202,12 @@ static void source_query(buf *c, const sqlq_query *q, const char *prefix, arena 
     if (rows)
         buf_printf(c, ", .fields = %s__cols, .nfields = %zu, .row_size = sizeof(%s_row)", T,
                    q->ncols, T);
-    buf_puts(c, "}};\n");
+    buf_puts(c, "},\n    ");
+    if (q->copy)
+        put_literal(c, q->copy);
+    else
+        buf_puts(c, "NULL");
+    buf_puts(c, "};\n");
     signature(c, q, T);
     const char *params = q->nparams ? "params" : "NULL";
     switch (q->kind) {
@@ -222,6 +233,10 @@ static void source_query(buf *c, const sqlq_query *q, const char *prefix, arena 
         break;
     case SQLQ_EXECROWS:
         buf_printf(c, "\n{ return rf_typed_exec(client, &%s__q, %s, affected); }\n", T, params);
+        break;
+    case SQLQ_COPYFROM:
+        buf_printf(c, "\n{ return rf_typed_copy(client, &%s__q, rows, sizeof *rows, n, count); }\n",
+                   T);
         break;
     }
 }
@@ -271,6 +286,7 @@ void sqlq_emit(const sqlq_set *set, const char *prefix, buf *h, buf *c, arena *a
                " *   :many      every row into *out (items in the arena), or streamed with\n"
                " *              <name>_stream_open / _stream_next / _stream_close\n"
                " *   :exec      runs it;  :execrows  runs it and sets *affected\n"
+               " *   :copyfrom  n rows (params structs) in one COPY; *count rows copied\n"
                " * Results live in the arena you pass. Each query is prepared once per\n"
                " * connection; every value is a parameter.\n"
                " */\n"

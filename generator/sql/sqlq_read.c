@@ -112,7 +112,7 @@ static const struct {
     const char *name;
     sqlq_kind kind;
 } KINDS[] = {{"one", SQLQ_ONE}, {"many", SQLQ_MANY}, {"exec", SQLQ_EXEC},
-             {"execrows", SQLQ_EXECROWS}};
+             {"execrows", SQLQ_EXECROWS}, {"copyfrom", SQLQ_COPYFROM}};
 
 /* `-- name: X :kind` → fills q; the number of problems. */
 static int parse_name(const sqlq_file *f, const line *l, const char *c, sqlq_query *q, arena *a)
@@ -130,8 +130,8 @@ static int parse_name(const sqlq_file *f, const line *l, const char *c, sqlq_que
     if (k == end)
         return 0; /* :many, or :execrows without columns */
     if (*k != ':') {
-        sqlq_error_at(f, (size_t)(k - f->text), "expected `:one`, `:many`, `:exec` or `:execrows` "
-                                                "after the query name");
+        sqlq_error_at(f, (size_t)(k - f->text), "expected `:one`, `:many`, `:exec`, `:execrows` "
+                                                "or `:copyfrom` after the query name");
         return 1;
     }
     size_t kn = ident_len(k + 1);
@@ -146,13 +146,8 @@ static int parse_name(const sqlq_file *f, const line *l, const char *c, sqlq_que
             }
             return 0;
         }
-    if (kn == 8 && !strncmp(k + 1, "copyfrom", 8))
-        sqlq_error_at(f, (size_t)(k - f->text),
-                      ":copyfrom is not supported yet: use :exec per row inside a transaction, "
-                      "or the model client's create_many (COPY)");
-    else
-        sqlq_error_at(f, (size_t)(k - f->text), "unknown query kind `%.*s`: use :one, :many, "
-                      ":exec or :execrows", (int)(kn + 1), k);
+    sqlq_error_at(f, (size_t)(k - f->text), "unknown query kind `%.*s`: use :one, :many, "
+                  ":exec, :execrows or :copyfrom", (int)(kn + 1), k);
     return 1;
 }
 

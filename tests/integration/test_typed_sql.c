@@ -4,7 +4,8 @@
  * against a real PostgreSQL; and `refract generate` on .sql files that are
  * wrong, which must say where.
  *
- * Covered: every annotation (-- name: with :one :many :exec :execrows, a
+ * Covered: every annotation (-- name: with :one :many :exec :execrows
+ * :copyfrom, a
  * file named query, @param with type, name and '?', @nonnull, @nullable),
  * types (int, bigint, numeric kept exact, text, Json, timestamps, enums and
  * enum arrays as the generated C enums, text and int arrays), columns made
@@ -204,6 +205,35 @@ START_TEST(many_outer_join_nulls_aggregates_and_streams)
     ck_assert_int_eq(w.items[0].orders, 2);
     ck_assert_str_eq(w.items[1].revenue, "99999.99");
 
+    /* :copyfrom: many rows in one COPY, NULLs and text that needs escaping included. */
+    ts_sql_import_orders_params orders[3] = {
+        {bob.id, "1.00", NULL, mon},
+        {bob.id, "2.00", "tab\there, newline\nthere, back\\slash", mon},
+        {bob.id, "3.00", "", mon},
+    };
+    int64_t copied = 0;
+    OK(ts_sql_import_orders(c, orders, 3, &copied));
+    ck_assert_int_eq(copied, 3);
+    OK(ts_sql_accounts_with_orders(c, &l, &a));
+    ck_assert_uint_eq(l.count, 6); /* ada's 3, bob's 3 */
+    ts_sql_weekly_revenue_list w2;
+    OK(ts_sql_weekly_revenue(c, &(ts_sql_weekly_revenue_params){mon - 86400000000LL}, &w2, &a));
+    ck_assert_str_eq(w2.items[0].revenue, "16.75");
+    /* A row the table refuses: nothing of the COPY stays. */
+    ts_sql_import_orders_params bad[2] = {{bob.id, "1.00", NULL, mon}, {999999, "1.00", NULL, mon}};
+    ck_assert_int_eq(ts_sql_import_orders(c, bad, 2, &copied), RF_FOREIGN_KEY_VIOLATION);
+    ck_assert_int_eq(copied, 0);
+    OK(ts_sql_accounts_with_orders(c, &l, &a));
+    ck_assert_uint_eq(l.count, 6);
+    /* The rows with text came back as sent. */
+    rf_result raw = RF_RESULT_INIT;
+    OK(rf_exec(c, &(rf_stmt){NULL, "SELECT note FROM \"Order\" WHERE total = 2", 0, 0, NULL}, 0, NULL,
+               NULL, NULL, &raw));
+    const char *note = NULL;
+    OK(rf_get_text(&raw, 0, 0, &a, &note, NULL));
+    ck_assert_str_eq(note, "tab\there, newline\nthere, back\\slash");
+    rf_result_clear(&raw);
+
     /* The same rows, streamed. */
     ts_sql_weekly_revenue_stream s;
     OK(ts_sql_weekly_revenue_stream_open(c, &(ts_sql_weekly_revenue_params){0}, NULL, &s));
@@ -212,8 +242,8 @@ START_TEST(many_outer_join_nulls_aggregates_and_streams)
     int rows = 0;
     rf_arena per_row = RF_ARENA_INIT;
     while (ts_sql_weekly_revenue_stream_next(&s, &r, &per_row, &got) == RF_OK && got) {
-        ck_assert_int_eq(r.week, w.items[rows].week);
-        ck_assert_str_eq(r.revenue, w.items[rows].revenue);
+        ck_assert_int_eq(r.week, w2.items[rows].week);
+        ck_assert_str_eq(r.revenue, w2.items[rows].revenue);
         rows++;
     }
     OK(ts_sql_weekly_revenue_stream_close(&s));
@@ -321,14 +351,14 @@ START_TEST(bad_annotations_are_refused)
 {
     /* What the reader refuses, before any database is asked. */
     project("q.sql", "-- name: A :many\n-- @params {Int} $1\nSELECT 1 AS x;\n"
-                     "-- name: B :copyfrom\nINSERT INTO \"Order\" (total) VALUES ($1);\n"
+                     "-- name: B :batchexec\nINSERT INTO \"Order\" (total) VALUES ($1);\n"
                      "-- name: C :fetch\nSELECT 1 AS x;\n"
                      "-- name: 9lives :one\nSELECT 1 AS x;\n");
     char *out;
     ck_assert_int_eq(generate(NULL, &out), 1);
     HAS(out, "unknown annotation `@params`");
     HAS(out, "sql/q.sql:2:4");
-    HAS(out, ":copyfrom is not supported yet");
+    HAS(out, "unknown query kind `:batchexec`");
     HAS(out, "unknown query kind `:fetch`");
     HAS(out, "a query name is a C-like identifier");
     HAS(out, "sql/q.sql:8:10");
@@ -340,7 +370,9 @@ START_TEST(bad_annotations_are_refused)
                      "-- name: D :one\n-- @nonnull nothere\nSELECT 1 AS x;\n"
                      "-- name: E :many\nSELECT 1 AS x, 2 AS x;\n"
                      "-- name: F :many\nUPDATE \"Account\" SET nick = NULL;\n"
-                     "-- name: G :one\nSELECT 1;\n");
+                     "-- name: G :one\nSELECT 1;\n"
+                     "-- name: H :copyfrom\nINSERT INTO \"Order\" (\"accountId\", total) VALUES ($2, $1);\n"
+                     "-- name: I :copyfrom\nINSERT INTO \"Order\" (total) VALUES ($1) RETURNING id;\n");
     ck_assert_int_eq(generate(NULL, &out), 1);
     HAS(out, "unknown type {Money}");
     HAS(out, "sql/q.sql:2:11");
@@ -348,7 +380,10 @@ START_TEST(bad_annotations_are_refused)
     HAS(out, "query E: columns 1 and 2 are both named x");
     HAS(out, "query F is :many but returns no columns");
     HAS(out, "query G: column 1 (\"?column?\") has no name C can use: name it with AS");
-    HAS(out, "5 problems");
+    HAS(out, "query H is :copyfrom: write it as INSERT INTO t (a, b) VALUES ($1, $2)");
+    HAS(out, "sql/q.sql:14:50"); /* at $2 */
+    HAS(out, "query I is :copyfrom: it must be an INSERT of parameters without RETURNING");
+    HAS(out, "7 problems");
     free(out);
     cleanup();
 }

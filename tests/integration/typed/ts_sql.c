@@ -33,7 +33,8 @@ static const rf_typed_query ts_sql_add_account__q = {
         "RETURNING id, email, nick, tier, tags, scores, balance, prefs, \"joinedAt\"",
         RF_FORMAT_TEXT, 5, ts_sql_add_account__types},
     ts_sql_add_account__params, 5,
-    {.name = "AddAccount", .table = "AddAccount", .fields = ts_sql_add_account__cols, .nfields = 9, .row_size = sizeof(ts_sql_add_account_row)}};
+    {.name = "AddAccount", .table = "AddAccount", .fields = ts_sql_add_account__cols, .nfields = 9, .row_size = sizeof(ts_sql_add_account_row)},
+    NULL};
 rf_status ts_sql_add_account(rf_client *client, const ts_sql_add_account_params *params, ts_sql_add_account_row *out, rf_arena *arena)
 { return rf_typed_one(client, &ts_sql_add_account__q, params, out, arena); }
 
@@ -53,7 +54,8 @@ static const rf_typed_query ts_sql_account_by_email__q = {
         "SELECT id, email, nick, tier FROM \"Account\" WHERE email = $1",
         RF_FORMAT_BINARY, 1, ts_sql_account_by_email__types},
     ts_sql_account_by_email__params, 1,
-    {.name = "AccountByEmail", .table = "AccountByEmail", .fields = ts_sql_account_by_email__cols, .nfields = 4, .row_size = sizeof(ts_sql_account_by_email_row)}};
+    {.name = "AccountByEmail", .table = "AccountByEmail", .fields = ts_sql_account_by_email__cols, .nfields = 4, .row_size = sizeof(ts_sql_account_by_email_row)},
+    NULL};
 rf_status ts_sql_account_by_email(rf_client *client, const ts_sql_account_by_email_params *params, ts_sql_account_by_email_row *out, rf_arena *arena)
 { return rf_typed_one(client, &ts_sql_account_by_email__q, params, out, arena); }
 
@@ -72,7 +74,8 @@ static const rf_typed_query ts_sql_accounts_in_tiers__q = {
         "SELECT id, email, tier FROM \"Account\" WHERE tier = ANY($1) ORDER BY id",
         RF_FORMAT_BINARY, 1, ts_sql_accounts_in_tiers__types},
     ts_sql_accounts_in_tiers__params, 1,
-    {.name = "AccountsInTiers", .table = "AccountsInTiers", .fields = ts_sql_accounts_in_tiers__cols, .nfields = 3, .row_size = sizeof(ts_sql_accounts_in_tiers_row)}};
+    {.name = "AccountsInTiers", .table = "AccountsInTiers", .fields = ts_sql_accounts_in_tiers__cols, .nfields = 3, .row_size = sizeof(ts_sql_accounts_in_tiers_row)},
+    NULL};
 rf_status ts_sql_accounts_in_tiers(rf_client *client, const ts_sql_accounts_in_tiers_params *params, ts_sql_accounts_in_tiers_list *out, rf_arena *arena)
 { return rf_typed_many(client, &ts_sql_accounts_in_tiers__q, params, out, arena); }
 rf_status ts_sql_accounts_in_tiers_stream_open(rf_client *client, const ts_sql_accounts_in_tiers_params *params, const rf_stream_options *options,
@@ -94,7 +97,8 @@ static const rf_typed_query ts_sql_set_nick__q = {
         "UPDATE \"Account\" SET nick = $2 WHERE id = $1",
         RF_FORMAT_BINARY, 2, ts_sql_set_nick__types},
     ts_sql_set_nick__params, 2,
-    {.name = "SetNick", .table = "SetNick"}};
+    {.name = "SetNick", .table = "SetNick"},
+    NULL};
 rf_status ts_sql_set_nick(rf_client *client, const ts_sql_set_nick_params *params)
 { return rf_typed_exec(client, &ts_sql_set_nick__q, params, NULL); }
 
@@ -108,7 +112,8 @@ static const rf_typed_query ts_sql_upgrade__q = {
         "UPDATE \"Account\" SET tier = $1 WHERE tier <> $1",
         RF_FORMAT_BINARY, 1, ts_sql_upgrade__types},
     ts_sql_upgrade__params, 1,
-    {.name = "Upgrade", .table = "Upgrade"}};
+    {.name = "Upgrade", .table = "Upgrade"},
+    NULL};
 rf_status ts_sql_upgrade(rf_client *client, const ts_sql_upgrade_params *params, int64_t *affected)
 { return rf_typed_exec(client, &ts_sql_upgrade__q, params, affected); }
 
@@ -121,7 +126,8 @@ static const rf_typed_query ts_sql_count_accounts__q = {
         "SELECT count(*)::int AS n FROM \"Account\"",
         RF_FORMAT_BINARY, 0, NULL},
     NULL, 0,
-    {.name = "countAccounts", .table = "countAccounts", .fields = ts_sql_count_accounts__cols, .nfields = 1, .row_size = sizeof(ts_sql_count_accounts_row)}};
+    {.name = "countAccounts", .table = "countAccounts", .fields = ts_sql_count_accounts__cols, .nfields = 1, .row_size = sizeof(ts_sql_count_accounts_row)},
+    NULL};
 rf_status ts_sql_count_accounts(rf_client *client, ts_sql_count_accounts_list *out, rf_arena *arena)
 { return rf_typed_many(client, &ts_sql_count_accounts__q, NULL, out, arena); }
 rf_status ts_sql_count_accounts_stream_open(rf_client *client, const rf_stream_options *options,
@@ -144,7 +150,8 @@ static const rf_typed_query ts_sql_place_order__q = {
         "INSERT INTO \"Order\" (\"accountId\", total, \"placedAt\") VALUES ($1, $2, $3)",
         RF_FORMAT_BINARY, 3, ts_sql_place_order__types},
     ts_sql_place_order__params, 3,
-    {.name = "PlaceOrder", .table = "PlaceOrder"}};
+    {.name = "PlaceOrder", .table = "PlaceOrder"},
+    NULL};
 rf_status ts_sql_place_order(rf_client *client, const ts_sql_place_order_params *params)
 { return rf_typed_exec(client, &ts_sql_place_order__q, params, NULL); }
 
@@ -163,7 +170,8 @@ static const rf_typed_query ts_sql_accounts_with_orders__q = {
         "ORDER BY a.id, o.id",
         RF_FORMAT_BINARY, 0, NULL},
     NULL, 0,
-    {.name = "AccountsWithOrders", .table = "AccountsWithOrders", .fields = ts_sql_accounts_with_orders__cols, .nfields = 5, .row_size = sizeof(ts_sql_accounts_with_orders_row)}};
+    {.name = "AccountsWithOrders", .table = "AccountsWithOrders", .fields = ts_sql_accounts_with_orders__cols, .nfields = 5, .row_size = sizeof(ts_sql_accounts_with_orders_row)},
+    NULL};
 rf_status ts_sql_accounts_with_orders(rf_client *client, ts_sql_accounts_with_orders_list *out, rf_arena *arena)
 { return rf_typed_many(client, &ts_sql_accounts_with_orders__q, NULL, out, arena); }
 rf_status ts_sql_accounts_with_orders_stream_open(rf_client *client, const rf_stream_options *options,
@@ -193,7 +201,8 @@ static const rf_typed_query ts_sql_weekly_revenue__q = {
         "ORDER BY 1",
         RF_FORMAT_BINARY, 1, ts_sql_weekly_revenue__types},
     ts_sql_weekly_revenue__params, 1,
-    {.name = "WeeklyRevenue", .table = "WeeklyRevenue", .fields = ts_sql_weekly_revenue__cols, .nfields = 3, .row_size = sizeof(ts_sql_weekly_revenue_row)}};
+    {.name = "WeeklyRevenue", .table = "WeeklyRevenue", .fields = ts_sql_weekly_revenue__cols, .nfields = 3, .row_size = sizeof(ts_sql_weekly_revenue_row)},
+    NULL};
 rf_status ts_sql_weekly_revenue(rf_client *client, const ts_sql_weekly_revenue_params *params, ts_sql_weekly_revenue_list *out, rf_arena *arena)
 { return rf_typed_many(client, &ts_sql_weekly_revenue__q, params, out, arena); }
 rf_status ts_sql_weekly_revenue_stream_open(rf_client *client, const ts_sql_weekly_revenue_params *params, const rf_stream_options *options,
@@ -203,3 +212,21 @@ rf_status ts_sql_weekly_revenue_stream_next(ts_sql_weekly_revenue_stream *stream
 { return rf_desc_stream_next(stream ? &stream->s : NULL, out, arena, got); }
 rf_status ts_sql_weekly_revenue_stream_close(ts_sql_weekly_revenue_stream *stream)
 { return rf_desc_stream_close(stream ? &stream->s : NULL); }
+
+/* ImportOrders (sql/orders.sql:22) */
+static const rf_field_desc ts_sql_import_orders__params[] = {
+    {"p1", NULL, RF_KIND_I32, 0, 0, 0, 23, NULL, offsetof(ts_sql_import_orders_params, p1), RF_NO_MEMBER, RF_NO_MEMBER, RF_NO_MEMBER},
+    {"p2", NULL, RF_KIND_DECIMAL, 0, 0, 0, 1700, NULL, offsetof(ts_sql_import_orders_params, p2), RF_NO_MEMBER, RF_NO_MEMBER, RF_NO_MEMBER},
+    {"note", NULL, RF_KIND_TEXT, RF_FIELD_NULLABLE, 0, 0, 25, NULL, offsetof(ts_sql_import_orders_params, note), RF_NO_MEMBER, RF_NO_MEMBER, RF_NO_MEMBER},
+    {"p4", NULL, RF_KIND_TIMESTAMP, 0, 0, 0, 1114, NULL, offsetof(ts_sql_import_orders_params, p4), RF_NO_MEMBER, RF_NO_MEMBER, RF_NO_MEMBER},
+};
+static const rf_oid ts_sql_import_orders__types[] = {23, 1700, 25, 1114};
+static const rf_typed_query ts_sql_import_orders__q = {
+    {"ts_sql_import_orders",
+        "INSERT INTO \"Order\" (\"accountId\", total, note, \"placedAt\") VALUES ($1, $2, $3, $4)",
+        RF_FORMAT_BINARY, 4, ts_sql_import_orders__types},
+    ts_sql_import_orders__params, 4,
+    {.name = "ImportOrders", .table = "ImportOrders"},
+    "COPY \"Order\" (\"accountId\", total, note, \"placedAt\") FROM STDIN"};
+rf_status ts_sql_import_orders(rf_client *client, const ts_sql_import_orders_params *rows, size_t n, int64_t *count)
+{ return rf_typed_copy(client, &ts_sql_import_orders__q, rows, sizeof *rows, n, count); }

@@ -11,6 +11,7 @@
  *   :many      every row into *out (items in the arena), or streamed with
  *              <name>_stream_open / _stream_next / _stream_close
  *   :exec      runs it;  :execrows  runs it and sets *affected
+ *   :copyfrom  n rows (params structs) in one COPY; *count rows copied
  * Results live in the arena you pass. Each query is prepared once per
  * connection; every value is a parameter.
  */
@@ -136,5 +137,14 @@ rf_status ts_sql_weekly_revenue_stream_open(rf_client *client, const ts_sql_week
     ts_sql_weekly_revenue_stream *out);
 rf_status ts_sql_weekly_revenue_stream_next(ts_sql_weekly_revenue_stream *stream, ts_sql_weekly_revenue_row *out, rf_arena *arena, bool *got);
 rf_status ts_sql_weekly_revenue_stream_close(ts_sql_weekly_revenue_stream *stream);
+
+/* ImportOrders (sql/orders.sql:22) :copyfrom */
+typedef struct ts_sql_import_orders_params {
+    int32_t p1;
+    const char *p2;
+    const char *note; /* note (NULL: SQL NULL) */
+    rf_timestamp p4;
+} ts_sql_import_orders_params;
+rf_status ts_sql_import_orders(rf_client *client, const ts_sql_import_orders_params *rows, size_t n, int64_t *count);
 
 #endif /* TS_SQL_H */

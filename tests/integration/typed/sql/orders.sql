@@ -18,3 +18,7 @@ FROM "Order"
 WHERE "placedAt" >= $1
 GROUP BY 1
 ORDER BY 1;
+
+-- name: ImportOrders :copyfrom
+-- @param {String} $3:note?
+INSERT INTO "Order" ("accountId", total, note, "placedAt") VALUES ($1, $2, $3, $4);

@@ -404,6 +404,28 @@ int sqlq_read_text(const char *path, const char *text, size_t len, sqlq_set *out
     return errors;
 }
 
+static bool same_name(const char *a, const char *b)
+{
+    return !strcmp(a, b);
+}
+
+/* Whether query `a`'s names meet query `b`'s: the same, or a is b plus one
+ * of the suffixes b's names have. */
+static bool clashes(const char *a, const char *b)
+{
+    static const char *const SUFFIXES[] = {"params", "row", "list", "stream", "stream_open",
+                                           "stream_next", "stream_close"};
+    if (same_name(a, b))
+        return true;
+    size_t n = strlen(b);
+    if (strncmp(a, b, n) != 0 || a[n] != '_')
+        return false;
+    for (size_t k = 0; k < sizeof SUFFIXES / sizeof SUFFIXES[0]; k++)
+        if (!strcmp(a + n + 1, SUFFIXES[k]))
+            return true;
+    return false;
+}
+
 static int by_name(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -445,14 +467,17 @@ int sqlq_read_dir(const char *dir, sqlq_set *out, arena *a)
         for (size_t k = first; k < out->count; k++)
             ((sqlq_file *)out->items[k].file)->shown = shown;
     }
-    /* Two queries with one C name would be one function. */
+    /* Two queries with one C name would be one function; nor may one's name
+     * be another's plus a generated suffix (Foo and FooRow: foo_row). */
     for (size_t i = 0; i < out->count; i++)
-        for (size_t j = 0; j < i; j++)
-            if (out->items[i].c_name && out->items[j].c_name &&
-                !strcmp(out->items[i].c_name, out->items[j].c_name)) {
+        for (size_t j = 0; j < out->count; j++)
+            if (i != j && out->items[i].c_name && out->items[j].c_name &&
+                clashes(out->items[i].c_name, out->items[j].c_name) && (i > j || !same_name(
+                    out->items[i].c_name, out->items[j].c_name))) {
                 sqlq_error_at(out->items[i].file, out->items[i].at,
-                              "query %s has the C name of query %s (%s): rename one",
-                              out->items[i].name, out->items[j].name, out->items[i].c_name);
+                              "query %s's C names would clash with query %s's (sql_%s): "
+                              "rename one", out->items[i].name, out->items[j].name,
+                              out->items[i].c_name);
                 errors++;
                 break;
             }

@@ -353,7 +353,8 @@ START_TEST(bad_annotations_are_refused)
     project("q.sql", "-- name: A :many\n-- @params {Int} $1\nSELECT 1 AS x;\n"
                      "-- name: B :batchexec\nINSERT INTO \"Order\" (total) VALUES ($1);\n"
                      "-- name: C :fetch\nSELECT 1 AS x;\n"
-                     "-- name: 9lives :one\nSELECT 1 AS x;\n");
+                     "-- name: 9lives :one\nSELECT 1 AS x;\n"
+                     "-- name: ARow :one\nSELECT 1 AS x;\n");
     char *out;
     ck_assert_int_eq(generate(NULL, &out), 1);
     HAS(out, "unknown annotation `@params`");
@@ -362,7 +363,8 @@ START_TEST(bad_annotations_are_refused)
     HAS(out, "unknown query kind `:fetch`");
     HAS(out, "a query name is a C-like identifier");
     HAS(out, "sql/q.sql:8:10");
-    HAS(out, "4 problems"); /* the SQL after a bad name is not "before the first name" */
+    HAS(out, "query ARow's C names would clash with query A's (sql_a_row)");
+    HAS(out, "5 problems"); /* the SQL after a bad name is not "before the first name" */
     free(out);
     cleanup();
     /* What needs the database to tell. */

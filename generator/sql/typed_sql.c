@@ -183,8 +183,11 @@ int typed_sql_run(const model_schema *m, const typed_sql_options *o)
     struct stat st;
     bool exists = stat(o->sql_dir, &st) == 0 && S_ISDIR(st.st_mode);
     if (!exists) {
-        if (!o->dir_given)
+        if (!o->dir_given) {
+            if (o->check)
+                printf("Typed SQL: no folder %s, nothing to check\n", o->sql_dir);
             return 0;
+        }
         fprintf(stderr, "error: the typed SQL folder %s (sql = \"...\" in the generator block) "
                         "does not exist\n", o->sql_dir);
         return 1;
@@ -198,6 +201,8 @@ int typed_sql_run(const model_schema *m, const typed_sql_options *o)
         if (errors)
             fprintf(stderr, "\nerror: %d problem%s in the typed SQL of %s; nothing was written\n",
                     errors, errors == 1 ? "" : "s", o->sql_dir);
+        else if (o->check)
+            printf("Typed SQL: no .sql files in %s, nothing to check\n", o->sql_dir);
         return errors ? 1 : 0;
     }
     db_conn given = {0};

@@ -111,8 +111,10 @@ $(BUILD)/libgen.a: $(GEN_OBJS)
 	ar rcs $@ $^
 
 # The migrate commands share librefract's check of connection strings (it
-# never prints a password).
-$(REFRACT): $(BUILD)/$(GEN_MAIN:.c=.o) $(BUILD)/libgen.a $(BUILD)/runtime/dsn_check.o
+# never prints a password); typed SQL (`generate` with .sql files) starts its
+# throwaway PostgreSQL with the tests' harness. libm: the diagram layout.
+$(REFRACT): $(BUILD)/$(GEN_MAIN:.c=.o) $(BUILD)/libgen.a $(BUILD)/runtime/dsn_check.o \
+            $(BUILD)/tests/harness/pg_harness.o
 	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(PQ_LIBS) -lm
 
 $(RT_A): $(RT_OBJS)

@@ -13,7 +13,8 @@
  * BENCH_ONLY=text runs only the workloads whose name contains it ("stream"
  * for the streaming read of 1,000,000 rows, stream_read.c; "feed", "groupBy"
  * and "some" for issue 10's reads, reads.c, which also prints how many
- * statements the generated feed sends).
+ * statements the generated feed sends; "typed" for issue 12's weekly
+ * signups through a typed query, typed.c).
  *
  * Steadiness on a small machine: each ratio is given as min / median / max
  * over the rounds, with the client CPU time per op beside it. BENCH_PIN=1
@@ -43,6 +44,7 @@
 #include "reads.h"
 #include "steady.h"
 #include "stream_read.h"
+#include "typed.h"
 
 enum { AUTHORS = 1000, BOOKS_PER_AUTHOR = 10, ROUNDS = 31 };
 
@@ -576,6 +578,7 @@ int main(int argc, char **argv)
             3);
 
     reads_setup(db, pg);
+    typed_setup(db, pg);
 
     const workload workloads[] = {
         {"find_unique by id", gen_find_unique, hand_find_unique, 300, -1},
@@ -587,6 +590,8 @@ int main(int argc, char **argv)
         {"feed 20 books+author+tags+cnt", reads_gen_feed, reads_hand_feed, 40, 20 + 20 * 2000},
         {"groupBy 1,000,000 rows by enum", reads_gen_group_by, reads_hand_group_by, 1, 1000000},
         {"some relation filter", reads_gen_some, reads_hand_some, 100, 100},
+        /* issue 12's typed SQL (typed.c) */
+        {"weekly signups (typed SQL)", typed_gen_weekly, typed_hand_weekly, 100, -1},
     };
     size_t n = sizeof workloads / sizeof *workloads;
     const char *only_feed = getenv("BENCH_ONLY");

@@ -9,6 +9,8 @@
  *                                 // default "./generated"
  *       prefix   = "db"           // names: db.h, db.c, db_user, DB_ROLE_ADMIN;
  *                                 // default "db"
+ *       sql      = "./sql"        // typed SQL: a folder of .sql files, relative
+ *                                 // to this file; default "./sql" when it exists
  *     }
  *
  * --out DIR overrides `output` (relative to the current directory) and
@@ -25,31 +27,42 @@
 #include "cli.h"
 #include "emit/emit.h"
 #include "model/model.h"
+#include "migrate/dburl.h"
 #include "parse/parse.h"
+#include "sql/typed_sql.h"
 
 #define DEFAULT_OUTPUT "./generated"
 #define DEFAULT_PREFIX "db"
 
 static void usage(FILE *out)
 {
-    fputs("Usage: refract generate [--schema PATH] [--out DIR] [--templates DIR]\n"
+    fputs("Usage: refract generate [--schema PATH] [--out DIR] [--templates DIR] [--url URL]\n"
+          "                        [--check]\n"
           "\n"
           "Write the C client <prefix>.h and <prefix>.c for the schema, as set by its\n"
           "generator block with provider = \"refract\":\n"
           "  output  where to write, relative to the schema file (default \"" DEFAULT_OUTPUT "\")\n"
           "  prefix  the prefix of every generated name and of the files (default \"" DEFAULT_PREFIX "\")\n"
+          "  sql     a folder of .sql files, each query becoming a typed C function in\n"
+          "          <prefix>_sql.h/.c (default \"./sql\" beside the schema, when it exists)\n"
           "\n"
           "Options:\n"
           "  --schema PATH     the schema (default ./prisma/schema.prisma, else ./schema.prisma)\n"
           "  --out DIR         write here instead (the generator block is then optional)\n"
           "  --templates DIR   read client.h.tmpl and client.c.tmpl from DIR instead of\n"
           "                    the copies built into refract\n"
+          "  --url URL         typed SQL: prepare the queries on this database (the schema\n"
+          "                    is applied in a transaction that is rolled back); default:\n"
+          "                    the datasource's shadowDatabaseUrl, else a throwaway server\n"
+          "  --check           write nothing; exit 1 when a typed query no longer prepares\n"
+          "                    against the schema, or <prefix>_sql.h/.c are out of date\n"
           "\n"
           "A generator block with provider = \"refract-erd\" draws the schema's diagram\n"
           "(output = the file, default ERD.svg; format = mermaid, dot or svg).\n"
           "\n"
           "Compile <prefix>.c with your program and link -lrefract -lpq.\n"
-          "Exit status: 0 written, 1 invalid schema or unwritable output, 2 usage.\n",
+          "Exit status: 0 written, 1 invalid schema, a query that does not prepare, or\n"
+          "unwritable output, 2 usage.\n",
           out);
 }
 
@@ -175,7 +188,8 @@ static bool draw_diagrams(const model_schema *model, const char *schema_path, ar
 
 int cmd_generate(int argc, char **argv)
 {
-    const char *option = NULL, *out_dir = NULL, *templates_dir = NULL;
+    const char *option = NULL, *out_dir = NULL, *templates_dir = NULL, *url = NULL;
+    bool check = false;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
@@ -193,6 +207,12 @@ int cmd_generate(int argc, char **argv)
             templates_dir = argv[++i];
         } else if (!strncmp(arg, "--templates=", 12)) {
             templates_dir = arg + 12;
+        } else if (!strcmp(arg, "--url") && i + 1 < argc) {
+            url = argv[++i];
+        } else if (!strncmp(arg, "--url=", 6)) {
+            url = arg + 6;
+        } else if (!strcmp(arg, "--check")) {
+            check = true;
         } else {
             fprintf(stderr, "error: unexpected argument '%s'\n\n", arg);
             usage(stderr);
@@ -264,6 +284,30 @@ int cmd_generate(int argc, char **argv)
         goto done;
     }
 
+    typed_sql_options sql = {.schema_path = path, .out_dir = dir, .prefix = prefix,
+                             .check = check, .url = url};
+    const char *sql_option = g ? model_generator_get(g, "sql") : NULL;
+    const char *base = block_dir(&a, g, path);
+    sql.dir_given = sql_option != NULL;
+    if (!sql_option)
+        sql_option = "sql";
+    while (sql_option[0] == '.' && sql_option[1] == '/')
+        sql_option += 2;
+    sql.sql_dir = sql_option[0] == '/' || !strcmp(base, ".")
+                      ? sql_option
+                      : arena_printf(&a, "%s/%s", base, sql_option);
+    char *shadow = NULL;
+    if (!sql.url) { /* Prisma's shadow database, when the datasource names one */
+        const model_config_value *v = &model->datasource.shadow_database_url;
+        shadow = v->value ? strdup(v->value) : v->env ? db_env_lookup(v->env, path) : NULL;
+        sql.url = shadow;
+    }
+    if (check) {
+        status = typed_sql_run(model, &sql);
+        free(shadow);
+        goto done;
+    }
+
     tpl_library lib = {templates_dir, &a};
     char *schema_copy = arena_strdup(&a, path);
     emit_options opts = {prefix, basename(schema_copy), &lib};
@@ -280,8 +324,9 @@ int cmd_generate(int argc, char **argv)
     }
     if (finish_files(&files, emitted)) {
         printf("Generated the refract client into %s (%s, %s)\n", dir, hname, cname);
-        status = EXIT_OK;
+        status = typed_sql_run(model, &sql);
     }
+    free(shadow);
 done:
     diag_list_free(&diags);
     ast_schema_free(&schema);

@@ -69,11 +69,26 @@ static rf_status survey(rf_client *c, bulk *b)
 
 /* ---- COPY ------------------------------------------------------------------ */
 
-/* Ends a COPY and reads its outcome (the row count). `abort_reason`: give
- * up (the server then discards every row sent). */
-static rf_status copy_finish(rf_client *c, PGconn *conn, const char *abort_reason,
-                             rf_status why, int64_t *count)
+rf_status rf_desc_copy_begin(rf_client *c, const char *sql)
 {
+    if (rf_client_ready(c) != RF_OK)
+        return RF_CONNECTION;
+    if (c->err.error.status != RF_OK)
+        rf_error_clear(&c->err);
+    PGresult *res = PQexec(c->conn, sql);
+    if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
+        rf_status st = rf_client_fail_result(c, res);
+        PQclear(res);
+        return st;
+    }
+    PQclear(res);
+    return RF_OK;
+}
+
+rf_status rf_desc_copy_finish(rf_client *c, const char *abort_reason, rf_status why,
+                              int64_t *count)
+{
+    PGconn *conn = c->conn;
     rf_status st = RF_OK;
     if (PQputCopyEnd(conn, abort_reason) != 1)
         st = rf_client_fail_result(c, NULL);
@@ -109,21 +124,11 @@ static rf_status copy_rows(rf_client *c, bulk *b)
         rf_query_free(&head);
         return rf_fail(c, st, "out of memory");
     }
-    if (rf_client_ready(c) != RF_OK) {
-        rf_query_free(&head);
-        return RF_CONNECTION;
-    }
-    if (c->err.error.status != RF_OK)
-        rf_error_clear(&c->err);
-    PGconn *conn = c->conn;
-    PGresult *res = PQexec(conn, head.sql);
+    st = rf_desc_copy_begin(c, head.sql);
     rf_query_free(&head);
-    if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
-        st = rf_client_fail_result(c, res);
-        PQclear(res);
+    if (st != RF_OK)
         return st;
-    }
-    PQclear(res);
+    PGconn *conn = c->conn;
 
     rf_buf buf = {0};
     const char *why = NULL;
@@ -160,7 +165,7 @@ static rf_status copy_rows(rf_client *c, bulk *b)
         }
     }
     rf_buf_free(&buf);
-    return copy_finish(c, conn, why, why_st, &b->count);
+    return rf_desc_copy_finish(c, why, why_st, &b->count);
 }
 
 /* ---- multi-row INSERT ------------------------------------------------------- */

@@ -71,6 +71,9 @@ void rf_desc_bind_plain(rf_query *q, const rf_field_desc *f, const void *v);
 void rf_desc_bind_list(rf_query *q, const rf_field_desc *f, const void *v);
 /* The conditions of a list field's filter (desc_where_list.c). */
 void rf_desc_where_list(rf_query *q, const rf_field_desc *f, const char *col, const void *filter);
+/* Whether the optional-form member at v (rf_opt_*, NULL pointer, <enum>_opt,
+ * empty array) holds a value, and where the plain value is (*value). */
+bool rf_desc_value_given(const rf_field_desc *f, const void *v, const void **value);
 /* The column list and values of an INSERT from a create input. */
 void rf_desc_put_insert(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
                         const void *data);
@@ -104,6 +107,14 @@ void rf_buf_put(rf_buf *b, const char *s, size_t n);
  * text escaped, binary-encoded scalars (int2/4/8, float8, bool, date,
  * time, timestamp[tz], bytea) in the text the server reads back exactly. */
 void rf_copy_put_param(rf_buf *b, const rf_params *p, int i);
+
+/* COPY ... FROM STDIN (desc_bulk.c): start it (RF_OK: the server waits for
+ * rows, sent with PQputCopyData on c->conn); then end it and read its
+ * outcome, *count the rows copied. `abort_reason`: give up instead (the
+ * server discards every row sent), returning `why`. */
+rf_status rf_desc_copy_begin(rf_client *c, const char *sql);
+rf_status rf_desc_copy_finish(rf_client *c, const char *abort_reason, rf_status why,
+                              int64_t *count);
 
 /* ---- filters (desc_where.c) ----------------------------------------------- */
 

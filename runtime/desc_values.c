@@ -50,7 +50,7 @@ void rf_desc_bind_list(rf_query *q, const rf_field_desc *f, const void *v)
 }
 
 /* Whether an omittable create member was given, and where its value is. */
-static bool given(const rf_field_desc *f, const void *v, const void **value)
+bool rf_desc_value_given(const rf_field_desc *f, const void *v, const void **value)
 {
     *value = v;
     if (f->flags & RF_FIELD_LIST) {
@@ -113,7 +113,8 @@ bool rf_desc_create_given(const rf_field_desc *f, const void *data)
     if (f->client_default && f->kind == RF_KIND_TEXT && !list)
         return true;
     const void *value;
-    return !(f->flags & RF_FIELD_OMITTABLE) || given(f, RF_AT(data, f->create), &value);
+    return !(f->flags & RF_FIELD_OMITTABLE) ||
+           rf_desc_value_given(f, RF_AT(data, f->create), &value);
 }
 
 bool rf_desc_bind_create(rf_query *q, const rf_field_desc *f, const void *data)
@@ -134,7 +135,7 @@ bool rf_desc_bind_create(rf_query *q, const rf_field_desc *f, const void *data)
         return true;
     }
     const void *value = v;
-    if ((f->flags & RF_FIELD_OMITTABLE) && !given(f, v, &value))
+    if ((f->flags & RF_FIELD_OMITTABLE) && !rf_desc_value_given(f, v, &value))
         return false;
     if (list)
         rf_desc_bind_list(q, f, value);

@@ -811,10 +811,14 @@ static bool fixed_binary_column(const PGresult *pg, int rows, int col, rf_qcol k
     if (!width)
         return false;
     for (int row = 0; row < rows; row++, member += stride) {
-        bool null = PQgetisnull(pg, row, col);
-        const unsigned char *p = (const unsigned char *)PQgetvalue(pg, row, col);
-        if (!null && PQgetlength(pg, row, col) != width)
+        /* A value of these types has exactly `width` bytes, so only another
+         * length can be a NULL: asked about only then (one libpq call less
+         * per value, which is most of this loop's time). */
+        int len = PQgetlength(pg, row, col);
+        bool null = len != width && PQgetisnull(pg, row, col);
+        if (!null && len != width)
             return false;
+        const unsigned char *p = (const unsigned char *)PQgetvalue(pg, row, col);
         switch (kind) {
         case RF_QCOL_I32: if (null) return false; *(int32_t *)member = (int32_t)rf_be32(p); break;
         case RF_QCOL_OPT_I32: *(rf_opt_i32 *)member = (rf_opt_i32){!null, null ? 0 : (int32_t)rf_be32(p)}; break;

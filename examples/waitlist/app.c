@@ -10,7 +10,9 @@
  *      approval logged as an event;
  *   5. 1,000 signups imported from a partner's list in one createMany,
  *      those already on the list skipped (INSERT ... ON CONFLICT DO
- *      NOTHING, in one transaction).
+ *      NOTHING, in one transaction);
+ *   6. weekly growth with a running total (date_trunc and a window
+ *      function): typed queries written in sql/growth.sql (gen/wl_sql.h).
  *
  * Run with DATABASE_URL pointing at a database migrated to schema.prisma
  * (`make run` does all of it on a throwaway PostgreSQL).
@@ -20,6 +22,7 @@
 #include <string.h>
 
 #include "wl.h"
+#include "wl_sql.h"
 
 #define CHECK(client, call)                                                                       \
     do {                                                                                          \
@@ -209,6 +212,21 @@ int main(void)
     printf("\nImported %lld of %d partner signups in one call (2 were on the list); %lld pending now\n",
            (long long)imported, IMPORTED + 2, (long long)pending);
     free(rows);
+
+    /* The partner's people joined over the past four weeks. */
+    int64_t moved = 0;
+    CHECK(db, wl_sql_backdate_import(db, &(wl_sql_backdate_import_params){"partner%", 4}, &moved));
+    printf("\nWeekly growth over the last 8 weeks (typed SQL, sql/growth.sql; %lld imported "
+           "signups backdated):\n", (long long)moved);
+    wl_sql_weekly_growth_list weeks;
+    rf_timestamp since = rf_timestamp_now() - 8 * 7 * 86400 * (rf_timestamp)1000000;
+    CHECK(db, wl_sql_weekly_growth(db, &(wl_sql_weekly_growth_params){since}, &weeks, &arena));
+    for (size_t i = 0; i < weeks.count; i++) {
+        char day[RF_ISO8601_SIZE];
+        rf_timestamp_to_iso8601(weeks.items[i].week, day);
+        day[10] = '\0';
+        printf("  week of %s  +%-4d total %d\n", day, weeks.items[i].signups, weeks.items[i].total);
+    }
 
     rf_arena_free(&arena);
     rf_close(db);

@@ -70,7 +70,9 @@
 #define RF__NESTED(T) \
     rf_status T##_create_nested(rf_client *client, const T##_nested_create *input, T *out, \
                                 rf_arena *arena) \
-    { return rf_desc_create_nested(client, &T##__m, input, out, arena); }
+    { return rf_desc_create_nested(client, &T##__m, input, out, arena); } \
+    _Static_assert(sizeof(T##_relation_update) == sizeof(rf_relation_update), \
+                   #T "_relation_update must have rf_relation_update's layout");
 #define RF__BULK(T) \
     rf_status T##_create_many(rf_client *client, const T##_create_input *data, size_t n, \
                               bool skip_duplicates, int64_t *count) \
@@ -137,7 +139,11 @@
     rf_status T##_delete_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
         const T##_select *select, T *out, rf_arena *arena) \
     { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_delete(client, &T##__m, U, key, (rf_select)select, out, arena); }
+      return rf_desc_delete(client, &T##__m, U, key, (rf_select)select, out, arena); } \
+    rf_status T##_update_nested_by_##C(rf_client *client, RF__ARGS PARAMS \
+        const T##_nested_update *input, T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_update_nested(client, &T##__m, U, key, input, out, arena); }
 #define RF__UPSERT(T, C, U) \
     rf_status T##_upsert_by_##C(rf_client *client, const T##_create_input *create, \
                                 const T##_update_input *update, T *out, rf_arena *arena) \
@@ -233,7 +239,7 @@ static const rf_key_part ts_account__key[] = { {0, offsetof(ts_account_cursor, i
 #define RF__RELS(m) offsetof(ts_account, m), offsetof(ts_account_include, m), offsetof(ts_account_where, m), \
     offsetof(ts_account, _count.m), offsetof(ts_account_query, count.m), offsetof(ts_account_include, _args.m)
 static const rf_relation_desc ts_account__relations[] = {
-    {"orders", RF_REL_MANY, &ts_order__m, 0, "accountId", NULL, NULL, NULL, NULL, RF__RELS(orders), false},
+    {"orders", RF_REL_MANY, &ts_order__m, 0, "accountId", NULL, NULL, NULL, NULL, RF__RELS(orders), false, "AccountToOrder"},
 };
 #undef RF__REL
 #undef RF__RELS
@@ -253,6 +259,7 @@ static const rf_model_desc ts_account__m = {
     ts_account__aggregate,
     offsetof(ts_account_query, distinct),
     offsetof(ts_account_query, order_by_relation),
+    sizeof(ts_account_create_input), sizeof(ts_account_update_input),
 };
 RF__MODEL_RW(ts_account)
 RF__UNIQUE_RW(ts_account, id, 0, (int32_t id, ), (&id))
@@ -284,7 +291,7 @@ static const rf_key_part ts_order__key[] = { {0, offsetof(ts_order_cursor, id)} 
 #define RF__REL(m) offsetof(ts_order, m), offsetof(ts_order_include, m), offsetof(ts_order_where, m), \
     RF_NO_MEMBER, RF_NO_MEMBER, offsetof(ts_order_include, _args.m)
 static const rf_relation_desc ts_order__relations[] = {
-    {"account", RF_REL_ONE, &ts_account__m, 1, "id", NULL, NULL, NULL, NULL, RF__REL(account), true},
+    {"account", RF_REL_ONE, &ts_account__m, 1, "id", NULL, NULL, NULL, NULL, RF__REL(account), true, "AccountToOrder"},
 };
 #undef RF__REL
 #undef RF__RELS
@@ -304,6 +311,7 @@ static const rf_model_desc ts_order__m = {
     ts_order__aggregate,
     offsetof(ts_order_query, distinct),
     offsetof(ts_order_query, order_by_relation),
+    sizeof(ts_order_create_input), sizeof(ts_order_update_input),
 };
 RF__MODEL_RW(ts_order)
 RF__UNIQUE_RW(ts_order, id, 0, (int64_t id, ), (&id))

@@ -95,8 +95,8 @@
 #include <refract_query.h>
 #include <refract_stream.h>
 
-#if !RF_VERSION_COMPATIBLE(0, 3, 0)
-#error "ts.h was generated for librefract 0.3.x: regenerate it with the refract that matches your librefract"
+#if !RF_VERSION_COMPATIBLE(0, 4, 0)
+#error "ts.h was generated for librefract 0.4.x: regenerate it with the refract that matches your librefract"
 #endif
 
 #ifdef __cplusplus
@@ -147,7 +147,9 @@ typedef struct ts_order_stream { rf_model_stream s; } ts_order_stream; /* see ts
 typedef struct ts_order_where ts_order_where;
 typedef struct ts_order_query ts_order_query;
 typedef struct ts_account_nested_create ts_account_nested_create;
+typedef struct ts_account_nested_update ts_account_nested_update;
 typedef struct ts_order_nested_create ts_order_nested_create;
+typedef struct ts_order_nested_update ts_order_nested_update;
 
 /* ---- Account (model) ---- */
 
@@ -425,6 +427,8 @@ struct ts_account_nested_create {
 };
 rf_status ts_account_create_nested(rf_client *client, const ts_account_nested_create *input, ts_account *out,
         rf_arena *arena);
+/* Writes on Account rows related to a row being updated (see "Nested updates"). */
+typedef RF_RELATION_UPDATE(ts_account) ts_account_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
 rf_status ts_account_batch_update_by_id(rf_batch *batch, int32_t id, const ts_account_update_input *data,
@@ -674,6 +678,8 @@ struct ts_order_nested_create {
 };
 rf_status ts_order_create_nested(rf_client *client, const ts_order_nested_create *input, ts_order *out,
         rf_arena *arena);
+/* Writes on Order rows related to a row being updated (see "Nested updates"). */
+typedef RF_RELATION_UPDATE(ts_order) ts_order_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
 rf_status ts_order_batch_update_by_id(rf_batch *batch, int64_t id, const ts_order_update_input *data,
@@ -682,6 +688,50 @@ rf_status ts_order_batch_delete_by_id(rf_batch *batch, int64_t id, ts_order *out
 rf_status ts_order_batch_create(rf_batch *batch, const ts_order_create_input *data, ts_order *out);
 rf_status ts_order_batch_find_unique_by_id(rf_batch *batch, int64_t id, ts_order *out);
 rf_status ts_order_batch_count(rf_batch *batch, const ts_order_where *where, int64_t *count);
+
+/* ========================================================================
+ * Nested updates (Prisma's nested writes in update): update_nested_by_<key>
+ * updates the row the key names with `data` (NULL: only @updatedAt moves)
+ * and, per relation, writes on its related rows, all in one transaction (a
+ * savepoint inside an open one): all or nothing. `out` (may be NULL) gets
+ * the row. For each relation, in this order:
+ *   create[ncreate]            rows created related to this one
+ *   connect_or_create          connect where[k]'s row, else create create[k]
+ *   upsert                     update the related row where[k] names with
+ *                              update[k], else create create[k]
+ *   create_many                one-to-many: data[0..n) inserted related to
+ *                              this row (skip_duplicates: ON CONFLICT DO NOTHING)
+ *   set                        to-many, when `on`: the related rows become
+ *                              exactly the n rows where[] names (n 0: none)
+ *   disconnect[ndisconnect]    the related rows each filter matches let go
+ *   delete_[ndelete]           the related row each filter names is deleted
+ *   connect[nconnect]          existing rows related to this one
+ *   update[nupdate]            the related row where[k] names gets data[k]
+ *                              (a nested update, to any depth)
+ *   update_many, delete_many   every related row each filter matches
+ * A filter naming one row must match exactly one (RF_NOT_FOUND, P2025, when
+ * none; RF_INVALID_ARGUMENT when several). To-one relations take one
+ * operation; their filters may be NULL (the related row), disconnect and
+ * delete_ use a count of 1. A change that leaves rows without a required
+ * related row (disconnecting them, set leaving them out, a one-to-one
+ * taken from a row whose key is required) is RF_RELATION_VIOLATION (P2014).
+ * ======================================================================== */
+
+struct ts_account_nested_update {
+    const ts_account_update_input *data;
+    ts_order_relation_update orders;
+};
+rf_status ts_account_update_nested_by_id(rf_client *client, int32_t id, const ts_account_nested_update *input,
+        ts_account *out, rf_arena *arena);
+rf_status ts_account_update_nested_by_email(rf_client *client, const char *email, const ts_account_nested_update *input,
+        ts_account *out, rf_arena *arena);
+
+struct ts_order_nested_update {
+    const ts_order_update_input *data;
+    ts_account_relation_update account;
+};
+rf_status ts_order_update_nested_by_id(rf_client *client, int64_t id, const ts_order_nested_update *input,
+        ts_order *out, rf_arena *arena);
 
 #ifdef __cplusplus
 }

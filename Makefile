@@ -199,7 +199,7 @@ check-full: check
 
 # Only the programs whose size REFRACT_CHECK_FULL chooses, at full size
 # (CI runs `make check`, then this: nothing runs twice at the same size).
-FULL_TESTS := test_migsql_roundtrip test_generate_corpus
+FULL_TESTS := test_migsql_roundtrip test_generate_corpus test_migrate_safe_load
 check-full-extra: all $(addprefix $(BUILD)/tests/,$(FULL_TESTS))
 	@REFRACT_CHECK_FULL=1 $(MAKE) --no-print-directory -k \
 	    $(addprefix $(CHECK_DIR)/,$(addsuffix .log,$(FULL_TESTS)))

@@ -16,10 +16,12 @@ enum {
     OPT_CREATE_ONLY = 1 << 5, /* --create-only */
     OPT_DATA_LOSS = 1 << 6,   /* --accept-data-loss */
     OPT_SAFE = 1 << 7,        /* --safe */
+    OPT_LOCK_TIMEOUT = 1 << 8, /* --lock-timeout VALUE (with --safe) */
 };
 
 typedef struct migrate_options {
     const char *schema, *url, *name, *applied, *rolled_back;
+    const char *lock_timeout;
     bool force, create_only, accept_data_loss, safe;
 } migrate_options;
 

@@ -1,5 +1,6 @@
 #include "deploy.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,20 +110,36 @@ static void put_lines(buf *out, const char *sql, size_t len, unsigned first, uns
     }
 }
 
+/* Where a failure is in migration.sql: `line`, and the 1-based column
+ * (in characters) of byte `at`. */
+static void locate(deploy_failure *where, const char *sql, unsigned line, size_t at)
+{
+    size_t start = at;
+    while (start > 0 && sql[start - 1] != '\n')
+        start--;
+    unsigned col = 1;
+    for (size_t i = start; i < at; i++)
+        col += ((unsigned char)sql[i] & 0xC0) != 0x80;
+    where->line = line;
+    where->column = col;
+}
+
 /* PostgreSQL's complaint, in the shape Prisma prints and records in
  * `logs`: code, message (detail, hint), and where: the lines up to the
  * error's position, or else the statement that failed (`stmt`, when
  * known). */
 static void describe_failure(PGresult *r, PGconn *pg, const char *sql, size_t len,
-                             const sql_stmt *stmt, buf *out)
+                             const sql_stmt *stmt, deploy_failure *where, buf *out)
 {
     const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     const char *detail = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
     const char *hint = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_HINT) : NULL;
     const char *pos = r ? PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION) : NULL;
-    if (code)
+    if (code) {
         buf_printf(out, "Database error code: %s\n\n", code);
+        snprintf(where->sqlstate, sizeof where->sqlstate, "%s", code);
+    }
     buf_puts(out, "Database error:\n");
     if (msg)
         buf_printf(out, "ERROR: %s\n", msg);
@@ -139,11 +156,13 @@ static void describe_failure(PGresult *r, PGconn *pg, const char *sql, size_t le
     if (pos) {
         size_t at = char_to_byte(sql, len, atol(pos));
         unsigned line = sql_line_of(sql, len, at);
+        locate(where, sql, line, at);
         buf_puts(out, "\nPosition:\n");
         /* Up to two lines before the error's line, then it. */
         put_lines(out, sql, len, line > 2 ? line - 2 : 1, line);
     } else if (stmt) {
         unsigned last = sql_line_of(sql, len, stmt->end ? stmt->end - 1 : 0);
+        locate(where, sql, stmt->line, stmt->start);
         buf_puts(out, "\nStatement:\n");
         /* At most ten lines of it. */
         put_lines(out, sql, len, stmt->line, last < stmt->line + 9 ? last : stmt->line + 9);
@@ -462,8 +481,9 @@ static void connection_lost_message(const migration_file *m, PGresult *r, PGconn
 static bool connection_lost(PGconn *pg) { return PQstatus(pg) == CONNECTION_BAD; }
 
 static int apply_one(PGconn *pg, const char *schema, const char *lock_timeout,
-                     const migration_file *m, FILE *out, buf *err)
+                     const migration_file *m, FILE *out, deploy_failure *where, buf *err)
 {
+    where->migration = m;
     sql_script sc;
     sql_scan(m->sql, m->sql_len, &sc);
     bool old_server = PQserverVersion(pg) < 120000;
@@ -489,6 +509,7 @@ static int apply_one(PGconn *pg, const char *schema, const char *lock_timeout,
                    "  Nothing was applied.\n",
                    m->name, alone->line, alone->what,
                    alone->kind == SQL_STMT_ADD_ENUM_VALUE ? " before PostgreSQL 12" : "");
+        locate(where, m->sql, alone->line, alone->start);
         sql_script_free(&sc);
         return -1;
     }
@@ -529,7 +550,7 @@ static int apply_one(PGconn *pg, const char *schema, const char *lock_timeout,
             if (cleanup.len)
                 buf_printf(&logs, "%s", cleanup.data);
             else
-                describe_failure(r, pg, m->sql, m->sql_len, failed_stmt, &logs);
+                describe_failure(r, pg, m->sql, m->sql_len, failed_stmt, where, &logs);
             const char *lp[] = {id, logs.data};
             buf ignore = BUF_INIT;
             history_exec(pg, "record", set_logs.data, 2, lp, &ignore);
@@ -571,7 +592,7 @@ static int apply_one(PGconn *pg, const char *schema, const char *lock_timeout,
             connection_lost_message(m, r, pg, at, err);
             rc = -1;
         } else if (!ok) {
-            describe_failure(r, pg, m->sql, m->sql_len, failed_stmt, &logs);
+            describe_failure(r, pg, m->sql, m->sql_len, failed_stmt, where, &logs);
             PQclear(PQexec(pg, "ROLLBACK"));
             record_failure(pg, table, id, m, logs.data);
             failure_message(m, logs.data, err);
@@ -614,10 +635,36 @@ int migrate_deploy(db_conn *db, const migration_folder *f, FILE *out, size_t *ap
 int migrate_deploy_marked(db_conn *db, const migration_folder *f, FILE *out, size_t *applied,
                           bool *was_applied, buf *err)
 {
+    deploy_options o = {.progress = out, .warnings = stderr, .lock_notice = stderr,
+                        .was_applied = was_applied};
+    deploy_failure where;
+    return migrate_deploy_with(db, f, &o, applied, &where, err);
+}
+
+/* A warning to o->warnings, else into o->notes (if any). */
+static void warn(const deploy_options *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void warn(const deploy_options *o, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (o->warnings) {
+        fputs("warning: ", o->warnings);
+        vfprintf(o->warnings, fmt, ap);
+    } else if (o->notes) {
+        buf_vprintf(o->notes, fmt, ap);
+    }
+    va_end(ap);
+}
+
+int migrate_deploy_with(db_conn *db, const migration_folder *f, const deploy_options *o,
+                        size_t *applied, deploy_failure *where, buf *err)
+{
     *applied = 0;
-    if (was_applied)
-        memset(was_applied, 0, f->count * sizeof *was_applied);
-    if (history_lock(db->pg, err) != 0)
+    memset(where, 0, sizeof *where);
+    if (o->was_applied)
+        memset(o->was_applied, 0, f->count * sizeof *o->was_applied);
+    if (history_lock_notify(db->pg, o->lock_notice, err) != 0)
         return -1;
     int rc = 0;
     history h = {0};
@@ -636,28 +683,31 @@ int migrate_deploy_marked(db_conn *db, const migration_folder *f, FILE *out, siz
     }
     for (size_t i = 0; i < f->count; i++)
         if (rep.state[i] == MIGRATION_EDITED)
-            fprintf(stderr,
-                    "warning: migration `%s` was modified after it was applied (its checksum "
-                    "differs from the one recorded); it is not run again.\n",
-                    f->items[i].name);
+            warn(o,
+                 "migration `%s` was modified after it was applied (its checksum differs from "
+                 "the one recorded); it is not run again.\n",
+                 f->items[i].name);
     for (size_t k = 0; k < rep.nunknown; k++)
-        fprintf(stderr,
-                "warning: migration `%s` is recorded in the database but missing from %s.\n",
-                rep.unknown[k]->migration_name, f->path);
+        warn(o, "migration `%s` is recorded in the database but missing from %s.\n",
+             rep.unknown[k]->migration_name, f->path);
     for (size_t i = 0; i < f->count; i++) {
         if (rep.state[i] != MIGRATION_PENDING)
             continue;
-        fprintf(out, "Applying migration `%s`\n", f->items[i].name);
-        fflush(out);
+        if (o->progress) {
+            fprintf(o->progress, "Applying migration `%s`\n", f->items[i].name);
+            fflush(o->progress);
+        }
         if (!lock_timeout)
             lock_timeout = session_lock_timeout(db->pg);
-        if (apply_one(db->pg, db->schema, lock_timeout, &f->items[i], out, err) != 0) {
+        if (apply_one(db->pg, db->schema, lock_timeout, &f->items[i], o->progress, where, err) !=
+            0) {
             rc = -1;
             goto done;
         }
+        where->migration = NULL;
         ++*applied;
-        if (was_applied)
-            was_applied[i] = true;
+        if (o->was_applied)
+            o->was_applied[i] = true;
     }
 done:
     free(lock_timeout);

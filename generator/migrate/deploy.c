@@ -231,7 +231,7 @@ static void record_failure(PGconn *pg, const char *table, const char *id,
  * must start where every migration starts. So for lock_timeout (a safe
  * migration sets it for the session, outside a transaction too): back to
  * `lock_timeout`, the value the session had before deploy, when known. */
-static void restore_search_path(PGconn *pg, const char *schema, const char *lock_timeout)
+static void restore_session(PGconn *pg, const char *schema, const char *lock_timeout)
 {
     if (PQstatus(pg) == CONNECTION_BAD)
         return;
@@ -298,7 +298,8 @@ static int drop_invalid_index(PGconn *pg, const char *sql, const sql_stmt *s,
     sql_toks t;
     sql_tokenize(sql, s->start, s->end, &a, &t);
     size_t i = 1 + tok_is(&t, 1, "UNIQUE");
-    if (!tok_is(&t, i, "INDEX") || !tok_is(&t, i + 1, "CONCURRENTLY")) {
+    if (!tok_is(&t, 0, "CREATE") || !tok_is(&t, i, "INDEX") ||
+        !tok_is(&t, i + 1, "CONCURRENTLY")) {
         arena_free(&a);
         return 0;
     }
@@ -563,7 +564,7 @@ static int apply_one(PGconn *pg, const char *schema, const char *lock_timeout,
         }
         PQclear(r);
         buf_free(&cleanup);
-        restore_search_path(pg, schema, lock_timeout);
+        restore_session(pg, schema, lock_timeout);
     } else {
         PGresult *r = NULL;
         if (history_exec(pg, "cannot start a transaction", "BEGIN", 0, NULL, err) != 0 ||
@@ -600,7 +601,7 @@ static int apply_one(PGconn *pg, const char *schema, const char *lock_timeout,
         }
         PQclear(r);
         /* A search_path set with set_config(..., false) outlives COMMIT. */
-        restore_search_path(pg, schema, lock_timeout);
+        restore_session(pg, schema, lock_timeout);
     }
 done:
     buf_free(&logs);

@@ -22,7 +22,8 @@ static const char *M1_SQL = "-- CreateTable\n"
                             "    CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\")\n);\n";
 static const char *M2 = "20240102000000_email_concurrent_index";
 static const char *M2_SQL = "SET lock_timeout = '1s';\n\n-- CreateIndex\n"
-                            "CREATE INDEX CONCURRENTLY \"User_email_idx\" ON \"User\"(\"email\");\n";
+                            "CREATE INDEX CONCURRENTLY \"User_email_idx\" ON "
+                            "\"User\"(\"email\");\n";
 static const char *M3 = "20240103000000_bad";
 static const char *M3_SQL = "CREATE TABLE \"Post\" (\"id\" INTEGER);\n"
                             "INSERT INTO \"Post\" VALUES (1);\n"

@@ -51,7 +51,18 @@ GEN_INC   := -Igenerator -Igenerator/parse -I$(GEN_DIR)
 
 # ---- runtime --------------------------------------------------------------
 RT_SRCS   := $(sort $(wildcard runtime/*.c))
-RT_OBJS   := $(RT_SRCS:%.c=$(BUILD)/%.o)
+# rf_migrate_deploy (runtime/migrate_deploy.c) runs `refract migrate deploy`'s
+# own code: these generator objects, linked with it into one object whose only
+# global symbols are rf_migrate_*, so that librefract exports nothing but rf_
+# names and a program's own buf_* or sha256_* never clash with them.
+RT_MIGRATE_SHARED := $(addprefix $(BUILD)/generator/,migrate/deploy.o migrate/history.o \
+             migrate/folder.o migrate/sqlscan.o migrate/sqltok.o migrate/dburl.o util/buf.o \
+             util/sha256.o util/uuid.o util/arena.o)
+RT_MIGRATE_O := $(BUILD)/runtime/migrate_deploy.o
+RT_MIGRATE   := $(BUILD)/runtime/migrate_all.o
+RT_OBJS   := $(filter-out $(RT_MIGRATE_O),$(RT_SRCS:%.c=$(BUILD)/%.o)) $(RT_MIGRATE)
+LD        ?= ld
+OBJCOPY   ?= objcopy
 RT_HDRS   := $(sort $(wildcard runtime/refract*.h))
 RT_SONAME := librefract.so.0
 
@@ -116,6 +127,11 @@ $(BUILD)/libgen.a: $(GEN_OBJS)
 $(REFRACT): $(BUILD)/$(GEN_MAIN:.c=.o) $(BUILD)/libgen.a $(BUILD)/runtime/dsn_check.o \
             $(BUILD)/tests/harness/pg_harness.o
 	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(PQ_LIBS) -lm
+
+$(RT_MIGRATE): $(RT_MIGRATE_O) $(RT_MIGRATE_SHARED)
+	$(LD) -r -o $@.tmp $^
+	$(OBJCOPY) --wildcard --keep-global-symbol='rf_migrate_*' $@.tmp $@
+	@rm -f $@.tmp
 
 $(RT_A): $(RT_OBJS)
 	@rm -f $@
@@ -226,7 +242,7 @@ check-full: check
 
 # Only the programs whose size REFRACT_CHECK_FULL chooses, at full size
 # (CI runs `make check`, then this: nothing runs twice at the same size).
-FULL_TESTS := test_migsql_roundtrip test_generate_corpus
+FULL_TESTS := test_migsql_roundtrip test_generate_corpus test_migrate_safe_load
 check-full-extra: all $(addprefix $(BUILD)/tests/,$(FULL_TESTS))
 	@REFRACT_CHECK_FULL=1 $(MAKE) --no-print-directory -k \
 	    $(addprefix $(CHECK_DIR)/,$(addsuffix .log,$(FULL_TESTS)))

@@ -1,10 +1,13 @@
 #include "deploy.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/arena.h"
 #include "../util/uuid.h"
 #include "sqlscan.h"
+#include "sqltok.h"
 
 static void *xcalloc(size_t n, size_t size)
 {
@@ -107,20 +110,36 @@ static void put_lines(buf *out, const char *sql, size_t len, unsigned first, uns
     }
 }
 
+/* Where a failure is in migration.sql: `line`, and the 1-based column
+ * (in characters) of byte `at`. */
+static void locate(deploy_failure *where, const char *sql, unsigned line, size_t at)
+{
+    size_t start = at;
+    while (start > 0 && sql[start - 1] != '\n')
+        start--;
+    unsigned col = 1;
+    for (size_t i = start; i < at; i++)
+        col += ((unsigned char)sql[i] & 0xC0) != 0x80;
+    where->line = line;
+    where->column = col;
+}
+
 /* PostgreSQL's complaint, in the shape Prisma prints and records in
  * `logs`: code, message (detail, hint), and where: the lines up to the
  * error's position, or else the statement that failed (`stmt`, when
  * known). */
 static void describe_failure(PGresult *r, PGconn *pg, const char *sql, size_t len,
-                             const sql_stmt *stmt, buf *out)
+                             const sql_stmt *stmt, deploy_failure *where, buf *out)
 {
     const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     const char *detail = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
     const char *hint = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_HINT) : NULL;
     const char *pos = r ? PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION) : NULL;
-    if (code)
+    if (code) {
         buf_printf(out, "Database error code: %s\n\n", code);
+        snprintf(where->sqlstate, sizeof where->sqlstate, "%s", code);
+    }
     buf_puts(out, "Database error:\n");
     if (msg)
         buf_printf(out, "ERROR: %s\n", msg);
@@ -137,11 +156,13 @@ static void describe_failure(PGresult *r, PGconn *pg, const char *sql, size_t le
     if (pos) {
         size_t at = char_to_byte(sql, len, atol(pos));
         unsigned line = sql_line_of(sql, len, at);
+        locate(where, sql, line, at);
         buf_puts(out, "\nPosition:\n");
         /* Up to two lines before the error's line, then it. */
         put_lines(out, sql, len, line > 2 ? line - 2 : 1, line);
     } else if (stmt) {
         unsigned last = sql_line_of(sql, len, stmt->end ? stmt->end - 1 : 0);
+        locate(where, sql, stmt->line, stmt->start);
         buf_puts(out, "\nStatement:\n");
         /* At most ten lines of it. */
         put_lines(out, sql, len, stmt->line, last < stmt->line + 9 ? last : stmt->line + 9);
@@ -207,8 +228,10 @@ static void record_failure(PGconn *pg, const char *table, const char *id,
 
 /* Give the session the datasource's search_path back: a migration may
  * have changed it (pg_dump's preamble empties it), and the next migration
- * must start where every migration starts. */
-static void restore_search_path(PGconn *pg, const char *schema)
+ * must start where every migration starts. So for lock_timeout (a safe
+ * migration sets it for the session, outside a transaction too): back to
+ * `lock_timeout`, the value the session had before deploy, when known. */
+static void restore_session(PGconn *pg, const char *schema, const char *lock_timeout)
 {
     if (PQstatus(pg) == CONNECTION_BAD)
         return;
@@ -218,6 +241,151 @@ static void restore_search_path(PGconn *pg, const char *schema)
     PQclear(PQexec(pg, sql.data));
     buf_free(&sql);
     free(q);
+    if (lock_timeout) {
+        const char *p[] = {lock_timeout};
+        PQclear(PQexecParams(pg, "SELECT pg_catalog.set_config('lock_timeout', $1, false)", 1,
+                             NULL, p, NULL, NULL, 0));
+    }
+}
+
+/* The session's lock_timeout (heap), or NULL if it cannot be read. */
+static char *session_lock_timeout(PGconn *pg)
+{
+    PGresult *r = PQexec(pg, "SELECT pg_catalog.current_setting('lock_timeout')");
+    char *v = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1
+                  ? strdup(PQgetvalue(r, 0, 0))
+                  : NULL;
+    PQclear(r);
+    return v;
+}
+
+/* SET name = value for the session: it runs outside a transaction as well
+ * as inside, so it may come before a statement that must run alone (a
+ * safe migration's SET lock_timeout before its CREATE INDEX CONCURRENTLY).
+ * SET LOCAL, SET TRANSACTION and SET CONSTRAINTS mean nothing there. */
+static bool session_setting(const sql_stmt *s)
+{
+    const char *w = s->what;
+    return s->kind == SQL_STMT_PLAIN && !strncmp(w, "SET ", 4) && strncmp(w, "SET LOCAL", 9) &&
+           strncmp(w, "SET TRANSACTION", 15) && strncmp(w, "SET CONSTRAINTS", 15) &&
+           strncmp(w, "SET SESSION CHARACTERISTICS", 27);
+}
+
+/* The script with only statement `s` left: every character before it a
+ * space (line breaks kept), so that PostgreSQL's error position, counted
+ * in characters, still points into the original text; nothing after it.
+ * Heap. */
+static char *only_statement(const char *sql, const sql_stmt *s)
+{
+    buf b = BUF_INIT;
+    for (size_t i = 0; i < s->start; i++)
+        if (((unsigned char)sql[i] & 0xC0) != 0x80) /* one space per character */
+            buf_putc(&b, sql[i] == '\n' ? '\n' : ' ');
+    buf_put(&b, sql + s->start, s->end - s->start);
+    return buf_steal(&b);
+}
+
+/* A CREATE INDEX CONCURRENTLY that failed (a lock_timeout, a duplicate
+ * for a unique index, a cancel, a lost connection) leaves its index
+ * behind, INVALID: unused by queries, yet maintained by every write, and
+ * in the way of the next attempt ("already exists"). Before the statement
+ * runs, such a leftover of the same name on the same table is dropped,
+ * concurrently too. Returns 0, or -1 with the reason in `logs`. */
+static int drop_invalid_index(PGconn *pg, const char *sql, const sql_stmt *s,
+                              const migration_file *m, FILE *out, buf *logs)
+{
+    arena a = ARENA_INIT;
+    sql_toks t;
+    sql_tokenize(sql, s->start, s->end, &a, &t);
+    size_t i = 1 + tok_is(&t, 1, "UNIQUE");
+    if (!tok_is(&t, 0, "CREATE") || !tok_is(&t, i, "INDEX") ||
+        !tok_is(&t, i + 1, "CONCURRENTLY")) {
+        arena_free(&a);
+        return 0;
+    }
+    i += 2;
+    if (tok_is(&t, i, "IF") && tok_is(&t, i + 1, "NOT") && tok_is(&t, i + 2, "EXISTS"))
+        i += 3;
+    const char *index = tok_is(&t, i, "ON") ? NULL : tok_name(&t, i, &a, &i);
+    if (!index || !tok_is(&t, i, "ON")) {
+        arena_free(&a); /* an unnamed index gets a new name each time */
+        return 0;
+    }
+    i += 1 + tok_is(&t, i + 1, "ONLY");
+    size_t table_at = i;
+    if (!tok_name(&t, i, &a, &i)) {
+        arena_free(&a);
+        return 0;
+    }
+    /* The table as written (quoted, maybe qualified): to_regclass reads it
+     * as the statement will, through the same search_path. */
+    size_t from = t.items[table_at].offset, to = i < t.count ? t.items[i].offset : s->end;
+    while (to > from && (sql[to - 1] == ' ' || sql[to - 1] == '\n' || sql[to - 1] == '('))
+        to--;
+    buf table = BUF_INIT;
+    buf_put(&table, sql + from, to - from);
+    const char *p[] = {index, buf_cstr(&table)};
+    PGresult *r = PQexecParams(pg,
+                               "SELECT n.nspname FROM pg_catalog.pg_index i"
+                               " JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid"
+                               " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                               " WHERE NOT i.indisvalid AND c.relname = $1"
+                               " AND i.indrelid = pg_catalog.to_regclass($2)",
+                               2, NULL, p, NULL, NULL, 0);
+    int rc = 0;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+        char *qs = db_quote_ident(PQgetvalue(r, 0, 0)), *qi = db_quote_ident(index);
+        buf drop = BUF_INIT;
+        buf_printf(&drop, "DROP INDEX CONCURRENTLY IF EXISTS %s.%s", qs, qi);
+        if (out) {
+            fprintf(out, "Dropping the INVALID index %s.%s that an earlier failed build left, "
+                         "before building it again\n", qs, qi);
+            fflush(out);
+        }
+        PGresult *d = PQexec(pg, drop.data);
+        if (!run_ok(d)) {
+            buf_printf(logs, "cannot drop the INVALID index %s.%s left by an earlier attempt of "
+                             "`%s`: %s", qs, qi, m->name, PQresultErrorMessage(d));
+            rc = -1;
+        }
+        PQclear(d);
+        buf_free(&drop);
+        free(qs);
+        free(qi);
+    }
+    PQclear(r);
+    buf_free(&table);
+    arena_free(&a);
+    return rc;
+}
+
+/* Run a migration that holds a statement PostgreSQL refuses in a
+ * transaction: each statement on its own, in order, the index leftovers
+ * of an earlier failed attempt dropped first. Returns the failing
+ * statement's result (setting *failed), else NULL; `cleanup` gets the
+ * reason when a leftover could not be dropped. */
+static PGresult *run_alone(PGconn *pg, const migration_file *m, const sql_script *sc,
+                           FILE *out, const sql_stmt **failed, buf *cleanup)
+{
+    *failed = NULL;
+    for (size_t i = 0; i < sc->count; i++) {
+        const sql_stmt *s = &sc->items[i];
+        if (s->kind == SQL_STMT_TX_CONTROL)
+            continue;
+        if (s->kind == SQL_STMT_NO_TX && drop_invalid_index(pg, m->sql, s, m, out, cleanup) != 0) {
+            *failed = s;
+            return NULL;
+        }
+        char *one = only_statement(m->sql, s);
+        PGresult *r = PQexec(pg, one);
+        free(one);
+        if (!run_ok(r)) {
+            *failed = s;
+            return r;
+        }
+        PQclear(r);
+    }
+    return NULL;
 }
 
 static void failure_message(const migration_file *m, const char *logs, buf *err)
@@ -228,6 +396,24 @@ static void failure_message(const migration_file *m, const char *logs, buf *err)
                "_prisma_migrations.\n"
                "New migrations cannot be applied until this is resolved: fix the migration (or "
                "the data), then run `refract migrate resolve --rolled-back %s` and deploy "
+               "again.\n\n"
+               "Migration name: %s\n\n%s",
+               m->name, m->name, m->name, logs);
+}
+
+/* A migration run outside a transaction failed: what ran before the
+ * failing statement stays. For CREATE INDEX CONCURRENTLY that is at most
+ * an INVALID index, which the next attempt drops first. */
+static void failure_outside_tx_message(const migration_file *m, const char *logs, buf *err)
+{
+    buf_printf(err,
+               "P3018: migration `%s` failed to apply. It runs outside a transaction, so its "
+               "statements before the failing one stay applied; a CREATE INDEX CONCURRENTLY "
+               "that fails leaves its index INVALID, and the next attempt drops it before "
+               "building it again. The failure is recorded in _prisma_migrations.\n"
+               "New migrations cannot be applied until this is resolved: fix the cause (for a "
+               "lock_timeout, a long transaction holding the table; for a unique index, the "
+               "duplicates), then run `refract migrate resolve --rolled-back %s` and deploy "
                "again.\n\n"
                "Migration name: %s\n\n%s",
                m->name, m->name, m->name, logs);
@@ -295,8 +481,10 @@ static void connection_lost_message(const migration_file *m, PGresult *r, PGconn
 
 static bool connection_lost(PGconn *pg) { return PQstatus(pg) == CONNECTION_BAD; }
 
-static int apply_one(PGconn *pg, const char *schema, const migration_file *m, buf *err)
+static int apply_one(PGconn *pg, const char *schema, const char *lock_timeout,
+                     const migration_file *m, FILE *out, deploy_failure *where, buf *err)
 {
+    where->migration = m;
     sql_script sc;
     sql_scan(m->sql, m->sql_len, &sc);
     bool old_server = PQserverVersion(pg) < 120000;
@@ -306,7 +494,7 @@ static int apply_one(PGconn *pg, const char *schema, const migration_file *m, bu
         const sql_stmt *s = &sc.items[i];
         if (s->kind == SQL_STMT_TX_CONTROL)
             continue;
-        significant++;
+        significant += !session_setting(s);
         if (!alone && (s->kind == SQL_STMT_NO_TX ||
                        (s->kind == SQL_STMT_ADD_ENUM_VALUE && old_server)))
             alone = s;
@@ -317,10 +505,12 @@ static int apply_one(PGconn *pg, const char *schema, const migration_file *m, bu
                    "cannot run inside a transaction block%s, and refract applies each migration "
                    "in one transaction.\n"
                    "  Move that statement into a migration of its own: refract runs a migration "
-                   "made of only such a statement alone, outside a transaction.\n"
+                   "made of only such a statement (and SET statements before it) outside a "
+                   "transaction.\n"
                    "  Nothing was applied.\n",
                    m->name, alone->line, alone->what,
                    alone->kind == SQL_STMT_ADD_ENUM_VALUE ? " before PostgreSQL 12" : "");
+        locate(where, m->sql, alone->line, alone->start);
         sql_script_free(&sc);
         return -1;
     }
@@ -351,24 +541,30 @@ static int apply_one(PGconn *pg, const char *schema, const migration_file *m, bu
             rc = -1;
             goto done;
         }
-        PGresult *r = PQexec(pg, text);
-        if (!run_ok(r) && connection_lost(pg)) {
+        const sql_stmt *failed_stmt;
+        buf cleanup = BUF_INIT;
+        PGresult *r = run_alone(pg, m, &sc, out, &failed_stmt, &cleanup);
+        if (failed_stmt && connection_lost(pg)) {
             connection_lost_message(m, r, pg, LOST_OUTSIDE_TX, err);
             rc = -1;
-        } else if (!run_ok(r)) {
-            describe_failure(r, pg, m->sql, m->sql_len, alone, &logs);
+        } else if (failed_stmt) {
+            if (cleanup.len)
+                buf_printf(&logs, "%s", cleanup.data);
+            else
+                describe_failure(r, pg, m->sql, m->sql_len, failed_stmt, where, &logs);
             const char *lp[] = {id, logs.data};
             buf ignore = BUF_INIT;
             history_exec(pg, "record", set_logs.data, 2, lp, &ignore);
             buf_free(&ignore);
-            failure_message(m, logs.data, err);
+            failure_outside_tx_message(m, logs.data, err);
             rc = -1;
         } else {
             rc = history_exec(pg, "cannot record the migration as finished", finish.data, 1, p,
                               err);
         }
         PQclear(r);
-        restore_search_path(pg, schema);
+        buf_free(&cleanup);
+        restore_session(pg, schema, lock_timeout);
     } else {
         PGresult *r = NULL;
         if (history_exec(pg, "cannot start a transaction", "BEGIN", 0, NULL, err) != 0 ||
@@ -397,7 +593,7 @@ static int apply_one(PGconn *pg, const char *schema, const migration_file *m, bu
             connection_lost_message(m, r, pg, at, err);
             rc = -1;
         } else if (!ok) {
-            describe_failure(r, pg, m->sql, m->sql_len, failed_stmt, &logs);
+            describe_failure(r, pg, m->sql, m->sql_len, failed_stmt, where, &logs);
             PQclear(PQexec(pg, "ROLLBACK"));
             record_failure(pg, table, id, m, logs.data);
             failure_message(m, logs.data, err);
@@ -405,7 +601,7 @@ static int apply_one(PGconn *pg, const char *schema, const migration_file *m, bu
         }
         PQclear(r);
         /* A search_path set with set_config(..., false) outlives COMMIT. */
-        restore_search_path(pg, schema);
+        restore_session(pg, schema, lock_timeout);
     }
 done:
     buf_free(&logs);
@@ -440,14 +636,41 @@ int migrate_deploy(db_conn *db, const migration_folder *f, FILE *out, size_t *ap
 int migrate_deploy_marked(db_conn *db, const migration_folder *f, FILE *out, size_t *applied,
                           bool *was_applied, buf *err)
 {
+    deploy_options o = {.progress = out, .warnings = stderr, .lock_notice = stderr,
+                        .was_applied = was_applied};
+    deploy_failure where;
+    return migrate_deploy_with(db, f, &o, applied, &where, err);
+}
+
+/* A warning to o->warnings, else into o->notes (if any). */
+static void warn(const deploy_options *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void warn(const deploy_options *o, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (o->warnings) {
+        fputs("warning: ", o->warnings);
+        vfprintf(o->warnings, fmt, ap);
+    } else if (o->notes) {
+        buf_vprintf(o->notes, fmt, ap);
+    }
+    va_end(ap);
+}
+
+int migrate_deploy_with(db_conn *db, const migration_folder *f, const deploy_options *o,
+                        size_t *applied, deploy_failure *where, buf *err)
+{
     *applied = 0;
-    if (was_applied)
-        memset(was_applied, 0, f->count * sizeof *was_applied);
-    if (history_lock(db->pg, err) != 0)
+    memset(where, 0, sizeof *where);
+    if (o->was_applied)
+        memset(o->was_applied, 0, f->count * sizeof *o->was_applied);
+    if (history_lock_notify(db->pg, o->lock_notice, err) != 0)
         return -1;
     int rc = 0;
     history h = {0};
     migration_report rep = {0};
+    char *lock_timeout = NULL; /* the session's, read before the first migration */
     if (history_ensure_table(db->pg, db->schema, err) != 0 ||
         history_load(db->pg, db->schema, &h, err) != 0) {
         rc = -1;
@@ -461,28 +684,34 @@ int migrate_deploy_marked(db_conn *db, const migration_folder *f, FILE *out, siz
     }
     for (size_t i = 0; i < f->count; i++)
         if (rep.state[i] == MIGRATION_EDITED)
-            fprintf(stderr,
-                    "warning: migration `%s` was modified after it was applied (its checksum "
-                    "differs from the one recorded); it is not run again.\n",
-                    f->items[i].name);
+            warn(o,
+                 "migration `%s` was modified after it was applied (its checksum differs from "
+                 "the one recorded); it is not run again.\n",
+                 f->items[i].name);
     for (size_t k = 0; k < rep.nunknown; k++)
-        fprintf(stderr,
-                "warning: migration `%s` is recorded in the database but missing from %s.\n",
-                rep.unknown[k]->migration_name, f->path);
+        warn(o, "migration `%s` is recorded in the database but missing from %s.\n",
+             rep.unknown[k]->migration_name, f->path);
     for (size_t i = 0; i < f->count; i++) {
         if (rep.state[i] != MIGRATION_PENDING)
             continue;
-        fprintf(out, "Applying migration `%s`\n", f->items[i].name);
-        fflush(out);
-        if (apply_one(db->pg, db->schema, &f->items[i], err) != 0) {
+        if (o->progress) {
+            fprintf(o->progress, "Applying migration `%s`\n", f->items[i].name);
+            fflush(o->progress);
+        }
+        if (!lock_timeout)
+            lock_timeout = session_lock_timeout(db->pg);
+        if (apply_one(db->pg, db->schema, lock_timeout, &f->items[i], o->progress, where, err) !=
+            0) {
             rc = -1;
             goto done;
         }
+        where->migration = NULL;
         ++*applied;
-        if (was_applied)
-            was_applied[i] = true;
+        if (o->was_applied)
+            o->was_applied[i] = true;
     }
 done:
+    free(lock_timeout);
     migration_report_free(&rep);
     history_free(&h);
     history_unlock(db->pg);

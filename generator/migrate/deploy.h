@@ -60,6 +60,28 @@ int migrate_deploy(db_conn *db, const migration_folder *f, FILE *out, size_t *ap
 int migrate_deploy_marked(db_conn *db, const migration_folder *f, FILE *out, size_t *applied,
                           bool *was_applied, buf *err);
 
+/* The same, for callers other than the CLI (librefract's
+ * rf_migrate_deploy): where progress, warnings and the lock's "waiting"
+ * notice go (NULL: nowhere; warnings then into `notes`, if given), and
+ * where a failure happened. */
+typedef struct deploy_options {
+    FILE *progress;     /* "Applying migration `x`" lines */
+    FILE *warnings;     /* edited or unknown migrations, prefixed "warning: " */
+    buf *notes;         /* the same lines, unprefixed, when warnings is NULL */
+    FILE *lock_notice;  /* "Waiting for the migration lock..." */
+    bool *was_applied;  /* f->count entries, or NULL */
+} deploy_options;
+
+typedef struct deploy_failure {
+    const migration_file *migration; /* the migration that failed, or NULL */
+    unsigned line, column;  /* in its migration.sql: PostgreSQL's error position,
+                               else the failing statement's start; 0 if unknown */
+    char sqlstate[6];       /* "" when none */
+} deploy_failure;
+
+int migrate_deploy_with(db_conn *db, const migration_folder *f, const deploy_options *o,
+                        size_t *applied, deploy_failure *where, buf *err);
+
 /* Drop and recreate `schemas` (the URL's schema when n == 0), under the
  * lock. */
 int migrate_reset_schemas(db_conn *db, const char *const *schemas, size_t n, buf *err);

@@ -43,7 +43,8 @@
 #define PUSH_TABLE "_refract_db_push"
 
 static const char dev_usage[] =
-    "Usage: refract migrate dev --name NAME [--create-only] [--accept-data-loss] [--safe]\n"
+    "Usage: refract migrate dev --name NAME [--create-only] [--accept-data-loss]\n"
+    "                           [--safe [--lock-timeout T]]\n"
     "                           [--schema PATH] [--url URL]\n"
     "\n"
     "Compare the schema with the one the newest migration was made from (or with\n"
@@ -59,7 +60,13 @@ static const char dev_usage[] =
     "                      on an existing table in a migration of its own as CREATE\n"
     "                      INDEX CONCURRENTLY (run outside a transaction), and\n"
     "                      foreign keys added to existing tables NOT VALID, then\n"
-    "                      validated in a last migration\n"
+    "                      validated in a last migration, and SET NOT NULL on an\n"
+    "                      existing table through a CHECK (c IS NOT NULL) added NOT\n"
+    "                      VALID, validated in that last migration before SET NOT\n"
+    "                      NULL (PostgreSQL 12+ then skips the scan); every one of\n"
+    "                      them starts with SET lock_timeout\n"
+    "  --lock-timeout T    that lock_timeout (default 5s; digits and ms, s, min or h;\n"
+    "                      0 writes none)\n"
     "\n"
     "The new migration is checked as `refract migrate lint` does: what the rules\n"
     "find is printed, and the error-level findings are written into a comment at\n"
@@ -286,7 +293,10 @@ static int write_safe_rest(const project *p, migration_folder *f, const char *sl
             if (safe->nindexes > 1)
                 buf_printf(&name, "_%zu", i + 1);
         } else {
-            buf_printf(&name, "%s_validate_foreign_keys", slug);
+            buf_printf(&name, "%s_%s", slug,
+                       !safe->sets_not_null      ? "validate_foreign_keys"
+                       : safe->validates_foreign_keys ? "validate_constraints"
+                                                  : "set_not_null");
         }
         if (prefix && i == 0)
             buf_puts(&text, prefix);
@@ -317,12 +327,24 @@ int migrate_dev_cmd(int argc, char **argv)
 {
     migrate_options o;
     int rc = migrate_parse_options(
-        argc, argv, OPT_SCHEMA | OPT_URL | OPT_NAME | OPT_CREATE_ONLY | OPT_DATA_LOSS | OPT_SAFE,
+        argc, argv,
+        OPT_SCHEMA | OPT_URL | OPT_NAME | OPT_CREATE_ONLY | OPT_DATA_LOSS | OPT_SAFE |
+            OPT_LOCK_TIMEOUT,
         &o);
     if (rc >= 0) {
         fputs(dev_usage, rc == EXIT_OK ? stdout : stderr);
         return rc;
     }
+    if (o.lock_timeout && (!o.safe || !safe_form_lock_timeout_ok(o.lock_timeout))) {
+        fprintf(stderr, "error: --lock-timeout %s: %s\n\n", o.lock_timeout,
+                !o.safe ? "it goes with --safe"
+                        : "give a number and an optional unit: ms, s, min or h (e.g. 5s)");
+        fputs(dev_usage, stderr);
+        return EXIT_USAGE;
+    }
+    const char *lock_timeout = o.lock_timeout ? o.lock_timeout : SAFE_FORM_LOCK_TIMEOUT;
+    if (!strcmp(lock_timeout, "0"))
+        lock_timeout = NULL; /* PostgreSQL's "no limit": write nothing */
     project p;
     if ((rc = project_open(&p, o.schema)) != EXIT_OK)
         return rc;
@@ -384,7 +406,7 @@ int migrate_dev_cmd(int argc, char **argv)
 
     migrate_render_sql(steps, &sql, &(migrate_render_opts){.style = MIGRATE_SQL_DEV});
     if (o.safe) {
-        safe_form_make(sql.data, sql.len, &safe);
+        safe_form_make(sql.data, sql.len, lock_timeout, &safe);
         buf_truncate(&sql, 0);
         buf_put(&sql, safe.main.data, safe.main.len);
     }

@@ -43,7 +43,9 @@ int history_exec(PGconn *pg, const char *what, const char *sql, int nparams,
     return rc;
 }
 
-int history_lock(PGconn *pg, buf *err)
+int history_lock(PGconn *pg, buf *err) { return history_lock_notify(pg, stderr, err); }
+
+int history_lock_notify(PGconn *pg, FILE *notice, buf *err)
 {
     /* Say why we wait when someone else migrates; then wait (Prisma gives up
      * after 10 s, but a second deployer should simply go after the first). */
@@ -52,9 +54,10 @@ int history_lock(PGconn *pg, buf *err)
     PQclear(r);
     if (got)
         return 0;
-    fputs("Waiting for the migration lock: another refract or Prisma process is migrating this "
-          "database...\n",
-          stderr);
+    if (notice)
+        fputs("Waiting for the migration lock: another refract or Prisma process is migrating "
+              "this database...\n",
+              notice);
     return history_exec(pg, "cannot take the migration lock",
                         "SELECT pg_catalog.pg_advisory_lock(" HISTORY_LOCK_KEY ")", 0, NULL, err);
 }

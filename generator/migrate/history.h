@@ -11,6 +11,7 @@
 #include <libpq-fe.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "../util/buf.h"
 
@@ -40,6 +41,9 @@ bool history_row_failed(const history_row *r);
 /* Take / release Prisma's session advisory lock. Taking it waits for any
  * other deployer (refract or Prisma) to finish. */
 int history_lock(PGconn *pg, buf *err);
+/* The same, saying that it waits on `notice` (history_lock: stderr), or
+ * silently when NULL. */
+int history_lock_notify(PGconn *pg, FILE *notice, buf *err);
 void history_unlock(PGconn *pg);
 
 /* The table, schema-qualified and quoted, for SQL text (heap):

@@ -25,6 +25,7 @@ static const struct option_spec {
     {"--safe", OPT_SAFE, false, offsetof(migrate_options, safe)},
     {"--skip-seed", OPT_SKIP_SEED, false, offsetof(migrate_options, skip_seed)},
     {"--json", OPT_JSON, false, offsetof(migrate_options, json)},
+    {"--lock-timeout", OPT_LOCK_TIMEOUT, true, offsetof(migrate_options, lock_timeout)},
 };
 
 int migrate_parse_options(int argc, char **argv, unsigned allowed, migrate_options *o)

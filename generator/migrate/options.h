@@ -18,10 +18,12 @@ enum {
     OPT_SAFE = 1 << 7,        /* --safe */
     OPT_SKIP_SEED = 1 << 8,   /* --skip-seed */
     OPT_JSON = 1 << 9,        /* --json */
+    OPT_LOCK_TIMEOUT = 1 << 10, /* --lock-timeout VALUE (with --safe) */
 };
 
 typedef struct migrate_options {
     const char *schema, *url, *name, *applied, *rolled_back;
+    const char *lock_timeout;
     bool force, create_only, accept_data_loss, safe, skip_seed, json;
 } migrate_options;
 

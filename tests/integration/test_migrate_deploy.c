@@ -5,6 +5,7 @@
  * deployers, edited migrations.
  */
 #include "migrate_support.h"
+#include "migsql_catalog.h"
 
 #include "util/sha256.h"
 
@@ -233,6 +234,85 @@ START_TEST(concurrent_deployers_apply_each_migration_once)
                                  "WHERE finished_at IS NOT NULL"),
                      3);
     ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM \"User\""), 2);
+    proj_close(&p);
+}
+END_TEST
+
+/* A CREATE INDEX CONCURRENTLY that fails (here: duplicates for a unique
+ * index) leaves an INVALID index and a failed history row. Once resolved,
+ * the retry drops that index (concurrently) and builds it again: every
+ * index valid, the failed attempt rolled back and one applied row, and the
+ * catalog the plain CREATE UNIQUE INDEX leaves. */
+START_TEST(failed_concurrent_index_is_dropped_and_rebuilt_on_retry)
+{
+    mc_find_bindir();
+    ck_assert_msg(*mc_bindir, "no pg_dump found");
+    static const char *table = "CREATE TABLE \"U\" (\"id\" SERIAL PRIMARY KEY, \"email\" TEXT);\n";
+    static const char *idx = "20240102000000_email_concurrent_index";
+    project_dir p;
+    proj_open(&p, &pg, NULL);
+    proj_migration(&p, M1, table);
+    char *out;
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "deploy", NULL), 0);
+    free(out);
+    db_exec(&p, "INSERT INTO \"U\" (\"email\") VALUES ('a'), ('a'), ('b')");
+    proj_migration(&p, idx, "SET lock_timeout = '5s';\n\n-- CreateIndex\n"
+                            "CREATE UNIQUE INDEX CONCURRENTLY \"U_email_key\" ON \"U\"(\"email\");\n");
+
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "deploy", NULL), 1);
+    ck_assert_contains(out, "P3018");
+    ck_assert_contains(out, "could not create unique index \"U_email_key\"");
+    ck_assert_contains(out, "drops it before building it again");
+    free(out);
+    static const char *invalid = "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = "
+                                 "i.indexrelid WHERE c.relname = 'U_email_key' AND NOT i.indisvalid";
+    ck_assert_int_eq(db_long(&p, invalid), 1);
+    ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM _prisma_migrations WHERE migration_name = "
+                                 "'20240102000000_email_concurrent_index' AND finished_at IS NULL "
+                                 "AND logs LIKE '%could not create unique index%'"),
+                     1);
+
+    /* The data fixed and the failure resolved, deploy builds it again. */
+    db_exec(&p, "DELETE FROM \"U\" WHERE \"id\" = 2");
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "resolve", "--rolled-back", idx, NULL), 0);
+    free(out);
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "deploy", NULL), 0);
+    ck_assert_contains(out, "Dropping the INVALID index \"public\".\"U_email_key\"");
+    free(out);
+    ck_assert_int_eq(db_long(&p, invalid), 0);
+    ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = "
+                                 "i.indexrelid WHERE c.relname = 'U_email_key' AND i.indisvalid "
+                                 "AND i.indisunique"),
+                     1);
+    ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM _prisma_migrations WHERE migration_name = "
+                                 "'20240102000000_email_concurrent_index' AND rolled_back_at IS "
+                                 "NOT NULL AND finished_at IS NULL"),
+                     1);
+    ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM _prisma_migrations WHERE migration_name = "
+                                 "'20240102000000_email_concurrent_index' AND rolled_back_at IS "
+                                 "NULL AND finished_at IS NOT NULL AND applied_steps_count = 1 "
+                                 "AND logs IS NULL"),
+                     1);
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "status", NULL), 0);
+    ck_assert_contains(out, "up to date");
+    free(out);
+    char *safe = mc_catalog(p.conninfo);
+
+    /* The plain form, on a database of its own. */
+    project_dir q;
+    proj_open(&q, &pg, NULL);
+    proj_migration(&q, M1, table);
+    proj_migration(&q, idx, "-- CreateIndex\n"
+                            "CREATE UNIQUE INDEX \"U_email_key\" ON \"U\"(\"email\");\n");
+    ck_assert_int_eq(proj_run(&q, &out, "migrate", "deploy", NULL), 0);
+    free(out);
+    char *plain = mc_catalog(q.conninfo);
+    if (strcmp(safe, plain))
+        mc_show_diff("concurrent index retried", plain, safe);
+    ck_assert_str_eq(safe, plain);
+    free(safe);
+    free(plain);
+    proj_close(&q);
     proj_close(&p);
 }
 END_TEST
@@ -703,6 +783,7 @@ int main(void)
     tcase_add_test(tc, failure_leaves_database_as_it_was_until_resolved);
     tcase_add_test(tc, resolve_applied_records_without_running);
     tcase_add_test(tc, concurrent_deployers_apply_each_migration_once);
+    tcase_add_test(tc, failed_concurrent_index_is_dropped_and_rebuilt_on_retry);
     tcase_add_test(tc, edited_applied_migration_is_reported_never_rerun);
     tcase_add_test(tc, status_reports_pending_and_unknown);
     tcase_add_test(tc, reset_needs_force_then_starts_over);

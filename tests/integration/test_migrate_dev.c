@@ -562,7 +562,8 @@ END_TEST
  * catalog the plain form gives (pg_dump --schema-only), every index valid
  * and every constraint validated; indexes on existing tables were built
  * CONCURRENTLY in migrations of their own, foreign keys added NOT VALID
- * and validated after. */
+ * and validated after, SET NOT NULL through a CHECK added NOT VALID and
+ * validated; each such migration starts with SET lock_timeout. */
 START_TEST(dev_safe_gives_the_plain_forms_catalog)
 {
     const char *shared = getenv("REFRACT_SHARED");
@@ -577,7 +578,7 @@ START_TEST(dev_safe_gives_the_plain_forms_catalog)
     struct dirent **ents;
     int n = scandir(dir, &ents, NULL, alphasort);
     ck_assert_int_ge(n, 0);
-    int cases = 0, split = 0, concurrent = 0, not_valid = 0;
+    int cases = 0, split = 0, concurrent = 0, not_valid = 0, not_null = 0;
     for (int i = 0; i < n; i++) {
         const char *f = ents[i]->d_name;
         size_t len = strlen(f);
@@ -613,6 +614,11 @@ START_TEST(dev_safe_gives_the_plain_forms_catalog)
                         char *sql = migration_text(&p, names[k], "migration.sql");
                         concurrent += strstr(sql, "INDEX CONCURRENTLY") != NULL;
                         not_valid += strstr(sql, " NOT VALID;") != NULL;
+                        not_null += strstr(sql, "_notnull_check\" CHECK (") != NULL;
+                        if (strstr(sql, "CONCURRENTLY") || strstr(sql, "NOT VALID") ||
+                            strstr(sql, "VALIDATE"))
+                            ck_assert_msg(strstr(sql, "SET lock_timeout = '5s';\n"),
+                                          "%s: %s has no lock_timeout:\n%s", base, names[k], sql);
                         free(sql);
                     }
                     ck_assert_int_eq(db_long(&p, "SELECT count(*) FROM pg_index WHERE NOT "
@@ -639,10 +645,12 @@ START_TEST(dev_safe_gives_the_plain_forms_catalog)
     }
     free(ents);
     fprintf(stderr, "migrate dev --safe: %d oracle changes, same catalog as the plain form; %d "
-                    "split, %d concurrent index migrations, %d foreign keys NOT VALID\n",
-            cases, split, concurrent, not_valid);
+                    "split, %d concurrent index migrations, %d foreign keys NOT VALID, %d SET NOT "
+                    "NULL through a CHECK\n",
+            cases, split, concurrent, not_valid, not_null);
     ck_assert_int_gt(concurrent, 0);
     ck_assert_int_gt(not_valid, 0);
+    ck_assert_int_gt(not_null, 0);
 }
 END_TEST
 

@@ -1,6 +1,6 @@
 /*
  * test_runtime_header.c — refract.h is included by generated code that users
- * compile with strict flags: it must be clean alone under C11 -pedantic
+ * compile with strict flags (and refract_migrate.h by programs that migrate): it must be clean alone under C11 -pedantic
  * -Werror with gcc and clang (whichever are installed), and usable from C++.
  */
 #include <check.h>
@@ -27,9 +27,10 @@ static int compile(const char *compiler, const char *lang, const char *flags)
 {
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
-             "printf '#include \"refract.h\"\\n"
+             "printf '#include \"refract.h\"\\n#include \"refract_migrate.h\"\\n"
              "#if !RF_VERSION_COMPATIBLE(0, 4, 0)\\n#error version\\n#endif\\n"
              "int main(void) { rf_arena a = RF_ARENA_INIT; rf_result r = RF_RESULT_INIT;"
+             " rf_migrate_report m; (void)sizeof m; (void)&rf_migrate_deploy;"
              " (void)a; (void)r; return RF_OK; }\\n'"
              " | %s -x %s %s -I%s/runtime -fsyntax-only - 2>&1",
              compiler, lang, flags, root());

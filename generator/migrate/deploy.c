@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../util/uuid.h"
+#include "replaces.h"
 #include "sqlscan.h"
 
 static void *xcalloc(size_t n, size_t size)
@@ -63,7 +64,8 @@ void migration_compare(const migration_folder *f, const history *h, migration_re
         bool seen = false; /* report a name once */
         for (size_t k = 0; k < out->nunknown && !seen; k++)
             seen = !strcmp(out->unknown[k]->migration_name, r->migration_name);
-        if (!local && !seen)
+        /* A squashed migration's originals are accounted for by it. */
+        if (!local && !seen && !migrations_replacing(f, r->migration_name))
             out->unknown[out->nunknown++] = r;
     }
 }
@@ -472,6 +474,24 @@ int migrate_deploy_marked(db_conn *db, const migration_folder *f, FILE *out, siz
     for (size_t i = 0; i < f->count; i++) {
         if (rep.state[i] != MIGRATION_PENDING)
             continue;
+        replaces_action squashed = replaces_action_for(&f->items[i], &h, err);
+        if (squashed == REPLACES_PARTIAL) {
+            rc = -1;
+            goto done;
+        }
+        if (squashed == REPLACES_RECORD) {
+            fprintf(out, "Recording migration `%s` as applied without running it: it squashes "
+                         "migrations this database has applied\n",
+                    f->items[i].name);
+            if (replaces_record_applied(db->pg, db->schema, &f->items[i], err) != 0) {
+                rc = -1;
+                goto done;
+            }
+            ++*applied;
+            if (was_applied)
+                was_applied[i] = true;
+            continue;
+        }
         fprintf(out, "Applying migration `%s`\n", f->items[i].name);
         fflush(out);
         if (apply_one(db->pg, db->schema, &f->items[i], err) != 0) {

@@ -30,6 +30,7 @@
 #include "datasafety.h"
 #include "deploy.h"
 #include "diff.h"
+#include "down.h"
 #include "folder.h"
 #include "../parse/parse.h"
 #include "cmd_lint.h"
@@ -48,7 +49,8 @@ static const char dev_usage[] =
     "\n"
     "Compare the schema with the one the newest migration was made from (or with\n"
     "an empty database), write migrations/<timestamp>_<name>/migration.sql and\n"
-    "schema.prisma, then apply pending migrations to the database.\n"
+    "schema.prisma, then apply pending migrations to the database. Beside them goes\n"
+    "down.sql, the SQL that undoes the migration (`refract migrate down` runs it).\n"
     "\n"
     "  --name NAME         the migration's name (made lower_snake_case)\n"
     "  --create-only       write the migration (even an empty one), do not touch the\n"
@@ -276,7 +278,7 @@ static unsigned lint_new_migration(linter *l, const migration_folder *f, buf *sq
  * timestamp follows the one before. *last is the newest name written. */
 static int write_safe_rest(const project *p, migration_folder *f, const char *slug,
                            const safe_form *safe, const char *prefix, const char *snapshot,
-                           char **last, buf *made, size_t *nmade)
+                           migrate_steps **undo, char **last, buf *made, size_t *nmade)
 {
     size_t n = safe->nindexes + (safe->validate.len ? 1 : 0);
     for (size_t i = 0; i < n; i++) {
@@ -297,6 +299,11 @@ static int write_safe_rest(const project *p, migration_folder *f, const char *sl
         if (rc == 0 &&
             (rc = migrations_create(f, name.data, time(NULL), text.data, snapshot, &created,
                                     &err)) != 0)
+            fprintf(stderr, "error: %s", buf_cstr(&err));
+        /* An index migration's down.sql drops its index; the validation's
+         * undoes nothing (the main migration's drops the keys). */
+        if (rc == 0 && (rc = down_write(f->path, created, i < safe->nindexes ? undo[i] : NULL,
+                                        &err)) != 0)
             fprintf(stderr, "error: %s", buf_cstr(&err));
         if (created) {
             buf_printf(made, "  └─ %s/\n    └─ migration.sql\n", created);
@@ -364,6 +371,7 @@ int migrate_dev_cmd(int argc, char **argv)
         }
     }
     migrate_steps *steps = migrate_diff(before, p.model, &a);
+    migrate_steps *undo = down_steps(before, p.model, &a), **undo_rest = NULL;
     print_notes(steps);
     if (steps->count == 0 && !o.create_only) {
         puts("Already in sync, no schema change or pending migration was found.");
@@ -387,6 +395,9 @@ int migrate_dev_cmd(int argc, char **argv)
         safe_form_make(sql.data, sql.len, &safe);
         buf_truncate(&sql, 0);
         buf_put(&sql, safe.main.data, safe.main.len);
+        undo_rest = arena_alloc(&a, (safe.nindexes + 1) * sizeof *undo_rest);
+        for (size_t i = 0; i < safe.nindexes; i++)
+            undo_rest[i] = down_take_index_drop(undo, safe.indexes[i], &a);
     }
     lint_ran = true;
     unsigned lint_lines = lint_new_migration(&lint, &f, &sql);
@@ -405,6 +416,10 @@ int migrate_dev_cmd(int argc, char **argv)
     if (created) {
         buf_printf(&made, "  └─ %s/\n    └─ migration.sql\n", created);
         nmade++;
+        if (down_write(f.path, created, undo, &err) != 0) {
+            fprintf(stderr, "error: %s", buf_cstr(&err));
+            goto out;
+        }
     }
     if (lint.count && main_written) {
         buf path = BUF_INIT;
@@ -417,7 +432,7 @@ int migrate_dev_cmd(int argc, char **argv)
         buf_free(&path);
     }
     if (o.safe && write_safe_rest(&p, &f, slug, &safe, main_written ? NULL : sql.data,
-                                  snapshot.data, &created, &made, &nmade) != 0)
+                                  snapshot.data, undo_rest, &created, &made, &nmade) != 0)
         goto out;
     if (o.create_only) {
         if (nmade == 1)

@@ -16,10 +16,12 @@ enum {
     OPT_CREATE_ONLY = 1 << 5, /* --create-only */
     OPT_DATA_LOSS = 1 << 6,   /* --accept-data-loss */
     OPT_SAFE = 1 << 7,        /* --safe */
+    OPT_TO = 1 << 8,          /* --to NAME */
+    OPT_FROM = 1 << 9,        /* --from NAME */
 };
 
 typedef struct migrate_options {
-    const char *schema, *url, *name, *applied, *rolled_back;
+    const char *schema, *url, *name, *applied, *rolled_back, *to, *from;
     bool force, create_only, accept_data_loss, safe;
 } migrate_options;
 

@@ -377,6 +377,83 @@ START_TEST(down_undoes_a_safe_split)
 }
 END_TEST
 
+/* Prisma's own schema changes (../shared/oracle/diff), plain and --safe:
+ * dev old, dev new, down to old gives old's catalog, deploy gives new's. */
+START_TEST(oracle_changes_go_down_and_up_again)
+{
+    const char *shared = getenv("REFRACT_SHARED");
+    if (!shared || !*shared) {
+        fputs("skipped: REFRACT_SHARED not set\n", stderr);
+        return;
+    }
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/oracle/diff", shared);
+    struct dirent **ents;
+    int n = scandir(dir, &ents, NULL, alphasort);
+    ck_assert_int_ge(n, 0);
+    int cases = 0, rolled = 0;
+    for (int i = 0; i < n; i++) {
+        const char *f = ents[i]->d_name;
+        size_t len = strlen(f);
+        if (len > 11 && !strcmp(f + len - 11, ".old.prisma")) {
+            char base[256], path[1024];
+            snprintf(base, sizeof base, "%.*s", (int)(len - 11), f);
+            snprintf(path, sizeof path, "%s/%s.old.prisma", dir, base);
+            char *old = read_file_all(path, NULL);
+            snprintf(path, sizeof path, "%s/%s.new.prisma", dir, base);
+            char *new = read_file_all(path, NULL);
+            ck_assert(old && new);
+            cases++;
+            for (int safe = 0; safe < 2; safe++) {
+                project_dir p;
+                proj_open(&p, &pg, old);
+                dev(&p, old, "old");
+                char *c_old = mc_catalog(p.conninfo);
+                proj_write(&p, "prisma/schema.prisma", new);
+                char *out;
+                int rc = safe ? proj_run(&p, &out, "migrate", "dev", "--name", "new", "--safe",
+                                         "--accept-data-loss", NULL)
+                              : proj_run(&p, &out, "migrate", "dev", "--name", "new",
+                                         "--accept-data-loss", NULL);
+                ck_assert_msg(rc == 0, "%s: dev new failed:\n%s", base, out);
+                free(out);
+                char *c_new = mc_catalog(p.conninfo);
+                char names[8][256];
+                list_migrations(&p, names, 8);
+                rc = proj_run(&p, &out, "migrate", "down", "--to", names[0], NULL);
+                ck_assert_msg(rc == 0, "%s%s: down failed:\n%s", base, safe ? " --safe" : "", out);
+                free(out);
+                char *c_down = mc_catalog(p.conninfo);
+                if (strcmp(c_old, c_down))
+                    mc_show_diff(base, c_old, c_down);
+                ck_assert_msg(!strcmp(c_old, c_down), "%s%s: down does not give old's catalog",
+                              base, safe ? " --safe" : "");
+                rc = proj_run(&p, &out, "migrate", "deploy", NULL);
+                ck_assert_msg(rc == 0, "%s: deploy failed:\n%s", base, out);
+                free(out);
+                char *c_up = mc_catalog(p.conninfo);
+                ck_assert_msg(!strcmp(c_new, c_up), "%s%s: deploy after down differs", base,
+                              safe ? " --safe" : "");
+                rolled++;
+                free(c_old);
+                free(c_new);
+                free(c_down);
+                free(c_up);
+                proj_close(&p);
+            }
+            free(old);
+            free(new);
+        }
+        free(ents[i]);
+    }
+    free(ents);
+    fprintf(stderr, "migrate down: %d oracle changes, plain and --safe (%d runs): down gives the "
+                    "old catalog, deploy the new one\n",
+            cases, rolled);
+    ck_assert_int_gt(cases, 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("migrate_down");
@@ -391,6 +468,7 @@ int main(void)
     tcase_add_test(tc, down_refuses_a_migration_without_down_sql);
     tcase_add_test(tc, a_failing_down_sql_changes_nothing);
     tcase_add_test(tc, down_undoes_a_safe_split);
+    tcase_add_test(tc, oracle_changes_go_down_and_up_again);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -7,6 +7,7 @@
  * leaves nothing behind when a down.sql fails.
  */
 #include <dirent.h>
+#include <pthread.h>
 
 #include "migrate_support.h"
 #include "migsql_catalog.h"
@@ -179,6 +180,18 @@ START_TEST(down_rolls_back_the_newest_and_deploy_applies_it_again)
         mc_show_diff("up, down, up", before, after);
     ck_assert_str_eq(before, after);
     ck_assert_int_eq(proj_run(&p, &out, "migrate", "status", NULL), 0);
+    free(out);
+    /* Replacing a migration: down, delete its folder, dev again. */
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "down", NULL), 0);
+    free(out);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -r '%s/prisma/migrations/%s'", p.root, names[1]);
+    ck_assert_int_eq(system(cmd), 0);
+    dev(&p, V2, "bio only");
+    ck_assert(has_column(&p, "User", "bio"));
+    ck_assert(!db_has_table(&p, "Post"));
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "status", NULL), 0);
+    ck_assert_contains(out, "Database schema is up to date!");
     free(out);
     free(before);
     free(after);
@@ -377,6 +390,44 @@ START_TEST(down_undoes_a_safe_split)
 }
 END_TEST
 
+struct down_run {
+    const project_dir *p;
+    char *out;
+    int rc;
+};
+
+static void *run_down(void *arg)
+{
+    struct down_run *r = arg;
+    r->rc = proj_run(r->p, &r->out, "migrate", "down", NULL);
+    return NULL;
+}
+
+/* Down waits for Prisma's advisory lock, as deploy does: a deployer (refract
+ * or Prisma) holding it is never raced. */
+START_TEST(down_waits_for_the_migration_lock)
+{
+    project_dir p;
+    proj_open(&p, &pg, V1);
+    dev(&p, V1, "init");
+    dev(&p, V2, "bio");
+    db_exec(&p, "SELECT pg_advisory_lock(72707369)");
+    struct down_run r = {.p = &p};
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, run_down, &r), 0);
+    sleep(2);
+    bool still_there = has_column(&p, "User", "bio");
+    db_exec(&p, "SELECT pg_advisory_unlock(72707369)");
+    ck_assert_int_eq(pthread_join(t, NULL), 0);
+    ck_assert_msg(still_there, "down ran while another process held the migration lock");
+    ck_assert_msg(r.rc == 0, "%s", r.out);
+    ck_assert_contains(r.out, "Waiting for the migration lock");
+    ck_assert(!has_column(&p, "User", "bio"));
+    free(r.out);
+    proj_close(&p);
+}
+END_TEST
+
 /* Prisma's own schema changes (../shared/oracle/diff), plain and --safe:
  * dev old, dev new, down to old gives old's catalog, deploy gives new's. */
 START_TEST(oracle_changes_go_down_and_up_again)
@@ -468,6 +519,7 @@ int main(void)
     tcase_add_test(tc, down_refuses_a_migration_without_down_sql);
     tcase_add_test(tc, a_failing_down_sql_changes_nothing);
     tcase_add_test(tc, down_undoes_a_safe_split);
+    tcase_add_test(tc, down_waits_for_the_migration_lock);
     tcase_add_test(tc, oracle_changes_go_down_and_up_again);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

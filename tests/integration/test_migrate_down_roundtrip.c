@@ -12,7 +12,7 @@
  *
  * so every down.sql migrate dev writes undoes its migration.sql exactly,
  * the first one down to an empty database. REFRACT_DOWN_ROUNDTRIP_CASES
- * sets how many cases: 6 by default (make check), 200 when
+ * sets how many cases: 6 by default (make check), 100 when
  * REFRACT_CHECK_FULL=1 (make check-full); REFRACT_DOWN_ROUNDTRIP_SEED the
  * first seed (default 1). A failing case prints both schemas and the
  * migration folder's SQL.
@@ -87,7 +87,7 @@ START_TEST(random_changes_go_down_and_up_again)
 {
     const char *env = getenv("REFRACT_DOWN_ROUNDTRIP_CASES");
     const char *env_seed = getenv("REFRACT_DOWN_ROUNDTRIP_SEED");
-    int cases = env ? atoi(env) : check_full() ? 200 : 6;
+    int cases = env ? atoi(env) : check_full() ? 100 : 6;
     uint64_t first = env_seed ? strtoull(env_seed, NULL, 10) : 1;
     int nonempty = 0;
     for (int c = 0; c < cases; c++) {
@@ -133,7 +133,7 @@ START_TEST(random_changes_go_down_and_up_again)
             cases, nonempty);
     if (!env && !check_full())
         fputs("down round trip: the first 6 seeds only; REFRACT_CHECK_FULL=1 (make check-full) "
-              "runs 200\n",
+              "runs 100\n",
               stderr);
 }
 END_TEST

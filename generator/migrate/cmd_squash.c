@@ -113,20 +113,25 @@ static int write_in(const char *dir, const char *file, const char *text, size_t 
     return rc;
 }
 
-/* Remove a migration folder refract knows the files of. */
-static int remove_migration(const migration_file *m)
+/* Remove a migration folder holding only the files refract knows. */
+static int remove_folder(const char *dir)
 {
     static const char *const files[] = {MIGRATION_SQL_FILE, MIGRATION_SCHEMA_FILE,
                                         MIGRATION_DOWN_FILE, MIGRATION_REPLACES_FILE};
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
         buf path = BUF_INIT;
-        buf_printf(&path, "%s/%s", m->dir, files[i]);
+        buf_printf(&path, "%s/%s", dir, files[i]);
         int gone = unlink(path.data) == 0 || errno == ENOENT;
         buf_free(&path);
         if (!gone)
             break;
     }
-    if (rmdir(m->dir) != 0) {
+    return rmdir(dir);
+}
+
+static int remove_migration(const migration_file *m)
+{
+    if (remove_folder(m->dir) != 0) {
         fprintf(stderr, "error: cannot remove %s: %s (remove it by hand: the squashed migration "
                         "replaces it)\n",
                 m->dir, strerror(errno));
@@ -181,11 +186,14 @@ static int write_squashed(const migration_folder *f, long from, long to, const c
     if (write_in(tmp.data, MIGRATION_SQL_FILE, sql.data, sql.len) != 0 ||
         write_in(tmp.data, MIGRATION_DOWN_FILE, down.data, down.len) != 0 ||
         write_in(tmp.data, MIGRATION_SCHEMA_FILE, schema_text, schema_len) != 0 ||
-        write_in(tmp.data, MIGRATION_REPLACES_FILE, list.data, list.len) != 0)
+        write_in(tmp.data, MIGRATION_REPLACES_FILE, list.data, list.len) != 0) {
+        remove_folder(tmp.data);
         goto out;
+    }
     if (rename(tmp.data, final.data) != 0) {
         fprintf(stderr, "error: cannot rename %s to %s: %s\n", tmp.data, final.data,
                 strerror(errno));
+        remove_folder(tmp.data);
         goto out;
     }
     rc = 0;

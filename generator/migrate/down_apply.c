@@ -1,5 +1,6 @@
 #include "down_apply.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -39,6 +39,7 @@
 #include "project.h"
 #include "safe_form.h"
 #include "sql.h"
+#include "snapshot.h"
 #include "sqlscan.h"
 
 #define PUSH_TABLE "_refract_db_push"
@@ -208,34 +209,7 @@ static bool pushed_before(db_conn *db)
  * *model stays NULL when there is no migration yet. Returns -1 on error. */
 static int dev_before(const migration_folder *f, ast_schema *ast, arena *a, model_schema **model)
 {
-    *model = NULL;
-    if (!f->count)
-        return 0;
-    const migration_file *m = &f->items[f->count - 1];
-    buf path = BUF_INIT;
-    buf_printf(&path, "%s/%s", m->dir, MIGRATION_SCHEMA_FILE);
-    int rc = 0;
-    if (!m->has_schema) {
-        fprintf(stderr,
-                "error: the newest migration %s has no schema.prisma, so refract cannot tell what "
-                "it was made from.\n"
-                "  Migrations made by Prisma do not save their schema: copy the schema that "
-                "migration was created from to %s.\n",
-                m->dir, path.data);
-        rc = -1;
-    } else {
-        buf err = BUF_INIT;
-        char *text = read_regular_file(path.data, NULL, &err);
-        if (!text || !(*model = load_saved_schema(path.data, text, ast, a)))
-            rc = -1;
-        if (!text)
-            fprintf(stderr, "error: %s", buf_cstr(&err));
-        buf_free(&err);
-        /* The AST keeps its own copy of the text. */
-        free(text);
-    }
-    buf_free(&path);
-    return rc;
+    return migration_snapshot_model(f, (long)f->count - 1, ast, a, model);
 }
 
 /* Lint the new migration's SQL after the folder's migrations, and write

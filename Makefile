@@ -146,7 +146,7 @@ tests: all $(UNIT_BINS) $(INTEG_BINS)
 # fails make. The slowest programs are listed first so that both job slots
 # stay busy until the end instead of waiting on one long tail.
 CHECK_DIR  := $(BUILD)/check
-CHECK_SLOW := test_migsql_roundtrip test_generate_corpus test_migsql_catalog test_harness
+CHECK_SLOW := test_migsql_roundtrip test_migrate_down test_migrate_down_roundtrip test_generate_corpus test_migsql_catalog test_harness
 slow_first = $(filter $(addprefix %/,$(CHECK_SLOW)),$(1)) $(filter-out $(addprefix %/,$(CHECK_SLOW)),$(1))
 UNIT_LOGS  := $(patsubst $(BUILD)/tests/%,$(CHECK_DIR)/%.log,$(call slow_first,$(UNIT_BINS)))
 INTEG_LOGS := $(patsubst $(BUILD)/tests/%,$(CHECK_DIR)/%.log,$(call slow_first,$(INTEG_BINS)))
@@ -199,7 +199,7 @@ check-full: check
 
 # Only the programs whose size REFRACT_CHECK_FULL chooses, at full size
 # (CI runs `make check`, then this: nothing runs twice at the same size).
-FULL_TESTS := test_migsql_roundtrip test_generate_corpus
+FULL_TESTS := test_migsql_roundtrip test_migrate_down test_migrate_down_roundtrip test_generate_corpus
 check-full-extra: all $(addprefix $(BUILD)/tests/,$(FULL_TESTS))
 	@REFRACT_CHECK_FULL=1 $(MAKE) --no-print-directory -k \
 	    $(addprefix $(CHECK_DIR)/,$(addsuffix .log,$(FULL_TESTS)))

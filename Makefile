@@ -57,7 +57,7 @@ RT_SRCS   := $(sort $(wildcard runtime/*.c))
 # names and a program's own buf_* or sha256_* never clash with them.
 RT_MIGRATE_SHARED := $(addprefix $(BUILD)/generator/,migrate/deploy.o migrate/history.o \
              migrate/folder.o migrate/sqlscan.o migrate/sqltok.o migrate/dburl.o util/buf.o \
-             util/sha256.o util/uuid.o util/arena.o)
+             migrate/replaces.o util/sha256.o util/uuid.o util/arena.o util/progress.o)
 RT_MIGRATE_O := $(BUILD)/runtime/migrate_deploy.o
 RT_MIGRATE   := $(BUILD)/runtime/migrate_all.o
 RT_OBJS   := $(filter-out $(RT_MIGRATE_O),$(RT_SRCS:%.c=$(BUILD)/%.o)) $(RT_MIGRATE)
@@ -170,7 +170,7 @@ tests: all $(UNIT_BINS) $(INTEG_BINS)
 # fails make. The slowest programs are listed first so that both job slots
 # stay busy until the end instead of waiting on one long tail.
 CHECK_DIR  := $(BUILD)/check
-CHECK_SLOW := test_migsql_roundtrip test_generate_corpus test_migsql_catalog test_harness
+CHECK_SLOW := test_migsql_roundtrip test_migrate_down test_migrate_down_roundtrip test_generate_corpus test_migsql_catalog test_harness
 slow_first = $(filter $(addprefix %/,$(CHECK_SLOW)),$(1)) $(filter-out $(addprefix %/,$(CHECK_SLOW)),$(1))
 UNIT_LOGS  := $(patsubst $(BUILD)/tests/%,$(CHECK_DIR)/%.log,$(call slow_first,$(UNIT_BINS)))
 INTEG_LOGS := $(patsubst $(BUILD)/tests/%,$(CHECK_DIR)/%.log,$(call slow_first,$(INTEG_BINS)))
@@ -242,7 +242,8 @@ check-full: check
 
 # Only the programs whose size REFRACT_CHECK_FULL chooses, at full size
 # (CI runs `make check`, then this: nothing runs twice at the same size).
-FULL_TESTS := test_migsql_roundtrip test_generate_corpus test_migrate_safe_load
+FULL_TESTS := test_migsql_roundtrip test_migrate_down test_migrate_down_roundtrip test_generate_corpus \
+              test_migrate_safe_load
 check-full-extra: all $(addprefix $(BUILD)/tests/,$(FULL_TESTS))
 	@REFRACT_CHECK_FULL=1 $(MAKE) --no-print-directory -k \
 	    $(addprefix $(CHECK_DIR)/,$(addsuffix .log,$(FULL_TESTS)))

@@ -8,6 +8,8 @@
  *   reset     drop everything, apply every migration again
  *   resolve   mark a failed migration rolled back, or a migration applied
  *   lint      check migrations for locks, rewrites and data loss (migrate/cmd_lint.c)
+ *   down      roll back applied migrations with their down.sql (migrate/cmd_down.c)
+ *   squash    replace a range of migrations with one (migrate/cmd_squash.c)
  *
  * The work is in generator/migrate/; this file reads options, prints what
  * happened in Prisma's words and picks the exit code (0 ok, 1 error,
@@ -21,6 +23,8 @@
 
 #include "cli.h"
 #include "migrate/cmd_diff.h"
+#include "migrate/cmd_down.h"
+#include "migrate/cmd_squash.h"
 #include "migrate/cmd_lint.h"
 #include "migrate/deploy.h"
 #include "migrate/devflow.h"
@@ -42,6 +46,8 @@ static const char migrate_usage[] =
     "  reset     Drop the database's schema and apply every migration again\n"
     "  resolve   Mark a failed migration --rolled-back, or a migration --applied\n"
     "  lint      Check migrations for long locks, table rewrites and data loss\n"
+    "  down      Roll back applied migrations with their down.sql\n"
+    "  squash    Replace a range of migrations with one that does the same\n"
     "\n"
     "Run `refract migrate <command> --help` for a command's options.\n";
 
@@ -461,6 +467,7 @@ int cmd_migrate(int argc, char **argv)
         {"deploy", migrate_deploy_cmd},
         {"status", migrate_status_cmd},   {"reset", migrate_reset_cmd},
         {"resolve", migrate_resolve_cmd}, {"lint", migrate_cmd_lint},
+        {"down", migrate_down_cmd},       {"squash", migrate_squash_cmd},
     };
     for (size_t i = 0; i < sizeof subs / sizeof *subs; i++)
         if (!strcmp(sub, subs[i].name))

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "../util/arena.h"
+#include "../util/progress.h"
 #include "../util/uuid.h"
+#include "replaces.h"
 #include "sqlscan.h"
 #include "sqltok.h"
 
@@ -66,7 +68,8 @@ void migration_compare(const migration_folder *f, const history *h, migration_re
         bool seen = false; /* report a name once */
         for (size_t k = 0; k < out->nunknown && !seen; k++)
             seen = !strcmp(out->unknown[k]->migration_name, r->migration_name);
-        if (!local && !seen)
+        /* A squashed migration's originals are accounted for by it. */
+        if (!local && !seen && !migrations_replacing(f, r->migration_name))
             out->unknown[out->nunknown++] = r;
     }
 }
@@ -671,6 +674,7 @@ int migrate_deploy_with(db_conn *db, const migration_folder *f, const deploy_opt
     history h = {0};
     migration_report rep = {0};
     char *lock_timeout = NULL; /* the session's, read before the first migration */
+    size_t shown = 0;          /* migrations announced so far, for the terminal's count */
     if (history_ensure_table(db->pg, db->schema, err) != 0 ||
         history_load(db->pg, db->schema, &h, err) != 0) {
         rc = -1;
@@ -694,7 +698,31 @@ int migrate_deploy_with(db_conn *db, const migration_folder *f, const deploy_opt
     for (size_t i = 0; i < f->count; i++) {
         if (rep.state[i] != MIGRATION_PENDING)
             continue;
+        replaces_action squashed = replaces_action_for(&f->items[i], &h, err);
+        if (squashed == REPLACES_PARTIAL) {
+            rc = -1;
+            goto done;
+        }
+        if (squashed == REPLACES_RECORD) {
+            if (o->progress)
+                fprintf(o->progress,
+                        "Recording migration `%s` as applied without running it: it squashes "
+                        "migrations this database has applied\n",
+                        f->items[i].name);
+            if (replaces_record_applied(db->pg, db->schema, &f->items[i], err) != 0) {
+                rc = -1;
+                goto done;
+            }
+            ++*applied;
+            if (o->was_applied)
+                o->was_applied[i] = true;
+            continue;
+        }
         if (o->progress) {
+            /* on a terminal, how far along: "[ 3/120] " (never into a pipe or log) */
+            if (rep.npending > 1 && progress_visible(o->progress))
+                fprintf(o->progress, "[%*zu/%zu] ", rep.npending >= 100 ? 3 : rep.npending >= 10 ? 2 : 1,
+                        ++shown, rep.npending);
             fprintf(o->progress, "Applying migration `%s`\n", f->items[i].name);
             fflush(o->progress);
         }

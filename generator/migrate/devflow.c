@@ -30,6 +30,7 @@
 #include "datasafety.h"
 #include "deploy.h"
 #include "diff.h"
+#include "down.h"
 #include "folder.h"
 #include "../parse/parse.h"
 #include "cmd_lint.h"
@@ -38,6 +39,7 @@
 #include "project.h"
 #include "safe_form.h"
 #include "sql.h"
+#include "snapshot.h"
 #include "sqlscan.h"
 
 #define PUSH_TABLE "_refract_db_push"
@@ -49,7 +51,8 @@ static const char dev_usage[] =
     "\n"
     "Compare the schema with the one the newest migration was made from (or with\n"
     "an empty database), write migrations/<timestamp>_<name>/migration.sql and\n"
-    "schema.prisma, then apply pending migrations to the database.\n"
+    "schema.prisma, then apply pending migrations to the database. Beside them goes\n"
+    "down.sql, the SQL that undoes the migration (`refract migrate down` runs it).\n"
     "\n"
     "  --name NAME         the migration's name (made lower_snake_case)\n"
     "  --create-only       write the migration (even an empty one), do not touch the\n"
@@ -213,34 +216,7 @@ static bool pushed_before(db_conn *db)
  * *model stays NULL when there is no migration yet. Returns -1 on error. */
 static int dev_before(const migration_folder *f, ast_schema *ast, arena *a, model_schema **model)
 {
-    *model = NULL;
-    if (!f->count)
-        return 0;
-    const migration_file *m = &f->items[f->count - 1];
-    buf path = BUF_INIT;
-    buf_printf(&path, "%s/%s", m->dir, MIGRATION_SCHEMA_FILE);
-    int rc = 0;
-    if (!m->has_schema) {
-        fprintf(stderr,
-                "error: the newest migration %s has no schema.prisma, so refract cannot tell what "
-                "it was made from.\n"
-                "  Migrations made by Prisma do not save their schema: copy the schema that "
-                "migration was created from to %s.\n",
-                m->dir, path.data);
-        rc = -1;
-    } else {
-        buf err = BUF_INIT;
-        char *text = read_regular_file(path.data, NULL, &err);
-        if (!text || !(*model = load_saved_schema(path.data, text, ast, a)))
-            rc = -1;
-        if (!text)
-            fprintf(stderr, "error: %s", buf_cstr(&err));
-        buf_free(&err);
-        /* The AST keeps its own copy of the text. */
-        free(text);
-    }
-    buf_free(&path);
-    return rc;
+    return migration_snapshot_model(f, (long)f->count - 1, ast, a, model);
 }
 
 /* Lint the new migration's SQL after the folder's migrations, and write
@@ -283,7 +259,7 @@ static unsigned lint_new_migration(linter *l, const migration_folder *f, buf *sq
  * timestamp follows the one before. *last is the newest name written. */
 static int write_safe_rest(const project *p, migration_folder *f, const char *slug,
                            const safe_form *safe, const char *prefix, const char *snapshot,
-                           char **last, buf *made, size_t *nmade)
+                           migrate_steps **undo, char **last, buf *made, size_t *nmade)
 {
     size_t n = safe->nindexes + (safe->validate.len ? 1 : 0);
     for (size_t i = 0; i < n; i++) {
@@ -307,6 +283,11 @@ static int write_safe_rest(const project *p, migration_folder *f, const char *sl
         if (rc == 0 &&
             (rc = migrations_create(f, name.data, time(NULL), text.data, snapshot, &created,
                                     &err)) != 0)
+            fprintf(stderr, "error: %s", buf_cstr(&err));
+        /* An index migration's down.sql drops its index; the validation's
+         * undoes nothing (the main migration's drops the keys). */
+        if (rc == 0 && (rc = down_write(f->path, created, i < safe->nindexes ? undo[i] : NULL,
+                                        &err)) != 0)
             fprintf(stderr, "error: %s", buf_cstr(&err));
         if (created) {
             buf_printf(made, "  └─ %s/\n    └─ migration.sql\n", created);
@@ -386,6 +367,7 @@ int migrate_dev_cmd(int argc, char **argv)
         }
     }
     migrate_steps *steps = migrate_diff(before, p.model, &a);
+    migrate_steps *undo = down_steps(before, p.model, &a), **undo_rest = NULL;
     print_notes(steps);
     if (steps->count == 0 && !o.create_only) {
         puts("Already in sync, no schema change or pending migration was found.");
@@ -409,6 +391,9 @@ int migrate_dev_cmd(int argc, char **argv)
         safe_form_make(sql.data, sql.len, lock_timeout, &safe);
         buf_truncate(&sql, 0);
         buf_put(&sql, safe.main.data, safe.main.len);
+        undo_rest = arena_alloc(&a, (safe.nindexes + 1) * sizeof *undo_rest);
+        for (size_t i = 0; i < safe.nindexes; i++)
+            undo_rest[i] = down_take_index_drop(undo, safe.indexes[i], &a);
     }
     lint_ran = true;
     unsigned lint_lines = lint_new_migration(&lint, &f, &sql);
@@ -427,6 +412,10 @@ int migrate_dev_cmd(int argc, char **argv)
     if (created) {
         buf_printf(&made, "  └─ %s/\n    └─ migration.sql\n", created);
         nmade++;
+        if (down_write(f.path, created, undo, &err) != 0) {
+            fprintf(stderr, "error: %s", buf_cstr(&err));
+            goto out;
+        }
     }
     if (lint.count && main_written) {
         buf path = BUF_INIT;
@@ -439,7 +428,7 @@ int migrate_dev_cmd(int argc, char **argv)
         buf_free(&path);
     }
     if (o.safe && write_safe_rest(&p, &f, slug, &safe, main_written ? NULL : sql.data,
-                                  snapshot.data, &created, &made, &nmade) != 0)
+                                  snapshot.data, undo_rest, &created, &made, &nmade) != 0)
         goto out;
     if (o.create_only) {
         if (nmade == 1)

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "replaces.h"
+
 static char *xstrdup(const char *s)
 {
     char *p = strdup(s);
@@ -267,7 +269,7 @@ static void read_one(const char *folder, const char *name, migration_file *m, bu
         buf_printf(err, "cannot read %s: %s\n", m->dir, strerror(errno));
         return;
     }
-    bool has_sql = false;
+    bool has_sql = false, has_replaces = false;
     struct dirent *e;
     while ((e = readdir(d))) {
         if (is_hidden(e->d_name))
@@ -276,13 +278,22 @@ static void read_one(const char *folder, const char *name, migration_file *m, bu
             has_sql = true;
         else if (!strcmp(e->d_name, MIGRATION_SCHEMA_FILE))
             m->has_schema = true;
+        else if (!strcmp(e->d_name, MIGRATION_DOWN_FILE))
+            m->has_down = true;
+        else if (!strcmp(e->d_name, MIGRATION_REPLACES_FILE))
+            has_replaces = true;
         else
             buf_printf(err,
                        "unexpected file %s/%s: a migration folder holds only migration.sql "
-                       "(and refract's schema.prisma)\n",
+                       "(and refract's schema.prisma, down.sql and replaces.txt)\n",
                        m->dir, e->d_name);
     }
     closedir(d);
+    if (has_replaces) {
+        char *path = path_join(m->dir, MIGRATION_REPLACES_FILE);
+        replaces_read(path, m, err);
+        free(path);
+    }
     if (!has_sql) {
         buf_printf(err, "migration %s has no migration.sql (expected %s/migration.sql)\n", name,
                    m->dir);
@@ -364,6 +375,9 @@ void migrations_free(migration_folder *f)
         free(f->items[i].name);
         free(f->items[i].dir);
         free(f->items[i].sql);
+        for (size_t k = 0; k < f->items[i].nreplaces; k++)
+            free(f->items[i].replaces[k]);
+        free(f->items[i].replaces);
     }
     free(f->items);
     free(f->path);

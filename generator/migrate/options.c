@@ -26,6 +26,8 @@ static const struct option_spec {
     {"--skip-seed", OPT_SKIP_SEED, false, offsetof(migrate_options, skip_seed)},
     {"--json", OPT_JSON, false, offsetof(migrate_options, json)},
     {"--lock-timeout", OPT_LOCK_TIMEOUT, true, offsetof(migrate_options, lock_timeout)},
+    {"--to", OPT_TO, true, offsetof(migrate_options, to)},
+    {"--from", OPT_FROM, true, offsetof(migrate_options, from)},
 };
 
 int migrate_parse_options(int argc, char **argv, unsigned allowed, migrate_options *o)

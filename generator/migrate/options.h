@@ -19,10 +19,12 @@ enum {
     OPT_SKIP_SEED = 1 << 8,   /* --skip-seed */
     OPT_JSON = 1 << 9,        /* --json */
     OPT_LOCK_TIMEOUT = 1 << 10, /* --lock-timeout VALUE (with --safe) */
+    OPT_TO = 1 << 11,         /* --to NAME */
+    OPT_FROM = 1 << 12,       /* --from NAME */
 };
 
 typedef struct migrate_options {
-    const char *schema, *url, *name, *applied, *rolled_back;
+    const char *schema, *url, *name, *applied, *rolled_back, *to, *from;
     const char *lock_timeout;
     bool force, create_only, accept_data_loss, safe, skip_seed, json;
 } migrate_options;

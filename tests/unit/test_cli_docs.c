@@ -119,7 +119,7 @@ START_TEST(bash_completion_knows_commands_and_options)
         const char *want;
     } cases[] = {
         {"refract mig", 1, "migrate"},
-        {"refract migrate d", 2, "diff dev deploy"},
+        {"refract migrate d", 2, "diff dev deploy down"}, /* down: from its --help, no edit needed */
         {"refract migrate dev --cr", 3, "--create-only"},
         {"refract erd --format ''", 3, "mermaid dot svg"},
         {"refract validate --j", 2, "--json"},

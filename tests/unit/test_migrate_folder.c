@@ -135,6 +135,38 @@ START_TEST(reads_in_order_with_checksums)
 }
 END_TEST
 
+/* refract's own files beside migration.sql: down.sql, and a squashed
+ * migration's replaces.txt (comments and blank lines aside, one folder
+ * name a line). */
+START_TEST(down_sql_and_replaces_txt_are_read)
+{
+    put("migrations/20240101000000_a/migration.sql", "SELECT 1;");
+    put("migrations/20240101000000_a/down.sql", "SELECT 2;");
+    put("migrations/20240103000000_b/migration.sql", "SELECT 3;");
+    put("migrations/20240103000000_b/replaces.txt",
+        "# squashed\n\n  20240102000000_x  \n20240103000000_y\n");
+    migration_folder f;
+    buf err = BUF_INIT;
+    ck_assert_int_eq(migrations_read(migrations(), &f, &err), 0);
+    ck_assert_str_eq(buf_cstr(&err), "");
+    ck_assert(f.items[0].has_down);
+    ck_assert_uint_eq(f.items[0].nreplaces, 0);
+    ck_assert(!f.items[1].has_down);
+    ck_assert_uint_eq(f.items[1].nreplaces, 2);
+    ck_assert_str_eq(f.items[1].replaces[0], "20240102000000_x");
+    ck_assert_str_eq(f.items[1].replaces[1], "20240103000000_y");
+    migrations_free(&f);
+    /* A line that is not a folder name is reported with its place. */
+    put("migrations/20240103000000_b/replaces.txt", "20240102000000_x\nnot a name\n");
+    ck_assert_int_eq(migrations_read(migrations(), &f, &err), -1);
+    ck_assert_msg(strstr(buf_cstr(&err), "20240103000000_b/replaces.txt:2: `not a name` is not a "
+                                         "migration folder name"),
+                  "%s", buf_cstr(&err));
+    migrations_free(&f);
+    buf_free(&err);
+}
+END_TEST
+
 START_TEST(nonsense_is_reported_all_at_once)
 {
     put("migrations/20240101000000_ok/migration.sql", "SELECT 1;");
@@ -318,6 +350,7 @@ int main(void)
     tcase_add_test(tc, path_is_beside_the_schema);
     tcase_add_test(tc, missing_folder_is_empty);
     tcase_add_test(tc, reads_in_order_with_checksums);
+    tcase_add_test(tc, down_sql_and_replaces_txt_are_read);
     tcase_add_test(tc, nonsense_is_reported_all_at_once);
     tcase_add_test(tc, lock_for_another_provider_is_refused);
     tcase_add_test(tc, nul_byte_in_migration_sql_is_refused_with_its_place);

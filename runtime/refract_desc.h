@@ -77,9 +77,11 @@ enum {
     RF_FIELD_ID = 1u << 2,         /* part of the primary key */
     RF_FIELD_HAS_DEFAULT = 1u << 3,/* @default (database- or client-side) */
     RF_FIELD_UPDATED_AT = 1u << 4, /* @updatedAt: the client sets now() on create and update */
-    RF_FIELD_OMITTABLE = 1u << 5   /* a create may leave it out: the create-input member
+    RF_FIELD_OMITTABLE = 1u << 5,  /* a create may leave it out: the create-input member
                                       is the optional form (rf_opt_*, NULL pointer, data
                                       NULL, 0 enum; arrays: items NULL and count 0) */
+    RF_FIELD_SEARCH = 1u << 6      /* String with full-text search: its where member is
+                                      an rf_search_filter, not an rf_text_filter */
 };
 
 /* A value the client makes on create when none is given (@default(uuid())...). */

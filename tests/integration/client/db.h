@@ -258,8 +258,8 @@ typedef struct db_user_order {
  * Relation members test related rows (see "Relation filters" above).  */
 struct db_user_where {
     rf_i32_filter id;
-    rf_text_filter email;
-    rf_text_filter name;
+    rf_search_filter email;
+    rf_search_filter name;
     rf_i32_filter age;
     db_role_filter role;
     db_role_list_filter roles;
@@ -277,8 +277,8 @@ struct db_user_where {
     rf_f64_filter score;
     rf_f64_filter ratio;
     rf_bool_filter active;
-    rf_text_filter code;
-    rf_text_filter ext_id;
+    rf_search_filter code;
+    rf_search_filter ext_id;
     rf_text_list_filter tags;
     rf_i32_list_filter lucky;
     struct { const db_post_where *some, *every, *none; } posts;
@@ -623,8 +623,8 @@ typedef struct db_profile_order {
 /* A filter: every given member must hold (AND), plus the groups.
  * Relation members test related rows (see "Relation filters" above).  */
 struct db_profile_where {
-    rf_text_filter id;
-    rf_text_filter bio;
+    rf_search_filter id;
+    rf_search_filter bio;
     rf_i32_filter user_id;
     struct { unsigned ops; const db_user_where *is, *is_not; } user;
     const db_profile_where *AND; /* all of these */
@@ -881,9 +881,9 @@ typedef struct db_post_order {
 /* A filter: every given member must hold (AND), plus the groups.
  * Relation members test related rows (see "Relation filters" above).  */
 struct db_post_where {
-    rf_text_filter id;
-    rf_text_filter title;
-    rf_text_filter slug;
+    rf_search_filter id;
+    rf_search_filter title;
+    rf_search_filter slug;
     rf_i32_filter views;
     rf_i32_filter author_id;
     struct { unsigned ops; const db_user_where *is, *is_not; } author;
@@ -1167,7 +1167,7 @@ typedef struct db_category_order {
  * Relation members test related rows (see "Relation filters" above).  */
 struct db_category_where {
     rf_i32_filter id;
-    rf_text_filter name;
+    rf_search_filter name;
     struct { const db_post_where *some, *every, *none; } posts;
     const db_category_where *AND; /* all of these */
     size_t nAND;
@@ -1418,9 +1418,9 @@ typedef struct db_comment_order {
 /* A filter: every given member must hold (AND), plus the groups.
  * Relation members test related rows (see "Relation filters" above).  */
 struct db_comment_where {
-    rf_text_filter id;
-    rf_text_filter body;
-    rf_text_filter post_id;
+    rf_search_filter id;
+    rf_search_filter body;
+    rf_search_filter post_id;
     struct { unsigned ops; const db_post_where *is, *is_not; } post;
     const db_comment_where *AND; /* all of these */
     size_t nAND;
@@ -1650,9 +1650,9 @@ typedef struct db_tag_order {
 
 /* A filter: every given member must hold (AND), plus the groups. */
 struct db_tag_where {
-    rf_text_filter group;
-    rf_text_filter name;
-    rf_text_filter note;
+    rf_search_filter group;
+    rf_search_filter name;
+    rf_search_filter note;
     const db_tag_where *AND; /* all of these */
     size_t nAND;
     const db_tag_where *OR;  /* at least one of these (an empty list matches nothing) */

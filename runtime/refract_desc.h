@@ -217,6 +217,9 @@ struct rf_model_desc {
     size_t query_distinct;         /* offsetof `distinct` (then `ndistinct`) in `<model>_query` */
     size_t query_relation_order;   /* offsetof `order_by_relation` (then its count), or
                                       RF_NO_MEMBER */
+    size_t query_relevance;        /* offsetof `order_by_relevance` (an rf_relevance
+                                      layout) in `<model>_query`; 0: none (the schema has
+                                      no full-text search; offset 0 is always `where`) */
 };
 
 /*

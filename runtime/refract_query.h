@@ -280,6 +280,22 @@ typedef struct rf_relation_order {
 } rf_relation_order;
 
 /*
+ * Ordering by full-text relevance (Prisma's orderBy: { _relevance: { fields,
+ * search, sort } }), where the schema enables full-text search: the rows
+ * sort by ts_rank(to_tsvector(concat_ws(' ', fields...)), to_tsquery(search))
+ * before order_by's items. `fields` are numbers of the model's
+ * `<model>_field` enum, String fields only (the generated member has this
+ * layout with the model's own enum type); search NULL: no such ordering.
+ * Not with a cursor or distinct.
+ */
+typedef struct rf_relevance {
+    const int *fields;
+    size_t nfields;
+    const char *search;
+    rf_sort sort;
+} rf_relevance;
+
+/*
  * Row locking of find_many / find_first (a `<model>_query`'s `lock`), inside
  * a transaction only: FOR UPDATE, FOR NO KEY UPDATE, FOR SHARE or FOR KEY
  * SHARE on the rows returned, and at most one of `skip_locked` (rows another

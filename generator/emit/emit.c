@@ -657,6 +657,13 @@ static void add_model(emitter *e, const model_table *t, tpl_value *models)
             add_field(e, &mc, &t->columns[i], fields);
     tpl_set_strf(a, m, "nfields", "%d", n);
     add_aggregate_members(e, &mc, m);
+    /* Prisma's orderBy _relevance: with full-text search, on models that
+     * have a String field to rank. */
+    bool relevance = false;
+    for (size_t i = 0; i < t->ncolumns && e->search; i++)
+        relevance = relevance || (mc.field_no[i] >= 0 && !t->columns[i].list &&
+                                  value_kind_of(&t->columns[i]) == VK_TEXT);
+    tpl_set_bool(a, m, "relevance", relevance);
 
     model_unique_criterion crit[64];
     size_t ncrit = model_unique_criteria(t, crit, 64);

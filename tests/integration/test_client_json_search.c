@@ -4,7 +4,8 @@
  * PostgreSQL: whole-value equality, JSON null vs SQL NULL, `path` into
  * objects and arrays (indices from either end), string_* and array_*
  * tests with their type checks (also under NOT), hostile strings matched
- * literally, and `search` (the schema enables fullTextSearchPostgres).
+ * literally, and `search` and orderBy `_relevance` (the schema enables
+ * fullTextSearchPostgres).
  *
  * Same client and fixture as test_client_reads.c: the committed client of
  * tests/integration/client/schema.prisma, and a fresh database per test
@@ -375,6 +376,82 @@ START_TEST(full_text_search)
 }
 END_TEST
 
+/* The titles of the posts in the query's order. */
+static const char *posts_in_order(rf_client *c, rf_arena *a, const db_post_query *query)
+{
+    db_post_list l;
+    rf_status st = db_post_find_many(c, query, &l, a);
+    static char out[256];
+    if (st != RF_OK) {
+        snprintf(out, sizeof out, "!%s", rf_status_name(st));
+        return out;
+    }
+    out[0] = '\0';
+    for (size_t i = 0; i < l.count; i++) {
+        if (i)
+            strcat(out, ",");
+        strncat(out, l.items[i].title, sizeof out - strlen(out) - 8);
+    }
+    return out;
+}
+
+/* Prisma's orderBy _relevance: ts_rank of the fields' words against a
+ * tsquery, before order_by; with where, take and find_first; over several
+ * fields; refused for a field that is not a String, with a cursor, and in
+ * include arguments. */
+START_TEST(order_by_relevance)
+{
+    rf_client *c = fresh();
+    rf_arena a;
+    rf_arena_init(&a);
+    const char *titles[] = {"fox fox fox", "fox fox", "dog"}, *slugs[] = {"a", "b", "fox fox fox fox"};
+    for (int i = 0; i < 3; i++)
+        OK(db_post_create(c, &(db_post_create_input){.title = titles[i], .slug = slugs[i]}, NULL, NULL));
+    db_post_field title[] = {DB_POST_BY_TITLE}, title_slug[] = {DB_POST_BY_TITLE, DB_POST_BY_SLUG},
+                  views[] = {DB_POST_BY_VIEWS};
+    ck_assert_str_eq(posts_in_order(c, &a, &(db_post_query){.order_by_relevance = {title, 1, "fox", RF_DESC}}),
+                     "fox fox fox,fox fox,dog");
+    ck_assert_str_eq(posts_in_order(c, &a, &(db_post_query){.order_by_relevance = {title, 1, "fox", RF_ASC}}),
+                     "dog,fox fox,fox fox fox");
+    ck_assert_str_eq(
+        posts_in_order(c, &a, &(db_post_query){.order_by_relevance = {title_slug, 2, "fox", RF_DESC}}),
+        "dog,fox fox fox,fox fox");
+    /* With a filter and a page: the where's parameters come first. */
+    ck_assert_str_eq(posts_in_order(c, &a,
+                                    &(db_post_query){.where = &(db_post_where){.title = {.search = "fox"}},
+                                                     .order_by_relevance = {title, 1, "fox", RF_ASC},
+                                                     .take = 1}),
+                     "fox fox");
+    db_post first;
+    OK(db_post_find_first(c, &(db_post_query){.order_by_relevance = {title_slug, 2, "fox", RF_DESC}}, &first, &a));
+    ck_assert_str_eq(first.title, "dog");
+    /* No search: no relevance ordering. */
+    ck_assert_str_eq(posts_in_order(c, &a,
+                                    &(db_post_query){.order_by_relevance = {title, 1, NULL, RF_DESC},
+                                                     .order_by = (db_post_order[]){{DB_POST_BY_TITLE, RF_ASC, 0}},
+                                                     .norder = 1}),
+                     "dog,fox fox,fox fox fox");
+    /* Mistakes. */
+    ck_assert_str_eq(posts_in_order(c, &a, &(db_post_query){.order_by_relevance = {views, 1, "fox", RF_DESC}}),
+                     "!RF_INVALID_ARGUMENT");
+    ck_assert_str_eq(posts_in_order(c, &a, &(db_post_query){.order_by_relevance = {NULL, 0, "fox", RF_DESC}}),
+                     "!RF_INVALID_ARGUMENT");
+    ck_assert_str_eq(posts_in_order(c, &a, &(db_post_query){.order_by_relevance = {title, 1, "fox", RF_DESC},
+                                                             .cursor = &(db_post_cursor){"x"}}),
+                     "!RF_INVALID_ARGUMENT");
+    /* Included rows are not ranked: refused rather than ignored. */
+    OK(db_user_create(c, &(db_user_create_input){.email = "w"}, NULL, NULL));
+    db_user_list users;
+    ck_assert_int_eq(db_user_find_many(c,
+                                       &(db_user_query){.include = {._args.posts = &(db_post_query){
+                                                            .order_by_relevance = {title, 1, "fox", RF_DESC}}}},
+                                       &users, &a),
+                     RF_INVALID_ARGUMENT);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("client_json_search");
@@ -387,6 +464,7 @@ int main(void)
     tcase_add_test(tc, json_array_filters);
     tcase_add_test(tc, json_filter_mistakes);
     tcase_add_test(tc, full_text_search);
+    tcase_add_test(tc, order_by_relevance);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

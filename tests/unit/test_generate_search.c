@@ -4,7 +4,9 @@
  * (`previewFeatures = ["fullTextSearchPostgres"]`, or `fullTextSearch`,
  * the name Prisma 4 and 5 used): without it, a program that writes
  * `.title = { .search = ... }` does not compile; with it, it does, and the
- * field's descriptor flags say so (RF_FIELD_SEARCH) to the runtime.
+ * field's descriptor flags say so (RF_FIELD_SEARCH) to the runtime. The
+ * query's `order_by_relevance` (Prisma's orderBy _relevance) follows the
+ * same rule.
  *
  * Needs REFRACT_BIN and REFRACT_ROOT (set by the Makefile) and a C compiler
  * (cc).
@@ -26,7 +28,9 @@ static const char *program =
     "#include \"db.h\"\n"
     "int main(void)\n{\n"
     "    db_post_where w = {.title = {.search = \"cat & dog\"}, .body = RF_CONTAINS(\"x\")};\n"
-    "    return w.title.search == 0;\n}\n";
+    "    db_post_query q = {.where = &w, .order_by_relevance = {\n"
+    "        (db_post_field[]){DB_POST_BY_TITLE}, 1, \"cat\", RF_DESC}};\n"
+    "    return q.where->title.search == 0;\n}\n";
 
 static char *read_file(const char *path)
 {
@@ -105,6 +109,7 @@ START_TEST(without_the_preview_feature_there_is_no_search)
     ck_assert_msg(!compiles, "`.search` compiled without fullTextSearchPostgres");
     ck_assert_ptr_nonnull(strstr(h, "rf_text_filter title;"));
     ck_assert_ptr_null(strstr(h, "rf_search_filter"));
+    ck_assert_ptr_null(strstr(h, "order_by_relevance"));
     ck_assert_ptr_nonnull(strstr(c, "{\"title\", NULL, RF_KIND_TEXT, 0, "));
     free(h);
     free(c);
@@ -125,6 +130,7 @@ START_TEST(with_the_preview_feature_string_fields_have_search)
         ck_assert_ptr_nonnull(strstr(h, "rf_search_filter body;"));
         /* The descriptor tells the runtime (RF_FIELD_SEARCH, 64). */
         ck_assert_ptr_nonnull(strstr(c, "{\"title\", NULL, RF_KIND_TEXT, 64, "));
+        ck_assert_ptr_nonnull(strstr(h, "order_by_relevance;"));
         /* Lists and Json keep their own filters. */
         ck_assert_ptr_nonnull(strstr(h, "rf_text_list_filter tags;"));
         ck_assert_ptr_nonnull(strstr(h, "rf_json_filter meta;"));

@@ -276,6 +276,7 @@ static const rf_model_desc db_user__m = {
     db_user__aggregate,
     offsetof(db_user_query, distinct),
     offsetof(db_user_query, order_by_relation),
+    offsetof(db_user_query, order_by_relevance),
 };
 RF__MODEL_RW(db_user)
 RF__UNIQUE_RW(db_user, id, 0, (int32_t id, ), (&id))
@@ -328,6 +329,7 @@ static const rf_model_desc db_profile__m = {
     db_profile__aggregate,
     offsetof(db_profile_query, distinct),
     offsetof(db_profile_query, order_by_relation),
+    offsetof(db_profile_query, order_by_relevance),
 };
 RF__MODEL_RW(db_profile)
 RF__UNIQUE_RW(db_profile, id, 0, (const char *id, ), (&id))
@@ -384,6 +386,7 @@ static const rf_model_desc db_post__m = {
     db_post__aggregate,
     offsetof(db_post_query, distinct),
     offsetof(db_post_query, order_by_relation),
+    offsetof(db_post_query, order_by_relevance),
 };
 RF__MODEL_RW(db_post)
 RF__UNIQUE_RW(db_post, id, 0, (const char *id, ), (&id))
@@ -436,6 +439,7 @@ static const rf_model_desc db_category__m = {
     db_category__aggregate,
     offsetof(db_category_query, distinct),
     offsetof(db_category_query, order_by_relation),
+    offsetof(db_category_query, order_by_relevance),
 };
 RF__MODEL_RW(db_category)
 RF__UNIQUE_RW(db_category, id, 0, (int32_t id, ), (&id))
@@ -486,6 +490,7 @@ static const rf_model_desc db_comment__m = {
     db_comment__aggregate,
     offsetof(db_comment_query, distinct),
     offsetof(db_comment_query, order_by_relation),
+    offsetof(db_comment_query, order_by_relevance),
 };
 RF__MODEL_RW(db_comment)
 RF__UNIQUE_RW(db_comment, id, 0, (const char *id, ), (&id))
@@ -526,6 +531,7 @@ static const rf_model_desc db_tag__m = {
     db_tag__aggregate,
     offsetof(db_tag_query, distinct),
     RF_NO_MEMBER,
+    offsetof(db_tag_query, order_by_relevance),
 };
 RF__MODEL_RW(db_tag)
 RF__UNIQUE_PLAIN_RW(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
@@ -572,6 +578,7 @@ static const rf_model_desc db_lists__m = {
     db_lists__aggregate,
     offsetof(db_lists_query, distinct),
     RF_NO_MEMBER,
+    0,
 };
 RF__MODEL_RW(db_lists)
 RF__UNIQUE_PLAIN_RW(db_lists, id, 0, (int32_t id, ), (&id))

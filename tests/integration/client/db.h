@@ -70,6 +70,9 @@
  *     a to-one relation's field, `{ .relation = DB_USER_REL_POSTS, .count =
  *     true, .sort = RF_DESC }` by a to-many relation's row count; these come
  *     before `order_by`'s items. Not with a cursor or distinct.
+ *   - Json: `.meta = { RF_JSON_PATH("pets", "0"), .array_contains =
+ *     "[\"a\"]" }`, also equals, string_contains..., RF_JSON_NULL / RF_DB_NULL
+ *     / RF_ANY_NULL (rf_json_filter in refract_query.h).
  *   - Nested include (Prisma's include with arguments): `.include = {
  *     ._args.posts = &(db_post_query){ .where = ..., .order_by = ...,
  *     .take = 3, .include = { .comments = true } } }` loads, per parent,
@@ -356,6 +359,8 @@ struct db_user_query {
     const rf_relation_order *order_by_relation; /* before order_by (see the top) */
     size_t norder_by_relation;
     struct { struct { bool on; const db_post_where *where; } posts; } count; /* relations to count into _count (see the top) */
+    struct { const db_user_field *fields; size_t nfields; const char *search; rf_sort sort; }
+        order_by_relevance; /* full-text rank first (rf_relevance); search NULL: none */
 };
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
@@ -676,6 +681,8 @@ struct db_profile_query {
     size_t ndistinct;
     const rf_relation_order *order_by_relation; /* before order_by (see the top) */
     size_t norder_by_relation;
+    struct { const db_profile_field *fields; size_t nfields; const char *search; rf_sort sort; }
+        order_by_relevance; /* full-text rank first (rf_relevance); search NULL: none */
 };
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
@@ -945,6 +952,8 @@ struct db_post_query {
     const rf_relation_order *order_by_relation; /* before order_by (see the top) */
     size_t norder_by_relation;
     struct { struct { bool on; const db_category_where *where; } categories; struct { bool on; const db_comment_where *where; } comments; } count; /* relations to count into _count (see the top) */
+    struct { const db_post_field *fields; size_t nfields; const char *search; rf_sort sort; }
+        order_by_relevance; /* full-text rank first (rf_relevance); search NULL: none */
 };
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
@@ -1218,6 +1227,8 @@ struct db_category_query {
     const rf_relation_order *order_by_relation; /* before order_by (see the top) */
     size_t norder_by_relation;
     struct { struct { bool on; const db_post_where *where; } posts; } count; /* relations to count into _count (see the top) */
+    struct { const db_category_field *fields; size_t nfields; const char *search; rf_sort sort; }
+        order_by_relevance; /* full-text rank first (rf_relevance); search NULL: none */
 };
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
@@ -1471,6 +1482,8 @@ struct db_comment_query {
     size_t ndistinct;
     const rf_relation_order *order_by_relation; /* before order_by (see the top) */
     size_t norder_by_relation;
+    struct { const db_comment_field *fields; size_t nfields; const char *search; rf_sort sort; }
+        order_by_relevance; /* full-text rank first (rf_relevance); search NULL: none */
 };
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
@@ -1687,6 +1700,8 @@ struct db_tag_query {
     const db_tag_select *select;  /* NULL: every column */
     const db_tag_field *distinct; /* the first row of each distinct combination */
     size_t ndistinct;
+    struct { const db_tag_field *fields; size_t nfields; const char *search; rf_sort sort; }
+        order_by_relevance; /* full-text rank first (rf_relevance); search NULL: none */
 };
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */

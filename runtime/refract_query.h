@@ -129,7 +129,9 @@ typedef struct rf_search_filter {
  *   string_contains / string_starts_with / string_ends_with
  *                   the value is a JSON string containing / starting /
  *                   ending with the text, matched literally (% _ \ are not
- *                   wildcards); `mode` RF_MODE_INSENSITIVE ignores case.
+ *                   wildcards, unlike Prisma 7's unescaped patterns); `mode`
+ *                   RF_MODE_INSENSITIVE ignores case. Without a path, a
+ *                   top-level string is tested without its quotes.
  *   array_contains  the value is a JSON array containing every element of
  *                   this JSON text (jsonb @>: "[\"a\"]", or "\"a\"" alone);
  *   array_starts_with / array_ends_with

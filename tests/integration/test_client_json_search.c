@@ -7,6 +7,11 @@
  * literally, and `search` and orderBy `_relevance` (the schema enables
  * fullTextSearchPostgres).
  *
+ * The expectations were checked against Prisma 7.10.1's client on the same
+ * rows; they agree except where refract matches string_* text literally
+ * (Prisma leaves % and _ as LIKE wildcards) and, without a path, tests a
+ * top-level JSON string unquoted (Prisma tests its JSON text).
+ *
  * Same client and fixture as test_client_reads.c: the committed client of
  * tests/integration/client/schema.prisma, and a fresh database per test
  * holding the tables `refract migrate diff --from-empty --script` makes.

@@ -311,6 +311,26 @@ START_TEST(json_filter_mistakes)
 }
 END_TEST
 
+/* A `@db.Json` column (plain json, which has neither = nor @>) takes the
+ * same filters: the column is read through ::jsonb. */
+START_TEST(json_filters_on_a_plain_json_column)
+{
+    rf_client *c = fresh();
+    rf_arena a;
+    rf_arena_init(&a);
+    OK(rf_exec_sql(c, "ALTER TABLE \"User\" ALTER COLUMN \"meta\" TYPE json"));
+    seed_json(c);
+    ck_assert_str_eq(USERS(.meta = RF_EQ("[\"x\", \"y\"]")), "u4");
+    ck_assert_str_eq(USERS(.meta = RF_JSON_NULL), "u2");
+    ck_assert_str_eq(USERS(.meta = {RF_JSON_PATH("pets", "0", "name"), .equals = "\"Rex\""}), "u0");
+    ck_assert_str_eq(USERS(.meta = {RF_JSON_PATH("note"), .string_contains = "%"}), "u0");
+    ck_assert_str_eq(USERS(.meta = {RF_JSON_PATH("tags"), .array_contains = "[\"b\"]"}), "u0,u1");
+    ck_assert_str_eq(USERS(.meta = {RF_JSON_PATH("tags"), .array_ends_with = "\"b\""}), "u1");
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
 /* The titles of the posts matching w, in title order ("!" and the status
  * name when the query fails). */
 static const char *posts_where(rf_client *c, rf_arena *a, const db_post_where *w)
@@ -468,6 +488,7 @@ int main(void)
     tcase_add_test(tc, json_string_filters_are_literal_and_typed);
     tcase_add_test(tc, json_array_filters);
     tcase_add_test(tc, json_filter_mistakes);
+    tcase_add_test(tc, json_filters_on_a_plain_json_column);
     tcase_add_test(tc, full_text_search);
     tcase_add_test(tc, order_by_relevance);
     suite_add_tcase(s, tc);

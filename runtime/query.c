@@ -352,7 +352,8 @@ static void text_filter(rf_query *q, const char *column, const rf_text_filter *f
     if (ops & RF_OP_EQUALS) {
         if (ci) {
             rf_q_cond(q, like, column);
-            rf_params_add_text(&q->params, rf_q_like_pattern(q, "", f->equals ? f->equals : "", ""));
+            rf_params_add_text(&q->params,
+                               rf_q_like_pattern(q, "", f->equals ? f->equals : "", ""));
         } else {
             rf_q_cond(q, "@ = $", column);
             rf_params_add_text(&q->params, f->equals);
@@ -375,7 +376,8 @@ static void text_filter(rf_query *q, const char *column, const rf_text_filter *f
     if (!decimal) {
         if (ops & RF_OP_CONTAINS) {
             rf_q_cond(q, like, column);
-            rf_params_add_text(&q->params, rf_q_like_pattern(q, "%", f->contains ? f->contains : "", "%"));
+            rf_params_add_text(&q->params,
+                               rf_q_like_pattern(q, "%", f->contains ? f->contains : "", "%"));
         }
         if (ops & RF_OP_STARTS_WITH) {
             rf_q_cond(q, like, column);

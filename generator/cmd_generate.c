@@ -133,7 +133,6 @@ static const model_generator *refract_generator(const model_schema *s)
     return NULL;
 }
 
-/* The directory of the file a generator block is written in. */
 /* Whether the generator turns on Prisma's full-text search for PostgreSQL:
  * `fullTextSearchPostgres` (Prisma 6 and 7), or `fullTextSearch`, its name
  * in Prisma 4 and 5, so that their schemas keep their `search`. */
@@ -146,6 +145,7 @@ static bool full_text_search(const model_generator *g)
     return false;
 }
 
+/* The directory of the file a generator block is written in. */
 static const char *block_dir(arena *a, const model_generator *g, const char *schema_path)
 {
     const char *file = g && g->loc.file ? g->loc.file->path : schema_path;

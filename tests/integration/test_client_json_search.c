@@ -110,7 +110,7 @@ static void seed_json(rf_client *c)
         "\"say 'hello'\"",
     };
     for (int i = 0; i < 6; i++) {
-        char email[8];
+        char email[16];
         snprintf(email, sizeof email, "u%d", i);
         OK(db_user_create(c, &(db_user_create_input){.email = email, .meta = meta[i]}, NULL, NULL));
     }

@@ -149,6 +149,18 @@ static const model_generator *refract_generator(const model_schema *s)
     return NULL;
 }
 
+/* Whether the generator turns on Prisma's full-text search for PostgreSQL:
+ * `fullTextSearchPostgres` (Prisma 6 and 7), or `fullTextSearch`, its name
+ * in Prisma 4 and 5, so that their schemas keep their `search`. */
+static bool full_text_search(const model_generator *g)
+{
+    for (size_t i = 0; i < g->npreview_features; i++)
+        if (!strcmp(g->preview_features[i], "fullTextSearchPostgres") ||
+            !strcmp(g->preview_features[i], "fullTextSearch"))
+            return true;
+    return false;
+}
+
 /* The directory of the file a generator block is written in. */
 static const char *block_dir(arena *a, const model_generator *g, const char *schema_path)
 {
@@ -310,7 +322,7 @@ int cmd_generate(int argc, char **argv)
 
     tpl_library lib = {templates_dir, &a};
     char *schema_copy = arena_strdup(&a, path);
-    emit_options opts = {prefix, basename(schema_copy), &lib};
+    emit_options opts = {prefix, basename(schema_copy), &lib, g && full_text_search(g)};
     char *hname = arena_printf(&a, "%s.h", prefix), *cname = arena_printf(&a, "%s.c", prefix);
     output_files files = {
         {arena_printf(&a, "%s/%s", dir, hname), arena_printf(&a, "%s/%s", dir, cname)},

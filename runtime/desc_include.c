@@ -9,6 +9,7 @@
  */
 #include "desc_internal.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -192,10 +193,16 @@ static rf_status fetch_related(rf_client *c, const rf_model_desc *m, const rf_de
         const void *cursor = NULL;
         if (t->query_cursor != RF_NO_MEMBER)
             memcpy(&cursor, RF_AT(args, t->query_cursor), sizeof cursor);
+        /* A relevance ordering is not applied to included rows: refused,
+         * rather than silently ignored. */
+        const char *relevance = NULL;
+        if (t->query_relevance)
+            memcpy(&relevance, RF_AT(args, t->query_relevance + offsetof(rf_relevance, search)),
+                   sizeof relevance);
         rf_status st;
-        if (h.take < 0 || h.skip < 0 || (h.norder && !h.order_by) || cursor) {
+        if (h.take < 0 || h.skip < 0 || (h.norder && !h.order_by) || cursor || relevance) {
             st = rf_desc_misuse(c, "include arguments: a negative take or skip, a cursor, "
-                                   "or order_by NULL with norder > 0");
+                                   "order_by NULL with norder > 0, or order_by_relevance");
         } else {
             rf_query q;
             rf_query_init(&q);

@@ -295,6 +295,39 @@ static const rf_relation_order *relation_order_of(const rf_model_desc *m, const 
     return o.items;
 }
 
+/* The query's relevance ordering, copied into *out (the generated member
+ * has its layout); false when none, or the model has none. */
+static bool relevance_of(const rf_model_desc *m, const void *query, rf_relevance *out)
+{
+    if (!query || !m->query_relevance)
+        return false;
+    memcpy(out, RF_AT(query, m->query_relevance), sizeof *out);
+    return out->search != NULL;
+}
+
+/* ts_rank(to_tsvector(concat_ws(' ', fields...)), to_tsquery($n)), as Prisma
+ * writes _relevance; false for fields that are not String fields. */
+static bool put_relevance(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                          const rf_relevance *r)
+{
+    if (!r->fields || !r->nfields)
+        return false;
+    rf_q_sql(q, "ts_rank(to_tsvector(concat_ws(' '");
+    for (size_t i = 0; i < r->nfields; i++) {
+        int f = r->fields[i];
+        if (f < 0 || (size_t)f >= m->nfields || m->fields[f].kind != RF_KIND_TEXT ||
+            (m->fields[f].flags & RF_FIELD_LIST))
+            return false;
+        rf_q_sql(q, ", ");
+        rf_q_sql(q, s->qualified[f]);
+    }
+    rf_q_sql(q, ")), to_tsquery(");
+    rf_q_param(q);
+    rf_params_add_text(&q->params, r->search);
+    rf_q_sql(q, "))");
+    return true;
+}
+
 static void put_sort(rf_query *q, rf_sort sort, rf_nulls nulls, bool reverse)
 {
     rf_q_sql(q, (sort == RF_DESC) != reverse ? " DESC" : " ASC");
@@ -330,16 +363,24 @@ static bool put_relation_order(rf_query *q, const rf_model_desc *m, const rf_des
     return true;
 }
 
-/* ORDER BY the relation orderings, the query's order_by, the identity;
- * then LIMIT / OFFSET (a negative take reverses, as rf_q_order_page). */
+/* ORDER BY the relevance, the relation orderings, the query's order_by,
+ * the identity; then LIMIT / OFFSET (a negative take reverses, as
+ * rf_q_order_page). There is a relevance or a relation ordering. */
 static void put_order_with_relations(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
-                                     const rf_query_head *h, const rf_relation_order *ro,
-                                     size_t nro)
+                                     const rf_query_head *h, const rf_relevance *rel,
+                                     const rf_relation_order *ro, size_t nro)
 {
     bool reverse = h->take < 0;
     rf_q_sql(q, " ORDER BY ");
+    if (rel) {
+        if (!put_relevance(q, m, s, rel)) {
+            rf_query_fail(q, RF_INVALID_ARGUMENT);
+            return;
+        }
+        put_sort(q, rel->sort, RF_NULLS_DEFAULT, reverse);
+    }
     for (size_t i = 0; i < nro; i++) {
-        rf_q_sql(q, i ? ", " : "");
+        rf_q_sql(q, i || rel ? ", " : "");
         if (!put_relation_order(q, m, s, &ro[i])) {
             rf_query_fail(q, RF_INVALID_ARGUMENT);
             return;
@@ -426,11 +467,13 @@ static void put_select(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s
     rf_q_group_end(q);
     size_t nro;
     const rf_relation_order *ro = relation_order_of(m, query, &nro);
-    if (nro) {
-        if (!ro || cursor || nd)
+    rf_relevance relevance;
+    const rf_relevance *rel = relevance_of(m, query, &relevance) ? &relevance : NULL;
+    if (nro || rel) {
+        if ((nro && !ro) || cursor || nd)
             rf_query_fail(q, RF_INVALID_ARGUMENT);
         else
-            put_order_with_relations(q, m, s, h, ro, nro);
+            put_order_with_relations(q, m, s, h, rel, ro, nro);
         put_lock(q, &h->lock);
         return;
     }

@@ -6,6 +6,7 @@
  */
 #include "desc_internal.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,6 +44,18 @@ static void where_enum(rf_query *q, const rf_field_desc *f, const char *col, con
         rf_q_cond(q, "@ IS NULL", col);
     if (w->ops & RF_OP_IS_NOT_NULL)
         rf_q_cond(q, "@ IS NOT NULL", col);
+}
+
+/* An rf_search_filter: its text filter part (copied out, the two structs
+ * sharing their first members), then `search`. */
+static void where_search(rf_query *q, const char *col, const void *w)
+{
+    rf_text_filter text;
+    const char *search;
+    memcpy(&text, w, sizeof text);
+    memcpy(&search, RF_AT(w, offsetof(rf_search_filter, search)), sizeof search);
+    rf_q_where_text(q, col, &text);
+    rf_q_where_search(q, col, search);
 }
 
 /* A group member of the where struct: the array and its count. */
@@ -100,7 +113,12 @@ void rf_desc_put_where_at(rf_query *q, const rf_model_desc *m, const rf_desc_sql
             continue;
         }
         switch ((rf_value_kind)f->kind) {
-        case RF_KIND_TEXT: rf_q_where_text(q, col, w); break;
+        case RF_KIND_TEXT:
+            if (f->flags & RF_FIELD_SEARCH)
+                where_search(q, col, w);
+            else
+                rf_q_where_text(q, col, w);
+            break;
         case RF_KIND_DECIMAL: rf_q_where_decimal(q, col, w); break;
         case RF_KIND_JSON: rf_q_where_json(q, col, w); break;
         case RF_KIND_I32: if (ops) rf_q_where_i32(q, col, w); break;

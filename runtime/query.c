@@ -165,6 +165,8 @@ void rf_q_group_end(rf_query *q)
     }
 }
 
+void rf_q_cond_begin(rf_query *q) { cond_begin(q); }
+
 void rf_q_cond(rf_query *q, const char *tmpl, const char *column)
 {
     cond_begin(q);
@@ -309,9 +311,8 @@ void rf_q_where_timestamp(rf_query *q, const char *column, rf_oid kind,
         rf_q_cond(q, "@ IS NOT NULL", column);
 }
 
-/* A LIKE pattern matching `s` literally, between the given wildcards. */
-static const char *like_pattern(rf_query *q, const char *prefix, const char *s,
-                                const char *suffix)
+const char *rf_q_like_pattern(rf_query *q, const char *prefix, const char *s,
+                              const char *suffix)
 {
     size_t n = strlen(s);
     char *p = rf_q_alloc(q, 2 * n + 3);
@@ -351,7 +352,8 @@ static void text_filter(rf_query *q, const char *column, const rf_text_filter *f
     if (ops & RF_OP_EQUALS) {
         if (ci) {
             rf_q_cond(q, like, column);
-            rf_params_add_text(&q->params, like_pattern(q, "", f->equals ? f->equals : "", ""));
+            rf_params_add_text(&q->params,
+                               rf_q_like_pattern(q, "", f->equals ? f->equals : "", ""));
         } else {
             rf_q_cond(q, "@ = $", column);
             rf_params_add_text(&q->params, f->equals);
@@ -361,7 +363,7 @@ static void text_filter(rf_query *q, const char *column, const rf_text_filter *f
         if (ci) {
             rf_q_cond(q, "@ NOT ILIKE $", column);
             rf_params_add_text(&q->params,
-                               like_pattern(q, "", f->not_equals ? f->not_equals : "", ""));
+                               rf_q_like_pattern(q, "", f->not_equals ? f->not_equals : "", ""));
         } else {
             rf_q_cond(q, "@ <> $", column);
             rf_params_add_text(&q->params, f->not_equals);
@@ -374,17 +376,18 @@ static void text_filter(rf_query *q, const char *column, const rf_text_filter *f
     if (!decimal) {
         if (ops & RF_OP_CONTAINS) {
             rf_q_cond(q, like, column);
-            rf_params_add_text(&q->params, like_pattern(q, "%", f->contains ? f->contains : "", "%"));
+            rf_params_add_text(&q->params,
+                               rf_q_like_pattern(q, "%", f->contains ? f->contains : "", "%"));
         }
         if (ops & RF_OP_STARTS_WITH) {
             rf_q_cond(q, like, column);
             rf_params_add_text(&q->params,
-                               like_pattern(q, "", f->starts_with ? f->starts_with : "", "%"));
+                               rf_q_like_pattern(q, "", f->starts_with ? f->starts_with : "", "%"));
         }
         if (ops & RF_OP_ENDS_WITH) {
             rf_q_cond(q, like, column);
             rf_params_add_text(&q->params,
-                               like_pattern(q, "%", f->ends_with ? f->ends_with : "", ""));
+                               rf_q_like_pattern(q, "%", f->ends_with ? f->ends_with : "", ""));
         }
     } else if (ops & (RF_OP_CONTAINS | RF_OP_STARTS_WITH | RF_OP_ENDS_WITH)) {
         rf_query_fail(q, RF_INVALID_ARGUMENT);
@@ -411,24 +414,6 @@ void rf_q_where_text(rf_query *q, const char *column, const rf_text_filter *f)
 void rf_q_where_decimal(rf_query *q, const char *column, const rf_text_filter *f)
 {
     text_filter(q, column, f, true);
-}
-
-void rf_q_where_json(rf_query *q, const char *column, const rf_json_filter *f)
-{
-    unsigned ops = f->ops | (f->equals ? RF_OP_EQUALS : 0u) | (f->not_equals ? RF_OP_NOT : 0u);
-    /* Through jsonb: plain json has no equality operator. */
-    if (ops & RF_OP_EQUALS) {
-        rf_q_cond(q, "@::jsonb = $::jsonb", column);
-        rf_params_add_text(&q->params, f->equals);
-    }
-    if (ops & RF_OP_NOT) {
-        rf_q_cond(q, "@::jsonb <> $::jsonb", column);
-        rf_params_add_text(&q->params, f->not_equals);
-    }
-    if (ops & RF_OP_IS_NULL)
-        rf_q_cond(q, "@ IS NULL", column);
-    if (ops & RF_OP_IS_NOT_NULL)
-        rf_q_cond(q, "@ IS NOT NULL", column);
 }
 
 void rf_q_where_bytes(rf_query *q, const char *column, const rf_bytes_filter *f)

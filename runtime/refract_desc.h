@@ -77,9 +77,11 @@ enum {
     RF_FIELD_ID = 1u << 2,         /* part of the primary key */
     RF_FIELD_HAS_DEFAULT = 1u << 3,/* @default (database- or client-side) */
     RF_FIELD_UPDATED_AT = 1u << 4, /* @updatedAt: the client sets now() on create and update */
-    RF_FIELD_OMITTABLE = 1u << 5   /* a create may leave it out: the create-input member
+    RF_FIELD_OMITTABLE = 1u << 5,  /* a create may leave it out: the create-input member
                                       is the optional form (rf_opt_*, NULL pointer, data
                                       NULL, 0 enum; arrays: items NULL and count 0) */
+    RF_FIELD_SEARCH = 1u << 6      /* String with full-text search: its where member is
+                                      an rf_search_filter, not an rf_text_filter */
 };
 
 /* A value the client makes on create when none is given (@default(uuid())...). */
@@ -220,6 +222,9 @@ struct rf_model_desc {
     size_t create_size;            /* sizeof `<model>_create_input` (0 for views): the */
     size_t update_size;            /* ...and `<model>_update_input`: strides of nested
                                       create_many and update_many arrays (runtime 0.4) */
+    size_t query_relevance;        /* offsetof `order_by_relevance` (an rf_relevance
+                                      layout) in `<model>_query`; 0: none (the schema has
+                                      no full-text search; offset 0 is always `where`) */
 };
 
 /*

@@ -54,7 +54,8 @@ enum {
     RF_OP_HAS = 1u << 13,        /* scalar lists only: these four */
     RF_OP_HAS_SOME = 1u << 14,
     RF_OP_HAS_EVERY = 1u << 15,
-    RF_OP_IS_EMPTY = 1u << 16
+    RF_OP_IS_EMPTY = 1u << 16,
+    RF_OP_ANY_NULL = 1u << 17    /* Json only: SQL NULL or JSON null */
 };
 
 /* Text comparison mode (Prisma's `mode: 'insensitive'`): ILIKE / lower(). */
@@ -81,22 +82,85 @@ typedef struct rf_bool_filter {
 } rf_bool_filter;
 
 /* String (and Decimal, compared as numbers by the server). */
-typedef struct rf_text_filter {
-    unsigned ops;
-    rf_mode mode;
-    const char *equals, *not_equals, *lt, *lte, *gt, *gte;
-    const char *contains, *starts_with, *ends_with;
-    const char *const *in;
-    size_t nin;
-    const char *const *not_in;
+#define RF_TEXT_FILTER_MEMBERS                                                              \
+    unsigned ops;                                                                           \
+    rf_mode mode;                                                                           \
+    const char *equals, *not_equals, *lt, *lte, *gt, *gte;                                  \
+    const char *contains, *starts_with, *ends_with;                                         \
+    const char *const *in;                                                                  \
+    size_t nin;                                                                             \
+    const char *const *not_in;                                                              \
     size_t nnot_in;
+
+typedef struct rf_text_filter {
+    RF_TEXT_FILTER_MEMBERS
 } rf_text_filter;
 
-/* Json: equality of the JSON values (jsonb semantics), and null checks. */
+/*
+ * String fields of a schema whose refract generator enables the
+ * `fullTextSearchPostgres` preview feature: the text filter plus Prisma's
+ * `search`, a tsquery ("cat & dog", "cat | !dog", "fox <-> jumps") that the
+ * column's text must match: to_tsvector(concat_ws(' ', col)) @@
+ * to_tsquery($n), as Prisma writes it (default text search configuration;
+ * a NULL column never matches; a malformed query fails with PostgreSQL's
+ * syntax error). Other schemas have no `search` member at all.
+ */
+typedef struct rf_search_filter {
+    RF_TEXT_FILTER_MEMBERS
+    const char *search;
+} rf_search_filter;
+
+/*
+ * Json, as Prisma filters Json fields on PostgreSQL. Every member that is
+ * given applies (ANDed); a non-NULL pointer applies on its own.
+ *
+ *   path            keys and array indices ("0", "-1" from the end) leading
+ *                   to the value the other members test, outermost first
+ *                   (Prisma's `path: ['pets', '0', 'name']`); sent as one
+ *                   text[] parameter (col #> $n). NULL / npath 0: the whole
+ *                   value. A missing key or index gives no value: only
+ *                   RF_OP_IS_NULL matches it.
+ *   equals          JSON text equal to the value, as jsonb ("null": a JSON
+ *   not_equals      null, Prisma.JsonNull); not_equals keeps neither SQL
+ *                   NULLs nor missing paths (as Prisma's `not`).
+ *   RF_OP_IS_NULL   no value: the column is SQL NULL (Prisma.DbNull) or the
+ *                   path is missing; RF_OP_IS_NOT_NULL its opposite;
+ *   RF_OP_ANY_NULL  no value or a JSON null (Prisma.AnyNull).
+ *   string_contains / string_starts_with / string_ends_with
+ *                   the value is a JSON string containing / starting /
+ *                   ending with the text, matched literally (% _ \ are not
+ *                   wildcards, unlike Prisma 7's unescaped patterns); `mode`
+ *                   RF_MODE_INSENSITIVE ignores case. Without a path, a
+ *                   top-level string is tested without its quotes.
+ *   array_contains  the value is a JSON array containing every element of
+ *                   this JSON text (jsonb @>: "[\"a\"]", or "\"a\"" alone);
+ *   array_starts_with / array_ends_with
+ *                   the value is a JSON array whose first / last element
+ *                   equals this JSON text.
+ *
+ * A string_* or array_* test on a value of another JSON type is neither
+ * true nor false (SQL unknown), so that NOT keeps only values of the right
+ * type, as Prisma's NOT does. JSON values (equals, array_*) go as text
+ * parameters cast to jsonb; invalid JSON fails with PostgreSQL's error.
+ */
 typedef struct rf_json_filter {
     unsigned ops;
     const char *equals, *not_equals;
+    const char *const *path;
+    size_t npath;
+    rf_mode mode;
+    const char *string_contains, *string_starts_with, *string_ends_with;
+    const char *array_contains, *array_starts_with, *array_ends_with;
 } rf_json_filter;
+
+/* `.meta = { RF_JSON_PATH("pets", "0", "name"), .equals = "\"Rex\"" }` */
+#define RF_JSON_PATH(...)                                                                   \
+    .path = (const char *const[]){__VA_ARGS__},                                             \
+    .npath = sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)
+/* Prisma.JsonNull, Prisma.DbNull and Prisma.AnyNull as whole filters. */
+#define RF_JSON_NULL { .ops = RF_OP_EQUALS, .equals = "null" }
+#define RF_DB_NULL { .ops = RF_OP_IS_NULL }
+#define RF_ANY_NULL { .ops = RF_OP_ANY_NULL }
 
 typedef struct rf_bytes_filter {
     unsigned ops;
@@ -216,6 +280,22 @@ typedef struct rf_relation_order {
     rf_sort sort;
     rf_nulls nulls;
 } rf_relation_order;
+
+/*
+ * Ordering by full-text relevance (Prisma's orderBy: { _relevance: { fields,
+ * search, sort } }), where the schema enables full-text search: the rows
+ * sort by ts_rank(to_tsvector(concat_ws(' ', fields...)), to_tsquery(search))
+ * before order_by's items. `fields` are numbers of the model's
+ * `<model>_field` enum, String fields only (the generated member has this
+ * layout with the model's own enum type); search NULL: no such ordering.
+ * Not with a cursor or distinct.
+ */
+typedef struct rf_relevance {
+    const int *fields;
+    size_t nfields;
+    const char *search;
+    rf_sort sort;
+} rf_relevance;
 
 /*
  * Row locking of find_many / find_first (a `<model>_query`'s `lock`), inside
@@ -364,6 +444,13 @@ void rf_query_fail(rf_query *q, rf_status status);
 
 /* Appends trusted SQL text written by the generator. */
 void rf_q_sql(rf_query *q, const char *sql);
+/* Starts one condition of the current group (writes the separator); the
+ * caller then writes it with rf_q_sql and rf_q_param. */
+void rf_q_cond_begin(rf_query *q);
+/* A LIKE pattern matching `s` literally (\ % _ escaped) between `prefix`
+ * and `suffix` ("%" or ""), in the query's scratch memory. */
+const char *rf_q_like_pattern(rf_query *q, const char *prefix, const char *s,
+                              const char *suffix);
 /* Appends "$n" for the next parameter; the caller adds the value right after. */
 void rf_q_param(rf_query *q);
 /* Appends "$n" for an already added parameter (1-based). */
@@ -407,6 +494,8 @@ void rf_q_where_timestamp(rf_query *q, const char *column, rf_oid kind,
 void rf_q_where_text(rf_query *q, const char *column, const rf_text_filter *f);
 void rf_q_where_decimal(rf_query *q, const char *column, const rf_text_filter *f);
 void rf_q_where_json(rf_query *q, const char *column, const rf_json_filter *f);
+/* Prisma's `search` (see rf_search_filter); nothing when query is NULL. */
+void rf_q_where_search(rf_query *q, const char *column, const char *query);
 void rf_q_where_bytes(rf_query *q, const char *column, const rf_bytes_filter *f);
 /* Whether a filter's IN / NOT IN arrays are usable (false, and the query
  * failed with RF_INVALID_ARGUMENT, for a NULL array with a count). */

@@ -206,6 +206,7 @@ typedef struct emitter {
     arena *a;
     const char *prefix;
     const char *PREFIX;
+    bool search;        /* String filters are rf_search_filter (full-text search on) */
 } emitter;
 
 static const char *enum_type(emitter *e, const model_enum *en)
@@ -358,6 +359,8 @@ static void add_field(emitter *e, const model_ctx *m, const model_column *c, tpl
         note = note ? "µs since 1970-01-01 UTC; has false: SQL NULL" : "µs since 1970-01-01 UTC";
     tpl_set_str(a, f, "note", note ? note : "");
 
+    /* Prisma's `search` exists on String fields only with the preview feature. */
+    bool search_field = e->search && k == VK_TEXT && !c->list;
     /* where: lists have their own filter (has, has_some, ...) */
     if (c->list) {
         /* kind_names has no enum row: enums name their own filter. */
@@ -376,8 +379,9 @@ static void add_field(emitter *e, const model_ctx *m, const model_column *c, tpl
             [VK_BOOL] = "rf_bool_filter", [VK_TIME] = "rf_timestamp_filter",
             [VK_BYTES] = "rf_bytes_filter"};
         tpl_set_str(a, f, "filter_type",
-                    k == VK_ENUM ? arena_printf(a, "%s_filter", enum_type(e, c->enum_type))
-                                 : filters[k]);
+                    k == VK_ENUM   ? arena_printf(a, "%s_filter", enum_type(e, c->enum_type))
+                    : search_field ? "rf_search_filter"
+                                   : filters[k]);
     }
     tpl_set_str(a, f, "create_type", create_type(e, c, k));
     const char *utype;
@@ -396,7 +400,8 @@ static void add_field(emitter *e, const model_ctx *m, const model_column *c, tpl
     /* The descriptor entry (rf_field_desc). */
     unsigned flags = (c->nullable ? 1u : 0u) | (c->list ? 2u : 0u) | (in_pk(m->t, c) ? 4u : 0u) |
                      (c->dflt.kind != MODEL_DEFAULT_NONE ? 8u : 0u) |
-                     (c->updated_at ? 16u : 0u) | (create_omittable(c) ? 32u : 0u);
+                     (c->updated_at ? 16u : 0u) | (create_omittable(c) ? 32u : 0u) |
+                     (search_field ? 64u : 0u);
     const char *dflt = client_default(c);
     unsigned dlen = c->dflt.kind == MODEL_DEFAULT_NANOID ? (c->dflt.length ? c->dflt.length : 21)
                                                         : 0;
@@ -652,6 +657,13 @@ static void add_model(emitter *e, const model_table *t, tpl_value *models)
             add_field(e, &mc, &t->columns[i], fields);
     tpl_set_strf(a, m, "nfields", "%d", n);
     add_aggregate_members(e, &mc, m);
+    /* Prisma's orderBy _relevance: with full-text search, on models that
+     * have a String field to rank. */
+    bool relevance = false;
+    for (size_t i = 0; i < t->ncolumns && e->search; i++)
+        relevance = relevance || (mc.field_no[i] >= 0 && !t->columns[i].list &&
+                                  value_kind_of(&t->columns[i]) == VK_TEXT);
+    tpl_set_bool(a, m, "relevance", relevance);
 
     model_unique_criterion crit[64];
     size_t ncrit = model_unique_criteria(t, crit, 64);
@@ -750,7 +762,7 @@ bool emit_client(const model_schema *s, const emit_options *o, emit_sink sink, v
                  char **error)
 {
     arena a = ARENA_INIT;
-    emitter e = {&a, o->prefix, upper(&a, o->prefix)};
+    emitter e = {&a, o->prefix, upper(&a, o->prefix), o->full_text_search};
     tpl_value *ctx = tpl_new_obj(&a);
     tpl_set_str(&a, ctx, "prefix", o->prefix);
     tpl_set_str(&a, ctx, "PREFIX", e.PREFIX);

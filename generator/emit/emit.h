@@ -20,6 +20,8 @@ typedef struct emit_options {
     const char *prefix;         /* "db": db_user, DB_ROLE_ADMIN, db.h */
     const char *schema_name;    /* shown in the banner, e.g. "schema.prisma" */
     const tpl_library *templates;
+    bool full_text_search;      /* String filters get Prisma's `search` (the generator
+                                   enables the fullTextSearchPostgres preview feature) */
 } emit_options;
 
 /* Takes the next piece of a rendered file (`which`: 'h', then 'c'), in

@@ -137,6 +137,44 @@ START_TEST(keymaps_link_rows)
 }
 END_TEST
 
+/* Json filters: the path is one text[] parameter read twice (as jsonb and
+ * as text), values are jsonb parameters, string patterns are escaped, and
+ * typed tests are CASEs (unknown for other JSON types); `search` is
+ * Prisma's to_tsvector / to_tsquery pair. */
+START_TEST(json_filters_and_search_keep_values_in_parameters)
+{
+    rf_query q;
+    rf_query_init(&q);
+    rf_q_group_begin(&q, "AND");
+    rf_q_where_json(&q, "t.\"meta\"",
+                    &(rf_json_filter){RF_JSON_PATH("a'b", "0"), .equals = "1",
+                                      .string_contains = "50%_", .array_contains = "[2]"});
+    rf_q_where_json(&q, "t.\"meta\"", &(rf_json_filter){.ops = RF_OP_ANY_NULL});
+    rf_q_where_json(&q, "t.\"meta\"", &(rf_json_filter){.path = NULL, .npath = 0});
+    rf_q_where_search(&q, "t.\"title\"", "cat & dog");
+    rf_q_group_end(&q);
+    ck_assert_str_eq(q.sql,
+                     "((t.\"meta\"::jsonb #> $1::text[]) = $2::jsonb"
+                     " AND CASE WHEN jsonb_typeof((t.\"meta\"::jsonb #> $1::text[])) = 'string'"
+                     " THEN (t.\"meta\"::jsonb #>> $1::text[]) LIKE $3 END"
+                     " AND CASE WHEN jsonb_typeof((t.\"meta\"::jsonb #> $1::text[])) = 'array'"
+                     " THEN (t.\"meta\"::jsonb #> $1::text[]) @> $4::jsonb END"
+                     " AND ((t.\"meta\"::jsonb) IS NULL OR (t.\"meta\"::jsonb) = 'null'::jsonb)"
+                     " AND to_tsvector(concat_ws(' ', t.\"title\")) @@ to_tsquery($5))");
+    ck_assert_int_eq(q.params.count, 5);
+    ck_assert_str_eq(q.params.values[2], "%50\\%\\_%");
+    ck_assert_str_eq(q.params.values[4], "cat & dog");
+    ck_assert_int_eq(rf_query_status(&q), RF_OK);
+    rf_query_free(&q);
+
+    /* A path array that is not there is refused, not read. */
+    rf_query_init(&q);
+    rf_q_where_json(&q, "t.\"meta\"", &(rf_json_filter){.npath = 3, .equals = "1"});
+    ck_assert_int_eq(rf_query_status(&q), RF_INVALID_ARGUMENT);
+    rf_query_free(&q);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("query_builder");
@@ -146,6 +184,7 @@ int main(void)
     tcase_add_test(tc, order_page_and_cursor);
     tcase_add_test(tc, insert_and_set_lists);
     tcase_add_test(tc, keymaps_link_rows);
+    tcase_add_test(tc, json_filters_and_search_keep_values_in_parameters);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

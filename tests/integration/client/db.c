@@ -225,8 +225,8 @@ static const rf_model_desc db_lists__m;
     offsetof(db_user_create_input, m), offsetof(db_user_update_input, m)
 static const rf_field_desc db_user__fields[] = {
     {"id", NULL, RF_KIND_I32, 44, 0, 0, 0, NULL, RF__FIELD(id)},
-    {"email", NULL, RF_KIND_TEXT, 0, 0, 0, 0, NULL, RF__FIELD(email)},
-    {"name", NULL, RF_KIND_TEXT, 33, 0, 0, 0, NULL, RF__FIELD(name)},
+    {"email", NULL, RF_KIND_TEXT, 64, 0, 0, 0, NULL, RF__FIELD(email)},
+    {"name", NULL, RF_KIND_TEXT, 97, 0, 0, 0, NULL, RF__FIELD(name)},
     {"age", NULL, RF_KIND_I32, 33, 0, 0, 0, NULL, RF__FIELD(age)},
     {"role", NULL, RF_KIND_ENUM, 40, 0, 0, 0, &db_role_table, RF__FIELD(role)},
     {"roles", NULL, RF_KIND_ENUM, 35, 0, 0, 0, &db_role_table, RF__LIST(roles)},
@@ -244,8 +244,8 @@ static const rf_field_desc db_user__fields[] = {
     {"score", NULL, RF_KIND_F64, 33, 0, 0, 0, NULL, RF__FIELD(score)},
     {"ratio", NULL, RF_KIND_F64, 33, 0, 0, 0, NULL, RF__FIELD(ratio)},
     {"active", NULL, RF_KIND_BOOL, 40, 0, 0, 0, NULL, RF__FIELD(active)},
-    {"code", NULL, RF_KIND_TEXT, 33, 0, 0, 0, NULL, RF__FIELD(code)},
-    {"extId", NULL, RF_KIND_TEXT, 33, 0, 0, 0, NULL, RF__FIELD(ext_id)},
+    {"code", NULL, RF_KIND_TEXT, 97, 0, 0, 0, NULL, RF__FIELD(code)},
+    {"extId", NULL, RF_KIND_TEXT, 97, 0, 0, 0, NULL, RF__FIELD(ext_id)},
     {"tags", NULL, RF_KIND_TEXT, 35, 0, 0, 0, NULL, RF__LIST(tags)},
     {"lucky", NULL, RF_KIND_I32, 35, 0, 0, 0, NULL, RF__LIST(lucky)},
 };
@@ -285,6 +285,7 @@ static const rf_model_desc db_user__m = {
     offsetof(db_user_query, distinct),
     offsetof(db_user_query, order_by_relation),
     sizeof(db_user_create_input), sizeof(db_user_update_input),
+    offsetof(db_user_query, order_by_relevance),
 };
 RF__MODEL_RW(db_user)
 RF__UNIQUE_RW(db_user, id, 0, (int32_t id, ), (&id))
@@ -303,8 +304,8 @@ RF__UPSERT(db_user, ext_id, 2)
 #define RF__LIST(m) offsetof(db_profile, m), offsetof(db_profile_where, m), \
     offsetof(db_profile_create_input, m), offsetof(db_profile_update_input, m)
 static const rf_field_desc db_profile__fields[] = {
-    {"id", NULL, RF_KIND_TEXT, 44, RF_DEFAULT_UUID4, 0, 0, NULL, RF__FIELD(id)},
-    {"bio", NULL, RF_KIND_TEXT, 0, 0, 0, 0, NULL, RF__FIELD(bio)},
+    {"id", NULL, RF_KIND_TEXT, 108, RF_DEFAULT_UUID4, 0, 0, NULL, RF__FIELD(id)},
+    {"bio", NULL, RF_KIND_TEXT, 64, 0, 0, 0, NULL, RF__FIELD(bio)},
     {"userId", NULL, RF_KIND_I32, 0, 0, 0, 0, NULL, RF__FIELD(user_id)},
 };
 #undef RF__FIELD
@@ -338,6 +339,7 @@ static const rf_model_desc db_profile__m = {
     offsetof(db_profile_query, distinct),
     offsetof(db_profile_query, order_by_relation),
     sizeof(db_profile_create_input), sizeof(db_profile_update_input),
+    offsetof(db_profile_query, order_by_relevance),
 };
 RF__MODEL_RW(db_profile)
 RF__UNIQUE_RW(db_profile, id, 0, (const char *id, ), (&id))
@@ -355,7 +357,7 @@ RF__UPSERT(db_profile, user_id, 1)
     offsetof(db_desk_create_input, m), offsetof(db_desk_update_input, m)
 static const rf_field_desc db_desk__fields[] = {
     {"id", NULL, RF_KIND_I32, 44, 0, 0, 0, NULL, RF__FIELD(id)},
-    {"label", NULL, RF_KIND_TEXT, 0, 0, 0, 0, NULL, RF__FIELD(label)},
+    {"label", NULL, RF_KIND_TEXT, 64, 0, 0, 0, NULL, RF__FIELD(label)},
     {"userId", NULL, RF_KIND_I32, 33, 0, 0, 0, NULL, RF__FIELD(user_id)},
 };
 #undef RF__FIELD
@@ -390,6 +392,7 @@ static const rf_model_desc db_desk__m = {
     offsetof(db_desk_query, distinct),
     offsetof(db_desk_query, order_by_relation),
     sizeof(db_desk_create_input), sizeof(db_desk_update_input),
+    offsetof(db_desk_query, order_by_relevance),
 };
 RF__MODEL_RW(db_desk)
 RF__UNIQUE_RW(db_desk, id, 0, (int32_t id, ), (&id))
@@ -408,9 +411,9 @@ RF__UPSERT(db_desk, user_id, 2)
 #define RF__LIST(m) offsetof(db_post, m), offsetof(db_post_where, m), \
     offsetof(db_post_create_input, m), offsetof(db_post_update_input, m)
 static const rf_field_desc db_post__fields[] = {
-    {"id", NULL, RF_KIND_TEXT, 44, RF_DEFAULT_CUID, 0, 0, NULL, RF__FIELD(id)},
-    {"title", NULL, RF_KIND_TEXT, 0, 0, 0, 0, NULL, RF__FIELD(title)},
-    {"slug", NULL, RF_KIND_TEXT, 40, RF_DEFAULT_NANOID, 10, 0, NULL, RF__FIELD(slug)},
+    {"id", NULL, RF_KIND_TEXT, 108, RF_DEFAULT_CUID, 0, 0, NULL, RF__FIELD(id)},
+    {"title", NULL, RF_KIND_TEXT, 64, 0, 0, 0, NULL, RF__FIELD(title)},
+    {"slug", NULL, RF_KIND_TEXT, 104, RF_DEFAULT_NANOID, 10, 0, NULL, RF__FIELD(slug)},
     {"views", NULL, RF_KIND_I32, 40, 0, 0, 0, NULL, RF__FIELD(views)},
     {"authorId", NULL, RF_KIND_I32, 33, 0, 0, 0, NULL, RF__FIELD(author_id)},
 };
@@ -449,6 +452,7 @@ static const rf_model_desc db_post__m = {
     offsetof(db_post_query, distinct),
     offsetof(db_post_query, order_by_relation),
     sizeof(db_post_create_input), sizeof(db_post_update_input),
+    offsetof(db_post_query, order_by_relevance),
 };
 RF__MODEL_RW(db_post)
 RF__UNIQUE_RW(db_post, id, 0, (const char *id, ), (&id))
@@ -467,7 +471,7 @@ RF__LINK(db_post, categories, 1, (const char *post, int32_t category), (&post, &
     offsetof(db_category_create_input, m), offsetof(db_category_update_input, m)
 static const rf_field_desc db_category__fields[] = {
     {"id", NULL, RF_KIND_I32, 44, 0, 0, 0, NULL, RF__FIELD(id)},
-    {"name", NULL, RF_KIND_TEXT, 0, 0, 0, 0, NULL, RF__FIELD(name)},
+    {"name", NULL, RF_KIND_TEXT, 64, 0, 0, 0, NULL, RF__FIELD(name)},
 };
 #undef RF__FIELD
 #undef RF__LIST
@@ -502,6 +506,7 @@ static const rf_model_desc db_category__m = {
     offsetof(db_category_query, distinct),
     offsetof(db_category_query, order_by_relation),
     sizeof(db_category_create_input), sizeof(db_category_update_input),
+    offsetof(db_category_query, order_by_relevance),
 };
 RF__MODEL_RW(db_category)
 RF__UNIQUE_RW(db_category, id, 0, (int32_t id, ), (&id))
@@ -519,9 +524,9 @@ RF__LINK(db_category, posts, 0, (int32_t category, const char *post), (&category
 #define RF__LIST(m) offsetof(db_comment, m), offsetof(db_comment_where, m), \
     offsetof(db_comment_create_input, m), offsetof(db_comment_update_input, m)
 static const rf_field_desc db_comment__fields[] = {
-    {"id", NULL, RF_KIND_TEXT, 44, RF_DEFAULT_ULID, 0, 0, NULL, RF__FIELD(id)},
-    {"body", NULL, RF_KIND_TEXT, 0, 0, 0, 0, NULL, RF__FIELD(body)},
-    {"postId", NULL, RF_KIND_TEXT, 0, 0, 0, 0, NULL, RF__FIELD(post_id)},
+    {"id", NULL, RF_KIND_TEXT, 108, RF_DEFAULT_ULID, 0, 0, NULL, RF__FIELD(id)},
+    {"body", NULL, RF_KIND_TEXT, 64, 0, 0, 0, NULL, RF__FIELD(body)},
+    {"postId", NULL, RF_KIND_TEXT, 64, 0, 0, 0, NULL, RF__FIELD(post_id)},
 };
 #undef RF__FIELD
 #undef RF__LIST
@@ -553,6 +558,7 @@ static const rf_model_desc db_comment__m = {
     offsetof(db_comment_query, distinct),
     offsetof(db_comment_query, order_by_relation),
     sizeof(db_comment_create_input), sizeof(db_comment_update_input),
+    offsetof(db_comment_query, order_by_relevance),
 };
 RF__MODEL_RW(db_comment)
 RF__UNIQUE_RW(db_comment, id, 0, (const char *id, ), (&id))
@@ -567,9 +573,9 @@ RF__UPSERT(db_comment, id, 0)
 #define RF__LIST(m) offsetof(db_tag, m), offsetof(db_tag_where, m), \
     offsetof(db_tag_create_input, m), offsetof(db_tag_update_input, m)
 static const rf_field_desc db_tag__fields[] = {
-    {"group", NULL, RF_KIND_TEXT, 4, 0, 0, 0, NULL, RF__FIELD(group)},
-    {"name", NULL, RF_KIND_TEXT, 4, 0, 0, 0, NULL, RF__FIELD(name)},
-    {"note", NULL, RF_KIND_TEXT, 33, 0, 0, 0, NULL, RF__FIELD(note)},
+    {"group", NULL, RF_KIND_TEXT, 68, 0, 0, 0, NULL, RF__FIELD(group)},
+    {"name", NULL, RF_KIND_TEXT, 68, 0, 0, 0, NULL, RF__FIELD(name)},
+    {"note", NULL, RF_KIND_TEXT, 97, 0, 0, 0, NULL, RF__FIELD(note)},
 };
 #undef RF__FIELD
 #undef RF__LIST
@@ -594,6 +600,7 @@ static const rf_model_desc db_tag__m = {
     offsetof(db_tag_query, distinct),
     RF_NO_MEMBER,
     sizeof(db_tag_create_input), sizeof(db_tag_update_input),
+    offsetof(db_tag_query, order_by_relevance),
 };
 RF__MODEL_RW(db_tag)
 RF__UNIQUE_PLAIN_RW(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
@@ -641,6 +648,7 @@ static const rf_model_desc db_lists__m = {
     offsetof(db_lists_query, distinct),
     RF_NO_MEMBER,
     sizeof(db_lists_create_input), sizeof(db_lists_update_input),
+    0,
 };
 RF__MODEL_RW(db_lists)
 RF__UNIQUE_PLAIN_RW(db_lists, id, 0, (int32_t id, ), (&id))

@@ -70,6 +70,9 @@
  *     a to-one relation's field, `{ .relation = DB_USER_REL_POSTS, .count =
  *     true, .sort = RF_DESC }` by a to-many relation's row count; these come
  *     before `order_by`'s items. Not with a cursor or distinct.
+ *   - Json: `.meta = { RF_JSON_PATH("pets", "0"), .array_contains =
+ *     "[\"a\"]" }`, also equals, string_contains..., RF_JSON_NULL / RF_DB_NULL
+ *     / RF_ANY_NULL (rf_json_filter in refract_query.h).
  *   - Nested include (Prisma's include with arguments): `.include = {
  *     ._args.posts = &(db_post_query){ .where = ..., .order_by = ...,
  *     .take = 3, .include = { .comments = true } } }` loads, per parent,
@@ -274,8 +277,8 @@ typedef struct db_user_order {
  * Relation members test related rows (see "Relation filters" above).  */
 struct db_user_where {
     rf_i32_filter id;
-    rf_text_filter email;
-    rf_text_filter name;
+    rf_search_filter email;
+    rf_search_filter name;
     rf_i32_filter age;
     db_role_filter role;
     db_role_list_filter roles;
@@ -293,8 +296,8 @@ struct db_user_where {
     rf_f64_filter score;
     rf_f64_filter ratio;
     rf_bool_filter active;
-    rf_text_filter code;
-    rf_text_filter ext_id;
+    rf_search_filter code;
+    rf_search_filter ext_id;
     rf_text_list_filter tags;
     rf_i32_list_filter lucky;
     struct { const db_post_where *some, *every, *none; } posts;
@@ -375,6 +378,8 @@ struct db_user_query {
     const rf_relation_order *order_by_relation; /* before order_by (see the top) */
     size_t norder_by_relation;
     struct { struct { bool on; const db_post_where *where; } posts; } count; /* relations to count into _count (see the top) */
+    struct { const db_user_field *fields; size_t nfields; const char *search; rf_sort sort; }
+        order_by_relevance; /* full-text rank first (rf_relevance); search NULL: none */
 };
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
@@ -652,8 +657,8 @@ typedef struct db_profile_order {
 /* A filter: every given member must hold (AND), plus the groups.
  * Relation members test related rows (see "Relation filters" above).  */
 struct db_profile_where {
-    rf_text_filter id;
-    rf_text_filter bio;
+    rf_search_filter id;
+    rf_search_filter bio;
     rf_i32_filter user_id;
     struct { unsigned ops; const db_user_where *is, *is_not; } user;
     const db_profile_where *AND; /* all of these */
@@ -705,6 +710,8 @@ struct db_profile_query {
     size_t ndistinct;
     const rf_relation_order *order_by_relation; /* before order_by (see the top) */
     size_t norder_by_relation;
+    struct { const db_profile_field *fields; size_t nfields; const char *search; rf_sort sort; }
+        order_by_relevance; /* full-text rank first (rf_relevance); search NULL: none */
 };
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
@@ -907,7 +914,7 @@ typedef struct db_desk_order {
  * Relation members test related rows (see "Relation filters" above).  */
 struct db_desk_where {
     rf_i32_filter id;
-    rf_text_filter label;
+    rf_search_filter label;
     rf_i32_filter user_id;
     struct { unsigned ops; const db_user_where *is, *is_not; } user;
     const db_desk_where *AND; /* all of these */
@@ -959,6 +966,8 @@ struct db_desk_query {
     size_t ndistinct;
     const rf_relation_order *order_by_relation; /* before order_by (see the top) */
     size_t norder_by_relation;
+    struct { const db_desk_field *fields; size_t nfields; const char *search; rf_sort sort; }
+        order_by_relevance; /* full-text rank first (rf_relevance); search NULL: none */
 };
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
@@ -1184,9 +1193,9 @@ typedef struct db_post_order {
 /* A filter: every given member must hold (AND), plus the groups.
  * Relation members test related rows (see "Relation filters" above).  */
 struct db_post_where {
-    rf_text_filter id;
-    rf_text_filter title;
-    rf_text_filter slug;
+    rf_search_filter id;
+    rf_search_filter title;
+    rf_search_filter slug;
     rf_i32_filter views;
     rf_i32_filter author_id;
     struct { unsigned ops; const db_user_where *is, *is_not; } author;
@@ -1248,6 +1257,8 @@ struct db_post_query {
     const rf_relation_order *order_by_relation; /* before order_by (see the top) */
     size_t norder_by_relation;
     struct { struct { bool on; const db_category_where *where; } categories; struct { bool on; const db_comment_where *where; } comments; } count; /* relations to count into _count (see the top) */
+    struct { const db_post_field *fields; size_t nfields; const char *search; rf_sort sort; }
+        order_by_relevance; /* full-text rank first (rf_relevance); search NULL: none */
 };
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
@@ -1472,7 +1483,7 @@ typedef struct db_category_order {
  * Relation members test related rows (see "Relation filters" above).  */
 struct db_category_where {
     rf_i32_filter id;
-    rf_text_filter name;
+    rf_search_filter name;
     struct { const db_post_where *some, *every, *none; } posts;
     const db_category_where *AND; /* all of these */
     size_t nAND;
@@ -1523,6 +1534,8 @@ struct db_category_query {
     const rf_relation_order *order_by_relation; /* before order_by (see the top) */
     size_t norder_by_relation;
     struct { struct { bool on; const db_post_where *where; } posts; } count; /* relations to count into _count (see the top) */
+    struct { const db_category_field *fields; size_t nfields; const char *search; rf_sort sort; }
+        order_by_relevance; /* full-text rank first (rf_relevance); search NULL: none */
 };
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
@@ -1725,9 +1738,9 @@ typedef struct db_comment_order {
 /* A filter: every given member must hold (AND), plus the groups.
  * Relation members test related rows (see "Relation filters" above).  */
 struct db_comment_where {
-    rf_text_filter id;
-    rf_text_filter body;
-    rf_text_filter post_id;
+    rf_search_filter id;
+    rf_search_filter body;
+    rf_search_filter post_id;
     struct { unsigned ops; const db_post_where *is, *is_not; } post;
     const db_comment_where *AND; /* all of these */
     size_t nAND;
@@ -1778,6 +1791,8 @@ struct db_comment_query {
     size_t ndistinct;
     const rf_relation_order *order_by_relation; /* before order_by (see the top) */
     size_t norder_by_relation;
+    struct { const db_comment_field *fields; size_t nfields; const char *search; rf_sort sort; }
+        order_by_relevance; /* full-text rank first (rf_relevance); search NULL: none */
 };
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
@@ -1959,9 +1974,9 @@ typedef struct db_tag_order {
 
 /* A filter: every given member must hold (AND), plus the groups. */
 struct db_tag_where {
-    rf_text_filter group;
-    rf_text_filter name;
-    rf_text_filter note;
+    rf_search_filter group;
+    rf_search_filter name;
+    rf_search_filter note;
     const db_tag_where *AND; /* all of these */
     size_t nAND;
     const db_tag_where *OR;  /* at least one of these (an empty list matches nothing) */
@@ -1996,6 +2011,8 @@ struct db_tag_query {
     const db_tag_select *select;  /* NULL: every column */
     const db_tag_field *distinct; /* the first row of each distinct combination */
     size_t ndistinct;
+    struct { const db_tag_field *fields; size_t nfields; const char *search; rf_sort sort; }
+        order_by_relevance; /* full-text rank first (rf_relevance); search NULL: none */
 };
 
 /* aggregate: the fields to count, sum... (see "Aggregates" at the top). */

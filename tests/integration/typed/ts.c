@@ -260,6 +260,7 @@ static const rf_model_desc ts_account__m = {
     offsetof(ts_account_query, distinct),
     offsetof(ts_account_query, order_by_relation),
     sizeof(ts_account_create_input), sizeof(ts_account_update_input),
+    0,
 };
 RF__MODEL_RW(ts_account)
 RF__UNIQUE_RW(ts_account, id, 0, (int32_t id, ), (&id))
@@ -312,6 +313,7 @@ static const rf_model_desc ts_order__m = {
     offsetof(ts_order_query, distinct),
     offsetof(ts_order_query, order_by_relation),
     sizeof(ts_order_create_input), sizeof(ts_order_update_input),
+    0,
 };
 RF__MODEL_RW(ts_order)
 RF__UNIQUE_RW(ts_order, id, 0, (int64_t id, ), (&id))

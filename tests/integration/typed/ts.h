@@ -70,6 +70,9 @@
  *     a to-one relation's field, `{ .relation = DB_USER_REL_POSTS, .count =
  *     true, .sort = RF_DESC }` by a to-many relation's row count; these come
  *     before `order_by`'s items. Not with a cursor or distinct.
+ *   - Json: `.meta = { RF_JSON_PATH("pets", "0"), .array_contains =
+ *     "[\"a\"]" }`, also equals, string_contains..., RF_JSON_NULL / RF_DB_NULL
+ *     / RF_ANY_NULL (rf_json_filter in refract_query.h).
  *   - Nested include (Prisma's include with arguments): `.include = {
  *     ._args.posts = &(db_post_query){ .where = ..., .order_by = ...,
  *     .take = 3, .include = { .comments = true } } }` loads, per parent,

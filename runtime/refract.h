@@ -62,9 +62,9 @@ extern "C" {
  * ======================================================================== */
 
 #define RF_VERSION_MAJOR 0
-#define RF_VERSION_MINOR 3
+#define RF_VERSION_MINOR 4
 #define RF_VERSION_PATCH 0
-#define RF_VERSION_STRING "0.3.0"
+#define RF_VERSION_STRING "0.4.0"
 
 /* One comparable number: major * 10000 + minor * 100 + patch. */
 #define RF_MAKE_VERSION(major, minor, patch) ((major) * 10000L + (minor) * 100L + (patch))
@@ -73,7 +73,7 @@ extern "C" {
 /*
  * Generated code is made for one runtime API. It guards at compile time:
  *
- *     #if !RF_VERSION_COMPATIBLE(0, 3, 0)
+ *     #if !RF_VERSION_COMPATIBLE(0, 4, 0)
  *     #error "db.h was generated for librefract 0.2.x; regenerate or upgrade"
  *     #endif
  *

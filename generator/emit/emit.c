@@ -758,7 +758,7 @@ bool emit_client(const model_schema *s, const emit_options *o, emit_sink sink, v
                 comment_text(&a, o->schema_name ? o->schema_name : "schema.prisma"));
     tpl_set_str(&a, ctx, "version", REFRACT_VERSION);
     tpl_set_str(&a, ctx, "rt_major", "0");
-    tpl_set_str(&a, ctx, "rt_minor", "3");
+    tpl_set_str(&a, ctx, "rt_minor", "4");
     tpl_set_str(&a, ctx, "rt_patch", "0");
     tpl_value *enums = tpl_set_new_list(&a, ctx, "enums");
     for (size_t i = 0; i < s->nenums; i++)

@@ -149,12 +149,12 @@ END_TEST
 START_TEST(test_version)
 {
     ck_assert_int_eq(rf_version_number(), RF_VERSION_NUMBER);
-    ck_assert_int_eq(RF_VERSION_NUMBER, 300);
-    ck_assert_str_eq(rf_version_string(), "0.3.0");
-    ck_assert(RF_VERSION_COMPATIBLE(0, 3, 0));
-    ck_assert(!RF_VERSION_COMPATIBLE(0, 4, 0));
-    ck_assert(!RF_VERSION_COMPATIBLE(0, 2, 0)); /* generated for the 0.2 descriptor layout */
-    ck_assert(!RF_VERSION_COMPATIBLE(0, 3, 1));
+    ck_assert_int_eq(RF_VERSION_NUMBER, 400);
+    ck_assert_str_eq(rf_version_string(), "0.4.0");
+    ck_assert(RF_VERSION_COMPATIBLE(0, 4, 0));
+    ck_assert(!RF_VERSION_COMPATIBLE(0, 5, 0));
+    ck_assert(!RF_VERSION_COMPATIBLE(0, 3, 0)); /* generated without include's _count */
+    ck_assert(!RF_VERSION_COMPATIBLE(0, 4, 1));
     ck_assert(!RF_VERSION_COMPATIBLE(1, 0, 0));
 }
 END_TEST

@@ -28,7 +28,7 @@ static int compile(const char *compiler, const char *lang, const char *flags)
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
              "printf '#include \"refract.h\"\\n"
-             "#if !RF_VERSION_COMPATIBLE(0, 3, 0)\\n#error version\\n#endif\\n"
+             "#if !RF_VERSION_COMPATIBLE(0, 4, 0)\\n#error version\\n#endif\\n"
              "int main(void) { rf_arena a = RF_ARENA_INIT; rf_result r = RF_RESULT_INIT;"
              " (void)a; (void)r; return RF_OK; }\\n'"
              " | %s -x %s %s -I%s/runtime -fsyntax-only - 2>&1",

@@ -251,9 +251,10 @@ static const rf_unique_desc db_user__uniques[] = {
 };
 static const rf_key_part db_user__key[] = { {0, offsetof(db_user_cursor, id)} };
 #define RF__REL(m) offsetof(db_user, m), offsetof(db_user_include, m), offsetof(db_user_where, m), \
-    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_user_include, _args.m)
+    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_user_include, _args.m), RF_NO_MEMBER
 #define RF__RELS(m) offsetof(db_user, m), offsetof(db_user_include, m), offsetof(db_user_where, m), \
-    offsetof(db_user, _count.m), offsetof(db_user_query, count.m), offsetof(db_user_include, _args.m)
+    offsetof(db_user, _count.m), offsetof(db_user_query, count.m), offsetof(db_user_include, _args.m), \
+    offsetof(db_user_include, _count.m)
 static const rf_relation_desc db_user__relations[] = {
     {"posts", RF_REL_MANY, &db_post__m, 0, "authorId", NULL, NULL, NULL, NULL, RF__RELS(posts), false},
     {"profile", RF_REL_ONE, &db_profile__m, 0, "userId", NULL, NULL, NULL, NULL, RF__REL(profile), false},
@@ -306,7 +307,7 @@ static const rf_unique_desc db_profile__uniques[] = {
 };
 static const rf_key_part db_profile__key[] = { {0, offsetof(db_profile_cursor, id)} };
 #define RF__REL(m) offsetof(db_profile, m), offsetof(db_profile_include, m), offsetof(db_profile_where, m), \
-    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_profile_include, _args.m)
+    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_profile_include, _args.m), RF_NO_MEMBER
 static const rf_relation_desc db_profile__relations[] = {
     {"user", RF_REL_ONE, &db_user__m, 2, "id", NULL, NULL, NULL, NULL, RF__REL(user), true},
 };
@@ -358,9 +359,10 @@ static const rf_unique_desc db_post__uniques[] = {
 };
 static const rf_key_part db_post__key[] = { {0, offsetof(db_post_cursor, id)} };
 #define RF__REL(m) offsetof(db_post, m), offsetof(db_post_include, m), offsetof(db_post_where, m), \
-    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_post_include, _args.m)
+    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_post_include, _args.m), RF_NO_MEMBER
 #define RF__RELS(m) offsetof(db_post, m), offsetof(db_post_include, m), offsetof(db_post_where, m), \
-    offsetof(db_post, _count.m), offsetof(db_post_query, count.m), offsetof(db_post_include, _args.m)
+    offsetof(db_post, _count.m), offsetof(db_post_query, count.m), offsetof(db_post_include, _args.m), \
+    offsetof(db_post_include, _count.m)
 static const rf_relation_desc db_post__relations[] = {
     {"author", RF_REL_ONE, &db_user__m, 4, "id", NULL, NULL, NULL, NULL, RF__REL(author), true},
     {"categories", RF_REL_MANY_TO_MANY, &db_category__m, 0, "id", NULL, "_CategoryToPost", "B", "A", RF__RELS(categories), false},
@@ -412,9 +414,10 @@ static const rf_unique_desc db_category__uniques[] = {
 };
 static const rf_key_part db_category__key[] = { {0, offsetof(db_category_cursor, id)} };
 #define RF__REL(m) offsetof(db_category, m), offsetof(db_category_include, m), offsetof(db_category_where, m), \
-    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_category_include, _args.m)
+    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_category_include, _args.m), RF_NO_MEMBER
 #define RF__RELS(m) offsetof(db_category, m), offsetof(db_category_include, m), offsetof(db_category_where, m), \
-    offsetof(db_category, _count.m), offsetof(db_category_query, count.m), offsetof(db_category_include, _args.m)
+    offsetof(db_category, _count.m), offsetof(db_category_query, count.m), offsetof(db_category_include, _args.m), \
+    offsetof(db_category_include, _count.m)
 static const rf_relation_desc db_category__relations[] = {
     {"posts", RF_REL_MANY_TO_MANY, &db_post__m, 0, "id", NULL, "_CategoryToPost", "A", "B", RF__RELS(posts), false},
 };
@@ -464,7 +467,7 @@ static const rf_unique_desc db_comment__uniques[] = {
 };
 static const rf_key_part db_comment__key[] = { {0, offsetof(db_comment_cursor, id)} };
 #define RF__REL(m) offsetof(db_comment, m), offsetof(db_comment_include, m), offsetof(db_comment_where, m), \
-    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_comment_include, _args.m)
+    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_comment_include, _args.m), RF_NO_MEMBER
 static const rf_relation_desc db_comment__relations[] = {
     {"post", RF_REL_ONE, &db_post__m, 2, "id", NULL, NULL, NULL, NULL, RF__REL(post), true},
 };

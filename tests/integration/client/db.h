@@ -55,10 +55,13 @@
  *     RF_ASC }` or an aggregate, then by the `by` fields; skip and take
  *     page the groups.
  *   - Relation counts (Prisma's include `_count`): a model with to-many
- *     relations has `_count` in its row struct and `count` in its query:
+ *     relations has `_count` in its row struct, and `count` in its query
+ *     and `_count` in its include (the same members; either asks):
  *     `.count = { .posts = { .on = true, .where = &published } }` fills
- *     `row._count.posts` for every row of find_many / find_first, in the
- *     same statement (a correlated COUNT subquery; `where` may be NULL).
+ *     `row._count.posts` for every row of find_many / find_first, and
+ *     `&(db_user_include){ ._count.posts = { .on = true } }` does for
+ *     find_unique, in the same statement (a correlated COUNT subquery;
+ *     `where` may be NULL).
  *   - distinct (Prisma's distinct): `.distinct = (db_post_field[]){
  *     DB_POST_BY_AUTHOR_ID }, .ndistinct = 1` keeps the first row, in the
  *     query's order, of each combination of those fields; the rows come
@@ -76,7 +79,11 @@
  *     the related rows matching `where`, in `order_by` order (else by the
  *     related key), `skip`/`take` counted per parent, each with its own
  *     includes, to any depth: still one query per relation and level.
- *     A negative take or a cursor there is RF_INVALID_ARGUMENT.
+ *     `select`, `cursor` (each parent's rows from the cursor row's position
+ *     on), `distinct` (per parent) and relation counts apply there too. A
+ *     negative take, a `lock` (included rows would not be locked: lock
+ *     them with a query of their own) or `order_by_relation` there is
+ *     RF_INVALID_ARGUMENT.
  *   - One rf_client per thread.
  *   - Misuse (a NULL client, `out`, `count` or `data` where one is needed, a
  *     NULL array with a non-zero count, a negative skip, take == INT64_MIN)
@@ -95,8 +102,8 @@
 #include <refract_query.h>
 #include <refract_stream.h>
 
-#if !RF_VERSION_COMPATIBLE(0, 3, 0)
-#error "db.h was generated for librefract 0.3.x: regenerate it with the refract that matches your librefract"
+#if !RF_VERSION_COMPATIBLE(0, 4, 0)
+#error "db.h was generated for librefract 0.4.x: regenerate it with the refract that matches your librefract"
 #endif
 
 #ifdef __cplusplus
@@ -304,6 +311,7 @@ typedef struct db_user_include {
     bool posts;
     bool profile;
     struct { const db_post_query *posts; const db_profile_query *profile; } _args;
+    struct { struct { bool on; const db_post_where *where; } posts; } _count; /* relations to count, as the query's count (see the top) */
 } db_user_include;
 
 /* The identity of a row, for cursors. */
@@ -912,6 +920,7 @@ typedef struct db_post_include {
     bool categories;
     bool comments;
     struct { const db_user_query *author; const db_category_query *categories; const db_comment_query *comments; } _args;
+    struct { struct { bool on; const db_category_where *where; } categories; struct { bool on; const db_comment_where *where; } comments; } _count; /* relations to count, as the query's count (see the top) */
 } db_post_include;
 
 /* The identity of a row, for cursors. */
@@ -1188,6 +1197,7 @@ typedef enum db_category_relation {
 typedef struct db_category_include {
     bool posts;
     struct { const db_post_query *posts; } _args;
+    struct { struct { bool on; const db_post_where *where; } posts; } _count; /* relations to count, as the query's count (see the top) */
 } db_category_include;
 
 /* The identity of a row, for cursors. */

@@ -53,7 +53,10 @@ rf_status rf_desc_decode_counts(const rf_model_desc *m, const void *query, const
     for (size_t i = 0; i < m->nrelations && st == RF_OK; i++) {
         if (!rf_desc_counted(&m->relations[i], query, include))
             continue;
-        for (int k = 0; k < r->rows && st == RF_OK; k++)
+        /* The whole column at once (binary int8, the usual case); value by
+         * value, with precise errors, otherwise. */
+        bool done = rf_q_column(r, col, RF_QCOL_I64, items, m->row_size, m->relations[i].count);
+        for (int k = 0; k < r->rows && st == RF_OK && !done; k++)
             st = rf_get_i64(r, k, col,
                             (int64_t *)RF_AT_MUT(items, (size_t)k * m->row_size +
                                                             m->relations[i].count));

@@ -325,10 +325,15 @@ static rf_status fetch_related(rf_client *c, const rf_model_desc *m, const rf_de
     return st;
 }
 
-/* The link value in column 0 of related row j. */
-static rf_status related_link(const rf_result *res, int j, bool ints, rf_arena *arena,
-                              int64_t *iv, const char **sv)
+/* The link value in column 0 of related row j: from `ilinks` when the
+ * column was decoded whole, else from the result. */
+static rf_status related_link(const rf_result *res, int j, bool ints, const int64_t *ilinks,
+                              rf_arena *arena, int64_t *iv, const char **sv)
 {
+    if (ilinks) {
+        *iv = ilinks[j];
+        return RF_OK;
+    }
     if (ints)
         return rf_get_i64(res, j, 0, iv);
     return rf_get_text(res, j, 0, arena, sv, NULL);
@@ -358,9 +363,17 @@ static rf_status load(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s
     size_t nrel = (size_t)res.rows;
     char *items = rf_arena_alloc(arena, (nrel ? nrel : 1) * t->row_size);
     size_t *links = malloc((nrel ? nrel : 1) * sizeof *links);
+    /* Integer links decoded as one column (binary int2/4/8), not per row. */
+    int64_t *ilinks = ints && nrel ? malloc(nrel * sizeof *ilinks) : NULL;
+    if (ilinks && !rf_q_column(&res, 0, RF_QCOL_I64, ilinks, sizeof *ilinks, 0)) {
+        free(ilinks);
+        ilinks = NULL;
+    }
+    /* The map holds the parents (to-many) or the related rows (to-one). */
     rf_keymap map = {0};
-    if (!items || !links || rf_keymap_init(&map, nrel > n ? nrel : n) != RF_OK) {
+    if (!items || !links || rf_keymap_init(&map, r->kind != RF_REL_ONE ? n : nrel) != RF_OK) {
         free(links);
+        free(ilinks);
         return rf_fail(c, RF_NO_MEMORY, "out of memory");
     }
     if (nrel)
@@ -383,7 +396,7 @@ static rf_status load(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s
         for (size_t j = 0; j < nrel && st == RF_OK; j++) {
             int64_t iv = 0;
             const char *sv = NULL;
-            st = related_link(&res, (int)j, ints, arena, &iv, &sv);
+            st = related_link(&res, (int)j, ints, ilinks, arena, &iv, &sv);
             links[j] = ints ? rf_keymap_get_int(&map, iv) : rf_keymap_get_text(&map, sv);
             if (st == RF_OK && links[j] != SIZE_MAX)
                 ((rf_any_list *)RF_AT_MUT(rows, links[j] * m->row_size + r->row))->count++;
@@ -408,7 +421,7 @@ static rf_status load(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s
         for (size_t j = 0; j < nrel && st == RF_OK; j++) {
             int64_t iv = 0;
             const char *sv = NULL;
-            st = related_link(&res, (int)j, ints, arena, &iv, &sv);
+            st = related_link(&res, (int)j, ints, ilinks, arena, &iv, &sv);
             if (st == RF_OK && (ints || sv))
                 st = ints ? rf_keymap_put_int(&map, iv, j) : rf_keymap_put_text(&map, sv, j);
         }
@@ -426,6 +439,7 @@ static rf_status load(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s
     }
     rf_keymap_free(&map);
     free(links);
+    free(ilinks);
     return st;
 }
 

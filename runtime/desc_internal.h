@@ -201,6 +201,32 @@ const void *rf_desc_include_args(const rf_relation_desc *r, const void *include)
 rf_status rf_desc_include(rf_client *c, const rf_model_desc *m, void *rows, size_t n,
                           const void *include, rf_arena *arena);
 
+/* ---- find_many's SQL by shape (desc_shape.c) -------------------------------- */
+
+#define RF_SHAPE_MAX_ORDER 4
+/* Everything the SQL of a simple find_many depends on (see desc_shape.c);
+ * zeroed whole before it is filled, so that it compares and hashes as bytes. */
+typedef struct rf_read_shape {
+    const rf_model_desc *model;
+    uint64_t select;               /* bit i: field i (when has_select) */
+    uint64_t counts;               /* bit i: relation i counted */
+    int32_t by[RF_SHAPE_MAX_ORDER];
+    uint8_t sort[RF_SHAPE_MAX_ORDER], nulls[RF_SHAPE_MAX_ORDER];
+    uint8_t norder, has_select, take, skip, lock_mode, skip_locked, nowait;
+} rf_read_shape;
+/* The shape of a find_many (query may be NULL; h its head, take already
+ * replaced for find_first; select after rf_desc_with_links) into out; false
+ * when its SQL depends on more than the shape records (a where, a cursor,
+ * distinct, ordering by relations, a count with a filter...). */
+bool rf_read_shape_of(const rf_model_desc *m, const void *query, const rf_query_head *h,
+                      rf_select select, rf_read_shape *out);
+/* The statement remembered for shape k on this client, if any. */
+bool rf_read_shape_find(const rf_client *c, const rf_read_shape *k, rf_stmt *out);
+/* Remembers sql (copied) for shape k. */
+void rf_read_shape_put(rf_client *c, const rf_read_shape *k, const char *sql);
+/* The parameters of a statement of such a shape: take's magnitude, skip. */
+void rf_read_shape_params(const rf_query_head *h, rf_params *p);
+
 /* ---- running (desc_read.c) ------------------------------------------------ */
 
 /* The select mask plus the link fields of the relations `include` loads

@@ -469,14 +469,28 @@ static rf_status find_many(rf_client *c, const rf_model_desc *m, const void *que
     rf_select select = query_member(query, m->query_select);
     if (select && !(select = rf_desc_with_links(m, select, query_include(m, query), arena)))
         return rf_fail(c, RF_NO_MEMORY, "out of memory");
+    /* A shape seen before runs its remembered statement: no SQL is built. */
+    rf_read_shape shape;
+    bool simple = rf_read_shape_of(m, query, &h, select, &shape);
     rf_query q;
     rf_query_init(&q);
-    put_select(&q, m, s, query, &h, select);
     rf_stmt stmt;
     rf_result res = RF_RESULT_INIT;
-    st = rf_q_stmt(c, &q, &stmt);
-    if (st == RF_OK)
+    if (simple && rf_read_shape_find(c, &shape, &stmt)) {
+        rf_read_shape_params(&h, &q.params);
         st = rf_exec_params(c, &stmt, &q.params, &res);
+    } else {
+        put_select(&q, m, s, query, &h, select);
+        st = rf_q_stmt(c, &q, &stmt);
+        /* Remembered (and run under the shape's id, so prepared once) only
+         * if its parameters are the ones rf_read_shape_params gives a hit. */
+        if (st == RF_OK && simple && q.params.count == (h.take != 0) + (h.skip > 0)) {
+            rf_read_shape_put(c, &shape, q.sql);
+            rf_read_shape_find(c, &shape, &stmt);
+        }
+        if (st == RF_OK)
+            st = rf_exec_params(c, &stmt, &q.params, &res);
+    }
     rf_query_free(&q);
     if (st == RF_OK && (st = rf_result_keep(&res, arena)) != RF_OK)
         rf_result_clear(&res);

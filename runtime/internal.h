@@ -96,9 +96,12 @@ struct rf_client {
     bool lost;                /* the server went away; only rf_reset clears it */
     unsigned next_cursor;     /* names server-side cursors of streams (stream.c) */
     bool stream_busy;         /* a stream's query is in flight on the connection */
+    struct rf_shape_cache *shapes; /* find_many's SQL by query shape (desc_shape.c) */
 };
 
 rf_client *rf_client_alloc(void);
+/* Frees the client's find_many shapes (desc_shape.c). */
+void rf_read_shapes_free(rf_client *c);
 
 /* RF_OK when the client may send a statement; otherwise records
  * RF_CONNECTION (P1017) and marks the client lost. It notices a server that

@@ -1294,6 +1294,118 @@ START_TEST(relation_counts_on_every_find)
 }
 END_TEST
 
+/* Statements prepared on c's connection so far. */
+static int prepared_count(rf_client *c)
+{
+    PGresult *r = PQexec((PGconn *)rf_client_pgconn(c), "SELECT count(*) FROM pg_prepared_statements");
+    ck_assert_int_eq(PQresultStatus(r), PGRES_TUPLES_OK);
+    int n = atoi(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return n;
+}
+
+/* The emails of a list of users, joined by ",". */
+static const char *emails_of(const db_user_list *l)
+{
+    static char out[256];
+    out[0] = '\0';
+    for (size_t i = 0; i < l->count; i++) {
+        if (i)
+            strcat(out, ",");
+        strncat(out, l->items[i].email ? l->items[i].email : "(null)", sizeof out - strlen(out) - 8);
+    }
+    return out;
+}
+
+/* find_many remembers the SQL of simple queries by their shape (no SQL is
+ * built again for a shape seen before). Queries that differ in any way
+ * their SQL depends on never share a statement: each of these shapes is
+ * prepared once, and each keeps returning its own rows, whatever ran
+ * before it; the same shape with other values shares its statement. */
+START_TEST(each_query_shape_has_its_own_statement)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    blog b;
+    seed(c, &a, &b);
+    const db_user_order asc[] = {{DB_USER_BY_ID, RF_ASC, 0}};
+    const db_user_order desc[] = {{DB_USER_BY_ID, RF_DESC, 0}};
+    const db_user_order desc_nulls[] = {{DB_USER_BY_ID, RF_DESC, RF_NULLS_LAST}};
+    const db_user_order by_email_desc[] = {{DB_USER_BY_EMAIL, RF_DESC, 0}};
+    const db_user_order two[] = {{DB_USER_BY_NAME, RF_ASC, 0}, {DB_USER_BY_ID, RF_DESC, 0}};
+    const db_user_select email_only = {.email = true};
+    const db_user_select email_and_age = {.email = true, .age = true};
+    struct {
+        db_user_query q;
+        const char *emails;
+        int posts0; /* _count.posts of the first row, -1: not counted */
+    } shapes[] = {
+        {{.order_by = asc, .norder = 1}, "i0@x,i1@x,i2@x", -1},
+        {{.order_by = desc, .norder = 1}, "i2@x,i1@x,i0@x", -1},
+        {{.order_by = desc_nulls, .norder = 1}, "i2@x,i1@x,i0@x", -1},
+        {{.order_by = by_email_desc, .norder = 1}, "i2@x,i1@x,i0@x", -1},
+        {{.order_by = two, .norder = 2}, "i2@x,i1@x,i0@x", -1},
+        {{.order_by = asc, .norder = 1, .take = 2}, "i0@x,i1@x", -1},
+        {{.order_by = asc, .norder = 1, .take = -2}, "i1@x,i2@x", -1},
+        {{.order_by = asc, .norder = 1, .skip = 1}, "i1@x,i2@x", -1},
+        {{.order_by = asc, .norder = 1, .skip = 1, .take = 1}, "i1@x", -1},
+        {{.order_by = asc, .norder = 1, .select = &email_only}, "i0@x,i1@x,i2@x", -1},
+        {{.order_by = asc, .norder = 1, .select = &email_and_age}, "i0@x,i1@x,i2@x", -1},
+        {{.order_by = asc, .norder = 1, .count = {.posts = {.on = true}}}, "i0@x,i1@x,i2@x", 3},
+        {{.order_by = asc, .norder = 1, .take = 1, .count = {.posts = {.on = true}}}, "i0@x", 3},
+    };
+    size_t n = sizeof shapes / sizeof shapes[0];
+    db_user_list l;
+    int before = prepared_count(c);
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < n; i++) {
+            OK(db_user_find_many(c, &shapes[i].q, &l, &a));
+            ck_assert_msg(!strcmp(emails_of(&l), shapes[i].emails), "shape %zu, round %d: %s, not %s", i,
+                          round, emails_of(&l), shapes[i].emails);
+            if (shapes[i].posts0 >= 0)
+                ck_assert_int_eq(l.items[0]._count.posts, shapes[i].posts0);
+            else
+                ck_assert_int_eq(l.items[0]._count.posts, 0);
+            if (shapes[i].q.select)
+                ck_assert_ptr_null(l.items[0].name);
+        }
+    ck_assert_int_eq(prepared_count(c) - before, (int)n);
+    /* The same shape with other values: no new statement, the new values. */
+    OK(db_user_find_many(c, &(db_user_query){.order_by = asc, .norder = 1, .skip = 2, .take = 5}, &l, &a));
+    ck_assert_str_eq(emails_of(&l), "i2@x");
+    OK(db_user_find_many(c, &(db_user_query){.order_by = asc, .norder = 1, .take = -1}, &l, &a));
+    ck_assert_str_eq(emails_of(&l), "i2@x");
+    ck_assert_int_eq(prepared_count(c) - before, (int)n);
+    /* Locks are part of the shape too. */
+    OK(rf_begin(c, RF_READ_COMMITTED, false));
+    OK(db_user_find_many(c, &(db_user_query){.order_by = asc, .norder = 1, .lock = {.mode = RF_LOCK_FOR_SHARE}}, &l,
+                         &a));
+    OK(db_user_find_many(c,
+                         &(db_user_query){.order_by = asc, .norder = 1,
+                                          .lock = {.mode = RF_LOCK_FOR_SHARE, .nowait = true}},
+                         &l, &a));
+    OK(db_user_find_many(c, &(db_user_query){.order_by = asc, .norder = 1, .lock = {.mode = RF_LOCK_FOR_UPDATE}}, &l,
+                         &a));
+    ck_assert_str_eq(emails_of(&l), "i0@x,i1@x,i2@x");
+    OK(rf_commit(c));
+    ck_assert_int_eq(prepared_count(c) - before, (int)n + 3);
+    /* Queries outside the remembered class (a where, a filtered count)
+     * still get their own statements and their own rows. */
+    OK(db_user_find_many(c,
+                         &(db_user_query){.where = &(db_user_where){.email = RF_EQ("i1@x")}, .order_by = asc,
+                                          .norder = 1},
+                         &l, &a));
+    ck_assert_str_eq(emails_of(&l), "i1@x");
+    OK(db_user_find_many(c,
+                         &(db_user_query){.order_by = asc, .norder = 1,
+                                          .count = {.posts = {.on = true, .where = &(db_post_where){.views = RF_GT(55)}}}},
+                         &l, &a));
+    ck_assert_int_eq(l.items[0]._count.posts, 1);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("client_reads");
@@ -1318,6 +1430,7 @@ int main(void)
     tcase_add_test(tc, include_with_relation_counts);
     tcase_add_test(tc, include_refuses_what_it_cannot_honour);
     tcase_add_test(tc, relation_counts_on_every_find);
+    tcase_add_test(tc, each_query_shape_has_its_own_statement);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

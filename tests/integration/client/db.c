@@ -5,9 +5,9 @@
  * after changing the schema.
  *
  * Per model: constant descriptor tables (see refract_desc.h: columns with
- * their kinds and member offsets, unique criteria, relations) and the typed
- * functions of db.h, each a thin wrapper over one of librefract's
- * generic operations. The runtime builds each model's fixed-shape SQL once
+ * their kinds and member offsets, unique criteria, relations), which the
+ * typed functions of db.h (static inline, each a thin wrapper over
+ * one of librefract's generic operations) hand to librefract. The runtime builds each model's fixed-shape SQL once
  * (lookups, deletes, relation loads) and prepares every statement once per
  * connection; dynamic shapes (filters, creates, updates) are built from
  * quoted identifiers and placeholders only, one prepared statement per shape.
@@ -18,35 +18,6 @@
 
 #include <refract_desc.h>
 
-/*
- * Every typed function of db.h is a one-line call of the generic
- * operation with the model's descriptor; these macros write them.
- * T is the model's type, C a unique criterion's name, U its number, I a
- * relation's number, PARAMS the key parameters (in parentheses, each
- * followed by a comma), KEYS pointers to them.
- */
-#define RF__ARGS(...) __VA_ARGS__
-#define RF__READ(T) \
-    rf_status T##_find_many(rf_client *client, const T##_query *query, T##_list *out, \
-                            rf_arena *arena) \
-    { return rf_desc_find_many(client, &T##__m, query, out, arena); } \
-    rf_status T##_find_first(rf_client *client, const T##_query *query, T *out, rf_arena *arena) \
-    { return rf_desc_find_first(client, &T##__m, query, out, arena); } \
-    rf_status T##_count(rf_client *client, const T##_where *where, int64_t *count) \
-    { return rf_desc_count(client, &T##__m, where, count); } \
-    rf_status T##_find_many_stream(rf_client *client, const T##_query *query, \
-                                   const rf_stream_options *options, T##_stream *out) \
-    { return rf_desc_stream_open(client, &T##__m, query, options, out ? &out->s : NULL); } \
-    rf_status T##_stream_next(T##_stream *stream, T *out, rf_arena *arena, bool *got) \
-    { return rf_desc_stream_next(stream ? &stream->s : NULL, out, arena, got); } \
-    rf_status T##_stream_close(T##_stream *stream) \
-    { return rf_desc_stream_close(stream ? &stream->s : NULL); } \
-    rf_status T##_aggregate(rf_client *client, const T##_aggregate_query *query, \
-                            T##_aggregate_result *out, rf_arena *arena) \
-    { return rf_desc_aggregate(client, &T##__m, query, out, arena); } \
-    rf_status T##_group_by(rf_client *client, const T##_group_by_query *query, \
-                           T##_group_by_list *out, rf_arena *arena) \
-    { return rf_desc_group_by(client, &T##__m, query, out, arena); }
 /* Where the per-operation structs of aggregate start (rf_model_desc.aggregate). */
 #define RF__AGG_STARTS(S) offsetof(S, count), offsetof(S, sum), offsetof(S, avg), \
     offsetof(S, min), offsetof(S, max)
@@ -56,97 +27,6 @@
     offsetof(T##_group_by_query, having), offsetof(T##_group_by_query, order_by), \
     offsetof(T##_group_by_query, skip), offsetof(T##_group_by_row, key), \
     offsetof(T##_group_by_row, aggregate), sizeof(T##_group_by_row)
-#define RF__WRITE(T) \
-    rf_status T##_create(rf_client *client, const T##_create_input *data, T *out, rf_arena *arena) \
-    { return rf_desc_create(client, &T##__m, data, NULL, out, arena); } \
-    rf_status T##_create_select(rf_client *client, const T##_create_input *data, \
-                                const T##_select *select, T *out, rf_arena *arena) \
-    { return rf_desc_create(client, &T##__m, data, (rf_select)select, out, arena); } \
-    rf_status T##_update_many(rf_client *client, const T##_where *where, \
-                              const T##_update_input *data, int64_t *count) \
-    { return rf_desc_update_many(client, &T##__m, where, data, count); } \
-    rf_status T##_delete_many(rf_client *client, const T##_where *where, int64_t *count) \
-    { return rf_desc_delete_many(client, &T##__m, where, count); }
-#define RF__NESTED(T) \
-    rf_status T##_create_nested(rf_client *client, const T##_nested_create *input, T *out, \
-                                rf_arena *arena) \
-    { return rf_desc_create_nested(client, &T##__m, input, out, arena); }
-#define RF__BULK(T) \
-    rf_status T##_create_many(rf_client *client, const T##_create_input *data, size_t n, \
-                              bool skip_duplicates, int64_t *count) \
-    { return rf_desc_create_many(client, &T##__m, data, sizeof *data, n, skip_duplicates, \
-                                 count); } \
-    rf_status T##_create_many_and_return(rf_client *client, const T##_create_input *data, \
-        size_t n, bool skip_duplicates, const T##_select *select, T##_list *out, \
-        rf_arena *arena) \
-    { return rf_desc_create_many_and_return(client, &T##__m, data, sizeof *data, n, \
-                                            skip_duplicates, (rf_select)select, out, arena); } \
-    rf_status T##_update_many_and_return(rf_client *client, const T##_where *where, \
-        const T##_update_input *data, const T##_select *select, T##_list *out, \
-        rf_arena *arena) \
-    { return rf_desc_update_many_and_return(client, &T##__m, where, data, (rf_select)select, \
-                                            out, arena); }
-#define RF__BATCH_READ(T) \
-    rf_status T##_batch_count(rf_batch *batch, const T##_where *where, int64_t *count) \
-    { return rf_desc_batch_count(batch, &T##__m, where, count); }
-#define RF__BATCH_FIND(T, C, U, PARAMS, KEYS) \
-    rf_status T##_batch_find_unique_by_##C(rf_batch *batch, RF__ARGS PARAMS T *out) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_batch_find_unique(batch, &T##__m, U, key, out); }
-#define RF__BATCH_WRITE(T) \
-    rf_status T##_batch_create(rf_batch *batch, const T##_create_input *data, T *out) \
-    { return rf_desc_batch_create(batch, &T##__m, data, out); }
-#define RF__BATCH_BY_KEY(T, C, U, PARAMS, KEYS) \
-    rf_status T##_batch_update_by_##C(rf_batch *batch, RF__ARGS PARAMS \
-                                      const T##_update_input *data, T *out) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_batch_update(batch, &T##__m, U, key, data, out); } \
-    rf_status T##_batch_delete_by_##C(rf_batch *batch, RF__ARGS PARAMS T *out) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_batch_delete(batch, &T##__m, U, key, out); }
-#define RF__FIND_UNIQUE(T, C, U, PARAMS, KEYS, INCLUDE) \
-    rf_status T##_find_unique_by_##C(rf_client *client, RF__ARGS PARAMS \
-                                     const T##_include *include, T *out, rf_arena *arena) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_find_unique(client, &T##__m, U, key, INCLUDE, NULL, out, arena); } \
-    rf_status T##_find_unique_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
-        const T##_include *include, const T##_select *select, T *out, rf_arena *arena) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_find_unique(client, &T##__m, U, key, INCLUDE, (rf_select)select, out, \
-                                 arena); }
-#define RF__FIND_UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) \
-    rf_status T##_find_unique_by_##C(rf_client *client, RF__ARGS PARAMS T *out, rf_arena *arena) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_find_unique(client, &T##__m, U, key, NULL, NULL, out, arena); } \
-    rf_status T##_find_unique_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
-        const T##_select *select, T *out, rf_arena *arena) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_find_unique(client, &T##__m, U, key, NULL, (rf_select)select, out, arena); }
-#define RF__BY_KEY(T, C, U, PARAMS, KEYS) \
-    rf_status T##_update_by_##C(rf_client *client, RF__ARGS PARAMS const T##_update_input *data, \
-                                T *out, rf_arena *arena) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_update(client, &T##__m, U, key, data, NULL, out, arena); } \
-    rf_status T##_update_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
-        const T##_update_input *data, const T##_select *select, T *out, rf_arena *arena) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_update(client, &T##__m, U, key, data, (rf_select)select, out, arena); } \
-    rf_status T##_delete_by_##C(rf_client *client, RF__ARGS PARAMS T *out, rf_arena *arena) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_delete(client, &T##__m, U, key, NULL, out, arena); } \
-    rf_status T##_delete_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
-        const T##_select *select, T *out, rf_arena *arena) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_delete(client, &T##__m, U, key, (rf_select)select, out, arena); }
-#define RF__UPSERT(T, C, U) \
-    rf_status T##_upsert_by_##C(rf_client *client, const T##_create_input *create, \
-                                const T##_update_input *update, T *out, rf_arena *arena) \
-    { return rf_desc_upsert(client, &T##__m, U, create, update, out, arena); }
-#define RF__LINK(T, C, I, PARAMS, KEYS) \
-    rf_status T##_connect_##C(rf_client *client, RF__ARGS PARAMS) \
-    { const void *key[] = {RF__ARGS KEYS}; return rf_desc_link(client, &T##__m, I, key, true); } \
-    rf_status T##_disconnect_##C(rf_client *client, RF__ARGS PARAMS) \
-    { const void *key[] = {RF__ARGS KEYS}; return rf_desc_link(client, &T##__m, I, key, false); }
 
 /* ========================================================================
  * Enums: C constants are database labels' positions plus one.
@@ -181,32 +61,13 @@ bool db_role_from_string(const char *label, db_role *out)
  * 16 @updatedAt, 32 a create may omit it), client-side default, nanoid
  * length, parameter type, enum table, then the member offsets in the row,
  * where, create and update structs. Every model's descriptor is declared
- * first: relations point at each other.
+ * in db.h (relations point at each other, and the functions there
+ * hand it to librefract).
  */
-/* What each model and each unique criterion gets, in one line of the model's
- * section (RW: a model, whose rows can be written; PLAIN: no relations to
- * include). */
-#define RF__MODEL_RO(T) RF__READ(T) RF__BATCH_READ(T)
-#define RF__MODEL_RW(T) RF__MODEL_RO(T) RF__WRITE(T) RF__BULK(T) RF__NESTED(T) RF__BATCH_WRITE(T)
-#define RF__UNIQUE(T, C, U, PARAMS, KEYS) \
-    RF__FIND_UNIQUE(T, C, U, PARAMS, KEYS, include) RF__BATCH_FIND(T, C, U, PARAMS, KEYS)
-#define RF__UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) \
-    RF__FIND_UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) RF__BATCH_FIND(T, C, U, PARAMS, KEYS)
-#define RF__UNIQUE_RW(T, C, U, PARAMS, KEYS) RF__UNIQUE(T, C, U, PARAMS, KEYS) \
-    RF__BATCH_BY_KEY(T, C, U, PARAMS, KEYS) RF__BY_KEY(T, C, U, PARAMS, KEYS)
-#define RF__UNIQUE_PLAIN_RW(T, C, U, PARAMS, KEYS) RF__UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) \
-    RF__BATCH_BY_KEY(T, C, U, PARAMS, KEYS) RF__BY_KEY(T, C, U, PARAMS, KEYS)
 /* The sizes and group offsets of a model's row and where structs. */
 #define RF__SIZES(T) sizeof(T), sizeof(T##_where), \
     offsetof(T##_where, AND), offsetof(T##_where, OR), offsetof(T##_where, NOT)
 
-static const rf_model_desc db_user__m;
-static const rf_model_desc db_profile__m;
-static const rf_model_desc db_post__m;
-static const rf_model_desc db_category__m;
-static const rf_model_desc db_comment__m;
-static const rf_model_desc db_tag__m;
-static const rf_model_desc db_lists__m;
 
 /* ========================================================================
  * User
@@ -263,7 +124,7 @@ static const rf_relation_desc db_user__relations[] = {
 #undef RF__RELS
 static rf_model_cache db_user__cache;
 static const size_t db_user__aggregate[] = {RF__AGGREGATE(db_user)};
-static const rf_model_desc db_user__m = {
+const rf_model_desc db_user__m = {
     "User", NULL, "User", true,
     db_user__fields, 24,
     db_user__uniques, 3,
@@ -278,13 +139,6 @@ static const rf_model_desc db_user__m = {
     offsetof(db_user_query, distinct),
     offsetof(db_user_query, order_by_relation),
 };
-RF__MODEL_RW(db_user)
-RF__UNIQUE_RW(db_user, id, 0, (int32_t id, ), (&id))
-RF__UPSERT(db_user, id, 0)
-RF__UNIQUE_RW(db_user, email, 1, (const char *email, ), (&email))
-RF__UPSERT(db_user, email, 1)
-RF__UNIQUE_RW(db_user, ext_id, 2, (const char *ext_id, ), (&ext_id))
-RF__UPSERT(db_user, ext_id, 2)
 
 /* ========================================================================
  * Profile
@@ -315,7 +169,7 @@ static const rf_relation_desc db_profile__relations[] = {
 #undef RF__RELS
 static rf_model_cache db_profile__cache;
 static const size_t db_profile__aggregate[] = {RF__AGGREGATE(db_profile)};
-static const rf_model_desc db_profile__m = {
+const rf_model_desc db_profile__m = {
     "Profile", NULL, "Profile", true,
     db_profile__fields, 3,
     db_profile__uniques, 2,
@@ -330,11 +184,6 @@ static const rf_model_desc db_profile__m = {
     offsetof(db_profile_query, distinct),
     offsetof(db_profile_query, order_by_relation),
 };
-RF__MODEL_RW(db_profile)
-RF__UNIQUE_RW(db_profile, id, 0, (const char *id, ), (&id))
-RF__UPSERT(db_profile, id, 0)
-RF__UNIQUE_RW(db_profile, user_id, 1, (int32_t user_id, ), (&user_id))
-RF__UPSERT(db_profile, user_id, 1)
 
 /* ========================================================================
  * Post
@@ -372,7 +221,7 @@ static const rf_relation_desc db_post__relations[] = {
 #undef RF__RELS
 static rf_model_cache db_post__cache;
 static const size_t db_post__aggregate[] = {RF__AGGREGATE(db_post)};
-static const rf_model_desc db_post__m = {
+const rf_model_desc db_post__m = {
     "Post", NULL, "Post", true,
     db_post__fields, 5,
     db_post__uniques, 2,
@@ -387,12 +236,6 @@ static const rf_model_desc db_post__m = {
     offsetof(db_post_query, distinct),
     offsetof(db_post_query, order_by_relation),
 };
-RF__MODEL_RW(db_post)
-RF__UNIQUE_RW(db_post, id, 0, (const char *id, ), (&id))
-RF__UPSERT(db_post, id, 0)
-RF__UNIQUE_RW(db_post, author_id_title, 1, (int32_t author_id, const char *title, ), (&author_id, &title))
-RF__UPSERT(db_post, author_id_title, 1)
-RF__LINK(db_post, categories, 1, (const char *post, int32_t category), (&post, &category))
 
 /* ========================================================================
  * Category
@@ -425,7 +268,7 @@ static const rf_relation_desc db_category__relations[] = {
 #undef RF__RELS
 static rf_model_cache db_category__cache;
 static const size_t db_category__aggregate[] = {RF__AGGREGATE(db_category)};
-static const rf_model_desc db_category__m = {
+const rf_model_desc db_category__m = {
     "Category", NULL, "Category", true,
     db_category__fields, 2,
     db_category__uniques, 2,
@@ -440,12 +283,6 @@ static const rf_model_desc db_category__m = {
     offsetof(db_category_query, distinct),
     offsetof(db_category_query, order_by_relation),
 };
-RF__MODEL_RW(db_category)
-RF__UNIQUE_RW(db_category, id, 0, (int32_t id, ), (&id))
-RF__UPSERT(db_category, id, 0)
-RF__UNIQUE_RW(db_category, name, 1, (const char *name, ), (&name))
-RF__UPSERT(db_category, name, 1)
-RF__LINK(db_category, posts, 0, (int32_t category, const char *post), (&category, &post))
 
 /* ========================================================================
  * Comment
@@ -475,7 +312,7 @@ static const rf_relation_desc db_comment__relations[] = {
 #undef RF__RELS
 static rf_model_cache db_comment__cache;
 static const size_t db_comment__aggregate[] = {RF__AGGREGATE(db_comment)};
-static const rf_model_desc db_comment__m = {
+const rf_model_desc db_comment__m = {
     "Comment", NULL, "Comment", true,
     db_comment__fields, 3,
     db_comment__uniques, 1,
@@ -490,9 +327,6 @@ static const rf_model_desc db_comment__m = {
     offsetof(db_comment_query, distinct),
     offsetof(db_comment_query, order_by_relation),
 };
-RF__MODEL_RW(db_comment)
-RF__UNIQUE_RW(db_comment, id, 0, (const char *id, ), (&id))
-RF__UPSERT(db_comment, id, 0)
 
 /* ========================================================================
  * Tag
@@ -515,7 +349,7 @@ static const rf_unique_desc db_tag__uniques[] = {
 static const rf_key_part db_tag__key[] = { {0, offsetof(db_tag_cursor, group)}, {1, offsetof(db_tag_cursor, name)} };
 static rf_model_cache db_tag__cache;
 static const size_t db_tag__aggregate[] = {RF__AGGREGATE(db_tag)};
-static const rf_model_desc db_tag__m = {
+const rf_model_desc db_tag__m = {
     "Tag", NULL, "Tag", true,
     db_tag__fields, 3,
     db_tag__uniques, 1,
@@ -530,9 +364,6 @@ static const rf_model_desc db_tag__m = {
     offsetof(db_tag_query, distinct),
     RF_NO_MEMBER,
 };
-RF__MODEL_RW(db_tag)
-RF__UNIQUE_PLAIN_RW(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
-RF__UPSERT(db_tag, group_name, 0)
 
 /* ========================================================================
  * Lists
@@ -561,7 +392,7 @@ static const rf_unique_desc db_lists__uniques[] = {
 static const rf_key_part db_lists__key[] = { {0, offsetof(db_lists_cursor, id)} };
 static rf_model_cache db_lists__cache;
 static const size_t db_lists__aggregate[] = {RF__AGGREGATE(db_lists)};
-static const rf_model_desc db_lists__m = {
+const rf_model_desc db_lists__m = {
     "Lists", NULL, "Lists", true,
     db_lists__fields, 9,
     db_lists__uniques, 1,
@@ -576,6 +407,3 @@ static const rf_model_desc db_lists__m = {
     offsetof(db_lists_query, distinct),
     RF_NO_MEMBER,
 };
-RF__MODEL_RW(db_lists)
-RF__UNIQUE_PLAIN_RW(db_lists, id, 0, (int32_t id, ), (&id))
-RF__UPSERT(db_lists, id, 0)

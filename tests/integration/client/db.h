@@ -88,8 +88,9 @@
  *   - Misuse (a NULL client, `out`, `count` or `data` where one is needed, a
  *     NULL array with a non-zero count, a negative skip, take == INT64_MIN)
  *     is RF_INVALID_ARGUMENT, never a crash.
- *   - The functions are thin wrappers over librefract's descriptor-driven
- *     operations (refract_desc.h); db.c holds the model tables.
+ *   - The functions are static inline one-line wrappers (at the end of this
+ *     header) over librefract's descriptor-driven operations
+ *     (refract_desc.h); db.c holds the model tables.
  */
 #ifndef DB_H_REFRACT
 #define DB_H_REFRACT
@@ -101,6 +102,7 @@
 #include <refract.h>
 #include <refract_query.h>
 #include <refract_stream.h>
+#include <refract_desc.h>
 
 #if !RF_VERSION_COMPATIBLE(0, 4, 0)
 #error "db.h was generated for librefract 0.4.x: regenerate it with the refract that matches your librefract"
@@ -149,42 +151,49 @@ typedef struct db_user_list { db_user *items; size_t count; } db_user_list;
 typedef struct db_user_stream { rf_model_stream s; } db_user_stream; /* see db_user_find_many_stream */
 typedef struct db_user_where db_user_where;
 typedef struct db_user_query db_user_query;
+extern const rf_model_desc db_user__m; /* its tables, in db.c */
 
 typedef struct db_profile db_profile;
 typedef struct db_profile_list { db_profile *items; size_t count; } db_profile_list;
 typedef struct db_profile_stream { rf_model_stream s; } db_profile_stream; /* see db_profile_find_many_stream */
 typedef struct db_profile_where db_profile_where;
 typedef struct db_profile_query db_profile_query;
+extern const rf_model_desc db_profile__m; /* its tables, in db.c */
 
 typedef struct db_post db_post;
 typedef struct db_post_list { db_post *items; size_t count; } db_post_list;
 typedef struct db_post_stream { rf_model_stream s; } db_post_stream; /* see db_post_find_many_stream */
 typedef struct db_post_where db_post_where;
 typedef struct db_post_query db_post_query;
+extern const rf_model_desc db_post__m; /* its tables, in db.c */
 
 typedef struct db_category db_category;
 typedef struct db_category_list { db_category *items; size_t count; } db_category_list;
 typedef struct db_category_stream { rf_model_stream s; } db_category_stream; /* see db_category_find_many_stream */
 typedef struct db_category_where db_category_where;
 typedef struct db_category_query db_category_query;
+extern const rf_model_desc db_category__m; /* its tables, in db.c */
 
 typedef struct db_comment db_comment;
 typedef struct db_comment_list { db_comment *items; size_t count; } db_comment_list;
 typedef struct db_comment_stream { rf_model_stream s; } db_comment_stream; /* see db_comment_find_many_stream */
 typedef struct db_comment_where db_comment_where;
 typedef struct db_comment_query db_comment_query;
+extern const rf_model_desc db_comment__m; /* its tables, in db.c */
 
 typedef struct db_tag db_tag;
 typedef struct db_tag_list { db_tag *items; size_t count; } db_tag_list;
 typedef struct db_tag_stream { rf_model_stream s; } db_tag_stream; /* see db_tag_find_many_stream */
 typedef struct db_tag_where db_tag_where;
 typedef struct db_tag_query db_tag_query;
+extern const rf_model_desc db_tag__m; /* its tables, in db.c */
 
 typedef struct db_lists db_lists;
 typedef struct db_lists_list { db_lists *items; size_t count; } db_lists_list;
 typedef struct db_lists_stream { rf_model_stream s; } db_lists_stream; /* see db_lists_find_many_stream */
 typedef struct db_lists_where db_lists_where;
 typedef struct db_lists_query db_lists_query;
+extern const rf_model_desc db_lists__m; /* its tables, in db.c */
 typedef struct db_user_nested_create db_user_nested_create;
 typedef struct db_profile_nested_create db_profile_nested_create;
 typedef struct db_post_nested_create db_post_nested_create;
@@ -456,23 +465,23 @@ typedef struct db_user_update_input {
 /* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
  * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
-rf_status db_user_find_unique_by_id(rf_client *client, int32_t id, const db_user_include *include, db_user *out,
+static inline rf_status db_user_find_unique_by_id(rf_client *client, int32_t id, const db_user_include *include, db_user *out,
         rf_arena *arena);
-rf_status db_user_find_unique_by_id_select(rf_client *client, int32_t id, const db_user_include *include, 
+static inline rf_status db_user_find_unique_by_id_select(rf_client *client, int32_t id, const db_user_include *include, 
         const db_user_select *select, db_user *out, rf_arena *arena);
-rf_status db_user_find_unique_by_email(rf_client *client, const char *email, const db_user_include *include, db_user *out,
+static inline rf_status db_user_find_unique_by_email(rf_client *client, const char *email, const db_user_include *include, db_user *out,
         rf_arena *arena);
-rf_status db_user_find_unique_by_email_select(rf_client *client, const char *email, const db_user_include *include, 
+static inline rf_status db_user_find_unique_by_email_select(rf_client *client, const char *email, const db_user_include *include, 
         const db_user_select *select, db_user *out, rf_arena *arena);
-rf_status db_user_find_unique_by_ext_id(rf_client *client, const char *ext_id, const db_user_include *include, db_user *out,
+static inline rf_status db_user_find_unique_by_ext_id(rf_client *client, const char *ext_id, const db_user_include *include, db_user *out,
         rf_arena *arena);
-rf_status db_user_find_unique_by_ext_id_select(rf_client *client, const char *ext_id, const db_user_include *include, 
+static inline rf_status db_user_find_unique_by_ext_id_select(rf_client *client, const char *ext_id, const db_user_include *include, 
         const db_user_select *select, db_user *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
-rf_status db_user_find_first(rf_client *client, const db_user_query *query, db_user *out,
+static inline rf_status db_user_find_first(rf_client *client, const db_user_query *query, db_user *out,
         rf_arena *arena);
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
-rf_status db_user_find_many(rf_client *client, const db_user_query *query, db_user_list *out,
+static inline rf_status db_user_find_many(rf_client *client, const db_user_query *query, db_user_list *out,
         rf_arena *arena);
 /* The rows of the query one at a time, in constant memory, whatever their
  * number (options NULL: defaults; see refract_stream.h):
@@ -485,60 +494,60 @@ rf_status db_user_find_many(rf_client *client, const db_user_query *query, db_us
  *     db_user_stream_close(&s); // always, also to stop early
  * where, order_by, skip, take (not negative), cursor and select apply;
  * include is refused (RF_INVALID_ARGUMENT). */
-rf_status db_user_find_many_stream(rf_client *client, const db_user_query *query,
+static inline rf_status db_user_find_many_stream(rf_client *client, const db_user_query *query,
         const rf_stream_options *options, db_user_stream *out);
-rf_status db_user_stream_next(db_user_stream *stream, db_user *out, rf_arena *arena, bool *got);
-rf_status db_user_stream_close(db_user_stream *stream);
+static inline rf_status db_user_stream_next(db_user_stream *stream, db_user *out, rf_arena *arena, bool *got);
+static inline rf_status db_user_stream_close(db_user_stream *stream);
 /* How many rows match (NULL: all). */
-rf_status db_user_count(rf_client *client, const db_user_where *where, int64_t *count);
+static inline rf_status db_user_count(rf_client *client, const db_user_where *where, int64_t *count);
 /* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
-rf_status db_user_aggregate(rf_client *client, const db_user_aggregate_query *query,
+static inline rf_status db_user_aggregate(rf_client *client, const db_user_aggregate_query *query,
         db_user_aggregate_result *out, rf_arena *arena);
 /* Groups of rows with equal `by` fields, and their aggregates. */
-rf_status db_user_group_by(rf_client *client, const db_user_group_by_query *query,
+static inline rf_status db_user_group_by(rf_client *client, const db_user_group_by_query *query,
         db_user_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
-rf_status db_user_create(rf_client *client, const db_user_create_input *data, db_user *out, rf_arena *arena);
-rf_status db_user_create_select(rf_client *client, const db_user_create_input *data,
+static inline rf_status db_user_create(rf_client *client, const db_user_create_input *data, db_user *out, rf_arena *arena);
+static inline rf_status db_user_create_select(rf_client *client, const db_user_create_input *data,
         const db_user_select *select, db_user *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
  * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
  * NULL update input changes nothing but @updatedAt fields. The _select
  * forms return only the selected columns (NULL: all). */
-rf_status db_user_update_by_id(rf_client *client, int32_t id, const db_user_update_input *data,
+static inline rf_status db_user_update_by_id(rf_client *client, int32_t id, const db_user_update_input *data,
         db_user *out, rf_arena *arena);
-rf_status db_user_update_by_id_select(rf_client *client, int32_t id, const db_user_update_input *data,
+static inline rf_status db_user_update_by_id_select(rf_client *client, int32_t id, const db_user_update_input *data,
         const db_user_select *select, db_user *out, rf_arena *arena);
-rf_status db_user_delete_by_id(rf_client *client, int32_t id, db_user *out, rf_arena *arena);
-rf_status db_user_delete_by_id_select(rf_client *client, int32_t id, const db_user_select *select,
+static inline rf_status db_user_delete_by_id(rf_client *client, int32_t id, db_user *out, rf_arena *arena);
+static inline rf_status db_user_delete_by_id_select(rf_client *client, int32_t id, const db_user_select *select,
         db_user *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
-rf_status db_user_upsert_by_id(rf_client *client, const db_user_create_input *create,
+static inline rf_status db_user_upsert_by_id(rf_client *client, const db_user_create_input *create,
         const db_user_update_input *update, db_user *out, rf_arena *arena);
-rf_status db_user_update_by_email(rf_client *client, const char *email, const db_user_update_input *data,
+static inline rf_status db_user_update_by_email(rf_client *client, const char *email, const db_user_update_input *data,
         db_user *out, rf_arena *arena);
-rf_status db_user_update_by_email_select(rf_client *client, const char *email, const db_user_update_input *data,
+static inline rf_status db_user_update_by_email_select(rf_client *client, const char *email, const db_user_update_input *data,
         const db_user_select *select, db_user *out, rf_arena *arena);
-rf_status db_user_delete_by_email(rf_client *client, const char *email, db_user *out, rf_arena *arena);
-rf_status db_user_delete_by_email_select(rf_client *client, const char *email, const db_user_select *select,
+static inline rf_status db_user_delete_by_email(rf_client *client, const char *email, db_user *out, rf_arena *arena);
+static inline rf_status db_user_delete_by_email_select(rf_client *client, const char *email, const db_user_select *select,
         db_user *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same email. */
-rf_status db_user_upsert_by_email(rf_client *client, const db_user_create_input *create,
+static inline rf_status db_user_upsert_by_email(rf_client *client, const db_user_create_input *create,
         const db_user_update_input *update, db_user *out, rf_arena *arena);
-rf_status db_user_update_by_ext_id(rf_client *client, const char *ext_id, const db_user_update_input *data,
+static inline rf_status db_user_update_by_ext_id(rf_client *client, const char *ext_id, const db_user_update_input *data,
         db_user *out, rf_arena *arena);
-rf_status db_user_update_by_ext_id_select(rf_client *client, const char *ext_id, const db_user_update_input *data,
+static inline rf_status db_user_update_by_ext_id_select(rf_client *client, const char *ext_id, const db_user_update_input *data,
         const db_user_select *select, db_user *out, rf_arena *arena);
-rf_status db_user_delete_by_ext_id(rf_client *client, const char *ext_id, db_user *out, rf_arena *arena);
-rf_status db_user_delete_by_ext_id_select(rf_client *client, const char *ext_id, const db_user_select *select,
+static inline rf_status db_user_delete_by_ext_id(rf_client *client, const char *ext_id, db_user *out, rf_arena *arena);
+static inline rf_status db_user_delete_by_ext_id_select(rf_client *client, const char *ext_id, const db_user_select *select,
         db_user *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same ext_id. */
-rf_status db_user_upsert_by_ext_id(rf_client *client, const db_user_create_input *create,
+static inline rf_status db_user_upsert_by_ext_id(rf_client *client, const db_user_create_input *create,
         const db_user_update_input *update, db_user *out, rf_arena *arena);
 /* Every matching row (NULL: all); *count (may be NULL) says how many. */
-rf_status db_user_update_many(rf_client *client, const db_user_where *where,
+static inline rf_status db_user_update_many(rf_client *client, const db_user_where *where,
         const db_user_update_input *data, int64_t *count);
-rf_status db_user_delete_many(rf_client *client, const db_user_where *where, int64_t *count);
+static inline rf_status db_user_delete_many(rf_client *client, const db_user_where *where, int64_t *count);
 /* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
  * createMany): through COPY when every row gives the same fields, else
  * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
@@ -547,12 +556,12 @@ rf_status db_user_delete_many(rf_client *client, const db_user_where *where, int
  * made per row. *count (may be NULL): the rows inserted. The _and_return
  * forms return the inserted (or updated) rows, only the selected columns
  * when select is not NULL. */
-rf_status db_user_create_many(rf_client *client, const db_user_create_input *data, size_t n,
+static inline rf_status db_user_create_many(rf_client *client, const db_user_create_input *data, size_t n,
         bool skip_duplicates, int64_t *count);
-rf_status db_user_create_many_and_return(rf_client *client, const db_user_create_input *data,
+static inline rf_status db_user_create_many_and_return(rf_client *client, const db_user_create_input *data,
         size_t n, bool skip_duplicates, const db_user_select *select, db_user_list *out,
         rf_arena *arena);
-rf_status db_user_update_many_and_return(rf_client *client, const db_user_where *where,
+static inline rf_status db_user_update_many_and_return(rf_client *client, const db_user_where *where,
         const db_user_update_input *data, const db_user_select *select, db_user_list *out,
         rf_arena *arena);
 /* A create with related rows created or connected in the same
@@ -586,24 +595,24 @@ struct db_user_nested_create {
         size_t nconnect_or_create;
     } profile;
 };
-rf_status db_user_create_nested(rf_client *client, const db_user_nested_create *input, db_user *out,
+static inline rf_status db_user_create_nested(rf_client *client, const db_user_nested_create *input, db_user *out,
         rf_arena *arena);
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
-rf_status db_user_batch_update_by_id(rf_batch *batch, int32_t id, const db_user_update_input *data,
+static inline rf_status db_user_batch_update_by_id(rf_batch *batch, int32_t id, const db_user_update_input *data,
         db_user *out);
-rf_status db_user_batch_delete_by_id(rf_batch *batch, int32_t id, db_user *out);
-rf_status db_user_batch_update_by_email(rf_batch *batch, const char *email, const db_user_update_input *data,
+static inline rf_status db_user_batch_delete_by_id(rf_batch *batch, int32_t id, db_user *out);
+static inline rf_status db_user_batch_update_by_email(rf_batch *batch, const char *email, const db_user_update_input *data,
         db_user *out);
-rf_status db_user_batch_delete_by_email(rf_batch *batch, const char *email, db_user *out);
-rf_status db_user_batch_update_by_ext_id(rf_batch *batch, const char *ext_id, const db_user_update_input *data,
+static inline rf_status db_user_batch_delete_by_email(rf_batch *batch, const char *email, db_user *out);
+static inline rf_status db_user_batch_update_by_ext_id(rf_batch *batch, const char *ext_id, const db_user_update_input *data,
         db_user *out);
-rf_status db_user_batch_delete_by_ext_id(rf_batch *batch, const char *ext_id, db_user *out);
-rf_status db_user_batch_create(rf_batch *batch, const db_user_create_input *data, db_user *out);
-rf_status db_user_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_user *out);
-rf_status db_user_batch_find_unique_by_email(rf_batch *batch, const char *email, db_user *out);
-rf_status db_user_batch_find_unique_by_ext_id(rf_batch *batch, const char *ext_id, db_user *out);
-rf_status db_user_batch_count(rf_batch *batch, const db_user_where *where, int64_t *count);
+static inline rf_status db_user_batch_delete_by_ext_id(rf_batch *batch, const char *ext_id, db_user *out);
+static inline rf_status db_user_batch_create(rf_batch *batch, const db_user_create_input *data, db_user *out);
+static inline rf_status db_user_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_user *out);
+static inline rf_status db_user_batch_find_unique_by_email(rf_batch *batch, const char *email, db_user *out);
+static inline rf_status db_user_batch_find_unique_by_ext_id(rf_batch *batch, const char *ext_id, db_user *out);
+static inline rf_status db_user_batch_count(rf_batch *batch, const db_user_where *where, int64_t *count);
 
 /* ---- Profile (model) ---- */
 
@@ -734,19 +743,19 @@ typedef struct db_profile_update_input {
 /* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
  * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
-rf_status db_profile_find_unique_by_id(rf_client *client, const char *id, const db_profile_include *include, db_profile *out,
+static inline rf_status db_profile_find_unique_by_id(rf_client *client, const char *id, const db_profile_include *include, db_profile *out,
         rf_arena *arena);
-rf_status db_profile_find_unique_by_id_select(rf_client *client, const char *id, const db_profile_include *include, 
+static inline rf_status db_profile_find_unique_by_id_select(rf_client *client, const char *id, const db_profile_include *include, 
         const db_profile_select *select, db_profile *out, rf_arena *arena);
-rf_status db_profile_find_unique_by_user_id(rf_client *client, int32_t user_id, const db_profile_include *include, db_profile *out,
+static inline rf_status db_profile_find_unique_by_user_id(rf_client *client, int32_t user_id, const db_profile_include *include, db_profile *out,
         rf_arena *arena);
-rf_status db_profile_find_unique_by_user_id_select(rf_client *client, int32_t user_id, const db_profile_include *include, 
+static inline rf_status db_profile_find_unique_by_user_id_select(rf_client *client, int32_t user_id, const db_profile_include *include, 
         const db_profile_select *select, db_profile *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
-rf_status db_profile_find_first(rf_client *client, const db_profile_query *query, db_profile *out,
+static inline rf_status db_profile_find_first(rf_client *client, const db_profile_query *query, db_profile *out,
         rf_arena *arena);
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
-rf_status db_profile_find_many(rf_client *client, const db_profile_query *query, db_profile_list *out,
+static inline rf_status db_profile_find_many(rf_client *client, const db_profile_query *query, db_profile_list *out,
         rf_arena *arena);
 /* The rows of the query one at a time, in constant memory, whatever their
  * number (options NULL: defaults; see refract_stream.h):
@@ -759,50 +768,50 @@ rf_status db_profile_find_many(rf_client *client, const db_profile_query *query,
  *     db_profile_stream_close(&s); // always, also to stop early
  * where, order_by, skip, take (not negative), cursor and select apply;
  * include is refused (RF_INVALID_ARGUMENT). */
-rf_status db_profile_find_many_stream(rf_client *client, const db_profile_query *query,
+static inline rf_status db_profile_find_many_stream(rf_client *client, const db_profile_query *query,
         const rf_stream_options *options, db_profile_stream *out);
-rf_status db_profile_stream_next(db_profile_stream *stream, db_profile *out, rf_arena *arena, bool *got);
-rf_status db_profile_stream_close(db_profile_stream *stream);
+static inline rf_status db_profile_stream_next(db_profile_stream *stream, db_profile *out, rf_arena *arena, bool *got);
+static inline rf_status db_profile_stream_close(db_profile_stream *stream);
 /* How many rows match (NULL: all). */
-rf_status db_profile_count(rf_client *client, const db_profile_where *where, int64_t *count);
+static inline rf_status db_profile_count(rf_client *client, const db_profile_where *where, int64_t *count);
 /* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
-rf_status db_profile_aggregate(rf_client *client, const db_profile_aggregate_query *query,
+static inline rf_status db_profile_aggregate(rf_client *client, const db_profile_aggregate_query *query,
         db_profile_aggregate_result *out, rf_arena *arena);
 /* Groups of rows with equal `by` fields, and their aggregates. */
-rf_status db_profile_group_by(rf_client *client, const db_profile_group_by_query *query,
+static inline rf_status db_profile_group_by(rf_client *client, const db_profile_group_by_query *query,
         db_profile_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
-rf_status db_profile_create(rf_client *client, const db_profile_create_input *data, db_profile *out, rf_arena *arena);
-rf_status db_profile_create_select(rf_client *client, const db_profile_create_input *data,
+static inline rf_status db_profile_create(rf_client *client, const db_profile_create_input *data, db_profile *out, rf_arena *arena);
+static inline rf_status db_profile_create_select(rf_client *client, const db_profile_create_input *data,
         const db_profile_select *select, db_profile *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
  * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
  * NULL update input changes nothing but @updatedAt fields. The _select
  * forms return only the selected columns (NULL: all). */
-rf_status db_profile_update_by_id(rf_client *client, const char *id, const db_profile_update_input *data,
+static inline rf_status db_profile_update_by_id(rf_client *client, const char *id, const db_profile_update_input *data,
         db_profile *out, rf_arena *arena);
-rf_status db_profile_update_by_id_select(rf_client *client, const char *id, const db_profile_update_input *data,
+static inline rf_status db_profile_update_by_id_select(rf_client *client, const char *id, const db_profile_update_input *data,
         const db_profile_select *select, db_profile *out, rf_arena *arena);
-rf_status db_profile_delete_by_id(rf_client *client, const char *id, db_profile *out, rf_arena *arena);
-rf_status db_profile_delete_by_id_select(rf_client *client, const char *id, const db_profile_select *select,
+static inline rf_status db_profile_delete_by_id(rf_client *client, const char *id, db_profile *out, rf_arena *arena);
+static inline rf_status db_profile_delete_by_id_select(rf_client *client, const char *id, const db_profile_select *select,
         db_profile *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
-rf_status db_profile_upsert_by_id(rf_client *client, const db_profile_create_input *create,
+static inline rf_status db_profile_upsert_by_id(rf_client *client, const db_profile_create_input *create,
         const db_profile_update_input *update, db_profile *out, rf_arena *arena);
-rf_status db_profile_update_by_user_id(rf_client *client, int32_t user_id, const db_profile_update_input *data,
+static inline rf_status db_profile_update_by_user_id(rf_client *client, int32_t user_id, const db_profile_update_input *data,
         db_profile *out, rf_arena *arena);
-rf_status db_profile_update_by_user_id_select(rf_client *client, int32_t user_id, const db_profile_update_input *data,
+static inline rf_status db_profile_update_by_user_id_select(rf_client *client, int32_t user_id, const db_profile_update_input *data,
         const db_profile_select *select, db_profile *out, rf_arena *arena);
-rf_status db_profile_delete_by_user_id(rf_client *client, int32_t user_id, db_profile *out, rf_arena *arena);
-rf_status db_profile_delete_by_user_id_select(rf_client *client, int32_t user_id, const db_profile_select *select,
+static inline rf_status db_profile_delete_by_user_id(rf_client *client, int32_t user_id, db_profile *out, rf_arena *arena);
+static inline rf_status db_profile_delete_by_user_id_select(rf_client *client, int32_t user_id, const db_profile_select *select,
         db_profile *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same user_id. */
-rf_status db_profile_upsert_by_user_id(rf_client *client, const db_profile_create_input *create,
+static inline rf_status db_profile_upsert_by_user_id(rf_client *client, const db_profile_create_input *create,
         const db_profile_update_input *update, db_profile *out, rf_arena *arena);
 /* Every matching row (NULL: all); *count (may be NULL) says how many. */
-rf_status db_profile_update_many(rf_client *client, const db_profile_where *where,
+static inline rf_status db_profile_update_many(rf_client *client, const db_profile_where *where,
         const db_profile_update_input *data, int64_t *count);
-rf_status db_profile_delete_many(rf_client *client, const db_profile_where *where, int64_t *count);
+static inline rf_status db_profile_delete_many(rf_client *client, const db_profile_where *where, int64_t *count);
 /* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
  * createMany): through COPY when every row gives the same fields, else
  * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
@@ -811,12 +820,12 @@ rf_status db_profile_delete_many(rf_client *client, const db_profile_where *wher
  * made per row. *count (may be NULL): the rows inserted. The _and_return
  * forms return the inserted (or updated) rows, only the selected columns
  * when select is not NULL. */
-rf_status db_profile_create_many(rf_client *client, const db_profile_create_input *data, size_t n,
+static inline rf_status db_profile_create_many(rf_client *client, const db_profile_create_input *data, size_t n,
         bool skip_duplicates, int64_t *count);
-rf_status db_profile_create_many_and_return(rf_client *client, const db_profile_create_input *data,
+static inline rf_status db_profile_create_many_and_return(rf_client *client, const db_profile_create_input *data,
         size_t n, bool skip_duplicates, const db_profile_select *select, db_profile_list *out,
         rf_arena *arena);
-rf_status db_profile_update_many_and_return(rf_client *client, const db_profile_where *where,
+static inline rf_status db_profile_update_many_and_return(rf_client *client, const db_profile_where *where,
         const db_profile_update_input *data, const db_profile_select *select, db_profile_list *out,
         rf_arena *arena);
 /* A create with related rows created or connected in the same
@@ -842,20 +851,20 @@ struct db_profile_nested_create {
         size_t nconnect_or_create;
     } user;
 };
-rf_status db_profile_create_nested(rf_client *client, const db_profile_nested_create *input, db_profile *out,
+static inline rf_status db_profile_create_nested(rf_client *client, const db_profile_nested_create *input, db_profile *out,
         rf_arena *arena);
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
-rf_status db_profile_batch_update_by_id(rf_batch *batch, const char *id, const db_profile_update_input *data,
+static inline rf_status db_profile_batch_update_by_id(rf_batch *batch, const char *id, const db_profile_update_input *data,
         db_profile *out);
-rf_status db_profile_batch_delete_by_id(rf_batch *batch, const char *id, db_profile *out);
-rf_status db_profile_batch_update_by_user_id(rf_batch *batch, int32_t user_id, const db_profile_update_input *data,
+static inline rf_status db_profile_batch_delete_by_id(rf_batch *batch, const char *id, db_profile *out);
+static inline rf_status db_profile_batch_update_by_user_id(rf_batch *batch, int32_t user_id, const db_profile_update_input *data,
         db_profile *out);
-rf_status db_profile_batch_delete_by_user_id(rf_batch *batch, int32_t user_id, db_profile *out);
-rf_status db_profile_batch_create(rf_batch *batch, const db_profile_create_input *data, db_profile *out);
-rf_status db_profile_batch_find_unique_by_id(rf_batch *batch, const char *id, db_profile *out);
-rf_status db_profile_batch_find_unique_by_user_id(rf_batch *batch, int32_t user_id, db_profile *out);
-rf_status db_profile_batch_count(rf_batch *batch, const db_profile_where *where, int64_t *count);
+static inline rf_status db_profile_batch_delete_by_user_id(rf_batch *batch, int32_t user_id, db_profile *out);
+static inline rf_status db_profile_batch_create(rf_batch *batch, const db_profile_create_input *data, db_profile *out);
+static inline rf_status db_profile_batch_find_unique_by_id(rf_batch *batch, const char *id, db_profile *out);
+static inline rf_status db_profile_batch_find_unique_by_user_id(rf_batch *batch, int32_t user_id, db_profile *out);
+static inline rf_status db_profile_batch_count(rf_batch *batch, const db_profile_where *where, int64_t *count);
 
 /* ---- Post (model) ---- */
 
@@ -1008,19 +1017,19 @@ typedef struct db_post_update_input {
 /* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
  * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
-rf_status db_post_find_unique_by_id(rf_client *client, const char *id, const db_post_include *include, db_post *out,
+static inline rf_status db_post_find_unique_by_id(rf_client *client, const char *id, const db_post_include *include, db_post *out,
         rf_arena *arena);
-rf_status db_post_find_unique_by_id_select(rf_client *client, const char *id, const db_post_include *include, 
+static inline rf_status db_post_find_unique_by_id_select(rf_client *client, const char *id, const db_post_include *include, 
         const db_post_select *select, db_post *out, rf_arena *arena);
-rf_status db_post_find_unique_by_author_id_title(rf_client *client, int32_t author_id, const char *title, const db_post_include *include, db_post *out,
+static inline rf_status db_post_find_unique_by_author_id_title(rf_client *client, int32_t author_id, const char *title, const db_post_include *include, db_post *out,
         rf_arena *arena);
-rf_status db_post_find_unique_by_author_id_title_select(rf_client *client, int32_t author_id, const char *title, const db_post_include *include, 
+static inline rf_status db_post_find_unique_by_author_id_title_select(rf_client *client, int32_t author_id, const char *title, const db_post_include *include, 
         const db_post_select *select, db_post *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
-rf_status db_post_find_first(rf_client *client, const db_post_query *query, db_post *out,
+static inline rf_status db_post_find_first(rf_client *client, const db_post_query *query, db_post *out,
         rf_arena *arena);
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
-rf_status db_post_find_many(rf_client *client, const db_post_query *query, db_post_list *out,
+static inline rf_status db_post_find_many(rf_client *client, const db_post_query *query, db_post_list *out,
         rf_arena *arena);
 /* The rows of the query one at a time, in constant memory, whatever their
  * number (options NULL: defaults; see refract_stream.h):
@@ -1033,54 +1042,54 @@ rf_status db_post_find_many(rf_client *client, const db_post_query *query, db_po
  *     db_post_stream_close(&s); // always, also to stop early
  * where, order_by, skip, take (not negative), cursor and select apply;
  * include is refused (RF_INVALID_ARGUMENT). */
-rf_status db_post_find_many_stream(rf_client *client, const db_post_query *query,
+static inline rf_status db_post_find_many_stream(rf_client *client, const db_post_query *query,
         const rf_stream_options *options, db_post_stream *out);
-rf_status db_post_stream_next(db_post_stream *stream, db_post *out, rf_arena *arena, bool *got);
-rf_status db_post_stream_close(db_post_stream *stream);
+static inline rf_status db_post_stream_next(db_post_stream *stream, db_post *out, rf_arena *arena, bool *got);
+static inline rf_status db_post_stream_close(db_post_stream *stream);
 /* How many rows match (NULL: all). */
-rf_status db_post_count(rf_client *client, const db_post_where *where, int64_t *count);
+static inline rf_status db_post_count(rf_client *client, const db_post_where *where, int64_t *count);
 /* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
-rf_status db_post_aggregate(rf_client *client, const db_post_aggregate_query *query,
+static inline rf_status db_post_aggregate(rf_client *client, const db_post_aggregate_query *query,
         db_post_aggregate_result *out, rf_arena *arena);
 /* Groups of rows with equal `by` fields, and their aggregates. */
-rf_status db_post_group_by(rf_client *client, const db_post_group_by_query *query,
+static inline rf_status db_post_group_by(rf_client *client, const db_post_group_by_query *query,
         db_post_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
-rf_status db_post_create(rf_client *client, const db_post_create_input *data, db_post *out, rf_arena *arena);
-rf_status db_post_create_select(rf_client *client, const db_post_create_input *data,
+static inline rf_status db_post_create(rf_client *client, const db_post_create_input *data, db_post *out, rf_arena *arena);
+static inline rf_status db_post_create_select(rf_client *client, const db_post_create_input *data,
         const db_post_select *select, db_post *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
  * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
  * NULL update input changes nothing but @updatedAt fields. The _select
  * forms return only the selected columns (NULL: all). */
-rf_status db_post_update_by_id(rf_client *client, const char *id, const db_post_update_input *data,
+static inline rf_status db_post_update_by_id(rf_client *client, const char *id, const db_post_update_input *data,
         db_post *out, rf_arena *arena);
-rf_status db_post_update_by_id_select(rf_client *client, const char *id, const db_post_update_input *data,
+static inline rf_status db_post_update_by_id_select(rf_client *client, const char *id, const db_post_update_input *data,
         const db_post_select *select, db_post *out, rf_arena *arena);
-rf_status db_post_delete_by_id(rf_client *client, const char *id, db_post *out, rf_arena *arena);
-rf_status db_post_delete_by_id_select(rf_client *client, const char *id, const db_post_select *select,
+static inline rf_status db_post_delete_by_id(rf_client *client, const char *id, db_post *out, rf_arena *arena);
+static inline rf_status db_post_delete_by_id_select(rf_client *client, const char *id, const db_post_select *select,
         db_post *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
-rf_status db_post_upsert_by_id(rf_client *client, const db_post_create_input *create,
+static inline rf_status db_post_upsert_by_id(rf_client *client, const db_post_create_input *create,
         const db_post_update_input *update, db_post *out, rf_arena *arena);
-rf_status db_post_update_by_author_id_title(rf_client *client, int32_t author_id, const char *title, const db_post_update_input *data,
+static inline rf_status db_post_update_by_author_id_title(rf_client *client, int32_t author_id, const char *title, const db_post_update_input *data,
         db_post *out, rf_arena *arena);
-rf_status db_post_update_by_author_id_title_select(rf_client *client, int32_t author_id, const char *title, const db_post_update_input *data,
+static inline rf_status db_post_update_by_author_id_title_select(rf_client *client, int32_t author_id, const char *title, const db_post_update_input *data,
         const db_post_select *select, db_post *out, rf_arena *arena);
-rf_status db_post_delete_by_author_id_title(rf_client *client, int32_t author_id, const char *title, db_post *out, rf_arena *arena);
-rf_status db_post_delete_by_author_id_title_select(rf_client *client, int32_t author_id, const char *title, const db_post_select *select,
+static inline rf_status db_post_delete_by_author_id_title(rf_client *client, int32_t author_id, const char *title, db_post *out, rf_arena *arena);
+static inline rf_status db_post_delete_by_author_id_title_select(rf_client *client, int32_t author_id, const char *title, const db_post_select *select,
         db_post *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same author_id_title. */
-rf_status db_post_upsert_by_author_id_title(rf_client *client, const db_post_create_input *create,
+static inline rf_status db_post_upsert_by_author_id_title(rf_client *client, const db_post_create_input *create,
         const db_post_update_input *update, db_post *out, rf_arena *arena);
 /* Links (or unlinks) a categories row and a Category row through the
  * many-to-many relation `categories`; linking twice is linking once. */
-rf_status db_post_connect_categories(rf_client *client, const char *post, int32_t category);
-rf_status db_post_disconnect_categories(rf_client *client, const char *post, int32_t category);
+static inline rf_status db_post_connect_categories(rf_client *client, const char *post, int32_t category);
+static inline rf_status db_post_disconnect_categories(rf_client *client, const char *post, int32_t category);
 /* Every matching row (NULL: all); *count (may be NULL) says how many. */
-rf_status db_post_update_many(rf_client *client, const db_post_where *where,
+static inline rf_status db_post_update_many(rf_client *client, const db_post_where *where,
         const db_post_update_input *data, int64_t *count);
-rf_status db_post_delete_many(rf_client *client, const db_post_where *where, int64_t *count);
+static inline rf_status db_post_delete_many(rf_client *client, const db_post_where *where, int64_t *count);
 /* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
  * createMany): through COPY when every row gives the same fields, else
  * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
@@ -1089,12 +1098,12 @@ rf_status db_post_delete_many(rf_client *client, const db_post_where *where, int
  * made per row. *count (may be NULL): the rows inserted. The _and_return
  * forms return the inserted (or updated) rows, only the selected columns
  * when select is not NULL. */
-rf_status db_post_create_many(rf_client *client, const db_post_create_input *data, size_t n,
+static inline rf_status db_post_create_many(rf_client *client, const db_post_create_input *data, size_t n,
         bool skip_duplicates, int64_t *count);
-rf_status db_post_create_many_and_return(rf_client *client, const db_post_create_input *data,
+static inline rf_status db_post_create_many_and_return(rf_client *client, const db_post_create_input *data,
         size_t n, bool skip_duplicates, const db_post_select *select, db_post_list *out,
         rf_arena *arena);
-rf_status db_post_update_many_and_return(rf_client *client, const db_post_where *where,
+static inline rf_status db_post_update_many_and_return(rf_client *client, const db_post_where *where,
         const db_post_update_input *data, const db_post_select *select, db_post_list *out,
         rf_arena *arena);
 /* A create with related rows created or connected in the same
@@ -1136,20 +1145,20 @@ struct db_post_nested_create {
         size_t nconnect_or_create;
     } comments;
 };
-rf_status db_post_create_nested(rf_client *client, const db_post_nested_create *input, db_post *out,
+static inline rf_status db_post_create_nested(rf_client *client, const db_post_nested_create *input, db_post *out,
         rf_arena *arena);
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
-rf_status db_post_batch_update_by_id(rf_batch *batch, const char *id, const db_post_update_input *data,
+static inline rf_status db_post_batch_update_by_id(rf_batch *batch, const char *id, const db_post_update_input *data,
         db_post *out);
-rf_status db_post_batch_delete_by_id(rf_batch *batch, const char *id, db_post *out);
-rf_status db_post_batch_update_by_author_id_title(rf_batch *batch, int32_t author_id, const char *title, const db_post_update_input *data,
+static inline rf_status db_post_batch_delete_by_id(rf_batch *batch, const char *id, db_post *out);
+static inline rf_status db_post_batch_update_by_author_id_title(rf_batch *batch, int32_t author_id, const char *title, const db_post_update_input *data,
         db_post *out);
-rf_status db_post_batch_delete_by_author_id_title(rf_batch *batch, int32_t author_id, const char *title, db_post *out);
-rf_status db_post_batch_create(rf_batch *batch, const db_post_create_input *data, db_post *out);
-rf_status db_post_batch_find_unique_by_id(rf_batch *batch, const char *id, db_post *out);
-rf_status db_post_batch_find_unique_by_author_id_title(rf_batch *batch, int32_t author_id, const char *title, db_post *out);
-rf_status db_post_batch_count(rf_batch *batch, const db_post_where *where, int64_t *count);
+static inline rf_status db_post_batch_delete_by_author_id_title(rf_batch *batch, int32_t author_id, const char *title, db_post *out);
+static inline rf_status db_post_batch_create(rf_batch *batch, const db_post_create_input *data, db_post *out);
+static inline rf_status db_post_batch_find_unique_by_id(rf_batch *batch, const char *id, db_post *out);
+static inline rf_status db_post_batch_find_unique_by_author_id_title(rf_batch *batch, int32_t author_id, const char *title, db_post *out);
+static inline rf_status db_post_batch_count(rf_batch *batch, const db_post_where *where, int64_t *count);
 
 /* ---- Category (model) ---- */
 
@@ -1276,19 +1285,19 @@ typedef struct db_category_update_input {
 /* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
  * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
-rf_status db_category_find_unique_by_id(rf_client *client, int32_t id, const db_category_include *include, db_category *out,
+static inline rf_status db_category_find_unique_by_id(rf_client *client, int32_t id, const db_category_include *include, db_category *out,
         rf_arena *arena);
-rf_status db_category_find_unique_by_id_select(rf_client *client, int32_t id, const db_category_include *include, 
+static inline rf_status db_category_find_unique_by_id_select(rf_client *client, int32_t id, const db_category_include *include, 
         const db_category_select *select, db_category *out, rf_arena *arena);
-rf_status db_category_find_unique_by_name(rf_client *client, const char *name, const db_category_include *include, db_category *out,
+static inline rf_status db_category_find_unique_by_name(rf_client *client, const char *name, const db_category_include *include, db_category *out,
         rf_arena *arena);
-rf_status db_category_find_unique_by_name_select(rf_client *client, const char *name, const db_category_include *include, 
+static inline rf_status db_category_find_unique_by_name_select(rf_client *client, const char *name, const db_category_include *include, 
         const db_category_select *select, db_category *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
-rf_status db_category_find_first(rf_client *client, const db_category_query *query, db_category *out,
+static inline rf_status db_category_find_first(rf_client *client, const db_category_query *query, db_category *out,
         rf_arena *arena);
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
-rf_status db_category_find_many(rf_client *client, const db_category_query *query, db_category_list *out,
+static inline rf_status db_category_find_many(rf_client *client, const db_category_query *query, db_category_list *out,
         rf_arena *arena);
 /* The rows of the query one at a time, in constant memory, whatever their
  * number (options NULL: defaults; see refract_stream.h):
@@ -1301,54 +1310,54 @@ rf_status db_category_find_many(rf_client *client, const db_category_query *quer
  *     db_category_stream_close(&s); // always, also to stop early
  * where, order_by, skip, take (not negative), cursor and select apply;
  * include is refused (RF_INVALID_ARGUMENT). */
-rf_status db_category_find_many_stream(rf_client *client, const db_category_query *query,
+static inline rf_status db_category_find_many_stream(rf_client *client, const db_category_query *query,
         const rf_stream_options *options, db_category_stream *out);
-rf_status db_category_stream_next(db_category_stream *stream, db_category *out, rf_arena *arena, bool *got);
-rf_status db_category_stream_close(db_category_stream *stream);
+static inline rf_status db_category_stream_next(db_category_stream *stream, db_category *out, rf_arena *arena, bool *got);
+static inline rf_status db_category_stream_close(db_category_stream *stream);
 /* How many rows match (NULL: all). */
-rf_status db_category_count(rf_client *client, const db_category_where *where, int64_t *count);
+static inline rf_status db_category_count(rf_client *client, const db_category_where *where, int64_t *count);
 /* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
-rf_status db_category_aggregate(rf_client *client, const db_category_aggregate_query *query,
+static inline rf_status db_category_aggregate(rf_client *client, const db_category_aggregate_query *query,
         db_category_aggregate_result *out, rf_arena *arena);
 /* Groups of rows with equal `by` fields, and their aggregates. */
-rf_status db_category_group_by(rf_client *client, const db_category_group_by_query *query,
+static inline rf_status db_category_group_by(rf_client *client, const db_category_group_by_query *query,
         db_category_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
-rf_status db_category_create(rf_client *client, const db_category_create_input *data, db_category *out, rf_arena *arena);
-rf_status db_category_create_select(rf_client *client, const db_category_create_input *data,
+static inline rf_status db_category_create(rf_client *client, const db_category_create_input *data, db_category *out, rf_arena *arena);
+static inline rf_status db_category_create_select(rf_client *client, const db_category_create_input *data,
         const db_category_select *select, db_category *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
  * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
  * NULL update input changes nothing but @updatedAt fields. The _select
  * forms return only the selected columns (NULL: all). */
-rf_status db_category_update_by_id(rf_client *client, int32_t id, const db_category_update_input *data,
+static inline rf_status db_category_update_by_id(rf_client *client, int32_t id, const db_category_update_input *data,
         db_category *out, rf_arena *arena);
-rf_status db_category_update_by_id_select(rf_client *client, int32_t id, const db_category_update_input *data,
+static inline rf_status db_category_update_by_id_select(rf_client *client, int32_t id, const db_category_update_input *data,
         const db_category_select *select, db_category *out, rf_arena *arena);
-rf_status db_category_delete_by_id(rf_client *client, int32_t id, db_category *out, rf_arena *arena);
-rf_status db_category_delete_by_id_select(rf_client *client, int32_t id, const db_category_select *select,
+static inline rf_status db_category_delete_by_id(rf_client *client, int32_t id, db_category *out, rf_arena *arena);
+static inline rf_status db_category_delete_by_id_select(rf_client *client, int32_t id, const db_category_select *select,
         db_category *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
-rf_status db_category_upsert_by_id(rf_client *client, const db_category_create_input *create,
+static inline rf_status db_category_upsert_by_id(rf_client *client, const db_category_create_input *create,
         const db_category_update_input *update, db_category *out, rf_arena *arena);
-rf_status db_category_update_by_name(rf_client *client, const char *name, const db_category_update_input *data,
+static inline rf_status db_category_update_by_name(rf_client *client, const char *name, const db_category_update_input *data,
         db_category *out, rf_arena *arena);
-rf_status db_category_update_by_name_select(rf_client *client, const char *name, const db_category_update_input *data,
+static inline rf_status db_category_update_by_name_select(rf_client *client, const char *name, const db_category_update_input *data,
         const db_category_select *select, db_category *out, rf_arena *arena);
-rf_status db_category_delete_by_name(rf_client *client, const char *name, db_category *out, rf_arena *arena);
-rf_status db_category_delete_by_name_select(rf_client *client, const char *name, const db_category_select *select,
+static inline rf_status db_category_delete_by_name(rf_client *client, const char *name, db_category *out, rf_arena *arena);
+static inline rf_status db_category_delete_by_name_select(rf_client *client, const char *name, const db_category_select *select,
         db_category *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same name. */
-rf_status db_category_upsert_by_name(rf_client *client, const db_category_create_input *create,
+static inline rf_status db_category_upsert_by_name(rf_client *client, const db_category_create_input *create,
         const db_category_update_input *update, db_category *out, rf_arena *arena);
 /* Links (or unlinks) a posts row and a Post row through the
  * many-to-many relation `posts`; linking twice is linking once. */
-rf_status db_category_connect_posts(rf_client *client, int32_t category, const char *post);
-rf_status db_category_disconnect_posts(rf_client *client, int32_t category, const char *post);
+static inline rf_status db_category_connect_posts(rf_client *client, int32_t category, const char *post);
+static inline rf_status db_category_disconnect_posts(rf_client *client, int32_t category, const char *post);
 /* Every matching row (NULL: all); *count (may be NULL) says how many. */
-rf_status db_category_update_many(rf_client *client, const db_category_where *where,
+static inline rf_status db_category_update_many(rf_client *client, const db_category_where *where,
         const db_category_update_input *data, int64_t *count);
-rf_status db_category_delete_many(rf_client *client, const db_category_where *where, int64_t *count);
+static inline rf_status db_category_delete_many(rf_client *client, const db_category_where *where, int64_t *count);
 /* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
  * createMany): through COPY when every row gives the same fields, else
  * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
@@ -1357,12 +1366,12 @@ rf_status db_category_delete_many(rf_client *client, const db_category_where *wh
  * made per row. *count (may be NULL): the rows inserted. The _and_return
  * forms return the inserted (or updated) rows, only the selected columns
  * when select is not NULL. */
-rf_status db_category_create_many(rf_client *client, const db_category_create_input *data, size_t n,
+static inline rf_status db_category_create_many(rf_client *client, const db_category_create_input *data, size_t n,
         bool skip_duplicates, int64_t *count);
-rf_status db_category_create_many_and_return(rf_client *client, const db_category_create_input *data,
+static inline rf_status db_category_create_many_and_return(rf_client *client, const db_category_create_input *data,
         size_t n, bool skip_duplicates, const db_category_select *select, db_category_list *out,
         rf_arena *arena);
-rf_status db_category_update_many_and_return(rf_client *client, const db_category_where *where,
+static inline rf_status db_category_update_many_and_return(rf_client *client, const db_category_where *where,
         const db_category_update_input *data, const db_category_select *select, db_category_list *out,
         rf_arena *arena);
 /* A create with related rows created or connected in the same
@@ -1388,20 +1397,20 @@ struct db_category_nested_create {
         size_t nconnect_or_create;
     } posts;
 };
-rf_status db_category_create_nested(rf_client *client, const db_category_nested_create *input, db_category *out,
+static inline rf_status db_category_create_nested(rf_client *client, const db_category_nested_create *input, db_category *out,
         rf_arena *arena);
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
-rf_status db_category_batch_update_by_id(rf_batch *batch, int32_t id, const db_category_update_input *data,
+static inline rf_status db_category_batch_update_by_id(rf_batch *batch, int32_t id, const db_category_update_input *data,
         db_category *out);
-rf_status db_category_batch_delete_by_id(rf_batch *batch, int32_t id, db_category *out);
-rf_status db_category_batch_update_by_name(rf_batch *batch, const char *name, const db_category_update_input *data,
+static inline rf_status db_category_batch_delete_by_id(rf_batch *batch, int32_t id, db_category *out);
+static inline rf_status db_category_batch_update_by_name(rf_batch *batch, const char *name, const db_category_update_input *data,
         db_category *out);
-rf_status db_category_batch_delete_by_name(rf_batch *batch, const char *name, db_category *out);
-rf_status db_category_batch_create(rf_batch *batch, const db_category_create_input *data, db_category *out);
-rf_status db_category_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_category *out);
-rf_status db_category_batch_find_unique_by_name(rf_batch *batch, const char *name, db_category *out);
-rf_status db_category_batch_count(rf_batch *batch, const db_category_where *where, int64_t *count);
+static inline rf_status db_category_batch_delete_by_name(rf_batch *batch, const char *name, db_category *out);
+static inline rf_status db_category_batch_create(rf_batch *batch, const db_category_create_input *data, db_category *out);
+static inline rf_status db_category_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_category *out);
+static inline rf_status db_category_batch_find_unique_by_name(rf_batch *batch, const char *name, db_category *out);
+static inline rf_status db_category_batch_count(rf_batch *batch, const db_category_where *where, int64_t *count);
 
 /* ---- Comment (model) ---- */
 
@@ -1531,15 +1540,15 @@ typedef struct db_comment_update_input {
 /* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
  * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
-rf_status db_comment_find_unique_by_id(rf_client *client, const char *id, const db_comment_include *include, db_comment *out,
+static inline rf_status db_comment_find_unique_by_id(rf_client *client, const char *id, const db_comment_include *include, db_comment *out,
         rf_arena *arena);
-rf_status db_comment_find_unique_by_id_select(rf_client *client, const char *id, const db_comment_include *include, 
+static inline rf_status db_comment_find_unique_by_id_select(rf_client *client, const char *id, const db_comment_include *include, 
         const db_comment_select *select, db_comment *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
-rf_status db_comment_find_first(rf_client *client, const db_comment_query *query, db_comment *out,
+static inline rf_status db_comment_find_first(rf_client *client, const db_comment_query *query, db_comment *out,
         rf_arena *arena);
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
-rf_status db_comment_find_many(rf_client *client, const db_comment_query *query, db_comment_list *out,
+static inline rf_status db_comment_find_many(rf_client *client, const db_comment_query *query, db_comment_list *out,
         rf_arena *arena);
 /* The rows of the query one at a time, in constant memory, whatever their
  * number (options NULL: defaults; see refract_stream.h):
@@ -1552,40 +1561,40 @@ rf_status db_comment_find_many(rf_client *client, const db_comment_query *query,
  *     db_comment_stream_close(&s); // always, also to stop early
  * where, order_by, skip, take (not negative), cursor and select apply;
  * include is refused (RF_INVALID_ARGUMENT). */
-rf_status db_comment_find_many_stream(rf_client *client, const db_comment_query *query,
+static inline rf_status db_comment_find_many_stream(rf_client *client, const db_comment_query *query,
         const rf_stream_options *options, db_comment_stream *out);
-rf_status db_comment_stream_next(db_comment_stream *stream, db_comment *out, rf_arena *arena, bool *got);
-rf_status db_comment_stream_close(db_comment_stream *stream);
+static inline rf_status db_comment_stream_next(db_comment_stream *stream, db_comment *out, rf_arena *arena, bool *got);
+static inline rf_status db_comment_stream_close(db_comment_stream *stream);
 /* How many rows match (NULL: all). */
-rf_status db_comment_count(rf_client *client, const db_comment_where *where, int64_t *count);
+static inline rf_status db_comment_count(rf_client *client, const db_comment_where *where, int64_t *count);
 /* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
-rf_status db_comment_aggregate(rf_client *client, const db_comment_aggregate_query *query,
+static inline rf_status db_comment_aggregate(rf_client *client, const db_comment_aggregate_query *query,
         db_comment_aggregate_result *out, rf_arena *arena);
 /* Groups of rows with equal `by` fields, and their aggregates. */
-rf_status db_comment_group_by(rf_client *client, const db_comment_group_by_query *query,
+static inline rf_status db_comment_group_by(rf_client *client, const db_comment_group_by_query *query,
         db_comment_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
-rf_status db_comment_create(rf_client *client, const db_comment_create_input *data, db_comment *out, rf_arena *arena);
-rf_status db_comment_create_select(rf_client *client, const db_comment_create_input *data,
+static inline rf_status db_comment_create(rf_client *client, const db_comment_create_input *data, db_comment *out, rf_arena *arena);
+static inline rf_status db_comment_create_select(rf_client *client, const db_comment_create_input *data,
         const db_comment_select *select, db_comment *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
  * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
  * NULL update input changes nothing but @updatedAt fields. The _select
  * forms return only the selected columns (NULL: all). */
-rf_status db_comment_update_by_id(rf_client *client, const char *id, const db_comment_update_input *data,
+static inline rf_status db_comment_update_by_id(rf_client *client, const char *id, const db_comment_update_input *data,
         db_comment *out, rf_arena *arena);
-rf_status db_comment_update_by_id_select(rf_client *client, const char *id, const db_comment_update_input *data,
+static inline rf_status db_comment_update_by_id_select(rf_client *client, const char *id, const db_comment_update_input *data,
         const db_comment_select *select, db_comment *out, rf_arena *arena);
-rf_status db_comment_delete_by_id(rf_client *client, const char *id, db_comment *out, rf_arena *arena);
-rf_status db_comment_delete_by_id_select(rf_client *client, const char *id, const db_comment_select *select,
+static inline rf_status db_comment_delete_by_id(rf_client *client, const char *id, db_comment *out, rf_arena *arena);
+static inline rf_status db_comment_delete_by_id_select(rf_client *client, const char *id, const db_comment_select *select,
         db_comment *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
-rf_status db_comment_upsert_by_id(rf_client *client, const db_comment_create_input *create,
+static inline rf_status db_comment_upsert_by_id(rf_client *client, const db_comment_create_input *create,
         const db_comment_update_input *update, db_comment *out, rf_arena *arena);
 /* Every matching row (NULL: all); *count (may be NULL) says how many. */
-rf_status db_comment_update_many(rf_client *client, const db_comment_where *where,
+static inline rf_status db_comment_update_many(rf_client *client, const db_comment_where *where,
         const db_comment_update_input *data, int64_t *count);
-rf_status db_comment_delete_many(rf_client *client, const db_comment_where *where, int64_t *count);
+static inline rf_status db_comment_delete_many(rf_client *client, const db_comment_where *where, int64_t *count);
 /* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
  * createMany): through COPY when every row gives the same fields, else
  * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
@@ -1594,12 +1603,12 @@ rf_status db_comment_delete_many(rf_client *client, const db_comment_where *wher
  * made per row. *count (may be NULL): the rows inserted. The _and_return
  * forms return the inserted (or updated) rows, only the selected columns
  * when select is not NULL. */
-rf_status db_comment_create_many(rf_client *client, const db_comment_create_input *data, size_t n,
+static inline rf_status db_comment_create_many(rf_client *client, const db_comment_create_input *data, size_t n,
         bool skip_duplicates, int64_t *count);
-rf_status db_comment_create_many_and_return(rf_client *client, const db_comment_create_input *data,
+static inline rf_status db_comment_create_many_and_return(rf_client *client, const db_comment_create_input *data,
         size_t n, bool skip_duplicates, const db_comment_select *select, db_comment_list *out,
         rf_arena *arena);
-rf_status db_comment_update_many_and_return(rf_client *client, const db_comment_where *where,
+static inline rf_status db_comment_update_many_and_return(rf_client *client, const db_comment_where *where,
         const db_comment_update_input *data, const db_comment_select *select, db_comment_list *out,
         rf_arena *arena);
 /* A create with related rows created or connected in the same
@@ -1625,16 +1634,16 @@ struct db_comment_nested_create {
         size_t nconnect_or_create;
     } post;
 };
-rf_status db_comment_create_nested(rf_client *client, const db_comment_nested_create *input, db_comment *out,
+static inline rf_status db_comment_create_nested(rf_client *client, const db_comment_nested_create *input, db_comment *out,
         rf_arena *arena);
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
-rf_status db_comment_batch_update_by_id(rf_batch *batch, const char *id, const db_comment_update_input *data,
+static inline rf_status db_comment_batch_update_by_id(rf_batch *batch, const char *id, const db_comment_update_input *data,
         db_comment *out);
-rf_status db_comment_batch_delete_by_id(rf_batch *batch, const char *id, db_comment *out);
-rf_status db_comment_batch_create(rf_batch *batch, const db_comment_create_input *data, db_comment *out);
-rf_status db_comment_batch_find_unique_by_id(rf_batch *batch, const char *id, db_comment *out);
-rf_status db_comment_batch_count(rf_batch *batch, const db_comment_where *where, int64_t *count);
+static inline rf_status db_comment_batch_delete_by_id(rf_batch *batch, const char *id, db_comment *out);
+static inline rf_status db_comment_batch_create(rf_batch *batch, const db_comment_create_input *data, db_comment *out);
+static inline rf_status db_comment_batch_find_unique_by_id(rf_batch *batch, const char *id, db_comment *out);
+static inline rf_status db_comment_batch_count(rf_batch *batch, const db_comment_where *where, int64_t *count);
 
 /* ---- Tag (model) ---- */
 
@@ -1746,15 +1755,15 @@ typedef struct db_tag_update_input {
 
 /* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
  * the _select forms return only the selected columns (NULL: all). */
-rf_status db_tag_find_unique_by_group_name(rf_client *client, const char *group, const char *name, db_tag *out,
+static inline rf_status db_tag_find_unique_by_group_name(rf_client *client, const char *group, const char *name, db_tag *out,
         rf_arena *arena);
-rf_status db_tag_find_unique_by_group_name_select(rf_client *client, const char *group, const char *name, 
+static inline rf_status db_tag_find_unique_by_group_name_select(rf_client *client, const char *group, const char *name, 
         const db_tag_select *select, db_tag *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
-rf_status db_tag_find_first(rf_client *client, const db_tag_query *query, db_tag *out,
+static inline rf_status db_tag_find_first(rf_client *client, const db_tag_query *query, db_tag *out,
         rf_arena *arena);
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
-rf_status db_tag_find_many(rf_client *client, const db_tag_query *query, db_tag_list *out,
+static inline rf_status db_tag_find_many(rf_client *client, const db_tag_query *query, db_tag_list *out,
         rf_arena *arena);
 /* The rows of the query one at a time, in constant memory, whatever their
  * number (options NULL: defaults; see refract_stream.h):
@@ -1767,40 +1776,40 @@ rf_status db_tag_find_many(rf_client *client, const db_tag_query *query, db_tag_
  *     db_tag_stream_close(&s); // always, also to stop early
  * where, order_by, skip, take (not negative), cursor and select apply;
  * include is refused (RF_INVALID_ARGUMENT). */
-rf_status db_tag_find_many_stream(rf_client *client, const db_tag_query *query,
+static inline rf_status db_tag_find_many_stream(rf_client *client, const db_tag_query *query,
         const rf_stream_options *options, db_tag_stream *out);
-rf_status db_tag_stream_next(db_tag_stream *stream, db_tag *out, rf_arena *arena, bool *got);
-rf_status db_tag_stream_close(db_tag_stream *stream);
+static inline rf_status db_tag_stream_next(db_tag_stream *stream, db_tag *out, rf_arena *arena, bool *got);
+static inline rf_status db_tag_stream_close(db_tag_stream *stream);
 /* How many rows match (NULL: all). */
-rf_status db_tag_count(rf_client *client, const db_tag_where *where, int64_t *count);
+static inline rf_status db_tag_count(rf_client *client, const db_tag_where *where, int64_t *count);
 /* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
-rf_status db_tag_aggregate(rf_client *client, const db_tag_aggregate_query *query,
+static inline rf_status db_tag_aggregate(rf_client *client, const db_tag_aggregate_query *query,
         db_tag_aggregate_result *out, rf_arena *arena);
 /* Groups of rows with equal `by` fields, and their aggregates. */
-rf_status db_tag_group_by(rf_client *client, const db_tag_group_by_query *query,
+static inline rf_status db_tag_group_by(rf_client *client, const db_tag_group_by_query *query,
         db_tag_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
-rf_status db_tag_create(rf_client *client, const db_tag_create_input *data, db_tag *out, rf_arena *arena);
-rf_status db_tag_create_select(rf_client *client, const db_tag_create_input *data,
+static inline rf_status db_tag_create(rf_client *client, const db_tag_create_input *data, db_tag *out, rf_arena *arena);
+static inline rf_status db_tag_create_select(rf_client *client, const db_tag_create_input *data,
         const db_tag_select *select, db_tag *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
  * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
  * NULL update input changes nothing but @updatedAt fields. The _select
  * forms return only the selected columns (NULL: all). */
-rf_status db_tag_update_by_group_name(rf_client *client, const char *group, const char *name, const db_tag_update_input *data,
+static inline rf_status db_tag_update_by_group_name(rf_client *client, const char *group, const char *name, const db_tag_update_input *data,
         db_tag *out, rf_arena *arena);
-rf_status db_tag_update_by_group_name_select(rf_client *client, const char *group, const char *name, const db_tag_update_input *data,
+static inline rf_status db_tag_update_by_group_name_select(rf_client *client, const char *group, const char *name, const db_tag_update_input *data,
         const db_tag_select *select, db_tag *out, rf_arena *arena);
-rf_status db_tag_delete_by_group_name(rf_client *client, const char *group, const char *name, db_tag *out, rf_arena *arena);
-rf_status db_tag_delete_by_group_name_select(rf_client *client, const char *group, const char *name, const db_tag_select *select,
+static inline rf_status db_tag_delete_by_group_name(rf_client *client, const char *group, const char *name, db_tag *out, rf_arena *arena);
+static inline rf_status db_tag_delete_by_group_name_select(rf_client *client, const char *group, const char *name, const db_tag_select *select,
         db_tag *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same group_name. */
-rf_status db_tag_upsert_by_group_name(rf_client *client, const db_tag_create_input *create,
+static inline rf_status db_tag_upsert_by_group_name(rf_client *client, const db_tag_create_input *create,
         const db_tag_update_input *update, db_tag *out, rf_arena *arena);
 /* Every matching row (NULL: all); *count (may be NULL) says how many. */
-rf_status db_tag_update_many(rf_client *client, const db_tag_where *where,
+static inline rf_status db_tag_update_many(rf_client *client, const db_tag_where *where,
         const db_tag_update_input *data, int64_t *count);
-rf_status db_tag_delete_many(rf_client *client, const db_tag_where *where, int64_t *count);
+static inline rf_status db_tag_delete_many(rf_client *client, const db_tag_where *where, int64_t *count);
 /* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
  * createMany): through COPY when every row gives the same fields, else
  * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
@@ -1809,12 +1818,12 @@ rf_status db_tag_delete_many(rf_client *client, const db_tag_where *where, int64
  * made per row. *count (may be NULL): the rows inserted. The _and_return
  * forms return the inserted (or updated) rows, only the selected columns
  * when select is not NULL. */
-rf_status db_tag_create_many(rf_client *client, const db_tag_create_input *data, size_t n,
+static inline rf_status db_tag_create_many(rf_client *client, const db_tag_create_input *data, size_t n,
         bool skip_duplicates, int64_t *count);
-rf_status db_tag_create_many_and_return(rf_client *client, const db_tag_create_input *data,
+static inline rf_status db_tag_create_many_and_return(rf_client *client, const db_tag_create_input *data,
         size_t n, bool skip_duplicates, const db_tag_select *select, db_tag_list *out,
         rf_arena *arena);
-rf_status db_tag_update_many_and_return(rf_client *client, const db_tag_where *where,
+static inline rf_status db_tag_update_many_and_return(rf_client *client, const db_tag_where *where,
         const db_tag_update_input *data, const db_tag_select *select, db_tag_list *out,
         rf_arena *arena);
 /* A create with related rows created or connected in the same
@@ -1832,16 +1841,16 @@ rf_status db_tag_update_many_and_return(rf_client *client, const db_tag_where *w
 struct db_tag_nested_create {
     const db_tag_create_input *data;
 };
-rf_status db_tag_create_nested(rf_client *client, const db_tag_nested_create *input, db_tag *out,
+static inline rf_status db_tag_create_nested(rf_client *client, const db_tag_nested_create *input, db_tag *out,
         rf_arena *arena);
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
-rf_status db_tag_batch_update_by_group_name(rf_batch *batch, const char *group, const char *name, const db_tag_update_input *data,
+static inline rf_status db_tag_batch_update_by_group_name(rf_batch *batch, const char *group, const char *name, const db_tag_update_input *data,
         db_tag *out);
-rf_status db_tag_batch_delete_by_group_name(rf_batch *batch, const char *group, const char *name, db_tag *out);
-rf_status db_tag_batch_create(rf_batch *batch, const db_tag_create_input *data, db_tag *out);
-rf_status db_tag_batch_find_unique_by_group_name(rf_batch *batch, const char *group, const char *name, db_tag *out);
-rf_status db_tag_batch_count(rf_batch *batch, const db_tag_where *where, int64_t *count);
+static inline rf_status db_tag_batch_delete_by_group_name(rf_batch *batch, const char *group, const char *name, db_tag *out);
+static inline rf_status db_tag_batch_create(rf_batch *batch, const db_tag_create_input *data, db_tag *out);
+static inline rf_status db_tag_batch_find_unique_by_group_name(rf_batch *batch, const char *group, const char *name, db_tag *out);
+static inline rf_status db_tag_batch_count(rf_batch *batch, const db_tag_where *where, int64_t *count);
 
 /* ---- Lists (model) ---- */
 
@@ -1988,15 +1997,15 @@ typedef struct db_lists_update_input {
 
 /* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
  * the _select forms return only the selected columns (NULL: all). */
-rf_status db_lists_find_unique_by_id(rf_client *client, int32_t id, db_lists *out,
+static inline rf_status db_lists_find_unique_by_id(rf_client *client, int32_t id, db_lists *out,
         rf_arena *arena);
-rf_status db_lists_find_unique_by_id_select(rf_client *client, int32_t id, 
+static inline rf_status db_lists_find_unique_by_id_select(rf_client *client, int32_t id, 
         const db_lists_select *select, db_lists *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
-rf_status db_lists_find_first(rf_client *client, const db_lists_query *query, db_lists *out,
+static inline rf_status db_lists_find_first(rf_client *client, const db_lists_query *query, db_lists *out,
         rf_arena *arena);
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
-rf_status db_lists_find_many(rf_client *client, const db_lists_query *query, db_lists_list *out,
+static inline rf_status db_lists_find_many(rf_client *client, const db_lists_query *query, db_lists_list *out,
         rf_arena *arena);
 /* The rows of the query one at a time, in constant memory, whatever their
  * number (options NULL: defaults; see refract_stream.h):
@@ -2009,40 +2018,40 @@ rf_status db_lists_find_many(rf_client *client, const db_lists_query *query, db_
  *     db_lists_stream_close(&s); // always, also to stop early
  * where, order_by, skip, take (not negative), cursor and select apply;
  * include is refused (RF_INVALID_ARGUMENT). */
-rf_status db_lists_find_many_stream(rf_client *client, const db_lists_query *query,
+static inline rf_status db_lists_find_many_stream(rf_client *client, const db_lists_query *query,
         const rf_stream_options *options, db_lists_stream *out);
-rf_status db_lists_stream_next(db_lists_stream *stream, db_lists *out, rf_arena *arena, bool *got);
-rf_status db_lists_stream_close(db_lists_stream *stream);
+static inline rf_status db_lists_stream_next(db_lists_stream *stream, db_lists *out, rf_arena *arena, bool *got);
+static inline rf_status db_lists_stream_close(db_lists_stream *stream);
 /* How many rows match (NULL: all). */
-rf_status db_lists_count(rf_client *client, const db_lists_where *where, int64_t *count);
+static inline rf_status db_lists_count(rf_client *client, const db_lists_where *where, int64_t *count);
 /* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
-rf_status db_lists_aggregate(rf_client *client, const db_lists_aggregate_query *query,
+static inline rf_status db_lists_aggregate(rf_client *client, const db_lists_aggregate_query *query,
         db_lists_aggregate_result *out, rf_arena *arena);
 /* Groups of rows with equal `by` fields, and their aggregates. */
-rf_status db_lists_group_by(rf_client *client, const db_lists_group_by_query *query,
+static inline rf_status db_lists_group_by(rf_client *client, const db_lists_group_by_query *query,
         db_lists_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
-rf_status db_lists_create(rf_client *client, const db_lists_create_input *data, db_lists *out, rf_arena *arena);
-rf_status db_lists_create_select(rf_client *client, const db_lists_create_input *data,
+static inline rf_status db_lists_create(rf_client *client, const db_lists_create_input *data, db_lists *out, rf_arena *arena);
+static inline rf_status db_lists_create_select(rf_client *client, const db_lists_create_input *data,
         const db_lists_select *select, db_lists *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
  * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
  * NULL update input changes nothing but @updatedAt fields. The _select
  * forms return only the selected columns (NULL: all). */
-rf_status db_lists_update_by_id(rf_client *client, int32_t id, const db_lists_update_input *data,
+static inline rf_status db_lists_update_by_id(rf_client *client, int32_t id, const db_lists_update_input *data,
         db_lists *out, rf_arena *arena);
-rf_status db_lists_update_by_id_select(rf_client *client, int32_t id, const db_lists_update_input *data,
+static inline rf_status db_lists_update_by_id_select(rf_client *client, int32_t id, const db_lists_update_input *data,
         const db_lists_select *select, db_lists *out, rf_arena *arena);
-rf_status db_lists_delete_by_id(rf_client *client, int32_t id, db_lists *out, rf_arena *arena);
-rf_status db_lists_delete_by_id_select(rf_client *client, int32_t id, const db_lists_select *select,
+static inline rf_status db_lists_delete_by_id(rf_client *client, int32_t id, db_lists *out, rf_arena *arena);
+static inline rf_status db_lists_delete_by_id_select(rf_client *client, int32_t id, const db_lists_select *select,
         db_lists *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
-rf_status db_lists_upsert_by_id(rf_client *client, const db_lists_create_input *create,
+static inline rf_status db_lists_upsert_by_id(rf_client *client, const db_lists_create_input *create,
         const db_lists_update_input *update, db_lists *out, rf_arena *arena);
 /* Every matching row (NULL: all); *count (may be NULL) says how many. */
-rf_status db_lists_update_many(rf_client *client, const db_lists_where *where,
+static inline rf_status db_lists_update_many(rf_client *client, const db_lists_where *where,
         const db_lists_update_input *data, int64_t *count);
-rf_status db_lists_delete_many(rf_client *client, const db_lists_where *where, int64_t *count);
+static inline rf_status db_lists_delete_many(rf_client *client, const db_lists_where *where, int64_t *count);
 /* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
  * createMany): through COPY when every row gives the same fields, else
  * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
@@ -2051,12 +2060,12 @@ rf_status db_lists_delete_many(rf_client *client, const db_lists_where *where, i
  * made per row. *count (may be NULL): the rows inserted. The _and_return
  * forms return the inserted (or updated) rows, only the selected columns
  * when select is not NULL. */
-rf_status db_lists_create_many(rf_client *client, const db_lists_create_input *data, size_t n,
+static inline rf_status db_lists_create_many(rf_client *client, const db_lists_create_input *data, size_t n,
         bool skip_duplicates, int64_t *count);
-rf_status db_lists_create_many_and_return(rf_client *client, const db_lists_create_input *data,
+static inline rf_status db_lists_create_many_and_return(rf_client *client, const db_lists_create_input *data,
         size_t n, bool skip_duplicates, const db_lists_select *select, db_lists_list *out,
         rf_arena *arena);
-rf_status db_lists_update_many_and_return(rf_client *client, const db_lists_where *where,
+static inline rf_status db_lists_update_many_and_return(rf_client *client, const db_lists_where *where,
         const db_lists_update_input *data, const db_lists_select *select, db_lists_list *out,
         rf_arena *arena);
 /* A create with related rows created or connected in the same
@@ -2074,16 +2083,210 @@ rf_status db_lists_update_many_and_return(rf_client *client, const db_lists_wher
 struct db_lists_nested_create {
     const db_lists_create_input *data;
 };
-rf_status db_lists_create_nested(rf_client *client, const db_lists_nested_create *input, db_lists *out,
+static inline rf_status db_lists_create_nested(rf_client *client, const db_lists_nested_create *input, db_lists *out,
         rf_arena *arena);
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
-rf_status db_lists_batch_update_by_id(rf_batch *batch, int32_t id, const db_lists_update_input *data,
+static inline rf_status db_lists_batch_update_by_id(rf_batch *batch, int32_t id, const db_lists_update_input *data,
         db_lists *out);
-rf_status db_lists_batch_delete_by_id(rf_batch *batch, int32_t id, db_lists *out);
-rf_status db_lists_batch_create(rf_batch *batch, const db_lists_create_input *data, db_lists *out);
-rf_status db_lists_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_lists *out);
-rf_status db_lists_batch_count(rf_batch *batch, const db_lists_where *where, int64_t *count);
+static inline rf_status db_lists_batch_delete_by_id(rf_batch *batch, int32_t id, db_lists *out);
+static inline rf_status db_lists_batch_create(rf_batch *batch, const db_lists_create_input *data, db_lists *out);
+static inline rf_status db_lists_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_lists *out);
+static inline rf_status db_lists_batch_count(rf_batch *batch, const db_lists_where *where, int64_t *count);
+
+/* ========================================================================
+ * The functions' definitions
+ * ======================================================================== */
+
+/*
+ * Every typed function above is a one-line call of librefract's generic
+ * operation with the model's descriptor (db.c holds the tables), and
+ * static inline: compiling db.c costs no time per function (a big
+ * schema has thousands), and a program compiles only those it calls. These
+ * macros write them; they are #undef'd at the end of the header.
+ * T is the model's type, C a unique criterion's name, U its number, I a
+ * relation's number, PARAMS the key parameters (in parentheses, each
+ * followed by a comma), KEYS pointers to them.
+ */
+#define RF__ARGS(...) __VA_ARGS__
+#define RF__READ(T) \
+    static inline rf_status T##_find_many(rf_client *client, const T##_query *query, T##_list *out, \
+                            rf_arena *arena) \
+    { return rf_desc_find_many(client, &T##__m, query, out, arena); } \
+    static inline rf_status T##_find_first(rf_client *client, const T##_query *query, T *out, rf_arena *arena) \
+    { return rf_desc_find_first(client, &T##__m, query, out, arena); } \
+    static inline rf_status T##_count(rf_client *client, const T##_where *where, int64_t *count) \
+    { return rf_desc_count(client, &T##__m, where, count); } \
+    static inline rf_status T##_find_many_stream(rf_client *client, const T##_query *query, \
+                                   const rf_stream_options *options, T##_stream *out) \
+    { return rf_desc_stream_open(client, &T##__m, query, options, out ? &out->s : NULL); } \
+    static inline rf_status T##_stream_next(T##_stream *stream, T *out, rf_arena *arena, bool *got) \
+    { return rf_desc_stream_next(stream ? &stream->s : NULL, out, arena, got); } \
+    static inline rf_status T##_stream_close(T##_stream *stream) \
+    { return rf_desc_stream_close(stream ? &stream->s : NULL); } \
+    static inline rf_status T##_aggregate(rf_client *client, const T##_aggregate_query *query, \
+                            T##_aggregate_result *out, rf_arena *arena) \
+    { return rf_desc_aggregate(client, &T##__m, query, out, arena); } \
+    static inline rf_status T##_group_by(rf_client *client, const T##_group_by_query *query, \
+                           T##_group_by_list *out, rf_arena *arena) \
+    { return rf_desc_group_by(client, &T##__m, query, out, arena); }
+#define RF__WRITE(T) \
+    static inline rf_status T##_create(rf_client *client, const T##_create_input *data, T *out, rf_arena *arena) \
+    { return rf_desc_create(client, &T##__m, data, NULL, out, arena); } \
+    static inline rf_status T##_create_select(rf_client *client, const T##_create_input *data, \
+                                const T##_select *select, T *out, rf_arena *arena) \
+    { return rf_desc_create(client, &T##__m, data, (rf_select)select, out, arena); } \
+    static inline rf_status T##_update_many(rf_client *client, const T##_where *where, \
+                              const T##_update_input *data, int64_t *count) \
+    { return rf_desc_update_many(client, &T##__m, where, data, count); } \
+    static inline rf_status T##_delete_many(rf_client *client, const T##_where *where, int64_t *count) \
+    { return rf_desc_delete_many(client, &T##__m, where, count); }
+#define RF__NESTED(T) \
+    static inline rf_status T##_create_nested(rf_client *client, const T##_nested_create *input, T *out, \
+                                rf_arena *arena) \
+    { return rf_desc_create_nested(client, &T##__m, input, out, arena); }
+#define RF__BULK(T) \
+    static inline rf_status T##_create_many(rf_client *client, const T##_create_input *data, size_t n, \
+                              bool skip_duplicates, int64_t *count) \
+    { return rf_desc_create_many(client, &T##__m, data, sizeof *data, n, skip_duplicates, \
+                                 count); } \
+    static inline rf_status T##_create_many_and_return(rf_client *client, const T##_create_input *data, \
+        size_t n, bool skip_duplicates, const T##_select *select, T##_list *out, \
+        rf_arena *arena) \
+    { return rf_desc_create_many_and_return(client, &T##__m, data, sizeof *data, n, \
+                                            skip_duplicates, (rf_select)select, out, arena); } \
+    static inline rf_status T##_update_many_and_return(rf_client *client, const T##_where *where, \
+        const T##_update_input *data, const T##_select *select, T##_list *out, \
+        rf_arena *arena) \
+    { return rf_desc_update_many_and_return(client, &T##__m, where, data, (rf_select)select, \
+                                            out, arena); }
+#define RF__BATCH_READ(T) \
+    static inline rf_status T##_batch_count(rf_batch *batch, const T##_where *where, int64_t *count) \
+    { return rf_desc_batch_count(batch, &T##__m, where, count); }
+#define RF__BATCH_FIND(T, C, U, PARAMS, KEYS) \
+    static inline rf_status T##_batch_find_unique_by_##C(rf_batch *batch, RF__ARGS PARAMS T *out) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_batch_find_unique(batch, &T##__m, U, key, out); }
+#define RF__BATCH_WRITE(T) \
+    static inline rf_status T##_batch_create(rf_batch *batch, const T##_create_input *data, T *out) \
+    { return rf_desc_batch_create(batch, &T##__m, data, out); }
+#define RF__BATCH_BY_KEY(T, C, U, PARAMS, KEYS) \
+    static inline rf_status T##_batch_update_by_##C(rf_batch *batch, RF__ARGS PARAMS \
+                                      const T##_update_input *data, T *out) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_batch_update(batch, &T##__m, U, key, data, out); } \
+    static inline rf_status T##_batch_delete_by_##C(rf_batch *batch, RF__ARGS PARAMS T *out) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_batch_delete(batch, &T##__m, U, key, out); }
+#define RF__FIND_UNIQUE(T, C, U, PARAMS, KEYS, INCLUDE) \
+    static inline rf_status T##_find_unique_by_##C(rf_client *client, RF__ARGS PARAMS \
+                                     const T##_include *include, T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_find_unique(client, &T##__m, U, key, INCLUDE, NULL, out, arena); } \
+    static inline rf_status T##_find_unique_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
+        const T##_include *include, const T##_select *select, T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_find_unique(client, &T##__m, U, key, INCLUDE, (rf_select)select, out, \
+                                 arena); }
+#define RF__FIND_UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) \
+    static inline rf_status T##_find_unique_by_##C(rf_client *client, RF__ARGS PARAMS T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_find_unique(client, &T##__m, U, key, NULL, NULL, out, arena); } \
+    static inline rf_status T##_find_unique_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
+        const T##_select *select, T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_find_unique(client, &T##__m, U, key, NULL, (rf_select)select, out, arena); }
+#define RF__BY_KEY(T, C, U, PARAMS, KEYS) \
+    static inline rf_status T##_update_by_##C(rf_client *client, RF__ARGS PARAMS const T##_update_input *data, \
+                                T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_update(client, &T##__m, U, key, data, NULL, out, arena); } \
+    static inline rf_status T##_update_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
+        const T##_update_input *data, const T##_select *select, T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_update(client, &T##__m, U, key, data, (rf_select)select, out, arena); } \
+    static inline rf_status T##_delete_by_##C(rf_client *client, RF__ARGS PARAMS T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_delete(client, &T##__m, U, key, NULL, out, arena); } \
+    static inline rf_status T##_delete_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
+        const T##_select *select, T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_delete(client, &T##__m, U, key, (rf_select)select, out, arena); }
+#define RF__UPSERT(T, C, U) \
+    static inline rf_status T##_upsert_by_##C(rf_client *client, const T##_create_input *create, \
+                                const T##_update_input *update, T *out, rf_arena *arena) \
+    { return rf_desc_upsert(client, &T##__m, U, create, update, out, arena); }
+#define RF__LINK(T, C, I, PARAMS, KEYS) \
+    static inline rf_status T##_connect_##C(rf_client *client, RF__ARGS PARAMS) \
+    { const void *key[] = {RF__ARGS KEYS}; return rf_desc_link(client, &T##__m, I, key, true); } \
+    static inline rf_status T##_disconnect_##C(rf_client *client, RF__ARGS PARAMS) \
+    { const void *key[] = {RF__ARGS KEYS}; return rf_desc_link(client, &T##__m, I, key, false); }
+/* What each model and each unique criterion gets, in one line of the model's
+ * section (RW: a model, whose rows can be written; PLAIN: no relations to
+ * include). */
+#define RF__MODEL_RO(T) RF__READ(T) RF__BATCH_READ(T)
+#define RF__MODEL_RW(T) RF__MODEL_RO(T) RF__WRITE(T) RF__BULK(T) RF__NESTED(T) RF__BATCH_WRITE(T)
+#define RF__UNIQUE(T, C, U, PARAMS, KEYS) \
+    RF__FIND_UNIQUE(T, C, U, PARAMS, KEYS, include) RF__BATCH_FIND(T, C, U, PARAMS, KEYS)
+#define RF__UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) \
+    RF__FIND_UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) RF__BATCH_FIND(T, C, U, PARAMS, KEYS)
+#define RF__UNIQUE_RW(T, C, U, PARAMS, KEYS) RF__UNIQUE(T, C, U, PARAMS, KEYS) \
+    RF__BATCH_BY_KEY(T, C, U, PARAMS, KEYS) RF__BY_KEY(T, C, U, PARAMS, KEYS)
+#define RF__UNIQUE_PLAIN_RW(T, C, U, PARAMS, KEYS) RF__UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) \
+    RF__BATCH_BY_KEY(T, C, U, PARAMS, KEYS) RF__BY_KEY(T, C, U, PARAMS, KEYS)
+RF__MODEL_RW(db_user)
+RF__UNIQUE_RW(db_user, id, 0, (int32_t id, ), (&id))
+RF__UPSERT(db_user, id, 0)
+RF__UNIQUE_RW(db_user, email, 1, (const char *email, ), (&email))
+RF__UPSERT(db_user, email, 1)
+RF__UNIQUE_RW(db_user, ext_id, 2, (const char *ext_id, ), (&ext_id))
+RF__UPSERT(db_user, ext_id, 2)
+RF__MODEL_RW(db_profile)
+RF__UNIQUE_RW(db_profile, id, 0, (const char *id, ), (&id))
+RF__UPSERT(db_profile, id, 0)
+RF__UNIQUE_RW(db_profile, user_id, 1, (int32_t user_id, ), (&user_id))
+RF__UPSERT(db_profile, user_id, 1)
+RF__MODEL_RW(db_post)
+RF__UNIQUE_RW(db_post, id, 0, (const char *id, ), (&id))
+RF__UPSERT(db_post, id, 0)
+RF__UNIQUE_RW(db_post, author_id_title, 1, (int32_t author_id, const char *title, ), (&author_id, &title))
+RF__UPSERT(db_post, author_id_title, 1)
+RF__LINK(db_post, categories, 1, (const char *post, int32_t category), (&post, &category))
+RF__MODEL_RW(db_category)
+RF__UNIQUE_RW(db_category, id, 0, (int32_t id, ), (&id))
+RF__UPSERT(db_category, id, 0)
+RF__UNIQUE_RW(db_category, name, 1, (const char *name, ), (&name))
+RF__UPSERT(db_category, name, 1)
+RF__LINK(db_category, posts, 0, (int32_t category, const char *post), (&category, &post))
+RF__MODEL_RW(db_comment)
+RF__UNIQUE_RW(db_comment, id, 0, (const char *id, ), (&id))
+RF__UPSERT(db_comment, id, 0)
+RF__MODEL_RW(db_tag)
+RF__UNIQUE_PLAIN_RW(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
+RF__UPSERT(db_tag, group_name, 0)
+RF__MODEL_RW(db_lists)
+RF__UNIQUE_PLAIN_RW(db_lists, id, 0, (int32_t id, ), (&id))
+RF__UPSERT(db_lists, id, 0)
+#undef RF__ARGS
+#undef RF__READ
+#undef RF__WRITE
+#undef RF__NESTED
+#undef RF__BULK
+#undef RF__BATCH_READ
+#undef RF__BATCH_FIND
+#undef RF__BATCH_WRITE
+#undef RF__BATCH_BY_KEY
+#undef RF__FIND_UNIQUE
+#undef RF__FIND_UNIQUE_PLAIN
+#undef RF__BY_KEY
+#undef RF__UPSERT
+#undef RF__LINK
+#undef RF__MODEL_RO
+#undef RF__MODEL_RW
+#undef RF__UNIQUE
+#undef RF__UNIQUE_PLAIN
+#undef RF__UNIQUE_RW
+#undef RF__UNIQUE_PLAIN_RW
 
 #ifdef __cplusplus
 }

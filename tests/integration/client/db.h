@@ -84,6 +84,41 @@
  *     negative take, a `lock` (included rows would not be locked: lock
  *     them with a query of their own) or `order_by_relation` there is
  *     RF_INVALID_ARGUMENT.
+ *   - Streams: `<model>_find_many_stream` reads the rows of a query one at
+ *     a time, in constant memory, whatever their number (options NULL:
+ *     defaults; see refract_stream.h):
+ *         db_user_stream s;
+ *         db_user row;
+ *         bool got;
+ *         rf_status st = db_user_find_many_stream(client, &query, NULL, &s);
+ *         while (st == RF_OK && (st = db_user_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
+ *             use(&row);       // valid until the next call: arena is reset per row
+ *         db_user_stream_close(&s); // always, also to stop early
+ *     where, order_by, skip, take (not negative), cursor and select apply;
+ *     include and relation counts are refused (RF_INVALID_ARGUMENT).
+ *   - Bulk writes: `<model>_create_many` inserts data[0..n) in one call
+ *     (Prisma's createMany): through COPY when every row gives the same
+ *     fields, else through INSERTs of up to 1,000 rows in one transaction;
+ *     all rows or none. With skip_duplicates, rows that would violate a
+ *     unique constraint are skipped (ON CONFLICT DO NOTHING). Client-side
+ *     ids and @updatedAt are made per row. *count (may be NULL): the rows
+ *     inserted. The _and_return forms (and update_many_and_return) return
+ *     the inserted (or updated) rows, only the selected columns when
+ *     select is not NULL.
+ *   - Nested creates (Prisma's nested `create` and `connect`):
+ *     `<model>_create_nested` takes a `<model>_nested_create`: `data` is
+ *     this row; per relation, `create` points to `ncreate` inputs of rows
+ *     to create with it, `connect` to `nconnect` filters that must each
+ *     match exactly one existing row (a unique criterion: `.email =
+ *     RF_EQ("a@b.c")`) to link to it; `connect_or_create` to
+ *     `nconnect_or_create` pairs of arrays: connect the row where[k] names,
+ *     or create create[k] when there is none. Rows that point to this one
+ *     (to-many, many-to-many, a to-one with the foreign key on the other
+ *     side) are created or re-pointed after this row; for a to-one with the
+ *     key on this side (one row, created or connected) it goes first. All
+ *     or nothing (a savepoint inside an open transaction); a connect that
+ *     matches no row is RF_NOT_FOUND (P2025), more than one
+ *     RF_INVALID_ARGUMENT. `out` gets this row.
  *   - One rf_client per thread.
  *   - Misuse (a NULL client, `out`, `count` or `data` where one is needed, a
  *     NULL array with a non-zero count, a negative skip, take == INT64_MIN)
@@ -483,17 +518,8 @@ static inline rf_status db_user_find_first(rf_client *client, const db_user_quer
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
 static inline rf_status db_user_find_many(rf_client *client, const db_user_query *query, db_user_list *out,
         rf_arena *arena);
-/* The rows of the query one at a time, in constant memory, whatever their
- * number (options NULL: defaults; see refract_stream.h):
- *     db_user_stream s;
- *     db_user row;
- *     bool got;
- *     rf_status st = db_user_find_many_stream(client, &query, NULL, &s);
- *     while (st == RF_OK && (st = db_user_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
- *         use(&row);       // valid until the next call: arena is reset per row
- *     db_user_stream_close(&s); // always, also to stop early
- * where, order_by, skip, take (not negative), cursor and select apply;
- * include is refused (RF_INVALID_ARGUMENT). */
+/* The rows of the query one at a time, in constant memory (see "Streams"
+ * at the top). */
 static inline rf_status db_user_find_many_stream(rf_client *client, const db_user_query *query,
         const rf_stream_options *options, db_user_stream *out);
 static inline rf_status db_user_stream_next(db_user_stream *stream, db_user *out, rf_arena *arena, bool *got);
@@ -548,14 +574,7 @@ static inline rf_status db_user_upsert_by_ext_id(rf_client *client, const db_use
 static inline rf_status db_user_update_many(rf_client *client, const db_user_where *where,
         const db_user_update_input *data, int64_t *count);
 static inline rf_status db_user_delete_many(rf_client *client, const db_user_where *where, int64_t *count);
-/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
- * createMany): through COPY when every row gives the same fields, else
- * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
- * With skip_duplicates, rows that would violate a unique constraint are
- * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
- * made per row. *count (may be NULL): the rows inserted. The _and_return
- * forms return the inserted (or updated) rows, only the selected columns
- * when select is not NULL. */
+/* Bulk writes (see "Bulk writes" at the top). */
 static inline rf_status db_user_create_many(rf_client *client, const db_user_create_input *data, size_t n,
         bool skip_duplicates, int64_t *count);
 static inline rf_status db_user_create_many_and_return(rf_client *client, const db_user_create_input *data,
@@ -565,17 +584,7 @@ static inline rf_status db_user_update_many_and_return(rf_client *client, const 
         const db_user_update_input *data, const db_user_select *select, db_user_list *out,
         rf_arena *arena);
 /* A create with related rows created or connected in the same
- * transaction (Prisma's nested `create` and `connect`): `data` is this
- * row; per relation, `create` points to `ncreate` inputs of rows to create
- * with it, `connect` to `nconnect` filters that must each match exactly
- * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
- * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
- * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
- * the foreign key on the other side) are created or re-pointed after this
- * row; for a to-one with the key on this side (one row, created or
- * connected) it goes first. All or nothing (a savepoint inside an open
- * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
- * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
+ * transaction (see "Nested creates" at the top). */
 struct db_user_nested_create {
     const db_user_create_input *data;
     struct {
@@ -757,17 +766,8 @@ static inline rf_status db_profile_find_first(rf_client *client, const db_profil
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
 static inline rf_status db_profile_find_many(rf_client *client, const db_profile_query *query, db_profile_list *out,
         rf_arena *arena);
-/* The rows of the query one at a time, in constant memory, whatever their
- * number (options NULL: defaults; see refract_stream.h):
- *     db_profile_stream s;
- *     db_profile row;
- *     bool got;
- *     rf_status st = db_profile_find_many_stream(client, &query, NULL, &s);
- *     while (st == RF_OK && (st = db_profile_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
- *         use(&row);       // valid until the next call: arena is reset per row
- *     db_profile_stream_close(&s); // always, also to stop early
- * where, order_by, skip, take (not negative), cursor and select apply;
- * include is refused (RF_INVALID_ARGUMENT). */
+/* The rows of the query one at a time, in constant memory (see "Streams"
+ * at the top). */
 static inline rf_status db_profile_find_many_stream(rf_client *client, const db_profile_query *query,
         const rf_stream_options *options, db_profile_stream *out);
 static inline rf_status db_profile_stream_next(db_profile_stream *stream, db_profile *out, rf_arena *arena, bool *got);
@@ -812,14 +812,7 @@ static inline rf_status db_profile_upsert_by_user_id(rf_client *client, const db
 static inline rf_status db_profile_update_many(rf_client *client, const db_profile_where *where,
         const db_profile_update_input *data, int64_t *count);
 static inline rf_status db_profile_delete_many(rf_client *client, const db_profile_where *where, int64_t *count);
-/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
- * createMany): through COPY when every row gives the same fields, else
- * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
- * With skip_duplicates, rows that would violate a unique constraint are
- * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
- * made per row. *count (may be NULL): the rows inserted. The _and_return
- * forms return the inserted (or updated) rows, only the selected columns
- * when select is not NULL. */
+/* Bulk writes (see "Bulk writes" at the top). */
 static inline rf_status db_profile_create_many(rf_client *client, const db_profile_create_input *data, size_t n,
         bool skip_duplicates, int64_t *count);
 static inline rf_status db_profile_create_many_and_return(rf_client *client, const db_profile_create_input *data,
@@ -829,17 +822,7 @@ static inline rf_status db_profile_update_many_and_return(rf_client *client, con
         const db_profile_update_input *data, const db_profile_select *select, db_profile_list *out,
         rf_arena *arena);
 /* A create with related rows created or connected in the same
- * transaction (Prisma's nested `create` and `connect`): `data` is this
- * row; per relation, `create` points to `ncreate` inputs of rows to create
- * with it, `connect` to `nconnect` filters that must each match exactly
- * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
- * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
- * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
- * the foreign key on the other side) are created or re-pointed after this
- * row; for a to-one with the key on this side (one row, created or
- * connected) it goes first. All or nothing (a savepoint inside an open
- * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
- * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
+ * transaction (see "Nested creates" at the top). */
 struct db_profile_nested_create {
     const db_profile_create_input *data;
     struct {
@@ -1031,17 +1014,8 @@ static inline rf_status db_post_find_first(rf_client *client, const db_post_quer
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
 static inline rf_status db_post_find_many(rf_client *client, const db_post_query *query, db_post_list *out,
         rf_arena *arena);
-/* The rows of the query one at a time, in constant memory, whatever their
- * number (options NULL: defaults; see refract_stream.h):
- *     db_post_stream s;
- *     db_post row;
- *     bool got;
- *     rf_status st = db_post_find_many_stream(client, &query, NULL, &s);
- *     while (st == RF_OK && (st = db_post_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
- *         use(&row);       // valid until the next call: arena is reset per row
- *     db_post_stream_close(&s); // always, also to stop early
- * where, order_by, skip, take (not negative), cursor and select apply;
- * include is refused (RF_INVALID_ARGUMENT). */
+/* The rows of the query one at a time, in constant memory (see "Streams"
+ * at the top). */
 static inline rf_status db_post_find_many_stream(rf_client *client, const db_post_query *query,
         const rf_stream_options *options, db_post_stream *out);
 static inline rf_status db_post_stream_next(db_post_stream *stream, db_post *out, rf_arena *arena, bool *got);
@@ -1090,14 +1064,7 @@ static inline rf_status db_post_disconnect_categories(rf_client *client, const c
 static inline rf_status db_post_update_many(rf_client *client, const db_post_where *where,
         const db_post_update_input *data, int64_t *count);
 static inline rf_status db_post_delete_many(rf_client *client, const db_post_where *where, int64_t *count);
-/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
- * createMany): through COPY when every row gives the same fields, else
- * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
- * With skip_duplicates, rows that would violate a unique constraint are
- * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
- * made per row. *count (may be NULL): the rows inserted. The _and_return
- * forms return the inserted (or updated) rows, only the selected columns
- * when select is not NULL. */
+/* Bulk writes (see "Bulk writes" at the top). */
 static inline rf_status db_post_create_many(rf_client *client, const db_post_create_input *data, size_t n,
         bool skip_duplicates, int64_t *count);
 static inline rf_status db_post_create_many_and_return(rf_client *client, const db_post_create_input *data,
@@ -1107,17 +1074,7 @@ static inline rf_status db_post_update_many_and_return(rf_client *client, const 
         const db_post_update_input *data, const db_post_select *select, db_post_list *out,
         rf_arena *arena);
 /* A create with related rows created or connected in the same
- * transaction (Prisma's nested `create` and `connect`): `data` is this
- * row; per relation, `create` points to `ncreate` inputs of rows to create
- * with it, `connect` to `nconnect` filters that must each match exactly
- * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
- * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
- * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
- * the foreign key on the other side) are created or re-pointed after this
- * row; for a to-one with the key on this side (one row, created or
- * connected) it goes first. All or nothing (a savepoint inside an open
- * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
- * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
+ * transaction (see "Nested creates" at the top). */
 struct db_post_nested_create {
     const db_post_create_input *data;
     struct {
@@ -1299,17 +1256,8 @@ static inline rf_status db_category_find_first(rf_client *client, const db_categ
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
 static inline rf_status db_category_find_many(rf_client *client, const db_category_query *query, db_category_list *out,
         rf_arena *arena);
-/* The rows of the query one at a time, in constant memory, whatever their
- * number (options NULL: defaults; see refract_stream.h):
- *     db_category_stream s;
- *     db_category row;
- *     bool got;
- *     rf_status st = db_category_find_many_stream(client, &query, NULL, &s);
- *     while (st == RF_OK && (st = db_category_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
- *         use(&row);       // valid until the next call: arena is reset per row
- *     db_category_stream_close(&s); // always, also to stop early
- * where, order_by, skip, take (not negative), cursor and select apply;
- * include is refused (RF_INVALID_ARGUMENT). */
+/* The rows of the query one at a time, in constant memory (see "Streams"
+ * at the top). */
 static inline rf_status db_category_find_many_stream(rf_client *client, const db_category_query *query,
         const rf_stream_options *options, db_category_stream *out);
 static inline rf_status db_category_stream_next(db_category_stream *stream, db_category *out, rf_arena *arena, bool *got);
@@ -1358,14 +1306,7 @@ static inline rf_status db_category_disconnect_posts(rf_client *client, int32_t 
 static inline rf_status db_category_update_many(rf_client *client, const db_category_where *where,
         const db_category_update_input *data, int64_t *count);
 static inline rf_status db_category_delete_many(rf_client *client, const db_category_where *where, int64_t *count);
-/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
- * createMany): through COPY when every row gives the same fields, else
- * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
- * With skip_duplicates, rows that would violate a unique constraint are
- * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
- * made per row. *count (may be NULL): the rows inserted. The _and_return
- * forms return the inserted (or updated) rows, only the selected columns
- * when select is not NULL. */
+/* Bulk writes (see "Bulk writes" at the top). */
 static inline rf_status db_category_create_many(rf_client *client, const db_category_create_input *data, size_t n,
         bool skip_duplicates, int64_t *count);
 static inline rf_status db_category_create_many_and_return(rf_client *client, const db_category_create_input *data,
@@ -1375,17 +1316,7 @@ static inline rf_status db_category_update_many_and_return(rf_client *client, co
         const db_category_update_input *data, const db_category_select *select, db_category_list *out,
         rf_arena *arena);
 /* A create with related rows created or connected in the same
- * transaction (Prisma's nested `create` and `connect`): `data` is this
- * row; per relation, `create` points to `ncreate` inputs of rows to create
- * with it, `connect` to `nconnect` filters that must each match exactly
- * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
- * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
- * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
- * the foreign key on the other side) are created or re-pointed after this
- * row; for a to-one with the key on this side (one row, created or
- * connected) it goes first. All or nothing (a savepoint inside an open
- * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
- * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
+ * transaction (see "Nested creates" at the top). */
 struct db_category_nested_create {
     const db_category_create_input *data;
     struct {
@@ -1550,17 +1481,8 @@ static inline rf_status db_comment_find_first(rf_client *client, const db_commen
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
 static inline rf_status db_comment_find_many(rf_client *client, const db_comment_query *query, db_comment_list *out,
         rf_arena *arena);
-/* The rows of the query one at a time, in constant memory, whatever their
- * number (options NULL: defaults; see refract_stream.h):
- *     db_comment_stream s;
- *     db_comment row;
- *     bool got;
- *     rf_status st = db_comment_find_many_stream(client, &query, NULL, &s);
- *     while (st == RF_OK && (st = db_comment_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
- *         use(&row);       // valid until the next call: arena is reset per row
- *     db_comment_stream_close(&s); // always, also to stop early
- * where, order_by, skip, take (not negative), cursor and select apply;
- * include is refused (RF_INVALID_ARGUMENT). */
+/* The rows of the query one at a time, in constant memory (see "Streams"
+ * at the top). */
 static inline rf_status db_comment_find_many_stream(rf_client *client, const db_comment_query *query,
         const rf_stream_options *options, db_comment_stream *out);
 static inline rf_status db_comment_stream_next(db_comment_stream *stream, db_comment *out, rf_arena *arena, bool *got);
@@ -1595,14 +1517,7 @@ static inline rf_status db_comment_upsert_by_id(rf_client *client, const db_comm
 static inline rf_status db_comment_update_many(rf_client *client, const db_comment_where *where,
         const db_comment_update_input *data, int64_t *count);
 static inline rf_status db_comment_delete_many(rf_client *client, const db_comment_where *where, int64_t *count);
-/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
- * createMany): through COPY when every row gives the same fields, else
- * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
- * With skip_duplicates, rows that would violate a unique constraint are
- * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
- * made per row. *count (may be NULL): the rows inserted. The _and_return
- * forms return the inserted (or updated) rows, only the selected columns
- * when select is not NULL. */
+/* Bulk writes (see "Bulk writes" at the top). */
 static inline rf_status db_comment_create_many(rf_client *client, const db_comment_create_input *data, size_t n,
         bool skip_duplicates, int64_t *count);
 static inline rf_status db_comment_create_many_and_return(rf_client *client, const db_comment_create_input *data,
@@ -1612,17 +1527,7 @@ static inline rf_status db_comment_update_many_and_return(rf_client *client, con
         const db_comment_update_input *data, const db_comment_select *select, db_comment_list *out,
         rf_arena *arena);
 /* A create with related rows created or connected in the same
- * transaction (Prisma's nested `create` and `connect`): `data` is this
- * row; per relation, `create` points to `ncreate` inputs of rows to create
- * with it, `connect` to `nconnect` filters that must each match exactly
- * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
- * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
- * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
- * the foreign key on the other side) are created or re-pointed after this
- * row; for a to-one with the key on this side (one row, created or
- * connected) it goes first. All or nothing (a savepoint inside an open
- * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
- * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
+ * transaction (see "Nested creates" at the top). */
 struct db_comment_nested_create {
     const db_comment_create_input *data;
     struct {
@@ -1765,17 +1670,8 @@ static inline rf_status db_tag_find_first(rf_client *client, const db_tag_query 
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
 static inline rf_status db_tag_find_many(rf_client *client, const db_tag_query *query, db_tag_list *out,
         rf_arena *arena);
-/* The rows of the query one at a time, in constant memory, whatever their
- * number (options NULL: defaults; see refract_stream.h):
- *     db_tag_stream s;
- *     db_tag row;
- *     bool got;
- *     rf_status st = db_tag_find_many_stream(client, &query, NULL, &s);
- *     while (st == RF_OK && (st = db_tag_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
- *         use(&row);       // valid until the next call: arena is reset per row
- *     db_tag_stream_close(&s); // always, also to stop early
- * where, order_by, skip, take (not negative), cursor and select apply;
- * include is refused (RF_INVALID_ARGUMENT). */
+/* The rows of the query one at a time, in constant memory (see "Streams"
+ * at the top). */
 static inline rf_status db_tag_find_many_stream(rf_client *client, const db_tag_query *query,
         const rf_stream_options *options, db_tag_stream *out);
 static inline rf_status db_tag_stream_next(db_tag_stream *stream, db_tag *out, rf_arena *arena, bool *got);
@@ -1810,14 +1706,7 @@ static inline rf_status db_tag_upsert_by_group_name(rf_client *client, const db_
 static inline rf_status db_tag_update_many(rf_client *client, const db_tag_where *where,
         const db_tag_update_input *data, int64_t *count);
 static inline rf_status db_tag_delete_many(rf_client *client, const db_tag_where *where, int64_t *count);
-/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
- * createMany): through COPY when every row gives the same fields, else
- * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
- * With skip_duplicates, rows that would violate a unique constraint are
- * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
- * made per row. *count (may be NULL): the rows inserted. The _and_return
- * forms return the inserted (or updated) rows, only the selected columns
- * when select is not NULL. */
+/* Bulk writes (see "Bulk writes" at the top). */
 static inline rf_status db_tag_create_many(rf_client *client, const db_tag_create_input *data, size_t n,
         bool skip_duplicates, int64_t *count);
 static inline rf_status db_tag_create_many_and_return(rf_client *client, const db_tag_create_input *data,
@@ -1827,17 +1716,7 @@ static inline rf_status db_tag_update_many_and_return(rf_client *client, const d
         const db_tag_update_input *data, const db_tag_select *select, db_tag_list *out,
         rf_arena *arena);
 /* A create with related rows created or connected in the same
- * transaction (Prisma's nested `create` and `connect`): `data` is this
- * row; per relation, `create` points to `ncreate` inputs of rows to create
- * with it, `connect` to `nconnect` filters that must each match exactly
- * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
- * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
- * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
- * the foreign key on the other side) are created or re-pointed after this
- * row; for a to-one with the key on this side (one row, created or
- * connected) it goes first. All or nothing (a savepoint inside an open
- * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
- * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
+ * transaction (see "Nested creates" at the top). */
 struct db_tag_nested_create {
     const db_tag_create_input *data;
 };
@@ -2007,17 +1886,8 @@ static inline rf_status db_lists_find_first(rf_client *client, const db_lists_qu
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
 static inline rf_status db_lists_find_many(rf_client *client, const db_lists_query *query, db_lists_list *out,
         rf_arena *arena);
-/* The rows of the query one at a time, in constant memory, whatever their
- * number (options NULL: defaults; see refract_stream.h):
- *     db_lists_stream s;
- *     db_lists row;
- *     bool got;
- *     rf_status st = db_lists_find_many_stream(client, &query, NULL, &s);
- *     while (st == RF_OK && (st = db_lists_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
- *         use(&row);       // valid until the next call: arena is reset per row
- *     db_lists_stream_close(&s); // always, also to stop early
- * where, order_by, skip, take (not negative), cursor and select apply;
- * include is refused (RF_INVALID_ARGUMENT). */
+/* The rows of the query one at a time, in constant memory (see "Streams"
+ * at the top). */
 static inline rf_status db_lists_find_many_stream(rf_client *client, const db_lists_query *query,
         const rf_stream_options *options, db_lists_stream *out);
 static inline rf_status db_lists_stream_next(db_lists_stream *stream, db_lists *out, rf_arena *arena, bool *got);
@@ -2052,14 +1922,7 @@ static inline rf_status db_lists_upsert_by_id(rf_client *client, const db_lists_
 static inline rf_status db_lists_update_many(rf_client *client, const db_lists_where *where,
         const db_lists_update_input *data, int64_t *count);
 static inline rf_status db_lists_delete_many(rf_client *client, const db_lists_where *where, int64_t *count);
-/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
- * createMany): through COPY when every row gives the same fields, else
- * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
- * With skip_duplicates, rows that would violate a unique constraint are
- * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
- * made per row. *count (may be NULL): the rows inserted. The _and_return
- * forms return the inserted (or updated) rows, only the selected columns
- * when select is not NULL. */
+/* Bulk writes (see "Bulk writes" at the top). */
 static inline rf_status db_lists_create_many(rf_client *client, const db_lists_create_input *data, size_t n,
         bool skip_duplicates, int64_t *count);
 static inline rf_status db_lists_create_many_and_return(rf_client *client, const db_lists_create_input *data,
@@ -2069,17 +1932,7 @@ static inline rf_status db_lists_update_many_and_return(rf_client *client, const
         const db_lists_update_input *data, const db_lists_select *select, db_lists_list *out,
         rf_arena *arena);
 /* A create with related rows created or connected in the same
- * transaction (Prisma's nested `create` and `connect`): `data` is this
- * row; per relation, `create` points to `ncreate` inputs of rows to create
- * with it, `connect` to `nconnect` filters that must each match exactly
- * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
- * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
- * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
- * the foreign key on the other side) are created or re-pointed after this
- * row; for a to-one with the key on this side (one row, created or
- * connected) it goes first. All or nothing (a savepoint inside an open
- * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
- * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
+ * transaction (see "Nested creates" at the top). */
 struct db_lists_nested_create {
     const db_lists_create_input *data;
 };

@@ -209,6 +209,7 @@ void rf_close(rf_client *client)
     }
     free(client->stmts);
     rf_replicas_free(client);
+    rf_read_shapes_free(client);
     rf_conninfo_free(&client->info);
     rf_error_slot_free(&client->err);
     free(client);

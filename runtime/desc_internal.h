@@ -56,6 +56,23 @@ typedef struct rf_count_select {
     const void *where;
 } rf_count_select;
 
+/* ---- relation counts (desc_counts.c) ----------------------------------------- */
+
+/* Relation r's `{bool on; where}` when `query` (a `<model>_query *`, may be
+ * NULL) counts it in its `count`, else when `include` (a `<model>_include *`,
+ * may be NULL) does in its `_count`; NULL when neither does. */
+const rf_count_select *rf_desc_counted(const rf_relation_desc *r, const void *query,
+                                       const void *include);
+bool rf_desc_any_counted(const rf_model_desc *m, const void *query, const void *include);
+/* ", (SELECT COUNT(*) ...)" per counted relation, correlated with alias t. */
+void rf_desc_put_counts(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                        const void *query, const void *include);
+/* The counts rf_desc_put_counts wrote, from column col, into each row's _count. */
+rf_status rf_desc_decode_counts(const rf_model_desc *m, const void *query, const void *include,
+                                const rf_result *r, int col, void *items);
+/* The number of columns a select list of `select` has (NULL: every field). */
+int rf_desc_selected_columns(const rf_model_desc *m, rf_select select);
+
 /* The model's SQL, built on first use (thread-safe); NULL: out of memory. */
 const rf_desc_sql *rf_desc_sql_get(const rf_model_desc *m);
 
@@ -195,7 +212,39 @@ const void *rf_desc_include_args(const rf_relation_desc *r, const void *include)
 rf_status rf_desc_include(rf_client *c, const rf_model_desc *m, void *rows, size_t n,
                           const void *include, rf_arena *arena);
 
+/* ---- find_many's SQL by shape (desc_shape.c) -------------------------------- */
+
+#define RF_SHAPE_MAX_ORDER 4
+/* Everything the SQL of a simple find_many depends on (see desc_shape.c);
+ * zeroed whole before it is filled, so that it compares and hashes as bytes. */
+typedef struct rf_read_shape {
+    const rf_model_desc *model;
+    uint64_t select;               /* bit i: field i (when has_select) */
+    uint64_t counts;               /* bit i: relation i counted */
+    int32_t by[RF_SHAPE_MAX_ORDER];
+    uint8_t sort[RF_SHAPE_MAX_ORDER], nulls[RF_SHAPE_MAX_ORDER];
+    uint8_t norder, has_select, take, skip, lock_mode, skip_locked, nowait;
+} rf_read_shape;
+/* The shape of a find_many (query may be NULL; h its head, take already
+ * replaced for find_first; select after rf_desc_with_links) into out; false
+ * when its SQL depends on more than the shape records (a where, a cursor,
+ * distinct, ordering by relations, a count with a filter...). */
+bool rf_read_shape_of(const rf_model_desc *m, const void *query, const rf_query_head *h,
+                      rf_select select, rf_read_shape *out);
+/* The statement remembered for shape k on this client, if any. */
+bool rf_read_shape_find(const rf_client *c, const rf_read_shape *k, rf_stmt *out);
+/* Remembers sql (copied) for shape k. */
+void rf_read_shape_put(rf_client *c, const rf_read_shape *k, const char *sql);
+/* The parameters of a statement of such a shape: take's magnitude, skip. */
+void rf_read_shape_params(const rf_query_head *h, rf_params *p);
+
 /* ---- running (desc_read.c) ------------------------------------------------ */
+
+/* The select mask plus the link fields of the relations `include` loads
+ * (their values are what related rows are matched by); `select` itself
+ * when nothing is missing. The copy goes to `mem` (NULL when out of memory). */
+rf_select rf_desc_with_links(const rf_model_desc *m, rf_select select, const void *include,
+                             rf_arena *mem);
 
 /* RF_NOT_FOUND with the model's table in rf_last_error. */
 rf_status rf_desc_not_found(rf_client *c, const rf_model_desc *m);

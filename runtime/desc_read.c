@@ -61,10 +61,7 @@ static const rf_desc_sql *sql_of(rf_client *c, const rf_model_desc *m, rf_status
     return s;
 }
 
-/* The select mask plus the link fields of the relations `include` loads
- * (their values are what related rows are matched by); `select` itself
- * when nothing is missing. The copy goes to `mem` (NULL when out of memory). */
-static rf_select with_links(const rf_model_desc *m, rf_select select, const void *include,
+rf_select rf_desc_with_links(const rf_model_desc *m, rf_select select, const void *include,
                             rf_arena *mem)
 {
     if (!select || !include)
@@ -79,6 +76,31 @@ static rf_select with_links(const rf_model_desc *m, rf_select select, const void
         mask[r->link] = true;
     }
     return mask ? mask : select;
+}
+
+/* Runs a statement that yields at most one row whose columns are `select`'s
+ * and then the counts `include` asks for, into out (may be NULL). */
+static rf_status fetch_one_counted(rf_client *c, const rf_model_desc *m, rf_select select,
+                                   const void *include, const rf_stmt *stmt,
+                                   const rf_params *params, void *out, rf_arena *arena)
+{
+    if (!out || !rf_desc_any_counted(m, NULL, include))
+        return rf_desc_fetch_one(c, m, select, stmt, params, out, arena);
+    if (!arena)
+        return rf_fail(c, RF_INVALID_ARGUMENT, "an arena is needed for the result");
+    rf_result res = RF_RESULT_INIT;
+    rf_status st = rf_exec_params(c, stmt, params, &res);
+    if (st == RF_OK && res.rows == 0)
+        st = rf_desc_not_found(c, m);
+    if (st == RF_OK && (st = rf_result_keep(&res, arena)) == RF_OK) {
+        st = rf_desc_decode_one(m, select, &res, 0, 0, out, arena);
+        if (st == RF_OK)
+            st = rf_desc_decode_counts(m, NULL, include, &res,
+                                       rf_desc_selected_columns(m, select), out);
+        return st;
+    }
+    rf_result_clear(&res);
+    return st;
 }
 
 rf_status rf_desc_find_unique(rf_client *c, const rf_model_desc *m, size_t u,
@@ -96,15 +118,22 @@ rf_status rf_desc_find_unique(rf_client *c, const rf_model_desc *m, size_t u,
     const rf_unique_desc *ud = &m->uniques[u];
     rf_query q;
     rf_query_init(&q);
-    if (select && !(select = with_links(m, select, include, &q.scratch))) {
+    if (select && !(select = rf_desc_with_links(m, select, include, &q.scratch))) {
         rf_query_free(&q);
         return rf_fail(c, RF_NO_MEMORY, "out of memory");
     }
+    /* The key is $1.. (bound first: a count's filter adds parameters). */
+    for (size_t k = 0; k < ud->nparts; k++)
+        rf_desc_bind_plain(&q, &m->fields[ud->parts[k]], key[k]);
+    /* The fixed lookup, unless columns are chosen or relations counted. */
+    bool counts = out && rf_desc_any_counted(m, NULL, include);
     rf_stmt dyn;
     const rf_stmt *stmt = &s->find[u];
-    if (select) {
+    if (select || counts) {
         rf_q_sql(&q, "SELECT ");
         rf_desc_put_select(&q, m, s, select);
+        if (counts)
+            rf_desc_put_counts(&q, m, s, NULL, include);
         rf_q_sql(&q, " FROM ");
         rf_q_sql(&q, s->table);
         rf_q_sql(&q, " AS t");
@@ -116,11 +145,9 @@ rf_status rf_desc_find_unique(rf_client *c, const rf_model_desc *m, size_t u,
         }
         stmt = &dyn;
     }
-    for (size_t k = 0; k < ud->nparts; k++)
-        rf_desc_bind_plain(&q, &m->fields[ud->parts[k]], key[k]);
-    st = select ? rf_q_stmt(c, &q, &dyn) : rf_q_check(c, &q);
+    st = stmt == &dyn ? rf_q_stmt(c, &q, &dyn) : rf_q_check(c, &q);
     if (st == RF_OK)
-        st = rf_desc_fetch_one(c, m, select, stmt, &q.params, out, arena);
+        st = fetch_one_counted(c, m, select, include, stmt, &q.params, out, arena);
     rf_query_free(&q);
     if (st == RF_OK && out)
         st = rf_desc_include(c, m, out, 1, include, arena);
@@ -174,7 +201,7 @@ static rf_status check_lock(rf_client *c, const rf_model_desc *m, const void *qu
         return rf_desc_misuse(c, "lock: PostgreSQL does not lock rows with distinct");
     const char *inc = query_include(m, query);
     for (size_t i = 0; inc && i < m->nrelations; i++)
-        if (*(const bool *)(inc + m->relations[i].include))
+        if (rf_desc_included(&m->relations[i], inc))
             return rf_desc_misuse(c, "lock: included rows would not be locked; query them apart");
     return RF_OK;
 }
@@ -192,53 +219,6 @@ static void put_lock(rf_query *q, const rf_lock *l)
         rf_q_sql(q, " SKIP LOCKED");
     if (l->nowait)
         rf_q_sql(q, " NOWAIT");
-}
-
-/* The `{bool on; where}` of relation r in the query's count, or NULL when
- * it is not counted. */
-static const rf_count_select *counted(const rf_relation_desc *r, const void *query)
-{
-    if (!query || r->count_select == RF_NO_MEMBER)
-        return NULL;
-    const rf_count_select *cs = (const rf_count_select *)RF_AT(query, r->count_select);
-    return cs->on ? cs : NULL;
-}
-
-static bool any_counted(const rf_model_desc *m, const void *query)
-{
-    for (size_t i = 0; i < m->nrelations; i++)
-        if (counted(&m->relations[i], query))
-            return true;
-    return false;
-}
-
-/* Relation counts: one correlated COUNT subquery per counted relation,
- * after the columns (so rows decode as usual, then the counts). */
-static void put_counts(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
-                       const void *query)
-{
-    for (size_t i = 0; i < m->nrelations; i++) {
-        const rf_count_select *cs = counted(&m->relations[i], query);
-        if (!cs)
-            continue;
-        rf_q_sql(q, ", ");
-        rf_desc_put_related(q, m, s, i, 0, "(SELECT COUNT(*) FROM ", cs->where, false);
-    }
-}
-
-static rf_status decode_counts(const rf_model_desc *m, const void *query, const rf_result *r,
-                               int col, char *items)
-{
-    rf_status st = RF_OK;
-    for (size_t i = 0; i < m->nrelations && st == RF_OK; i++) {
-        if (!counted(&m->relations[i], query))
-            continue;
-        for (int k = 0; k < r->rows && st == RF_OK; k++)
-            st = rf_get_i64(r, k, col, (int64_t *)(items + (size_t)k * m->row_size +
-                                                   m->relations[i].count));
-        col++;
-    }
-    return st;
 }
 
 /* The query's distinct fields (field numbers), NULL when none. */
@@ -430,10 +410,11 @@ static void put_select(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s
             rf_query_fail(q, RF_INVALID_ARGUMENT);
             return;
         }
-    if (nd || any_counted(m, query)) {
+    const void *inc = query_include(m, query);
+    if (nd || rf_desc_any_counted(m, query, inc)) {
         rf_q_sql(q, "SELECT ");
         rf_desc_put_select(q, m, s, select);
-        put_counts(q, m, s, query);
+        rf_desc_put_counts(q, m, s, query, inc);
         rf_q_sql(q, " FROM ");
         if (nd) {
             rf_q_sql(q, "(SELECT DISTINCT ON (");
@@ -529,16 +510,30 @@ static rf_status find_many(rf_client *c, const rf_model_desc *m, const void *que
     if (!s)
         return st;
     rf_select select = query_member(query, m->query_select);
-    if (select && !(select = with_links(m, select, query_include(m, query), arena)))
+    if (select && !(select = rf_desc_with_links(m, select, query_include(m, query), arena)))
         return rf_fail(c, RF_NO_MEMORY, "out of memory");
+    /* A shape seen before runs its remembered statement: no SQL is built. */
+    rf_read_shape shape;
+    bool simple = rf_read_shape_of(m, query, &h, select, &shape);
     rf_query q;
     rf_query_init(&q);
-    put_select(&q, m, s, query, &h, select);
     rf_stmt stmt;
     rf_result res = RF_RESULT_INIT;
-    st = rf_q_stmt(c, &q, &stmt);
-    if (st == RF_OK)
+    if (simple && rf_read_shape_find(c, &shape, &stmt)) {
+        rf_read_shape_params(&h, &q.params);
         st = rf_exec_params(c, &stmt, &q.params, &res);
+    } else {
+        put_select(&q, m, s, query, &h, select);
+        st = rf_q_stmt(c, &q, &stmt);
+        /* Remembered (and run under the shape's id, so prepared once) only
+         * if its parameters are the ones rf_read_shape_params gives a hit. */
+        if (st == RF_OK && simple && q.params.count == (h.take != 0) + (h.skip > 0)) {
+            rf_read_shape_put(c, &shape, q.sql);
+            rf_read_shape_find(c, &shape, &stmt);
+        }
+        if (st == RF_OK)
+            st = rf_exec_params(c, &stmt, &q.params, &res);
+    }
     rf_query_free(&q);
     if (st == RF_OK && (st = rf_result_keep(&res, arena)) != RF_OK)
         rf_result_clear(&res);
@@ -548,12 +543,10 @@ static rf_status find_many(rf_client *c, const rf_model_desc *m, const void *que
     if (!items)
         return rf_fail(c, RF_NO_MEMORY, "out of memory");
     st = rf_desc_decode_rows(m, select, &res, 0, items, arena);
-    if (st == RF_OK && any_counted(m, query)) {
-        int ncols = 0;
-        for (size_t i = 0; i < m->nfields; i++)
-            ncols += !select || select[i];
-        st = decode_counts(m, query, &res, ncols, items);
-    }
+    const void *inc = query_include(m, query);
+    if (st == RF_OK && rf_desc_any_counted(m, query, inc))
+        st = rf_desc_decode_counts(m, query, inc, &res, rf_desc_selected_columns(m, select),
+                                   items);
     if (st != RF_OK)
         return st;
     out->items = items;

@@ -18,14 +18,19 @@ static rf_select query_select(const rf_model_desc *m, const void *query)
     return p;
 }
 
-/* Whether the query asks for any relation: a stream does not load them. */
+/* The query's include (NULL: none). */
+static const void *include_of(const rf_model_desc *m, const void *query)
+{
+    return query && m->query_include != RF_NO_MEMBER ? RF_AT(query, m->query_include) : NULL;
+}
+
+/* Whether the query asks for any relation (by its bool or its arguments):
+ * a stream does not load them. */
 static bool includes_any(const rf_model_desc *m, const void *query)
 {
-    if (!query || m->query_include == RF_NO_MEMBER)
-        return false;
-    const char *inc = RF_AT(query, m->query_include);
-    for (size_t i = 0; i < m->nrelations; i++)
-        if (*(const bool *)(inc + m->relations[i].include))
+    const void *inc = include_of(m, query);
+    for (size_t i = 0; inc && i < m->nrelations; i++)
+        if (rf_desc_included(&m->relations[i], inc))
             return true;
     return false;
 }
@@ -56,6 +61,9 @@ rf_status rf_desc_stream_open(rf_client *c, const rf_model_desc *m, const void *
     if (includes_any(m, query))
         return rf_desc_misuse(c, "find_many_stream does not load relations (include): "
                                  "use find_many, or load them per row");
+    if (query && rf_desc_any_counted(m, query, include_of(m, query)))
+        return rf_desc_misuse(c, "find_many_stream does not count relations (count, _count): "
+                                 "use find_many");
     rf_select sel = query_select(m, query);
     bool *copy = NULL;
     if (sel) {

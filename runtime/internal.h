@@ -110,6 +110,7 @@ struct rf_client {
     int statement_timeout_ms; /* rf_client_set_statement_timeout; 0: the server's */
     int tx_timeout_ms;        /* rf_client_set_transaction_timeout; 0: none */
     int64_t tx_deadline_us;   /* monotonic end of the running rf_transaction; 0: none */
+    struct rf_shape_cache *shapes; /* find_many's SQL by query shape (desc_shape.c) */
 };
 
 /* Monotonic microseconds (replica.c). */
@@ -148,6 +149,8 @@ void rf_replicas_free(rf_client *c);
 rf_status rf_error_copy(rf_error_slot *slot, const rf_error *src);
 
 rf_client *rf_client_alloc(void);
+/* Frees the client's find_many shapes (desc_shape.c). */
+void rf_read_shapes_free(rf_client *c);
 
 /* RF_OK when the client may send a statement; otherwise records
  * RF_CONNECTION (P1017) and marks the client lost. It notices a server that

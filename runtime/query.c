@@ -776,6 +776,16 @@ rf_status rf_q_stmt(rf_client *c, const rf_query *q, rf_stmt *out)
 
 /* ---- whole columns ------------------------------------------------------------ */
 
+/* A binary int2, int4 or int8 (width 2, 4 or 8 bytes), sign-extended. */
+static int64_t be_int(const unsigned char *p, int width)
+{
+    if (width == 8)
+        return (int64_t)rf_be64(p);
+    if (width == 4)
+        return (int32_t)rf_be32(p);
+    return (int16_t)(uint16_t)(p[0] << 8 | p[1]);
+}
+
 /* The common case in a tight loop: binary int4, int8, float8, bool and
  * timestamps into their own C types. False (nothing promised about what was
  * written) for anything else, including an unexpected NULL or length. */
@@ -785,7 +795,9 @@ static bool fixed_binary_column(const PGresult *pg, int rows, int col, rf_qcol k
     int width;
     switch (kind) {
     case RF_QCOL_I32: case RF_QCOL_OPT_I32: width = type == RF_OID_INT4 ? 4 : 0; break;
-    case RF_QCOL_I64: case RF_QCOL_OPT_I64: width = type == RF_OID_INT8 ? 8 : 0; break;
+    case RF_QCOL_I64: case RF_QCOL_OPT_I64: /* int2 and int4 widen */
+        width = type == RF_OID_INT8 ? 8 : type == RF_OID_INT4 ? 4 : type == RF_OID_INT2 ? 2 : 0;
+        break;
     case RF_QCOL_F64: case RF_QCOL_OPT_F64: width = type == RF_OID_FLOAT8 ? 8 : 0; break;
     case RF_QCOL_BOOL: case RF_QCOL_OPT_BOOL: width = type == RF_OID_BOOL ? 1 : 0; break;
     case RF_QCOL_TIMESTAMP: case RF_QCOL_OPT_TIMESTAMP:
@@ -807,8 +819,8 @@ static bool fixed_binary_column(const PGresult *pg, int rows, int col, rf_qcol k
         switch (kind) {
         case RF_QCOL_I32: if (null) return false; *(int32_t *)member = (int32_t)rf_be32(p); break;
         case RF_QCOL_OPT_I32: *(rf_opt_i32 *)member = (rf_opt_i32){!null, null ? 0 : (int32_t)rf_be32(p)}; break;
-        case RF_QCOL_I64: if (null) return false; *(int64_t *)member = (int64_t)rf_be64(p); break;
-        case RF_QCOL_OPT_I64: *(rf_opt_i64 *)member = (rf_opt_i64){!null, null ? 0 : (int64_t)rf_be64(p)}; break;
+        case RF_QCOL_I64: if (null) return false; *(int64_t *)member = be_int(p, width); break;
+        case RF_QCOL_OPT_I64: *(rf_opt_i64 *)member = (rf_opt_i64){!null, null ? 0 : be_int(p, width)}; break;
         case RF_QCOL_F64:
         case RF_QCOL_OPT_F64: {
             if (null && kind == RF_QCOL_F64)

@@ -162,6 +162,8 @@ typedef struct rf_relation_desc {
                                       query's count; RF_NO_MEMBER for to-one */
     size_t include_args;           /* offsetof its `<target>_query *` in `<model>_include`'s
                                       _args (where, order, paging, nested includes) */
+    size_t include_count;          /* to-many: offsetof its {bool on; where} in
+                                      `<model>_include`'s _count; RF_NO_MEMBER for to-one */
     bool owns_link;                /* the foreign key is on this side (`link` is it) */
     const char *relation_name;     /* the schema's relation name ("PostToUser"), for
                                       Prisma's P2014 message (runtime 0.4) */

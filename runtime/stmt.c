@@ -97,7 +97,19 @@ bool rf_stmt_ready(const rf_client *c, const rf_prepared *e)
 
 void rf_stmt_name(const rf_prepared *e, char name[RF_STMT_NAME_SIZE])
 {
-    snprintf(name, RF_STMT_NAME_SIZE, "rf_%u", e->serial);
+    /* "rf_<serial>", written by hand: this runs for every execution. */
+    char digits[10]; /* UINT32_MAX has ten */
+    _Static_assert(sizeof(unsigned) <= 4, "a serial has at most ten digits");
+    size_t n = sizeof digits;
+    unsigned v = e->serial;
+    do {
+        digits[--n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    _Static_assert(RF_STMT_NAME_SIZE >= 3 + sizeof digits + 1, "room for rf_ and the serial");
+    memcpy(name, "rf_", 3);
+    memcpy(name + 3, digits + n, sizeof digits - n);
+    name[3 + sizeof digits - n] = '\0';
 }
 
 rf_status rf_stmt_prepare(rf_client *c, rf_prepared *e, int ntypes, const rf_oid *types)

@@ -961,6 +961,451 @@ START_TEST(nested_include_with_arguments)
 }
 END_TEST
 
+/* The titles of a list of posts, joined by ",". */
+static const char *titles_of(const db_post_list *l)
+{
+    static char out[256];
+    out[0] = '\0';
+    for (size_t i = 0; i < l->count; i++) {
+        if (i)
+            strcat(out, ",");
+        strncat(out, l->items[i].title ? l->items[i].title : "(null)", sizeof out - strlen(out) - 8);
+    }
+    return out;
+}
+
+/* An included level takes a cursor, per parent as Prisma does: each
+ * parent's rows at or after the cursor row in the level's order. */
+START_TEST(include_with_a_cursor_pages_each_parent)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    blog b;
+    seed(c, &a, &b);
+    const db_user_order by_id[] = {{DB_USER_BY_ID, RF_ASC, 0}};
+    const db_post_order by_views[] = {{DB_POST_BY_VIEWS, RF_ASC, 0}};
+    db_user_list l;
+    trace_begin(c);
+    OK(db_user_find_many(c,
+                         &(db_user_query){.order_by = by_id, .norder = 1,
+                                          .include = {._args.posts = &(db_post_query){
+                                                          .order_by = by_views, .norder = 1,
+                                                          .cursor = &(db_post_cursor){.id = b.p[1].id},
+                                                          .take = 2}}},
+                         &l, &a));
+    ck_assert_int_eq(trace_end(c), 2);
+    ck_assert_uint_eq(l.count, 3);
+    ck_assert_str_eq(titles_of(&l.items[0].posts), "b,d"); /* a (5 views) is before b (50) */
+    ck_assert_str_eq(titles_of(&l.items[1].posts), "");    /* c has 20 views: before the cursor */
+    /* take 1: one row per parent, from the cursor on. */
+    OK(db_user_find_many(c,
+                         &(db_user_query){.order_by = by_id, .norder = 1,
+                                          .include = {._args.posts = &(db_post_query){
+                                                          .order_by = (db_post_order[]){{DB_POST_BY_VIEWS, RF_DESC, 0}},
+                                                          .norder = 1,
+                                                          .cursor = &(db_post_cursor){.id = b.p[1].id},
+                                                          .take = 1}}},
+                         &l, &a));
+    ck_assert_str_eq(titles_of(&l.items[0].posts), "b");
+    ck_assert_str_eq(titles_of(&l.items[1].posts), "c"); /* 20 views: after 50 going down */
+    /* Without take or order: the rest in key order. */
+    OK(db_user_find_many(c,
+                         &(db_user_query){.order_by = by_id, .norder = 1,
+                                          .include = {._args.posts = &(db_post_query){
+                                                          .cursor = &(db_post_cursor){.id = b.p[1].id}}}},
+                         &l, &a));
+    db_post_list top; /* the same cursor on a query of u0's posts */
+    OK(db_post_find_many(c,
+                         &(db_post_query){.where = &(db_post_where){.author_id = RF_EQ(b.u[0].id)},
+                                          .cursor = &(db_post_cursor){.id = b.p[1].id}},
+                         &top, &a));
+    ck_assert_uint_ge(top.count, 1);
+    char expected[256];
+    snprintf(expected, sizeof expected, "%s", titles_of(&top));
+    ck_assert_str_eq(titles_of(&l.items[0].posts), expected);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
+/* select at an included level: only those columns come back, plus the
+ * links that level's own includes need. */
+START_TEST(include_with_a_select)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    blog b;
+    seed(c, &a, &b);
+    const db_user_order by_id[] = {{DB_USER_BY_ID, RF_ASC, 0}};
+    const db_post_order by_title[] = {{DB_POST_BY_TITLE, RF_ASC, 0}};
+    db_user_list l;
+    OK(db_user_find_many(c,
+                         &(db_user_query){.order_by = by_id, .norder = 1,
+                                          .include = {._args.posts = &(db_post_query){
+                                                          .order_by = by_title, .norder = 1,
+                                                          .select = &(db_post_select){.title = true, .views = true}}}},
+                         &l, &a));
+    const db_post_list *ps = &l.items[0].posts;
+    ck_assert_str_eq(titles_of(ps), "a,b,d");
+    ck_assert_int_eq(ps->items[1].views, 50);
+    ck_assert_ptr_null(ps->items[1].id); /* not selected */
+    ck_assert_ptr_null(ps->items[1].slug);
+    ck_assert(!ps->items[1].author_id.has);
+    /* Paged, and with the level's own include: its link (id) is read. */
+    OK(db_user_find_many(c,
+                         &(db_user_query){.order_by = by_id, .norder = 1,
+                                          .include = {._args.posts = &(db_post_query){
+                                                          .order_by = by_title, .norder = 1, .take = 1,
+                                                          .select = &(db_post_select){.title = true},
+                                                          .include = {.comments = true}}}},
+                         &l, &a));
+    ps = &l.items[0].posts;
+    ck_assert_str_eq(titles_of(ps), "a");
+    ck_assert_ptr_nonnull(ps->items[0].id);
+    ck_assert_uint_eq(ps->items[0].comments.count, 1);
+    ck_assert_int_eq(ps->items[0].views, 0);
+    /* Selecting nothing is a mistake. */
+    ck_assert_int_eq(db_user_find_many(c,
+                                       &(db_user_query){.include = {._args.posts = &(db_post_query){
+                                                            .select = &(db_post_select){0}}}},
+                                       &l, &a),
+                     RF_INVALID_ARGUMENT);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
+/* distinct at an included level: per parent, the first row of each
+ * combination in the level's order; skip / take count distinct rows. */
+START_TEST(include_with_distinct)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    blog b;
+    seed(c, &a, &b);
+    /* u0 gets a second post with 50 views; u1 one with 20. */
+    OK(db_post_create(c, &(db_post_create_input){.title = "e", .views = RF_SOME(rf_opt_i32, 50),
+                                                 .author_id = RF_SOME(rf_opt_i32, b.u[0].id)},
+                      NULL, NULL));
+    OK(db_post_create(c, &(db_post_create_input){.title = "f", .views = RF_SOME(rf_opt_i32, 20),
+                                                 .author_id = RF_SOME(rf_opt_i32, b.u[1].id)},
+                      NULL, NULL));
+    const db_user_order by_id[] = {{DB_USER_BY_ID, RF_ASC, 0}};
+    const db_post_order by_title_desc[] = {{DB_POST_BY_TITLE, RF_DESC, 0}};
+    const db_post_field views[] = {DB_POST_BY_VIEWS};
+    db_user_list l;
+    OK(db_user_find_many(c,
+                         &(db_user_query){.order_by = by_id, .norder = 1,
+                                          .include = {._args.posts = &(db_post_query){
+                                                          .order_by = by_title_desc, .norder = 1,
+                                                          .distinct = views, .ndistinct = 1}}},
+                         &l, &a));
+    ck_assert_str_eq(titles_of(&l.items[0].posts), "e,d,a"); /* e, not b: first by title descending */
+    ck_assert_str_eq(titles_of(&l.items[1].posts), "f");
+    ck_assert_str_eq(titles_of(&l.items[2].posts), "");
+    /* Paged per parent, with a filter and a selection. */
+    OK(db_user_find_many(c,
+                         &(db_user_query){.order_by = by_id, .norder = 1,
+                                          .include = {._args.posts = &(db_post_query){
+                                                          .where = &(db_post_where){.views = RF_GT(10)},
+                                                          .order_by = by_title_desc, .norder = 1,
+                                                          .distinct = views, .ndistinct = 1,
+                                                          .skip = 1, .take = 5,
+                                                          .select = &(db_post_select){.title = true}}}},
+                         &l, &a));
+    ck_assert_str_eq(titles_of(&l.items[0].posts), "d");
+    ck_assert_str_eq(titles_of(&l.items[1].posts), "");
+    /* Through a join table: categories distinct by name are all of them. */
+    db_post p;
+    OK(db_post_find_first(c,
+                          &(db_post_query){.where = &(db_post_where){.title = RF_EQ("a")},
+                                           .include = {._args.categories = &(db_category_query){
+                                                           .distinct = (db_category_field[]){DB_CATEGORY_BY_NAME},
+                                                           .ndistinct = 1}}},
+                          &p, &a));
+    ck_assert_uint_eq(p.categories.count, 2);
+    ck_assert_int_eq(db_user_find_many(c,
+                                       &(db_user_query){.include = {._args.posts = &(db_post_query){
+                                                            .distinct = (db_post_field[]){42}, .ndistinct = 1}}},
+                                       &l, &a),
+                     RF_INVALID_ARGUMENT);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
+/* Relation counts at an included level (the level's count, or its
+ * include's _count), in the level's one query. */
+START_TEST(include_with_relation_counts)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    blog b;
+    seed(c, &a, &b);
+    OK(db_comment_create(c, &(db_comment_create_input){.body = "yo", .post_id = b.p[0].id}, NULL, NULL));
+    OK(db_comment_create(c, &(db_comment_create_input){.body = "hm", .post_id = b.p[1].id}, NULL, NULL));
+    const db_user_order by_id[] = {{DB_USER_BY_ID, RF_ASC, 0}};
+    const db_post_order by_title[] = {{DB_POST_BY_TITLE, RF_ASC, 0}};
+    db_user_list l;
+    trace_begin(c);
+    OK(db_user_find_many(c,
+                         &(db_user_query){.order_by = by_id, .norder = 1,
+                                          .include = {._args.posts = &(db_post_query){
+                                                          .order_by = by_title, .norder = 1,
+                                                          .count = {.comments = {.on = true},
+                                                                    .categories = {.on = true}}}}},
+                         &l, &a));
+    ck_assert_int_eq(trace_end(c), 2);
+    const db_post_list *ps = &l.items[0].posts;
+    ck_assert_str_eq(titles_of(ps), "a,b,d");
+    ck_assert_int_eq(ps->items[0]._count.comments, 2);
+    ck_assert_int_eq(ps->items[0]._count.categories, 2);
+    ck_assert_int_eq(ps->items[1]._count.comments, 1);
+    ck_assert_int_eq(ps->items[2]._count.comments, 0);
+    ck_assert_int_eq(l.items[1].posts.items[0]._count.categories, 1);
+    /* With a filter, paged, selected, through the level's include._count. */
+    OK(db_user_find_many(c,
+                         &(db_user_query){.order_by = by_id, .norder = 1,
+                                          .include = {._args.posts = &(db_post_query){
+                                                          .order_by = by_title, .norder = 1, .take = 1,
+                                                          .select = &(db_post_select){.title = true},
+                                                          .include = {._count.comments = {
+                                                                          .on = true,
+                                                                          .where = &(db_comment_where){.body = RF_EQ("yo")}}}}}},
+                         &l, &a));
+    ck_assert_str_eq(titles_of(&l.items[0].posts), "a");
+    ck_assert_int_eq(l.items[0].posts.items[0]._count.comments, 1);
+    ck_assert_int_eq(l.items[0].posts.items[0]._count.categories, 0); /* not asked for */
+    /* Two levels down: users → posts → comments counted on categories' posts. */
+    db_category_list cl;
+    OK(db_category_find_many(c,
+                             &(db_category_query){.order_by = (db_category_order[]){{DB_CATEGORY_BY_NAME, RF_ASC, 0}},
+                                                  .norder = 1,
+                                                  .include = {._args.posts = &(db_post_query){
+                                                                  .order_by = by_title, .norder = 1,
+                                                                  .count = {.comments = {.on = true}}}}},
+                             &cl, &a));
+    ck_assert_str_eq(titles_of(&cl.items[0].posts), "a,c");
+    ck_assert_int_eq(cl.items[0].posts.items[0]._count.comments, 2);
+    ck_assert_int_eq(cl.items[0].posts.items[1]._count.comments, 0);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
+/* A lock or an ordering by relations at an included level would be
+ * dropped: both are refused, with a message that says why. */
+START_TEST(include_refuses_what_it_cannot_honour)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    blog b;
+    seed(c, &a, &b);
+    db_user_list l;
+    OK(rf_begin(c, RF_READ_COMMITTED, false));
+    ck_assert_int_eq(db_user_find_many(c,
+                                       &(db_user_query){.include = {._args.posts = &(db_post_query){
+                                                            .lock = {.mode = RF_LOCK_FOR_UPDATE}}}},
+                                       &l, &a),
+                     RF_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(rf_last_error(c)->message, "lock"));
+    /* A locked query whose include is given by its arguments alone. */
+    ck_assert_int_eq(db_user_find_many(c,
+                                       &(db_user_query){.lock = {.mode = RF_LOCK_FOR_UPDATE},
+                                                        .include = {._args.posts = &(db_post_query){.take = 1}}},
+                                       &l, &a),
+                     RF_INVALID_ARGUMENT);
+    OK(rf_rollback(c));
+    ck_assert_int_eq(db_user_find_many(c,
+                                       &(db_user_query){.include = {._args.posts = &(db_post_query){
+                                                            .order_by_relation = (rf_relation_order[]){
+                                                                {.relation = DB_POST_REL_AUTHOR, .by = DB_USER_BY_EMAIL}},
+                                                            .norder_by_relation = 1}}},
+                                       &l, &a),
+                     RF_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(rf_last_error(c)->message, "order_by_relation"));
+    /* A stream loads no relations and counts none: it says so. */
+    db_user_stream us;
+    ck_assert_int_eq(db_user_find_many_stream(c,
+                                              &(db_user_query){.include = {._args.posts = &(db_post_query){.take = 1}}},
+                                              NULL, &us),
+                     RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(db_user_find_many_stream(c, &(db_user_query){.count = {.posts = {.on = true}}}, NULL, &us),
+                     RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(db_user_find_many_stream(c, &(db_user_query){.include = {._count.posts = {.on = true}}}, NULL, &us),
+                     RF_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(rf_last_error(c)->message, "count"));
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
+/* Relation counts on find_unique (its include's _count), in one
+ * statement, and the include's _count on find_many / find_first. */
+START_TEST(relation_counts_on_every_find)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    blog b;
+    seed(c, &a, &b);
+    db_user u;
+    trace_begin(c);
+    OK(db_user_find_unique_by_id(c, b.u[0].id, &(db_user_include){._count.posts = {.on = true}}, &u, &a));
+    ck_assert_int_eq(trace_end(c), 1);
+    ck_assert_int_eq(u._count.posts, 3);
+    ck_assert_str_eq(u.email, "i0@x");
+    /* A filter with its own parameters after the key's. */
+    OK(db_user_find_unique_by_email(c, "i0@x",
+                                    &(db_user_include){._count.posts = {.on = true,
+                                                                        .where = &(db_post_where){.views = RF_GT(10)}},
+                                                       .profile = true},
+                                    &u, &a));
+    ck_assert_int_eq(u._count.posts, 2);
+    ck_assert_ptr_nonnull(u.profile);
+    /* The _select form, and a many-to-many count. */
+    OK(db_user_find_unique_by_id_select(c, b.u[1].id, &(db_user_include){._count.posts = {.on = true}},
+                                        &(db_user_select){.email = true}, &u, &a));
+    ck_assert_int_eq(u._count.posts, 1);
+    ck_assert_str_eq(u.email, "i1@x");
+    db_post p;
+    OK(db_post_find_unique_by_id(c, b.p[0].id,
+                                 &(db_post_include){._count = {.categories = {.on = true}, .comments = {.on = true}}},
+                                 &p, &a));
+    ck_assert_int_eq(p._count.categories, 2);
+    ck_assert_int_eq(p._count.comments, 1);
+    /* Not found stays not found. */
+    ck_assert_int_eq(db_user_find_unique_by_id(c, 999, &(db_user_include){._count.posts = {.on = true}}, &u, &a),
+                     RF_NOT_FOUND);
+    /* find_many and find_first through the include's _count. */
+    db_user_list l;
+    OK(db_user_find_many(c,
+                         &(db_user_query){.order_by = (db_user_order[]){{DB_USER_BY_ID, RF_ASC, 0}}, .norder = 1,
+                                          .include = {._count.posts = {.on = true}}},
+                         &l, &a));
+    ck_assert_int_eq(l.items[0]._count.posts, 3);
+    ck_assert_int_eq(l.items[2]._count.posts, 0);
+    OK(db_user_find_first(c,
+                          &(db_user_query){.where = &(db_user_where){.email = RF_EQ("i1@x")},
+                                           .include = {._count.posts = {.on = true}}},
+                          &u, &a));
+    ck_assert_int_eq(u._count.posts, 1);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
+/* Statements prepared on c's connection so far. */
+static int prepared_count(rf_client *c)
+{
+    PGresult *r = PQexec((PGconn *)rf_client_pgconn(c), "SELECT count(*) FROM pg_prepared_statements");
+    ck_assert_int_eq(PQresultStatus(r), PGRES_TUPLES_OK);
+    int n = atoi(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return n;
+}
+
+/* The emails of a list of users, joined by ",". */
+static const char *emails_of(const db_user_list *l)
+{
+    static char out[256];
+    out[0] = '\0';
+    for (size_t i = 0; i < l->count; i++) {
+        if (i)
+            strcat(out, ",");
+        strncat(out, l->items[i].email ? l->items[i].email : "(null)", sizeof out - strlen(out) - 8);
+    }
+    return out;
+}
+
+/* find_many remembers the SQL of simple queries by their shape (no SQL is
+ * built again for a shape seen before). Queries that differ in any way
+ * their SQL depends on never share a statement: each of these shapes is
+ * prepared once, and each keeps returning its own rows, whatever ran
+ * before it; the same shape with other values shares its statement. */
+START_TEST(each_query_shape_has_its_own_statement)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    blog b;
+    seed(c, &a, &b);
+    const db_user_order asc[] = {{DB_USER_BY_ID, RF_ASC, 0}};
+    const db_user_order desc[] = {{DB_USER_BY_ID, RF_DESC, 0}};
+    const db_user_order desc_nulls[] = {{DB_USER_BY_ID, RF_DESC, RF_NULLS_LAST}};
+    const db_user_order by_email_desc[] = {{DB_USER_BY_EMAIL, RF_DESC, 0}};
+    const db_user_order two[] = {{DB_USER_BY_NAME, RF_ASC, 0}, {DB_USER_BY_ID, RF_DESC, 0}};
+    const db_user_select email_only = {.email = true};
+    const db_user_select email_and_age = {.email = true, .age = true};
+    struct {
+        db_user_query q;
+        const char *emails;
+        int posts0; /* _count.posts of the first row, -1: not counted */
+    } shapes[] = {
+        {{.order_by = asc, .norder = 1}, "i0@x,i1@x,i2@x", -1},
+        {{.order_by = desc, .norder = 1}, "i2@x,i1@x,i0@x", -1},
+        {{.order_by = desc_nulls, .norder = 1}, "i2@x,i1@x,i0@x", -1},
+        {{.order_by = by_email_desc, .norder = 1}, "i2@x,i1@x,i0@x", -1},
+        {{.order_by = two, .norder = 2}, "i2@x,i1@x,i0@x", -1},
+        {{.order_by = asc, .norder = 1, .take = 2}, "i0@x,i1@x", -1},
+        {{.order_by = asc, .norder = 1, .take = -2}, "i1@x,i2@x", -1},
+        {{.order_by = asc, .norder = 1, .skip = 1}, "i1@x,i2@x", -1},
+        {{.order_by = asc, .norder = 1, .skip = 1, .take = 1}, "i1@x", -1},
+        {{.order_by = asc, .norder = 1, .select = &email_only}, "i0@x,i1@x,i2@x", -1},
+        {{.order_by = asc, .norder = 1, .select = &email_and_age}, "i0@x,i1@x,i2@x", -1},
+        {{.order_by = asc, .norder = 1, .count = {.posts = {.on = true}}}, "i0@x,i1@x,i2@x", 3},
+        {{.order_by = asc, .norder = 1, .take = 1, .count = {.posts = {.on = true}}}, "i0@x", 3},
+    };
+    size_t n = sizeof shapes / sizeof shapes[0];
+    db_user_list l;
+    int before = prepared_count(c);
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < n; i++) {
+            OK(db_user_find_many(c, &shapes[i].q, &l, &a));
+            ck_assert_msg(!strcmp(emails_of(&l), shapes[i].emails), "shape %zu, round %d: %s, not %s", i,
+                          round, emails_of(&l), shapes[i].emails);
+            if (shapes[i].posts0 >= 0)
+                ck_assert_int_eq(l.items[0]._count.posts, shapes[i].posts0);
+            else
+                ck_assert_int_eq(l.items[0]._count.posts, 0);
+            if (shapes[i].q.select)
+                ck_assert_ptr_null(l.items[0].name);
+        }
+    ck_assert_int_eq(prepared_count(c) - before, (int)n);
+    /* The same shape with other values: no new statement, the new values. */
+    OK(db_user_find_many(c, &(db_user_query){.order_by = asc, .norder = 1, .skip = 2, .take = 5}, &l, &a));
+    ck_assert_str_eq(emails_of(&l), "i2@x");
+    OK(db_user_find_many(c, &(db_user_query){.order_by = asc, .norder = 1, .take = -1}, &l, &a));
+    ck_assert_str_eq(emails_of(&l), "i2@x");
+    ck_assert_int_eq(prepared_count(c) - before, (int)n);
+    /* Locks are part of the shape too. */
+    OK(rf_begin(c, RF_READ_COMMITTED, false));
+    OK(db_user_find_many(c, &(db_user_query){.order_by = asc, .norder = 1, .lock = {.mode = RF_LOCK_FOR_SHARE}}, &l,
+                         &a));
+    OK(db_user_find_many(c,
+                         &(db_user_query){.order_by = asc, .norder = 1,
+                                          .lock = {.mode = RF_LOCK_FOR_SHARE, .nowait = true}},
+                         &l, &a));
+    OK(db_user_find_many(c, &(db_user_query){.order_by = asc, .norder = 1, .lock = {.mode = RF_LOCK_FOR_UPDATE}}, &l,
+                         &a));
+    ck_assert_str_eq(emails_of(&l), "i0@x,i1@x,i2@x");
+    OK(rf_commit(c));
+    ck_assert_int_eq(prepared_count(c) - before, (int)n + 3);
+    /* Queries outside the remembered class (a where, a filtered count)
+     * still get their own statements and their own rows. */
+    OK(db_user_find_many(c,
+                         &(db_user_query){.where = &(db_user_where){.email = RF_EQ("i1@x")}, .order_by = asc,
+                                          .norder = 1},
+                         &l, &a));
+    ck_assert_str_eq(emails_of(&l), "i1@x");
+    OK(db_user_find_many(c,
+                         &(db_user_query){.order_by = asc, .norder = 1,
+                                          .count = {.posts = {.on = true, .where = &(db_post_where){.views = RF_GT(55)}}}},
+                         &l, &a));
+    ck_assert_int_eq(l.items[0]._count.posts, 1);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("client_reads");
@@ -979,6 +1424,13 @@ int main(void)
     tcase_add_test(tc, distinct_keeps_the_first_row_of_each_combination);
     tcase_add_test(tc, order_by_relations);
     tcase_add_test(tc, nested_include_with_arguments);
+    tcase_add_test(tc, include_with_a_cursor_pages_each_parent);
+    tcase_add_test(tc, include_with_a_select);
+    tcase_add_test(tc, include_with_distinct);
+    tcase_add_test(tc, include_with_relation_counts);
+    tcase_add_test(tc, include_refuses_what_it_cannot_honour);
+    tcase_add_test(tc, relation_counts_on_every_find);
+    tcase_add_test(tc, each_query_shape_has_its_own_statement);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

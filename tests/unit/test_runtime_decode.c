@@ -395,6 +395,17 @@ START_TEST(test_params_encoding)
     ck_assert_int_eq(p.error, RF_INVALID_ARGUMENT);
     rf_params_free(&p);
     ck_assert_int_eq(p.count, 0);
+
+    /* Integer arrays at their extremes (include keys travel this way). */
+    rf_params q;
+    rf_params_init(&q);
+    int64_t bigs[] = { INT64_MIN, -1, 0, 9, 10, INT64_MAX };
+    rf_params_add_i64_array(&q, bigs, 6);
+    ck_assert_str_eq(q.values[0], "{-9223372036854775808,-1,0,9,10,9223372036854775807}");
+    int32_t smalls[] = { INT32_MIN, 100 };
+    rf_params_add_i32_array(&q, smalls, 2);
+    ck_assert_str_eq(q.values[1], "{-2147483648,100}");
+    rf_params_free(&q);
 }
 END_TEST
 

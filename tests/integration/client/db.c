@@ -5,9 +5,9 @@
  * after changing the schema.
  *
  * Per model: constant descriptor tables (see refract_desc.h: columns with
- * their kinds and member offsets, unique criteria, relations) and the typed
- * functions of db.h, each a thin wrapper over one of librefract's
- * generic operations. The runtime builds each model's fixed-shape SQL once
+ * their kinds and member offsets, unique criteria, relations), which the
+ * typed functions of db.h (static inline, each a thin wrapper over
+ * one of librefract's generic operations) hand to librefract. The runtime builds each model's fixed-shape SQL once
  * (lookups, deletes, relation loads) and prepares every statement once per
  * connection; dynamic shapes (filters, creates, updates) are built from
  * quoted identifiers and placeholders only, one prepared statement per shape.
@@ -18,35 +18,6 @@
 
 #include <refract_desc.h>
 
-/*
- * Every typed function of db.h is a one-line call of the generic
- * operation with the model's descriptor; these macros write them.
- * T is the model's type, C a unique criterion's name, U its number, I a
- * relation's number, PARAMS the key parameters (in parentheses, each
- * followed by a comma), KEYS pointers to them.
- */
-#define RF__ARGS(...) __VA_ARGS__
-#define RF__READ(T) \
-    rf_status T##_find_many(rf_client *client, const T##_query *query, T##_list *out, \
-                            rf_arena *arena) \
-    { return rf_desc_find_many(client, &T##__m, query, out, arena); } \
-    rf_status T##_find_first(rf_client *client, const T##_query *query, T *out, rf_arena *arena) \
-    { return rf_desc_find_first(client, &T##__m, query, out, arena); } \
-    rf_status T##_count(rf_client *client, const T##_where *where, int64_t *count) \
-    { return rf_desc_count(client, &T##__m, where, count); } \
-    rf_status T##_find_many_stream(rf_client *client, const T##_query *query, \
-                                   const rf_stream_options *options, T##_stream *out) \
-    { return rf_desc_stream_open(client, &T##__m, query, options, out ? &out->s : NULL); } \
-    rf_status T##_stream_next(T##_stream *stream, T *out, rf_arena *arena, bool *got) \
-    { return rf_desc_stream_next(stream ? &stream->s : NULL, out, arena, got); } \
-    rf_status T##_stream_close(T##_stream *stream) \
-    { return rf_desc_stream_close(stream ? &stream->s : NULL); } \
-    rf_status T##_aggregate(rf_client *client, const T##_aggregate_query *query, \
-                            T##_aggregate_result *out, rf_arena *arena) \
-    { return rf_desc_aggregate(client, &T##__m, query, out, arena); } \
-    rf_status T##_group_by(rf_client *client, const T##_group_by_query *query, \
-                           T##_group_by_list *out, rf_arena *arena) \
-    { return rf_desc_group_by(client, &T##__m, query, out, arena); }
 /* Where the per-operation structs of aggregate start (rf_model_desc.aggregate). */
 #define RF__AGG_STARTS(S) offsetof(S, count), offsetof(S, sum), offsetof(S, avg), \
     offsetof(S, min), offsetof(S, max)
@@ -56,103 +27,6 @@
     offsetof(T##_group_by_query, having), offsetof(T##_group_by_query, order_by), \
     offsetof(T##_group_by_query, skip), offsetof(T##_group_by_row, key), \
     offsetof(T##_group_by_row, aggregate), sizeof(T##_group_by_row)
-#define RF__WRITE(T) \
-    rf_status T##_create(rf_client *client, const T##_create_input *data, T *out, rf_arena *arena) \
-    { return rf_desc_create(client, &T##__m, data, NULL, out, arena); } \
-    rf_status T##_create_select(rf_client *client, const T##_create_input *data, \
-                                const T##_select *select, T *out, rf_arena *arena) \
-    { return rf_desc_create(client, &T##__m, data, (rf_select)select, out, arena); } \
-    rf_status T##_update_many(rf_client *client, const T##_where *where, \
-                              const T##_update_input *data, int64_t *count) \
-    { return rf_desc_update_many(client, &T##__m, where, data, count); } \
-    rf_status T##_delete_many(rf_client *client, const T##_where *where, int64_t *count) \
-    { return rf_desc_delete_many(client, &T##__m, where, count); }
-#define RF__NESTED(T) \
-    rf_status T##_create_nested(rf_client *client, const T##_nested_create *input, T *out, \
-                                rf_arena *arena) \
-    { return rf_desc_create_nested(client, &T##__m, input, out, arena); } \
-    _Static_assert(sizeof(T##_relation_update) == sizeof(rf_relation_update), \
-                   #T "_relation_update must have rf_relation_update's layout");
-#define RF__BULK(T) \
-    rf_status T##_create_many(rf_client *client, const T##_create_input *data, size_t n, \
-                              bool skip_duplicates, int64_t *count) \
-    { return rf_desc_create_many(client, &T##__m, data, sizeof *data, n, skip_duplicates, \
-                                 count); } \
-    rf_status T##_create_many_and_return(rf_client *client, const T##_create_input *data, \
-        size_t n, bool skip_duplicates, const T##_select *select, T##_list *out, \
-        rf_arena *arena) \
-    { return rf_desc_create_many_and_return(client, &T##__m, data, sizeof *data, n, \
-                                            skip_duplicates, (rf_select)select, out, arena); } \
-    rf_status T##_update_many_and_return(rf_client *client, const T##_where *where, \
-        const T##_update_input *data, const T##_select *select, T##_list *out, \
-        rf_arena *arena) \
-    { return rf_desc_update_many_and_return(client, &T##__m, where, data, (rf_select)select, \
-                                            out, arena); }
-#define RF__BATCH_READ(T) \
-    rf_status T##_batch_count(rf_batch *batch, const T##_where *where, int64_t *count) \
-    { return rf_desc_batch_count(batch, &T##__m, where, count); }
-#define RF__BATCH_FIND(T, C, U, PARAMS, KEYS) \
-    rf_status T##_batch_find_unique_by_##C(rf_batch *batch, RF__ARGS PARAMS T *out) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_batch_find_unique(batch, &T##__m, U, key, out); }
-#define RF__BATCH_WRITE(T) \
-    rf_status T##_batch_create(rf_batch *batch, const T##_create_input *data, T *out) \
-    { return rf_desc_batch_create(batch, &T##__m, data, out); }
-#define RF__BATCH_BY_KEY(T, C, U, PARAMS, KEYS) \
-    rf_status T##_batch_update_by_##C(rf_batch *batch, RF__ARGS PARAMS \
-                                      const T##_update_input *data, T *out) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_batch_update(batch, &T##__m, U, key, data, out); } \
-    rf_status T##_batch_delete_by_##C(rf_batch *batch, RF__ARGS PARAMS T *out) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_batch_delete(batch, &T##__m, U, key, out); }
-#define RF__FIND_UNIQUE(T, C, U, PARAMS, KEYS, INCLUDE) \
-    rf_status T##_find_unique_by_##C(rf_client *client, RF__ARGS PARAMS \
-                                     const T##_include *include, T *out, rf_arena *arena) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_find_unique(client, &T##__m, U, key, INCLUDE, NULL, out, arena); } \
-    rf_status T##_find_unique_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
-        const T##_include *include, const T##_select *select, T *out, rf_arena *arena) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_find_unique(client, &T##__m, U, key, INCLUDE, (rf_select)select, out, \
-                                 arena); }
-#define RF__FIND_UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) \
-    rf_status T##_find_unique_by_##C(rf_client *client, RF__ARGS PARAMS T *out, rf_arena *arena) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_find_unique(client, &T##__m, U, key, NULL, NULL, out, arena); } \
-    rf_status T##_find_unique_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
-        const T##_select *select, T *out, rf_arena *arena) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_find_unique(client, &T##__m, U, key, NULL, (rf_select)select, out, arena); }
-#define RF__BY_KEY(T, C, U, PARAMS, KEYS) \
-    rf_status T##_update_by_##C(rf_client *client, RF__ARGS PARAMS const T##_update_input *data, \
-                                T *out, rf_arena *arena) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_update(client, &T##__m, U, key, data, NULL, out, arena); } \
-    rf_status T##_update_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
-        const T##_update_input *data, const T##_select *select, T *out, rf_arena *arena) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_update(client, &T##__m, U, key, data, (rf_select)select, out, arena); } \
-    rf_status T##_delete_by_##C(rf_client *client, RF__ARGS PARAMS T *out, rf_arena *arena) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_delete(client, &T##__m, U, key, NULL, out, arena); } \
-    rf_status T##_delete_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
-        const T##_select *select, T *out, rf_arena *arena) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_delete(client, &T##__m, U, key, (rf_select)select, out, arena); } \
-    rf_status T##_update_nested_by_##C(rf_client *client, RF__ARGS PARAMS \
-        const T##_nested_update *input, T *out, rf_arena *arena) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_update_nested(client, &T##__m, U, key, input, out, arena); }
-#define RF__UPSERT(T, C, U) \
-    rf_status T##_upsert_by_##C(rf_client *client, const T##_create_input *create, \
-                                const T##_update_input *update, T *out, rf_arena *arena) \
-    { return rf_desc_upsert(client, &T##__m, U, create, update, out, arena); }
-#define RF__LINK(T, C, I, PARAMS, KEYS) \
-    rf_status T##_connect_##C(rf_client *client, RF__ARGS PARAMS) \
-    { const void *key[] = {RF__ARGS KEYS}; return rf_desc_link(client, &T##__m, I, key, true); } \
-    rf_status T##_disconnect_##C(rf_client *client, RF__ARGS PARAMS) \
-    { const void *key[] = {RF__ARGS KEYS}; return rf_desc_link(client, &T##__m, I, key, false); }
 
 /* ========================================================================
  * Enums: C constants are database labels' positions plus one.
@@ -187,38 +61,20 @@ bool db_role_from_string(const char *label, db_role *out)
  * 16 @updatedAt, 32 a create may omit it), client-side default, nanoid
  * length, parameter type, enum table, then the member offsets in the row,
  * where, create and update structs. Every model's descriptor is declared
- * first: relations point at each other.
+ * in db.h (relations point at each other, and the functions there
+ * hand it to librefract).
  */
-/* What each model and each unique criterion gets, in one line of the model's
- * section (RW: a model, whose rows can be written; PLAIN: no relations to
- * include). */
-#define RF__MODEL_RO(T) RF__READ(T) RF__BATCH_READ(T)
-#define RF__MODEL_RW(T) RF__MODEL_RO(T) RF__WRITE(T) RF__BULK(T) RF__NESTED(T) RF__BATCH_WRITE(T)
-#define RF__UNIQUE(T, C, U, PARAMS, KEYS) \
-    RF__FIND_UNIQUE(T, C, U, PARAMS, KEYS, include) RF__BATCH_FIND(T, C, U, PARAMS, KEYS)
-#define RF__UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) \
-    RF__FIND_UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) RF__BATCH_FIND(T, C, U, PARAMS, KEYS)
-#define RF__UNIQUE_RW(T, C, U, PARAMS, KEYS) RF__UNIQUE(T, C, U, PARAMS, KEYS) \
-    RF__BATCH_BY_KEY(T, C, U, PARAMS, KEYS) RF__BY_KEY(T, C, U, PARAMS, KEYS)
-#define RF__UNIQUE_PLAIN_RW(T, C, U, PARAMS, KEYS) RF__UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) \
-    RF__BATCH_BY_KEY(T, C, U, PARAMS, KEYS) RF__BY_KEY(T, C, U, PARAMS, KEYS)
 /* The sizes and group offsets of a model's row and where structs. */
 #define RF__SIZES(T) sizeof(T), sizeof(T##_where), \
     offsetof(T##_where, AND), offsetof(T##_where, OR), offsetof(T##_where, NOT)
 
-static const rf_model_desc db_user__m;
-static const rf_model_desc db_profile__m;
-static const rf_model_desc db_desk__m;
-static const rf_model_desc db_post__m;
-static const rf_model_desc db_category__m;
-static const rf_model_desc db_comment__m;
-static const rf_model_desc db_tag__m;
-static const rf_model_desc db_lists__m;
 
 /* ========================================================================
  * User
  * ======================================================================== */
 
+_Static_assert(sizeof(db_user_relation_update) == sizeof(rf_relation_update),
+               "db_user_relation_update must have rf_relation_update's layout");
 #define RF__FIELD(m) offsetof(db_user, m), offsetof(db_user_where, m), \
     offsetof(db_user_create_input, m), offsetof(db_user_update_input, m)
 #define RF__LIST(m) offsetof(db_user, m), offsetof(db_user_where, m), \
@@ -258,9 +114,10 @@ static const rf_unique_desc db_user__uniques[] = {
 };
 static const rf_key_part db_user__key[] = { {0, offsetof(db_user_cursor, id)} };
 #define RF__REL(m) offsetof(db_user, m), offsetof(db_user_include, m), offsetof(db_user_where, m), \
-    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_user_include, _args.m)
+    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_user_include, _args.m), RF_NO_MEMBER
 #define RF__RELS(m) offsetof(db_user, m), offsetof(db_user_include, m), offsetof(db_user_where, m), \
-    offsetof(db_user, _count.m), offsetof(db_user_query, count.m), offsetof(db_user_include, _args.m)
+    offsetof(db_user, _count.m), offsetof(db_user_query, count.m), offsetof(db_user_include, _args.m), \
+    offsetof(db_user_include, _count.m)
 static const rf_relation_desc db_user__relations[] = {
     {"posts", RF_REL_MANY, &db_post__m, 0, "authorId", NULL, NULL, NULL, NULL, RF__RELS(posts), false, "PostToUser"},
     {"profile", RF_REL_ONE, &db_profile__m, 0, "userId", NULL, NULL, NULL, NULL, RF__REL(profile), false, "ProfileToUser"},
@@ -270,7 +127,7 @@ static const rf_relation_desc db_user__relations[] = {
 #undef RF__RELS
 static rf_model_cache db_user__cache;
 static const size_t db_user__aggregate[] = {RF__AGGREGATE(db_user)};
-static const rf_model_desc db_user__m = {
+const rf_model_desc db_user__m = {
     "User", NULL, "User", true,
     db_user__fields, 24,
     db_user__uniques, 3,
@@ -287,18 +144,13 @@ static const rf_model_desc db_user__m = {
     sizeof(db_user_create_input), sizeof(db_user_update_input),
     offsetof(db_user_query, order_by_relevance),
 };
-RF__MODEL_RW(db_user)
-RF__UNIQUE_RW(db_user, id, 0, (int32_t id, ), (&id))
-RF__UPSERT(db_user, id, 0)
-RF__UNIQUE_RW(db_user, email, 1, (const char *email, ), (&email))
-RF__UPSERT(db_user, email, 1)
-RF__UNIQUE_RW(db_user, ext_id, 2, (const char *ext_id, ), (&ext_id))
-RF__UPSERT(db_user, ext_id, 2)
 
 /* ========================================================================
  * Profile
  * ======================================================================== */
 
+_Static_assert(sizeof(db_profile_relation_update) == sizeof(rf_relation_update),
+               "db_profile_relation_update must have rf_relation_update's layout");
 #define RF__FIELD(m) offsetof(db_profile, m), offsetof(db_profile_where, m), \
     offsetof(db_profile_create_input, m), offsetof(db_profile_update_input, m)
 #define RF__LIST(m) offsetof(db_profile, m), offsetof(db_profile_where, m), \
@@ -316,7 +168,7 @@ static const rf_unique_desc db_profile__uniques[] = {
 };
 static const rf_key_part db_profile__key[] = { {0, offsetof(db_profile_cursor, id)} };
 #define RF__REL(m) offsetof(db_profile, m), offsetof(db_profile_include, m), offsetof(db_profile_where, m), \
-    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_profile_include, _args.m)
+    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_profile_include, _args.m), RF_NO_MEMBER
 static const rf_relation_desc db_profile__relations[] = {
     {"user", RF_REL_ONE, &db_user__m, 2, "id", NULL, NULL, NULL, NULL, RF__REL(user), true, "ProfileToUser"},
 };
@@ -324,7 +176,7 @@ static const rf_relation_desc db_profile__relations[] = {
 #undef RF__RELS
 static rf_model_cache db_profile__cache;
 static const size_t db_profile__aggregate[] = {RF__AGGREGATE(db_profile)};
-static const rf_model_desc db_profile__m = {
+const rf_model_desc db_profile__m = {
     "Profile", NULL, "Profile", true,
     db_profile__fields, 3,
     db_profile__uniques, 2,
@@ -341,16 +193,13 @@ static const rf_model_desc db_profile__m = {
     sizeof(db_profile_create_input), sizeof(db_profile_update_input),
     offsetof(db_profile_query, order_by_relevance),
 };
-RF__MODEL_RW(db_profile)
-RF__UNIQUE_RW(db_profile, id, 0, (const char *id, ), (&id))
-RF__UPSERT(db_profile, id, 0)
-RF__UNIQUE_RW(db_profile, user_id, 1, (int32_t user_id, ), (&user_id))
-RF__UPSERT(db_profile, user_id, 1)
 
 /* ========================================================================
  * Desk
  * ======================================================================== */
 
+_Static_assert(sizeof(db_desk_relation_update) == sizeof(rf_relation_update),
+               "db_desk_relation_update must have rf_relation_update's layout");
 #define RF__FIELD(m) offsetof(db_desk, m), offsetof(db_desk_where, m), \
     offsetof(db_desk_create_input, m), offsetof(db_desk_update_input, m)
 #define RF__LIST(m) offsetof(db_desk, m), offsetof(db_desk_where, m), \
@@ -369,7 +218,7 @@ static const rf_unique_desc db_desk__uniques[] = {
 };
 static const rf_key_part db_desk__key[] = { {0, offsetof(db_desk_cursor, id)} };
 #define RF__REL(m) offsetof(db_desk, m), offsetof(db_desk_include, m), offsetof(db_desk_where, m), \
-    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_desk_include, _args.m)
+    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_desk_include, _args.m), RF_NO_MEMBER
 static const rf_relation_desc db_desk__relations[] = {
     {"user", RF_REL_ONE, &db_user__m, 2, "id", NULL, NULL, NULL, NULL, RF__REL(user), true, "DeskToUser"},
 };
@@ -377,7 +226,7 @@ static const rf_relation_desc db_desk__relations[] = {
 #undef RF__RELS
 static rf_model_cache db_desk__cache;
 static const size_t db_desk__aggregate[] = {RF__AGGREGATE(db_desk)};
-static const rf_model_desc db_desk__m = {
+const rf_model_desc db_desk__m = {
     "Desk", NULL, "Desk", true,
     db_desk__fields, 3,
     db_desk__uniques, 3,
@@ -394,18 +243,13 @@ static const rf_model_desc db_desk__m = {
     sizeof(db_desk_create_input), sizeof(db_desk_update_input),
     offsetof(db_desk_query, order_by_relevance),
 };
-RF__MODEL_RW(db_desk)
-RF__UNIQUE_RW(db_desk, id, 0, (int32_t id, ), (&id))
-RF__UPSERT(db_desk, id, 0)
-RF__UNIQUE_RW(db_desk, label, 1, (const char *label, ), (&label))
-RF__UPSERT(db_desk, label, 1)
-RF__UNIQUE_RW(db_desk, user_id, 2, (int32_t user_id, ), (&user_id))
-RF__UPSERT(db_desk, user_id, 2)
 
 /* ========================================================================
  * Post
  * ======================================================================== */
 
+_Static_assert(sizeof(db_post_relation_update) == sizeof(rf_relation_update),
+               "db_post_relation_update must have rf_relation_update's layout");
 #define RF__FIELD(m) offsetof(db_post, m), offsetof(db_post_where, m), \
     offsetof(db_post_create_input, m), offsetof(db_post_update_input, m)
 #define RF__LIST(m) offsetof(db_post, m), offsetof(db_post_where, m), \
@@ -425,9 +269,10 @@ static const rf_unique_desc db_post__uniques[] = {
 };
 static const rf_key_part db_post__key[] = { {0, offsetof(db_post_cursor, id)} };
 #define RF__REL(m) offsetof(db_post, m), offsetof(db_post_include, m), offsetof(db_post_where, m), \
-    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_post_include, _args.m)
+    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_post_include, _args.m), RF_NO_MEMBER
 #define RF__RELS(m) offsetof(db_post, m), offsetof(db_post_include, m), offsetof(db_post_where, m), \
-    offsetof(db_post, _count.m), offsetof(db_post_query, count.m), offsetof(db_post_include, _args.m)
+    offsetof(db_post, _count.m), offsetof(db_post_query, count.m), offsetof(db_post_include, _args.m), \
+    offsetof(db_post_include, _count.m)
 static const rf_relation_desc db_post__relations[] = {
     {"author", RF_REL_ONE, &db_user__m, 4, "id", NULL, NULL, NULL, NULL, RF__REL(author), true, "PostToUser"},
     {"categories", RF_REL_MANY_TO_MANY, &db_category__m, 0, "id", NULL, "_CategoryToPost", "B", "A", RF__RELS(categories), false, "CategoryToPost"},
@@ -437,7 +282,7 @@ static const rf_relation_desc db_post__relations[] = {
 #undef RF__RELS
 static rf_model_cache db_post__cache;
 static const size_t db_post__aggregate[] = {RF__AGGREGATE(db_post)};
-static const rf_model_desc db_post__m = {
+const rf_model_desc db_post__m = {
     "Post", NULL, "Post", true,
     db_post__fields, 5,
     db_post__uniques, 2,
@@ -454,17 +299,13 @@ static const rf_model_desc db_post__m = {
     sizeof(db_post_create_input), sizeof(db_post_update_input),
     offsetof(db_post_query, order_by_relevance),
 };
-RF__MODEL_RW(db_post)
-RF__UNIQUE_RW(db_post, id, 0, (const char *id, ), (&id))
-RF__UPSERT(db_post, id, 0)
-RF__UNIQUE_RW(db_post, author_id_title, 1, (int32_t author_id, const char *title, ), (&author_id, &title))
-RF__UPSERT(db_post, author_id_title, 1)
-RF__LINK(db_post, categories, 1, (const char *post, int32_t category), (&post, &category))
 
 /* ========================================================================
  * Category
  * ======================================================================== */
 
+_Static_assert(sizeof(db_category_relation_update) == sizeof(rf_relation_update),
+               "db_category_relation_update must have rf_relation_update's layout");
 #define RF__FIELD(m) offsetof(db_category, m), offsetof(db_category_where, m), \
     offsetof(db_category_create_input, m), offsetof(db_category_update_input, m)
 #define RF__LIST(m) offsetof(db_category, m), offsetof(db_category_where, m), \
@@ -481,9 +322,10 @@ static const rf_unique_desc db_category__uniques[] = {
 };
 static const rf_key_part db_category__key[] = { {0, offsetof(db_category_cursor, id)} };
 #define RF__REL(m) offsetof(db_category, m), offsetof(db_category_include, m), offsetof(db_category_where, m), \
-    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_category_include, _args.m)
+    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_category_include, _args.m), RF_NO_MEMBER
 #define RF__RELS(m) offsetof(db_category, m), offsetof(db_category_include, m), offsetof(db_category_where, m), \
-    offsetof(db_category, _count.m), offsetof(db_category_query, count.m), offsetof(db_category_include, _args.m)
+    offsetof(db_category, _count.m), offsetof(db_category_query, count.m), offsetof(db_category_include, _args.m), \
+    offsetof(db_category_include, _count.m)
 static const rf_relation_desc db_category__relations[] = {
     {"posts", RF_REL_MANY_TO_MANY, &db_post__m, 0, "id", NULL, "_CategoryToPost", "A", "B", RF__RELS(posts), false, "CategoryToPost"},
 };
@@ -491,7 +333,7 @@ static const rf_relation_desc db_category__relations[] = {
 #undef RF__RELS
 static rf_model_cache db_category__cache;
 static const size_t db_category__aggregate[] = {RF__AGGREGATE(db_category)};
-static const rf_model_desc db_category__m = {
+const rf_model_desc db_category__m = {
     "Category", NULL, "Category", true,
     db_category__fields, 2,
     db_category__uniques, 2,
@@ -508,17 +350,13 @@ static const rf_model_desc db_category__m = {
     sizeof(db_category_create_input), sizeof(db_category_update_input),
     offsetof(db_category_query, order_by_relevance),
 };
-RF__MODEL_RW(db_category)
-RF__UNIQUE_RW(db_category, id, 0, (int32_t id, ), (&id))
-RF__UPSERT(db_category, id, 0)
-RF__UNIQUE_RW(db_category, name, 1, (const char *name, ), (&name))
-RF__UPSERT(db_category, name, 1)
-RF__LINK(db_category, posts, 0, (int32_t category, const char *post), (&category, &post))
 
 /* ========================================================================
  * Comment
  * ======================================================================== */
 
+_Static_assert(sizeof(db_comment_relation_update) == sizeof(rf_relation_update),
+               "db_comment_relation_update must have rf_relation_update's layout");
 #define RF__FIELD(m) offsetof(db_comment, m), offsetof(db_comment_where, m), \
     offsetof(db_comment_create_input, m), offsetof(db_comment_update_input, m)
 #define RF__LIST(m) offsetof(db_comment, m), offsetof(db_comment_where, m), \
@@ -535,7 +373,7 @@ static const rf_unique_desc db_comment__uniques[] = {
 };
 static const rf_key_part db_comment__key[] = { {0, offsetof(db_comment_cursor, id)} };
 #define RF__REL(m) offsetof(db_comment, m), offsetof(db_comment_include, m), offsetof(db_comment_where, m), \
-    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_comment_include, _args.m)
+    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(db_comment_include, _args.m), RF_NO_MEMBER
 static const rf_relation_desc db_comment__relations[] = {
     {"post", RF_REL_ONE, &db_post__m, 2, "id", NULL, NULL, NULL, NULL, RF__REL(post), true, "CommentToPost"},
 };
@@ -543,7 +381,7 @@ static const rf_relation_desc db_comment__relations[] = {
 #undef RF__RELS
 static rf_model_cache db_comment__cache;
 static const size_t db_comment__aggregate[] = {RF__AGGREGATE(db_comment)};
-static const rf_model_desc db_comment__m = {
+const rf_model_desc db_comment__m = {
     "Comment", NULL, "Comment", true,
     db_comment__fields, 3,
     db_comment__uniques, 1,
@@ -560,14 +398,13 @@ static const rf_model_desc db_comment__m = {
     sizeof(db_comment_create_input), sizeof(db_comment_update_input),
     offsetof(db_comment_query, order_by_relevance),
 };
-RF__MODEL_RW(db_comment)
-RF__UNIQUE_RW(db_comment, id, 0, (const char *id, ), (&id))
-RF__UPSERT(db_comment, id, 0)
 
 /* ========================================================================
  * Tag
  * ======================================================================== */
 
+_Static_assert(sizeof(db_tag_relation_update) == sizeof(rf_relation_update),
+               "db_tag_relation_update must have rf_relation_update's layout");
 #define RF__FIELD(m) offsetof(db_tag, m), offsetof(db_tag_where, m), \
     offsetof(db_tag_create_input, m), offsetof(db_tag_update_input, m)
 #define RF__LIST(m) offsetof(db_tag, m), offsetof(db_tag_where, m), \
@@ -585,7 +422,7 @@ static const rf_unique_desc db_tag__uniques[] = {
 static const rf_key_part db_tag__key[] = { {0, offsetof(db_tag_cursor, group)}, {1, offsetof(db_tag_cursor, name)} };
 static rf_model_cache db_tag__cache;
 static const size_t db_tag__aggregate[] = {RF__AGGREGATE(db_tag)};
-static const rf_model_desc db_tag__m = {
+const rf_model_desc db_tag__m = {
     "Tag", NULL, "Tag", true,
     db_tag__fields, 3,
     db_tag__uniques, 1,
@@ -602,14 +439,13 @@ static const rf_model_desc db_tag__m = {
     sizeof(db_tag_create_input), sizeof(db_tag_update_input),
     offsetof(db_tag_query, order_by_relevance),
 };
-RF__MODEL_RW(db_tag)
-RF__UNIQUE_PLAIN_RW(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
-RF__UPSERT(db_tag, group_name, 0)
 
 /* ========================================================================
  * Lists
  * ======================================================================== */
 
+_Static_assert(sizeof(db_lists_relation_update) == sizeof(rf_relation_update),
+               "db_lists_relation_update must have rf_relation_update's layout");
 #define RF__FIELD(m) offsetof(db_lists, m), offsetof(db_lists_where, m), \
     offsetof(db_lists_create_input, m), offsetof(db_lists_update_input, m)
 #define RF__LIST(m) offsetof(db_lists, m), offsetof(db_lists_where, m), \
@@ -633,7 +469,7 @@ static const rf_unique_desc db_lists__uniques[] = {
 static const rf_key_part db_lists__key[] = { {0, offsetof(db_lists_cursor, id)} };
 static rf_model_cache db_lists__cache;
 static const size_t db_lists__aggregate[] = {RF__AGGREGATE(db_lists)};
-static const rf_model_desc db_lists__m = {
+const rf_model_desc db_lists__m = {
     "Lists", NULL, "Lists", true,
     db_lists__fields, 9,
     db_lists__uniques, 1,
@@ -650,6 +486,3 @@ static const rf_model_desc db_lists__m = {
     sizeof(db_lists_create_input), sizeof(db_lists_update_input),
     0,
 };
-RF__MODEL_RW(db_lists)
-RF__UNIQUE_PLAIN_RW(db_lists, id, 0, (int32_t id, ), (&id))
-RF__UPSERT(db_lists, id, 0)

@@ -55,10 +55,13 @@
  *     RF_ASC }` or an aggregate, then by the `by` fields; skip and take
  *     page the groups.
  *   - Relation counts (Prisma's include `_count`): a model with to-many
- *     relations has `_count` in its row struct and `count` in its query:
+ *     relations has `_count` in its row struct, and `count` in its query
+ *     and `_count` in its include (the same members; either asks):
  *     `.count = { .posts = { .on = true, .where = &published } }` fills
- *     `row._count.posts` for every row of find_many / find_first, in the
- *     same statement (a correlated COUNT subquery; `where` may be NULL).
+ *     `row._count.posts` for every row of find_many / find_first, and
+ *     `&(db_user_include){ ._count.posts = { .on = true } }` does for
+ *     find_unique, in the same statement (a correlated COUNT subquery;
+ *     `where` may be NULL).
  *   - distinct (Prisma's distinct): `.distinct = (db_post_field[]){
  *     DB_POST_BY_AUTHOR_ID }, .ndistinct = 1` keeps the first row, in the
  *     query's order, of each combination of those fields; the rows come
@@ -79,13 +82,53 @@
  *     the related rows matching `where`, in `order_by` order (else by the
  *     related key), `skip`/`take` counted per parent, each with its own
  *     includes, to any depth: still one query per relation and level.
- *     A negative take or a cursor there is RF_INVALID_ARGUMENT.
+ *     `select`, `cursor` (each parent's rows from the cursor row's position
+ *     on), `distinct` (per parent) and relation counts apply there too. A
+ *     negative take, a `lock` (included rows would not be locked: lock
+ *     them with a query of their own) or `order_by_relation` there is
+ *     RF_INVALID_ARGUMENT.
+ *   - Streams: `<model>_find_many_stream` reads the rows of a query one at
+ *     a time, in constant memory, whatever their number (options NULL:
+ *     defaults; see refract_stream.h):
+ *         db_user_stream s;
+ *         db_user row;
+ *         bool got;
+ *         rf_status st = db_user_find_many_stream(client, &query, NULL, &s);
+ *         while (st == RF_OK && (st = db_user_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
+ *             use(&row);       // valid until the next call: arena is reset per row
+ *         db_user_stream_close(&s); // always, also to stop early
+ *     where, order_by, skip, take (not negative), cursor and select apply;
+ *     include and relation counts are refused (RF_INVALID_ARGUMENT).
+ *   - Bulk writes: `<model>_create_many` inserts data[0..n) in one call
+ *     (Prisma's createMany): through COPY when every row gives the same
+ *     fields, else through INSERTs of up to 1,000 rows in one transaction;
+ *     all rows or none. With skip_duplicates, rows that would violate a
+ *     unique constraint are skipped (ON CONFLICT DO NOTHING). Client-side
+ *     ids and @updatedAt are made per row. *count (may be NULL): the rows
+ *     inserted. The _and_return forms (and update_many_and_return) return
+ *     the inserted (or updated) rows, only the selected columns when
+ *     select is not NULL.
+ *   - Nested creates (Prisma's nested `create` and `connect`):
+ *     `<model>_create_nested` takes a `<model>_nested_create`: `data` is
+ *     this row; per relation, `create` points to `ncreate` inputs of rows
+ *     to create with it, `connect` to `nconnect` filters that must each
+ *     match exactly one existing row (a unique criterion: `.email =
+ *     RF_EQ("a@b.c")`) to link to it; `connect_or_create` to
+ *     `nconnect_or_create` pairs of arrays: connect the row where[k] names,
+ *     or create create[k] when there is none. Rows that point to this one
+ *     (to-many, many-to-many, a to-one with the foreign key on the other
+ *     side) are created or re-pointed after this row; for a to-one with the
+ *     key on this side (one row, created or connected) it goes first. All
+ *     or nothing (a savepoint inside an open transaction); a connect that
+ *     matches no row is RF_NOT_FOUND (P2025), more than one
+ *     RF_INVALID_ARGUMENT. `out` gets this row.
  *   - One rf_client per thread.
  *   - Misuse (a NULL client, `out`, `count` or `data` where one is needed, a
  *     NULL array with a non-zero count, a negative skip, take == INT64_MIN)
  *     is RF_INVALID_ARGUMENT, never a crash.
- *   - The functions are thin wrappers over librefract's descriptor-driven
- *     operations (refract_desc.h); db.c holds the model tables.
+ *   - The functions are static inline one-line wrappers (at the end of this
+ *     header) over librefract's descriptor-driven operations
+ *     (refract_desc.h); db.c holds the model tables.
  */
 #ifndef DB_H_REFRACT
 #define DB_H_REFRACT
@@ -97,6 +140,7 @@
 #include <refract.h>
 #include <refract_query.h>
 #include <refract_stream.h>
+#include <refract_desc.h>
 
 #if !RF_VERSION_COMPATIBLE(0, 4, 0)
 #error "db.h was generated for librefract 0.4.x: regenerate it with the refract that matches your librefract"
@@ -145,48 +189,56 @@ typedef struct db_user_list { db_user *items; size_t count; } db_user_list;
 typedef struct db_user_stream { rf_model_stream s; } db_user_stream; /* see db_user_find_many_stream */
 typedef struct db_user_where db_user_where;
 typedef struct db_user_query db_user_query;
+extern const rf_model_desc db_user__m; /* its tables, in db.c */
 
 typedef struct db_profile db_profile;
 typedef struct db_profile_list { db_profile *items; size_t count; } db_profile_list;
 typedef struct db_profile_stream { rf_model_stream s; } db_profile_stream; /* see db_profile_find_many_stream */
 typedef struct db_profile_where db_profile_where;
 typedef struct db_profile_query db_profile_query;
+extern const rf_model_desc db_profile__m; /* its tables, in db.c */
 
 typedef struct db_desk db_desk;
 typedef struct db_desk_list { db_desk *items; size_t count; } db_desk_list;
 typedef struct db_desk_stream { rf_model_stream s; } db_desk_stream; /* see db_desk_find_many_stream */
 typedef struct db_desk_where db_desk_where;
 typedef struct db_desk_query db_desk_query;
+extern const rf_model_desc db_desk__m; /* its tables, in db.c */
 
 typedef struct db_post db_post;
 typedef struct db_post_list { db_post *items; size_t count; } db_post_list;
 typedef struct db_post_stream { rf_model_stream s; } db_post_stream; /* see db_post_find_many_stream */
 typedef struct db_post_where db_post_where;
 typedef struct db_post_query db_post_query;
+extern const rf_model_desc db_post__m; /* its tables, in db.c */
 
 typedef struct db_category db_category;
 typedef struct db_category_list { db_category *items; size_t count; } db_category_list;
 typedef struct db_category_stream { rf_model_stream s; } db_category_stream; /* see db_category_find_many_stream */
 typedef struct db_category_where db_category_where;
 typedef struct db_category_query db_category_query;
+extern const rf_model_desc db_category__m; /* its tables, in db.c */
 
 typedef struct db_comment db_comment;
 typedef struct db_comment_list { db_comment *items; size_t count; } db_comment_list;
 typedef struct db_comment_stream { rf_model_stream s; } db_comment_stream; /* see db_comment_find_many_stream */
 typedef struct db_comment_where db_comment_where;
 typedef struct db_comment_query db_comment_query;
+extern const rf_model_desc db_comment__m; /* its tables, in db.c */
 
 typedef struct db_tag db_tag;
 typedef struct db_tag_list { db_tag *items; size_t count; } db_tag_list;
 typedef struct db_tag_stream { rf_model_stream s; } db_tag_stream; /* see db_tag_find_many_stream */
 typedef struct db_tag_where db_tag_where;
 typedef struct db_tag_query db_tag_query;
+extern const rf_model_desc db_tag__m; /* its tables, in db.c */
 
 typedef struct db_lists db_lists;
 typedef struct db_lists_list { db_lists *items; size_t count; } db_lists_list;
 typedef struct db_lists_stream { rf_model_stream s; } db_lists_stream; /* see db_lists_find_many_stream */
 typedef struct db_lists_where db_lists_where;
 typedef struct db_lists_query db_lists_query;
+extern const rf_model_desc db_lists__m; /* its tables, in db.c */
 typedef struct db_user_nested_create db_user_nested_create;
 typedef struct db_user_nested_update db_user_nested_update;
 typedef struct db_profile_nested_create db_profile_nested_create;
@@ -326,6 +378,7 @@ typedef struct db_user_include {
     bool profile;
     bool desk;
     struct { const db_post_query *posts; const db_profile_query *profile; const db_desk_query *desk; } _args;
+    struct { struct { bool on; const db_post_where *where; } posts; } _count; /* relations to count, as the query's count (see the top) */
 } db_user_include;
 
 /* The identity of a row, for cursors. */
@@ -472,117 +525,91 @@ typedef struct db_user_update_input {
 /* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
  * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
-rf_status db_user_find_unique_by_id(rf_client *client, int32_t id, const db_user_include *include, db_user *out,
+static inline rf_status db_user_find_unique_by_id(rf_client *client, int32_t id, const db_user_include *include, db_user *out,
         rf_arena *arena);
-rf_status db_user_find_unique_by_id_select(rf_client *client, int32_t id, const db_user_include *include, 
+static inline rf_status db_user_find_unique_by_id_select(rf_client *client, int32_t id, const db_user_include *include, 
         const db_user_select *select, db_user *out, rf_arena *arena);
-rf_status db_user_find_unique_by_email(rf_client *client, const char *email, const db_user_include *include, db_user *out,
+static inline rf_status db_user_find_unique_by_email(rf_client *client, const char *email, const db_user_include *include, db_user *out,
         rf_arena *arena);
-rf_status db_user_find_unique_by_email_select(rf_client *client, const char *email, const db_user_include *include, 
+static inline rf_status db_user_find_unique_by_email_select(rf_client *client, const char *email, const db_user_include *include, 
         const db_user_select *select, db_user *out, rf_arena *arena);
-rf_status db_user_find_unique_by_ext_id(rf_client *client, const char *ext_id, const db_user_include *include, db_user *out,
+static inline rf_status db_user_find_unique_by_ext_id(rf_client *client, const char *ext_id, const db_user_include *include, db_user *out,
         rf_arena *arena);
-rf_status db_user_find_unique_by_ext_id_select(rf_client *client, const char *ext_id, const db_user_include *include, 
+static inline rf_status db_user_find_unique_by_ext_id_select(rf_client *client, const char *ext_id, const db_user_include *include, 
         const db_user_select *select, db_user *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
-rf_status db_user_find_first(rf_client *client, const db_user_query *query, db_user *out,
+static inline rf_status db_user_find_first(rf_client *client, const db_user_query *query, db_user *out,
         rf_arena *arena);
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
-rf_status db_user_find_many(rf_client *client, const db_user_query *query, db_user_list *out,
+static inline rf_status db_user_find_many(rf_client *client, const db_user_query *query, db_user_list *out,
         rf_arena *arena);
-/* The rows of the query one at a time, in constant memory, whatever their
- * number (options NULL: defaults; see refract_stream.h):
- *     db_user_stream s;
- *     db_user row;
- *     bool got;
- *     rf_status st = db_user_find_many_stream(client, &query, NULL, &s);
- *     while (st == RF_OK && (st = db_user_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
- *         use(&row);       // valid until the next call: arena is reset per row
- *     db_user_stream_close(&s); // always, also to stop early
- * where, order_by, skip, take (not negative), cursor and select apply;
- * include is refused (RF_INVALID_ARGUMENT). */
-rf_status db_user_find_many_stream(rf_client *client, const db_user_query *query,
+/* The rows of the query one at a time, in constant memory (see "Streams"
+ * at the top). */
+static inline rf_status db_user_find_many_stream(rf_client *client, const db_user_query *query,
         const rf_stream_options *options, db_user_stream *out);
-rf_status db_user_stream_next(db_user_stream *stream, db_user *out, rf_arena *arena, bool *got);
-rf_status db_user_stream_close(db_user_stream *stream);
+static inline rf_status db_user_stream_next(db_user_stream *stream, db_user *out, rf_arena *arena, bool *got);
+static inline rf_status db_user_stream_close(db_user_stream *stream);
 /* How many rows match (NULL: all). */
-rf_status db_user_count(rf_client *client, const db_user_where *where, int64_t *count);
+static inline rf_status db_user_count(rf_client *client, const db_user_where *where, int64_t *count);
 /* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
-rf_status db_user_aggregate(rf_client *client, const db_user_aggregate_query *query,
+static inline rf_status db_user_aggregate(rf_client *client, const db_user_aggregate_query *query,
         db_user_aggregate_result *out, rf_arena *arena);
 /* Groups of rows with equal `by` fields, and their aggregates. */
-rf_status db_user_group_by(rf_client *client, const db_user_group_by_query *query,
+static inline rf_status db_user_group_by(rf_client *client, const db_user_group_by_query *query,
         db_user_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
-rf_status db_user_create(rf_client *client, const db_user_create_input *data, db_user *out, rf_arena *arena);
-rf_status db_user_create_select(rf_client *client, const db_user_create_input *data,
+static inline rf_status db_user_create(rf_client *client, const db_user_create_input *data, db_user *out, rf_arena *arena);
+static inline rf_status db_user_create_select(rf_client *client, const db_user_create_input *data,
         const db_user_select *select, db_user *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
  * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
  * NULL update input changes nothing but @updatedAt fields. The _select
  * forms return only the selected columns (NULL: all). */
-rf_status db_user_update_by_id(rf_client *client, int32_t id, const db_user_update_input *data,
+static inline rf_status db_user_update_by_id(rf_client *client, int32_t id, const db_user_update_input *data,
         db_user *out, rf_arena *arena);
-rf_status db_user_update_by_id_select(rf_client *client, int32_t id, const db_user_update_input *data,
+static inline rf_status db_user_update_by_id_select(rf_client *client, int32_t id, const db_user_update_input *data,
         const db_user_select *select, db_user *out, rf_arena *arena);
-rf_status db_user_delete_by_id(rf_client *client, int32_t id, db_user *out, rf_arena *arena);
-rf_status db_user_delete_by_id_select(rf_client *client, int32_t id, const db_user_select *select,
+static inline rf_status db_user_delete_by_id(rf_client *client, int32_t id, db_user *out, rf_arena *arena);
+static inline rf_status db_user_delete_by_id_select(rf_client *client, int32_t id, const db_user_select *select,
         db_user *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
-rf_status db_user_upsert_by_id(rf_client *client, const db_user_create_input *create,
+static inline rf_status db_user_upsert_by_id(rf_client *client, const db_user_create_input *create,
         const db_user_update_input *update, db_user *out, rf_arena *arena);
-rf_status db_user_update_by_email(rf_client *client, const char *email, const db_user_update_input *data,
+static inline rf_status db_user_update_by_email(rf_client *client, const char *email, const db_user_update_input *data,
         db_user *out, rf_arena *arena);
-rf_status db_user_update_by_email_select(rf_client *client, const char *email, const db_user_update_input *data,
+static inline rf_status db_user_update_by_email_select(rf_client *client, const char *email, const db_user_update_input *data,
         const db_user_select *select, db_user *out, rf_arena *arena);
-rf_status db_user_delete_by_email(rf_client *client, const char *email, db_user *out, rf_arena *arena);
-rf_status db_user_delete_by_email_select(rf_client *client, const char *email, const db_user_select *select,
+static inline rf_status db_user_delete_by_email(rf_client *client, const char *email, db_user *out, rf_arena *arena);
+static inline rf_status db_user_delete_by_email_select(rf_client *client, const char *email, const db_user_select *select,
         db_user *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same email. */
-rf_status db_user_upsert_by_email(rf_client *client, const db_user_create_input *create,
+static inline rf_status db_user_upsert_by_email(rf_client *client, const db_user_create_input *create,
         const db_user_update_input *update, db_user *out, rf_arena *arena);
-rf_status db_user_update_by_ext_id(rf_client *client, const char *ext_id, const db_user_update_input *data,
+static inline rf_status db_user_update_by_ext_id(rf_client *client, const char *ext_id, const db_user_update_input *data,
         db_user *out, rf_arena *arena);
-rf_status db_user_update_by_ext_id_select(rf_client *client, const char *ext_id, const db_user_update_input *data,
+static inline rf_status db_user_update_by_ext_id_select(rf_client *client, const char *ext_id, const db_user_update_input *data,
         const db_user_select *select, db_user *out, rf_arena *arena);
-rf_status db_user_delete_by_ext_id(rf_client *client, const char *ext_id, db_user *out, rf_arena *arena);
-rf_status db_user_delete_by_ext_id_select(rf_client *client, const char *ext_id, const db_user_select *select,
+static inline rf_status db_user_delete_by_ext_id(rf_client *client, const char *ext_id, db_user *out, rf_arena *arena);
+static inline rf_status db_user_delete_by_ext_id_select(rf_client *client, const char *ext_id, const db_user_select *select,
         db_user *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same ext_id. */
-rf_status db_user_upsert_by_ext_id(rf_client *client, const db_user_create_input *create,
+static inline rf_status db_user_upsert_by_ext_id(rf_client *client, const db_user_create_input *create,
         const db_user_update_input *update, db_user *out, rf_arena *arena);
 /* Every matching row (NULL: all); *count (may be NULL) says how many. */
-rf_status db_user_update_many(rf_client *client, const db_user_where *where,
+static inline rf_status db_user_update_many(rf_client *client, const db_user_where *where,
         const db_user_update_input *data, int64_t *count);
-rf_status db_user_delete_many(rf_client *client, const db_user_where *where, int64_t *count);
-/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
- * createMany): through COPY when every row gives the same fields, else
- * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
- * With skip_duplicates, rows that would violate a unique constraint are
- * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
- * made per row. *count (may be NULL): the rows inserted. The _and_return
- * forms return the inserted (or updated) rows, only the selected columns
- * when select is not NULL. */
-rf_status db_user_create_many(rf_client *client, const db_user_create_input *data, size_t n,
+static inline rf_status db_user_delete_many(rf_client *client, const db_user_where *where, int64_t *count);
+/* Bulk writes (see "Bulk writes" at the top). */
+static inline rf_status db_user_create_many(rf_client *client, const db_user_create_input *data, size_t n,
         bool skip_duplicates, int64_t *count);
-rf_status db_user_create_many_and_return(rf_client *client, const db_user_create_input *data,
+static inline rf_status db_user_create_many_and_return(rf_client *client, const db_user_create_input *data,
         size_t n, bool skip_duplicates, const db_user_select *select, db_user_list *out,
         rf_arena *arena);
-rf_status db_user_update_many_and_return(rf_client *client, const db_user_where *where,
+static inline rf_status db_user_update_many_and_return(rf_client *client, const db_user_where *where,
         const db_user_update_input *data, const db_user_select *select, db_user_list *out,
         rf_arena *arena);
 /* A create with related rows created or connected in the same
- * transaction (Prisma's nested `create` and `connect`): `data` is this
- * row; per relation, `create` points to `ncreate` inputs of rows to create
- * with it, `connect` to `nconnect` filters that must each match exactly
- * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
- * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
- * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
- * the foreign key on the other side) are created or re-pointed after this
- * row; for a to-one with the key on this side (one row, created or
- * connected) it goes first. All or nothing (a savepoint inside an open
- * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
- * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
+ * transaction (see "Nested creates" at the top). */
 struct db_user_nested_create {
     const db_user_create_input *data;
     struct {
@@ -610,26 +637,26 @@ struct db_user_nested_create {
         size_t nconnect_or_create;
     } desk;
 };
-rf_status db_user_create_nested(rf_client *client, const db_user_nested_create *input, db_user *out,
+static inline rf_status db_user_create_nested(rf_client *client, const db_user_nested_create *input, db_user *out,
         rf_arena *arena);
 /* Writes on User rows related to a row being updated (see "Nested updates"). */
 typedef RF_RELATION_UPDATE(db_user) db_user_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
-rf_status db_user_batch_update_by_id(rf_batch *batch, int32_t id, const db_user_update_input *data,
+static inline rf_status db_user_batch_update_by_id(rf_batch *batch, int32_t id, const db_user_update_input *data,
         db_user *out);
-rf_status db_user_batch_delete_by_id(rf_batch *batch, int32_t id, db_user *out);
-rf_status db_user_batch_update_by_email(rf_batch *batch, const char *email, const db_user_update_input *data,
+static inline rf_status db_user_batch_delete_by_id(rf_batch *batch, int32_t id, db_user *out);
+static inline rf_status db_user_batch_update_by_email(rf_batch *batch, const char *email, const db_user_update_input *data,
         db_user *out);
-rf_status db_user_batch_delete_by_email(rf_batch *batch, const char *email, db_user *out);
-rf_status db_user_batch_update_by_ext_id(rf_batch *batch, const char *ext_id, const db_user_update_input *data,
+static inline rf_status db_user_batch_delete_by_email(rf_batch *batch, const char *email, db_user *out);
+static inline rf_status db_user_batch_update_by_ext_id(rf_batch *batch, const char *ext_id, const db_user_update_input *data,
         db_user *out);
-rf_status db_user_batch_delete_by_ext_id(rf_batch *batch, const char *ext_id, db_user *out);
-rf_status db_user_batch_create(rf_batch *batch, const db_user_create_input *data, db_user *out);
-rf_status db_user_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_user *out);
-rf_status db_user_batch_find_unique_by_email(rf_batch *batch, const char *email, db_user *out);
-rf_status db_user_batch_find_unique_by_ext_id(rf_batch *batch, const char *ext_id, db_user *out);
-rf_status db_user_batch_count(rf_batch *batch, const db_user_where *where, int64_t *count);
+static inline rf_status db_user_batch_delete_by_ext_id(rf_batch *batch, const char *ext_id, db_user *out);
+static inline rf_status db_user_batch_create(rf_batch *batch, const db_user_create_input *data, db_user *out);
+static inline rf_status db_user_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_user *out);
+static inline rf_status db_user_batch_find_unique_by_email(rf_batch *batch, const char *email, db_user *out);
+static inline rf_status db_user_batch_find_unique_by_ext_id(rf_batch *batch, const char *ext_id, db_user *out);
+static inline rf_status db_user_batch_count(rf_batch *batch, const db_user_where *where, int64_t *count);
 
 /* ---- Profile (model) ---- */
 
@@ -762,103 +789,77 @@ typedef struct db_profile_update_input {
 /* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
  * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
-rf_status db_profile_find_unique_by_id(rf_client *client, const char *id, const db_profile_include *include, db_profile *out,
+static inline rf_status db_profile_find_unique_by_id(rf_client *client, const char *id, const db_profile_include *include, db_profile *out,
         rf_arena *arena);
-rf_status db_profile_find_unique_by_id_select(rf_client *client, const char *id, const db_profile_include *include, 
+static inline rf_status db_profile_find_unique_by_id_select(rf_client *client, const char *id, const db_profile_include *include, 
         const db_profile_select *select, db_profile *out, rf_arena *arena);
-rf_status db_profile_find_unique_by_user_id(rf_client *client, int32_t user_id, const db_profile_include *include, db_profile *out,
+static inline rf_status db_profile_find_unique_by_user_id(rf_client *client, int32_t user_id, const db_profile_include *include, db_profile *out,
         rf_arena *arena);
-rf_status db_profile_find_unique_by_user_id_select(rf_client *client, int32_t user_id, const db_profile_include *include, 
+static inline rf_status db_profile_find_unique_by_user_id_select(rf_client *client, int32_t user_id, const db_profile_include *include, 
         const db_profile_select *select, db_profile *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
-rf_status db_profile_find_first(rf_client *client, const db_profile_query *query, db_profile *out,
+static inline rf_status db_profile_find_first(rf_client *client, const db_profile_query *query, db_profile *out,
         rf_arena *arena);
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
-rf_status db_profile_find_many(rf_client *client, const db_profile_query *query, db_profile_list *out,
+static inline rf_status db_profile_find_many(rf_client *client, const db_profile_query *query, db_profile_list *out,
         rf_arena *arena);
-/* The rows of the query one at a time, in constant memory, whatever their
- * number (options NULL: defaults; see refract_stream.h):
- *     db_profile_stream s;
- *     db_profile row;
- *     bool got;
- *     rf_status st = db_profile_find_many_stream(client, &query, NULL, &s);
- *     while (st == RF_OK && (st = db_profile_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
- *         use(&row);       // valid until the next call: arena is reset per row
- *     db_profile_stream_close(&s); // always, also to stop early
- * where, order_by, skip, take (not negative), cursor and select apply;
- * include is refused (RF_INVALID_ARGUMENT). */
-rf_status db_profile_find_many_stream(rf_client *client, const db_profile_query *query,
+/* The rows of the query one at a time, in constant memory (see "Streams"
+ * at the top). */
+static inline rf_status db_profile_find_many_stream(rf_client *client, const db_profile_query *query,
         const rf_stream_options *options, db_profile_stream *out);
-rf_status db_profile_stream_next(db_profile_stream *stream, db_profile *out, rf_arena *arena, bool *got);
-rf_status db_profile_stream_close(db_profile_stream *stream);
+static inline rf_status db_profile_stream_next(db_profile_stream *stream, db_profile *out, rf_arena *arena, bool *got);
+static inline rf_status db_profile_stream_close(db_profile_stream *stream);
 /* How many rows match (NULL: all). */
-rf_status db_profile_count(rf_client *client, const db_profile_where *where, int64_t *count);
+static inline rf_status db_profile_count(rf_client *client, const db_profile_where *where, int64_t *count);
 /* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
-rf_status db_profile_aggregate(rf_client *client, const db_profile_aggregate_query *query,
+static inline rf_status db_profile_aggregate(rf_client *client, const db_profile_aggregate_query *query,
         db_profile_aggregate_result *out, rf_arena *arena);
 /* Groups of rows with equal `by` fields, and their aggregates. */
-rf_status db_profile_group_by(rf_client *client, const db_profile_group_by_query *query,
+static inline rf_status db_profile_group_by(rf_client *client, const db_profile_group_by_query *query,
         db_profile_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
-rf_status db_profile_create(rf_client *client, const db_profile_create_input *data, db_profile *out, rf_arena *arena);
-rf_status db_profile_create_select(rf_client *client, const db_profile_create_input *data,
+static inline rf_status db_profile_create(rf_client *client, const db_profile_create_input *data, db_profile *out, rf_arena *arena);
+static inline rf_status db_profile_create_select(rf_client *client, const db_profile_create_input *data,
         const db_profile_select *select, db_profile *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
  * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
  * NULL update input changes nothing but @updatedAt fields. The _select
  * forms return only the selected columns (NULL: all). */
-rf_status db_profile_update_by_id(rf_client *client, const char *id, const db_profile_update_input *data,
+static inline rf_status db_profile_update_by_id(rf_client *client, const char *id, const db_profile_update_input *data,
         db_profile *out, rf_arena *arena);
-rf_status db_profile_update_by_id_select(rf_client *client, const char *id, const db_profile_update_input *data,
+static inline rf_status db_profile_update_by_id_select(rf_client *client, const char *id, const db_profile_update_input *data,
         const db_profile_select *select, db_profile *out, rf_arena *arena);
-rf_status db_profile_delete_by_id(rf_client *client, const char *id, db_profile *out, rf_arena *arena);
-rf_status db_profile_delete_by_id_select(rf_client *client, const char *id, const db_profile_select *select,
+static inline rf_status db_profile_delete_by_id(rf_client *client, const char *id, db_profile *out, rf_arena *arena);
+static inline rf_status db_profile_delete_by_id_select(rf_client *client, const char *id, const db_profile_select *select,
         db_profile *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
-rf_status db_profile_upsert_by_id(rf_client *client, const db_profile_create_input *create,
+static inline rf_status db_profile_upsert_by_id(rf_client *client, const db_profile_create_input *create,
         const db_profile_update_input *update, db_profile *out, rf_arena *arena);
-rf_status db_profile_update_by_user_id(rf_client *client, int32_t user_id, const db_profile_update_input *data,
+static inline rf_status db_profile_update_by_user_id(rf_client *client, int32_t user_id, const db_profile_update_input *data,
         db_profile *out, rf_arena *arena);
-rf_status db_profile_update_by_user_id_select(rf_client *client, int32_t user_id, const db_profile_update_input *data,
+static inline rf_status db_profile_update_by_user_id_select(rf_client *client, int32_t user_id, const db_profile_update_input *data,
         const db_profile_select *select, db_profile *out, rf_arena *arena);
-rf_status db_profile_delete_by_user_id(rf_client *client, int32_t user_id, db_profile *out, rf_arena *arena);
-rf_status db_profile_delete_by_user_id_select(rf_client *client, int32_t user_id, const db_profile_select *select,
+static inline rf_status db_profile_delete_by_user_id(rf_client *client, int32_t user_id, db_profile *out, rf_arena *arena);
+static inline rf_status db_profile_delete_by_user_id_select(rf_client *client, int32_t user_id, const db_profile_select *select,
         db_profile *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same user_id. */
-rf_status db_profile_upsert_by_user_id(rf_client *client, const db_profile_create_input *create,
+static inline rf_status db_profile_upsert_by_user_id(rf_client *client, const db_profile_create_input *create,
         const db_profile_update_input *update, db_profile *out, rf_arena *arena);
 /* Every matching row (NULL: all); *count (may be NULL) says how many. */
-rf_status db_profile_update_many(rf_client *client, const db_profile_where *where,
+static inline rf_status db_profile_update_many(rf_client *client, const db_profile_where *where,
         const db_profile_update_input *data, int64_t *count);
-rf_status db_profile_delete_many(rf_client *client, const db_profile_where *where, int64_t *count);
-/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
- * createMany): through COPY when every row gives the same fields, else
- * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
- * With skip_duplicates, rows that would violate a unique constraint are
- * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
- * made per row. *count (may be NULL): the rows inserted. The _and_return
- * forms return the inserted (or updated) rows, only the selected columns
- * when select is not NULL. */
-rf_status db_profile_create_many(rf_client *client, const db_profile_create_input *data, size_t n,
+static inline rf_status db_profile_delete_many(rf_client *client, const db_profile_where *where, int64_t *count);
+/* Bulk writes (see "Bulk writes" at the top). */
+static inline rf_status db_profile_create_many(rf_client *client, const db_profile_create_input *data, size_t n,
         bool skip_duplicates, int64_t *count);
-rf_status db_profile_create_many_and_return(rf_client *client, const db_profile_create_input *data,
+static inline rf_status db_profile_create_many_and_return(rf_client *client, const db_profile_create_input *data,
         size_t n, bool skip_duplicates, const db_profile_select *select, db_profile_list *out,
         rf_arena *arena);
-rf_status db_profile_update_many_and_return(rf_client *client, const db_profile_where *where,
+static inline rf_status db_profile_update_many_and_return(rf_client *client, const db_profile_where *where,
         const db_profile_update_input *data, const db_profile_select *select, db_profile_list *out,
         rf_arena *arena);
 /* A create with related rows created or connected in the same
- * transaction (Prisma's nested `create` and `connect`): `data` is this
- * row; per relation, `create` points to `ncreate` inputs of rows to create
- * with it, `connect` to `nconnect` filters that must each match exactly
- * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
- * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
- * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
- * the foreign key on the other side) are created or re-pointed after this
- * row; for a to-one with the key on this side (one row, created or
- * connected) it goes first. All or nothing (a savepoint inside an open
- * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
- * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
+ * transaction (see "Nested creates" at the top). */
 struct db_profile_nested_create {
     const db_profile_create_input *data;
     struct {
@@ -870,22 +871,22 @@ struct db_profile_nested_create {
         size_t nconnect_or_create;
     } user;
 };
-rf_status db_profile_create_nested(rf_client *client, const db_profile_nested_create *input, db_profile *out,
+static inline rf_status db_profile_create_nested(rf_client *client, const db_profile_nested_create *input, db_profile *out,
         rf_arena *arena);
 /* Writes on Profile rows related to a row being updated (see "Nested updates"). */
 typedef RF_RELATION_UPDATE(db_profile) db_profile_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
-rf_status db_profile_batch_update_by_id(rf_batch *batch, const char *id, const db_profile_update_input *data,
+static inline rf_status db_profile_batch_update_by_id(rf_batch *batch, const char *id, const db_profile_update_input *data,
         db_profile *out);
-rf_status db_profile_batch_delete_by_id(rf_batch *batch, const char *id, db_profile *out);
-rf_status db_profile_batch_update_by_user_id(rf_batch *batch, int32_t user_id, const db_profile_update_input *data,
+static inline rf_status db_profile_batch_delete_by_id(rf_batch *batch, const char *id, db_profile *out);
+static inline rf_status db_profile_batch_update_by_user_id(rf_batch *batch, int32_t user_id, const db_profile_update_input *data,
         db_profile *out);
-rf_status db_profile_batch_delete_by_user_id(rf_batch *batch, int32_t user_id, db_profile *out);
-rf_status db_profile_batch_create(rf_batch *batch, const db_profile_create_input *data, db_profile *out);
-rf_status db_profile_batch_find_unique_by_id(rf_batch *batch, const char *id, db_profile *out);
-rf_status db_profile_batch_find_unique_by_user_id(rf_batch *batch, int32_t user_id, db_profile *out);
-rf_status db_profile_batch_count(rf_batch *batch, const db_profile_where *where, int64_t *count);
+static inline rf_status db_profile_batch_delete_by_user_id(rf_batch *batch, int32_t user_id, db_profile *out);
+static inline rf_status db_profile_batch_create(rf_batch *batch, const db_profile_create_input *data, db_profile *out);
+static inline rf_status db_profile_batch_find_unique_by_id(rf_batch *batch, const char *id, db_profile *out);
+static inline rf_status db_profile_batch_find_unique_by_user_id(rf_batch *batch, int32_t user_id, db_profile *out);
+static inline rf_status db_profile_batch_count(rf_batch *batch, const db_profile_where *where, int64_t *count);
 
 /* ---- Desk (model) ---- */
 
@@ -1018,117 +1019,91 @@ typedef struct db_desk_update_input {
 /* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
  * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
-rf_status db_desk_find_unique_by_id(rf_client *client, int32_t id, const db_desk_include *include, db_desk *out,
+static inline rf_status db_desk_find_unique_by_id(rf_client *client, int32_t id, const db_desk_include *include, db_desk *out,
         rf_arena *arena);
-rf_status db_desk_find_unique_by_id_select(rf_client *client, int32_t id, const db_desk_include *include, 
+static inline rf_status db_desk_find_unique_by_id_select(rf_client *client, int32_t id, const db_desk_include *include, 
         const db_desk_select *select, db_desk *out, rf_arena *arena);
-rf_status db_desk_find_unique_by_label(rf_client *client, const char *label, const db_desk_include *include, db_desk *out,
+static inline rf_status db_desk_find_unique_by_label(rf_client *client, const char *label, const db_desk_include *include, db_desk *out,
         rf_arena *arena);
-rf_status db_desk_find_unique_by_label_select(rf_client *client, const char *label, const db_desk_include *include, 
+static inline rf_status db_desk_find_unique_by_label_select(rf_client *client, const char *label, const db_desk_include *include, 
         const db_desk_select *select, db_desk *out, rf_arena *arena);
-rf_status db_desk_find_unique_by_user_id(rf_client *client, int32_t user_id, const db_desk_include *include, db_desk *out,
+static inline rf_status db_desk_find_unique_by_user_id(rf_client *client, int32_t user_id, const db_desk_include *include, db_desk *out,
         rf_arena *arena);
-rf_status db_desk_find_unique_by_user_id_select(rf_client *client, int32_t user_id, const db_desk_include *include, 
+static inline rf_status db_desk_find_unique_by_user_id_select(rf_client *client, int32_t user_id, const db_desk_include *include, 
         const db_desk_select *select, db_desk *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
-rf_status db_desk_find_first(rf_client *client, const db_desk_query *query, db_desk *out,
+static inline rf_status db_desk_find_first(rf_client *client, const db_desk_query *query, db_desk *out,
         rf_arena *arena);
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
-rf_status db_desk_find_many(rf_client *client, const db_desk_query *query, db_desk_list *out,
+static inline rf_status db_desk_find_many(rf_client *client, const db_desk_query *query, db_desk_list *out,
         rf_arena *arena);
-/* The rows of the query one at a time, in constant memory, whatever their
- * number (options NULL: defaults; see refract_stream.h):
- *     db_desk_stream s;
- *     db_desk row;
- *     bool got;
- *     rf_status st = db_desk_find_many_stream(client, &query, NULL, &s);
- *     while (st == RF_OK && (st = db_desk_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
- *         use(&row);       // valid until the next call: arena is reset per row
- *     db_desk_stream_close(&s); // always, also to stop early
- * where, order_by, skip, take (not negative), cursor and select apply;
- * include is refused (RF_INVALID_ARGUMENT). */
-rf_status db_desk_find_many_stream(rf_client *client, const db_desk_query *query,
+/* The rows of the query one at a time, in constant memory (see "Streams"
+ * at the top). */
+static inline rf_status db_desk_find_many_stream(rf_client *client, const db_desk_query *query,
         const rf_stream_options *options, db_desk_stream *out);
-rf_status db_desk_stream_next(db_desk_stream *stream, db_desk *out, rf_arena *arena, bool *got);
-rf_status db_desk_stream_close(db_desk_stream *stream);
+static inline rf_status db_desk_stream_next(db_desk_stream *stream, db_desk *out, rf_arena *arena, bool *got);
+static inline rf_status db_desk_stream_close(db_desk_stream *stream);
 /* How many rows match (NULL: all). */
-rf_status db_desk_count(rf_client *client, const db_desk_where *where, int64_t *count);
+static inline rf_status db_desk_count(rf_client *client, const db_desk_where *where, int64_t *count);
 /* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
-rf_status db_desk_aggregate(rf_client *client, const db_desk_aggregate_query *query,
+static inline rf_status db_desk_aggregate(rf_client *client, const db_desk_aggregate_query *query,
         db_desk_aggregate_result *out, rf_arena *arena);
 /* Groups of rows with equal `by` fields, and their aggregates. */
-rf_status db_desk_group_by(rf_client *client, const db_desk_group_by_query *query,
+static inline rf_status db_desk_group_by(rf_client *client, const db_desk_group_by_query *query,
         db_desk_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
-rf_status db_desk_create(rf_client *client, const db_desk_create_input *data, db_desk *out, rf_arena *arena);
-rf_status db_desk_create_select(rf_client *client, const db_desk_create_input *data,
+static inline rf_status db_desk_create(rf_client *client, const db_desk_create_input *data, db_desk *out, rf_arena *arena);
+static inline rf_status db_desk_create_select(rf_client *client, const db_desk_create_input *data,
         const db_desk_select *select, db_desk *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
  * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
  * NULL update input changes nothing but @updatedAt fields. The _select
  * forms return only the selected columns (NULL: all). */
-rf_status db_desk_update_by_id(rf_client *client, int32_t id, const db_desk_update_input *data,
+static inline rf_status db_desk_update_by_id(rf_client *client, int32_t id, const db_desk_update_input *data,
         db_desk *out, rf_arena *arena);
-rf_status db_desk_update_by_id_select(rf_client *client, int32_t id, const db_desk_update_input *data,
+static inline rf_status db_desk_update_by_id_select(rf_client *client, int32_t id, const db_desk_update_input *data,
         const db_desk_select *select, db_desk *out, rf_arena *arena);
-rf_status db_desk_delete_by_id(rf_client *client, int32_t id, db_desk *out, rf_arena *arena);
-rf_status db_desk_delete_by_id_select(rf_client *client, int32_t id, const db_desk_select *select,
+static inline rf_status db_desk_delete_by_id(rf_client *client, int32_t id, db_desk *out, rf_arena *arena);
+static inline rf_status db_desk_delete_by_id_select(rf_client *client, int32_t id, const db_desk_select *select,
         db_desk *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
-rf_status db_desk_upsert_by_id(rf_client *client, const db_desk_create_input *create,
+static inline rf_status db_desk_upsert_by_id(rf_client *client, const db_desk_create_input *create,
         const db_desk_update_input *update, db_desk *out, rf_arena *arena);
-rf_status db_desk_update_by_label(rf_client *client, const char *label, const db_desk_update_input *data,
+static inline rf_status db_desk_update_by_label(rf_client *client, const char *label, const db_desk_update_input *data,
         db_desk *out, rf_arena *arena);
-rf_status db_desk_update_by_label_select(rf_client *client, const char *label, const db_desk_update_input *data,
+static inline rf_status db_desk_update_by_label_select(rf_client *client, const char *label, const db_desk_update_input *data,
         const db_desk_select *select, db_desk *out, rf_arena *arena);
-rf_status db_desk_delete_by_label(rf_client *client, const char *label, db_desk *out, rf_arena *arena);
-rf_status db_desk_delete_by_label_select(rf_client *client, const char *label, const db_desk_select *select,
+static inline rf_status db_desk_delete_by_label(rf_client *client, const char *label, db_desk *out, rf_arena *arena);
+static inline rf_status db_desk_delete_by_label_select(rf_client *client, const char *label, const db_desk_select *select,
         db_desk *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same label. */
-rf_status db_desk_upsert_by_label(rf_client *client, const db_desk_create_input *create,
+static inline rf_status db_desk_upsert_by_label(rf_client *client, const db_desk_create_input *create,
         const db_desk_update_input *update, db_desk *out, rf_arena *arena);
-rf_status db_desk_update_by_user_id(rf_client *client, int32_t user_id, const db_desk_update_input *data,
+static inline rf_status db_desk_update_by_user_id(rf_client *client, int32_t user_id, const db_desk_update_input *data,
         db_desk *out, rf_arena *arena);
-rf_status db_desk_update_by_user_id_select(rf_client *client, int32_t user_id, const db_desk_update_input *data,
+static inline rf_status db_desk_update_by_user_id_select(rf_client *client, int32_t user_id, const db_desk_update_input *data,
         const db_desk_select *select, db_desk *out, rf_arena *arena);
-rf_status db_desk_delete_by_user_id(rf_client *client, int32_t user_id, db_desk *out, rf_arena *arena);
-rf_status db_desk_delete_by_user_id_select(rf_client *client, int32_t user_id, const db_desk_select *select,
+static inline rf_status db_desk_delete_by_user_id(rf_client *client, int32_t user_id, db_desk *out, rf_arena *arena);
+static inline rf_status db_desk_delete_by_user_id_select(rf_client *client, int32_t user_id, const db_desk_select *select,
         db_desk *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same user_id. */
-rf_status db_desk_upsert_by_user_id(rf_client *client, const db_desk_create_input *create,
+static inline rf_status db_desk_upsert_by_user_id(rf_client *client, const db_desk_create_input *create,
         const db_desk_update_input *update, db_desk *out, rf_arena *arena);
 /* Every matching row (NULL: all); *count (may be NULL) says how many. */
-rf_status db_desk_update_many(rf_client *client, const db_desk_where *where,
+static inline rf_status db_desk_update_many(rf_client *client, const db_desk_where *where,
         const db_desk_update_input *data, int64_t *count);
-rf_status db_desk_delete_many(rf_client *client, const db_desk_where *where, int64_t *count);
-/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
- * createMany): through COPY when every row gives the same fields, else
- * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
- * With skip_duplicates, rows that would violate a unique constraint are
- * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
- * made per row. *count (may be NULL): the rows inserted. The _and_return
- * forms return the inserted (or updated) rows, only the selected columns
- * when select is not NULL. */
-rf_status db_desk_create_many(rf_client *client, const db_desk_create_input *data, size_t n,
+static inline rf_status db_desk_delete_many(rf_client *client, const db_desk_where *where, int64_t *count);
+/* Bulk writes (see "Bulk writes" at the top). */
+static inline rf_status db_desk_create_many(rf_client *client, const db_desk_create_input *data, size_t n,
         bool skip_duplicates, int64_t *count);
-rf_status db_desk_create_many_and_return(rf_client *client, const db_desk_create_input *data,
+static inline rf_status db_desk_create_many_and_return(rf_client *client, const db_desk_create_input *data,
         size_t n, bool skip_duplicates, const db_desk_select *select, db_desk_list *out,
         rf_arena *arena);
-rf_status db_desk_update_many_and_return(rf_client *client, const db_desk_where *where,
+static inline rf_status db_desk_update_many_and_return(rf_client *client, const db_desk_where *where,
         const db_desk_update_input *data, const db_desk_select *select, db_desk_list *out,
         rf_arena *arena);
 /* A create with related rows created or connected in the same
- * transaction (Prisma's nested `create` and `connect`): `data` is this
- * row; per relation, `create` points to `ncreate` inputs of rows to create
- * with it, `connect` to `nconnect` filters that must each match exactly
- * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
- * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
- * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
- * the foreign key on the other side) are created or re-pointed after this
- * row; for a to-one with the key on this side (one row, created or
- * connected) it goes first. All or nothing (a savepoint inside an open
- * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
- * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
+ * transaction (see "Nested creates" at the top). */
 struct db_desk_nested_create {
     const db_desk_create_input *data;
     struct {
@@ -1140,26 +1115,26 @@ struct db_desk_nested_create {
         size_t nconnect_or_create;
     } user;
 };
-rf_status db_desk_create_nested(rf_client *client, const db_desk_nested_create *input, db_desk *out,
+static inline rf_status db_desk_create_nested(rf_client *client, const db_desk_nested_create *input, db_desk *out,
         rf_arena *arena);
 /* Writes on Desk rows related to a row being updated (see "Nested updates"). */
 typedef RF_RELATION_UPDATE(db_desk) db_desk_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
-rf_status db_desk_batch_update_by_id(rf_batch *batch, int32_t id, const db_desk_update_input *data,
+static inline rf_status db_desk_batch_update_by_id(rf_batch *batch, int32_t id, const db_desk_update_input *data,
         db_desk *out);
-rf_status db_desk_batch_delete_by_id(rf_batch *batch, int32_t id, db_desk *out);
-rf_status db_desk_batch_update_by_label(rf_batch *batch, const char *label, const db_desk_update_input *data,
+static inline rf_status db_desk_batch_delete_by_id(rf_batch *batch, int32_t id, db_desk *out);
+static inline rf_status db_desk_batch_update_by_label(rf_batch *batch, const char *label, const db_desk_update_input *data,
         db_desk *out);
-rf_status db_desk_batch_delete_by_label(rf_batch *batch, const char *label, db_desk *out);
-rf_status db_desk_batch_update_by_user_id(rf_batch *batch, int32_t user_id, const db_desk_update_input *data,
+static inline rf_status db_desk_batch_delete_by_label(rf_batch *batch, const char *label, db_desk *out);
+static inline rf_status db_desk_batch_update_by_user_id(rf_batch *batch, int32_t user_id, const db_desk_update_input *data,
         db_desk *out);
-rf_status db_desk_batch_delete_by_user_id(rf_batch *batch, int32_t user_id, db_desk *out);
-rf_status db_desk_batch_create(rf_batch *batch, const db_desk_create_input *data, db_desk *out);
-rf_status db_desk_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_desk *out);
-rf_status db_desk_batch_find_unique_by_label(rf_batch *batch, const char *label, db_desk *out);
-rf_status db_desk_batch_find_unique_by_user_id(rf_batch *batch, int32_t user_id, db_desk *out);
-rf_status db_desk_batch_count(rf_batch *batch, const db_desk_where *where, int64_t *count);
+static inline rf_status db_desk_batch_delete_by_user_id(rf_batch *batch, int32_t user_id, db_desk *out);
+static inline rf_status db_desk_batch_create(rf_batch *batch, const db_desk_create_input *data, db_desk *out);
+static inline rf_status db_desk_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_desk *out);
+static inline rf_status db_desk_batch_find_unique_by_label(rf_batch *batch, const char *label, db_desk *out);
+static inline rf_status db_desk_batch_find_unique_by_user_id(rf_batch *batch, int32_t user_id, db_desk *out);
+static inline rf_status db_desk_batch_count(rf_batch *batch, const db_desk_where *where, int64_t *count);
 
 /* ---- Post (model) ---- */
 
@@ -1224,6 +1199,7 @@ typedef struct db_post_include {
     bool categories;
     bool comments;
     struct { const db_user_query *author; const db_category_query *categories; const db_comment_query *comments; } _args;
+    struct { struct { bool on; const db_category_where *where; } categories; struct { bool on; const db_comment_where *where; } comments; } _count; /* relations to count, as the query's count (see the top) */
 } db_post_include;
 
 /* The identity of a row, for cursors. */
@@ -1313,107 +1289,81 @@ typedef struct db_post_update_input {
 /* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
  * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
-rf_status db_post_find_unique_by_id(rf_client *client, const char *id, const db_post_include *include, db_post *out,
+static inline rf_status db_post_find_unique_by_id(rf_client *client, const char *id, const db_post_include *include, db_post *out,
         rf_arena *arena);
-rf_status db_post_find_unique_by_id_select(rf_client *client, const char *id, const db_post_include *include, 
+static inline rf_status db_post_find_unique_by_id_select(rf_client *client, const char *id, const db_post_include *include, 
         const db_post_select *select, db_post *out, rf_arena *arena);
-rf_status db_post_find_unique_by_author_id_title(rf_client *client, int32_t author_id, const char *title, const db_post_include *include, db_post *out,
+static inline rf_status db_post_find_unique_by_author_id_title(rf_client *client, int32_t author_id, const char *title, const db_post_include *include, db_post *out,
         rf_arena *arena);
-rf_status db_post_find_unique_by_author_id_title_select(rf_client *client, int32_t author_id, const char *title, const db_post_include *include, 
+static inline rf_status db_post_find_unique_by_author_id_title_select(rf_client *client, int32_t author_id, const char *title, const db_post_include *include, 
         const db_post_select *select, db_post *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
-rf_status db_post_find_first(rf_client *client, const db_post_query *query, db_post *out,
+static inline rf_status db_post_find_first(rf_client *client, const db_post_query *query, db_post *out,
         rf_arena *arena);
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
-rf_status db_post_find_many(rf_client *client, const db_post_query *query, db_post_list *out,
+static inline rf_status db_post_find_many(rf_client *client, const db_post_query *query, db_post_list *out,
         rf_arena *arena);
-/* The rows of the query one at a time, in constant memory, whatever their
- * number (options NULL: defaults; see refract_stream.h):
- *     db_post_stream s;
- *     db_post row;
- *     bool got;
- *     rf_status st = db_post_find_many_stream(client, &query, NULL, &s);
- *     while (st == RF_OK && (st = db_post_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
- *         use(&row);       // valid until the next call: arena is reset per row
- *     db_post_stream_close(&s); // always, also to stop early
- * where, order_by, skip, take (not negative), cursor and select apply;
- * include is refused (RF_INVALID_ARGUMENT). */
-rf_status db_post_find_many_stream(rf_client *client, const db_post_query *query,
+/* The rows of the query one at a time, in constant memory (see "Streams"
+ * at the top). */
+static inline rf_status db_post_find_many_stream(rf_client *client, const db_post_query *query,
         const rf_stream_options *options, db_post_stream *out);
-rf_status db_post_stream_next(db_post_stream *stream, db_post *out, rf_arena *arena, bool *got);
-rf_status db_post_stream_close(db_post_stream *stream);
+static inline rf_status db_post_stream_next(db_post_stream *stream, db_post *out, rf_arena *arena, bool *got);
+static inline rf_status db_post_stream_close(db_post_stream *stream);
 /* How many rows match (NULL: all). */
-rf_status db_post_count(rf_client *client, const db_post_where *where, int64_t *count);
+static inline rf_status db_post_count(rf_client *client, const db_post_where *where, int64_t *count);
 /* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
-rf_status db_post_aggregate(rf_client *client, const db_post_aggregate_query *query,
+static inline rf_status db_post_aggregate(rf_client *client, const db_post_aggregate_query *query,
         db_post_aggregate_result *out, rf_arena *arena);
 /* Groups of rows with equal `by` fields, and their aggregates. */
-rf_status db_post_group_by(rf_client *client, const db_post_group_by_query *query,
+static inline rf_status db_post_group_by(rf_client *client, const db_post_group_by_query *query,
         db_post_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
-rf_status db_post_create(rf_client *client, const db_post_create_input *data, db_post *out, rf_arena *arena);
-rf_status db_post_create_select(rf_client *client, const db_post_create_input *data,
+static inline rf_status db_post_create(rf_client *client, const db_post_create_input *data, db_post *out, rf_arena *arena);
+static inline rf_status db_post_create_select(rf_client *client, const db_post_create_input *data,
         const db_post_select *select, db_post *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
  * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
  * NULL update input changes nothing but @updatedAt fields. The _select
  * forms return only the selected columns (NULL: all). */
-rf_status db_post_update_by_id(rf_client *client, const char *id, const db_post_update_input *data,
+static inline rf_status db_post_update_by_id(rf_client *client, const char *id, const db_post_update_input *data,
         db_post *out, rf_arena *arena);
-rf_status db_post_update_by_id_select(rf_client *client, const char *id, const db_post_update_input *data,
+static inline rf_status db_post_update_by_id_select(rf_client *client, const char *id, const db_post_update_input *data,
         const db_post_select *select, db_post *out, rf_arena *arena);
-rf_status db_post_delete_by_id(rf_client *client, const char *id, db_post *out, rf_arena *arena);
-rf_status db_post_delete_by_id_select(rf_client *client, const char *id, const db_post_select *select,
+static inline rf_status db_post_delete_by_id(rf_client *client, const char *id, db_post *out, rf_arena *arena);
+static inline rf_status db_post_delete_by_id_select(rf_client *client, const char *id, const db_post_select *select,
         db_post *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
-rf_status db_post_upsert_by_id(rf_client *client, const db_post_create_input *create,
+static inline rf_status db_post_upsert_by_id(rf_client *client, const db_post_create_input *create,
         const db_post_update_input *update, db_post *out, rf_arena *arena);
-rf_status db_post_update_by_author_id_title(rf_client *client, int32_t author_id, const char *title, const db_post_update_input *data,
+static inline rf_status db_post_update_by_author_id_title(rf_client *client, int32_t author_id, const char *title, const db_post_update_input *data,
         db_post *out, rf_arena *arena);
-rf_status db_post_update_by_author_id_title_select(rf_client *client, int32_t author_id, const char *title, const db_post_update_input *data,
+static inline rf_status db_post_update_by_author_id_title_select(rf_client *client, int32_t author_id, const char *title, const db_post_update_input *data,
         const db_post_select *select, db_post *out, rf_arena *arena);
-rf_status db_post_delete_by_author_id_title(rf_client *client, int32_t author_id, const char *title, db_post *out, rf_arena *arena);
-rf_status db_post_delete_by_author_id_title_select(rf_client *client, int32_t author_id, const char *title, const db_post_select *select,
+static inline rf_status db_post_delete_by_author_id_title(rf_client *client, int32_t author_id, const char *title, db_post *out, rf_arena *arena);
+static inline rf_status db_post_delete_by_author_id_title_select(rf_client *client, int32_t author_id, const char *title, const db_post_select *select,
         db_post *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same author_id_title. */
-rf_status db_post_upsert_by_author_id_title(rf_client *client, const db_post_create_input *create,
+static inline rf_status db_post_upsert_by_author_id_title(rf_client *client, const db_post_create_input *create,
         const db_post_update_input *update, db_post *out, rf_arena *arena);
 /* Links (or unlinks) a categories row and a Category row through the
  * many-to-many relation `categories`; linking twice is linking once. */
-rf_status db_post_connect_categories(rf_client *client, const char *post, int32_t category);
-rf_status db_post_disconnect_categories(rf_client *client, const char *post, int32_t category);
+static inline rf_status db_post_connect_categories(rf_client *client, const char *post, int32_t category);
+static inline rf_status db_post_disconnect_categories(rf_client *client, const char *post, int32_t category);
 /* Every matching row (NULL: all); *count (may be NULL) says how many. */
-rf_status db_post_update_many(rf_client *client, const db_post_where *where,
+static inline rf_status db_post_update_many(rf_client *client, const db_post_where *where,
         const db_post_update_input *data, int64_t *count);
-rf_status db_post_delete_many(rf_client *client, const db_post_where *where, int64_t *count);
-/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
- * createMany): through COPY when every row gives the same fields, else
- * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
- * With skip_duplicates, rows that would violate a unique constraint are
- * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
- * made per row. *count (may be NULL): the rows inserted. The _and_return
- * forms return the inserted (or updated) rows, only the selected columns
- * when select is not NULL. */
-rf_status db_post_create_many(rf_client *client, const db_post_create_input *data, size_t n,
+static inline rf_status db_post_delete_many(rf_client *client, const db_post_where *where, int64_t *count);
+/* Bulk writes (see "Bulk writes" at the top). */
+static inline rf_status db_post_create_many(rf_client *client, const db_post_create_input *data, size_t n,
         bool skip_duplicates, int64_t *count);
-rf_status db_post_create_many_and_return(rf_client *client, const db_post_create_input *data,
+static inline rf_status db_post_create_many_and_return(rf_client *client, const db_post_create_input *data,
         size_t n, bool skip_duplicates, const db_post_select *select, db_post_list *out,
         rf_arena *arena);
-rf_status db_post_update_many_and_return(rf_client *client, const db_post_where *where,
+static inline rf_status db_post_update_many_and_return(rf_client *client, const db_post_where *where,
         const db_post_update_input *data, const db_post_select *select, db_post_list *out,
         rf_arena *arena);
 /* A create with related rows created or connected in the same
- * transaction (Prisma's nested `create` and `connect`): `data` is this
- * row; per relation, `create` points to `ncreate` inputs of rows to create
- * with it, `connect` to `nconnect` filters that must each match exactly
- * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
- * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
- * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
- * the foreign key on the other side) are created or re-pointed after this
- * row; for a to-one with the key on this side (one row, created or
- * connected) it goes first. All or nothing (a savepoint inside an open
- * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
- * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
+ * transaction (see "Nested creates" at the top). */
 struct db_post_nested_create {
     const db_post_create_input *data;
     struct {
@@ -1441,22 +1391,22 @@ struct db_post_nested_create {
         size_t nconnect_or_create;
     } comments;
 };
-rf_status db_post_create_nested(rf_client *client, const db_post_nested_create *input, db_post *out,
+static inline rf_status db_post_create_nested(rf_client *client, const db_post_nested_create *input, db_post *out,
         rf_arena *arena);
 /* Writes on Post rows related to a row being updated (see "Nested updates"). */
 typedef RF_RELATION_UPDATE(db_post) db_post_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
-rf_status db_post_batch_update_by_id(rf_batch *batch, const char *id, const db_post_update_input *data,
+static inline rf_status db_post_batch_update_by_id(rf_batch *batch, const char *id, const db_post_update_input *data,
         db_post *out);
-rf_status db_post_batch_delete_by_id(rf_batch *batch, const char *id, db_post *out);
-rf_status db_post_batch_update_by_author_id_title(rf_batch *batch, int32_t author_id, const char *title, const db_post_update_input *data,
+static inline rf_status db_post_batch_delete_by_id(rf_batch *batch, const char *id, db_post *out);
+static inline rf_status db_post_batch_update_by_author_id_title(rf_batch *batch, int32_t author_id, const char *title, const db_post_update_input *data,
         db_post *out);
-rf_status db_post_batch_delete_by_author_id_title(rf_batch *batch, int32_t author_id, const char *title, db_post *out);
-rf_status db_post_batch_create(rf_batch *batch, const db_post_create_input *data, db_post *out);
-rf_status db_post_batch_find_unique_by_id(rf_batch *batch, const char *id, db_post *out);
-rf_status db_post_batch_find_unique_by_author_id_title(rf_batch *batch, int32_t author_id, const char *title, db_post *out);
-rf_status db_post_batch_count(rf_batch *batch, const db_post_where *where, int64_t *count);
+static inline rf_status db_post_batch_delete_by_author_id_title(rf_batch *batch, int32_t author_id, const char *title, db_post *out);
+static inline rf_status db_post_batch_create(rf_batch *batch, const db_post_create_input *data, db_post *out);
+static inline rf_status db_post_batch_find_unique_by_id(rf_batch *batch, const char *id, db_post *out);
+static inline rf_status db_post_batch_find_unique_by_author_id_title(rf_batch *batch, int32_t author_id, const char *title, db_post *out);
+static inline rf_status db_post_batch_count(rf_batch *batch, const db_post_where *where, int64_t *count);
 
 /* ---- Category (model) ---- */
 
@@ -1504,6 +1454,7 @@ typedef enum db_category_relation {
 typedef struct db_category_include {
     bool posts;
     struct { const db_post_query *posts; } _args;
+    struct { struct { bool on; const db_post_where *where; } posts; } _count; /* relations to count, as the query's count (see the top) */
 } db_category_include;
 
 /* The identity of a row, for cursors. */
@@ -1584,107 +1535,81 @@ typedef struct db_category_update_input {
 /* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
  * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
-rf_status db_category_find_unique_by_id(rf_client *client, int32_t id, const db_category_include *include, db_category *out,
+static inline rf_status db_category_find_unique_by_id(rf_client *client, int32_t id, const db_category_include *include, db_category *out,
         rf_arena *arena);
-rf_status db_category_find_unique_by_id_select(rf_client *client, int32_t id, const db_category_include *include, 
+static inline rf_status db_category_find_unique_by_id_select(rf_client *client, int32_t id, const db_category_include *include, 
         const db_category_select *select, db_category *out, rf_arena *arena);
-rf_status db_category_find_unique_by_name(rf_client *client, const char *name, const db_category_include *include, db_category *out,
+static inline rf_status db_category_find_unique_by_name(rf_client *client, const char *name, const db_category_include *include, db_category *out,
         rf_arena *arena);
-rf_status db_category_find_unique_by_name_select(rf_client *client, const char *name, const db_category_include *include, 
+static inline rf_status db_category_find_unique_by_name_select(rf_client *client, const char *name, const db_category_include *include, 
         const db_category_select *select, db_category *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
-rf_status db_category_find_first(rf_client *client, const db_category_query *query, db_category *out,
+static inline rf_status db_category_find_first(rf_client *client, const db_category_query *query, db_category *out,
         rf_arena *arena);
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
-rf_status db_category_find_many(rf_client *client, const db_category_query *query, db_category_list *out,
+static inline rf_status db_category_find_many(rf_client *client, const db_category_query *query, db_category_list *out,
         rf_arena *arena);
-/* The rows of the query one at a time, in constant memory, whatever their
- * number (options NULL: defaults; see refract_stream.h):
- *     db_category_stream s;
- *     db_category row;
- *     bool got;
- *     rf_status st = db_category_find_many_stream(client, &query, NULL, &s);
- *     while (st == RF_OK && (st = db_category_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
- *         use(&row);       // valid until the next call: arena is reset per row
- *     db_category_stream_close(&s); // always, also to stop early
- * where, order_by, skip, take (not negative), cursor and select apply;
- * include is refused (RF_INVALID_ARGUMENT). */
-rf_status db_category_find_many_stream(rf_client *client, const db_category_query *query,
+/* The rows of the query one at a time, in constant memory (see "Streams"
+ * at the top). */
+static inline rf_status db_category_find_many_stream(rf_client *client, const db_category_query *query,
         const rf_stream_options *options, db_category_stream *out);
-rf_status db_category_stream_next(db_category_stream *stream, db_category *out, rf_arena *arena, bool *got);
-rf_status db_category_stream_close(db_category_stream *stream);
+static inline rf_status db_category_stream_next(db_category_stream *stream, db_category *out, rf_arena *arena, bool *got);
+static inline rf_status db_category_stream_close(db_category_stream *stream);
 /* How many rows match (NULL: all). */
-rf_status db_category_count(rf_client *client, const db_category_where *where, int64_t *count);
+static inline rf_status db_category_count(rf_client *client, const db_category_where *where, int64_t *count);
 /* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
-rf_status db_category_aggregate(rf_client *client, const db_category_aggregate_query *query,
+static inline rf_status db_category_aggregate(rf_client *client, const db_category_aggregate_query *query,
         db_category_aggregate_result *out, rf_arena *arena);
 /* Groups of rows with equal `by` fields, and their aggregates. */
-rf_status db_category_group_by(rf_client *client, const db_category_group_by_query *query,
+static inline rf_status db_category_group_by(rf_client *client, const db_category_group_by_query *query,
         db_category_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
-rf_status db_category_create(rf_client *client, const db_category_create_input *data, db_category *out, rf_arena *arena);
-rf_status db_category_create_select(rf_client *client, const db_category_create_input *data,
+static inline rf_status db_category_create(rf_client *client, const db_category_create_input *data, db_category *out, rf_arena *arena);
+static inline rf_status db_category_create_select(rf_client *client, const db_category_create_input *data,
         const db_category_select *select, db_category *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
  * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
  * NULL update input changes nothing but @updatedAt fields. The _select
  * forms return only the selected columns (NULL: all). */
-rf_status db_category_update_by_id(rf_client *client, int32_t id, const db_category_update_input *data,
+static inline rf_status db_category_update_by_id(rf_client *client, int32_t id, const db_category_update_input *data,
         db_category *out, rf_arena *arena);
-rf_status db_category_update_by_id_select(rf_client *client, int32_t id, const db_category_update_input *data,
+static inline rf_status db_category_update_by_id_select(rf_client *client, int32_t id, const db_category_update_input *data,
         const db_category_select *select, db_category *out, rf_arena *arena);
-rf_status db_category_delete_by_id(rf_client *client, int32_t id, db_category *out, rf_arena *arena);
-rf_status db_category_delete_by_id_select(rf_client *client, int32_t id, const db_category_select *select,
+static inline rf_status db_category_delete_by_id(rf_client *client, int32_t id, db_category *out, rf_arena *arena);
+static inline rf_status db_category_delete_by_id_select(rf_client *client, int32_t id, const db_category_select *select,
         db_category *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
-rf_status db_category_upsert_by_id(rf_client *client, const db_category_create_input *create,
+static inline rf_status db_category_upsert_by_id(rf_client *client, const db_category_create_input *create,
         const db_category_update_input *update, db_category *out, rf_arena *arena);
-rf_status db_category_update_by_name(rf_client *client, const char *name, const db_category_update_input *data,
+static inline rf_status db_category_update_by_name(rf_client *client, const char *name, const db_category_update_input *data,
         db_category *out, rf_arena *arena);
-rf_status db_category_update_by_name_select(rf_client *client, const char *name, const db_category_update_input *data,
+static inline rf_status db_category_update_by_name_select(rf_client *client, const char *name, const db_category_update_input *data,
         const db_category_select *select, db_category *out, rf_arena *arena);
-rf_status db_category_delete_by_name(rf_client *client, const char *name, db_category *out, rf_arena *arena);
-rf_status db_category_delete_by_name_select(rf_client *client, const char *name, const db_category_select *select,
+static inline rf_status db_category_delete_by_name(rf_client *client, const char *name, db_category *out, rf_arena *arena);
+static inline rf_status db_category_delete_by_name_select(rf_client *client, const char *name, const db_category_select *select,
         db_category *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same name. */
-rf_status db_category_upsert_by_name(rf_client *client, const db_category_create_input *create,
+static inline rf_status db_category_upsert_by_name(rf_client *client, const db_category_create_input *create,
         const db_category_update_input *update, db_category *out, rf_arena *arena);
 /* Links (or unlinks) a posts row and a Post row through the
  * many-to-many relation `posts`; linking twice is linking once. */
-rf_status db_category_connect_posts(rf_client *client, int32_t category, const char *post);
-rf_status db_category_disconnect_posts(rf_client *client, int32_t category, const char *post);
+static inline rf_status db_category_connect_posts(rf_client *client, int32_t category, const char *post);
+static inline rf_status db_category_disconnect_posts(rf_client *client, int32_t category, const char *post);
 /* Every matching row (NULL: all); *count (may be NULL) says how many. */
-rf_status db_category_update_many(rf_client *client, const db_category_where *where,
+static inline rf_status db_category_update_many(rf_client *client, const db_category_where *where,
         const db_category_update_input *data, int64_t *count);
-rf_status db_category_delete_many(rf_client *client, const db_category_where *where, int64_t *count);
-/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
- * createMany): through COPY when every row gives the same fields, else
- * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
- * With skip_duplicates, rows that would violate a unique constraint are
- * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
- * made per row. *count (may be NULL): the rows inserted. The _and_return
- * forms return the inserted (or updated) rows, only the selected columns
- * when select is not NULL. */
-rf_status db_category_create_many(rf_client *client, const db_category_create_input *data, size_t n,
+static inline rf_status db_category_delete_many(rf_client *client, const db_category_where *where, int64_t *count);
+/* Bulk writes (see "Bulk writes" at the top). */
+static inline rf_status db_category_create_many(rf_client *client, const db_category_create_input *data, size_t n,
         bool skip_duplicates, int64_t *count);
-rf_status db_category_create_many_and_return(rf_client *client, const db_category_create_input *data,
+static inline rf_status db_category_create_many_and_return(rf_client *client, const db_category_create_input *data,
         size_t n, bool skip_duplicates, const db_category_select *select, db_category_list *out,
         rf_arena *arena);
-rf_status db_category_update_many_and_return(rf_client *client, const db_category_where *where,
+static inline rf_status db_category_update_many_and_return(rf_client *client, const db_category_where *where,
         const db_category_update_input *data, const db_category_select *select, db_category_list *out,
         rf_arena *arena);
 /* A create with related rows created or connected in the same
- * transaction (Prisma's nested `create` and `connect`): `data` is this
- * row; per relation, `create` points to `ncreate` inputs of rows to create
- * with it, `connect` to `nconnect` filters that must each match exactly
- * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
- * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
- * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
- * the foreign key on the other side) are created or re-pointed after this
- * row; for a to-one with the key on this side (one row, created or
- * connected) it goes first. All or nothing (a savepoint inside an open
- * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
- * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
+ * transaction (see "Nested creates" at the top). */
 struct db_category_nested_create {
     const db_category_create_input *data;
     struct {
@@ -1696,22 +1621,22 @@ struct db_category_nested_create {
         size_t nconnect_or_create;
     } posts;
 };
-rf_status db_category_create_nested(rf_client *client, const db_category_nested_create *input, db_category *out,
+static inline rf_status db_category_create_nested(rf_client *client, const db_category_nested_create *input, db_category *out,
         rf_arena *arena);
 /* Writes on Category rows related to a row being updated (see "Nested updates"). */
 typedef RF_RELATION_UPDATE(db_category) db_category_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
-rf_status db_category_batch_update_by_id(rf_batch *batch, int32_t id, const db_category_update_input *data,
+static inline rf_status db_category_batch_update_by_id(rf_batch *batch, int32_t id, const db_category_update_input *data,
         db_category *out);
-rf_status db_category_batch_delete_by_id(rf_batch *batch, int32_t id, db_category *out);
-rf_status db_category_batch_update_by_name(rf_batch *batch, const char *name, const db_category_update_input *data,
+static inline rf_status db_category_batch_delete_by_id(rf_batch *batch, int32_t id, db_category *out);
+static inline rf_status db_category_batch_update_by_name(rf_batch *batch, const char *name, const db_category_update_input *data,
         db_category *out);
-rf_status db_category_batch_delete_by_name(rf_batch *batch, const char *name, db_category *out);
-rf_status db_category_batch_create(rf_batch *batch, const db_category_create_input *data, db_category *out);
-rf_status db_category_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_category *out);
-rf_status db_category_batch_find_unique_by_name(rf_batch *batch, const char *name, db_category *out);
-rf_status db_category_batch_count(rf_batch *batch, const db_category_where *where, int64_t *count);
+static inline rf_status db_category_batch_delete_by_name(rf_batch *batch, const char *name, db_category *out);
+static inline rf_status db_category_batch_create(rf_batch *batch, const db_category_create_input *data, db_category *out);
+static inline rf_status db_category_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_category *out);
+static inline rf_status db_category_batch_find_unique_by_name(rf_batch *batch, const char *name, db_category *out);
+static inline rf_status db_category_batch_count(rf_batch *batch, const db_category_where *where, int64_t *count);
 
 /* ---- Comment (model) ---- */
 
@@ -1843,89 +1768,63 @@ typedef struct db_comment_update_input {
 /* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
  * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
-rf_status db_comment_find_unique_by_id(rf_client *client, const char *id, const db_comment_include *include, db_comment *out,
+static inline rf_status db_comment_find_unique_by_id(rf_client *client, const char *id, const db_comment_include *include, db_comment *out,
         rf_arena *arena);
-rf_status db_comment_find_unique_by_id_select(rf_client *client, const char *id, const db_comment_include *include, 
+static inline rf_status db_comment_find_unique_by_id_select(rf_client *client, const char *id, const db_comment_include *include, 
         const db_comment_select *select, db_comment *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
-rf_status db_comment_find_first(rf_client *client, const db_comment_query *query, db_comment *out,
+static inline rf_status db_comment_find_first(rf_client *client, const db_comment_query *query, db_comment *out,
         rf_arena *arena);
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
-rf_status db_comment_find_many(rf_client *client, const db_comment_query *query, db_comment_list *out,
+static inline rf_status db_comment_find_many(rf_client *client, const db_comment_query *query, db_comment_list *out,
         rf_arena *arena);
-/* The rows of the query one at a time, in constant memory, whatever their
- * number (options NULL: defaults; see refract_stream.h):
- *     db_comment_stream s;
- *     db_comment row;
- *     bool got;
- *     rf_status st = db_comment_find_many_stream(client, &query, NULL, &s);
- *     while (st == RF_OK && (st = db_comment_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
- *         use(&row);       // valid until the next call: arena is reset per row
- *     db_comment_stream_close(&s); // always, also to stop early
- * where, order_by, skip, take (not negative), cursor and select apply;
- * include is refused (RF_INVALID_ARGUMENT). */
-rf_status db_comment_find_many_stream(rf_client *client, const db_comment_query *query,
+/* The rows of the query one at a time, in constant memory (see "Streams"
+ * at the top). */
+static inline rf_status db_comment_find_many_stream(rf_client *client, const db_comment_query *query,
         const rf_stream_options *options, db_comment_stream *out);
-rf_status db_comment_stream_next(db_comment_stream *stream, db_comment *out, rf_arena *arena, bool *got);
-rf_status db_comment_stream_close(db_comment_stream *stream);
+static inline rf_status db_comment_stream_next(db_comment_stream *stream, db_comment *out, rf_arena *arena, bool *got);
+static inline rf_status db_comment_stream_close(db_comment_stream *stream);
 /* How many rows match (NULL: all). */
-rf_status db_comment_count(rf_client *client, const db_comment_where *where, int64_t *count);
+static inline rf_status db_comment_count(rf_client *client, const db_comment_where *where, int64_t *count);
 /* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
-rf_status db_comment_aggregate(rf_client *client, const db_comment_aggregate_query *query,
+static inline rf_status db_comment_aggregate(rf_client *client, const db_comment_aggregate_query *query,
         db_comment_aggregate_result *out, rf_arena *arena);
 /* Groups of rows with equal `by` fields, and their aggregates. */
-rf_status db_comment_group_by(rf_client *client, const db_comment_group_by_query *query,
+static inline rf_status db_comment_group_by(rf_client *client, const db_comment_group_by_query *query,
         db_comment_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
-rf_status db_comment_create(rf_client *client, const db_comment_create_input *data, db_comment *out, rf_arena *arena);
-rf_status db_comment_create_select(rf_client *client, const db_comment_create_input *data,
+static inline rf_status db_comment_create(rf_client *client, const db_comment_create_input *data, db_comment *out, rf_arena *arena);
+static inline rf_status db_comment_create_select(rf_client *client, const db_comment_create_input *data,
         const db_comment_select *select, db_comment *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
  * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
  * NULL update input changes nothing but @updatedAt fields. The _select
  * forms return only the selected columns (NULL: all). */
-rf_status db_comment_update_by_id(rf_client *client, const char *id, const db_comment_update_input *data,
+static inline rf_status db_comment_update_by_id(rf_client *client, const char *id, const db_comment_update_input *data,
         db_comment *out, rf_arena *arena);
-rf_status db_comment_update_by_id_select(rf_client *client, const char *id, const db_comment_update_input *data,
+static inline rf_status db_comment_update_by_id_select(rf_client *client, const char *id, const db_comment_update_input *data,
         const db_comment_select *select, db_comment *out, rf_arena *arena);
-rf_status db_comment_delete_by_id(rf_client *client, const char *id, db_comment *out, rf_arena *arena);
-rf_status db_comment_delete_by_id_select(rf_client *client, const char *id, const db_comment_select *select,
+static inline rf_status db_comment_delete_by_id(rf_client *client, const char *id, db_comment *out, rf_arena *arena);
+static inline rf_status db_comment_delete_by_id_select(rf_client *client, const char *id, const db_comment_select *select,
         db_comment *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
-rf_status db_comment_upsert_by_id(rf_client *client, const db_comment_create_input *create,
+static inline rf_status db_comment_upsert_by_id(rf_client *client, const db_comment_create_input *create,
         const db_comment_update_input *update, db_comment *out, rf_arena *arena);
 /* Every matching row (NULL: all); *count (may be NULL) says how many. */
-rf_status db_comment_update_many(rf_client *client, const db_comment_where *where,
+static inline rf_status db_comment_update_many(rf_client *client, const db_comment_where *where,
         const db_comment_update_input *data, int64_t *count);
-rf_status db_comment_delete_many(rf_client *client, const db_comment_where *where, int64_t *count);
-/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
- * createMany): through COPY when every row gives the same fields, else
- * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
- * With skip_duplicates, rows that would violate a unique constraint are
- * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
- * made per row. *count (may be NULL): the rows inserted. The _and_return
- * forms return the inserted (or updated) rows, only the selected columns
- * when select is not NULL. */
-rf_status db_comment_create_many(rf_client *client, const db_comment_create_input *data, size_t n,
+static inline rf_status db_comment_delete_many(rf_client *client, const db_comment_where *where, int64_t *count);
+/* Bulk writes (see "Bulk writes" at the top). */
+static inline rf_status db_comment_create_many(rf_client *client, const db_comment_create_input *data, size_t n,
         bool skip_duplicates, int64_t *count);
-rf_status db_comment_create_many_and_return(rf_client *client, const db_comment_create_input *data,
+static inline rf_status db_comment_create_many_and_return(rf_client *client, const db_comment_create_input *data,
         size_t n, bool skip_duplicates, const db_comment_select *select, db_comment_list *out,
         rf_arena *arena);
-rf_status db_comment_update_many_and_return(rf_client *client, const db_comment_where *where,
+static inline rf_status db_comment_update_many_and_return(rf_client *client, const db_comment_where *where,
         const db_comment_update_input *data, const db_comment_select *select, db_comment_list *out,
         rf_arena *arena);
 /* A create with related rows created or connected in the same
- * transaction (Prisma's nested `create` and `connect`): `data` is this
- * row; per relation, `create` points to `ncreate` inputs of rows to create
- * with it, `connect` to `nconnect` filters that must each match exactly
- * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
- * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
- * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
- * the foreign key on the other side) are created or re-pointed after this
- * row; for a to-one with the key on this side (one row, created or
- * connected) it goes first. All or nothing (a savepoint inside an open
- * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
- * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
+ * transaction (see "Nested creates" at the top). */
 struct db_comment_nested_create {
     const db_comment_create_input *data;
     struct {
@@ -1937,18 +1836,18 @@ struct db_comment_nested_create {
         size_t nconnect_or_create;
     } post;
 };
-rf_status db_comment_create_nested(rf_client *client, const db_comment_nested_create *input, db_comment *out,
+static inline rf_status db_comment_create_nested(rf_client *client, const db_comment_nested_create *input, db_comment *out,
         rf_arena *arena);
 /* Writes on Comment rows related to a row being updated (see "Nested updates"). */
 typedef RF_RELATION_UPDATE(db_comment) db_comment_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
-rf_status db_comment_batch_update_by_id(rf_batch *batch, const char *id, const db_comment_update_input *data,
+static inline rf_status db_comment_batch_update_by_id(rf_batch *batch, const char *id, const db_comment_update_input *data,
         db_comment *out);
-rf_status db_comment_batch_delete_by_id(rf_batch *batch, const char *id, db_comment *out);
-rf_status db_comment_batch_create(rf_batch *batch, const db_comment_create_input *data, db_comment *out);
-rf_status db_comment_batch_find_unique_by_id(rf_batch *batch, const char *id, db_comment *out);
-rf_status db_comment_batch_count(rf_batch *batch, const db_comment_where *where, int64_t *count);
+static inline rf_status db_comment_batch_delete_by_id(rf_batch *batch, const char *id, db_comment *out);
+static inline rf_status db_comment_batch_create(rf_batch *batch, const db_comment_create_input *data, db_comment *out);
+static inline rf_status db_comment_batch_find_unique_by_id(rf_batch *batch, const char *id, db_comment *out);
+static inline rf_status db_comment_batch_count(rf_batch *batch, const db_comment_where *where, int64_t *count);
 
 /* ---- Tag (model) ---- */
 
@@ -2062,104 +1961,78 @@ typedef struct db_tag_update_input {
 
 /* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
  * the _select forms return only the selected columns (NULL: all). */
-rf_status db_tag_find_unique_by_group_name(rf_client *client, const char *group, const char *name, db_tag *out,
+static inline rf_status db_tag_find_unique_by_group_name(rf_client *client, const char *group, const char *name, db_tag *out,
         rf_arena *arena);
-rf_status db_tag_find_unique_by_group_name_select(rf_client *client, const char *group, const char *name, 
+static inline rf_status db_tag_find_unique_by_group_name_select(rf_client *client, const char *group, const char *name, 
         const db_tag_select *select, db_tag *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
-rf_status db_tag_find_first(rf_client *client, const db_tag_query *query, db_tag *out,
+static inline rf_status db_tag_find_first(rf_client *client, const db_tag_query *query, db_tag *out,
         rf_arena *arena);
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
-rf_status db_tag_find_many(rf_client *client, const db_tag_query *query, db_tag_list *out,
+static inline rf_status db_tag_find_many(rf_client *client, const db_tag_query *query, db_tag_list *out,
         rf_arena *arena);
-/* The rows of the query one at a time, in constant memory, whatever their
- * number (options NULL: defaults; see refract_stream.h):
- *     db_tag_stream s;
- *     db_tag row;
- *     bool got;
- *     rf_status st = db_tag_find_many_stream(client, &query, NULL, &s);
- *     while (st == RF_OK && (st = db_tag_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
- *         use(&row);       // valid until the next call: arena is reset per row
- *     db_tag_stream_close(&s); // always, also to stop early
- * where, order_by, skip, take (not negative), cursor and select apply;
- * include is refused (RF_INVALID_ARGUMENT). */
-rf_status db_tag_find_many_stream(rf_client *client, const db_tag_query *query,
+/* The rows of the query one at a time, in constant memory (see "Streams"
+ * at the top). */
+static inline rf_status db_tag_find_many_stream(rf_client *client, const db_tag_query *query,
         const rf_stream_options *options, db_tag_stream *out);
-rf_status db_tag_stream_next(db_tag_stream *stream, db_tag *out, rf_arena *arena, bool *got);
-rf_status db_tag_stream_close(db_tag_stream *stream);
+static inline rf_status db_tag_stream_next(db_tag_stream *stream, db_tag *out, rf_arena *arena, bool *got);
+static inline rf_status db_tag_stream_close(db_tag_stream *stream);
 /* How many rows match (NULL: all). */
-rf_status db_tag_count(rf_client *client, const db_tag_where *where, int64_t *count);
+static inline rf_status db_tag_count(rf_client *client, const db_tag_where *where, int64_t *count);
 /* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
-rf_status db_tag_aggregate(rf_client *client, const db_tag_aggregate_query *query,
+static inline rf_status db_tag_aggregate(rf_client *client, const db_tag_aggregate_query *query,
         db_tag_aggregate_result *out, rf_arena *arena);
 /* Groups of rows with equal `by` fields, and their aggregates. */
-rf_status db_tag_group_by(rf_client *client, const db_tag_group_by_query *query,
+static inline rf_status db_tag_group_by(rf_client *client, const db_tag_group_by_query *query,
         db_tag_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
-rf_status db_tag_create(rf_client *client, const db_tag_create_input *data, db_tag *out, rf_arena *arena);
-rf_status db_tag_create_select(rf_client *client, const db_tag_create_input *data,
+static inline rf_status db_tag_create(rf_client *client, const db_tag_create_input *data, db_tag *out, rf_arena *arena);
+static inline rf_status db_tag_create_select(rf_client *client, const db_tag_create_input *data,
         const db_tag_select *select, db_tag *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
  * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
  * NULL update input changes nothing but @updatedAt fields. The _select
  * forms return only the selected columns (NULL: all). */
-rf_status db_tag_update_by_group_name(rf_client *client, const char *group, const char *name, const db_tag_update_input *data,
+static inline rf_status db_tag_update_by_group_name(rf_client *client, const char *group, const char *name, const db_tag_update_input *data,
         db_tag *out, rf_arena *arena);
-rf_status db_tag_update_by_group_name_select(rf_client *client, const char *group, const char *name, const db_tag_update_input *data,
+static inline rf_status db_tag_update_by_group_name_select(rf_client *client, const char *group, const char *name, const db_tag_update_input *data,
         const db_tag_select *select, db_tag *out, rf_arena *arena);
-rf_status db_tag_delete_by_group_name(rf_client *client, const char *group, const char *name, db_tag *out, rf_arena *arena);
-rf_status db_tag_delete_by_group_name_select(rf_client *client, const char *group, const char *name, const db_tag_select *select,
+static inline rf_status db_tag_delete_by_group_name(rf_client *client, const char *group, const char *name, db_tag *out, rf_arena *arena);
+static inline rf_status db_tag_delete_by_group_name_select(rf_client *client, const char *group, const char *name, const db_tag_select *select,
         db_tag *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same group_name. */
-rf_status db_tag_upsert_by_group_name(rf_client *client, const db_tag_create_input *create,
+static inline rf_status db_tag_upsert_by_group_name(rf_client *client, const db_tag_create_input *create,
         const db_tag_update_input *update, db_tag *out, rf_arena *arena);
 /* Every matching row (NULL: all); *count (may be NULL) says how many. */
-rf_status db_tag_update_many(rf_client *client, const db_tag_where *where,
+static inline rf_status db_tag_update_many(rf_client *client, const db_tag_where *where,
         const db_tag_update_input *data, int64_t *count);
-rf_status db_tag_delete_many(rf_client *client, const db_tag_where *where, int64_t *count);
-/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
- * createMany): through COPY when every row gives the same fields, else
- * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
- * With skip_duplicates, rows that would violate a unique constraint are
- * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
- * made per row. *count (may be NULL): the rows inserted. The _and_return
- * forms return the inserted (or updated) rows, only the selected columns
- * when select is not NULL. */
-rf_status db_tag_create_many(rf_client *client, const db_tag_create_input *data, size_t n,
+static inline rf_status db_tag_delete_many(rf_client *client, const db_tag_where *where, int64_t *count);
+/* Bulk writes (see "Bulk writes" at the top). */
+static inline rf_status db_tag_create_many(rf_client *client, const db_tag_create_input *data, size_t n,
         bool skip_duplicates, int64_t *count);
-rf_status db_tag_create_many_and_return(rf_client *client, const db_tag_create_input *data,
+static inline rf_status db_tag_create_many_and_return(rf_client *client, const db_tag_create_input *data,
         size_t n, bool skip_duplicates, const db_tag_select *select, db_tag_list *out,
         rf_arena *arena);
-rf_status db_tag_update_many_and_return(rf_client *client, const db_tag_where *where,
+static inline rf_status db_tag_update_many_and_return(rf_client *client, const db_tag_where *where,
         const db_tag_update_input *data, const db_tag_select *select, db_tag_list *out,
         rf_arena *arena);
 /* A create with related rows created or connected in the same
- * transaction (Prisma's nested `create` and `connect`): `data` is this
- * row; per relation, `create` points to `ncreate` inputs of rows to create
- * with it, `connect` to `nconnect` filters that must each match exactly
- * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
- * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
- * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
- * the foreign key on the other side) are created or re-pointed after this
- * row; for a to-one with the key on this side (one row, created or
- * connected) it goes first. All or nothing (a savepoint inside an open
- * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
- * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
+ * transaction (see "Nested creates" at the top). */
 struct db_tag_nested_create {
     const db_tag_create_input *data;
 };
-rf_status db_tag_create_nested(rf_client *client, const db_tag_nested_create *input, db_tag *out,
+static inline rf_status db_tag_create_nested(rf_client *client, const db_tag_nested_create *input, db_tag *out,
         rf_arena *arena);
 /* Writes on Tag rows related to a row being updated (see "Nested updates"). */
 typedef RF_RELATION_UPDATE(db_tag) db_tag_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
-rf_status db_tag_batch_update_by_group_name(rf_batch *batch, const char *group, const char *name, const db_tag_update_input *data,
+static inline rf_status db_tag_batch_update_by_group_name(rf_batch *batch, const char *group, const char *name, const db_tag_update_input *data,
         db_tag *out);
-rf_status db_tag_batch_delete_by_group_name(rf_batch *batch, const char *group, const char *name, db_tag *out);
-rf_status db_tag_batch_create(rf_batch *batch, const db_tag_create_input *data, db_tag *out);
-rf_status db_tag_batch_find_unique_by_group_name(rf_batch *batch, const char *group, const char *name, db_tag *out);
-rf_status db_tag_batch_count(rf_batch *batch, const db_tag_where *where, int64_t *count);
+static inline rf_status db_tag_batch_delete_by_group_name(rf_batch *batch, const char *group, const char *name, db_tag *out);
+static inline rf_status db_tag_batch_create(rf_batch *batch, const db_tag_create_input *data, db_tag *out);
+static inline rf_status db_tag_batch_find_unique_by_group_name(rf_batch *batch, const char *group, const char *name, db_tag *out);
+static inline rf_status db_tag_batch_count(rf_batch *batch, const db_tag_where *where, int64_t *count);
 
 /* ---- Lists (model) ---- */
 
@@ -2306,104 +2179,78 @@ typedef struct db_lists_update_input {
 
 /* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
  * the _select forms return only the selected columns (NULL: all). */
-rf_status db_lists_find_unique_by_id(rf_client *client, int32_t id, db_lists *out,
+static inline rf_status db_lists_find_unique_by_id(rf_client *client, int32_t id, db_lists *out,
         rf_arena *arena);
-rf_status db_lists_find_unique_by_id_select(rf_client *client, int32_t id, 
+static inline rf_status db_lists_find_unique_by_id_select(rf_client *client, int32_t id, 
         const db_lists_select *select, db_lists *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
-rf_status db_lists_find_first(rf_client *client, const db_lists_query *query, db_lists *out,
+static inline rf_status db_lists_find_first(rf_client *client, const db_lists_query *query, db_lists *out,
         rf_arena *arena);
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
-rf_status db_lists_find_many(rf_client *client, const db_lists_query *query, db_lists_list *out,
+static inline rf_status db_lists_find_many(rf_client *client, const db_lists_query *query, db_lists_list *out,
         rf_arena *arena);
-/* The rows of the query one at a time, in constant memory, whatever their
- * number (options NULL: defaults; see refract_stream.h):
- *     db_lists_stream s;
- *     db_lists row;
- *     bool got;
- *     rf_status st = db_lists_find_many_stream(client, &query, NULL, &s);
- *     while (st == RF_OK && (st = db_lists_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
- *         use(&row);       // valid until the next call: arena is reset per row
- *     db_lists_stream_close(&s); // always, also to stop early
- * where, order_by, skip, take (not negative), cursor and select apply;
- * include is refused (RF_INVALID_ARGUMENT). */
-rf_status db_lists_find_many_stream(rf_client *client, const db_lists_query *query,
+/* The rows of the query one at a time, in constant memory (see "Streams"
+ * at the top). */
+static inline rf_status db_lists_find_many_stream(rf_client *client, const db_lists_query *query,
         const rf_stream_options *options, db_lists_stream *out);
-rf_status db_lists_stream_next(db_lists_stream *stream, db_lists *out, rf_arena *arena, bool *got);
-rf_status db_lists_stream_close(db_lists_stream *stream);
+static inline rf_status db_lists_stream_next(db_lists_stream *stream, db_lists *out, rf_arena *arena, bool *got);
+static inline rf_status db_lists_stream_close(db_lists_stream *stream);
 /* How many rows match (NULL: all). */
-rf_status db_lists_count(rf_client *client, const db_lists_where *where, int64_t *count);
+static inline rf_status db_lists_count(rf_client *client, const db_lists_where *where, int64_t *count);
 /* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
-rf_status db_lists_aggregate(rf_client *client, const db_lists_aggregate_query *query,
+static inline rf_status db_lists_aggregate(rf_client *client, const db_lists_aggregate_query *query,
         db_lists_aggregate_result *out, rf_arena *arena);
 /* Groups of rows with equal `by` fields, and their aggregates. */
-rf_status db_lists_group_by(rf_client *client, const db_lists_group_by_query *query,
+static inline rf_status db_lists_group_by(rf_client *client, const db_lists_group_by_query *query,
         db_lists_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
-rf_status db_lists_create(rf_client *client, const db_lists_create_input *data, db_lists *out, rf_arena *arena);
-rf_status db_lists_create_select(rf_client *client, const db_lists_create_input *data,
+static inline rf_status db_lists_create(rf_client *client, const db_lists_create_input *data, db_lists *out, rf_arena *arena);
+static inline rf_status db_lists_create_select(rf_client *client, const db_lists_create_input *data,
         const db_lists_select *select, db_lists *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
  * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
  * NULL update input changes nothing but @updatedAt fields. The _select
  * forms return only the selected columns (NULL: all). */
-rf_status db_lists_update_by_id(rf_client *client, int32_t id, const db_lists_update_input *data,
+static inline rf_status db_lists_update_by_id(rf_client *client, int32_t id, const db_lists_update_input *data,
         db_lists *out, rf_arena *arena);
-rf_status db_lists_update_by_id_select(rf_client *client, int32_t id, const db_lists_update_input *data,
+static inline rf_status db_lists_update_by_id_select(rf_client *client, int32_t id, const db_lists_update_input *data,
         const db_lists_select *select, db_lists *out, rf_arena *arena);
-rf_status db_lists_delete_by_id(rf_client *client, int32_t id, db_lists *out, rf_arena *arena);
-rf_status db_lists_delete_by_id_select(rf_client *client, int32_t id, const db_lists_select *select,
+static inline rf_status db_lists_delete_by_id(rf_client *client, int32_t id, db_lists *out, rf_arena *arena);
+static inline rf_status db_lists_delete_by_id_select(rf_client *client, int32_t id, const db_lists_select *select,
         db_lists *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
-rf_status db_lists_upsert_by_id(rf_client *client, const db_lists_create_input *create,
+static inline rf_status db_lists_upsert_by_id(rf_client *client, const db_lists_create_input *create,
         const db_lists_update_input *update, db_lists *out, rf_arena *arena);
 /* Every matching row (NULL: all); *count (may be NULL) says how many. */
-rf_status db_lists_update_many(rf_client *client, const db_lists_where *where,
+static inline rf_status db_lists_update_many(rf_client *client, const db_lists_where *where,
         const db_lists_update_input *data, int64_t *count);
-rf_status db_lists_delete_many(rf_client *client, const db_lists_where *where, int64_t *count);
-/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
- * createMany): through COPY when every row gives the same fields, else
- * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
- * With skip_duplicates, rows that would violate a unique constraint are
- * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
- * made per row. *count (may be NULL): the rows inserted. The _and_return
- * forms return the inserted (or updated) rows, only the selected columns
- * when select is not NULL. */
-rf_status db_lists_create_many(rf_client *client, const db_lists_create_input *data, size_t n,
+static inline rf_status db_lists_delete_many(rf_client *client, const db_lists_where *where, int64_t *count);
+/* Bulk writes (see "Bulk writes" at the top). */
+static inline rf_status db_lists_create_many(rf_client *client, const db_lists_create_input *data, size_t n,
         bool skip_duplicates, int64_t *count);
-rf_status db_lists_create_many_and_return(rf_client *client, const db_lists_create_input *data,
+static inline rf_status db_lists_create_many_and_return(rf_client *client, const db_lists_create_input *data,
         size_t n, bool skip_duplicates, const db_lists_select *select, db_lists_list *out,
         rf_arena *arena);
-rf_status db_lists_update_many_and_return(rf_client *client, const db_lists_where *where,
+static inline rf_status db_lists_update_many_and_return(rf_client *client, const db_lists_where *where,
         const db_lists_update_input *data, const db_lists_select *select, db_lists_list *out,
         rf_arena *arena);
 /* A create with related rows created or connected in the same
- * transaction (Prisma's nested `create` and `connect`): `data` is this
- * row; per relation, `create` points to `ncreate` inputs of rows to create
- * with it, `connect` to `nconnect` filters that must each match exactly
- * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
- * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
- * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
- * the foreign key on the other side) are created or re-pointed after this
- * row; for a to-one with the key on this side (one row, created or
- * connected) it goes first. All or nothing (a savepoint inside an open
- * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
- * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
+ * transaction (see "Nested creates" at the top). */
 struct db_lists_nested_create {
     const db_lists_create_input *data;
 };
-rf_status db_lists_create_nested(rf_client *client, const db_lists_nested_create *input, db_lists *out,
+static inline rf_status db_lists_create_nested(rf_client *client, const db_lists_nested_create *input, db_lists *out,
         rf_arena *arena);
 /* Writes on Lists rows related to a row being updated (see "Nested updates"). */
 typedef RF_RELATION_UPDATE(db_lists) db_lists_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
-rf_status db_lists_batch_update_by_id(rf_batch *batch, int32_t id, const db_lists_update_input *data,
+static inline rf_status db_lists_batch_update_by_id(rf_batch *batch, int32_t id, const db_lists_update_input *data,
         db_lists *out);
-rf_status db_lists_batch_delete_by_id(rf_batch *batch, int32_t id, db_lists *out);
-rf_status db_lists_batch_create(rf_batch *batch, const db_lists_create_input *data, db_lists *out);
-rf_status db_lists_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_lists *out);
-rf_status db_lists_batch_count(rf_batch *batch, const db_lists_where *where, int64_t *count);
+static inline rf_status db_lists_batch_delete_by_id(rf_batch *batch, int32_t id, db_lists *out);
+static inline rf_status db_lists_batch_create(rf_batch *batch, const db_lists_create_input *data, db_lists *out);
+static inline rf_status db_lists_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_lists *out);
+static inline rf_status db_lists_batch_count(rf_batch *batch, const db_lists_where *where, int64_t *count);
 
 /* ========================================================================
  * Nested updates (Prisma's nested writes in update): update_nested_by_<key>
@@ -2439,32 +2286,32 @@ struct db_user_nested_update {
     db_profile_relation_update profile;
     db_desk_relation_update desk;
 };
-rf_status db_user_update_nested_by_id(rf_client *client, int32_t id, const db_user_nested_update *input,
-        db_user *out, rf_arena *arena);
-rf_status db_user_update_nested_by_email(rf_client *client, const char *email, const db_user_nested_update *input,
-        db_user *out, rf_arena *arena);
-rf_status db_user_update_nested_by_ext_id(rf_client *client, const char *ext_id, const db_user_nested_update *input,
-        db_user *out, rf_arena *arena);
+static inline rf_status db_user_update_nested_by_id(rf_client *client, int32_t id, 
+        const db_user_nested_update *input, db_user *out, rf_arena *arena);
+static inline rf_status db_user_update_nested_by_email(rf_client *client, const char *email, 
+        const db_user_nested_update *input, db_user *out, rf_arena *arena);
+static inline rf_status db_user_update_nested_by_ext_id(rf_client *client, const char *ext_id, 
+        const db_user_nested_update *input, db_user *out, rf_arena *arena);
 
 struct db_profile_nested_update {
     const db_profile_update_input *data;
     db_user_relation_update user;
 };
-rf_status db_profile_update_nested_by_id(rf_client *client, const char *id, const db_profile_nested_update *input,
-        db_profile *out, rf_arena *arena);
-rf_status db_profile_update_nested_by_user_id(rf_client *client, int32_t user_id, const db_profile_nested_update *input,
-        db_profile *out, rf_arena *arena);
+static inline rf_status db_profile_update_nested_by_id(rf_client *client, const char *id, 
+        const db_profile_nested_update *input, db_profile *out, rf_arena *arena);
+static inline rf_status db_profile_update_nested_by_user_id(rf_client *client, int32_t user_id, 
+        const db_profile_nested_update *input, db_profile *out, rf_arena *arena);
 
 struct db_desk_nested_update {
     const db_desk_update_input *data;
     db_user_relation_update user;
 };
-rf_status db_desk_update_nested_by_id(rf_client *client, int32_t id, const db_desk_nested_update *input,
-        db_desk *out, rf_arena *arena);
-rf_status db_desk_update_nested_by_label(rf_client *client, const char *label, const db_desk_nested_update *input,
-        db_desk *out, rf_arena *arena);
-rf_status db_desk_update_nested_by_user_id(rf_client *client, int32_t user_id, const db_desk_nested_update *input,
-        db_desk *out, rf_arena *arena);
+static inline rf_status db_desk_update_nested_by_id(rf_client *client, int32_t id, 
+        const db_desk_nested_update *input, db_desk *out, rf_arena *arena);
+static inline rf_status db_desk_update_nested_by_label(rf_client *client, const char *label, 
+        const db_desk_nested_update *input, db_desk *out, rf_arena *arena);
+static inline rf_status db_desk_update_nested_by_user_id(rf_client *client, int32_t user_id, 
+        const db_desk_nested_update *input, db_desk *out, rf_arena *arena);
 
 struct db_post_nested_update {
     const db_post_update_input *data;
@@ -2472,38 +2319,243 @@ struct db_post_nested_update {
     db_category_relation_update categories;
     db_comment_relation_update comments;
 };
-rf_status db_post_update_nested_by_id(rf_client *client, const char *id, const db_post_nested_update *input,
-        db_post *out, rf_arena *arena);
-rf_status db_post_update_nested_by_author_id_title(rf_client *client, int32_t author_id, const char *title, const db_post_nested_update *input,
-        db_post *out, rf_arena *arena);
+static inline rf_status db_post_update_nested_by_id(rf_client *client, const char *id, 
+        const db_post_nested_update *input, db_post *out, rf_arena *arena);
+static inline rf_status db_post_update_nested_by_author_id_title(rf_client *client, int32_t author_id, const char *title, 
+        const db_post_nested_update *input, db_post *out, rf_arena *arena);
 
 struct db_category_nested_update {
     const db_category_update_input *data;
     db_post_relation_update posts;
 };
-rf_status db_category_update_nested_by_id(rf_client *client, int32_t id, const db_category_nested_update *input,
-        db_category *out, rf_arena *arena);
-rf_status db_category_update_nested_by_name(rf_client *client, const char *name, const db_category_nested_update *input,
-        db_category *out, rf_arena *arena);
+static inline rf_status db_category_update_nested_by_id(rf_client *client, int32_t id, 
+        const db_category_nested_update *input, db_category *out, rf_arena *arena);
+static inline rf_status db_category_update_nested_by_name(rf_client *client, const char *name, 
+        const db_category_nested_update *input, db_category *out, rf_arena *arena);
 
 struct db_comment_nested_update {
     const db_comment_update_input *data;
     db_post_relation_update post;
 };
-rf_status db_comment_update_nested_by_id(rf_client *client, const char *id, const db_comment_nested_update *input,
-        db_comment *out, rf_arena *arena);
+static inline rf_status db_comment_update_nested_by_id(rf_client *client, const char *id, 
+        const db_comment_nested_update *input, db_comment *out, rf_arena *arena);
 
 struct db_tag_nested_update {
     const db_tag_update_input *data;
 };
-rf_status db_tag_update_nested_by_group_name(rf_client *client, const char *group, const char *name, const db_tag_nested_update *input,
-        db_tag *out, rf_arena *arena);
+static inline rf_status db_tag_update_nested_by_group_name(rf_client *client, const char *group, const char *name, 
+        const db_tag_nested_update *input, db_tag *out, rf_arena *arena);
 
 struct db_lists_nested_update {
     const db_lists_update_input *data;
 };
-rf_status db_lists_update_nested_by_id(rf_client *client, int32_t id, const db_lists_nested_update *input,
-        db_lists *out, rf_arena *arena);
+static inline rf_status db_lists_update_nested_by_id(rf_client *client, int32_t id, 
+        const db_lists_nested_update *input, db_lists *out, rf_arena *arena);
+
+/* ========================================================================
+ * The functions' definitions
+ * ======================================================================== */
+
+/*
+ * Every typed function above is a one-line call of librefract's generic
+ * operation with the model's descriptor (db.c holds the tables), and
+ * static inline: compiling db.c costs no time per function (a big
+ * schema has thousands), and a program compiles only those it calls. These
+ * macros write them; they are #undef'd at the end of the header.
+ * T is the model's type, C a unique criterion's name, U its number, I a
+ * relation's number, PARAMS the key parameters (in parentheses, each
+ * followed by a comma), KEYS pointers to them.
+ */
+#define RF__ARGS(...) __VA_ARGS__
+#define RF__READ(T) \
+    static inline rf_status T##_find_many(rf_client *client, const T##_query *query, T##_list *out, \
+                            rf_arena *arena) \
+    { return rf_desc_find_many(client, &T##__m, query, out, arena); } \
+    static inline rf_status T##_find_first(rf_client *client, const T##_query *query, T *out, rf_arena *arena) \
+    { return rf_desc_find_first(client, &T##__m, query, out, arena); } \
+    static inline rf_status T##_count(rf_client *client, const T##_where *where, int64_t *count) \
+    { return rf_desc_count(client, &T##__m, where, count); } \
+    static inline rf_status T##_find_many_stream(rf_client *client, const T##_query *query, \
+                                   const rf_stream_options *options, T##_stream *out) \
+    { return rf_desc_stream_open(client, &T##__m, query, options, out ? &out->s : NULL); } \
+    static inline rf_status T##_stream_next(T##_stream *stream, T *out, rf_arena *arena, bool *got) \
+    { return rf_desc_stream_next(stream ? &stream->s : NULL, out, arena, got); } \
+    static inline rf_status T##_stream_close(T##_stream *stream) \
+    { return rf_desc_stream_close(stream ? &stream->s : NULL); } \
+    static inline rf_status T##_aggregate(rf_client *client, const T##_aggregate_query *query, \
+                            T##_aggregate_result *out, rf_arena *arena) \
+    { return rf_desc_aggregate(client, &T##__m, query, out, arena); } \
+    static inline rf_status T##_group_by(rf_client *client, const T##_group_by_query *query, \
+                           T##_group_by_list *out, rf_arena *arena) \
+    { return rf_desc_group_by(client, &T##__m, query, out, arena); }
+#define RF__WRITE(T) \
+    static inline rf_status T##_create(rf_client *client, const T##_create_input *data, T *out, rf_arena *arena) \
+    { return rf_desc_create(client, &T##__m, data, NULL, out, arena); } \
+    static inline rf_status T##_create_select(rf_client *client, const T##_create_input *data, \
+                                const T##_select *select, T *out, rf_arena *arena) \
+    { return rf_desc_create(client, &T##__m, data, (rf_select)select, out, arena); } \
+    static inline rf_status T##_update_many(rf_client *client, const T##_where *where, \
+                              const T##_update_input *data, int64_t *count) \
+    { return rf_desc_update_many(client, &T##__m, where, data, count); } \
+    static inline rf_status T##_delete_many(rf_client *client, const T##_where *where, int64_t *count) \
+    { return rf_desc_delete_many(client, &T##__m, where, count); }
+#define RF__NESTED(T) \
+    static inline rf_status T##_create_nested(rf_client *client, const T##_nested_create *input, T *out, \
+                                rf_arena *arena) \
+    { return rf_desc_create_nested(client, &T##__m, input, out, arena); }
+#define RF__BULK(T) \
+    static inline rf_status T##_create_many(rf_client *client, const T##_create_input *data, size_t n, \
+                              bool skip_duplicates, int64_t *count) \
+    { return rf_desc_create_many(client, &T##__m, data, sizeof *data, n, skip_duplicates, \
+                                 count); } \
+    static inline rf_status T##_create_many_and_return(rf_client *client, const T##_create_input *data, \
+        size_t n, bool skip_duplicates, const T##_select *select, T##_list *out, \
+        rf_arena *arena) \
+    { return rf_desc_create_many_and_return(client, &T##__m, data, sizeof *data, n, \
+                                            skip_duplicates, (rf_select)select, out, arena); } \
+    static inline rf_status T##_update_many_and_return(rf_client *client, const T##_where *where, \
+        const T##_update_input *data, const T##_select *select, T##_list *out, \
+        rf_arena *arena) \
+    { return rf_desc_update_many_and_return(client, &T##__m, where, data, (rf_select)select, \
+                                            out, arena); }
+#define RF__BATCH_READ(T) \
+    static inline rf_status T##_batch_count(rf_batch *batch, const T##_where *where, int64_t *count) \
+    { return rf_desc_batch_count(batch, &T##__m, where, count); }
+#define RF__BATCH_FIND(T, C, U, PARAMS, KEYS) \
+    static inline rf_status T##_batch_find_unique_by_##C(rf_batch *batch, RF__ARGS PARAMS T *out) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_batch_find_unique(batch, &T##__m, U, key, out); }
+#define RF__BATCH_WRITE(T) \
+    static inline rf_status T##_batch_create(rf_batch *batch, const T##_create_input *data, T *out) \
+    { return rf_desc_batch_create(batch, &T##__m, data, out); }
+#define RF__BATCH_BY_KEY(T, C, U, PARAMS, KEYS) \
+    static inline rf_status T##_batch_update_by_##C(rf_batch *batch, RF__ARGS PARAMS \
+                                      const T##_update_input *data, T *out) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_batch_update(batch, &T##__m, U, key, data, out); } \
+    static inline rf_status T##_batch_delete_by_##C(rf_batch *batch, RF__ARGS PARAMS T *out) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_batch_delete(batch, &T##__m, U, key, out); }
+#define RF__FIND_UNIQUE(T, C, U, PARAMS, KEYS, INCLUDE) \
+    static inline rf_status T##_find_unique_by_##C(rf_client *client, RF__ARGS PARAMS \
+                                     const T##_include *include, T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_find_unique(client, &T##__m, U, key, INCLUDE, NULL, out, arena); } \
+    static inline rf_status T##_find_unique_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
+        const T##_include *include, const T##_select *select, T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_find_unique(client, &T##__m, U, key, INCLUDE, (rf_select)select, out, \
+                                 arena); }
+#define RF__FIND_UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) \
+    static inline rf_status T##_find_unique_by_##C(rf_client *client, RF__ARGS PARAMS T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_find_unique(client, &T##__m, U, key, NULL, NULL, out, arena); } \
+    static inline rf_status T##_find_unique_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
+        const T##_select *select, T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_find_unique(client, &T##__m, U, key, NULL, (rf_select)select, out, arena); }
+#define RF__BY_KEY(T, C, U, PARAMS, KEYS) \
+    static inline rf_status T##_update_by_##C(rf_client *client, RF__ARGS PARAMS const T##_update_input *data, \
+                                T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_update(client, &T##__m, U, key, data, NULL, out, arena); } \
+    static inline rf_status T##_update_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
+        const T##_update_input *data, const T##_select *select, T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_update(client, &T##__m, U, key, data, (rf_select)select, out, arena); } \
+    static inline rf_status T##_delete_by_##C(rf_client *client, RF__ARGS PARAMS T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_delete(client, &T##__m, U, key, NULL, out, arena); } \
+    static inline rf_status T##_delete_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
+        const T##_select *select, T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_delete(client, &T##__m, U, key, (rf_select)select, out, arena); } \
+    static inline rf_status T##_update_nested_by_##C(rf_client *client, RF__ARGS PARAMS \
+        const T##_nested_update *input, T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_update_nested(client, &T##__m, U, key, input, out, arena); }
+#define RF__UPSERT(T, C, U) \
+    static inline rf_status T##_upsert_by_##C(rf_client *client, const T##_create_input *create, \
+                                const T##_update_input *update, T *out, rf_arena *arena) \
+    { return rf_desc_upsert(client, &T##__m, U, create, update, out, arena); }
+#define RF__LINK(T, C, I, PARAMS, KEYS) \
+    static inline rf_status T##_connect_##C(rf_client *client, RF__ARGS PARAMS) \
+    { const void *key[] = {RF__ARGS KEYS}; return rf_desc_link(client, &T##__m, I, key, true); } \
+    static inline rf_status T##_disconnect_##C(rf_client *client, RF__ARGS PARAMS) \
+    { const void *key[] = {RF__ARGS KEYS}; return rf_desc_link(client, &T##__m, I, key, false); }
+/* What each model and each unique criterion gets, in one line of the model's
+ * section (RW: a model, whose rows can be written; PLAIN: no relations to
+ * include). */
+#define RF__MODEL_RO(T) RF__READ(T) RF__BATCH_READ(T)
+#define RF__MODEL_RW(T) RF__MODEL_RO(T) RF__WRITE(T) RF__BULK(T) RF__NESTED(T) RF__BATCH_WRITE(T)
+#define RF__UNIQUE(T, C, U, PARAMS, KEYS) \
+    RF__FIND_UNIQUE(T, C, U, PARAMS, KEYS, include) RF__BATCH_FIND(T, C, U, PARAMS, KEYS)
+#define RF__UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) \
+    RF__FIND_UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) RF__BATCH_FIND(T, C, U, PARAMS, KEYS)
+#define RF__UNIQUE_RW(T, C, U, PARAMS, KEYS) RF__UNIQUE(T, C, U, PARAMS, KEYS) \
+    RF__BATCH_BY_KEY(T, C, U, PARAMS, KEYS) RF__BY_KEY(T, C, U, PARAMS, KEYS)
+#define RF__UNIQUE_PLAIN_RW(T, C, U, PARAMS, KEYS) RF__UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) \
+    RF__BATCH_BY_KEY(T, C, U, PARAMS, KEYS) RF__BY_KEY(T, C, U, PARAMS, KEYS)
+RF__MODEL_RW(db_user)
+RF__UNIQUE_RW(db_user, id, 0, (int32_t id, ), (&id))
+RF__UPSERT(db_user, id, 0)
+RF__UNIQUE_RW(db_user, email, 1, (const char *email, ), (&email))
+RF__UPSERT(db_user, email, 1)
+RF__UNIQUE_RW(db_user, ext_id, 2, (const char *ext_id, ), (&ext_id))
+RF__UPSERT(db_user, ext_id, 2)
+RF__MODEL_RW(db_profile)
+RF__UNIQUE_RW(db_profile, id, 0, (const char *id, ), (&id))
+RF__UPSERT(db_profile, id, 0)
+RF__UNIQUE_RW(db_profile, user_id, 1, (int32_t user_id, ), (&user_id))
+RF__UPSERT(db_profile, user_id, 1)
+RF__MODEL_RW(db_desk)
+RF__UNIQUE_RW(db_desk, id, 0, (int32_t id, ), (&id))
+RF__UPSERT(db_desk, id, 0)
+RF__UNIQUE_RW(db_desk, label, 1, (const char *label, ), (&label))
+RF__UPSERT(db_desk, label, 1)
+RF__UNIQUE_RW(db_desk, user_id, 2, (int32_t user_id, ), (&user_id))
+RF__UPSERT(db_desk, user_id, 2)
+RF__MODEL_RW(db_post)
+RF__UNIQUE_RW(db_post, id, 0, (const char *id, ), (&id))
+RF__UPSERT(db_post, id, 0)
+RF__UNIQUE_RW(db_post, author_id_title, 1, (int32_t author_id, const char *title, ), (&author_id, &title))
+RF__UPSERT(db_post, author_id_title, 1)
+RF__LINK(db_post, categories, 1, (const char *post, int32_t category), (&post, &category))
+RF__MODEL_RW(db_category)
+RF__UNIQUE_RW(db_category, id, 0, (int32_t id, ), (&id))
+RF__UPSERT(db_category, id, 0)
+RF__UNIQUE_RW(db_category, name, 1, (const char *name, ), (&name))
+RF__UPSERT(db_category, name, 1)
+RF__LINK(db_category, posts, 0, (int32_t category, const char *post), (&category, &post))
+RF__MODEL_RW(db_comment)
+RF__UNIQUE_RW(db_comment, id, 0, (const char *id, ), (&id))
+RF__UPSERT(db_comment, id, 0)
+RF__MODEL_RW(db_tag)
+RF__UNIQUE_PLAIN_RW(db_tag, group_name, 0, (const char *group, const char *name, ), (&group, &name))
+RF__UPSERT(db_tag, group_name, 0)
+RF__MODEL_RW(db_lists)
+RF__UNIQUE_PLAIN_RW(db_lists, id, 0, (int32_t id, ), (&id))
+RF__UPSERT(db_lists, id, 0)
+#undef RF__ARGS
+#undef RF__READ
+#undef RF__WRITE
+#undef RF__NESTED
+#undef RF__BULK
+#undef RF__BATCH_READ
+#undef RF__BATCH_FIND
+#undef RF__BATCH_WRITE
+#undef RF__BATCH_BY_KEY
+#undef RF__FIND_UNIQUE
+#undef RF__FIND_UNIQUE_PLAIN
+#undef RF__BY_KEY
+#undef RF__UPSERT
+#undef RF__LINK
+#undef RF__MODEL_RO
+#undef RF__MODEL_RW
+#undef RF__UNIQUE
+#undef RF__UNIQUE_PLAIN
+#undef RF__UNIQUE_RW
+#undef RF__UNIQUE_PLAIN_RW
 
 #ifdef __cplusplus
 }

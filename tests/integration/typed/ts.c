@@ -5,9 +5,9 @@
  * after changing the schema.
  *
  * Per model: constant descriptor tables (see refract_desc.h: columns with
- * their kinds and member offsets, unique criteria, relations) and the typed
- * functions of ts.h, each a thin wrapper over one of librefract's
- * generic operations. The runtime builds each model's fixed-shape SQL once
+ * their kinds and member offsets, unique criteria, relations), which the
+ * typed functions of ts.h (static inline, each a thin wrapper over
+ * one of librefract's generic operations) hand to librefract. The runtime builds each model's fixed-shape SQL once
  * (lookups, deletes, relation loads) and prepares every statement once per
  * connection; dynamic shapes (filters, creates, updates) are built from
  * quoted identifiers and placeholders only, one prepared statement per shape.
@@ -18,35 +18,6 @@
 
 #include <refract_desc.h>
 
-/*
- * Every typed function of ts.h is a one-line call of the generic
- * operation with the model's descriptor; these macros write them.
- * T is the model's type, C a unique criterion's name, U its number, I a
- * relation's number, PARAMS the key parameters (in parentheses, each
- * followed by a comma), KEYS pointers to them.
- */
-#define RF__ARGS(...) __VA_ARGS__
-#define RF__READ(T) \
-    rf_status T##_find_many(rf_client *client, const T##_query *query, T##_list *out, \
-                            rf_arena *arena) \
-    { return rf_desc_find_many(client, &T##__m, query, out, arena); } \
-    rf_status T##_find_first(rf_client *client, const T##_query *query, T *out, rf_arena *arena) \
-    { return rf_desc_find_first(client, &T##__m, query, out, arena); } \
-    rf_status T##_count(rf_client *client, const T##_where *where, int64_t *count) \
-    { return rf_desc_count(client, &T##__m, where, count); } \
-    rf_status T##_find_many_stream(rf_client *client, const T##_query *query, \
-                                   const rf_stream_options *options, T##_stream *out) \
-    { return rf_desc_stream_open(client, &T##__m, query, options, out ? &out->s : NULL); } \
-    rf_status T##_stream_next(T##_stream *stream, T *out, rf_arena *arena, bool *got) \
-    { return rf_desc_stream_next(stream ? &stream->s : NULL, out, arena, got); } \
-    rf_status T##_stream_close(T##_stream *stream) \
-    { return rf_desc_stream_close(stream ? &stream->s : NULL); } \
-    rf_status T##_aggregate(rf_client *client, const T##_aggregate_query *query, \
-                            T##_aggregate_result *out, rf_arena *arena) \
-    { return rf_desc_aggregate(client, &T##__m, query, out, arena); } \
-    rf_status T##_group_by(rf_client *client, const T##_group_by_query *query, \
-                           T##_group_by_list *out, rf_arena *arena) \
-    { return rf_desc_group_by(client, &T##__m, query, out, arena); }
 /* Where the per-operation structs of aggregate start (rf_model_desc.aggregate). */
 #define RF__AGG_STARTS(S) offsetof(S, count), offsetof(S, sum), offsetof(S, avg), \
     offsetof(S, min), offsetof(S, max)
@@ -56,103 +27,6 @@
     offsetof(T##_group_by_query, having), offsetof(T##_group_by_query, order_by), \
     offsetof(T##_group_by_query, skip), offsetof(T##_group_by_row, key), \
     offsetof(T##_group_by_row, aggregate), sizeof(T##_group_by_row)
-#define RF__WRITE(T) \
-    rf_status T##_create(rf_client *client, const T##_create_input *data, T *out, rf_arena *arena) \
-    { return rf_desc_create(client, &T##__m, data, NULL, out, arena); } \
-    rf_status T##_create_select(rf_client *client, const T##_create_input *data, \
-                                const T##_select *select, T *out, rf_arena *arena) \
-    { return rf_desc_create(client, &T##__m, data, (rf_select)select, out, arena); } \
-    rf_status T##_update_many(rf_client *client, const T##_where *where, \
-                              const T##_update_input *data, int64_t *count) \
-    { return rf_desc_update_many(client, &T##__m, where, data, count); } \
-    rf_status T##_delete_many(rf_client *client, const T##_where *where, int64_t *count) \
-    { return rf_desc_delete_many(client, &T##__m, where, count); }
-#define RF__NESTED(T) \
-    rf_status T##_create_nested(rf_client *client, const T##_nested_create *input, T *out, \
-                                rf_arena *arena) \
-    { return rf_desc_create_nested(client, &T##__m, input, out, arena); } \
-    _Static_assert(sizeof(T##_relation_update) == sizeof(rf_relation_update), \
-                   #T "_relation_update must have rf_relation_update's layout");
-#define RF__BULK(T) \
-    rf_status T##_create_many(rf_client *client, const T##_create_input *data, size_t n, \
-                              bool skip_duplicates, int64_t *count) \
-    { return rf_desc_create_many(client, &T##__m, data, sizeof *data, n, skip_duplicates, \
-                                 count); } \
-    rf_status T##_create_many_and_return(rf_client *client, const T##_create_input *data, \
-        size_t n, bool skip_duplicates, const T##_select *select, T##_list *out, \
-        rf_arena *arena) \
-    { return rf_desc_create_many_and_return(client, &T##__m, data, sizeof *data, n, \
-                                            skip_duplicates, (rf_select)select, out, arena); } \
-    rf_status T##_update_many_and_return(rf_client *client, const T##_where *where, \
-        const T##_update_input *data, const T##_select *select, T##_list *out, \
-        rf_arena *arena) \
-    { return rf_desc_update_many_and_return(client, &T##__m, where, data, (rf_select)select, \
-                                            out, arena); }
-#define RF__BATCH_READ(T) \
-    rf_status T##_batch_count(rf_batch *batch, const T##_where *where, int64_t *count) \
-    { return rf_desc_batch_count(batch, &T##__m, where, count); }
-#define RF__BATCH_FIND(T, C, U, PARAMS, KEYS) \
-    rf_status T##_batch_find_unique_by_##C(rf_batch *batch, RF__ARGS PARAMS T *out) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_batch_find_unique(batch, &T##__m, U, key, out); }
-#define RF__BATCH_WRITE(T) \
-    rf_status T##_batch_create(rf_batch *batch, const T##_create_input *data, T *out) \
-    { return rf_desc_batch_create(batch, &T##__m, data, out); }
-#define RF__BATCH_BY_KEY(T, C, U, PARAMS, KEYS) \
-    rf_status T##_batch_update_by_##C(rf_batch *batch, RF__ARGS PARAMS \
-                                      const T##_update_input *data, T *out) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_batch_update(batch, &T##__m, U, key, data, out); } \
-    rf_status T##_batch_delete_by_##C(rf_batch *batch, RF__ARGS PARAMS T *out) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_batch_delete(batch, &T##__m, U, key, out); }
-#define RF__FIND_UNIQUE(T, C, U, PARAMS, KEYS, INCLUDE) \
-    rf_status T##_find_unique_by_##C(rf_client *client, RF__ARGS PARAMS \
-                                     const T##_include *include, T *out, rf_arena *arena) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_find_unique(client, &T##__m, U, key, INCLUDE, NULL, out, arena); } \
-    rf_status T##_find_unique_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
-        const T##_include *include, const T##_select *select, T *out, rf_arena *arena) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_find_unique(client, &T##__m, U, key, INCLUDE, (rf_select)select, out, \
-                                 arena); }
-#define RF__FIND_UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) \
-    rf_status T##_find_unique_by_##C(rf_client *client, RF__ARGS PARAMS T *out, rf_arena *arena) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_find_unique(client, &T##__m, U, key, NULL, NULL, out, arena); } \
-    rf_status T##_find_unique_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
-        const T##_select *select, T *out, rf_arena *arena) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_find_unique(client, &T##__m, U, key, NULL, (rf_select)select, out, arena); }
-#define RF__BY_KEY(T, C, U, PARAMS, KEYS) \
-    rf_status T##_update_by_##C(rf_client *client, RF__ARGS PARAMS const T##_update_input *data, \
-                                T *out, rf_arena *arena) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_update(client, &T##__m, U, key, data, NULL, out, arena); } \
-    rf_status T##_update_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
-        const T##_update_input *data, const T##_select *select, T *out, rf_arena *arena) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_update(client, &T##__m, U, key, data, (rf_select)select, out, arena); } \
-    rf_status T##_delete_by_##C(rf_client *client, RF__ARGS PARAMS T *out, rf_arena *arena) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_delete(client, &T##__m, U, key, NULL, out, arena); } \
-    rf_status T##_delete_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
-        const T##_select *select, T *out, rf_arena *arena) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_delete(client, &T##__m, U, key, (rf_select)select, out, arena); } \
-    rf_status T##_update_nested_by_##C(rf_client *client, RF__ARGS PARAMS \
-        const T##_nested_update *input, T *out, rf_arena *arena) \
-    { const void *key[] = {RF__ARGS KEYS}; \
-      return rf_desc_update_nested(client, &T##__m, U, key, input, out, arena); }
-#define RF__UPSERT(T, C, U) \
-    rf_status T##_upsert_by_##C(rf_client *client, const T##_create_input *create, \
-                                const T##_update_input *update, T *out, rf_arena *arena) \
-    { return rf_desc_upsert(client, &T##__m, U, create, update, out, arena); }
-#define RF__LINK(T, C, I, PARAMS, KEYS) \
-    rf_status T##_connect_##C(rf_client *client, RF__ARGS PARAMS) \
-    { const void *key[] = {RF__ARGS KEYS}; return rf_desc_link(client, &T##__m, I, key, true); } \
-    rf_status T##_disconnect_##C(rf_client *client, RF__ARGS PARAMS) \
-    { const void *key[] = {RF__ARGS KEYS}; return rf_desc_link(client, &T##__m, I, key, false); }
 
 /* ========================================================================
  * Enums: C constants are database labels' positions plus one.
@@ -186,32 +60,20 @@ bool ts_tier_from_string(const char *label, ts_tier *out)
  * 16 @updatedAt, 32 a create may omit it), client-side default, nanoid
  * length, parameter type, enum table, then the member offsets in the row,
  * where, create and update structs. Every model's descriptor is declared
- * first: relations point at each other.
+ * in ts.h (relations point at each other, and the functions there
+ * hand it to librefract).
  */
-/* What each model and each unique criterion gets, in one line of the model's
- * section (RW: a model, whose rows can be written; PLAIN: no relations to
- * include). */
-#define RF__MODEL_RO(T) RF__READ(T) RF__BATCH_READ(T)
-#define RF__MODEL_RW(T) RF__MODEL_RO(T) RF__WRITE(T) RF__BULK(T) RF__NESTED(T) RF__BATCH_WRITE(T)
-#define RF__UNIQUE(T, C, U, PARAMS, KEYS) \
-    RF__FIND_UNIQUE(T, C, U, PARAMS, KEYS, include) RF__BATCH_FIND(T, C, U, PARAMS, KEYS)
-#define RF__UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) \
-    RF__FIND_UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) RF__BATCH_FIND(T, C, U, PARAMS, KEYS)
-#define RF__UNIQUE_RW(T, C, U, PARAMS, KEYS) RF__UNIQUE(T, C, U, PARAMS, KEYS) \
-    RF__BATCH_BY_KEY(T, C, U, PARAMS, KEYS) RF__BY_KEY(T, C, U, PARAMS, KEYS)
-#define RF__UNIQUE_PLAIN_RW(T, C, U, PARAMS, KEYS) RF__UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) \
-    RF__BATCH_BY_KEY(T, C, U, PARAMS, KEYS) RF__BY_KEY(T, C, U, PARAMS, KEYS)
 /* The sizes and group offsets of a model's row and where structs. */
 #define RF__SIZES(T) sizeof(T), sizeof(T##_where), \
     offsetof(T##_where, AND), offsetof(T##_where, OR), offsetof(T##_where, NOT)
 
-static const rf_model_desc ts_account__m;
-static const rf_model_desc ts_order__m;
 
 /* ========================================================================
  * Account
  * ======================================================================== */
 
+_Static_assert(sizeof(ts_account_relation_update) == sizeof(rf_relation_update),
+               "ts_account_relation_update must have rf_relation_update's layout");
 #define RF__FIELD(m) offsetof(ts_account, m), offsetof(ts_account_where, m), \
     offsetof(ts_account_create_input, m), offsetof(ts_account_update_input, m)
 #define RF__LIST(m) offsetof(ts_account, m), offsetof(ts_account_where, m), \
@@ -235,9 +97,10 @@ static const rf_unique_desc ts_account__uniques[] = {
 };
 static const rf_key_part ts_account__key[] = { {0, offsetof(ts_account_cursor, id)} };
 #define RF__REL(m) offsetof(ts_account, m), offsetof(ts_account_include, m), offsetof(ts_account_where, m), \
-    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(ts_account_include, _args.m)
+    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(ts_account_include, _args.m), RF_NO_MEMBER
 #define RF__RELS(m) offsetof(ts_account, m), offsetof(ts_account_include, m), offsetof(ts_account_where, m), \
-    offsetof(ts_account, _count.m), offsetof(ts_account_query, count.m), offsetof(ts_account_include, _args.m)
+    offsetof(ts_account, _count.m), offsetof(ts_account_query, count.m), offsetof(ts_account_include, _args.m), \
+    offsetof(ts_account_include, _count.m)
 static const rf_relation_desc ts_account__relations[] = {
     {"orders", RF_REL_MANY, &ts_order__m, 0, "accountId", NULL, NULL, NULL, NULL, RF__RELS(orders), false, "AccountToOrder"},
 };
@@ -245,7 +108,7 @@ static const rf_relation_desc ts_account__relations[] = {
 #undef RF__RELS
 static rf_model_cache ts_account__cache;
 static const size_t ts_account__aggregate[] = {RF__AGGREGATE(ts_account)};
-static const rf_model_desc ts_account__m = {
+const rf_model_desc ts_account__m = {
     "Account", NULL, "Account", true,
     ts_account__fields, 9,
     ts_account__uniques, 2,
@@ -262,16 +125,13 @@ static const rf_model_desc ts_account__m = {
     sizeof(ts_account_create_input), sizeof(ts_account_update_input),
     0,
 };
-RF__MODEL_RW(ts_account)
-RF__UNIQUE_RW(ts_account, id, 0, (int32_t id, ), (&id))
-RF__UPSERT(ts_account, id, 0)
-RF__UNIQUE_RW(ts_account, email, 1, (const char *email, ), (&email))
-RF__UPSERT(ts_account, email, 1)
 
 /* ========================================================================
  * Order
  * ======================================================================== */
 
+_Static_assert(sizeof(ts_order_relation_update) == sizeof(rf_relation_update),
+               "ts_order_relation_update must have rf_relation_update's layout");
 #define RF__FIELD(m) offsetof(ts_order, m), offsetof(ts_order_where, m), \
     offsetof(ts_order_create_input, m), offsetof(ts_order_update_input, m)
 #define RF__LIST(m) offsetof(ts_order, m), offsetof(ts_order_where, m), \
@@ -290,7 +150,7 @@ static const rf_unique_desc ts_order__uniques[] = {
 };
 static const rf_key_part ts_order__key[] = { {0, offsetof(ts_order_cursor, id)} };
 #define RF__REL(m) offsetof(ts_order, m), offsetof(ts_order_include, m), offsetof(ts_order_where, m), \
-    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(ts_order_include, _args.m)
+    RF_NO_MEMBER, RF_NO_MEMBER, offsetof(ts_order_include, _args.m), RF_NO_MEMBER
 static const rf_relation_desc ts_order__relations[] = {
     {"account", RF_REL_ONE, &ts_account__m, 1, "id", NULL, NULL, NULL, NULL, RF__REL(account), true, "AccountToOrder"},
 };
@@ -298,7 +158,7 @@ static const rf_relation_desc ts_order__relations[] = {
 #undef RF__RELS
 static rf_model_cache ts_order__cache;
 static const size_t ts_order__aggregate[] = {RF__AGGREGATE(ts_order)};
-static const rf_model_desc ts_order__m = {
+const rf_model_desc ts_order__m = {
     "Order", NULL, "Order", true,
     ts_order__fields, 5,
     ts_order__uniques, 1,
@@ -315,6 +175,3 @@ static const rf_model_desc ts_order__m = {
     sizeof(ts_order_create_input), sizeof(ts_order_update_input),
     0,
 };
-RF__MODEL_RW(ts_order)
-RF__UNIQUE_RW(ts_order, id, 0, (int64_t id, ), (&id))
-RF__UPSERT(ts_order, id, 0)

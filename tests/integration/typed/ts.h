@@ -55,10 +55,13 @@
  *     RF_ASC }` or an aggregate, then by the `by` fields; skip and take
  *     page the groups.
  *   - Relation counts (Prisma's include `_count`): a model with to-many
- *     relations has `_count` in its row struct and `count` in its query:
+ *     relations has `_count` in its row struct, and `count` in its query
+ *     and `_count` in its include (the same members; either asks):
  *     `.count = { .posts = { .on = true, .where = &published } }` fills
- *     `row._count.posts` for every row of find_many / find_first, in the
- *     same statement (a correlated COUNT subquery; `where` may be NULL).
+ *     `row._count.posts` for every row of find_many / find_first, and
+ *     `&(db_user_include){ ._count.posts = { .on = true } }` does for
+ *     find_unique, in the same statement (a correlated COUNT subquery;
+ *     `where` may be NULL).
  *   - distinct (Prisma's distinct): `.distinct = (db_post_field[]){
  *     DB_POST_BY_AUTHOR_ID }, .ndistinct = 1` keeps the first row, in the
  *     query's order, of each combination of those fields; the rows come
@@ -79,13 +82,53 @@
  *     the related rows matching `where`, in `order_by` order (else by the
  *     related key), `skip`/`take` counted per parent, each with its own
  *     includes, to any depth: still one query per relation and level.
- *     A negative take or a cursor there is RF_INVALID_ARGUMENT.
+ *     `select`, `cursor` (each parent's rows from the cursor row's position
+ *     on), `distinct` (per parent) and relation counts apply there too. A
+ *     negative take, a `lock` (included rows would not be locked: lock
+ *     them with a query of their own) or `order_by_relation` there is
+ *     RF_INVALID_ARGUMENT.
+ *   - Streams: `<model>_find_many_stream` reads the rows of a query one at
+ *     a time, in constant memory, whatever their number (options NULL:
+ *     defaults; see refract_stream.h):
+ *         db_user_stream s;
+ *         db_user row;
+ *         bool got;
+ *         rf_status st = db_user_find_many_stream(client, &query, NULL, &s);
+ *         while (st == RF_OK && (st = db_user_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
+ *             use(&row);       // valid until the next call: arena is reset per row
+ *         db_user_stream_close(&s); // always, also to stop early
+ *     where, order_by, skip, take (not negative), cursor and select apply;
+ *     include and relation counts are refused (RF_INVALID_ARGUMENT).
+ *   - Bulk writes: `<model>_create_many` inserts data[0..n) in one call
+ *     (Prisma's createMany): through COPY when every row gives the same
+ *     fields, else through INSERTs of up to 1,000 rows in one transaction;
+ *     all rows or none. With skip_duplicates, rows that would violate a
+ *     unique constraint are skipped (ON CONFLICT DO NOTHING). Client-side
+ *     ids and @updatedAt are made per row. *count (may be NULL): the rows
+ *     inserted. The _and_return forms (and update_many_and_return) return
+ *     the inserted (or updated) rows, only the selected columns when
+ *     select is not NULL.
+ *   - Nested creates (Prisma's nested `create` and `connect`):
+ *     `<model>_create_nested` takes a `<model>_nested_create`: `data` is
+ *     this row; per relation, `create` points to `ncreate` inputs of rows
+ *     to create with it, `connect` to `nconnect` filters that must each
+ *     match exactly one existing row (a unique criterion: `.email =
+ *     RF_EQ("a@b.c")`) to link to it; `connect_or_create` to
+ *     `nconnect_or_create` pairs of arrays: connect the row where[k] names,
+ *     or create create[k] when there is none. Rows that point to this one
+ *     (to-many, many-to-many, a to-one with the foreign key on the other
+ *     side) are created or re-pointed after this row; for a to-one with the
+ *     key on this side (one row, created or connected) it goes first. All
+ *     or nothing (a savepoint inside an open transaction); a connect that
+ *     matches no row is RF_NOT_FOUND (P2025), more than one
+ *     RF_INVALID_ARGUMENT. `out` gets this row.
  *   - One rf_client per thread.
  *   - Misuse (a NULL client, `out`, `count` or `data` where one is needed, a
  *     NULL array with a non-zero count, a negative skip, take == INT64_MIN)
  *     is RF_INVALID_ARGUMENT, never a crash.
- *   - The functions are thin wrappers over librefract's descriptor-driven
- *     operations (refract_desc.h); ts.c holds the model tables.
+ *   - The functions are static inline one-line wrappers (at the end of this
+ *     header) over librefract's descriptor-driven operations
+ *     (refract_desc.h); ts.c holds the model tables.
  */
 #ifndef TS_H_REFRACT
 #define TS_H_REFRACT
@@ -97,6 +140,7 @@
 #include <refract.h>
 #include <refract_query.h>
 #include <refract_stream.h>
+#include <refract_desc.h>
 
 #if !RF_VERSION_COMPATIBLE(0, 4, 0)
 #error "ts.h was generated for librefract 0.4.x: regenerate it with the refract that matches your librefract"
@@ -143,12 +187,14 @@ typedef struct ts_account_list { ts_account *items; size_t count; } ts_account_l
 typedef struct ts_account_stream { rf_model_stream s; } ts_account_stream; /* see ts_account_find_many_stream */
 typedef struct ts_account_where ts_account_where;
 typedef struct ts_account_query ts_account_query;
+extern const rf_model_desc ts_account__m; /* its tables, in ts.c */
 
 typedef struct ts_order ts_order;
 typedef struct ts_order_list { ts_order *items; size_t count; } ts_order_list;
 typedef struct ts_order_stream { rf_model_stream s; } ts_order_stream; /* see ts_order_find_many_stream */
 typedef struct ts_order_where ts_order_where;
 typedef struct ts_order_query ts_order_query;
+extern const rf_model_desc ts_order__m; /* its tables, in ts.c */
 typedef struct ts_account_nested_create ts_account_nested_create;
 typedef struct ts_account_nested_update ts_account_nested_update;
 typedef struct ts_order_nested_create ts_order_nested_create;
@@ -221,6 +267,7 @@ typedef enum ts_account_relation {
 typedef struct ts_account_include {
     bool orders;
     struct { const ts_order_query *orders; } _args;
+    struct { struct { bool on; const ts_order_where *where; } orders; } _count; /* relations to count, as the query's count (see the top) */
 } ts_account_include;
 
 /* The identity of a row, for cursors. */
@@ -320,103 +367,77 @@ typedef struct ts_account_update_input {
 /* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
  * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
-rf_status ts_account_find_unique_by_id(rf_client *client, int32_t id, const ts_account_include *include, ts_account *out,
+static inline rf_status ts_account_find_unique_by_id(rf_client *client, int32_t id, const ts_account_include *include, ts_account *out,
         rf_arena *arena);
-rf_status ts_account_find_unique_by_id_select(rf_client *client, int32_t id, const ts_account_include *include, 
+static inline rf_status ts_account_find_unique_by_id_select(rf_client *client, int32_t id, const ts_account_include *include, 
         const ts_account_select *select, ts_account *out, rf_arena *arena);
-rf_status ts_account_find_unique_by_email(rf_client *client, const char *email, const ts_account_include *include, ts_account *out,
+static inline rf_status ts_account_find_unique_by_email(rf_client *client, const char *email, const ts_account_include *include, ts_account *out,
         rf_arena *arena);
-rf_status ts_account_find_unique_by_email_select(rf_client *client, const char *email, const ts_account_include *include, 
+static inline rf_status ts_account_find_unique_by_email_select(rf_client *client, const char *email, const ts_account_include *include, 
         const ts_account_select *select, ts_account *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
-rf_status ts_account_find_first(rf_client *client, const ts_account_query *query, ts_account *out,
+static inline rf_status ts_account_find_first(rf_client *client, const ts_account_query *query, ts_account *out,
         rf_arena *arena);
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
-rf_status ts_account_find_many(rf_client *client, const ts_account_query *query, ts_account_list *out,
+static inline rf_status ts_account_find_many(rf_client *client, const ts_account_query *query, ts_account_list *out,
         rf_arena *arena);
-/* The rows of the query one at a time, in constant memory, whatever their
- * number (options NULL: defaults; see refract_stream.h):
- *     ts_account_stream s;
- *     ts_account row;
- *     bool got;
- *     rf_status st = ts_account_find_many_stream(client, &query, NULL, &s);
- *     while (st == RF_OK && (st = ts_account_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
- *         use(&row);       // valid until the next call: arena is reset per row
- *     ts_account_stream_close(&s); // always, also to stop early
- * where, order_by, skip, take (not negative), cursor and select apply;
- * include is refused (RF_INVALID_ARGUMENT). */
-rf_status ts_account_find_many_stream(rf_client *client, const ts_account_query *query,
+/* The rows of the query one at a time, in constant memory (see "Streams"
+ * at the top). */
+static inline rf_status ts_account_find_many_stream(rf_client *client, const ts_account_query *query,
         const rf_stream_options *options, ts_account_stream *out);
-rf_status ts_account_stream_next(ts_account_stream *stream, ts_account *out, rf_arena *arena, bool *got);
-rf_status ts_account_stream_close(ts_account_stream *stream);
+static inline rf_status ts_account_stream_next(ts_account_stream *stream, ts_account *out, rf_arena *arena, bool *got);
+static inline rf_status ts_account_stream_close(ts_account_stream *stream);
 /* How many rows match (NULL: all). */
-rf_status ts_account_count(rf_client *client, const ts_account_where *where, int64_t *count);
+static inline rf_status ts_account_count(rf_client *client, const ts_account_where *where, int64_t *count);
 /* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
-rf_status ts_account_aggregate(rf_client *client, const ts_account_aggregate_query *query,
+static inline rf_status ts_account_aggregate(rf_client *client, const ts_account_aggregate_query *query,
         ts_account_aggregate_result *out, rf_arena *arena);
 /* Groups of rows with equal `by` fields, and their aggregates. */
-rf_status ts_account_group_by(rf_client *client, const ts_account_group_by_query *query,
+static inline rf_status ts_account_group_by(rf_client *client, const ts_account_group_by_query *query,
         ts_account_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
-rf_status ts_account_create(rf_client *client, const ts_account_create_input *data, ts_account *out, rf_arena *arena);
-rf_status ts_account_create_select(rf_client *client, const ts_account_create_input *data,
+static inline rf_status ts_account_create(rf_client *client, const ts_account_create_input *data, ts_account *out, rf_arena *arena);
+static inline rf_status ts_account_create_select(rf_client *client, const ts_account_create_input *data,
         const ts_account_select *select, ts_account *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
  * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
  * NULL update input changes nothing but @updatedAt fields. The _select
  * forms return only the selected columns (NULL: all). */
-rf_status ts_account_update_by_id(rf_client *client, int32_t id, const ts_account_update_input *data,
+static inline rf_status ts_account_update_by_id(rf_client *client, int32_t id, const ts_account_update_input *data,
         ts_account *out, rf_arena *arena);
-rf_status ts_account_update_by_id_select(rf_client *client, int32_t id, const ts_account_update_input *data,
+static inline rf_status ts_account_update_by_id_select(rf_client *client, int32_t id, const ts_account_update_input *data,
         const ts_account_select *select, ts_account *out, rf_arena *arena);
-rf_status ts_account_delete_by_id(rf_client *client, int32_t id, ts_account *out, rf_arena *arena);
-rf_status ts_account_delete_by_id_select(rf_client *client, int32_t id, const ts_account_select *select,
+static inline rf_status ts_account_delete_by_id(rf_client *client, int32_t id, ts_account *out, rf_arena *arena);
+static inline rf_status ts_account_delete_by_id_select(rf_client *client, int32_t id, const ts_account_select *select,
         ts_account *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
-rf_status ts_account_upsert_by_id(rf_client *client, const ts_account_create_input *create,
+static inline rf_status ts_account_upsert_by_id(rf_client *client, const ts_account_create_input *create,
         const ts_account_update_input *update, ts_account *out, rf_arena *arena);
-rf_status ts_account_update_by_email(rf_client *client, const char *email, const ts_account_update_input *data,
+static inline rf_status ts_account_update_by_email(rf_client *client, const char *email, const ts_account_update_input *data,
         ts_account *out, rf_arena *arena);
-rf_status ts_account_update_by_email_select(rf_client *client, const char *email, const ts_account_update_input *data,
+static inline rf_status ts_account_update_by_email_select(rf_client *client, const char *email, const ts_account_update_input *data,
         const ts_account_select *select, ts_account *out, rf_arena *arena);
-rf_status ts_account_delete_by_email(rf_client *client, const char *email, ts_account *out, rf_arena *arena);
-rf_status ts_account_delete_by_email_select(rf_client *client, const char *email, const ts_account_select *select,
+static inline rf_status ts_account_delete_by_email(rf_client *client, const char *email, ts_account *out, rf_arena *arena);
+static inline rf_status ts_account_delete_by_email_select(rf_client *client, const char *email, const ts_account_select *select,
         ts_account *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same email. */
-rf_status ts_account_upsert_by_email(rf_client *client, const ts_account_create_input *create,
+static inline rf_status ts_account_upsert_by_email(rf_client *client, const ts_account_create_input *create,
         const ts_account_update_input *update, ts_account *out, rf_arena *arena);
 /* Every matching row (NULL: all); *count (may be NULL) says how many. */
-rf_status ts_account_update_many(rf_client *client, const ts_account_where *where,
+static inline rf_status ts_account_update_many(rf_client *client, const ts_account_where *where,
         const ts_account_update_input *data, int64_t *count);
-rf_status ts_account_delete_many(rf_client *client, const ts_account_where *where, int64_t *count);
-/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
- * createMany): through COPY when every row gives the same fields, else
- * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
- * With skip_duplicates, rows that would violate a unique constraint are
- * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
- * made per row. *count (may be NULL): the rows inserted. The _and_return
- * forms return the inserted (or updated) rows, only the selected columns
- * when select is not NULL. */
-rf_status ts_account_create_many(rf_client *client, const ts_account_create_input *data, size_t n,
+static inline rf_status ts_account_delete_many(rf_client *client, const ts_account_where *where, int64_t *count);
+/* Bulk writes (see "Bulk writes" at the top). */
+static inline rf_status ts_account_create_many(rf_client *client, const ts_account_create_input *data, size_t n,
         bool skip_duplicates, int64_t *count);
-rf_status ts_account_create_many_and_return(rf_client *client, const ts_account_create_input *data,
+static inline rf_status ts_account_create_many_and_return(rf_client *client, const ts_account_create_input *data,
         size_t n, bool skip_duplicates, const ts_account_select *select, ts_account_list *out,
         rf_arena *arena);
-rf_status ts_account_update_many_and_return(rf_client *client, const ts_account_where *where,
+static inline rf_status ts_account_update_many_and_return(rf_client *client, const ts_account_where *where,
         const ts_account_update_input *data, const ts_account_select *select, ts_account_list *out,
         rf_arena *arena);
 /* A create with related rows created or connected in the same
- * transaction (Prisma's nested `create` and `connect`): `data` is this
- * row; per relation, `create` points to `ncreate` inputs of rows to create
- * with it, `connect` to `nconnect` filters that must each match exactly
- * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
- * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
- * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
- * the foreign key on the other side) are created or re-pointed after this
- * row; for a to-one with the key on this side (one row, created or
- * connected) it goes first. All or nothing (a savepoint inside an open
- * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
- * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
+ * transaction (see "Nested creates" at the top). */
 struct ts_account_nested_create {
     const ts_account_create_input *data;
     struct {
@@ -428,22 +449,22 @@ struct ts_account_nested_create {
         size_t nconnect_or_create;
     } orders;
 };
-rf_status ts_account_create_nested(rf_client *client, const ts_account_nested_create *input, ts_account *out,
+static inline rf_status ts_account_create_nested(rf_client *client, const ts_account_nested_create *input, ts_account *out,
         rf_arena *arena);
 /* Writes on Account rows related to a row being updated (see "Nested updates"). */
 typedef RF_RELATION_UPDATE(ts_account) ts_account_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
-rf_status ts_account_batch_update_by_id(rf_batch *batch, int32_t id, const ts_account_update_input *data,
+static inline rf_status ts_account_batch_update_by_id(rf_batch *batch, int32_t id, const ts_account_update_input *data,
         ts_account *out);
-rf_status ts_account_batch_delete_by_id(rf_batch *batch, int32_t id, ts_account *out);
-rf_status ts_account_batch_update_by_email(rf_batch *batch, const char *email, const ts_account_update_input *data,
+static inline rf_status ts_account_batch_delete_by_id(rf_batch *batch, int32_t id, ts_account *out);
+static inline rf_status ts_account_batch_update_by_email(rf_batch *batch, const char *email, const ts_account_update_input *data,
         ts_account *out);
-rf_status ts_account_batch_delete_by_email(rf_batch *batch, const char *email, ts_account *out);
-rf_status ts_account_batch_create(rf_batch *batch, const ts_account_create_input *data, ts_account *out);
-rf_status ts_account_batch_find_unique_by_id(rf_batch *batch, int32_t id, ts_account *out);
-rf_status ts_account_batch_find_unique_by_email(rf_batch *batch, const char *email, ts_account *out);
-rf_status ts_account_batch_count(rf_batch *batch, const ts_account_where *where, int64_t *count);
+static inline rf_status ts_account_batch_delete_by_email(rf_batch *batch, const char *email, ts_account *out);
+static inline rf_status ts_account_batch_create(rf_batch *batch, const ts_account_create_input *data, ts_account *out);
+static inline rf_status ts_account_batch_find_unique_by_id(rf_batch *batch, int32_t id, ts_account *out);
+static inline rf_status ts_account_batch_find_unique_by_email(rf_batch *batch, const char *email, ts_account *out);
+static inline rf_status ts_account_batch_count(rf_batch *batch, const ts_account_where *where, int64_t *count);
 
 /* ---- Order (model) ---- */
 
@@ -585,89 +606,63 @@ typedef struct ts_order_update_input {
 /* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
  * the _select forms return only the selected columns (NULL: all).
  * `include` (may be NULL) loads relations, one query per relation. */
-rf_status ts_order_find_unique_by_id(rf_client *client, int64_t id, const ts_order_include *include, ts_order *out,
+static inline rf_status ts_order_find_unique_by_id(rf_client *client, int64_t id, const ts_order_include *include, ts_order *out,
         rf_arena *arena);
-rf_status ts_order_find_unique_by_id_select(rf_client *client, int64_t id, const ts_order_include *include, 
+static inline rf_status ts_order_find_unique_by_id_select(rf_client *client, int64_t id, const ts_order_include *include, 
         const ts_order_select *select, ts_order *out, rf_arena *arena);
 /* The first row of the query; RF_NOT_FOUND when there is none. */
-rf_status ts_order_find_first(rf_client *client, const ts_order_query *query, ts_order *out,
+static inline rf_status ts_order_find_first(rf_client *client, const ts_order_query *query, ts_order *out,
         rf_arena *arena);
 /* Every row of the query (NULL: all rows), in out->items[0..count). */
-rf_status ts_order_find_many(rf_client *client, const ts_order_query *query, ts_order_list *out,
+static inline rf_status ts_order_find_many(rf_client *client, const ts_order_query *query, ts_order_list *out,
         rf_arena *arena);
-/* The rows of the query one at a time, in constant memory, whatever their
- * number (options NULL: defaults; see refract_stream.h):
- *     ts_order_stream s;
- *     ts_order row;
- *     bool got;
- *     rf_status st = ts_order_find_many_stream(client, &query, NULL, &s);
- *     while (st == RF_OK && (st = ts_order_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
- *         use(&row);       // valid until the next call: arena is reset per row
- *     ts_order_stream_close(&s); // always, also to stop early
- * where, order_by, skip, take (not negative), cursor and select apply;
- * include is refused (RF_INVALID_ARGUMENT). */
-rf_status ts_order_find_many_stream(rf_client *client, const ts_order_query *query,
+/* The rows of the query one at a time, in constant memory (see "Streams"
+ * at the top). */
+static inline rf_status ts_order_find_many_stream(rf_client *client, const ts_order_query *query,
         const rf_stream_options *options, ts_order_stream *out);
-rf_status ts_order_stream_next(ts_order_stream *stream, ts_order *out, rf_arena *arena, bool *got);
-rf_status ts_order_stream_close(ts_order_stream *stream);
+static inline rf_status ts_order_stream_next(ts_order_stream *stream, ts_order *out, rf_arena *arena, bool *got);
+static inline rf_status ts_order_stream_close(ts_order_stream *stream);
 /* How many rows match (NULL: all). */
-rf_status ts_order_count(rf_client *client, const ts_order_where *where, int64_t *count);
+static inline rf_status ts_order_count(rf_client *client, const ts_order_where *where, int64_t *count);
 /* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
-rf_status ts_order_aggregate(rf_client *client, const ts_order_aggregate_query *query,
+static inline rf_status ts_order_aggregate(rf_client *client, const ts_order_aggregate_query *query,
         ts_order_aggregate_result *out, rf_arena *arena);
 /* Groups of rows with equal `by` fields, and their aggregates. */
-rf_status ts_order_group_by(rf_client *client, const ts_order_group_by_query *query,
+static inline rf_status ts_order_group_by(rf_client *client, const ts_order_group_by_query *query,
         ts_order_group_by_list *out, rf_arena *arena);
 /* Inserts a row and returns it as stored (defaults filled). */
-rf_status ts_order_create(rf_client *client, const ts_order_create_input *data, ts_order *out, rf_arena *arena);
-rf_status ts_order_create_select(rf_client *client, const ts_order_create_input *data,
+static inline rf_status ts_order_create(rf_client *client, const ts_order_create_input *data, ts_order *out, rf_arena *arena);
+static inline rf_status ts_order_create_select(rf_client *client, const ts_order_create_input *data,
         const ts_order_select *select, ts_order *out, rf_arena *arena);
 /* Changes, removes or upserts the row with the given unique values; update
  * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
  * NULL update input changes nothing but @updatedAt fields. The _select
  * forms return only the selected columns (NULL: all). */
-rf_status ts_order_update_by_id(rf_client *client, int64_t id, const ts_order_update_input *data,
+static inline rf_status ts_order_update_by_id(rf_client *client, int64_t id, const ts_order_update_input *data,
         ts_order *out, rf_arena *arena);
-rf_status ts_order_update_by_id_select(rf_client *client, int64_t id, const ts_order_update_input *data,
+static inline rf_status ts_order_update_by_id_select(rf_client *client, int64_t id, const ts_order_update_input *data,
         const ts_order_select *select, ts_order *out, rf_arena *arena);
-rf_status ts_order_delete_by_id(rf_client *client, int64_t id, ts_order *out, rf_arena *arena);
-rf_status ts_order_delete_by_id_select(rf_client *client, int64_t id, const ts_order_select *select,
+static inline rf_status ts_order_delete_by_id(rf_client *client, int64_t id, ts_order *out, rf_arena *arena);
+static inline rf_status ts_order_delete_by_id_select(rf_client *client, int64_t id, const ts_order_select *select,
         ts_order *out, rf_arena *arena);
 /* Creates the row, or updates the one with the same id. */
-rf_status ts_order_upsert_by_id(rf_client *client, const ts_order_create_input *create,
+static inline rf_status ts_order_upsert_by_id(rf_client *client, const ts_order_create_input *create,
         const ts_order_update_input *update, ts_order *out, rf_arena *arena);
 /* Every matching row (NULL: all); *count (may be NULL) says how many. */
-rf_status ts_order_update_many(rf_client *client, const ts_order_where *where,
+static inline rf_status ts_order_update_many(rf_client *client, const ts_order_where *where,
         const ts_order_update_input *data, int64_t *count);
-rf_status ts_order_delete_many(rf_client *client, const ts_order_where *where, int64_t *count);
-/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
- * createMany): through COPY when every row gives the same fields, else
- * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
- * With skip_duplicates, rows that would violate a unique constraint are
- * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
- * made per row. *count (may be NULL): the rows inserted. The _and_return
- * forms return the inserted (or updated) rows, only the selected columns
- * when select is not NULL. */
-rf_status ts_order_create_many(rf_client *client, const ts_order_create_input *data, size_t n,
+static inline rf_status ts_order_delete_many(rf_client *client, const ts_order_where *where, int64_t *count);
+/* Bulk writes (see "Bulk writes" at the top). */
+static inline rf_status ts_order_create_many(rf_client *client, const ts_order_create_input *data, size_t n,
         bool skip_duplicates, int64_t *count);
-rf_status ts_order_create_many_and_return(rf_client *client, const ts_order_create_input *data,
+static inline rf_status ts_order_create_many_and_return(rf_client *client, const ts_order_create_input *data,
         size_t n, bool skip_duplicates, const ts_order_select *select, ts_order_list *out,
         rf_arena *arena);
-rf_status ts_order_update_many_and_return(rf_client *client, const ts_order_where *where,
+static inline rf_status ts_order_update_many_and_return(rf_client *client, const ts_order_where *where,
         const ts_order_update_input *data, const ts_order_select *select, ts_order_list *out,
         rf_arena *arena);
 /* A create with related rows created or connected in the same
- * transaction (Prisma's nested `create` and `connect`): `data` is this
- * row; per relation, `create` points to `ncreate` inputs of rows to create
- * with it, `connect` to `nconnect` filters that must each match exactly
- * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
- * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
- * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
- * the foreign key on the other side) are created or re-pointed after this
- * row; for a to-one with the key on this side (one row, created or
- * connected) it goes first. All or nothing (a savepoint inside an open
- * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
- * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
+ * transaction (see "Nested creates" at the top). */
 struct ts_order_nested_create {
     const ts_order_create_input *data;
     struct {
@@ -679,18 +674,18 @@ struct ts_order_nested_create {
         size_t nconnect_or_create;
     } account;
 };
-rf_status ts_order_create_nested(rf_client *client, const ts_order_nested_create *input, ts_order *out,
+static inline rf_status ts_order_create_nested(rf_client *client, const ts_order_nested_create *input, ts_order *out,
         rf_arena *arena);
 /* Writes on Order rows related to a row being updated (see "Nested updates"). */
 typedef RF_RELATION_UPDATE(ts_order) ts_order_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
  * round trip; `out` (may be NULL for writes) is filled then. */
-rf_status ts_order_batch_update_by_id(rf_batch *batch, int64_t id, const ts_order_update_input *data,
+static inline rf_status ts_order_batch_update_by_id(rf_batch *batch, int64_t id, const ts_order_update_input *data,
         ts_order *out);
-rf_status ts_order_batch_delete_by_id(rf_batch *batch, int64_t id, ts_order *out);
-rf_status ts_order_batch_create(rf_batch *batch, const ts_order_create_input *data, ts_order *out);
-rf_status ts_order_batch_find_unique_by_id(rf_batch *batch, int64_t id, ts_order *out);
-rf_status ts_order_batch_count(rf_batch *batch, const ts_order_where *where, int64_t *count);
+static inline rf_status ts_order_batch_delete_by_id(rf_batch *batch, int64_t id, ts_order *out);
+static inline rf_status ts_order_batch_create(rf_batch *batch, const ts_order_create_input *data, ts_order *out);
+static inline rf_status ts_order_batch_find_unique_by_id(rf_batch *batch, int64_t id, ts_order *out);
+static inline rf_status ts_order_batch_count(rf_batch *batch, const ts_order_where *where, int64_t *count);
 
 /* ========================================================================
  * Nested updates (Prisma's nested writes in update): update_nested_by_<key>
@@ -724,17 +719,190 @@ struct ts_account_nested_update {
     const ts_account_update_input *data;
     ts_order_relation_update orders;
 };
-rf_status ts_account_update_nested_by_id(rf_client *client, int32_t id, const ts_account_nested_update *input,
-        ts_account *out, rf_arena *arena);
-rf_status ts_account_update_nested_by_email(rf_client *client, const char *email, const ts_account_nested_update *input,
-        ts_account *out, rf_arena *arena);
+static inline rf_status ts_account_update_nested_by_id(rf_client *client, int32_t id, 
+        const ts_account_nested_update *input, ts_account *out, rf_arena *arena);
+static inline rf_status ts_account_update_nested_by_email(rf_client *client, const char *email, 
+        const ts_account_nested_update *input, ts_account *out, rf_arena *arena);
 
 struct ts_order_nested_update {
     const ts_order_update_input *data;
     ts_account_relation_update account;
 };
-rf_status ts_order_update_nested_by_id(rf_client *client, int64_t id, const ts_order_nested_update *input,
-        ts_order *out, rf_arena *arena);
+static inline rf_status ts_order_update_nested_by_id(rf_client *client, int64_t id, 
+        const ts_order_nested_update *input, ts_order *out, rf_arena *arena);
+
+/* ========================================================================
+ * The functions' definitions
+ * ======================================================================== */
+
+/*
+ * Every typed function above is a one-line call of librefract's generic
+ * operation with the model's descriptor (ts.c holds the tables), and
+ * static inline: compiling ts.c costs no time per function (a big
+ * schema has thousands), and a program compiles only those it calls. These
+ * macros write them; they are #undef'd at the end of the header.
+ * T is the model's type, C a unique criterion's name, U its number, I a
+ * relation's number, PARAMS the key parameters (in parentheses, each
+ * followed by a comma), KEYS pointers to them.
+ */
+#define RF__ARGS(...) __VA_ARGS__
+#define RF__READ(T) \
+    static inline rf_status T##_find_many(rf_client *client, const T##_query *query, T##_list *out, \
+                            rf_arena *arena) \
+    { return rf_desc_find_many(client, &T##__m, query, out, arena); } \
+    static inline rf_status T##_find_first(rf_client *client, const T##_query *query, T *out, rf_arena *arena) \
+    { return rf_desc_find_first(client, &T##__m, query, out, arena); } \
+    static inline rf_status T##_count(rf_client *client, const T##_where *where, int64_t *count) \
+    { return rf_desc_count(client, &T##__m, where, count); } \
+    static inline rf_status T##_find_many_stream(rf_client *client, const T##_query *query, \
+                                   const rf_stream_options *options, T##_stream *out) \
+    { return rf_desc_stream_open(client, &T##__m, query, options, out ? &out->s : NULL); } \
+    static inline rf_status T##_stream_next(T##_stream *stream, T *out, rf_arena *arena, bool *got) \
+    { return rf_desc_stream_next(stream ? &stream->s : NULL, out, arena, got); } \
+    static inline rf_status T##_stream_close(T##_stream *stream) \
+    { return rf_desc_stream_close(stream ? &stream->s : NULL); } \
+    static inline rf_status T##_aggregate(rf_client *client, const T##_aggregate_query *query, \
+                            T##_aggregate_result *out, rf_arena *arena) \
+    { return rf_desc_aggregate(client, &T##__m, query, out, arena); } \
+    static inline rf_status T##_group_by(rf_client *client, const T##_group_by_query *query, \
+                           T##_group_by_list *out, rf_arena *arena) \
+    { return rf_desc_group_by(client, &T##__m, query, out, arena); }
+#define RF__WRITE(T) \
+    static inline rf_status T##_create(rf_client *client, const T##_create_input *data, T *out, rf_arena *arena) \
+    { return rf_desc_create(client, &T##__m, data, NULL, out, arena); } \
+    static inline rf_status T##_create_select(rf_client *client, const T##_create_input *data, \
+                                const T##_select *select, T *out, rf_arena *arena) \
+    { return rf_desc_create(client, &T##__m, data, (rf_select)select, out, arena); } \
+    static inline rf_status T##_update_many(rf_client *client, const T##_where *where, \
+                              const T##_update_input *data, int64_t *count) \
+    { return rf_desc_update_many(client, &T##__m, where, data, count); } \
+    static inline rf_status T##_delete_many(rf_client *client, const T##_where *where, int64_t *count) \
+    { return rf_desc_delete_many(client, &T##__m, where, count); }
+#define RF__NESTED(T) \
+    static inline rf_status T##_create_nested(rf_client *client, const T##_nested_create *input, T *out, \
+                                rf_arena *arena) \
+    { return rf_desc_create_nested(client, &T##__m, input, out, arena); }
+#define RF__BULK(T) \
+    static inline rf_status T##_create_many(rf_client *client, const T##_create_input *data, size_t n, \
+                              bool skip_duplicates, int64_t *count) \
+    { return rf_desc_create_many(client, &T##__m, data, sizeof *data, n, skip_duplicates, \
+                                 count); } \
+    static inline rf_status T##_create_many_and_return(rf_client *client, const T##_create_input *data, \
+        size_t n, bool skip_duplicates, const T##_select *select, T##_list *out, \
+        rf_arena *arena) \
+    { return rf_desc_create_many_and_return(client, &T##__m, data, sizeof *data, n, \
+                                            skip_duplicates, (rf_select)select, out, arena); } \
+    static inline rf_status T##_update_many_and_return(rf_client *client, const T##_where *where, \
+        const T##_update_input *data, const T##_select *select, T##_list *out, \
+        rf_arena *arena) \
+    { return rf_desc_update_many_and_return(client, &T##__m, where, data, (rf_select)select, \
+                                            out, arena); }
+#define RF__BATCH_READ(T) \
+    static inline rf_status T##_batch_count(rf_batch *batch, const T##_where *where, int64_t *count) \
+    { return rf_desc_batch_count(batch, &T##__m, where, count); }
+#define RF__BATCH_FIND(T, C, U, PARAMS, KEYS) \
+    static inline rf_status T##_batch_find_unique_by_##C(rf_batch *batch, RF__ARGS PARAMS T *out) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_batch_find_unique(batch, &T##__m, U, key, out); }
+#define RF__BATCH_WRITE(T) \
+    static inline rf_status T##_batch_create(rf_batch *batch, const T##_create_input *data, T *out) \
+    { return rf_desc_batch_create(batch, &T##__m, data, out); }
+#define RF__BATCH_BY_KEY(T, C, U, PARAMS, KEYS) \
+    static inline rf_status T##_batch_update_by_##C(rf_batch *batch, RF__ARGS PARAMS \
+                                      const T##_update_input *data, T *out) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_batch_update(batch, &T##__m, U, key, data, out); } \
+    static inline rf_status T##_batch_delete_by_##C(rf_batch *batch, RF__ARGS PARAMS T *out) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_batch_delete(batch, &T##__m, U, key, out); }
+#define RF__FIND_UNIQUE(T, C, U, PARAMS, KEYS, INCLUDE) \
+    static inline rf_status T##_find_unique_by_##C(rf_client *client, RF__ARGS PARAMS \
+                                     const T##_include *include, T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_find_unique(client, &T##__m, U, key, INCLUDE, NULL, out, arena); } \
+    static inline rf_status T##_find_unique_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
+        const T##_include *include, const T##_select *select, T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_find_unique(client, &T##__m, U, key, INCLUDE, (rf_select)select, out, \
+                                 arena); }
+#define RF__FIND_UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) \
+    static inline rf_status T##_find_unique_by_##C(rf_client *client, RF__ARGS PARAMS T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_find_unique(client, &T##__m, U, key, NULL, NULL, out, arena); } \
+    static inline rf_status T##_find_unique_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
+        const T##_select *select, T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_find_unique(client, &T##__m, U, key, NULL, (rf_select)select, out, arena); }
+#define RF__BY_KEY(T, C, U, PARAMS, KEYS) \
+    static inline rf_status T##_update_by_##C(rf_client *client, RF__ARGS PARAMS const T##_update_input *data, \
+                                T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_update(client, &T##__m, U, key, data, NULL, out, arena); } \
+    static inline rf_status T##_update_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
+        const T##_update_input *data, const T##_select *select, T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_update(client, &T##__m, U, key, data, (rf_select)select, out, arena); } \
+    static inline rf_status T##_delete_by_##C(rf_client *client, RF__ARGS PARAMS T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_delete(client, &T##__m, U, key, NULL, out, arena); } \
+    static inline rf_status T##_delete_by_##C##_select(rf_client *client, RF__ARGS PARAMS \
+        const T##_select *select, T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_delete(client, &T##__m, U, key, (rf_select)select, out, arena); } \
+    static inline rf_status T##_update_nested_by_##C(rf_client *client, RF__ARGS PARAMS \
+        const T##_nested_update *input, T *out, rf_arena *arena) \
+    { const void *key[] = {RF__ARGS KEYS}; \
+      return rf_desc_update_nested(client, &T##__m, U, key, input, out, arena); }
+#define RF__UPSERT(T, C, U) \
+    static inline rf_status T##_upsert_by_##C(rf_client *client, const T##_create_input *create, \
+                                const T##_update_input *update, T *out, rf_arena *arena) \
+    { return rf_desc_upsert(client, &T##__m, U, create, update, out, arena); }
+#define RF__LINK(T, C, I, PARAMS, KEYS) \
+    static inline rf_status T##_connect_##C(rf_client *client, RF__ARGS PARAMS) \
+    { const void *key[] = {RF__ARGS KEYS}; return rf_desc_link(client, &T##__m, I, key, true); } \
+    static inline rf_status T##_disconnect_##C(rf_client *client, RF__ARGS PARAMS) \
+    { const void *key[] = {RF__ARGS KEYS}; return rf_desc_link(client, &T##__m, I, key, false); }
+/* What each model and each unique criterion gets, in one line of the model's
+ * section (RW: a model, whose rows can be written; PLAIN: no relations to
+ * include). */
+#define RF__MODEL_RO(T) RF__READ(T) RF__BATCH_READ(T)
+#define RF__MODEL_RW(T) RF__MODEL_RO(T) RF__WRITE(T) RF__BULK(T) RF__NESTED(T) RF__BATCH_WRITE(T)
+#define RF__UNIQUE(T, C, U, PARAMS, KEYS) \
+    RF__FIND_UNIQUE(T, C, U, PARAMS, KEYS, include) RF__BATCH_FIND(T, C, U, PARAMS, KEYS)
+#define RF__UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) \
+    RF__FIND_UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) RF__BATCH_FIND(T, C, U, PARAMS, KEYS)
+#define RF__UNIQUE_RW(T, C, U, PARAMS, KEYS) RF__UNIQUE(T, C, U, PARAMS, KEYS) \
+    RF__BATCH_BY_KEY(T, C, U, PARAMS, KEYS) RF__BY_KEY(T, C, U, PARAMS, KEYS)
+#define RF__UNIQUE_PLAIN_RW(T, C, U, PARAMS, KEYS) RF__UNIQUE_PLAIN(T, C, U, PARAMS, KEYS) \
+    RF__BATCH_BY_KEY(T, C, U, PARAMS, KEYS) RF__BY_KEY(T, C, U, PARAMS, KEYS)
+RF__MODEL_RW(ts_account)
+RF__UNIQUE_RW(ts_account, id, 0, (int32_t id, ), (&id))
+RF__UPSERT(ts_account, id, 0)
+RF__UNIQUE_RW(ts_account, email, 1, (const char *email, ), (&email))
+RF__UPSERT(ts_account, email, 1)
+RF__MODEL_RW(ts_order)
+RF__UNIQUE_RW(ts_order, id, 0, (int64_t id, ), (&id))
+RF__UPSERT(ts_order, id, 0)
+#undef RF__ARGS
+#undef RF__READ
+#undef RF__WRITE
+#undef RF__NESTED
+#undef RF__BULK
+#undef RF__BATCH_READ
+#undef RF__BATCH_FIND
+#undef RF__BATCH_WRITE
+#undef RF__BATCH_BY_KEY
+#undef RF__FIND_UNIQUE
+#undef RF__FIND_UNIQUE_PLAIN
+#undef RF__BY_KEY
+#undef RF__UPSERT
+#undef RF__LINK
+#undef RF__MODEL_RO
+#undef RF__MODEL_RW
+#undef RF__UNIQUE
+#undef RF__UNIQUE_PLAIN
+#undef RF__UNIQUE_RW
+#undef RF__UNIQUE_PLAIN_RW
 
 #ifdef __cplusplus
 }

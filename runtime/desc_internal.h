@@ -184,6 +184,50 @@ const void *rf_desc_include_args(const rf_relation_desc *r, const void *include)
 rf_status rf_desc_include(rf_client *c, const rf_model_desc *m, void *rows, size_t n,
                           const void *include, rf_arena *arena);
 
+/* ---- statements without a client (what batches queue) ----------------------- */
+
+/* How the rows of a find_many decode. */
+typedef struct rf_rows_shape {
+    rf_select select;          /* the columns chosen, NULL: all */
+    const bool *counted;       /* per relation: counted after the columns; NULL: none */
+    bool reverse;              /* the rows came last first (a negative take) */
+} rf_rows_shape;
+
+/* A find_many's SELECT (find_first: take 1, or -1 from the end) into q,
+ * and the shape of its rows (copied into q's scratch, so the query need
+ * not outlive the call). Returns what is wrong with the query, or NULL.
+ * Neither include nor lock: a batch reads every result in one round trip,
+ * and a lock would end with the statement. */
+const char *rf_desc_put_find_many(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                                  const void *query, bool first, rf_rows_shape *shape);
+/* The rows of a find_many's result (kept in arena) into out (`<model>_list`),
+ * with the relation counts; RF_NO_MEMORY unrecorded. */
+rf_status rf_desc_list_rows(const rf_model_desc *m, const rf_rows_shape *shape,
+                            const rf_result *res, rf_any_list *out, rf_arena *arena);
+/* INSERT ... ON CONFLICT (<u>) DO UPDATE SET ... (no RETURNING). */
+void rf_desc_put_upsert(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s, size_t u,
+                        const void *create, const void *update);
+/* UPDATE ... SET ... WHERE <where> / DELETE ... WHERE <where>. */
+void rf_desc_put_update_many(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                             const void *where, const void *data);
+void rf_desc_put_delete_many(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                             const void *where);
+/* n create inputs as one multi-row INSERT (ON CONFLICT DO NOTHING with
+ * skip_duplicates). Returns what is wrong (too many rows for one
+ * statement), or NULL. */
+const char *rf_desc_put_create_many(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                                    const void *data, size_t stride, size_t n,
+                                    bool skip_duplicates);
+/* An aggregate query's where; chosen[op]: its field choices (NULL query:
+ * count only). */
+const void *rf_desc_aggregate_choices(const rf_model_desc *m, const void *query,
+                                      rf_select chosen[RF_AGG_NOPS]);
+/* An aggregate's SELECT into q, and its one row into out. */
+void rf_desc_put_aggregate(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                           const void *where, const rf_select *chosen);
+rf_status rf_desc_decode_aggregate(const rf_model_desc *m, const rf_select *chosen,
+                                   const rf_result *res, void *out, rf_arena *arena);
+
 /* ---- running (desc_read.c) ------------------------------------------------ */
 
 /* RF_NOT_FOUND with the model's table in rf_last_error. */

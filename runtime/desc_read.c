@@ -139,15 +139,22 @@ static const void *query_member(const void *query, size_t offset)
     return p;
 }
 
-static rf_status check_head(rf_client *c, const rf_query_head *h)
+/* What is wrong with a query's head, or NULL. */
+static const char *head_problem(const rf_query_head *h)
 {
     if (h->take == INT64_MIN)
-        return rf_desc_misuse(c, "take is INT64_MIN (no row count has that magnitude)");
+        return "take is INT64_MIN (no row count has that magnitude)";
     if (h->skip < 0)
-        return rf_desc_misuse(c, "skip is negative");
+        return "skip is negative";
     if (h->norder && !h->order_by)
-        return rf_desc_misuse(c, "order_by is NULL with norder > 0");
-    return RF_OK;
+        return "order_by is NULL with norder > 0";
+    return NULL;
+}
+
+static rf_status check_head(rf_client *c, const rf_query_head *h)
+{
+    const char *problem = head_problem(h);
+    return problem ? rf_desc_misuse(c, problem) : RF_OK;
 }
 
 /* A query's lock is usable: a known mode, at most one of skip_locked and
@@ -226,12 +233,30 @@ static void put_counts(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s
     }
 }
 
-static rf_status decode_counts(const rf_model_desc *m, const void *query, const rf_result *r,
+/* Per relation whether the query counts it, in mem; NULL when none is
+ * counted (or out of memory: *failed). */
+static const bool *counted_of(const rf_model_desc *m, const void *query, rf_arena *mem,
+                              bool *failed)
+{
+    *failed = false;
+    if (!any_counted(m, query))
+        return NULL;
+    bool *on = rf_arena_alloc(mem, m->nrelations);
+    if (!on) {
+        *failed = true;
+        return NULL;
+    }
+    for (size_t i = 0; i < m->nrelations; i++)
+        on[i] = counted(&m->relations[i], query) != NULL;
+    return on;
+}
+
+static rf_status decode_counts(const rf_model_desc *m, const bool *on, const rf_result *r,
                                int col, char *items)
 {
     rf_status st = RF_OK;
     for (size_t i = 0; i < m->nrelations && st == RF_OK; i++) {
-        if (!counted(&m->relations[i], query))
+        if (!on[i])
             continue;
         for (int k = 0; k < r->rows && st == RF_OK; k++)
             st = rf_get_i64(r, k, col, (int64_t *)(items + (size_t)k * m->row_size +
@@ -501,23 +526,69 @@ static rf_status find_many(rf_client *c, const rf_model_desc *m, const void *que
         rf_result_clear(&res);
     if (st != RF_OK || res.rows == 0)
         return st;
-    void *items = rf_arena_alloc(arena, (size_t)res.rows * m->row_size);
+    bool failed;
+    rf_rows_shape shape = {select, counted_of(m, query, arena, &failed), h.take < 0};
+    st = failed ? RF_NO_MEMORY : rf_desc_list_rows(m, &shape, &res, out, arena);
+    return st == RF_NO_MEMORY ? rf_fail(c, st, "out of memory") : st;
+}
+
+rf_status rf_desc_list_rows(const rf_model_desc *m, const rf_rows_shape *shape,
+                            const rf_result *res, rf_any_list *out, rf_arena *arena)
+{
+    out->items = NULL;
+    out->count = 0;
+    if (res->rows == 0)
+        return RF_OK;
+    void *items = rf_arena_alloc(arena, (size_t)res->rows * m->row_size);
     if (!items)
-        return rf_fail(c, RF_NO_MEMORY, "out of memory");
-    st = rf_desc_decode_rows(m, select, &res, 0, items, arena);
-    if (st == RF_OK && any_counted(m, query)) {
+        return RF_NO_MEMORY;
+    rf_select select = shape->select;
+    rf_status st = rf_desc_decode_rows(m, select, res, 0, items, arena);
+    if (st == RF_OK && shape->counted) {
         int ncols = 0;
         for (size_t i = 0; i < m->nfields; i++)
             ncols += !select || select[i];
-        st = decode_counts(m, query, &res, ncols, items);
+        st = decode_counts(m, shape->counted, res, ncols, items);
     }
     if (st != RF_OK)
         return st;
     out->items = items;
-    out->count = (size_t)res.rows;
-    if (h.take < 0)
+    out->count = (size_t)res->rows;
+    if (shape->reverse)
         rf_reverse(out->items, out->count, m->row_size);
     return RF_OK;
+}
+
+const char *rf_desc_put_find_many(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                                  const void *query, bool first, rf_rows_shape *shape)
+{
+    rf_query_head h = {0};
+    if (query)
+        memcpy(&h, query, sizeof h);
+    const char *problem = head_problem(&h);
+    if (problem)
+        return problem;
+    if (h.lock.mode != RF_LOCK_NONE || h.lock.skip_locked || h.lock.nowait)
+        return "lock: a batch does not lock rows (the lock would end with its statement)";
+    const void *include = query_include(m, query);
+    for (size_t i = 0; include && i < m->nrelations; i++)
+        if (rf_desc_included(&m->relations[i], include))
+            return "include: a batch reads no related rows (a round trip each); "
+                   "queue their find_many too";
+    if (first)
+        h.take = h.take < 0 ? -1 : 1;
+    /* What decoding needs, copied: the query need not outlive the call. */
+    rf_select select = query_member(query, m->query_select);
+    bool failed;
+    shape->select = select ? rf_arena_memdup(&q->scratch, select, m->nfields) : NULL;
+    shape->counted = counted_of(m, query, &q->scratch, &failed);
+    shape->reverse = h.take < 0;
+    if (failed || (select && !shape->select)) {
+        rf_query_fail(q, RF_NO_MEMORY);
+        return "out of memory";
+    }
+    put_select(q, m, s, query, &h, select);
+    return NULL;
 }
 
 /* The `include` member of a query is a struct of bools, not a pointer. */

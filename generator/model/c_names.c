@@ -60,13 +60,14 @@ static const char *const MODEL_SUFFIXES[] = {
     "group_by_query", "group_by_row", "group_by_list", "relation",
     /* bulk writes (issue 11) */
     "create_many", "create_many_and_return", "update_many_and_return", "batch_create",
-    "batch_count", "nested_create", "create_nested"};
+    "batch_count", "nested_create", "create_nested", "batch_find_many", "batch_find_first",
+    "batch_aggregate", "batch_create_many", "batch_update_many", "batch_delete_many"};
 /* Followed by a unique criterion's C name. */
 static const char *const CRITERION_SUFFIXES[] = {"find_unique_by_", "update_by_", "delete_by_",
                                                  "upsert_by_",
                                                  /* batches (issue 11) */
                                                  "batch_find_unique_by_", "batch_update_by_",
-                                                 "batch_delete_by_"};
+                                                 "batch_delete_by_", "batch_upsert_by_"};
 /* Followed by a relation field's C name. */
 static const char *const RELATION_SUFFIXES[] = {"connect_", "disconnect_"};
 static const char *const ENUM_SUFFIXES[] = {

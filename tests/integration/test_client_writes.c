@@ -589,6 +589,160 @@ START_TEST(batches_send_everything_in_one_round_trip)
 }
 END_TEST
 
+/* find_many, find_first, aggregate, upsert, update_many, delete_many and
+ * create_many batched with the rest: each result where its out points,
+ * each status its own; a failure stops nothing without `transaction`,
+ * undoes everything with it. */
+START_TEST(batches_of_every_operation)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    enum { N = 10 };
+    db_user_create_input rows[N];
+    for (size_t i = 0; i < N; i++)
+        rows[i] = (db_user_create_input){.email = email_of(&a, "u", i), .age = RF_SOME(rf_opt_i32, (int32_t)i)};
+    OK(db_user_create_many(c, rows, N, false, NULL));
+    db_user u9;
+    OK(db_user_find_unique_by_email(c, "u9@x.io", NULL, &u9, &a));
+    OK(db_post_create(c, &(db_post_create_input){.title = "p1", .author_id = RF_SOME(rf_opt_i32, u9.id)}, NULL, NULL));
+    OK(db_post_create(c, &(db_post_create_input){.title = "p2", .author_id = RF_SOME(rf_opt_i32, u9.id)}, NULL, NULL));
+
+    rf_batch *b = rf_batch_new(&a);
+    db_user_list oldest, none_listed;
+    db_user youngest, nobody, upserted, last_young;
+    int64_t young = -1, gone = -1, skipped_in = -1, dup_in = -1, nothing = -1, named = -1;
+    db_user_aggregate_result agg;
+    db_user_create_input skip_rows[] = {{.email = "u0@x.io"}, {.email = "x1@x.io"}, {.email = "x2@x.io"}};
+    db_user_create_input dup_rows[] = {{.email = "y1@x.io"}, {.email = "u3@x.io"}};
+    const db_user_order by_age = {DB_USER_BY_AGE, RF_ASC, 0}, by_age_desc = {DB_USER_BY_AGE, RF_DESC, 0};
+    /* 0: the three oldest, with their post counts */
+    OK(db_user_batch_find_many(b, &(db_user_query){.where = &(db_user_where){.age = RF_GTE(5)}, .order_by = &by_age_desc,
+                                                   .norder = 1, .take = 3, .count = {.posts = {.on = true}}},
+                               &oldest));
+    /* 1, 2: the first under 3; the last under 3 (take -1) */
+    OK(db_user_batch_find_first(b, &(db_user_query){.where = &(db_user_where){.age = RF_LT(3)}, .order_by = &by_age, .norder = 1},
+                                &youngest));
+    OK(db_user_batch_find_first(b, &(db_user_query){.where = &(db_user_where){.age = RF_LT(3)}, .order_by = &by_age, .norder = 1,
+                                                    .take = -1},
+                                &last_young));
+    /* 3: no such row */
+    OK(db_user_batch_find_first(b, &(db_user_query){.where = &(db_user_where){.email = RF_EQ("nobody@x.io")}}, &nobody));
+    /* 4, 5: an upsert that updates (u1 is now 100), one that creates */
+    OK(db_user_batch_upsert_by_email(b, &(db_user_create_input){.email = "u1@x.io"},
+                                     &(db_user_update_input){.age = RF_SET(100)}, &upserted));
+    OK(db_user_batch_upsert_by_email(b, &(db_user_create_input){.email = "new@x.io", .age = RF_SOME(rf_opt_i32, 50)}, NULL,
+                                     NULL));
+    /* 6: u0 and u2 (u1 is 100 by now: operations run in order) */
+    OK(db_user_batch_update_many(b, &(db_user_where){.age = RF_LT(3)}, &(db_user_update_input){.name = RF_SET("young")},
+                                 &young));
+    /* 7: u8, u9, and u1 and new (100 and 50 by now) */
+    OK(db_user_batch_delete_many(b, &(db_user_where){.age = RF_GTE(8)}, &gone));
+    /* 8: u0 is there: skipped; 9: u3 is there: fails, y1 not written */
+    OK(db_user_batch_create_many(b, skip_rows, 3, true, &skipped_in));
+    OK(db_user_batch_create_many(b, dup_rows, 2, false, &dup_in));
+    /* 10: nothing to send */
+    OK(db_user_batch_create_many(b, NULL, 0, false, &nothing));
+    /* 11, 12, 13 */
+    OK(db_user_batch_aggregate(b, &(db_user_aggregate_query){.sum = {.age = true}, .max = {.email = true}}, &agg));
+    OK(db_user_batch_count(b, &(db_user_where){.name = RF_EQ("young")}, &named));
+    OK(db_user_batch_find_many(b, &(db_user_query){.where = &(db_user_where){.email = RF_EQ("nobody@x.io")}}, &none_listed));
+    ck_assert_uint_eq(rf_batch_size(b), 14);
+
+    ck_assert_int_eq(rf_batch_run(c, b, false), RF_NOT_FOUND);
+    rf_status want[] = {RF_OK, RF_OK, RF_OK, RF_NOT_FOUND, RF_OK, RF_OK, RF_OK,
+                        RF_OK, RF_OK, RF_UNIQUE_VIOLATION, RF_OK, RF_OK, RF_OK, RF_OK};
+    for (size_t i = 0; i < 14; i++)
+        ck_assert_msg(rf_batch_status(b, i) == want[i], "operation %zu: %s", i,
+                      rf_status_name(rf_batch_status(b, i)));
+    ck_assert_uint_eq(oldest.count, 3);
+    for (size_t i = 0; i < 3; i++)
+        ck_assert_int_eq(oldest.items[i].age.value, 9 - (int)i);
+    ck_assert_int_eq(oldest.items[0]._count.posts, 2);
+    ck_assert_int_eq(oldest.items[1]._count.posts, 0);
+    ck_assert_str_eq(youngest.email, "u0@x.io");
+    ck_assert_str_eq(last_young.email, "u2@x.io");
+    ck_assert_str_eq(upserted.email, "u1@x.io");
+    ck_assert_int_eq(upserted.age.value, 100);
+    ck_assert_int_eq(young, 2);
+    ck_assert_int_eq(gone, 4);
+    ck_assert_int_eq(skipped_in, 2);
+    ck_assert_int_eq(nothing, 0);
+    /* u0, u2 ... u7 */
+    ck_assert(agg.sum.age.has);
+    ck_assert_int_eq(agg.sum.age.value, 0 + 2 + 3 + 4 + 5 + 6 + 7);
+    ck_assert_int_eq(agg.count_all, N + 1 - 4 + 2);
+    ck_assert_str_eq(agg.max.email, "x2@x.io");
+    ck_assert_int_eq(named, 2);
+    ck_assert_uint_eq(none_listed.count, 0);
+    ck_assert(user_exists(c, "x1@x.io") && !user_exists(c, "y1@x.io"));
+    ck_assert(!user_exists(c, "u9@x.io") && !user_exists(c, "new@x.io"));
+    rf_batch_free(b);
+
+    /* In one transaction: the reads see the batch's writes; the failure at
+     * the end undoes every one of them. */
+    b = rf_batch_new(&a);
+    db_user_list renamed;
+    db_user_create_input z_rows[] = {{.email = "z1@x.io"}};
+    OK(db_user_batch_update_many(b, NULL, &(db_user_update_input){.name = RF_SET("tx")}, NULL));
+    OK(db_user_batch_create_many(b, z_rows, 1, false, NULL));
+    OK(db_user_batch_delete_many(b, &(db_user_where){.email = RF_EQ("x1@x.io")}, &gone));
+    OK(db_user_batch_find_many(b, &(db_user_query){.where = &(db_user_where){.name = RF_EQ("tx")}}, &renamed));
+    OK(db_user_batch_create_many(b, dup_rows, 2, false, NULL)); /* u3: duplicate */
+    ck_assert_int_eq(rf_batch_run(c, b, true), RF_UNIQUE_VIOLATION);
+    ck_assert_str_eq(rf_last_error(c)->prisma_code, "P2002");
+    for (size_t i = 0; i < 4; i++)
+        ck_assert_int_eq(rf_batch_status(b, i), RF_ERROR);
+    ck_assert_int_eq(rf_batch_status(b, 4), RF_UNIQUE_VIOLATION);
+    ck_assert_int_eq(renamed.count, N + 1 - 4 + 2 - 1); /* it ran (z1 has no name), then was undone */
+    int64_t n = -1;
+    OK(db_user_count(c, &(db_user_where){.name = RF_EQ("tx")}, &n));
+    ck_assert_int_eq(n, 0);
+    ck_assert(!user_exists(c, "z1@x.io") && user_exists(c, "x1@x.io") && !user_exists(c, "y1@x.io"));
+    rf_batch_free(b);
+
+    /* ... and all of it when nothing fails. */
+    b = rf_batch_new(&a);
+    db_user first_tx;
+    OK(db_user_batch_update_many(b, NULL, &(db_user_update_input){.name = RF_SET("tx")}, &n));
+    OK(db_user_batch_create_many(b, z_rows, 1, true, NULL));
+    OK(db_user_batch_upsert_by_email(b, &(db_user_create_input){.email = "z2@x.io", .name = "tx"}, NULL, NULL));
+    OK(db_user_batch_find_first(b, &(db_user_query){.where = &(db_user_where){.email = RF_EQ("z2@x.io")}}, &first_tx));
+    OK(rf_batch_run(c, b, true));
+    ck_assert_int_eq(n, N + 1 - 4 + 2);
+    ck_assert_str_eq(first_tx.name, "tx");
+    ck_assert(user_exists(c, "z1@x.io") && user_exists(c, "z2@x.io"));
+    ck_assert(!rf_in_transaction(c));
+    rf_batch_free(b);
+
+    /* Refused when queued, said when run, the rest run: include (a round
+     * trip more), lock (it would end with the statement), more rows than
+     * one INSERT holds. */
+    b = rf_batch_new(&a);
+    db_user_list with_posts;
+    ck_assert_int_eq(db_user_batch_find_many(b, &(db_user_query){.include = {.posts = true}}, &with_posts),
+                     RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(db_user_batch_find_first(b, &(db_user_query){.lock = {.mode = RF_LOCK_FOR_UPDATE}}, &youngest),
+                     RF_INVALID_ARGUMENT);
+    enum { MANY = 1001 };
+    db_user_create_input *many = calloc(MANY, sizeof *many);
+    for (size_t i = 0; i < MANY; i++)
+        many[i] = (db_user_create_input){.email = email_of(&a, "m", i)};
+    ck_assert_int_eq(db_user_batch_create_many(b, many, MANY, true, NULL), RF_INVALID_ARGUMENT);
+    OK(db_user_batch_count(b, NULL, &n));
+    ck_assert_int_eq(rf_batch_run(c, b, false), RF_INVALID_ARGUMENT);
+    ck_assert_msg(strstr(rf_last_error(c)->message, "include"), "%s", rf_last_error(c)->message);
+    ck_assert_int_eq(rf_batch_status(b, 2), RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(rf_batch_status(b, 3), RF_OK);
+    ck_assert_int_eq(n, N + 1 - 4 + 2 + 2);
+    rf_batch_free(b);
+    free(many);
+    ck_assert_int_eq(db_user_batch_find_many(NULL, NULL, &with_posts), RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(db_user_batch_aggregate(NULL, NULL, &agg), RF_INVALID_ARGUMENT);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
 #if defined(__SANITIZE_ADDRESS__)
 #define WRITES_ASAN 1
 #elif defined(__has_feature)
@@ -844,6 +998,7 @@ int main(void)
     tcase_add_test(tc, create_many_duplicates_with_and_without_skip);
     tcase_add_test(tc, and_return_variants_return_the_rows);
     tcase_add_test(tc, batches_send_everything_in_one_round_trip);
+    tcase_add_test(tc, batches_of_every_operation);
     tcase_add_test(tc, nested_create_writes_the_tree_or_nothing);
     tcase_add_test(tc, nested_connect_links_existing_rows_by_a_unique_filter);
     tcase_add_test(tc, a_million_rows_in_bounded_memory);

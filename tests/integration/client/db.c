@@ -88,14 +88,30 @@
                                             out, arena); }
 #define RF__BATCH_READ(T) \
     rf_status T##_batch_count(rf_batch *batch, const T##_where *where, int64_t *count) \
-    { return rf_desc_batch_count(batch, &T##__m, where, count); }
+    { return rf_desc_batch_count(batch, &T##__m, where, count); } \
+    rf_status T##_batch_find_many(rf_batch *batch, const T##_query *query, T##_list *out) \
+    { return rf_desc_batch_find_many(batch, &T##__m, query, out); } \
+    rf_status T##_batch_find_first(rf_batch *batch, const T##_query *query, T *out) \
+    { return rf_desc_batch_find_first(batch, &T##__m, query, out); } \
+    rf_status T##_batch_aggregate(rf_batch *batch, const T##_aggregate_query *query, \
+                                  T##_aggregate_result *out) \
+    { return rf_desc_batch_aggregate(batch, &T##__m, query, out); }
 #define RF__BATCH_FIND(T, C, U, PARAMS, KEYS) \
     rf_status T##_batch_find_unique_by_##C(rf_batch *batch, RF__ARGS PARAMS T *out) \
     { const void *key[] = {RF__ARGS KEYS}; \
       return rf_desc_batch_find_unique(batch, &T##__m, U, key, out); }
 #define RF__BATCH_WRITE(T) \
     rf_status T##_batch_create(rf_batch *batch, const T##_create_input *data, T *out) \
-    { return rf_desc_batch_create(batch, &T##__m, data, out); }
+    { return rf_desc_batch_create(batch, &T##__m, data, out); } \
+    rf_status T##_batch_create_many(rf_batch *batch, const T##_create_input *data, size_t n, \
+                                    bool skip_duplicates, int64_t *count) \
+    { return rf_desc_batch_create_many(batch, &T##__m, data, sizeof *data, n, \
+                                       skip_duplicates, count); } \
+    rf_status T##_batch_update_many(rf_batch *batch, const T##_where *where, \
+                                    const T##_update_input *data, int64_t *count) \
+    { return rf_desc_batch_update_many(batch, &T##__m, where, data, count); } \
+    rf_status T##_batch_delete_many(rf_batch *batch, const T##_where *where, int64_t *count) \
+    { return rf_desc_batch_delete_many(batch, &T##__m, where, count); }
 #define RF__BATCH_BY_KEY(T, C, U, PARAMS, KEYS) \
     rf_status T##_batch_update_by_##C(rf_batch *batch, RF__ARGS PARAMS \
                                       const T##_update_input *data, T *out) \
@@ -141,7 +157,10 @@
 #define RF__UPSERT(T, C, U) \
     rf_status T##_upsert_by_##C(rf_client *client, const T##_create_input *create, \
                                 const T##_update_input *update, T *out, rf_arena *arena) \
-    { return rf_desc_upsert(client, &T##__m, U, create, update, out, arena); }
+    { return rf_desc_upsert(client, &T##__m, U, create, update, out, arena); } \
+    rf_status T##_batch_upsert_by_##C(rf_batch *batch, const T##_create_input *create, \
+                                      const T##_update_input *update, T *out) \
+    { return rf_desc_batch_upsert(batch, &T##__m, U, create, update, out); }
 #define RF__LINK(T, C, I, PARAMS, KEYS) \
     rf_status T##_connect_##C(rf_client *client, RF__ARGS PARAMS) \
     { const void *key[] = {RF__ARGS KEYS}; return rf_desc_link(client, &T##__m, I, key, true); } \

@@ -581,21 +581,40 @@ struct db_user_nested_create {
 rf_status db_user_create_nested(rf_client *client, const db_user_nested_create *input, db_user *out,
         rf_arena *arena);
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
- * round trip; `out` (may be NULL for writes) is filled then. */
+ * round trip; `out` (may be NULL for writes) and `count` (may be NULL for
+ * the _many writes: rows affected) are filled then. A batched create_many
+ * is one INSERT of at most 1,000 rows. */
 rf_status db_user_batch_update_by_id(rf_batch *batch, int32_t id, const db_user_update_input *data,
         db_user *out);
 rf_status db_user_batch_delete_by_id(rf_batch *batch, int32_t id, db_user *out);
+rf_status db_user_batch_upsert_by_id(rf_batch *batch, const db_user_create_input *create,
+        const db_user_update_input *update, db_user *out);
 rf_status db_user_batch_update_by_email(rf_batch *batch, const char *email, const db_user_update_input *data,
         db_user *out);
 rf_status db_user_batch_delete_by_email(rf_batch *batch, const char *email, db_user *out);
+rf_status db_user_batch_upsert_by_email(rf_batch *batch, const db_user_create_input *create,
+        const db_user_update_input *update, db_user *out);
 rf_status db_user_batch_update_by_ext_id(rf_batch *batch, const char *ext_id, const db_user_update_input *data,
         db_user *out);
 rf_status db_user_batch_delete_by_ext_id(rf_batch *batch, const char *ext_id, db_user *out);
+rf_status db_user_batch_upsert_by_ext_id(rf_batch *batch, const db_user_create_input *create,
+        const db_user_update_input *update, db_user *out);
 rf_status db_user_batch_create(rf_batch *batch, const db_user_create_input *data, db_user *out);
+rf_status db_user_batch_create_many(rf_batch *batch, const db_user_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+rf_status db_user_batch_update_many(rf_batch *batch, const db_user_where *where,
+        const db_user_update_input *data, int64_t *count);
+rf_status db_user_batch_delete_many(rf_batch *batch, const db_user_where *where, int64_t *count);
 rf_status db_user_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_user *out);
 rf_status db_user_batch_find_unique_by_email(rf_batch *batch, const char *email, db_user *out);
 rf_status db_user_batch_find_unique_by_ext_id(rf_batch *batch, const char *ext_id, db_user *out);
 rf_status db_user_batch_count(rf_batch *batch, const db_user_where *where, int64_t *count);
+/* Rows live in the batch's arena. A batch reads no related rows and locks
+ * none: a query with include or lock is refused (RF_INVALID_ARGUMENT). */
+rf_status db_user_batch_find_many(rf_batch *batch, const db_user_query *query, db_user_list *out);
+rf_status db_user_batch_find_first(rf_batch *batch, const db_user_query *query, db_user *out);
+rf_status db_user_batch_aggregate(rf_batch *batch, const db_user_aggregate_query *query,
+        db_user_aggregate_result *out);
 
 /* ---- Profile (model) ---- */
 
@@ -837,17 +856,34 @@ struct db_profile_nested_create {
 rf_status db_profile_create_nested(rf_client *client, const db_profile_nested_create *input, db_profile *out,
         rf_arena *arena);
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
- * round trip; `out` (may be NULL for writes) is filled then. */
+ * round trip; `out` (may be NULL for writes) and `count` (may be NULL for
+ * the _many writes: rows affected) are filled then. A batched create_many
+ * is one INSERT of at most 1,000 rows. */
 rf_status db_profile_batch_update_by_id(rf_batch *batch, const char *id, const db_profile_update_input *data,
         db_profile *out);
 rf_status db_profile_batch_delete_by_id(rf_batch *batch, const char *id, db_profile *out);
+rf_status db_profile_batch_upsert_by_id(rf_batch *batch, const db_profile_create_input *create,
+        const db_profile_update_input *update, db_profile *out);
 rf_status db_profile_batch_update_by_user_id(rf_batch *batch, int32_t user_id, const db_profile_update_input *data,
         db_profile *out);
 rf_status db_profile_batch_delete_by_user_id(rf_batch *batch, int32_t user_id, db_profile *out);
+rf_status db_profile_batch_upsert_by_user_id(rf_batch *batch, const db_profile_create_input *create,
+        const db_profile_update_input *update, db_profile *out);
 rf_status db_profile_batch_create(rf_batch *batch, const db_profile_create_input *data, db_profile *out);
+rf_status db_profile_batch_create_many(rf_batch *batch, const db_profile_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+rf_status db_profile_batch_update_many(rf_batch *batch, const db_profile_where *where,
+        const db_profile_update_input *data, int64_t *count);
+rf_status db_profile_batch_delete_many(rf_batch *batch, const db_profile_where *where, int64_t *count);
 rf_status db_profile_batch_find_unique_by_id(rf_batch *batch, const char *id, db_profile *out);
 rf_status db_profile_batch_find_unique_by_user_id(rf_batch *batch, int32_t user_id, db_profile *out);
 rf_status db_profile_batch_count(rf_batch *batch, const db_profile_where *where, int64_t *count);
+/* Rows live in the batch's arena. A batch reads no related rows and locks
+ * none: a query with include or lock is refused (RF_INVALID_ARGUMENT). */
+rf_status db_profile_batch_find_many(rf_batch *batch, const db_profile_query *query, db_profile_list *out);
+rf_status db_profile_batch_find_first(rf_batch *batch, const db_profile_query *query, db_profile *out);
+rf_status db_profile_batch_aggregate(rf_batch *batch, const db_profile_aggregate_query *query,
+        db_profile_aggregate_result *out);
 
 /* ---- Post (model) ---- */
 
@@ -1130,17 +1166,34 @@ struct db_post_nested_create {
 rf_status db_post_create_nested(rf_client *client, const db_post_nested_create *input, db_post *out,
         rf_arena *arena);
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
- * round trip; `out` (may be NULL for writes) is filled then. */
+ * round trip; `out` (may be NULL for writes) and `count` (may be NULL for
+ * the _many writes: rows affected) are filled then. A batched create_many
+ * is one INSERT of at most 1,000 rows. */
 rf_status db_post_batch_update_by_id(rf_batch *batch, const char *id, const db_post_update_input *data,
         db_post *out);
 rf_status db_post_batch_delete_by_id(rf_batch *batch, const char *id, db_post *out);
+rf_status db_post_batch_upsert_by_id(rf_batch *batch, const db_post_create_input *create,
+        const db_post_update_input *update, db_post *out);
 rf_status db_post_batch_update_by_author_id_title(rf_batch *batch, int32_t author_id, const char *title, const db_post_update_input *data,
         db_post *out);
 rf_status db_post_batch_delete_by_author_id_title(rf_batch *batch, int32_t author_id, const char *title, db_post *out);
+rf_status db_post_batch_upsert_by_author_id_title(rf_batch *batch, const db_post_create_input *create,
+        const db_post_update_input *update, db_post *out);
 rf_status db_post_batch_create(rf_batch *batch, const db_post_create_input *data, db_post *out);
+rf_status db_post_batch_create_many(rf_batch *batch, const db_post_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+rf_status db_post_batch_update_many(rf_batch *batch, const db_post_where *where,
+        const db_post_update_input *data, int64_t *count);
+rf_status db_post_batch_delete_many(rf_batch *batch, const db_post_where *where, int64_t *count);
 rf_status db_post_batch_find_unique_by_id(rf_batch *batch, const char *id, db_post *out);
 rf_status db_post_batch_find_unique_by_author_id_title(rf_batch *batch, int32_t author_id, const char *title, db_post *out);
 rf_status db_post_batch_count(rf_batch *batch, const db_post_where *where, int64_t *count);
+/* Rows live in the batch's arena. A batch reads no related rows and locks
+ * none: a query with include or lock is refused (RF_INVALID_ARGUMENT). */
+rf_status db_post_batch_find_many(rf_batch *batch, const db_post_query *query, db_post_list *out);
+rf_status db_post_batch_find_first(rf_batch *batch, const db_post_query *query, db_post *out);
+rf_status db_post_batch_aggregate(rf_batch *batch, const db_post_aggregate_query *query,
+        db_post_aggregate_result *out);
 
 /* ---- Category (model) ---- */
 
@@ -1381,17 +1434,34 @@ struct db_category_nested_create {
 rf_status db_category_create_nested(rf_client *client, const db_category_nested_create *input, db_category *out,
         rf_arena *arena);
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
- * round trip; `out` (may be NULL for writes) is filled then. */
+ * round trip; `out` (may be NULL for writes) and `count` (may be NULL for
+ * the _many writes: rows affected) are filled then. A batched create_many
+ * is one INSERT of at most 1,000 rows. */
 rf_status db_category_batch_update_by_id(rf_batch *batch, int32_t id, const db_category_update_input *data,
         db_category *out);
 rf_status db_category_batch_delete_by_id(rf_batch *batch, int32_t id, db_category *out);
+rf_status db_category_batch_upsert_by_id(rf_batch *batch, const db_category_create_input *create,
+        const db_category_update_input *update, db_category *out);
 rf_status db_category_batch_update_by_name(rf_batch *batch, const char *name, const db_category_update_input *data,
         db_category *out);
 rf_status db_category_batch_delete_by_name(rf_batch *batch, const char *name, db_category *out);
+rf_status db_category_batch_upsert_by_name(rf_batch *batch, const db_category_create_input *create,
+        const db_category_update_input *update, db_category *out);
 rf_status db_category_batch_create(rf_batch *batch, const db_category_create_input *data, db_category *out);
+rf_status db_category_batch_create_many(rf_batch *batch, const db_category_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+rf_status db_category_batch_update_many(rf_batch *batch, const db_category_where *where,
+        const db_category_update_input *data, int64_t *count);
+rf_status db_category_batch_delete_many(rf_batch *batch, const db_category_where *where, int64_t *count);
 rf_status db_category_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_category *out);
 rf_status db_category_batch_find_unique_by_name(rf_batch *batch, const char *name, db_category *out);
 rf_status db_category_batch_count(rf_batch *batch, const db_category_where *where, int64_t *count);
+/* Rows live in the batch's arena. A batch reads no related rows and locks
+ * none: a query with include or lock is refused (RF_INVALID_ARGUMENT). */
+rf_status db_category_batch_find_many(rf_batch *batch, const db_category_query *query, db_category_list *out);
+rf_status db_category_batch_find_first(rf_batch *batch, const db_category_query *query, db_category *out);
+rf_status db_category_batch_aggregate(rf_batch *batch, const db_category_aggregate_query *query,
+        db_category_aggregate_result *out);
 
 /* ---- Comment (model) ---- */
 
@@ -1618,13 +1688,28 @@ struct db_comment_nested_create {
 rf_status db_comment_create_nested(rf_client *client, const db_comment_nested_create *input, db_comment *out,
         rf_arena *arena);
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
- * round trip; `out` (may be NULL for writes) is filled then. */
+ * round trip; `out` (may be NULL for writes) and `count` (may be NULL for
+ * the _many writes: rows affected) are filled then. A batched create_many
+ * is one INSERT of at most 1,000 rows. */
 rf_status db_comment_batch_update_by_id(rf_batch *batch, const char *id, const db_comment_update_input *data,
         db_comment *out);
 rf_status db_comment_batch_delete_by_id(rf_batch *batch, const char *id, db_comment *out);
+rf_status db_comment_batch_upsert_by_id(rf_batch *batch, const db_comment_create_input *create,
+        const db_comment_update_input *update, db_comment *out);
 rf_status db_comment_batch_create(rf_batch *batch, const db_comment_create_input *data, db_comment *out);
+rf_status db_comment_batch_create_many(rf_batch *batch, const db_comment_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+rf_status db_comment_batch_update_many(rf_batch *batch, const db_comment_where *where,
+        const db_comment_update_input *data, int64_t *count);
+rf_status db_comment_batch_delete_many(rf_batch *batch, const db_comment_where *where, int64_t *count);
 rf_status db_comment_batch_find_unique_by_id(rf_batch *batch, const char *id, db_comment *out);
 rf_status db_comment_batch_count(rf_batch *batch, const db_comment_where *where, int64_t *count);
+/* Rows live in the batch's arena. A batch reads no related rows and locks
+ * none: a query with include or lock is refused (RF_INVALID_ARGUMENT). */
+rf_status db_comment_batch_find_many(rf_batch *batch, const db_comment_query *query, db_comment_list *out);
+rf_status db_comment_batch_find_first(rf_batch *batch, const db_comment_query *query, db_comment *out);
+rf_status db_comment_batch_aggregate(rf_batch *batch, const db_comment_aggregate_query *query,
+        db_comment_aggregate_result *out);
 
 /* ---- Tag (model) ---- */
 
@@ -1825,13 +1910,28 @@ struct db_tag_nested_create {
 rf_status db_tag_create_nested(rf_client *client, const db_tag_nested_create *input, db_tag *out,
         rf_arena *arena);
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
- * round trip; `out` (may be NULL for writes) is filled then. */
+ * round trip; `out` (may be NULL for writes) and `count` (may be NULL for
+ * the _many writes: rows affected) are filled then. A batched create_many
+ * is one INSERT of at most 1,000 rows. */
 rf_status db_tag_batch_update_by_group_name(rf_batch *batch, const char *group, const char *name, const db_tag_update_input *data,
         db_tag *out);
 rf_status db_tag_batch_delete_by_group_name(rf_batch *batch, const char *group, const char *name, db_tag *out);
+rf_status db_tag_batch_upsert_by_group_name(rf_batch *batch, const db_tag_create_input *create,
+        const db_tag_update_input *update, db_tag *out);
 rf_status db_tag_batch_create(rf_batch *batch, const db_tag_create_input *data, db_tag *out);
+rf_status db_tag_batch_create_many(rf_batch *batch, const db_tag_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+rf_status db_tag_batch_update_many(rf_batch *batch, const db_tag_where *where,
+        const db_tag_update_input *data, int64_t *count);
+rf_status db_tag_batch_delete_many(rf_batch *batch, const db_tag_where *where, int64_t *count);
 rf_status db_tag_batch_find_unique_by_group_name(rf_batch *batch, const char *group, const char *name, db_tag *out);
 rf_status db_tag_batch_count(rf_batch *batch, const db_tag_where *where, int64_t *count);
+/* Rows live in the batch's arena. A batch reads no related rows and locks
+ * none: a query with include or lock is refused (RF_INVALID_ARGUMENT). */
+rf_status db_tag_batch_find_many(rf_batch *batch, const db_tag_query *query, db_tag_list *out);
+rf_status db_tag_batch_find_first(rf_batch *batch, const db_tag_query *query, db_tag *out);
+rf_status db_tag_batch_aggregate(rf_batch *batch, const db_tag_aggregate_query *query,
+        db_tag_aggregate_result *out);
 
 /* ---- Lists (model) ---- */
 
@@ -2067,13 +2167,28 @@ struct db_lists_nested_create {
 rf_status db_lists_create_nested(rf_client *client, const db_lists_nested_create *input, db_lists *out,
         rf_arena *arena);
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
- * round trip; `out` (may be NULL for writes) is filled then. */
+ * round trip; `out` (may be NULL for writes) and `count` (may be NULL for
+ * the _many writes: rows affected) are filled then. A batched create_many
+ * is one INSERT of at most 1,000 rows. */
 rf_status db_lists_batch_update_by_id(rf_batch *batch, int32_t id, const db_lists_update_input *data,
         db_lists *out);
 rf_status db_lists_batch_delete_by_id(rf_batch *batch, int32_t id, db_lists *out);
+rf_status db_lists_batch_upsert_by_id(rf_batch *batch, const db_lists_create_input *create,
+        const db_lists_update_input *update, db_lists *out);
 rf_status db_lists_batch_create(rf_batch *batch, const db_lists_create_input *data, db_lists *out);
+rf_status db_lists_batch_create_many(rf_batch *batch, const db_lists_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+rf_status db_lists_batch_update_many(rf_batch *batch, const db_lists_where *where,
+        const db_lists_update_input *data, int64_t *count);
+rf_status db_lists_batch_delete_many(rf_batch *batch, const db_lists_where *where, int64_t *count);
 rf_status db_lists_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_lists *out);
 rf_status db_lists_batch_count(rf_batch *batch, const db_lists_where *where, int64_t *count);
+/* Rows live in the batch's arena. A batch reads no related rows and locks
+ * none: a query with include or lock is refused (RF_INVALID_ARGUMENT). */
+rf_status db_lists_batch_find_many(rf_batch *batch, const db_lists_query *query, db_lists_list *out);
+rf_status db_lists_batch_find_first(rf_batch *batch, const db_lists_query *query, db_lists *out);
+rf_status db_lists_batch_aggregate(rf_batch *batch, const db_lists_aggregate_query *query,
+        db_lists_aggregate_result *out);
 
 #ifdef __cplusplus
 }

@@ -29,7 +29,8 @@
  * create_many, a create loop in one transaction and hand-written binary
  * COPY; create_many skip_duplicates and a hand-written unnest INSERT;
  * throughput ratios from the same run. And (BENCH_ONLY=batch) 100
- * find_unique as one batch vs 100 calls.
+ * find_unique as one batch vs 100 calls (batch.c), on this connection and,
+ * when TCP_DATABASE_URL is set (`make run` sets it), over TCP loopback.
  */
 #include <arpa/inet.h>
 #include <libpq-fe.h>
@@ -39,6 +40,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "batch.h"
 #include "bdb.h"
 #include "reads.h"
 #include "steady.h"
@@ -473,61 +475,6 @@ static void bulk_inserts(void)
     free(bulk_rows);
 }
 
-/* ---- a batch of 100 lookups in one pipeline vs 100 calls ------------------------- */
-
-enum { BATCH_OPS = 100, BATCH_ROUNDS = 201 };
-
-static void sequential_lookups(bdb_author *out)
-{
-    for (int i = 0; i < BATCH_OPS; i++)
-        CHECK(db, bdb_author_find_unique_by_id(db, 1 + i, NULL, &out[i], &arena));
-}
-
-static void batched_lookups(bdb_author *out, bool transaction)
-{
-    rf_batch *b = rf_batch_new(&arena);
-    for (int i = 0; i < BATCH_OPS; i++)
-        CHECK(db, bdb_author_batch_find_unique_by_id(b, 1 + i, &out[i]));
-    CHECK(db, rf_batch_run(db, b, transaction));
-    rf_batch_free(b);
-}
-
-static void batch_vs_sequential(void)
-{
-    bdb_author out[BATCH_OPS];
-    double seq[BATCH_ROUNDS], bat[BATCH_ROUNDS], tx[BATCH_ROUNDS];
-    for (int r = -1; r < BATCH_ROUNDS; r++) {
-        double t0 = now_s();
-        sequential_lookups(out);
-        double t1 = now_s();
-        rf_arena_reset(&arena);
-        batched_lookups(out, false);
-        double t2 = now_s();
-        if (out[BATCH_OPS - 1].id != BATCH_OPS)
-            die("batch", "a result differs from the data");
-        rf_arena_reset(&arena);
-        double t3 = now_s();
-        batched_lookups(out, true);
-        double t4 = now_s();
-        rf_arena_reset(&arena);
-        if (r >= 0) {
-            seq[r] = t1 - t0;
-            bat[r] = t2 - t1;
-            tx[r] = t4 - t3;
-        }
-    }
-    qsort(seq, BATCH_ROUNDS, sizeof *seq, compare_double);
-    qsort(bat, BATCH_ROUNDS, sizeof *bat, compare_double);
-    qsort(tx, BATCH_ROUNDS, sizeof *tx, compare_double);
-    double s = seq[BATCH_ROUNDS / 2], b = bat[BATCH_ROUNDS / 2], t = tx[BATCH_ROUNDS / 2];
-    printf("\n%d find_unique (median of %d, this connection: %s)       lookups/s\n", BATCH_OPS,
-           BATCH_ROUNDS, PQhost(pg)[0] == '/' ? "Unix socket" : "TCP");
-    printf("%-40s %10.0f\n", "sequential calls", BATCH_OPS / s);
-    printf("%-40s %10.0f\n", "one batch (pipeline)", BATCH_OPS / b);
-    printf("%-40s %10.0f\n", "one batch as one transaction", BATCH_OPS / t);
-    printf("batch throughput vs sequential: %.2f (as one transaction: %.2f)\n", s / b, s / t);
-}
-
 int main(int argc, char **argv)
 {
     if (argc == 3 && !strcmp(argv[1], "--stream-child"))
@@ -629,7 +576,7 @@ int main(int argc, char **argv)
         stream_workload();
     }
     if (!only || strstr("batch", only))
-        batch_vs_sequential();
+        batch_bench(db, PQhost(pg)[0] == '/' ? "Unix socket" : "TCP", getenv("TCP_DATABASE_URL"));
     if (!only || strstr("bulk", only))
         bulk_inserts();
 

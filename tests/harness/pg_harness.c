@@ -22,12 +22,15 @@
 #include <libpq-fe.h>
 #include <limits.h>
 #include <pwd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -418,7 +421,7 @@ static int write_config(pgh_cluster *c)
         return -1;
     fprintf(f,
             "\n# pg_harness: private, throwaway, fast\n"
-            "listen_addresses = ''\n"
+            "listen_addresses = '%s'\n"
             "unix_socket_directories = '%s'\n"
             "port = %d\n"
             "fsync = off\n"
@@ -430,7 +433,7 @@ static int write_config(pgh_cluster *c)
             "wal_level = minimal\n"
             "log_min_messages = warning\n"
             "TimeZone = 'UTC'\n",
-            c->dir, c->port);
+            c->tcp ? "127.0.0.1" : "", c->dir, c->port);
     return fclose(f) == 0 ? 0 : -1;
 }
 
@@ -448,9 +451,54 @@ static pid_t read_postmaster_pid(const pgh_cluster *c)
     return (pid_t)pid;
 }
 
+/* A TCP port on 127.0.0.1 that nothing listens on now (the kernel's
+ * choice for an ephemeral bind), or 0. */
+static int free_tcp_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return 0;
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    int port = 0;
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+        port = ntohs(a.sin_port);
+    close(fd);
+    return port;
+}
+
+static int start_cluster(pgh_cluster *c, bool tcp);
+
 int pgh_start(pgh_cluster *c)
 {
+    return start_cluster(c, false);
+}
+
+int pgh_start_tcp(pgh_cluster *c)
+{
+    /* Another process may take the port between our probe and the
+     * server's bind: then the start fails, and a new port is tried. */
+    int rc = -1;
+    for (int attempt = 0; attempt < 3 && rc != 0; attempt++)
+        rc = start_cluster(c, true);
+    return rc;
+}
+
+int pgh_tcp_conninfo(const pgh_cluster *c, const char *dbname, char *out, size_t size)
+{
+    if (!c->tcp || strchr(dbname, '\'') || strchr(dbname, '\\'))
+        return -1;
+    int len = snprintf(out, size, "host=127.0.0.1 port=%d dbname='%s' user=" PGH_USER, c->port,
+                       dbname);
+    return len < 0 || (size_t)len >= size ? -1 : 0;
+}
+
+static int start_cluster(pgh_cluster *c, bool tcp)
+{
     memset(c, 0, sizeof *c);
+    c->tcp = tcp;
     run_user u;
     if (pick_run_user(&u) != 0) {
         fail(c, "running as root and neither user 'postgres' nor 'nobody' exists");
@@ -483,6 +531,11 @@ int pgh_start(pgh_cluster *c)
      * one per process and cluster keeps lock-file names apart anyway. */
     static int started;
     c->port = 20000 + (int)((getpid() * 7L + started++) % 40000);
+    if (tcp && (c->port = free_tcp_port()) == 0) {
+        fail(c, "no free TCP port on 127.0.0.1: %s", strerror(errno));
+        pgh_stop(c);
+        return -1;
+    }
 
     char initdb[PATH_MAX], data[PATH_MAX];
     (void)pathf(initdb, sizeof initdb, "%s/initdb", bindir);

@@ -400,6 +400,34 @@ static void hand_copy(void)
     }
 }
 
+/* The same rows in COPY's text format: what the format itself costs,
+ * client and server, against binary (refract's create_many sends text). */
+static void hand_copy_text(void)
+{
+    PGresult *r = PQexec(pg, "COPY \"Review\" (stars, body, \"bookId\") FROM STDIN");
+    if (PQresultStatus(r) != PGRES_COPY_IN)
+        die("COPY", PQerrorMessage(pg));
+    PQclear(r);
+    size_t cap = 256 * 1024;
+    char *buf = malloc(cap + 256), *p = buf;
+    for (int i = 0; i < BULK_ROWS; i++) {
+        p += sprintf(p, "%d\t%s\t%d\n", bulk_rows[i].stars, BULK_BODY, bulk_rows[i].book_id);
+        if ((size_t)(p - buf) >= cap) {
+            if (PQputCopyData(pg, buf, (int)(p - buf)) != 1)
+                die("PQputCopyData", PQerrorMessage(pg));
+            p = buf;
+        }
+    }
+    if (PQputCopyData(pg, buf, (int)(p - buf)) != 1 || PQputCopyEnd(pg, NULL) != 1)
+        die("PQputCopyEnd", PQerrorMessage(pg));
+    free(buf);
+    while ((r = PQgetResult(pg)) != NULL) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            die("COPY", PQerrorMessage(pg));
+        PQclear(r);
+    }
+}
+
 /* ... and with duplicates to skip: one INSERT from unnest of three arrays. */
 static void hand_unnest(void)
 {
@@ -434,16 +462,25 @@ typedef void (*bulk_fn)(void);
 /* The median time of each fn over the rounds, each run on an empty table;
  * the fns take turns within a round, so that noise hits them alike. A
  * first round warms up (statements prepared, table files grown). */
-static void bulk_times(const bulk_fn *fns, double *median, int n)
+/* Server CPU of both connections' backends (only one works at a time). */
+static double servers_cpu(void)
+{
+    return steady_backend_cpu(pg) + steady_backend_cpu((PGconn *)rf_client_pgconn(db));
+}
+
+static void bulk_times(const bulk_fn *fns, double *median, double *cpu, double *server, int n)
 {
     double t[8][BULK_ROUNDS];
     for (int r = -1; r < BULK_ROUNDS; r++)
         for (int f = 0; f < n; f++) {
             bulk_truncate();
-            double t0 = now_s();
+            double t0 = now_s(), c0 = cpu_s(), s0 = servers_cpu();
             fns[f]();
-            if (r >= 0)
+            if (r >= 0) {
                 t[f][r] = now_s() - t0;
+                cpu[f] += cpu_s() - c0;
+                server[f] += servers_cpu() - s0;
+            }
         }
     bulk_truncate();
     for (int f = 0; f < n; f++) {
@@ -459,18 +496,23 @@ static void bulk_inserts(void)
         bulk_rows[i] = (bdb_review_create_input){
             .stars = 1 + i % 5, .body = BULK_BODY, .book_id = 1 + i % (AUTHORS * BOOKS_PER_AUTHOR)};
     const bulk_fn fns[] = {hand_copy, gen_create_many, hand_unnest, gen_create_many_skip,
-                           gen_create_loop};
-    double m[5];
-    bulk_times(fns, m, 5);
-    double copy = m[0], many = m[1], unnest = m[2], skip = m[3], loop = m[4];
-    printf("\nbulk insert of %d rows (median of %d)      rows/s   vs libpq COPY\n", BULK_ROWS,
-           BULK_ROUNDS);
-    printf("%-40s %10.0f %8.2f\n", "libpq binary COPY (hand-written)", BULK_ROWS / copy, 1.0);
-    printf("%-40s %10.0f %8.2f\n", "refract create_many (COPY)", BULK_ROWS / many, copy / many);
-    printf("%-40s %10.0f %8.2f\n", "refract create loop, one transaction", BULK_ROWS / loop, copy / loop);
-    printf("%-40s %10.0f %8.2f\n", "libpq unnest INSERT (hand-written)", BULK_ROWS / unnest, copy / unnest);
-    printf("%-40s %10.0f %8.2f\n", "refract create_many skip_duplicates", BULK_ROWS / skip, copy / skip);
+                           gen_create_loop, hand_copy_text};
+    static const char *const names[] = {
+        "libpq binary COPY (hand-written)", "refract create_many (COPY)",
+        "libpq unnest INSERT (hand-written)", "refract create_many skip_duplicates",
+        "refract create loop, one transaction", "libpq text COPY (hand-written)"};
+    enum { NBULK = sizeof fns / sizeof *fns };
+    double m[NBULK], cpu[NBULK] = {0}, server[NBULK] = {0};
+    bulk_times(fns, m, cpu, server, NBULK);
+    double copy = m[0], many = m[1], unnest = m[2], skip = m[3], text = m[5];
+    printf("\nbulk insert of %d rows (median of %d)      rows/s   vs libpq COPY   CPU µs/row: "
+           "client, server\n",
+           BULK_ROWS, BULK_ROUNDS);
+    for (int f = 0; f < NBULK; f++)
+        printf("%-40s %10.0f %8.2f %10.3f %8.2f\n", names[f], BULK_ROWS / m[f], copy / m[f],
+               cpu[f] / BULK_ROUNDS / BULK_ROWS * 1e6, server[f] / BULK_ROUNDS / BULK_ROWS * 1e6);
     printf("create_many throughput vs libpq COPY: %.2f\n", copy / many);
+    printf("libpq text COPY vs libpq binary COPY: %.2f\n", copy / text);
     printf("create_many skip_duplicates vs libpq unnest: %.2f\n", unnest / skip);
     free(bulk_rows);
 }

@@ -1,5 +1,6 @@
 /*
- * desc_bulk.c — many rows per call: createMany (through COPY, or
+ * desc_bulk.c — many rows per call: createMany (through COPY, in binary
+ * when the column types allow it (copy_binary.c), else in text; or
  * multi-row INSERT ... ON CONFLICT DO NOTHING when duplicates are to be
  * skipped), createManyAndReturn and updateManyAndReturn.
  *
@@ -20,7 +21,8 @@ enum {
     COPY_ROWS = 1024,          /* rows encoded per chunk of COPY data */
     COPY_FLUSH = 256 * 1024,   /* bytes of COPY data handed to libpq at once */
     VALUES_ROWS = 1000,        /* rows per INSERT statement */
-    MAX_PARAMS = 65535         /* the protocol's limit per statement */
+    MAX_PARAMS = 65535,        /* the protocol's limit per statement */
+    BINARY_MIN_ROWS = 1000     /* fewer rows: text COPY, no catalog statement first */
 };
 
 typedef struct bulk {
@@ -91,9 +93,32 @@ static rf_status copy_finish(rf_client *c, PGconn *conn, const char *abort_reaso
     return abort_reason ? why : st;
 }
 
+/* Binary COPY when the rows are many enough to repay the catalog
+ * statement that plans it (copy_binary.c) and every column takes it;
+ * NULL: text COPY. `how` has room for a byte per field. */
+static const unsigned char *binary_plan(rf_client *c, const bulk *b, unsigned char *how,
+                                        rf_status *st)
+{
+    bool usable = false;
+    *st = RF_OK;
+    if (b->n < BINARY_MIN_ROWS)
+        return NULL;
+    *st = rf_copy_binary_plan(c, b->m, b->s, b->cols, how, &usable);
+    return usable ? how : NULL;
+}
+
 static rf_status copy_rows(rf_client *c, bulk *b)
 {
     const rf_model_desc *m = b->m;
+    unsigned char *how_mem = malloc(m->nfields ? m->nfields : 1);
+    if (!how_mem)
+        return rf_fail(c, RF_NO_MEMORY, "out of memory");
+    rf_status st;
+    const unsigned char *how = binary_plan(c, b, how_mem, &st);
+    if (st != RF_OK) {
+        free(how_mem);
+        return st;
+    }
     rf_query head;
     rf_query_init(&head);
     rf_q_sql(&head, "COPY ");
@@ -104,14 +129,16 @@ static rf_status copy_rows(rf_client *c, bulk *b)
             rf_q_sql(&head, k++ ? ", " : "");
             rf_q_sql(&head, b->s->column[i]);
         }
-    rf_q_sql(&head, ") FROM STDIN");
-    rf_status st = rf_query_status(&head);
+    rf_q_sql(&head, how ? ") FROM STDIN (FORMAT binary)" : ") FROM STDIN");
+    st = rf_query_status(&head);
     if (st != RF_OK) {
         rf_query_free(&head);
+        free(how_mem);
         return rf_fail(c, st, "out of memory");
     }
     if (rf_client_ready(c) != RF_OK) {
         rf_query_free(&head);
+        free(how_mem);
         return RF_CONNECTION;
     }
     if (c->err.error.status != RF_OK)
@@ -122,11 +149,14 @@ static rf_status copy_rows(rf_client *c, bulk *b)
     if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
         st = rf_client_fail_result(c, res);
         PQclear(res);
+        free(how_mem);
         return st;
     }
     PQclear(res);
 
     rf_buf buf = {0};
+    if (how)
+        rf_copy_binary_header(&buf);
     const char *why = NULL;
     rf_status why_st = RF_OK;
     for (size_t r0 = 0; r0 < b->n && !why; r0 += COPY_ROWS) {
@@ -139,6 +169,16 @@ static rf_status copy_rows(rf_client *c, bulk *b)
                     rf_params_add_null(&q.params); /* left out: NULL (see survey) */
         if ((why_st = rf_q_check(c, &q)) != RF_OK) {
             why = "refract: a row could not be encoded";
+        } else if (how) {
+            int k = 0;
+            for (size_t r = r0; r < r1; r++) {
+                rf_copy_binary_tuple(&buf, b->ncols);
+                for (size_t i = 0; i < m->nfields; i++)
+                    if (b->cols[i])
+                        rf_copy_binary_put_param(&buf, &q.params, k++, how[i]);
+            }
+            if (r1 == b->n)
+                rf_copy_binary_trailer(&buf);
         } else {
             int k = 0;
             for (size_t r = r0; r < r1; r++)
@@ -161,6 +201,7 @@ static rf_status copy_rows(rf_client *c, bulk *b)
         }
     }
     rf_buf_free(&buf);
+    free(how_mem);
     return copy_finish(c, conn, why, why_st, &b->count);
 }
 

@@ -105,6 +105,24 @@ void rf_buf_put(rf_buf *b, const char *s, size_t n);
  * time, timestamp[tz], bytea) in the text the server reads back exactly. */
 void rf_copy_put_param(rf_buf *b, const rf_params *p, int i);
 
+/* ---- COPY binary format (copy_binary.c) ------------------------------------ */
+
+/* How a field's bound values go into binary COPY. */
+enum { RF_COPY_NONE = 0, RF_COPY_VERBATIM, RF_COPY_TEXT, RF_COPY_JSONB };
+
+/* Reads the server's types of the model's columns (one statement) and says
+ * how[i] each copied field (cols[i]) goes into binary COPY; *usable: every
+ * one can (else text COPY is the way). */
+rf_status rf_copy_binary_plan(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s,
+                              const bool *cols, unsigned char *how, bool *usable);
+/* The file header, each tuple's field count, the trailer. */
+void rf_copy_binary_header(rf_buf *b);
+void rf_copy_binary_tuple(rf_buf *b, size_t nfields);
+void rf_copy_binary_trailer(rf_buf *b);
+/* Parameter i of p as one field, as planned (b fails on a value of
+ * another form than the plan's). */
+void rf_copy_binary_put_param(rf_buf *b, const rf_params *p, int i, unsigned char how);
+
 /* ---- filters (desc_where.c) ----------------------------------------------- */
 
 /* The conditions of a `<model>_where` into the current group. */

@@ -296,7 +296,10 @@ START_TEST(create_many_streams_every_type_through_copy)
     OK(db_user_create_many(c, rows, N, false, &n));
     char *wire = trace_end(c);
     ck_assert_int_ge(occurrences(wire, "COPY "), 1); /* a COPY, no statement per row */
-    ck_assert_int_eq(occurrences(wire, "\tExecute\t"), 0);
+    /* one statement: the column types, which send User to text COPY
+     * (numeric, smallint, real, uuid and arrays have binary forms of their own) */
+    ck_assert_int_eq(occurrences(wire, "\tExecute\t"), 1);
+    ck_assert_int_eq(occurrences(wire, "FORMAT binary"), 0);
     free(wire);
     ck_assert_int_eq(n, N);
     ck_assert_int_eq(count_users(c), N);
@@ -350,6 +353,89 @@ START_TEST(create_many_streams_every_type_through_copy)
     /* Nothing to insert is no statement. */
     OK(db_user_create_many(c, NULL, 0, false, &n));
     ck_assert_int_eq(n, 0);
+    free(rows);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
+/* Binary COPY when every column takes the bound values as they are: the
+ * same values come back; the server still checks each (varchar's length). */
+START_TEST(create_many_goes_binary_when_every_column_takes_it)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    enum { N = 1500 };
+    db_reading_create_input *rows = calloc(N, sizeof *rows);
+    static const unsigned char blob[] = {0, '\t', '\\', 255, '\n'};
+    rf_timestamp when = rf_timestamp_from_civil(1999, 12, 31, 23, 59, 58, 123456);
+    for (size_t i = 0; i < N; i++)
+        rows[i] = (db_reading_create_input){
+            .at = when + (rf_timestamp)i * 1000, /* timestamp(3): whole ms */
+            .day = i % 2 ? RF_SOME(rf_opt_timestamp, when) : RF_NONE(rf_opt_timestamp),
+            .seen_at = RF_SOME(rf_opt_timestamp, when),
+            .wake_at = RF_SOME(rf_opt_timestamp, when),
+            .ok = i % 2 == 0,
+            .raw = i % 3 ? (rf_bytes){blob, sizeof blob} : (rf_bytes){NULL, 0},
+            .big = i % 3 ? RF_SOME(rf_opt_i64, INT64_MIN + 1) : RF_NONE(rf_opt_i64),
+            .value = 0.1 * (double)i,
+            .meta = "{\"k\": [1, \"\\t\"]}",
+            .doc = "{\"b\": 1,  \"a\": 2}",
+            .role = DB_ROLE_ADMIN,
+            .label = "a\tb\\c\r\nd",
+            .code = "ab",
+            .note = i % 5 ? "\\N" : NULL,
+        };
+    trace_begin(c);
+    int64_t n = 0;
+    OK(db_reading_create_many(c, rows, N, false, &n));
+    char *wire = trace_end(c);
+    ck_assert_int_eq(occurrences(wire, "FORMAT binary"), 1);
+    free(wire);
+    ck_assert_int_eq(n, N);
+    db_reading_list got;
+    OK(db_reading_find_many(c, &(db_reading_query){.order_by = &(db_reading_order){DB_READING_BY_ID, RF_ASC, 0}, .norder = 1},
+                            &got, &a));
+    ck_assert_uint_eq(got.count, N);
+    for (size_t i = 0; i < N; i++) {
+        const db_reading *r = &got.items[i];
+        ck_assert(r->at == when + (rf_timestamp)i * 1000 - 456 /* rounded to ms, as text */);
+        ck_assert_int_eq(r->day.has, i % 2 != 0);
+        if (r->day.has)
+            ck_assert(r->day.value == rf_timestamp_from_civil(1999, 12, 31, 0, 0, 0, 0));
+        ck_assert(r->seen_at.value == when);
+        ck_assert(r->wake_at.value == rf_timestamp_from_civil(1970, 1, 1, 23, 59, 58, 123456));
+        ck_assert_int_eq(r->ok, i % 2 == 0);
+        ck_assert_int_eq(r->raw.data != NULL, i % 3 != 0);
+        if (r->raw.data)
+            ck_assert_mem_eq(r->raw.data, blob, sizeof blob);
+        ck_assert_int_eq(r->big.has, i % 3 != 0);
+        if (r->big.has)
+            ck_assert(r->big.value == INT64_MIN + 1);
+        ck_assert(r->value == 0.1 * (double)i);
+        ck_assert_str_eq(r->meta, "{\"k\": [1, \"\\t\"]}"); /* jsonb's own spacing */
+        ck_assert_str_eq(r->doc, "{\"b\": 1,  \"a\": 2}");  /* json: the text as given */
+        ck_assert_int_eq(r->role, DB_ROLE_ADMIN);
+        ck_assert_str_eq(r->label, "a\tb\\c\r\nd");
+        ck_assert_str_eq(r->code, "ab "); /* char(3) pads */
+        if (i % 5)
+            ck_assert_str_eq(r->note, "\\N");
+        else
+            ck_assert_ptr_null(r->note);
+    }
+
+    /* The server still checks each value: one too long, nothing written. */
+    OK(db_reading_delete_many(c, NULL, NULL));
+    rows[N - 1].label = "twenty-one characters";
+    ck_assert_int_ne(db_reading_create_many(c, rows, N, false, &n), RF_OK);
+    ck_assert_int_eq(scalar(c, "SELECT count(*) FROM \"Reading\""), 0);
+    /* A duplicate key: Prisma's P2002, nothing written. */
+    rows[N - 1].label = "fine";
+    for (size_t i = 0; i < N; i++)
+        rows[i].id = RF_SOME(rf_opt_i32, (int32_t)(i == N - 1 ? 1 : i + 1));
+    ck_assert_int_eq(db_reading_create_many(c, rows, N, false, &n), RF_UNIQUE_VIOLATION);
+    ck_assert_str_eq(rf_last_error(c)->prisma_code, "P2002");
+    ck_assert_int_eq(scalar(c, "SELECT count(*) FROM \"Reading\""), 0);
     free(rows);
     rf_arena_free(&a);
     rf_close(c);
@@ -995,6 +1081,7 @@ int main(void)
     tcase_add_test(tc, writes_with_no_out_ask_for_no_rows);
     tcase_add_test(tc, nested_transactions_are_savepoints);
     tcase_add_test(tc, create_many_streams_every_type_through_copy);
+    tcase_add_test(tc, create_many_goes_binary_when_every_column_takes_it);
     tcase_add_test(tc, create_many_duplicates_with_and_without_skip);
     tcase_add_test(tc, and_return_variants_return_the_rows);
     tcase_add_test(tc, batches_send_everything_in_one_round_trip);

@@ -178,6 +178,12 @@ typedef struct db_lists_list { db_lists *items; size_t count; } db_lists_list;
 typedef struct db_lists_stream { rf_model_stream s; } db_lists_stream; /* see db_lists_find_many_stream */
 typedef struct db_lists_where db_lists_where;
 typedef struct db_lists_query db_lists_query;
+
+typedef struct db_reading db_reading;
+typedef struct db_reading_list { db_reading *items; size_t count; } db_reading_list;
+typedef struct db_reading_stream { rf_model_stream s; } db_reading_stream; /* see db_reading_find_many_stream */
+typedef struct db_reading_where db_reading_where;
+typedef struct db_reading_query db_reading_query;
 typedef struct db_user_nested_create db_user_nested_create;
 typedef struct db_profile_nested_create db_profile_nested_create;
 typedef struct db_post_nested_create db_post_nested_create;
@@ -185,6 +191,7 @@ typedef struct db_category_nested_create db_category_nested_create;
 typedef struct db_comment_nested_create db_comment_nested_create;
 typedef struct db_tag_nested_create db_tag_nested_create;
 typedef struct db_lists_nested_create db_lists_nested_create;
+typedef struct db_reading_nested_create db_reading_nested_create;
 
 /* ---- User (model) ---- */
 
@@ -2189,6 +2196,302 @@ rf_status db_lists_batch_find_many(rf_batch *batch, const db_lists_query *query,
 rf_status db_lists_batch_find_first(rf_batch *batch, const db_lists_query *query, db_lists *out);
 rf_status db_lists_batch_aggregate(rf_batch *batch, const db_lists_aggregate_query *query,
         db_lists_aggregate_result *out);
+
+/* ---- Reading (model) ---- */
+
+/**
+ * Every column type binary COPY takes as the client binds it (a
+ * createMany of 1,000 rows or more goes through COPY ... (FORMAT binary)).
+ */
+struct db_reading {
+    int32_t id;
+    rf_timestamp at; /* µs since 1970-01-01 UTC */
+    rf_opt_timestamp day; /* µs since 1970-01-01 UTC; has false: SQL NULL */
+    rf_opt_timestamp seen_at; /* µs since 1970-01-01 UTC; has false: SQL NULL */
+    rf_opt_timestamp wake_at; /* µs since 1970-01-01 UTC; has false: SQL NULL */
+    bool ok;
+    rf_bytes raw; /* data NULL: SQL NULL */
+    rf_opt_i64 big; /* has false: SQL NULL */
+    double value;
+    const char *meta; /* JSON text; NULL: SQL NULL */
+    const char *doc; /* JSON text; NULL: SQL NULL */
+    db_role role;
+    const char *label;
+    const char *code; /* NULL: SQL NULL */
+    const char *note; /* NULL: SQL NULL */
+};
+
+/* Fields, for ordering. */
+typedef enum db_reading_field {
+    DB_READING_BY_ID,
+    DB_READING_BY_AT,
+    DB_READING_BY_DAY,
+    DB_READING_BY_SEEN_AT,
+    DB_READING_BY_WAKE_AT,
+    DB_READING_BY_OK,
+    DB_READING_BY_RAW,
+    DB_READING_BY_BIG,
+    DB_READING_BY_VALUE,
+    DB_READING_BY_META,
+    DB_READING_BY_DOC,
+    DB_READING_BY_ROLE,
+    DB_READING_BY_LABEL,
+    DB_READING_BY_CODE,
+    DB_READING_BY_NOTE
+} db_reading_field;
+
+typedef struct db_reading_order {
+    db_reading_field by;
+    rf_sort sort;
+    rf_nulls nulls;
+} db_reading_order;
+
+/* A filter: every given member must hold (AND), plus the groups. */
+struct db_reading_where {
+    rf_i32_filter id;
+    rf_timestamp_filter at;
+    rf_timestamp_filter day;
+    rf_timestamp_filter seen_at;
+    rf_timestamp_filter wake_at;
+    rf_bool_filter ok;
+    rf_bytes_filter raw;
+    rf_i64_filter big;
+    rf_f64_filter value;
+    rf_json_filter meta;
+    rf_json_filter doc;
+    db_role_filter role;
+    rf_text_filter label;
+    rf_text_filter code;
+    rf_text_filter note;
+    const db_reading_where *AND; /* all of these */
+    size_t nAND;
+    const db_reading_where *OR;  /* at least one of these (an empty list matches nothing) */
+    size_t nOR;
+    const db_reading_where *NOT; /* none of these */
+    size_t nNOT;
+};
+
+/* The identity of a row, for cursors. */
+typedef struct db_reading_cursor {
+    int32_t id;
+} db_reading_cursor;
+
+/* Columns to return (Prisma's select / omit): true for each wanted field.
+ * Members of fields not selected are left zero; the link fields of
+ * included relations are always read. */
+typedef struct db_reading_select {
+    bool id;
+    bool at;
+    bool day;
+    bool seen_at;
+    bool wake_at;
+    bool ok;
+    bool raw;
+    bool big;
+    bool value;
+    bool meta;
+    bool doc;
+    bool role;
+    bool label;
+    bool code;
+    bool note;
+} db_reading_select;
+
+struct db_reading_query {
+    const db_reading_where *where;    /* NULL: every row */
+    const db_reading_order *order_by; /* then by identity, when paging */
+    size_t norder;
+    int64_t skip;
+    int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
+    rf_lock lock;                /* in a transaction: FOR UPDATE... (see refract_query.h) */
+    const db_reading_cursor *cursor;     /* start at this row (included) */
+    const db_reading_select *select;  /* NULL: every column */
+    const db_reading_field *distinct; /* the first row of each distinct combination */
+    size_t ndistinct;
+};
+
+/* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
+typedef struct db_reading_aggregate_query {
+    const db_reading_where *where; /* NULL: every row */
+    db_reading_select count, sum, avg, min, max;
+} db_reading_aggregate_query;
+
+typedef struct db_reading_aggregate_result {
+    int64_t count_all;
+    struct { int64_t id, at, day, seen_at, wake_at, ok, raw, big, value, meta, doc, role, label, code, note; } count;
+    struct { rf_opt_i64 id; rf_opt_i64 big; rf_opt_f64 value; } sum;
+    struct { rf_opt_f64 id; rf_opt_f64 big; rf_opt_f64 value; } avg;
+    struct { rf_opt_i32 id; rf_opt_timestamp at; rf_opt_timestamp day; rf_opt_timestamp seen_at; rf_opt_timestamp wake_at; rf_opt_i64 big; rf_opt_f64 value; db_role_opt role; const char *label; const char *code; const char *note; } min, max;
+} db_reading_aggregate_result;
+
+/* groupBy (see "Groups" at the top). */
+typedef struct db_reading_group_by_query {
+    const db_reading_where *where; /* NULL: every row */
+    db_reading_select count, sum, avg, min, max;
+    const db_reading_field *by;
+    size_t nby;
+    const rf_having *having;
+    size_t nhaving;
+    const rf_group_order *order_by; /* then by the `by` fields */
+    size_t norder;
+    int64_t skip, take;       /* take 0: every group */
+} db_reading_group_by_query;
+
+typedef struct db_reading_group_by_row {
+    db_reading key;                /* the `by` fields (the others zero) */
+    db_reading_aggregate_result aggregate;
+} db_reading_group_by_row;
+typedef struct db_reading_group_by_list { db_reading_group_by_row *items; size_t count; } db_reading_group_by_list;
+
+typedef struct db_reading_create_input {
+    rf_opt_i32 id;
+    rf_timestamp at;
+    rf_opt_timestamp day;
+    rf_opt_timestamp seen_at;
+    rf_opt_timestamp wake_at;
+    bool ok;
+    rf_bytes raw;
+    rf_opt_i64 big;
+    double value;
+    const char *meta;
+    const char *doc;
+    db_role role;
+    const char *label;
+    const char *code;
+    const char *note;
+} db_reading_create_input;
+
+typedef struct db_reading_update_input {
+    rf_i32_update id;
+    rf_timestamp_update at;
+    rf_timestamp_update day;
+    rf_timestamp_update seen_at;
+    rf_timestamp_update wake_at;
+    rf_bool_update ok;
+    rf_bytes_update raw;
+    rf_i64_update big;
+    rf_f64_update value;
+    rf_text_update meta;
+    rf_text_update doc;
+    db_role_update role;
+    rf_text_update label;
+    rf_text_update code;
+    rf_text_update note;
+} db_reading_update_input;
+
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
+ * the _select forms return only the selected columns (NULL: all). */
+rf_status db_reading_find_unique_by_id(rf_client *client, int32_t id, db_reading *out,
+        rf_arena *arena);
+rf_status db_reading_find_unique_by_id_select(rf_client *client, int32_t id, 
+        const db_reading_select *select, db_reading *out, rf_arena *arena);
+/* The first row of the query; RF_NOT_FOUND when there is none. */
+rf_status db_reading_find_first(rf_client *client, const db_reading_query *query, db_reading *out,
+        rf_arena *arena);
+/* Every row of the query (NULL: all rows), in out->items[0..count). */
+rf_status db_reading_find_many(rf_client *client, const db_reading_query *query, db_reading_list *out,
+        rf_arena *arena);
+/* The rows of the query one at a time, in constant memory, whatever their
+ * number (options NULL: defaults; see refract_stream.h):
+ *     db_reading_stream s;
+ *     db_reading row;
+ *     bool got;
+ *     rf_status st = db_reading_find_many_stream(client, &query, NULL, &s);
+ *     while (st == RF_OK && (st = db_reading_stream_next(&s, &row, &arena, &got)) == RF_OK && got)
+ *         use(&row);       // valid until the next call: arena is reset per row
+ *     db_reading_stream_close(&s); // always, also to stop early
+ * where, order_by, skip, take (not negative), cursor and select apply;
+ * include is refused (RF_INVALID_ARGUMENT). */
+rf_status db_reading_find_many_stream(rf_client *client, const db_reading_query *query,
+        const rf_stream_options *options, db_reading_stream *out);
+rf_status db_reading_stream_next(db_reading_stream *stream, db_reading *out, rf_arena *arena, bool *got);
+rf_status db_reading_stream_close(db_reading_stream *stream);
+/* How many rows match (NULL: all). */
+rf_status db_reading_count(rf_client *client, const db_reading_where *where, int64_t *count);
+/* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
+rf_status db_reading_aggregate(rf_client *client, const db_reading_aggregate_query *query,
+        db_reading_aggregate_result *out, rf_arena *arena);
+/* Groups of rows with equal `by` fields, and their aggregates. */
+rf_status db_reading_group_by(rf_client *client, const db_reading_group_by_query *query,
+        db_reading_group_by_list *out, rf_arena *arena);
+/* Inserts a row and returns it as stored (defaults filled). */
+rf_status db_reading_create(rf_client *client, const db_reading_create_input *data, db_reading *out, rf_arena *arena);
+rf_status db_reading_create_select(rf_client *client, const db_reading_create_input *data,
+        const db_reading_select *select, db_reading *out, rf_arena *arena);
+/* Changes, removes or upserts the row with the given unique values; update
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
+ * NULL update input changes nothing but @updatedAt fields. The _select
+ * forms return only the selected columns (NULL: all). */
+rf_status db_reading_update_by_id(rf_client *client, int32_t id, const db_reading_update_input *data,
+        db_reading *out, rf_arena *arena);
+rf_status db_reading_update_by_id_select(rf_client *client, int32_t id, const db_reading_update_input *data,
+        const db_reading_select *select, db_reading *out, rf_arena *arena);
+rf_status db_reading_delete_by_id(rf_client *client, int32_t id, db_reading *out, rf_arena *arena);
+rf_status db_reading_delete_by_id_select(rf_client *client, int32_t id, const db_reading_select *select,
+        db_reading *out, rf_arena *arena);
+/* Creates the row, or updates the one with the same id. */
+rf_status db_reading_upsert_by_id(rf_client *client, const db_reading_create_input *create,
+        const db_reading_update_input *update, db_reading *out, rf_arena *arena);
+/* Every matching row (NULL: all); *count (may be NULL) says how many. */
+rf_status db_reading_update_many(rf_client *client, const db_reading_where *where,
+        const db_reading_update_input *data, int64_t *count);
+rf_status db_reading_delete_many(rf_client *client, const db_reading_where *where, int64_t *count);
+/* Bulk writes. create_many inserts data[0..n) in one call (Prisma's
+ * createMany): through COPY when every row gives the same fields, else
+ * through INSERTs of up to 1,000 rows in one transaction; all rows or none.
+ * With skip_duplicates, rows that would violate a unique constraint are
+ * skipped (ON CONFLICT DO NOTHING). Client-side ids and @updatedAt are
+ * made per row. *count (may be NULL): the rows inserted. The _and_return
+ * forms return the inserted (or updated) rows, only the selected columns
+ * when select is not NULL. */
+rf_status db_reading_create_many(rf_client *client, const db_reading_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+rf_status db_reading_create_many_and_return(rf_client *client, const db_reading_create_input *data,
+        size_t n, bool skip_duplicates, const db_reading_select *select, db_reading_list *out,
+        rf_arena *arena);
+rf_status db_reading_update_many_and_return(rf_client *client, const db_reading_where *where,
+        const db_reading_update_input *data, const db_reading_select *select, db_reading_list *out,
+        rf_arena *arena);
+/* A create with related rows created or connected in the same
+ * transaction (Prisma's nested `create` and `connect`): `data` is this
+ * row; per relation, `create` points to `ncreate` inputs of rows to create
+ * with it, `connect` to `nconnect` filters that must each match exactly
+ * one existing row (a unique criterion: `.email = RF_EQ("a@b.c")`) to link
+ * to it; `connect_or_create` to `nconnect_or_create` pairs of arrays:
+ * connect the row where[k] names, or create create[k] when there is none. Rows that point to this one (to-many, many-to-many, a to-one with
+ * the foreign key on the other side) are created or re-pointed after this
+ * row; for a to-one with the key on this side (one row, created or
+ * connected) it goes first. All or nothing (a savepoint inside an open
+ * transaction); a connect that matches no row is RF_NOT_FOUND (P2025),
+ * more than one RF_INVALID_ARGUMENT. `out` gets this row. */
+struct db_reading_nested_create {
+    const db_reading_create_input *data;
+};
+rf_status db_reading_create_nested(rf_client *client, const db_reading_nested_create *input, db_reading *out,
+        rf_arena *arena);
+/* Batched forms (see rf_batch_run): queued now, sent with the batch in one
+ * round trip; `out` (may be NULL for writes) and `count` (may be NULL for
+ * the _many writes: rows affected) are filled then. A batched create_many
+ * is one INSERT of at most 1,000 rows. */
+rf_status db_reading_batch_update_by_id(rf_batch *batch, int32_t id, const db_reading_update_input *data,
+        db_reading *out);
+rf_status db_reading_batch_delete_by_id(rf_batch *batch, int32_t id, db_reading *out);
+rf_status db_reading_batch_upsert_by_id(rf_batch *batch, const db_reading_create_input *create,
+        const db_reading_update_input *update, db_reading *out);
+rf_status db_reading_batch_create(rf_batch *batch, const db_reading_create_input *data, db_reading *out);
+rf_status db_reading_batch_create_many(rf_batch *batch, const db_reading_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+rf_status db_reading_batch_update_many(rf_batch *batch, const db_reading_where *where,
+        const db_reading_update_input *data, int64_t *count);
+rf_status db_reading_batch_delete_many(rf_batch *batch, const db_reading_where *where, int64_t *count);
+rf_status db_reading_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_reading *out);
+rf_status db_reading_batch_count(rf_batch *batch, const db_reading_where *where, int64_t *count);
+/* Rows live in the batch's arena. A batch reads no related rows and locks
+ * none: a query with include or lock is refused (RF_INVALID_ARGUMENT). */
+rf_status db_reading_batch_find_many(rf_batch *batch, const db_reading_query *query, db_reading_list *out);
+rf_status db_reading_batch_find_first(rf_batch *batch, const db_reading_query *query, db_reading *out);
+rf_status db_reading_batch_aggregate(rf_batch *batch, const db_reading_aggregate_query *query,
+        db_reading_aggregate_result *out);
 
 #ifdef __cplusplus
 }

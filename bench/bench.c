@@ -28,9 +28,11 @@
  *
  * Then bulk inserts of 100,000 rows (BENCH_ONLY=bulk for these alone):
  * create_many, a create loop in one transaction and hand-written binary
- * COPY; create_many skip_duplicates and a hand-written unnest INSERT;
- * throughput ratios from the same run. And (BENCH_ONLY=batch) 100
- * find_unique as one batch vs 100 calls.
+ * and text COPY; create_many skip_duplicates and a hand-written unnest
+ * INSERT; throughput ratios from the same run, client and server CPU per
+ * row (BENCH_ONLY=copy: the COPY forms alone). And (BENCH_ONLY=batch) 100
+ * find_unique as one batch vs 100 calls (batch.c), on this connection and,
+ * when TCP_DATABASE_URL is set (`make run` sets it), over TCP loopback.
  */
 #include <arpa/inet.h>
 #include <libpq-fe.h>
@@ -40,6 +42,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "batch.h"
 #include "bdb.h"
 #include "reads.h"
 #include "steady.h"
@@ -400,6 +403,34 @@ static void hand_copy(void)
     }
 }
 
+/* The same rows in COPY's text format: what the format itself costs,
+ * client and server, against binary (refract's create_many sends text). */
+static void hand_copy_text(void)
+{
+    PGresult *r = PQexec(pg, "COPY \"Review\" (stars, body, \"bookId\") FROM STDIN");
+    if (PQresultStatus(r) != PGRES_COPY_IN)
+        die("COPY", PQerrorMessage(pg));
+    PQclear(r);
+    size_t cap = 256 * 1024;
+    char *buf = malloc(cap + 256), *p = buf;
+    for (int i = 0; i < BULK_ROWS; i++) {
+        p += sprintf(p, "%d\t%s\t%d\n", bulk_rows[i].stars, BULK_BODY, bulk_rows[i].book_id);
+        if ((size_t)(p - buf) >= cap) {
+            if (PQputCopyData(pg, buf, (int)(p - buf)) != 1)
+                die("PQputCopyData", PQerrorMessage(pg));
+            p = buf;
+        }
+    }
+    if (PQputCopyData(pg, buf, (int)(p - buf)) != 1 || PQputCopyEnd(pg, NULL) != 1)
+        die("PQputCopyEnd", PQerrorMessage(pg));
+    free(buf);
+    while ((r = PQgetResult(pg)) != NULL) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            die("COPY", PQerrorMessage(pg));
+        PQclear(r);
+    }
+}
+
 /* ... and with duplicates to skip: one INSERT from unnest of three arrays. */
 static void hand_unnest(void)
 {
@@ -434,16 +465,25 @@ typedef void (*bulk_fn)(void);
 /* The median time of each fn over the rounds, each run on an empty table;
  * the fns take turns within a round, so that noise hits them alike. A
  * first round warms up (statements prepared, table files grown). */
-static void bulk_times(const bulk_fn *fns, double *median, int n)
+/* Server CPU of both connections' backends (only one works at a time). */
+static double servers_cpu(void)
+{
+    return steady_backend_cpu(pg) + steady_backend_cpu((PGconn *)rf_client_pgconn(db));
+}
+
+static void bulk_times(const bulk_fn *fns, double *median, double *cpu, double *server, int n)
 {
     double t[8][BULK_ROUNDS];
     for (int r = -1; r < BULK_ROUNDS; r++)
         for (int f = 0; f < n; f++) {
             bulk_truncate();
-            double t0 = now_s();
+            double t0 = now_s(), c0 = cpu_s(), s0 = servers_cpu();
             fns[f]();
-            if (r >= 0)
+            if (r >= 0) {
                 t[f][r] = now_s() - t0;
+                cpu[f] += cpu_s() - c0;
+                server[f] += servers_cpu() - s0;
+            }
         }
     bulk_truncate();
     for (int f = 0; f < n; f++) {
@@ -452,82 +492,51 @@ static void bulk_times(const bulk_fn *fns, double *median, int n)
     }
 }
 
-static void bulk_inserts(void)
+/* copy_only: the three COPY forms alone (BENCH_ONLY=copy), the quick way
+ * to compare formats on a loaded machine. */
+static void bulk_inserts(bool copy_only)
 {
     bulk_rows = calloc(BULK_ROWS, sizeof *bulk_rows);
     for (int i = 0; i < BULK_ROWS; i++)
         bulk_rows[i] = (bdb_review_create_input){
             .stars = 1 + i % 5, .body = BULK_BODY, .book_id = 1 + i % (AUTHORS * BOOKS_PER_AUTHOR)};
     const bulk_fn fns[] = {hand_copy, gen_create_many, hand_unnest, gen_create_many_skip,
-                           gen_create_loop};
-    double m[5];
-    bulk_times(fns, m, 5);
-    double copy = m[0], many = m[1], unnest = m[2], skip = m[3], loop = m[4];
-    printf("\nbulk insert of %d rows (median of %d)      rows/s   vs libpq COPY\n", BULK_ROWS,
-           BULK_ROUNDS);
-    printf("%-40s %10.0f %8.2f\n", "libpq binary COPY (hand-written)", BULK_ROWS / copy, 1.0);
-    printf("%-40s %10.0f %8.2f\n", "refract create_many (COPY)", BULK_ROWS / many, copy / many);
-    printf("%-40s %10.0f %8.2f\n", "refract create loop, one transaction", BULK_ROWS / loop, copy / loop);
-    printf("%-40s %10.0f %8.2f\n", "libpq unnest INSERT (hand-written)", BULK_ROWS / unnest, copy / unnest);
-    printf("%-40s %10.0f %8.2f\n", "refract create_many skip_duplicates", BULK_ROWS / skip, copy / skip);
+                           gen_create_loop, hand_copy_text};
+    static const char *const names[] = {
+        "libpq binary COPY (hand-written)", "refract create_many (COPY)",
+        "libpq unnest INSERT (hand-written)", "refract create_many skip_duplicates",
+        "refract create loop, one transaction", "libpq text COPY (hand-written)"};
+    enum { NBULK = sizeof fns / sizeof *fns };
+    double m[NBULK], cpu[NBULK] = {0}, server[NBULK] = {0};
+    if (copy_only) {
+        const bulk_fn copies[] = {hand_copy, gen_create_many, hand_copy_text};
+        double cm[3], ccpu[3] = {0}, cserver[3] = {0};
+        bulk_times(copies, cm, ccpu, cserver, 3);
+        for (int k = 0; k < 3; k++) {
+            int f = k == 2 ? 5 : k;
+            m[f] = cm[k], cpu[f] = ccpu[k], server[f] = cserver[k];
+        }
+        m[2] = m[3] = m[4] = 0;
+    } else {
+        bulk_times(fns, m, cpu, server, NBULK);
+    }
+    double copy = m[0], many = m[1], unnest = m[2], skip = m[3], text = m[5];
+    printf("\nbulk insert of %d rows (median of %d)      rows/s   vs libpq COPY   CPU µs/row: "
+           "client, server\n",
+           BULK_ROWS, BULK_ROUNDS);
+    for (int f = 0; f < NBULK; f++)
+        if (m[f] > 0)
+            printf("%-40s %10.0f %8.2f %10.3f %8.2f\n", names[f], BULK_ROWS / m[f], copy / m[f],
+                   cpu[f] / BULK_ROUNDS / BULK_ROWS * 1e6,
+                   server[f] / BULK_ROUNDS / BULK_ROWS * 1e6);
     printf("create_many throughput vs libpq COPY: %.2f\n", copy / many);
+    printf("libpq text COPY vs libpq binary COPY: %.2f\n", copy / text);
+    if (copy_only) {
+        free(bulk_rows);
+        return;
+    }
     printf("create_many skip_duplicates vs libpq unnest: %.2f\n", unnest / skip);
     free(bulk_rows);
-}
-
-/* ---- a batch of 100 lookups in one pipeline vs 100 calls ------------------------- */
-
-enum { BATCH_OPS = 100, BATCH_ROUNDS = 201 };
-
-static void sequential_lookups(bdb_author *out)
-{
-    for (int i = 0; i < BATCH_OPS; i++)
-        CHECK(db, bdb_author_find_unique_by_id(db, 1 + i, NULL, &out[i], &arena));
-}
-
-static void batched_lookups(bdb_author *out, bool transaction)
-{
-    rf_batch *b = rf_batch_new(&arena);
-    for (int i = 0; i < BATCH_OPS; i++)
-        CHECK(db, bdb_author_batch_find_unique_by_id(b, 1 + i, &out[i]));
-    CHECK(db, rf_batch_run(db, b, transaction));
-    rf_batch_free(b);
-}
-
-static void batch_vs_sequential(void)
-{
-    bdb_author out[BATCH_OPS];
-    double seq[BATCH_ROUNDS], bat[BATCH_ROUNDS], tx[BATCH_ROUNDS];
-    for (int r = -1; r < BATCH_ROUNDS; r++) {
-        double t0 = now_s();
-        sequential_lookups(out);
-        double t1 = now_s();
-        rf_arena_reset(&arena);
-        batched_lookups(out, false);
-        double t2 = now_s();
-        if (out[BATCH_OPS - 1].id != BATCH_OPS)
-            die("batch", "a result differs from the data");
-        rf_arena_reset(&arena);
-        double t3 = now_s();
-        batched_lookups(out, true);
-        double t4 = now_s();
-        rf_arena_reset(&arena);
-        if (r >= 0) {
-            seq[r] = t1 - t0;
-            bat[r] = t2 - t1;
-            tx[r] = t4 - t3;
-        }
-    }
-    qsort(seq, BATCH_ROUNDS, sizeof *seq, compare_double);
-    qsort(bat, BATCH_ROUNDS, sizeof *bat, compare_double);
-    qsort(tx, BATCH_ROUNDS, sizeof *tx, compare_double);
-    double s = seq[BATCH_ROUNDS / 2], b = bat[BATCH_ROUNDS / 2], t = tx[BATCH_ROUNDS / 2];
-    printf("\n%d find_unique (median of %d, this connection: %s)       lookups/s\n", BATCH_OPS,
-           BATCH_ROUNDS, PQhost(pg)[0] == '/' ? "Unix socket" : "TCP");
-    printf("%-40s %10.0f\n", "sequential calls", BATCH_OPS / s);
-    printf("%-40s %10.0f\n", "one batch (pipeline)", BATCH_OPS / b);
-    printf("%-40s %10.0f\n", "one batch as one transaction", BATCH_OPS / t);
-    printf("batch throughput vs sequential: %.2f (as one transaction: %.2f)\n", s / b, s / t);
 }
 
 int main(int argc, char **argv)
@@ -577,7 +586,11 @@ int main(int argc, char **argv)
             "RETURNING id, stars, body, \"createdAt\", \"bookId\"",
             3);
 
-    reads_setup(db, pg);
+    /* issue 10's data (1,000,000 rows) only when one of its reads runs */
+    const char *only = getenv("BENCH_ONLY"); /* a substring of workload names */
+    if (!only || strstr("feed 20 books+author+tags+cnt", only) ||
+        strstr("groupBy 1,000,000 rows by enum", only) || strstr("some relation filter", only))
+        reads_setup(db, pg);
     typed_setup(db, pg);
 
     const workload workloads[] = {
@@ -600,7 +613,6 @@ int main(int argc, char **argv)
     printf("%-30s %14s %14s   %-14s   %s\n", "workload", "refract ops/s", "libpq ops/s",
            "ratio min/med/max", "client CPU µs/op: refract, libpq");
     double max_ratio = 0;
-    const char *only = getenv("BENCH_ONLY"); /* a substring of workload names */
     for (size_t w = 0; w < n; w++) {
         const workload *wl = &workloads[w];
         if (only && !strstr(wl->name, only))
@@ -634,9 +646,11 @@ int main(int argc, char **argv)
         stream_workload();
     }
     if (!only || strstr("batch", only))
-        batch_vs_sequential();
+        batch_bench(db, PQhost(pg)[0] == '/' ? "Unix socket" : "TCP", getenv("TCP_DATABASE_URL"));
     if (!only || strstr("bulk", only))
-        bulk_inserts();
+        bulk_inserts(false);
+    else if (strstr("copy", only))
+        bulk_inserts(true);
 
     free(book_buf);
     rf_arena_free(&arena);

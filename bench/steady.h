@@ -29,5 +29,9 @@ steady_stats steady_stats_of(double *v, int n);
 /* Wall clock and this process's CPU time, in seconds. */
 double steady_now(void);
 double steady_cpu(void);
+/* CPU time of the server process behind `conn` (from /proc; the server
+ * runs on this machine), in seconds; 0 when it cannot be read. Load from
+ * other processes moves it far less than wall time. */
+double steady_backend_cpu(PGconn *conn);
 
 #endif

@@ -2,14 +2,15 @@
  * copy_text.c — values in COPY's text format, for bulk inserts through
  * COPY ... FROM STDIN.
  *
- * Why text and not binary COPY: binary COPY needs each column's exact
- * type (a String may be text, varchar, uuid or citext; a Json json or
- * jsonb; a Decimal numeric with its own wire form), and the descriptors
- * carry only what the client sends. In text form the server parses each
- * value with the column's own input function, exactly as it does for the
- * text parameters of a single create, so every type goes the same way.
- * The parameters a create binds are the source: one code path decides
- * what a row holds (client-side ids, @updatedAt, omitted defaults).
+ * Text is what every column takes: binary COPY needs each column's exact
+ * binary form (a String may be text, varchar, uuid or citext; a Json json
+ * or jsonb; a Decimal numeric with its own wire form), which only some
+ * columns share with what the client binds (copy_binary.c says which). In
+ * text form the server parses each value with the column's own input
+ * function, exactly as it does for the text parameters of a single
+ * create, so every type goes the same way. The parameters a create binds
+ * are the source: one code path decides what a row holds (client-side
+ * ids, @updatedAt, omitted defaults).
  */
 #include "desc_internal.h"
 

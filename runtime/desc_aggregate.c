@@ -141,6 +141,39 @@ rf_status rf_desc_decode_aggregates(const rf_model_desc *m, const rf_select *cho
     return st;
 }
 
+const void *rf_desc_aggregate_choices(const rf_model_desc *m, const void *query,
+                                      rf_select chosen[RF_AGG_NOPS])
+{
+    const void *where = NULL;
+    for (int op = 0; op < RF_AGG_NOPS; op++)
+        chosen[op] = query ? (rf_select)RF_AT(query, m->aggregate[RF_AGGREGATE_QUERY + op]) : NULL;
+    if (query)
+        memcpy(&where, query, sizeof where);
+    return where;
+}
+
+void rf_desc_put_aggregate(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                           const void *where, const rf_select *chosen)
+{
+    rf_q_sql(q, "SELECT COUNT(*)");
+    rf_desc_put_aggregates(q, m, s, chosen, true);
+    rf_q_sql(q, " FROM ");
+    rf_q_sql(q, s->table);
+    rf_q_sql(q, " AS t WHERE ");
+    rf_desc_put_where_group(q, m, s, where);
+}
+
+rf_status rf_desc_decode_aggregate(const rf_model_desc *m, const rf_select *chosen,
+                                   const rf_result *res, void *out, rf_arena *arena)
+{
+    int col = 1;
+    rf_status st = rf_get_i64(res, 0, 0, (int64_t *)out);
+    if (st == RF_OK)
+        st = rf_desc_decode_aggregates(m, chosen, m->aggregate + RF_AGGREGATE_RESULT, res, 0,
+                                       &col, out, arena);
+    return st;
+}
+
 rf_status rf_desc_aggregate(rf_client *c, const rf_model_desc *m, const void *query, void *out,
                             rf_arena *arena)
 {
@@ -148,28 +181,17 @@ rf_status rf_desc_aggregate(rf_client *c, const rf_model_desc *m, const void *qu
         return RF_INVALID_ARGUMENT;
     if (!m || !m->aggregate || !out)
         return rf_desc_misuse(c, "aggregate: `out` is NULL");
-    const size_t *agg = m->aggregate;
-    memset(out, 0, agg[RF_AGGREGATE_SIZE]);
+    memset(out, 0, m->aggregate[RF_AGGREGATE_SIZE]);
     if (!arena)
         return rf_desc_misuse(c, "an arena is needed for the results");
     const rf_desc_sql *s = rf_desc_sql_get(m);
     if (!s)
         return rf_fail(c, RF_NO_MEMORY, "out of memory");
-    const void *where = NULL;
-    rf_select chosen[RF_AGG_NOPS] = {0};
-    if (query) {
-        memcpy(&where, query, sizeof where);
-        for (int op = 0; op < RF_AGG_NOPS; op++)
-            chosen[op] = (rf_select)RF_AT(query, agg[RF_AGGREGATE_QUERY + op]);
-    }
+    rf_select chosen[RF_AGG_NOPS];
+    const void *where = rf_desc_aggregate_choices(m, query, chosen);
     rf_query q;
     rf_query_init(&q);
-    rf_q_sql(&q, "SELECT COUNT(*)");
-    rf_desc_put_aggregates(&q, m, s, chosen, true);
-    rf_q_sql(&q, " FROM ");
-    rf_q_sql(&q, s->table);
-    rf_q_sql(&q, " AS t WHERE ");
-    rf_desc_put_where_group(&q, m, s, where);
+    rf_desc_put_aggregate(&q, m, s, where, chosen);
     rf_stmt stmt;
     rf_result res = RF_RESULT_INIT;
     rf_status st = rf_q_stmt(c, &q, &stmt);
@@ -180,10 +202,5 @@ rf_status rf_desc_aggregate(rf_client *c, const rf_model_desc *m, const void *qu
         rf_result_clear(&res);
     if (st != RF_OK)
         return st;
-    int col = 1;
-    st = rf_get_i64(&res, 0, 0, (int64_t *)out);
-    if (st == RF_OK)
-        st = rf_desc_decode_aggregates(m, chosen, agg + RF_AGGREGATE_RESULT, &res, 0, &col, out,
-                                       arena);
-    return st;
+    return rf_desc_decode_aggregate(m, chosen, &res, out, arena);
 }

@@ -20,7 +20,12 @@ typedef enum op_kind {
     OP_ONE,        /* at most one row, decoded into out; none: RF_NOT_FOUND */
     OP_ONE_OR_NONE,/* a create without RETURNING: nothing to read */
     OP_TOUCH,      /* an update/delete without RETURNING: no row affected is RF_NOT_FOUND */
-    OP_COUNT       /* one bigint */
+    OP_COUNT,      /* one bigint */
+    OP_AFFECTED,   /* the rows affected into out (an int64_t, may be NULL) */
+    OP_LIST,       /* every row into out (a `<model>_list`) */
+    OP_FIRST,      /* the first row of a list into out; none: RF_NOT_FOUND */
+    OP_AGGREGATE,  /* one row of aggregates into out */
+    OP_NONE        /* nothing to send (an empty create_many): done when queued */
 } op_kind;
 
 typedef struct batch_op {
@@ -29,6 +34,9 @@ typedef struct batch_op {
     rf_query q;
     const rf_stmt *fixed;      /* the model's fixed statement it runs, or NULL: q's SQL */
     void *out;
+    rf_rows_shape rows;        /* OP_LIST / OP_FIRST: how the rows decode */
+    rf_select chosen[RF_AGG_NOPS]; /* OP_AGGREGATE: the fields per operation (copies) */
+    const char *why;           /* why it cannot be sent (a misuse), or NULL */
     rf_status status;
 } batch_op;
 
@@ -92,6 +100,14 @@ static batch_op *push(rf_batch *b, op_kind kind, const rf_model_desc *m, void *o
 static rf_status queued(batch_op *op)
 {
     op->status = rf_query_status(&op->q);
+    return op->status;
+}
+
+/* The operation cannot be sent: `why` (a misuse) is said when the batch runs. */
+static rf_status refused(batch_op *op, const char *why)
+{
+    op->why = why;
+    op->status = RF_INVALID_ARGUMENT;
     return op->status;
 }
 
@@ -188,7 +204,116 @@ rf_status rf_desc_batch_count(rf_batch *b, const rf_model_desc *m, const void *w
     return queued(op);
 }
 
+static rf_status batch_rows(rf_batch *b, const rf_model_desc *m, const void *query, void *out,
+                            op_kind kind)
+{
+    const rf_desc_sql *s = writable_sql(b, m, false);
+    if (!s || !out)
+        return RF_INVALID_ARGUMENT;
+    batch_op *op = push(b, kind, m, out);
+    if (!op)
+        return RF_NO_MEMORY;
+    const char *why = rf_desc_put_find_many(&op->q, m, s, query, kind == OP_FIRST, &op->rows);
+    return why ? refused(op, why) : queued(op);
+}
+
+rf_status rf_desc_batch_find_many(rf_batch *b, const rf_model_desc *m, const void *query,
+                                  void *out)
+{
+    return batch_rows(b, m, query, out, OP_LIST);
+}
+
+rf_status rf_desc_batch_find_first(rf_batch *b, const rf_model_desc *m, const void *query,
+                                   void *out)
+{
+    return batch_rows(b, m, query, out, OP_FIRST);
+}
+
+rf_status rf_desc_batch_aggregate(rf_batch *b, const rf_model_desc *m, const void *query,
+                                  void *out)
+{
+    const rf_desc_sql *s = writable_sql(b, m, false);
+    if (!s || !m->aggregate || !out)
+        return RF_INVALID_ARGUMENT;
+    batch_op *op = push(b, OP_AGGREGATE, m, out);
+    if (!op)
+        return RF_NO_MEMORY;
+    memset(out, 0, m->aggregate[RF_AGGREGATE_SIZE]);
+    rf_select chosen[RF_AGG_NOPS];
+    const void *where = rf_desc_aggregate_choices(m, query, chosen);
+    rf_desc_put_aggregate(&op->q, m, s, where, chosen);
+    /* Copies, for decoding: the query need not outlive the call. */
+    for (int k = 0; k < RF_AGG_NOPS; k++)
+        if (chosen[k] && !(op->chosen[k] = rf_arena_memdup(&op->q.scratch, chosen[k], m->nfields)))
+            rf_query_fail(&op->q, RF_NO_MEMORY);
+    return queued(op);
+}
+
+rf_status rf_desc_batch_upsert(rf_batch *b, const rf_model_desc *m, size_t u,
+                               const void *create, const void *update, void *out)
+{
+    const rf_desc_sql *s = writable_sql(b, m, true);
+    if (!s || u >= m->nuniques || !m->uniques[u].upsertable || !create)
+        return RF_INVALID_ARGUMENT;
+    batch_op *op = push(b, out ? OP_ONE : OP_ONE_OR_NONE, m, out);
+    if (!op)
+        return RF_NO_MEMORY;
+    rf_desc_put_upsert(&op->q, m, s, u, create, update);
+    returning(op, s);
+    return queued(op);
+}
+
+rf_status rf_desc_batch_update_many(rf_batch *b, const rf_model_desc *m, const void *where,
+                                    const void *data, int64_t *count)
+{
+    const rf_desc_sql *s = writable_sql(b, m, true);
+    if (!s)
+        return RF_INVALID_ARGUMENT;
+    batch_op *op = push(b, OP_AFFECTED, m, count);
+    if (!op)
+        return RF_NO_MEMORY;
+    rf_desc_put_update_many(&op->q, m, s, where, data);
+    return queued(op);
+}
+
+rf_status rf_desc_batch_delete_many(rf_batch *b, const rf_model_desc *m, const void *where,
+                                    int64_t *count)
+{
+    const rf_desc_sql *s = writable_sql(b, m, true);
+    if (!s)
+        return RF_INVALID_ARGUMENT;
+    batch_op *op = push(b, OP_AFFECTED, m, count);
+    if (!op)
+        return RF_NO_MEMORY;
+    rf_desc_put_delete_many(&op->q, m, s, where);
+    return queued(op);
+}
+
+rf_status rf_desc_batch_create_many(rf_batch *b, const rf_model_desc *m, const void *data,
+                                    size_t stride, size_t n, bool skip_duplicates,
+                                    int64_t *count)
+{
+    const rf_desc_sql *s = writable_sql(b, m, true);
+    if (!s || (n && (!data || !stride)))
+        return RF_INVALID_ARGUMENT;
+    if (count)
+        *count = 0;
+    batch_op *op = push(b, n ? OP_AFFECTED : OP_NONE, m, count);
+    if (!op)
+        return RF_NO_MEMORY;
+    if (!n)
+        return RF_OK;
+    const char *why = rf_desc_put_create_many(&op->q, m, s, data, stride, n, skip_duplicates);
+    return why ? refused(op, why) : queued(op);
+}
+
 /* ---- running ------------------------------------------------------------------ */
+
+/* Whether the operation goes to the server. */
+static bool to_send(const batch_op *op)
+{
+    return op->status == RF_OK && op->kind != OP_NONE;
+}
 
 static rf_stmt stmt_of(const batch_op *op)
 {
@@ -208,7 +333,7 @@ static void prepare_all(rf_client *c, rf_batch *b)
         batch_op *op = b->ops[i];
         rf_stmt stmt = stmt_of(op);
         rf_prepared *e = NULL;
-        if (op->status != RF_OK || rf_stmt_lookup(c, &stmt, &e) != RF_OK || !e ||
+        if (!to_send(op) || rf_stmt_lookup(c, &stmt, &e) != RF_OK || !e ||
             rf_stmt_ready(c, e))
             continue;
         if (rf_stmt_prepare(c, e, op->q.params.count, op->q.params.types) != RF_OK)
@@ -251,6 +376,33 @@ static rf_status take_result(rf_client *c, rf_batch *b, batch_op *op, PGresult *
         *(int64_t *)op->out = v;
         return st;
     }
+    case OP_AFFECTED:
+        PQclear(res);
+        if (op->out)
+            *(int64_t *)op->out = r.affected;
+        return RF_OK;
+    case OP_NONE:
+        break;
+    case OP_LIST:
+    case OP_FIRST:
+    case OP_AGGREGATE: {
+        if (rf_result_keep(&r, b->arena) != RF_OK) {
+            PQclear(res);
+            return RF_NO_MEMORY;
+        }
+        if (op->kind == OP_AGGREGATE)
+            return r.rows == 1 ? rf_desc_decode_aggregate(op->m, op->chosen, &r, op->out, b->arena)
+                               : RF_ERROR;
+        rf_any_list first;
+        rf_any_list *list = op->kind == OP_LIST ? op->out : &first;
+        rf_status st = rf_desc_list_rows(op->m, &op->rows, &r, list, b->arena);
+        if (st != RF_OK || op->kind == OP_LIST)
+            return st;
+        if (first.count == 0)
+            return RF_NOT_FOUND;
+        memcpy(op->out, first.items, op->m->row_size);
+        return RF_OK;
+    }
     case OP_ONE:
         if (r.rows == 0) {
             PQclear(res);
@@ -279,7 +431,7 @@ static void first_failure(rf_client *c, batch_op *op, rf_status st, const PGresu
     else if (st == RF_NOT_FOUND)
         rf_desc_not_found(c, op->m);
     else
-        rf_fail(c, st, "a batched operation failed");
+        rf_fail(c, st, op->why ? op->why : "a batched operation failed");
 }
 
 rf_status rf_batch_run(rf_client *c, rf_batch *b, bool transaction)
@@ -293,7 +445,9 @@ rf_status rf_batch_run(rf_client *c, rf_batch *b, bool transaction)
     for (size_t i = 0; i < b->n; i++)
         if (b->ops[i]->status != RF_OK) {
             if (overall == RF_OK)
-                overall = rf_fail(c, b->ops[i]->status, "a batched operation could not be built");
+                overall = rf_fail(c, b->ops[i]->status,
+                                  b->ops[i]->why ? b->ops[i]->why
+                                                 : "a batched operation could not be built");
             if (transaction) {
                 for (size_t k = 0; k < b->n; k++)
                     if (b->ops[k]->status == RF_OK)
@@ -315,7 +469,7 @@ rf_status rf_batch_run(rf_client *c, rf_batch *b, bool transaction)
     /* Send everything; results wait on the server's side of the socket. */
     bool sent_ok = true;
     for (size_t i = 0; i < b->n && sent_ok; i++) {
-        if (b->ops[i]->status != RF_OK)
+        if (!to_send(b->ops[i]))
             continue;
         sent_ok = send_op(c, b->ops[i]) && (transaction || PQpipelineSync(conn) == 1);
     }
@@ -331,7 +485,7 @@ rf_status rf_batch_run(rf_client *c, rf_batch *b, bool transaction)
      * after each (or once at the end). */
     for (size_t i = 0; i < b->n; i++) {
         batch_op *op = b->ops[i];
-        if (op->status != RF_OK)
+        if (!to_send(op))
             continue;
         PGresult *res = PQgetResult(conn);
         if (!res) {

@@ -1,5 +1,6 @@
 /*
- * desc_bulk.c — many rows per call: createMany (through COPY, or
+ * desc_bulk.c — many rows per call: createMany (through COPY, in binary
+ * when the column types allow it (copy_binary.c), else in text; or
  * multi-row INSERT ... ON CONFLICT DO NOTHING when duplicates are to be
  * skipped), createManyAndReturn and updateManyAndReturn.
  *
@@ -20,7 +21,8 @@ enum {
     COPY_ROWS = 1024,          /* rows encoded per chunk of COPY data */
     COPY_FLUSH = 256 * 1024,   /* bytes of COPY data handed to libpq at once */
     VALUES_ROWS = 1000,        /* rows per INSERT statement */
-    MAX_PARAMS = 65535         /* the protocol's limit per statement */
+    MAX_PARAMS = 65535,        /* the protocol's limit per statement */
+    BINARY_MIN_ROWS = 1000     /* fewer rows: text COPY, no catalog statement first */
 };
 
 typedef struct bulk {
@@ -42,13 +44,14 @@ typedef struct bulk {
 
 static const void *row_at(const bulk *b, size_t r) { return b->data + r * b->stride; }
 
-/* Which fields the rows give, and whether every row gives the same ones. */
-static rf_status survey(rf_client *c, bulk *b)
+/* Which fields the rows give, and whether every row gives the same ones
+ * (RF_NO_MEMORY, unrecorded). */
+static rf_status survey(bulk *b)
 {
     const rf_model_desc *m = b->m;
     b->cols = calloc(m->nfields ? m->nfields : 1, sizeof *b->cols);
     if (!b->cols)
-        return rf_fail(c, RF_NO_MEMORY, "out of memory");
+        return RF_NO_MEMORY;
     b->uniform = true;
     for (size_t i = 0; i < m->nfields; i++) {
         bool first = b->n && rf_desc_create_given(&m->fields[i], row_at(b, 0));
@@ -105,9 +108,32 @@ rf_status rf_desc_copy_finish(rf_client *c, const char *abort_reason, rf_status 
     return abort_reason ? why : st;
 }
 
+/* Binary COPY when the rows are many enough to repay the catalog
+ * statement that plans it (copy_binary.c) and every column takes it;
+ * NULL: text COPY. `how` has room for a byte per field. */
+static const unsigned char *binary_plan(rf_client *c, const bulk *b, unsigned char *how,
+                                        rf_status *st)
+{
+    bool usable = false;
+    *st = RF_OK;
+    if (b->n < BINARY_MIN_ROWS)
+        return NULL;
+    *st = rf_copy_binary_plan(c, b->m, b->s, b->cols, how, &usable);
+    return usable ? how : NULL;
+}
+
 static rf_status copy_rows(rf_client *c, bulk *b)
 {
     const rf_model_desc *m = b->m;
+    unsigned char *how_mem = malloc(m->nfields ? m->nfields : 1);
+    if (!how_mem)
+        return rf_fail(c, RF_NO_MEMORY, "out of memory");
+    rf_status st;
+    const unsigned char *how = binary_plan(c, b, how_mem, &st);
+    if (st != RF_OK) {
+        free(how_mem);
+        return st;
+    }
     rf_query head;
     rf_query_init(&head);
     rf_q_sql(&head, "COPY ");
@@ -118,19 +144,24 @@ static rf_status copy_rows(rf_client *c, bulk *b)
             rf_q_sql(&head, k++ ? ", " : "");
             rf_q_sql(&head, b->s->column[i]);
         }
-    rf_q_sql(&head, ") FROM STDIN");
-    rf_status st = rf_query_status(&head);
+    rf_q_sql(&head, how ? ") FROM STDIN (FORMAT binary)" : ") FROM STDIN");
+    st = rf_query_status(&head);
     if (st != RF_OK) {
         rf_query_free(&head);
+        free(how_mem);
         return rf_fail(c, st, "out of memory");
     }
     st = rf_desc_copy_begin(c, head.sql);
     rf_query_free(&head);
-    if (st != RF_OK)
+    if (st != RF_OK) {
+        free(how_mem);
         return st;
+    }
     PGconn *conn = c->conn;
 
     rf_buf buf = {0};
+    if (how)
+        rf_copy_binary_header(&buf);
     const char *why = NULL;
     rf_status why_st = RF_OK;
     for (size_t r0 = 0; r0 < b->n && !why; r0 += COPY_ROWS) {
@@ -143,6 +174,16 @@ static rf_status copy_rows(rf_client *c, bulk *b)
                     rf_params_add_null(&q.params); /* left out: NULL (see survey) */
         if ((why_st = rf_q_check(c, &q)) != RF_OK) {
             why = "refract: a row could not be encoded";
+        } else if (how) {
+            int k = 0;
+            for (size_t r = r0; r < r1; r++) {
+                rf_copy_binary_tuple(&buf, b->ncols);
+                for (size_t i = 0; i < m->nfields; i++)
+                    if (b->cols[i])
+                        rf_copy_binary_put_param(&buf, &q.params, k++, how[i]);
+            }
+            if (r1 == b->n)
+                rf_copy_binary_trailer(&buf);
         } else {
             int k = 0;
             for (size_t r = r0; r < r1; r++)
@@ -165,53 +206,61 @@ static rf_status copy_rows(rf_client *c, bulk *b)
         }
     }
     rf_buf_free(&buf);
+    free(how_mem);
     return rf_desc_copy_finish(c, why, why_st, &b->count);
 }
 
 /* ---- multi-row INSERT ------------------------------------------------------- */
+
+/* Rows [r0, r1) as one INSERT into q. */
+static void put_insert_rows(rf_query *q, const bulk *b, size_t r0, size_t r1)
+{
+    const rf_model_desc *m = b->m;
+    const rf_desc_sql *s = b->s;
+    rf_q_sql(q, "INSERT INTO ");
+    rf_q_sql(q, s->table);
+    rf_q_sql(q, " AS t (");
+    size_t listed = 0;
+    for (size_t i = 0; i < m->nfields; i++)
+        if (b->cols[i]) {
+            rf_q_sql(q, listed++ ? ", " : "");
+            rf_q_sql(q, s->column[i]);
+        }
+    if (!listed) /* every column defaulted: name one, to say DEFAULT per row */
+        rf_q_sql(q, s->column[0]);
+    rf_q_sql(q, ") VALUES ");
+    for (size_t r = r0; r < r1; r++) {
+        rf_q_sql(q, r > r0 ? ", (" : "(");
+        size_t k = 0;
+        for (size_t i = 0; i < m->nfields; i++) {
+            if (!b->cols[i])
+                continue;
+            rf_q_sql(q, k++ ? ", " : "");
+            if (rf_desc_create_given(&m->fields[i], row_at(b, r))) {
+                rf_q_param(q);
+                rf_desc_bind_create(q, &m->fields[i], row_at(b, r));
+            } else {
+                rf_q_sql(q, "DEFAULT");
+            }
+        }
+        rf_q_sql(q, listed ? ")" : "DEFAULT)");
+    }
+    if (b->skip_duplicates)
+        rf_q_sql(q, " ON CONFLICT DO NOTHING");
+    if (b->returning) {
+        rf_q_sql(q, " RETURNING ");
+        rf_desc_put_select(q, m, s, b->select);
+    }
+}
 
 /* Rows [r0, r1) as one INSERT; returned rows go to out->items from
  * out->count on. */
 static rf_status insert_rows(rf_client *c, bulk *b, size_t r0, size_t r1)
 {
     const rf_model_desc *m = b->m;
-    const rf_desc_sql *s = b->s;
     rf_query q;
     rf_query_init(&q);
-    rf_q_sql(&q, "INSERT INTO ");
-    rf_q_sql(&q, s->table);
-    rf_q_sql(&q, " AS t (");
-    size_t listed = 0;
-    for (size_t i = 0; i < m->nfields; i++)
-        if (b->cols[i]) {
-            rf_q_sql(&q, listed++ ? ", " : "");
-            rf_q_sql(&q, s->column[i]);
-        }
-    if (!listed) /* every column defaulted: name one, to say DEFAULT per row */
-        rf_q_sql(&q, s->column[0]);
-    rf_q_sql(&q, ") VALUES ");
-    for (size_t r = r0; r < r1; r++) {
-        rf_q_sql(&q, r > r0 ? ", (" : "(");
-        size_t k = 0;
-        for (size_t i = 0; i < m->nfields; i++) {
-            if (!b->cols[i])
-                continue;
-            rf_q_sql(&q, k++ ? ", " : "");
-            if (rf_desc_create_given(&m->fields[i], row_at(b, r))) {
-                rf_q_param(&q);
-                rf_desc_bind_create(&q, &m->fields[i], row_at(b, r));
-            } else {
-                rf_q_sql(&q, "DEFAULT");
-            }
-        }
-        rf_q_sql(&q, listed ? ")" : "DEFAULT)");
-    }
-    if (b->skip_duplicates)
-        rf_q_sql(&q, " ON CONFLICT DO NOTHING");
-    if (b->returning) {
-        rf_q_sql(&q, " RETURNING ");
-        rf_desc_put_select(&q, m, s, b->select);
-    }
+    put_insert_rows(&q, b, r0, r1);
     rf_stmt stmt;
     rf_result res = RF_RESULT_INIT;
     rf_status st = rf_q_stmt(c, &q, &stmt);
@@ -236,12 +285,17 @@ static rf_status insert_rows(rf_client *c, bulk *b, size_t r0, size_t r1)
     return st;
 }
 
+/* Rows per INSERT: at most VALUES_ROWS, and at most MAX_PARAMS parameters. */
+static size_t rows_per_insert(const bulk *b)
+{
+    size_t per = MAX_PARAMS / (b->ncols ? b->ncols : 1);
+    return per > VALUES_ROWS ? VALUES_ROWS : per;
+}
+
 static rf_status insert_all(rf_client *c, void *ctx)
 {
     bulk *b = ctx;
-    size_t per = MAX_PARAMS / (b->ncols ? b->ncols : 1);
-    if (per > VALUES_ROWS)
-        per = VALUES_ROWS;
+    size_t per = rows_per_insert(b);
     b->count = 0;
     if (b->out)
         b->out->count = 0;
@@ -273,8 +327,10 @@ static rf_status run_bulk(rf_client *c, bulk *b)
     if (!s)
         return rf_fail(c, RF_NO_MEMORY, "out of memory");
     b->s = s;
-    rf_status st = survey(c, b);
-    if (st == RF_OK) {
+    rf_status st = survey(b);
+    if (st != RF_OK)
+        st = rf_fail(c, st, "out of memory");
+    else {
         if (!b->returning && !b->skip_duplicates && b->uniform && b->ncols)
             st = copy_rows(c, b);
         else if ((b->n <= VALUES_ROWS && b->ncols * b->n <= MAX_PARAMS) || rf_in_transaction(c))
@@ -350,10 +406,7 @@ rf_status rf_desc_update_many_and_return(rf_client *c, const rf_model_desc *m, c
         return rf_fail(c, RF_NO_MEMORY, "out of memory");
     rf_query q;
     rf_query_init(&q);
-    rf_q_sql(&q, s->update_head);
-    rf_desc_put_set(&q, m, s, data, s->self_set);
-    rf_q_sql(&q, " WHERE ");
-    rf_desc_put_where_group(&q, m, s, where);
+    rf_desc_put_update_many(&q, m, s, where, data);
     rf_q_sql(&q, " RETURNING ");
     rf_desc_put_select(&q, m, s, select);
     rf_stmt stmt;
@@ -375,4 +428,26 @@ rf_status rf_desc_update_many_and_return(rf_client *c, const rf_model_desc *m, c
         list->count = (size_t)res.rows;
     }
     return st;
+}
+
+/* ---- one statement, for batches ---------------------------------------------- */
+
+const char *rf_desc_put_create_many(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                                    const void *data, size_t stride, size_t n,
+                                    bool skip_duplicates)
+{
+    bulk b = {.m = m, .s = s, .data = data, .stride = stride, .n = n,
+              .skip_duplicates = skip_duplicates};
+    if (survey(&b) != RF_OK) {
+        rf_query_fail(q, RF_NO_MEMORY);
+        return "out of memory";
+    }
+    const char *problem = NULL;
+    if (n > rows_per_insert(&b))
+        problem = "create_many: a batch sends one INSERT of at most 1,000 rows (and 65,535 "
+                  "values); call create_many for more";
+    else
+        put_insert_rows(q, &b, 0, n);
+    free(b.cols);
+    return problem;
 }

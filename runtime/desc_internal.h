@@ -133,6 +133,24 @@ rf_status rf_desc_copy_begin(rf_client *c, const char *sql);
 rf_status rf_desc_copy_finish(rf_client *c, const char *abort_reason, rf_status why,
                               int64_t *count);
 
+/* ---- COPY binary format (copy_binary.c) ------------------------------------ */
+
+/* How a field's bound values go into binary COPY. */
+enum { RF_COPY_NONE = 0, RF_COPY_VERBATIM, RF_COPY_TEXT, RF_COPY_JSONB };
+
+/* Reads the server's types of the model's columns (one statement) and says
+ * how[i] each copied field (cols[i]) goes into binary COPY; *usable: every
+ * one can (else text COPY is the way). */
+rf_status rf_copy_binary_plan(rf_client *c, const rf_model_desc *m, const rf_desc_sql *s,
+                              const bool *cols, unsigned char *how, bool *usable);
+/* The file header, each tuple's field count, the trailer. */
+void rf_copy_binary_header(rf_buf *b);
+void rf_copy_binary_tuple(rf_buf *b, size_t nfields);
+void rf_copy_binary_trailer(rf_buf *b);
+/* Parameter i of p as one field, as planned (b fails on a value of
+ * another form than the plan's). */
+void rf_copy_binary_put_param(rf_buf *b, const rf_params *p, int i, unsigned char how);
+
 /* ---- filters (desc_where.c) ----------------------------------------------- */
 
 /* The conditions of a `<model>_where` into the current group. */
@@ -237,6 +255,50 @@ bool rf_read_shape_find(const rf_client *c, const rf_read_shape *k, rf_stmt *out
 void rf_read_shape_put(rf_client *c, const rf_read_shape *k, const char *sql);
 /* The parameters of a statement of such a shape: take's magnitude, skip. */
 void rf_read_shape_params(const rf_query_head *h, rf_params *p);
+
+/* ---- statements without a client (what batches queue) ----------------------- */
+
+/* How the rows of a find_many decode. */
+typedef struct rf_rows_shape {
+    rf_select select;          /* the columns chosen, NULL: all */
+    const bool *counted;       /* per relation: counted after the columns; NULL: none */
+    bool reverse;              /* the rows came last first (a negative take) */
+} rf_rows_shape;
+
+/* A find_many's SELECT (find_first: take 1, or -1 from the end) into q,
+ * and the shape of its rows (copied into q's scratch, so the query need
+ * not outlive the call). Returns what is wrong with the query, or NULL.
+ * Neither include nor lock: a batch reads every result in one round trip,
+ * and a lock would end with the statement. */
+const char *rf_desc_put_find_many(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                                  const void *query, bool first, rf_rows_shape *shape);
+/* The rows of a find_many's result (kept in arena) into out (`<model>_list`),
+ * with the relation counts; RF_NO_MEMORY unrecorded. */
+rf_status rf_desc_list_rows(const rf_model_desc *m, const rf_rows_shape *shape,
+                            const rf_result *res, rf_any_list *out, rf_arena *arena);
+/* INSERT ... ON CONFLICT (<u>) DO UPDATE SET ... (no RETURNING). */
+void rf_desc_put_upsert(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s, size_t u,
+                        const void *create, const void *update);
+/* UPDATE ... SET ... WHERE <where> / DELETE ... WHERE <where>. */
+void rf_desc_put_update_many(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                             const void *where, const void *data);
+void rf_desc_put_delete_many(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                             const void *where);
+/* n create inputs as one multi-row INSERT (ON CONFLICT DO NOTHING with
+ * skip_duplicates). Returns what is wrong (too many rows for one
+ * statement), or NULL. */
+const char *rf_desc_put_create_many(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                                    const void *data, size_t stride, size_t n,
+                                    bool skip_duplicates);
+/* An aggregate query's where; chosen[op]: its field choices (NULL query:
+ * count only). */
+const void *rf_desc_aggregate_choices(const rf_model_desc *m, const void *query,
+                                      rf_select chosen[RF_AGG_NOPS]);
+/* An aggregate's SELECT into q, and its one row into out. */
+void rf_desc_put_aggregate(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                           const void *where, const rf_select *chosen);
+rf_status rf_desc_decode_aggregate(const rf_model_desc *m, const rf_select *chosen,
+                                   const rf_result *res, void *out, rf_arena *arena);
 
 /* ---- running (desc_read.c) ------------------------------------------------ */
 

@@ -166,15 +166,22 @@ static const void *query_member(const void *query, size_t offset)
     return p;
 }
 
-static rf_status check_head(rf_client *c, const rf_query_head *h)
+/* What is wrong with a query's head, or NULL. */
+static const char *head_problem(const rf_query_head *h)
 {
     if (h->take == INT64_MIN)
-        return rf_desc_misuse(c, "take is INT64_MIN (no row count has that magnitude)");
+        return "take is INT64_MIN (no row count has that magnitude)";
     if (h->skip < 0)
-        return rf_desc_misuse(c, "skip is negative");
+        return "skip is negative";
     if (h->norder && !h->order_by)
-        return rf_desc_misuse(c, "order_by is NULL with norder > 0");
-    return RF_OK;
+        return "order_by is NULL with norder > 0";
+    return NULL;
+}
+
+static rf_status check_head(rf_client *c, const rf_query_head *h)
+{
+    const char *problem = head_problem(h);
+    return problem ? rf_desc_misuse(c, problem) : RF_OK;
 }
 
 /* A query's lock is usable: a known mode, at most one of skip_locked and
@@ -562,6 +569,81 @@ static const void *query_include(const rf_model_desc *m, const void *query)
     if (!query || m->query_include == RF_NO_MEMBER)
         return NULL;
     return RF_AT(query, m->query_include);
+}
+
+/* ---- find_many without a client: what batches queue ------------------------ */
+
+rf_status rf_desc_list_rows(const rf_model_desc *m, const rf_rows_shape *shape,
+                            const rf_result *res, rf_any_list *out, rf_arena *arena)
+{
+    out->items = NULL;
+    out->count = 0;
+    if (res->rows == 0)
+        return RF_OK;
+    void *items = rf_arena_alloc(arena, (size_t)res->rows * m->row_size);
+    if (!items)
+        return RF_NO_MEMORY;
+    rf_select select = shape->select;
+    rf_status st = rf_desc_decode_rows(m, select, res, 0, items, arena);
+    /* The counts follow the columns, one per counted relation (as
+     * rf_desc_put_counts wrote them). */
+    int col = rf_desc_selected_columns(m, select);
+    for (size_t i = 0; shape->counted && i < m->nrelations && st == RF_OK; i++) {
+        if (!shape->counted[i])
+            continue;
+        for (int k = 0; k < res->rows && st == RF_OK; k++)
+            st = rf_get_i64(res, k, col, (int64_t *)((char *)items + (size_t)k * m->row_size +
+                                                      m->relations[i].count));
+        col++;
+    }
+    if (st != RF_OK)
+        return st;
+    out->items = items;
+    out->count = (size_t)res->rows;
+    if (shape->reverse)
+        rf_reverse(out->items, out->count, m->row_size);
+    return RF_OK;
+}
+
+const char *rf_desc_put_find_many(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                                  const void *query, bool first, rf_rows_shape *shape)
+{
+    rf_query_head h = {0};
+    if (query)
+        memcpy(&h, query, sizeof h);
+    const char *problem = head_problem(&h);
+    if (problem)
+        return problem;
+    if (h.lock.mode != RF_LOCK_NONE || h.lock.skip_locked || h.lock.nowait)
+        return "lock: a batch does not lock rows (the lock would end with its statement)";
+    const void *include = query_include(m, query);
+    for (size_t i = 0; include && i < m->nrelations; i++)
+        if (rf_desc_included(&m->relations[i], include))
+            return "include: a batch reads no related rows (a round trip each); "
+                   "queue their find_many too";
+    if (first)
+        h.take = h.take < 0 ? -1 : 1;
+    /* What decoding needs, copied: the query need not outlive the call. */
+    rf_select select = query_member(query, m->query_select);
+    shape->select = select ? rf_arena_memdup(&q->scratch, select, m->nfields) : NULL;
+    shape->counted = NULL;
+    shape->reverse = h.take < 0;
+    if (rf_desc_any_counted(m, query, include)) {
+        bool *on = rf_arena_alloc(&q->scratch, m->nrelations);
+        for (size_t i = 0; on && i < m->nrelations; i++)
+            on[i] = rf_desc_counted(&m->relations[i], query, include) != NULL;
+        shape->counted = on;
+        if (!on) {
+            rf_query_fail(q, RF_NO_MEMORY);
+            return "out of memory";
+        }
+    }
+    if (select && !shape->select) {
+        rf_query_fail(q, RF_NO_MEMORY);
+        return "out of memory";
+    }
+    put_select(q, m, s, query, &h, select);
+    return NULL;
 }
 
 rf_status rf_desc_find_many(rf_client *c, const rf_model_desc *m, const void *query, void *out,

@@ -179,16 +179,25 @@ rf_status rf_desc_upsert(rf_client *c, const rf_model_desc *m, size_t u, const v
     const rf_desc_sql *s = sql_of(c, m, &st);
     if (!s)
         return st;
-    const rf_unique_desc *ud = &m->uniques[u];
     rf_query q;
     rf_query_init(&q);
-    rf_desc_put_insert(&q, m, s, create);
-    rf_q_sql(&q, " ON CONFLICT (");
+    rf_desc_put_upsert(&q, m, s, u, create, update);
+    st = returning_one(c, m, s, &q, NULL, out, arena);
+    rf_query_free(&q);
+    return st;
+}
+
+void rf_desc_put_upsert(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s, size_t u,
+                        const void *create, const void *update)
+{
+    const rf_unique_desc *ud = &m->uniques[u];
+    rf_desc_put_insert(q, m, s, create);
+    rf_q_sql(q, " ON CONFLICT (");
     for (size_t k = 0; k < ud->nparts; k++) {
-        rf_q_sql(&q, k ? ", " : "");
-        rf_q_sql(&q, s->column[ud->parts[k]]);
+        rf_q_sql(q, k ? ", " : "");
+        rf_q_sql(q, s->column[ud->parts[k]]);
     }
-    rf_q_sql(&q, ") DO UPDATE SET ");
+    rf_q_sql(q, ") DO UPDATE SET ");
     /* Nothing to update: a no-op assignment, so that the row is returned. */
     const char *first = s->column[ud->parts[0]];
     rf_query noop;
@@ -196,11 +205,24 @@ rf_status rf_desc_upsert(rf_client *c, const rf_model_desc *m, size_t u, const v
     rf_q_sql(&noop, first);
     rf_q_sql(&noop, " = EXCLUDED.");
     rf_q_sql(&noop, first);
-    rf_desc_put_set(&q, m, s, update, rf_query_status(&noop) == RF_OK ? noop.sql : "");
+    rf_desc_put_set(q, m, s, update, rf_query_status(&noop) == RF_OK ? noop.sql : "");
     rf_query_free(&noop);
-    st = returning_one(c, m, s, &q, NULL, out, arena);
-    rf_query_free(&q);
-    return st;
+}
+
+void rf_desc_put_update_many(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                             const void *where, const void *data)
+{
+    rf_q_sql(q, s->update_head);
+    rf_desc_put_set(q, m, s, data, s->self_set);
+    rf_q_sql(q, " WHERE ");
+    rf_desc_put_where_group(q, m, s, where);
+}
+
+void rf_desc_put_delete_many(rf_query *q, const rf_model_desc *m, const rf_desc_sql *s,
+                             const void *where)
+{
+    rf_q_sql(q, s->delete_head);
+    rf_desc_put_where_group(q, m, s, where);
 }
 
 rf_status rf_desc_update_many(rf_client *c, const rf_model_desc *m, const void *where,
@@ -216,10 +238,7 @@ rf_status rf_desc_update_many(rf_client *c, const rf_model_desc *m, const void *
         return st;
     rf_query q;
     rf_query_init(&q);
-    rf_q_sql(&q, s->update_head);
-    rf_desc_put_set(&q, m, s, data, s->self_set);
-    rf_q_sql(&q, " WHERE ");
-    rf_desc_put_where_group(&q, m, s, where);
+    rf_desc_put_update_many(&q, m, s, where, data);
     st = run_counted(c, &q, count);
     rf_query_free(&q);
     return st;
@@ -238,8 +257,7 @@ rf_status rf_desc_delete_many(rf_client *c, const rf_model_desc *m, const void *
         return st;
     rf_query q;
     rf_query_init(&q);
-    rf_q_sql(&q, s->delete_head);
-    rf_desc_put_where_group(&q, m, s, where);
+    rf_desc_put_delete_many(&q, m, s, where);
     st = run_counted(c, &q, count);
     rf_query_free(&q);
     return st;

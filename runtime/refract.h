@@ -901,11 +901,14 @@ rf_status rf_transaction(rf_client *client, rf_isolation isolation, bool read_on
 /*
  * Batches: many independent operations sent in one round trip (libpq
  * pipeline mode; Prisma's $transaction([...]) batch form). The generated
- * `<model>_batch_*` functions queue operations: their SQL and parameters
- * are built when queued (strings and byte arrays are referenced, not
- * copied: they must live until rf_batch_run), their results land in the
- * `out` pointers given then, which must also live until rf_batch_run;
- * strings of results live in the batch's arena.
+ * `<model>_batch_*` functions queue operations (find_unique, find_first,
+ * find_many, count, aggregate, create, create_many, update, update_many,
+ * upsert, delete, delete_many): their SQL and parameters are built when
+ * queued, so queries, filters and inputs may go when the call returns
+ * (strings and byte arrays are referenced, not copied: they must live
+ * until rf_batch_run); their results land in the `out` pointers given
+ * then, which must also live until rf_batch_run; rows and strings of
+ * results live in the batch's arena. Operations run in queue order.
  *
  *     rf_batch *b = rf_batch_new(&arena);
  *     db_user_batch_find_unique_by_id(b, 1, &u1);

@@ -338,6 +338,27 @@ rf_status rf_desc_batch_delete(rf_batch *batch, const rf_model_desc *m, size_t u
                                const void *const *key, void *out);
 rf_status rf_desc_batch_count(rf_batch *batch, const rf_model_desc *m, const void *where,
                               int64_t *count);
+/* query: a `<model>_query *` (NULL: every row), without include or lock;
+ * out: a `<model>_list *` (find_many) or a row (find_first). */
+rf_status rf_desc_batch_find_many(rf_batch *batch, const rf_model_desc *m, const void *query,
+                                  void *out);
+rf_status rf_desc_batch_find_first(rf_batch *batch, const rf_model_desc *m, const void *query,
+                                   void *out);
+/* query: a `<model>_aggregate_query *`; out: a `<model>_aggregate_result *`. */
+rf_status rf_desc_batch_aggregate(rf_batch *batch, const rf_model_desc *m, const void *query,
+                                  void *out);
+rf_status rf_desc_batch_upsert(rf_batch *batch, const rf_model_desc *m, size_t u,
+                               const void *create, const void *update, void *out);
+/* count (may be NULL): the rows the operation affected. */
+rf_status rf_desc_batch_update_many(rf_batch *batch, const rf_model_desc *m, const void *where,
+                                    const void *data, int64_t *count);
+rf_status rf_desc_batch_delete_many(rf_batch *batch, const rf_model_desc *m, const void *where,
+                                    int64_t *count);
+/* One INSERT of at most 1,000 rows (ON CONFLICT DO NOTHING with
+ * skip_duplicates); more is refused (RF_INVALID_ARGUMENT when the batch runs). */
+rf_status rf_desc_batch_create_many(rf_batch *batch, const rf_model_desc *m, const void *data,
+                                    size_t stride, size_t n, bool skip_duplicates,
+                                    int64_t *count);
 /* Many-to-many link rows: key[0] this model's id, key[1] the target's. */
 rf_status rf_desc_link(rf_client *client, const rf_model_desc *m, size_t relation,
                        const void *const *key, bool connect);

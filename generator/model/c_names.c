@@ -60,7 +60,8 @@ static const char *const MODEL_SUFFIXES[] = {
     "group_by_query", "group_by_row", "group_by_list", "relation",
     /* bulk writes (issue 11) */
     "create_many", "create_many_and_return", "update_many_and_return", "batch_create",
-    "batch_count", "nested_create", "create_nested",
+    "batch_count", "nested_create", "create_nested", "batch_find_many", "batch_find_first",
+    "batch_aggregate", "batch_create_many", "batch_update_many", "batch_delete_many",
     /* nested updates (issue 11) */
     "nested_update", "relation_update"};
 /* Followed by a unique criterion's C name. */
@@ -68,7 +69,7 @@ static const char *const CRITERION_SUFFIXES[] = {"find_unique_by_", "update_by_"
                                                  "upsert_by_",
                                                  /* batches (issue 11) */
                                                  "batch_find_unique_by_", "batch_update_by_",
-                                                 "batch_delete_by_",
+                                                 "batch_delete_by_", "batch_upsert_by_",
                                                  /* nested updates (issue 11) */
                                                  "update_nested_by_"};
 /* Followed by a relation field's C name. */

@@ -22,12 +22,15 @@
 #include <libpq-fe.h>
 #include <limits.h>
 #include <pwd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -418,7 +421,7 @@ static int write_config(pgh_cluster *c, bool replication)
         return -1;
     fprintf(f,
             "\n# pg_harness: private, throwaway, fast\n"
-            "listen_addresses = ''\n"
+            "listen_addresses = '%s'\n"
             "unix_socket_directories = '%s'\n"
             "port = %d\n"
             "fsync = off\n"
@@ -430,7 +433,8 @@ static int write_config(pgh_cluster *c, bool replication)
             "wal_level = %s\n"
             "log_min_messages = warning\n"
             "TimeZone = 'UTC'\n",
-            c->dir, c->port, replication ? 8 : 0, replication ? "replica" : "minimal");
+            c->tcp ? "127.0.0.1" : "", c->dir, c->port, replication ? 8 : 0,
+            replication ? "replica" : "minimal");
     if (replication) /* a standby may lag a little without losing its place */
         fprintf(f, "wal_keep_size = 64MB\nhot_standby = on\nhot_standby_feedback = on\n");
     return fclose(f) == 0 ? 0 : -1;
@@ -450,10 +454,30 @@ static pid_t read_postmaster_pid(const pgh_cluster *c)
     return (pid_t)pid;
 }
 
-/* Makes c->dir (and hands it to the server's user), picks the port. */
-static int prepare_dir(pgh_cluster *c, run_user *u, char *bindir, size_t bindir_size)
+/* A TCP port on 127.0.0.1 that nothing listens on now (the kernel's
+ * choice for an ephemeral bind), or 0. */
+static int free_tcp_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return 0;
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    int port = 0;
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+        port = ntohs(a.sin_port);
+    close(fd);
+    return port;
+}
+
+/* Makes c->dir (and hands it to the server's user), picks the port: any
+ * number for a unix socket alone, a free one on 127.0.0.1 with `tcp`. */
+static int prepare_dir(pgh_cluster *c, bool tcp, run_user *u, char *bindir, size_t bindir_size)
 {
     memset(c, 0, sizeof *c);
+    c->tcp = tcp;
     if (pick_run_user(u) != 0) {
         fail(c, "running as root and neither user 'postgres' nor 'nobody' exists");
         return -1;
@@ -484,6 +508,11 @@ static int prepare_dir(pgh_cluster *c, run_user *u, char *bindir, size_t bindir_
      * one per process and cluster keeps lock-file names apart anyway. */
     static int started;
     c->port = 20000 + (int)((getpid() * 7L + started++) % 40000);
+    if (tcp && (c->port = free_tcp_port()) == 0) {
+        fail(c, "no free TCP port on 127.0.0.1: %s", strerror(errno));
+        pgh_stop(c);
+        return -1;
+    }
     return 0;
 }
 
@@ -512,11 +541,37 @@ int pgh_start(pgh_cluster *c)
     return pgh_start_with(c, 0);
 }
 
+int pgh_start_tcp(pgh_cluster *c)
+{
+    return pgh_start_with(c, PGH_TCP);
+}
+
+int pgh_tcp_conninfo(const pgh_cluster *c, const char *dbname, char *out, size_t size)
+{
+    if (!c->tcp || strchr(dbname, '\'') || strchr(dbname, '\\'))
+        return -1;
+    int len = snprintf(out, size, "host=127.0.0.1 port=%d dbname='%s' user=" PGH_USER, c->port,
+                       dbname);
+    return len < 0 || (size_t)len >= size ? -1 : 0;
+}
+
+static int start_once(pgh_cluster *c, unsigned flags);
+
 int pgh_start_with(pgh_cluster *c, unsigned flags)
+{
+    /* With TCP, another process may take the port between our probe and
+     * the server's bind: then the start fails, and a new port is tried. */
+    int rc = -1;
+    for (int attempt = 0; attempt < ((flags & PGH_TCP) ? 3 : 1) && rc != 0; attempt++)
+        rc = start_once(c, flags);
+    return rc;
+}
+
+static int start_once(pgh_cluster *c, unsigned flags)
 {
     run_user u;
     char bindir[BINDIR_MAX];
-    if (prepare_dir(c, &u, bindir, sizeof bindir) != 0)
+    if (prepare_dir(c, flags & PGH_TCP, &u, bindir, sizeof bindir) != 0)
         return -1;
     char initdb[PATH_MAX], data[PATH_MAX];
     (void)pathf(initdb, sizeof initdb, "%s/initdb", bindir);
@@ -724,7 +779,7 @@ int pgh_start_replica(const pgh_cluster *primary, pgh_cluster *replica)
 {
     run_user u;
     char bindir[BINDIR_MAX];
-    if (prepare_dir(replica, &u, bindir, sizeof bindir) != 0)
+    if (prepare_dir(replica, false, &u, bindir, sizeof bindir) != 0)
         return -1;
     char prog[PATH_MAX], data[PATH_MAX], port[16];
     (void)pathf(prog, sizeof prog, "%s/pg_basebackup", bindir);

@@ -3,11 +3,11 @@
  *
  * pgh_start() runs initdb into a fresh private temporary directory and starts
  * a postmaster there that listens on a unix socket in that directory only (no
- * TCP), with durability switched off: nothing outlives the test. Each test
- * then takes a fresh database of its own with pgh_create_db(), so tests never
- * see each other's tables. pgh_stop() shuts the server down and deletes the
- * directory; clusters still running when their process exits are stopped
- * from an atexit handler.
+ * TCP; pgh_start_tcp adds 127.0.0.1), with durability switched off: nothing
+ * outlives the test. Each test then takes a fresh database of its own with
+ * pgh_create_db(), so tests never see each other's tables. pgh_stop() shuts
+ * the server down and deletes the directory; clusters still running when
+ * their process exits are stopped from an atexit handler.
  *
  * PostgreSQL refuses to run as root. When the process is root (CI is), the
  * server programs run as the `postgres` system user (else `nobody`), and the
@@ -42,6 +42,7 @@
 #ifndef REFRACT_PG_HARNESS_H
 #define REFRACT_PG_HARNESS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -51,7 +52,9 @@ enum { PGH_DIR_MAX = 96, PGH_CONNINFO_MAX = 320, PGH_ERROR_MAX = 512 };
 
 typedef struct pgh_cluster {
     char dir[PGH_DIR_MAX];   /* temp dir: socket, server.log, data/ */
-    int port;                /* names the socket file .s.PGSQL.<port> */
+    int port;                /* names the socket file .s.PGSQL.<port>; with tcp,
+                                also the port on 127.0.0.1 */
+    bool tcp;                /* also listens on 127.0.0.1 (pgh_start_tcp) */
     char conninfo[PGH_CONNINFO_MAX]; /* libpq conninfo of database "postgres" */
     char error[PGH_ERROR_MAX]; /* why the last call failed ("" after success) */
     /* private */
@@ -70,9 +73,20 @@ typedef struct pgh_cluster {
  * case nothing is left running and the directory is gone. */
 int pgh_start(pgh_cluster *c);
 
+/* pgh_start, and the server also listens on 127.0.0.1, on a port nothing
+ * used when it started (c->port), for what must be measured or tried over
+ * TCP (loopback round trips cost more than a unix socket's). The socket
+ * in c->dir works as well. */
+int pgh_start_tcp(pgh_cluster *c);
+
+/* The conninfo of database `dbname` over TCP loopback (a cluster of
+ * pgh_start_tcp); 0, or -1 when it does not fit, the cluster has no TCP,
+ * or the name holds a quote or backslash. */
+int pgh_tcp_conninfo(const pgh_cluster *c, const char *dbname, char *out, size_t size);
+
 /* pgh_start with options: PGH_REPLICATION makes a primary that streaming
  * replicas (pgh_start_replica) can follow (wal_level replica, WAL senders). */
-enum { PGH_REPLICATION = 1u << 0 };
+enum { PGH_REPLICATION = 1u << 0, PGH_TCP = 1u << 1 /* as pgh_start_tcp */ };
 int pgh_start_with(pgh_cluster *c, unsigned flags);
 
 /* Start `replica` as a hot standby streaming from `primary` (started with

@@ -2,9 +2,10 @@
 # pgtmp.sh — a throwaway PostgreSQL server in a directory, for the demo,
 # the benchmarks and the examples (the C tests use pg_harness.h instead).
 #
-#   pgtmp.sh start DIR          initdb into DIR, start a server listening on a
-#                               unix socket in DIR only (no TCP); print
-#                               export lines: eval "$(pgtmp.sh start DIR)"
+#   pgtmp.sh start DIR [--tcp]  initdb into DIR, start a server listening on a
+#                               unix socket in DIR only (--tcp: and on 127.0.0.1
+#                               at a free port); print export lines:
+#                               eval "$(pgtmp.sh start DIR)"
 #   pgtmp.sh createdb DIR NAME  create database NAME; print its export lines
 #   pgtmp.sh env DIR [DB]       print the export lines again (DB: postgres)
 #   pgtmp.sh url DIR [DB]       print just the DATABASE_URL
@@ -12,7 +13,8 @@
 #
 # The export lines set DATABASE_URL (libpq URL, as in a .env file),
 # PG_CONNINFO (libpq key=value), and PGHOST/PGPORT/PGUSER/PGDATABASE so that
-# psql and friends find the server with no arguments.
+# psql and friends find the server with no arguments; with --tcp also
+# TCP_DATABASE_URL (the same database over 127.0.0.1).
 #
 # PostgreSQL refuses to run as root: as root, the server programs run as the
 # `postgres` system user (else `nobody`), which gets DIR; its parents must be
@@ -25,7 +27,7 @@ PGTMP_USER=postgres          # the database superuser, whoever runs the server
 die() { echo "pgtmp.sh: $*" >&2; exit 1; }
 
 usage() {
-    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -76,9 +78,22 @@ set_dir() {
     [ ${#DIR} -le 90 ] || die "DIR is too long for a unix socket path (max 90 bytes): $DIR"
 }
 
+# .pgtmp: the port, then "tcp" when the server also listens on 127.0.0.1.
 port_of() {
     [ -f "$DIR/.pgtmp" ] || die "$DIR is not a pgtmp.sh directory"
-    cat "$DIR/.pgtmp"
+    sed -n 1p "$DIR/.pgtmp"
+}
+
+has_tcp() {
+    [ "$(sed -n 2p "$DIR/.pgtmp")" = tcp ]
+}
+
+# Whether something listens on TCP port $1 (any address), from the kernel's
+# tables: the local port in hex, state 0A (LISTEN).
+tcp_port_busy() {
+    hex=$(printf '%04X' "$1")
+    cat /proc/net/tcp /proc/net/tcp6 2>/dev/null |
+        awk -v p=":$hex" '$4 == "0A" && substr($2, length($2) - 4) == p { found = 1 } END { exit !found }'
 }
 
 print_env() {
@@ -88,10 +103,19 @@ print_env() {
     echo "export DATABASE_URL='postgresql://$PGTMP_USER@/$db?host=$DIR&port=$port'"
     echo "export PG_CONNINFO='host=$DIR port=$port dbname=$db user=$PGTMP_USER'"
     echo "export PGHOST='$DIR' PGPORT='$port' PGUSER='$PGTMP_USER' PGDATABASE='$db'"
+    if has_tcp; then
+        echo "export TCP_DATABASE_URL='postgresql://$PGTMP_USER@127.0.0.1:$port/$db'"
+    fi
 }
 
 cmd_start() {
     set_dir "${1:-}"
+    listen=
+    case "${2:-}" in
+        "") ;;
+        --tcp) listen=127.0.0.1 ;;
+        *) usage ;;
+    esac
     if [ -e "$DIR" ] && [ -n "$(ls -A "$DIR" 2>/dev/null)" ]; then
         die "$DIR exists and is not empty"
     fi
@@ -102,7 +126,18 @@ cmd_start() {
     # Any port will do (the socket is in DIR); distinct ones keep lock
     # files apart should two servers ever share a socket directory.
     port=$((20000 + $$ % 40000))
-    echo "$port" > "$DIR/.pgtmp"
+    if [ -n "$listen" ]; then
+        # On TCP the port must also be free on 127.0.0.1.
+        tries=0
+        while tcp_port_busy "$port"; do
+            tries=$((tries + 1))
+            [ $tries -lt 100 ] || die "no free TCP port found"
+            port=$((20000 + ($$ + tries * 7919) % 40000))
+        done
+        printf '%s\ntcp\n' "$port" > "$DIR/.pgtmp"
+    else
+        echo "$port" > "$DIR/.pgtmp"
+    fi
     if [ "$(id -u)" -eq 0 ]; then
         chown -R "$RUN_USER" "$DIR"
         as_server test -w "$DIR" ||
@@ -117,7 +152,7 @@ cmd_start() {
     cat >> "$DIR/data/postgresql.conf" <<EOF
 
 # pgtmp.sh: private, throwaway, fast
-listen_addresses = ''
+listen_addresses = '$listen'
 unix_socket_directories = '$DIR'
 port = $port
 fsync = off

@@ -296,7 +296,10 @@ START_TEST(create_many_streams_every_type_through_copy)
     OK(db_user_create_many(c, rows, N, false, &n));
     char *wire = trace_end(c);
     ck_assert_int_ge(occurrences(wire, "COPY "), 1); /* a COPY, no statement per row */
-    ck_assert_int_eq(occurrences(wire, "\tExecute\t"), 0);
+    /* one statement: the column types, which send User to text COPY
+     * (numeric, smallint, real, uuid and arrays have binary forms of their own) */
+    ck_assert_int_eq(occurrences(wire, "\tExecute\t"), 1);
+    ck_assert_int_eq(occurrences(wire, "FORMAT binary"), 0);
     free(wire);
     ck_assert_int_eq(n, N);
     ck_assert_int_eq(count_users(c), N);
@@ -350,6 +353,89 @@ START_TEST(create_many_streams_every_type_through_copy)
     /* Nothing to insert is no statement. */
     OK(db_user_create_many(c, NULL, 0, false, &n));
     ck_assert_int_eq(n, 0);
+    free(rows);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
+/* Binary COPY when every column takes the bound values as they are: the
+ * same values come back; the server still checks each (varchar's length). */
+START_TEST(create_many_goes_binary_when_every_column_takes_it)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    enum { N = 1500 };
+    db_reading_create_input *rows = calloc(N, sizeof *rows);
+    static const unsigned char blob[] = {0, '\t', '\\', 255, '\n'};
+    rf_timestamp when = rf_timestamp_from_civil(1999, 12, 31, 23, 59, 58, 123456);
+    for (size_t i = 0; i < N; i++)
+        rows[i] = (db_reading_create_input){
+            .at = when + (rf_timestamp)i * 1000, /* timestamp(3): whole ms */
+            .day = i % 2 ? RF_SOME(rf_opt_timestamp, when) : RF_NONE(rf_opt_timestamp),
+            .seen_at = RF_SOME(rf_opt_timestamp, when),
+            .wake_at = RF_SOME(rf_opt_timestamp, when),
+            .ok = i % 2 == 0,
+            .raw = i % 3 ? (rf_bytes){blob, sizeof blob} : (rf_bytes){NULL, 0},
+            .big = i % 3 ? RF_SOME(rf_opt_i64, INT64_MIN + 1) : RF_NONE(rf_opt_i64),
+            .value = 0.1 * (double)i,
+            .meta = "{\"k\": [1, \"\\t\"]}",
+            .doc = "{\"b\": 1,  \"a\": 2}",
+            .role = DB_ROLE_ADMIN,
+            .label = "a\tb\\c\r\nd",
+            .code = "ab",
+            .note = i % 5 ? "\\N" : NULL,
+        };
+    trace_begin(c);
+    int64_t n = 0;
+    OK(db_reading_create_many(c, rows, N, false, &n));
+    char *wire = trace_end(c);
+    ck_assert_int_eq(occurrences(wire, "FORMAT binary"), 1);
+    free(wire);
+    ck_assert_int_eq(n, N);
+    db_reading_list got;
+    OK(db_reading_find_many(c, &(db_reading_query){.order_by = &(db_reading_order){DB_READING_BY_ID, RF_ASC, 0}, .norder = 1},
+                            &got, &a));
+    ck_assert_uint_eq(got.count, N);
+    for (size_t i = 0; i < N; i++) {
+        const db_reading *r = &got.items[i];
+        ck_assert(r->at == when + (rf_timestamp)i * 1000 - 456 /* rounded to ms, as text */);
+        ck_assert_int_eq(r->day.has, i % 2 != 0);
+        if (r->day.has)
+            ck_assert(r->day.value == rf_timestamp_from_civil(1999, 12, 31, 0, 0, 0, 0));
+        ck_assert(r->seen_at.value == when);
+        ck_assert(r->wake_at.value == rf_timestamp_from_civil(1970, 1, 1, 23, 59, 58, 123456));
+        ck_assert_int_eq(r->ok, i % 2 == 0);
+        ck_assert_int_eq(r->raw.data != NULL, i % 3 != 0);
+        if (r->raw.data)
+            ck_assert_mem_eq(r->raw.data, blob, sizeof blob);
+        ck_assert_int_eq(r->big.has, i % 3 != 0);
+        if (r->big.has)
+            ck_assert(r->big.value == INT64_MIN + 1);
+        ck_assert(r->value == 0.1 * (double)i);
+        ck_assert_str_eq(r->meta, "{\"k\": [1, \"\\t\"]}"); /* jsonb's own spacing */
+        ck_assert_str_eq(r->doc, "{\"b\": 1,  \"a\": 2}");  /* json: the text as given */
+        ck_assert_int_eq(r->role, DB_ROLE_ADMIN);
+        ck_assert_str_eq(r->label, "a\tb\\c\r\nd");
+        ck_assert_str_eq(r->code, "ab "); /* char(3) pads */
+        if (i % 5)
+            ck_assert_str_eq(r->note, "\\N");
+        else
+            ck_assert_ptr_null(r->note);
+    }
+
+    /* The server still checks each value: one too long, nothing written. */
+    OK(db_reading_delete_many(c, NULL, NULL));
+    rows[N - 1].label = "twenty-one characters";
+    ck_assert_int_ne(db_reading_create_many(c, rows, N, false, &n), RF_OK);
+    ck_assert_int_eq(scalar(c, "SELECT count(*) FROM \"Reading\""), 0);
+    /* A duplicate key: Prisma's P2002, nothing written. */
+    rows[N - 1].label = "fine";
+    for (size_t i = 0; i < N; i++)
+        rows[i].id = RF_SOME(rf_opt_i32, (int32_t)(i == N - 1 ? 1 : i + 1));
+    ck_assert_int_eq(db_reading_create_many(c, rows, N, false, &n), RF_UNIQUE_VIOLATION);
+    ck_assert_str_eq(rf_last_error(c)->prisma_code, "P2002");
+    ck_assert_int_eq(scalar(c, "SELECT count(*) FROM \"Reading\""), 0);
     free(rows);
     rf_arena_free(&a);
     rf_close(c);
@@ -584,6 +670,160 @@ START_TEST(batches_send_everything_in_one_round_trip)
     ck_assert_ptr_null(rf_batch_new(NULL));
     ck_assert_int_eq(db_user_batch_find_unique_by_id(NULL, 1, &u0), RF_INVALID_ARGUMENT);
     ck_assert_int_eq(rf_batch_run(c, NULL, false), RF_INVALID_ARGUMENT);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
+/* find_many, find_first, aggregate, upsert, update_many, delete_many and
+ * create_many batched with the rest: each result where its out points,
+ * each status its own; a failure stops nothing without `transaction`,
+ * undoes everything with it. */
+START_TEST(batches_of_every_operation)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    enum { N = 10 };
+    db_user_create_input rows[N];
+    for (size_t i = 0; i < N; i++)
+        rows[i] = (db_user_create_input){.email = email_of(&a, "u", i), .age = RF_SOME(rf_opt_i32, (int32_t)i)};
+    OK(db_user_create_many(c, rows, N, false, NULL));
+    db_user u9;
+    OK(db_user_find_unique_by_email(c, "u9@x.io", NULL, &u9, &a));
+    OK(db_post_create(c, &(db_post_create_input){.title = "p1", .author_id = RF_SOME(rf_opt_i32, u9.id)}, NULL, NULL));
+    OK(db_post_create(c, &(db_post_create_input){.title = "p2", .author_id = RF_SOME(rf_opt_i32, u9.id)}, NULL, NULL));
+
+    rf_batch *b = rf_batch_new(&a);
+    db_user_list oldest, none_listed;
+    db_user youngest, nobody, upserted, last_young;
+    int64_t young = -1, gone = -1, skipped_in = -1, dup_in = -1, nothing = -1, named = -1;
+    db_user_aggregate_result agg;
+    db_user_create_input skip_rows[] = {{.email = "u0@x.io"}, {.email = "x1@x.io"}, {.email = "x2@x.io"}};
+    db_user_create_input dup_rows[] = {{.email = "y1@x.io"}, {.email = "u3@x.io"}};
+    const db_user_order by_age = {DB_USER_BY_AGE, RF_ASC, 0}, by_age_desc = {DB_USER_BY_AGE, RF_DESC, 0};
+    /* 0: the three oldest, with their post counts */
+    OK(db_user_batch_find_many(b, &(db_user_query){.where = &(db_user_where){.age = RF_GTE(5)}, .order_by = &by_age_desc,
+                                                   .norder = 1, .take = 3, .count = {.posts = {.on = true}}},
+                               &oldest));
+    /* 1, 2: the first under 3; the last under 3 (take -1) */
+    OK(db_user_batch_find_first(b, &(db_user_query){.where = &(db_user_where){.age = RF_LT(3)}, .order_by = &by_age, .norder = 1},
+                                &youngest));
+    OK(db_user_batch_find_first(b, &(db_user_query){.where = &(db_user_where){.age = RF_LT(3)}, .order_by = &by_age, .norder = 1,
+                                                    .take = -1},
+                                &last_young));
+    /* 3: no such row */
+    OK(db_user_batch_find_first(b, &(db_user_query){.where = &(db_user_where){.email = RF_EQ("nobody@x.io")}}, &nobody));
+    /* 4, 5: an upsert that updates (u1 is now 100), one that creates */
+    OK(db_user_batch_upsert_by_email(b, &(db_user_create_input){.email = "u1@x.io"},
+                                     &(db_user_update_input){.age = RF_SET(100)}, &upserted));
+    OK(db_user_batch_upsert_by_email(b, &(db_user_create_input){.email = "new@x.io", .age = RF_SOME(rf_opt_i32, 50)}, NULL,
+                                     NULL));
+    /* 6: u0 and u2 (u1 is 100 by now: operations run in order) */
+    OK(db_user_batch_update_many(b, &(db_user_where){.age = RF_LT(3)}, &(db_user_update_input){.name = RF_SET("young")},
+                                 &young));
+    /* 7: u8, u9, and u1 and new (100 and 50 by now) */
+    OK(db_user_batch_delete_many(b, &(db_user_where){.age = RF_GTE(8)}, &gone));
+    /* 8: u0 is there: skipped; 9: u3 is there: fails, y1 not written */
+    OK(db_user_batch_create_many(b, skip_rows, 3, true, &skipped_in));
+    OK(db_user_batch_create_many(b, dup_rows, 2, false, &dup_in));
+    /* 10: nothing to send */
+    OK(db_user_batch_create_many(b, NULL, 0, false, &nothing));
+    /* 11, 12, 13 */
+    OK(db_user_batch_aggregate(b, &(db_user_aggregate_query){.sum = {.age = true}, .max = {.email = true}}, &agg));
+    OK(db_user_batch_count(b, &(db_user_where){.name = RF_EQ("young")}, &named));
+    OK(db_user_batch_find_many(b, &(db_user_query){.where = &(db_user_where){.email = RF_EQ("nobody@x.io")}}, &none_listed));
+    ck_assert_uint_eq(rf_batch_size(b), 14);
+
+    ck_assert_int_eq(rf_batch_run(c, b, false), RF_NOT_FOUND);
+    rf_status want[] = {RF_OK, RF_OK, RF_OK, RF_NOT_FOUND, RF_OK, RF_OK, RF_OK,
+                        RF_OK, RF_OK, RF_UNIQUE_VIOLATION, RF_OK, RF_OK, RF_OK, RF_OK};
+    for (size_t i = 0; i < 14; i++)
+        ck_assert_msg(rf_batch_status(b, i) == want[i], "operation %zu: %s", i,
+                      rf_status_name(rf_batch_status(b, i)));
+    ck_assert_uint_eq(oldest.count, 3);
+    for (size_t i = 0; i < 3; i++)
+        ck_assert_int_eq(oldest.items[i].age.value, 9 - (int)i);
+    ck_assert_int_eq(oldest.items[0]._count.posts, 2);
+    ck_assert_int_eq(oldest.items[1]._count.posts, 0);
+    ck_assert_str_eq(youngest.email, "u0@x.io");
+    ck_assert_str_eq(last_young.email, "u2@x.io");
+    ck_assert_str_eq(upserted.email, "u1@x.io");
+    ck_assert_int_eq(upserted.age.value, 100);
+    ck_assert_int_eq(young, 2);
+    ck_assert_int_eq(gone, 4);
+    ck_assert_int_eq(skipped_in, 2);
+    ck_assert_int_eq(nothing, 0);
+    /* u0, u2 ... u7 */
+    ck_assert(agg.sum.age.has);
+    ck_assert_int_eq(agg.sum.age.value, 0 + 2 + 3 + 4 + 5 + 6 + 7);
+    ck_assert_int_eq(agg.count_all, N + 1 - 4 + 2);
+    ck_assert_str_eq(agg.max.email, "x2@x.io");
+    ck_assert_int_eq(named, 2);
+    ck_assert_uint_eq(none_listed.count, 0);
+    ck_assert(user_exists(c, "x1@x.io") && !user_exists(c, "y1@x.io"));
+    ck_assert(!user_exists(c, "u9@x.io") && !user_exists(c, "new@x.io"));
+    rf_batch_free(b);
+
+    /* In one transaction: the reads see the batch's writes; the failure at
+     * the end undoes every one of them. */
+    b = rf_batch_new(&a);
+    db_user_list renamed;
+    db_user_create_input z_rows[] = {{.email = "z1@x.io"}};
+    OK(db_user_batch_update_many(b, NULL, &(db_user_update_input){.name = RF_SET("tx")}, NULL));
+    OK(db_user_batch_create_many(b, z_rows, 1, false, NULL));
+    OK(db_user_batch_delete_many(b, &(db_user_where){.email = RF_EQ("x1@x.io")}, &gone));
+    OK(db_user_batch_find_many(b, &(db_user_query){.where = &(db_user_where){.name = RF_EQ("tx")}}, &renamed));
+    OK(db_user_batch_create_many(b, dup_rows, 2, false, NULL)); /* u3: duplicate */
+    ck_assert_int_eq(rf_batch_run(c, b, true), RF_UNIQUE_VIOLATION);
+    ck_assert_str_eq(rf_last_error(c)->prisma_code, "P2002");
+    for (size_t i = 0; i < 4; i++)
+        ck_assert_int_eq(rf_batch_status(b, i), RF_ERROR);
+    ck_assert_int_eq(rf_batch_status(b, 4), RF_UNIQUE_VIOLATION);
+    ck_assert_int_eq(renamed.count, N + 1 - 4 + 2 - 1); /* it ran (z1 has no name), then was undone */
+    int64_t n = -1;
+    OK(db_user_count(c, &(db_user_where){.name = RF_EQ("tx")}, &n));
+    ck_assert_int_eq(n, 0);
+    ck_assert(!user_exists(c, "z1@x.io") && user_exists(c, "x1@x.io") && !user_exists(c, "y1@x.io"));
+    rf_batch_free(b);
+
+    /* ... and all of it when nothing fails. */
+    b = rf_batch_new(&a);
+    db_user first_tx;
+    OK(db_user_batch_update_many(b, NULL, &(db_user_update_input){.name = RF_SET("tx")}, &n));
+    OK(db_user_batch_create_many(b, z_rows, 1, true, NULL));
+    OK(db_user_batch_upsert_by_email(b, &(db_user_create_input){.email = "z2@x.io", .name = "tx"}, NULL, NULL));
+    OK(db_user_batch_find_first(b, &(db_user_query){.where = &(db_user_where){.email = RF_EQ("z2@x.io")}}, &first_tx));
+    OK(rf_batch_run(c, b, true));
+    ck_assert_int_eq(n, N + 1 - 4 + 2);
+    ck_assert_str_eq(first_tx.name, "tx");
+    ck_assert(user_exists(c, "z1@x.io") && user_exists(c, "z2@x.io"));
+    ck_assert(!rf_in_transaction(c));
+    rf_batch_free(b);
+
+    /* Refused when queued, said when run, the rest run: include (a round
+     * trip more), lock (it would end with the statement), more rows than
+     * one INSERT holds. */
+    b = rf_batch_new(&a);
+    db_user_list with_posts;
+    ck_assert_int_eq(db_user_batch_find_many(b, &(db_user_query){.include = {.posts = true}}, &with_posts),
+                     RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(db_user_batch_find_first(b, &(db_user_query){.lock = {.mode = RF_LOCK_FOR_UPDATE}}, &youngest),
+                     RF_INVALID_ARGUMENT);
+    enum { MANY = 1001 };
+    db_user_create_input *many = calloc(MANY, sizeof *many);
+    for (size_t i = 0; i < MANY; i++)
+        many[i] = (db_user_create_input){.email = email_of(&a, "m", i)};
+    ck_assert_int_eq(db_user_batch_create_many(b, many, MANY, true, NULL), RF_INVALID_ARGUMENT);
+    OK(db_user_batch_count(b, NULL, &n));
+    ck_assert_int_eq(rf_batch_run(c, b, false), RF_INVALID_ARGUMENT);
+    ck_assert_msg(strstr(rf_last_error(c)->message, "include"), "%s", rf_last_error(c)->message);
+    ck_assert_int_eq(rf_batch_status(b, 2), RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(rf_batch_status(b, 3), RF_OK);
+    ck_assert_int_eq(n, N + 1 - 4 + 2 + 2);
+    rf_batch_free(b);
+    free(many);
+    ck_assert_int_eq(db_user_batch_find_many(NULL, NULL, &with_posts), RF_INVALID_ARGUMENT);
+    ck_assert_int_eq(db_user_batch_aggregate(NULL, NULL, &agg), RF_INVALID_ARGUMENT);
     rf_arena_free(&a);
     rf_close(c);
 }
@@ -841,9 +1081,11 @@ int main(void)
     tcase_add_test(tc, writes_with_no_out_ask_for_no_rows);
     tcase_add_test(tc, nested_transactions_are_savepoints);
     tcase_add_test(tc, create_many_streams_every_type_through_copy);
+    tcase_add_test(tc, create_many_goes_binary_when_every_column_takes_it);
     tcase_add_test(tc, create_many_duplicates_with_and_without_skip);
     tcase_add_test(tc, and_return_variants_return_the_rows);
     tcase_add_test(tc, batches_send_everything_in_one_round_trip);
+    tcase_add_test(tc, batches_of_every_operation);
     tcase_add_test(tc, nested_create_writes_the_tree_or_nothing);
     tcase_add_test(tc, nested_connect_links_existing_rows_by_a_unique_filter);
     tcase_add_test(tc, a_million_rows_in_bounded_memory);

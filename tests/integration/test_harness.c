@@ -123,6 +123,42 @@ START_TEST(test_start_query_databases_stop)
 }
 END_TEST
 
+/* pgh_start_tcp: the same server, also on 127.0.0.1 at a port that was
+ * free (benchmarks measure round trips over TCP loopback with it). */
+START_TEST(test_tcp_loopback_on_a_free_port)
+{
+    static pgh_cluster t;
+    ck_assert_msg(pgh_start_tcp(&t) == 0, "%s", t.error);
+    ck_assert(t.tcp);
+    ck_assert_int_gt(t.port, 0);
+    char conninfo[PGH_CONNINFO_MAX], value[256], expect[16];
+    ck_assert_int_eq(pgh_tcp_conninfo(&t, "postgres", conninfo, sizeof conninfo), 0);
+    PGconn *db = connect_ok(conninfo);
+    query_value(db, "SHOW listen_addresses", value, sizeof value);
+    ck_assert_str_eq(value, "127.0.0.1");
+    query_value(db, "SELECT host(inet_server_addr())", value, sizeof value);
+    ck_assert_str_eq(value, "127.0.0.1");
+    query_value(db, "SELECT inet_server_port()", value, sizeof value);
+    snprintf(expect, sizeof expect, "%d", t.port);
+    ck_assert_str_eq(value, expect);
+    PQfinish(db);
+    /* The unix socket still serves, and databases made there are reachable. */
+    char made[PGH_CONNINFO_MAX];
+    ck_assert_msg(pgh_create_db(&t, "over_tcp", made, sizeof made) == 0, "%s", t.error);
+    PQfinish(connect_ok(made));
+    ck_assert_int_eq(pgh_tcp_conninfo(&t, "over_tcp", conninfo, sizeof conninfo), 0);
+    db = connect_ok(conninfo);
+    query_value(db, "SELECT current_database()", value, sizeof value);
+    ck_assert_str_eq(value, "over_tcp");
+    PQfinish(db);
+    /* No conninfo for names it cannot quote, nor for a cluster without TCP. */
+    ck_assert_int_eq(pgh_tcp_conninfo(&t, "it's", conninfo, sizeof conninfo), -1);
+    pgh_cluster plain = {.port = 5432};
+    ck_assert_int_eq(pgh_tcp_conninfo(&plain, "postgres", conninfo, sizeof conninfo), -1);
+    pgh_stop(&t);
+}
+END_TEST
+
 START_TEST(test_two_clusters_at_once)
 {
     /* Also: the servers must not keep our descriptors open (a pipe's
@@ -323,6 +359,37 @@ START_TEST(test_pgtmp_script)
 }
 END_TEST
 
+/* pgtmp.sh start --tcp: the bench's server, also on 127.0.0.1. */
+START_TEST(test_pgtmp_script_tcp)
+{
+    find_script();
+    char dir[128], cmd[8192], url[512], value[256];
+    snprintf(dir, sizeof dir, "/tmp/refract-pgtmp-tcp-%ld", (long)getpid());
+    snprintf(cmd, sizeof cmd, "sh '%s' start %s --tcp", script, dir);
+    ck_assert_int_eq(run_capture(cmd, "export TCP_DATABASE_URL=", url, sizeof url), 0);
+    ck_assert_msg(strncmp(url, "postgresql://postgres@127.0.0.1:", 32) == 0, "%s", url);
+    PGconn *db = connect_ok(url);
+    query_value(db, "SELECT host(inet_server_addr())", value, sizeof value);
+    ck_assert_str_eq(value, "127.0.0.1");
+    PQfinish(db);
+    snprintf(cmd, sizeof cmd, "sh '%s' createdb %s bench", script, dir);
+    ck_assert_int_eq(run_capture(cmd, "export TCP_DATABASE_URL=", url, sizeof url), 0);
+    db = connect_ok(url);
+    query_value(db, "SELECT current_database()", value, sizeof value);
+    ck_assert_str_eq(value, "bench");
+    PQfinish(db);
+    snprintf(cmd, sizeof cmd, "sh '%s' stop %s", script, dir);
+    ck_assert_int_eq(run_capture(cmd, "", value, sizeof value), 0);
+    ck_assert(PQping(url) == PQPING_NO_RESPONSE);
+    /* Without --tcp, no such line. */
+    snprintf(cmd, sizeof cmd, "sh '%s' start %s", script, dir);
+    ck_assert_int_eq(run_capture(cmd, "export TCP_DATABASE_URL=", url, sizeof url), 0);
+    ck_assert_str_eq(url, "");
+    snprintf(cmd, sizeof cmd, "sh '%s' stop %s", script, dir);
+    ck_assert_int_eq(run_capture(cmd, "", value, sizeof value), 0);
+}
+END_TEST
+
 START_TEST(test_pgtmp_stop_refuses_foreign_directories)
 {
     find_script();
@@ -373,6 +440,7 @@ static Suite *harness_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_start_query_databases_stop);
     tcase_add_test(tc, test_two_clusters_at_once);
+    tcase_add_test(tc, test_tcp_loopback_on_a_free_port);
     tcase_add_test(tc, test_forked_child_exit_leaves_server_running);
     tcase_add_test(tc, test_next_start_removes_what_a_killed_process_left);
     tcase_add_test(tc, test_terminated_process_takes_its_server_down);
@@ -381,6 +449,7 @@ static Suite *harness_suite(void)
     TCase *sh = tcase_create("pgtmp.sh");
     tcase_set_timeout(sh, 120);
     tcase_add_test(sh, test_pgtmp_script);
+    tcase_add_test(sh, test_pgtmp_script_tcp);
     tcase_add_test(sh, test_pgtmp_stop_refuses_foreign_directories);
     suite_add_tcase(s, sh);
     return s;

@@ -486,3 +486,56 @@ const rf_model_desc db_lists__m = {
     sizeof(db_lists_create_input), sizeof(db_lists_update_input),
     0,
 };
+
+/* ========================================================================
+ * Reading
+ * ======================================================================== */
+
+_Static_assert(sizeof(db_reading_relation_update) == sizeof(rf_relation_update),
+               "db_reading_relation_update must have rf_relation_update's layout");
+#define RF__FIELD(m) offsetof(db_reading, m), offsetof(db_reading_where, m), \
+    offsetof(db_reading_create_input, m), offsetof(db_reading_update_input, m)
+#define RF__LIST(m) offsetof(db_reading, m), offsetof(db_reading_where, m), \
+    offsetof(db_reading_create_input, m), offsetof(db_reading_update_input, m)
+static const rf_field_desc db_reading__fields[] = {
+    {"id", NULL, RF_KIND_I32, 44, 0, 0, 0, NULL, RF__FIELD(id)},
+    {"at", NULL, RF_KIND_TIMESTAMP, 0, 0, 0, RF_OID_TIMESTAMP, NULL, RF__FIELD(at)},
+    {"day", NULL, RF_KIND_TIMESTAMP, 33, 0, 0, RF_OID_DATE, NULL, RF__FIELD(day)},
+    {"seenAt", NULL, RF_KIND_TIMESTAMP, 33, 0, 0, RF_OID_TIMESTAMPTZ, NULL, RF__FIELD(seen_at)},
+    {"wakeAt", NULL, RF_KIND_TIMESTAMP, 33, 0, 0, RF_OID_TIME, NULL, RF__FIELD(wake_at)},
+    {"ok", NULL, RF_KIND_BOOL, 0, 0, 0, 0, NULL, RF__FIELD(ok)},
+    {"raw", NULL, RF_KIND_BYTES, 33, 0, 0, 0, NULL, RF__FIELD(raw)},
+    {"big", NULL, RF_KIND_I64, 33, 0, 0, 0, NULL, RF__FIELD(big)},
+    {"value", NULL, RF_KIND_F64, 0, 0, 0, 0, NULL, RF__FIELD(value)},
+    {"meta", NULL, RF_KIND_JSON, 33, 0, 0, 0, NULL, RF__FIELD(meta)},
+    {"doc", NULL, RF_KIND_JSON, 33, 0, 0, 0, NULL, RF__FIELD(doc)},
+    {"role", NULL, RF_KIND_ENUM, 40, 0, 0, 0, &db_role_table, RF__FIELD(role)},
+    {"label", NULL, RF_KIND_TEXT, 64, 0, 0, 0, NULL, RF__FIELD(label)},
+    {"code", NULL, RF_KIND_TEXT, 97, 0, 0, 0, NULL, RF__FIELD(code)},
+    {"note", NULL, RF_KIND_TEXT, 97, 0, 0, 0, NULL, RF__FIELD(note)},
+};
+#undef RF__FIELD
+#undef RF__LIST
+static const rf_unique_desc db_reading__uniques[] = {
+    {(const int[]){0}, 1, true},
+};
+static const rf_key_part db_reading__key[] = { {0, offsetof(db_reading_cursor, id)} };
+static rf_model_cache db_reading__cache;
+static const size_t db_reading__aggregate[] = {RF__AGGREGATE(db_reading)};
+const rf_model_desc db_reading__m = {
+    "Reading", NULL, "Reading", true,
+    db_reading__fields, 15,
+    db_reading__uniques, 1,
+    db_reading__key, 1,
+    NULL, 0,
+    RF__SIZES(db_reading),
+    offsetof(db_reading_query, cursor),
+    RF_NO_MEMBER,
+    offsetof(db_reading_query, select),
+    &db_reading__cache,
+    db_reading__aggregate,
+    offsetof(db_reading_query, distinct),
+    RF_NO_MEMBER,
+    sizeof(db_reading_create_input), sizeof(db_reading_update_input),
+    offsetof(db_reading_query, order_by_relevance),
+};

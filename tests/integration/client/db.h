@@ -239,6 +239,13 @@ typedef struct db_lists_stream { rf_model_stream s; } db_lists_stream; /* see db
 typedef struct db_lists_where db_lists_where;
 typedef struct db_lists_query db_lists_query;
 extern const rf_model_desc db_lists__m; /* its tables, in db.c */
+
+typedef struct db_reading db_reading;
+typedef struct db_reading_list { db_reading *items; size_t count; } db_reading_list;
+typedef struct db_reading_stream { rf_model_stream s; } db_reading_stream; /* see db_reading_find_many_stream */
+typedef struct db_reading_where db_reading_where;
+typedef struct db_reading_query db_reading_query;
+extern const rf_model_desc db_reading__m; /* its tables, in db.c */
 typedef struct db_user_nested_create db_user_nested_create;
 typedef struct db_user_nested_update db_user_nested_update;
 typedef struct db_profile_nested_create db_profile_nested_create;
@@ -255,6 +262,8 @@ typedef struct db_tag_nested_create db_tag_nested_create;
 typedef struct db_tag_nested_update db_tag_nested_update;
 typedef struct db_lists_nested_create db_lists_nested_create;
 typedef struct db_lists_nested_update db_lists_nested_update;
+typedef struct db_reading_nested_create db_reading_nested_create;
+typedef struct db_reading_nested_update db_reading_nested_update;
 
 /* ---- User (model) ---- */
 
@@ -642,21 +651,40 @@ static inline rf_status db_user_create_nested(rf_client *client, const db_user_n
 /* Writes on User rows related to a row being updated (see "Nested updates"). */
 typedef RF_RELATION_UPDATE(db_user) db_user_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
- * round trip; `out` (may be NULL for writes) is filled then. */
+ * round trip; `out` (may be NULL for writes) and `count` (may be NULL for
+ * the _many writes: rows affected) are filled then. A batched create_many
+ * is one INSERT of at most 1,000 rows. */
 static inline rf_status db_user_batch_update_by_id(rf_batch *batch, int32_t id, const db_user_update_input *data,
         db_user *out);
 static inline rf_status db_user_batch_delete_by_id(rf_batch *batch, int32_t id, db_user *out);
+static inline rf_status db_user_batch_upsert_by_id(rf_batch *batch, const db_user_create_input *create,
+        const db_user_update_input *update, db_user *out);
 static inline rf_status db_user_batch_update_by_email(rf_batch *batch, const char *email, const db_user_update_input *data,
         db_user *out);
 static inline rf_status db_user_batch_delete_by_email(rf_batch *batch, const char *email, db_user *out);
+static inline rf_status db_user_batch_upsert_by_email(rf_batch *batch, const db_user_create_input *create,
+        const db_user_update_input *update, db_user *out);
 static inline rf_status db_user_batch_update_by_ext_id(rf_batch *batch, const char *ext_id, const db_user_update_input *data,
         db_user *out);
 static inline rf_status db_user_batch_delete_by_ext_id(rf_batch *batch, const char *ext_id, db_user *out);
+static inline rf_status db_user_batch_upsert_by_ext_id(rf_batch *batch, const db_user_create_input *create,
+        const db_user_update_input *update, db_user *out);
 static inline rf_status db_user_batch_create(rf_batch *batch, const db_user_create_input *data, db_user *out);
+static inline rf_status db_user_batch_create_many(rf_batch *batch, const db_user_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+static inline rf_status db_user_batch_update_many(rf_batch *batch, const db_user_where *where,
+        const db_user_update_input *data, int64_t *count);
+static inline rf_status db_user_batch_delete_many(rf_batch *batch, const db_user_where *where, int64_t *count);
 static inline rf_status db_user_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_user *out);
 static inline rf_status db_user_batch_find_unique_by_email(rf_batch *batch, const char *email, db_user *out);
 static inline rf_status db_user_batch_find_unique_by_ext_id(rf_batch *batch, const char *ext_id, db_user *out);
 static inline rf_status db_user_batch_count(rf_batch *batch, const db_user_where *where, int64_t *count);
+/* Rows live in the batch's arena. A batch reads no related rows and locks
+ * none: a query with include or lock is refused (RF_INVALID_ARGUMENT). */
+static inline rf_status db_user_batch_find_many(rf_batch *batch, const db_user_query *query, db_user_list *out);
+static inline rf_status db_user_batch_find_first(rf_batch *batch, const db_user_query *query, db_user *out);
+static inline rf_status db_user_batch_aggregate(rf_batch *batch, const db_user_aggregate_query *query,
+        db_user_aggregate_result *out);
 
 /* ---- Profile (model) ---- */
 
@@ -876,17 +904,34 @@ static inline rf_status db_profile_create_nested(rf_client *client, const db_pro
 /* Writes on Profile rows related to a row being updated (see "Nested updates"). */
 typedef RF_RELATION_UPDATE(db_profile) db_profile_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
- * round trip; `out` (may be NULL for writes) is filled then. */
+ * round trip; `out` (may be NULL for writes) and `count` (may be NULL for
+ * the _many writes: rows affected) are filled then. A batched create_many
+ * is one INSERT of at most 1,000 rows. */
 static inline rf_status db_profile_batch_update_by_id(rf_batch *batch, const char *id, const db_profile_update_input *data,
         db_profile *out);
 static inline rf_status db_profile_batch_delete_by_id(rf_batch *batch, const char *id, db_profile *out);
+static inline rf_status db_profile_batch_upsert_by_id(rf_batch *batch, const db_profile_create_input *create,
+        const db_profile_update_input *update, db_profile *out);
 static inline rf_status db_profile_batch_update_by_user_id(rf_batch *batch, int32_t user_id, const db_profile_update_input *data,
         db_profile *out);
 static inline rf_status db_profile_batch_delete_by_user_id(rf_batch *batch, int32_t user_id, db_profile *out);
+static inline rf_status db_profile_batch_upsert_by_user_id(rf_batch *batch, const db_profile_create_input *create,
+        const db_profile_update_input *update, db_profile *out);
 static inline rf_status db_profile_batch_create(rf_batch *batch, const db_profile_create_input *data, db_profile *out);
+static inline rf_status db_profile_batch_create_many(rf_batch *batch, const db_profile_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+static inline rf_status db_profile_batch_update_many(rf_batch *batch, const db_profile_where *where,
+        const db_profile_update_input *data, int64_t *count);
+static inline rf_status db_profile_batch_delete_many(rf_batch *batch, const db_profile_where *where, int64_t *count);
 static inline rf_status db_profile_batch_find_unique_by_id(rf_batch *batch, const char *id, db_profile *out);
 static inline rf_status db_profile_batch_find_unique_by_user_id(rf_batch *batch, int32_t user_id, db_profile *out);
 static inline rf_status db_profile_batch_count(rf_batch *batch, const db_profile_where *where, int64_t *count);
+/* Rows live in the batch's arena. A batch reads no related rows and locks
+ * none: a query with include or lock is refused (RF_INVALID_ARGUMENT). */
+static inline rf_status db_profile_batch_find_many(rf_batch *batch, const db_profile_query *query, db_profile_list *out);
+static inline rf_status db_profile_batch_find_first(rf_batch *batch, const db_profile_query *query, db_profile *out);
+static inline rf_status db_profile_batch_aggregate(rf_batch *batch, const db_profile_aggregate_query *query,
+        db_profile_aggregate_result *out);
 
 /* ---- Desk (model) ---- */
 
@@ -1120,21 +1165,40 @@ static inline rf_status db_desk_create_nested(rf_client *client, const db_desk_n
 /* Writes on Desk rows related to a row being updated (see "Nested updates"). */
 typedef RF_RELATION_UPDATE(db_desk) db_desk_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
- * round trip; `out` (may be NULL for writes) is filled then. */
+ * round trip; `out` (may be NULL for writes) and `count` (may be NULL for
+ * the _many writes: rows affected) are filled then. A batched create_many
+ * is one INSERT of at most 1,000 rows. */
 static inline rf_status db_desk_batch_update_by_id(rf_batch *batch, int32_t id, const db_desk_update_input *data,
         db_desk *out);
 static inline rf_status db_desk_batch_delete_by_id(rf_batch *batch, int32_t id, db_desk *out);
+static inline rf_status db_desk_batch_upsert_by_id(rf_batch *batch, const db_desk_create_input *create,
+        const db_desk_update_input *update, db_desk *out);
 static inline rf_status db_desk_batch_update_by_label(rf_batch *batch, const char *label, const db_desk_update_input *data,
         db_desk *out);
 static inline rf_status db_desk_batch_delete_by_label(rf_batch *batch, const char *label, db_desk *out);
+static inline rf_status db_desk_batch_upsert_by_label(rf_batch *batch, const db_desk_create_input *create,
+        const db_desk_update_input *update, db_desk *out);
 static inline rf_status db_desk_batch_update_by_user_id(rf_batch *batch, int32_t user_id, const db_desk_update_input *data,
         db_desk *out);
 static inline rf_status db_desk_batch_delete_by_user_id(rf_batch *batch, int32_t user_id, db_desk *out);
+static inline rf_status db_desk_batch_upsert_by_user_id(rf_batch *batch, const db_desk_create_input *create,
+        const db_desk_update_input *update, db_desk *out);
 static inline rf_status db_desk_batch_create(rf_batch *batch, const db_desk_create_input *data, db_desk *out);
+static inline rf_status db_desk_batch_create_many(rf_batch *batch, const db_desk_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+static inline rf_status db_desk_batch_update_many(rf_batch *batch, const db_desk_where *where,
+        const db_desk_update_input *data, int64_t *count);
+static inline rf_status db_desk_batch_delete_many(rf_batch *batch, const db_desk_where *where, int64_t *count);
 static inline rf_status db_desk_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_desk *out);
 static inline rf_status db_desk_batch_find_unique_by_label(rf_batch *batch, const char *label, db_desk *out);
 static inline rf_status db_desk_batch_find_unique_by_user_id(rf_batch *batch, int32_t user_id, db_desk *out);
 static inline rf_status db_desk_batch_count(rf_batch *batch, const db_desk_where *where, int64_t *count);
+/* Rows live in the batch's arena. A batch reads no related rows and locks
+ * none: a query with include or lock is refused (RF_INVALID_ARGUMENT). */
+static inline rf_status db_desk_batch_find_many(rf_batch *batch, const db_desk_query *query, db_desk_list *out);
+static inline rf_status db_desk_batch_find_first(rf_batch *batch, const db_desk_query *query, db_desk *out);
+static inline rf_status db_desk_batch_aggregate(rf_batch *batch, const db_desk_aggregate_query *query,
+        db_desk_aggregate_result *out);
 
 /* ---- Post (model) ---- */
 
@@ -1396,17 +1460,34 @@ static inline rf_status db_post_create_nested(rf_client *client, const db_post_n
 /* Writes on Post rows related to a row being updated (see "Nested updates"). */
 typedef RF_RELATION_UPDATE(db_post) db_post_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
- * round trip; `out` (may be NULL for writes) is filled then. */
+ * round trip; `out` (may be NULL for writes) and `count` (may be NULL for
+ * the _many writes: rows affected) are filled then. A batched create_many
+ * is one INSERT of at most 1,000 rows. */
 static inline rf_status db_post_batch_update_by_id(rf_batch *batch, const char *id, const db_post_update_input *data,
         db_post *out);
 static inline rf_status db_post_batch_delete_by_id(rf_batch *batch, const char *id, db_post *out);
+static inline rf_status db_post_batch_upsert_by_id(rf_batch *batch, const db_post_create_input *create,
+        const db_post_update_input *update, db_post *out);
 static inline rf_status db_post_batch_update_by_author_id_title(rf_batch *batch, int32_t author_id, const char *title, const db_post_update_input *data,
         db_post *out);
 static inline rf_status db_post_batch_delete_by_author_id_title(rf_batch *batch, int32_t author_id, const char *title, db_post *out);
+static inline rf_status db_post_batch_upsert_by_author_id_title(rf_batch *batch, const db_post_create_input *create,
+        const db_post_update_input *update, db_post *out);
 static inline rf_status db_post_batch_create(rf_batch *batch, const db_post_create_input *data, db_post *out);
+static inline rf_status db_post_batch_create_many(rf_batch *batch, const db_post_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+static inline rf_status db_post_batch_update_many(rf_batch *batch, const db_post_where *where,
+        const db_post_update_input *data, int64_t *count);
+static inline rf_status db_post_batch_delete_many(rf_batch *batch, const db_post_where *where, int64_t *count);
 static inline rf_status db_post_batch_find_unique_by_id(rf_batch *batch, const char *id, db_post *out);
 static inline rf_status db_post_batch_find_unique_by_author_id_title(rf_batch *batch, int32_t author_id, const char *title, db_post *out);
 static inline rf_status db_post_batch_count(rf_batch *batch, const db_post_where *where, int64_t *count);
+/* Rows live in the batch's arena. A batch reads no related rows and locks
+ * none: a query with include or lock is refused (RF_INVALID_ARGUMENT). */
+static inline rf_status db_post_batch_find_many(rf_batch *batch, const db_post_query *query, db_post_list *out);
+static inline rf_status db_post_batch_find_first(rf_batch *batch, const db_post_query *query, db_post *out);
+static inline rf_status db_post_batch_aggregate(rf_batch *batch, const db_post_aggregate_query *query,
+        db_post_aggregate_result *out);
 
 /* ---- Category (model) ---- */
 
@@ -1626,17 +1707,34 @@ static inline rf_status db_category_create_nested(rf_client *client, const db_ca
 /* Writes on Category rows related to a row being updated (see "Nested updates"). */
 typedef RF_RELATION_UPDATE(db_category) db_category_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
- * round trip; `out` (may be NULL for writes) is filled then. */
+ * round trip; `out` (may be NULL for writes) and `count` (may be NULL for
+ * the _many writes: rows affected) are filled then. A batched create_many
+ * is one INSERT of at most 1,000 rows. */
 static inline rf_status db_category_batch_update_by_id(rf_batch *batch, int32_t id, const db_category_update_input *data,
         db_category *out);
 static inline rf_status db_category_batch_delete_by_id(rf_batch *batch, int32_t id, db_category *out);
+static inline rf_status db_category_batch_upsert_by_id(rf_batch *batch, const db_category_create_input *create,
+        const db_category_update_input *update, db_category *out);
 static inline rf_status db_category_batch_update_by_name(rf_batch *batch, const char *name, const db_category_update_input *data,
         db_category *out);
 static inline rf_status db_category_batch_delete_by_name(rf_batch *batch, const char *name, db_category *out);
+static inline rf_status db_category_batch_upsert_by_name(rf_batch *batch, const db_category_create_input *create,
+        const db_category_update_input *update, db_category *out);
 static inline rf_status db_category_batch_create(rf_batch *batch, const db_category_create_input *data, db_category *out);
+static inline rf_status db_category_batch_create_many(rf_batch *batch, const db_category_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+static inline rf_status db_category_batch_update_many(rf_batch *batch, const db_category_where *where,
+        const db_category_update_input *data, int64_t *count);
+static inline rf_status db_category_batch_delete_many(rf_batch *batch, const db_category_where *where, int64_t *count);
 static inline rf_status db_category_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_category *out);
 static inline rf_status db_category_batch_find_unique_by_name(rf_batch *batch, const char *name, db_category *out);
 static inline rf_status db_category_batch_count(rf_batch *batch, const db_category_where *where, int64_t *count);
+/* Rows live in the batch's arena. A batch reads no related rows and locks
+ * none: a query with include or lock is refused (RF_INVALID_ARGUMENT). */
+static inline rf_status db_category_batch_find_many(rf_batch *batch, const db_category_query *query, db_category_list *out);
+static inline rf_status db_category_batch_find_first(rf_batch *batch, const db_category_query *query, db_category *out);
+static inline rf_status db_category_batch_aggregate(rf_batch *batch, const db_category_aggregate_query *query,
+        db_category_aggregate_result *out);
 
 /* ---- Comment (model) ---- */
 
@@ -1841,13 +1939,28 @@ static inline rf_status db_comment_create_nested(rf_client *client, const db_com
 /* Writes on Comment rows related to a row being updated (see "Nested updates"). */
 typedef RF_RELATION_UPDATE(db_comment) db_comment_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
- * round trip; `out` (may be NULL for writes) is filled then. */
+ * round trip; `out` (may be NULL for writes) and `count` (may be NULL for
+ * the _many writes: rows affected) are filled then. A batched create_many
+ * is one INSERT of at most 1,000 rows. */
 static inline rf_status db_comment_batch_update_by_id(rf_batch *batch, const char *id, const db_comment_update_input *data,
         db_comment *out);
 static inline rf_status db_comment_batch_delete_by_id(rf_batch *batch, const char *id, db_comment *out);
+static inline rf_status db_comment_batch_upsert_by_id(rf_batch *batch, const db_comment_create_input *create,
+        const db_comment_update_input *update, db_comment *out);
 static inline rf_status db_comment_batch_create(rf_batch *batch, const db_comment_create_input *data, db_comment *out);
+static inline rf_status db_comment_batch_create_many(rf_batch *batch, const db_comment_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+static inline rf_status db_comment_batch_update_many(rf_batch *batch, const db_comment_where *where,
+        const db_comment_update_input *data, int64_t *count);
+static inline rf_status db_comment_batch_delete_many(rf_batch *batch, const db_comment_where *where, int64_t *count);
 static inline rf_status db_comment_batch_find_unique_by_id(rf_batch *batch, const char *id, db_comment *out);
 static inline rf_status db_comment_batch_count(rf_batch *batch, const db_comment_where *where, int64_t *count);
+/* Rows live in the batch's arena. A batch reads no related rows and locks
+ * none: a query with include or lock is refused (RF_INVALID_ARGUMENT). */
+static inline rf_status db_comment_batch_find_many(rf_batch *batch, const db_comment_query *query, db_comment_list *out);
+static inline rf_status db_comment_batch_find_first(rf_batch *batch, const db_comment_query *query, db_comment *out);
+static inline rf_status db_comment_batch_aggregate(rf_batch *batch, const db_comment_aggregate_query *query,
+        db_comment_aggregate_result *out);
 
 /* ---- Tag (model) ---- */
 
@@ -2026,13 +2139,28 @@ static inline rf_status db_tag_create_nested(rf_client *client, const db_tag_nes
 /* Writes on Tag rows related to a row being updated (see "Nested updates"). */
 typedef RF_RELATION_UPDATE(db_tag) db_tag_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
- * round trip; `out` (may be NULL for writes) is filled then. */
+ * round trip; `out` (may be NULL for writes) and `count` (may be NULL for
+ * the _many writes: rows affected) are filled then. A batched create_many
+ * is one INSERT of at most 1,000 rows. */
 static inline rf_status db_tag_batch_update_by_group_name(rf_batch *batch, const char *group, const char *name, const db_tag_update_input *data,
         db_tag *out);
 static inline rf_status db_tag_batch_delete_by_group_name(rf_batch *batch, const char *group, const char *name, db_tag *out);
+static inline rf_status db_tag_batch_upsert_by_group_name(rf_batch *batch, const db_tag_create_input *create,
+        const db_tag_update_input *update, db_tag *out);
 static inline rf_status db_tag_batch_create(rf_batch *batch, const db_tag_create_input *data, db_tag *out);
+static inline rf_status db_tag_batch_create_many(rf_batch *batch, const db_tag_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+static inline rf_status db_tag_batch_update_many(rf_batch *batch, const db_tag_where *where,
+        const db_tag_update_input *data, int64_t *count);
+static inline rf_status db_tag_batch_delete_many(rf_batch *batch, const db_tag_where *where, int64_t *count);
 static inline rf_status db_tag_batch_find_unique_by_group_name(rf_batch *batch, const char *group, const char *name, db_tag *out);
 static inline rf_status db_tag_batch_count(rf_batch *batch, const db_tag_where *where, int64_t *count);
+/* Rows live in the batch's arena. A batch reads no related rows and locks
+ * none: a query with include or lock is refused (RF_INVALID_ARGUMENT). */
+static inline rf_status db_tag_batch_find_many(rf_batch *batch, const db_tag_query *query, db_tag_list *out);
+static inline rf_status db_tag_batch_find_first(rf_batch *batch, const db_tag_query *query, db_tag *out);
+static inline rf_status db_tag_batch_aggregate(rf_batch *batch, const db_tag_aggregate_query *query,
+        db_tag_aggregate_result *out);
 
 /* ---- Lists (model) ---- */
 
@@ -2244,13 +2372,302 @@ static inline rf_status db_lists_create_nested(rf_client *client, const db_lists
 /* Writes on Lists rows related to a row being updated (see "Nested updates"). */
 typedef RF_RELATION_UPDATE(db_lists) db_lists_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
- * round trip; `out` (may be NULL for writes) is filled then. */
+ * round trip; `out` (may be NULL for writes) and `count` (may be NULL for
+ * the _many writes: rows affected) are filled then. A batched create_many
+ * is one INSERT of at most 1,000 rows. */
 static inline rf_status db_lists_batch_update_by_id(rf_batch *batch, int32_t id, const db_lists_update_input *data,
         db_lists *out);
 static inline rf_status db_lists_batch_delete_by_id(rf_batch *batch, int32_t id, db_lists *out);
+static inline rf_status db_lists_batch_upsert_by_id(rf_batch *batch, const db_lists_create_input *create,
+        const db_lists_update_input *update, db_lists *out);
 static inline rf_status db_lists_batch_create(rf_batch *batch, const db_lists_create_input *data, db_lists *out);
+static inline rf_status db_lists_batch_create_many(rf_batch *batch, const db_lists_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+static inline rf_status db_lists_batch_update_many(rf_batch *batch, const db_lists_where *where,
+        const db_lists_update_input *data, int64_t *count);
+static inline rf_status db_lists_batch_delete_many(rf_batch *batch, const db_lists_where *where, int64_t *count);
 static inline rf_status db_lists_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_lists *out);
 static inline rf_status db_lists_batch_count(rf_batch *batch, const db_lists_where *where, int64_t *count);
+/* Rows live in the batch's arena. A batch reads no related rows and locks
+ * none: a query with include or lock is refused (RF_INVALID_ARGUMENT). */
+static inline rf_status db_lists_batch_find_many(rf_batch *batch, const db_lists_query *query, db_lists_list *out);
+static inline rf_status db_lists_batch_find_first(rf_batch *batch, const db_lists_query *query, db_lists *out);
+static inline rf_status db_lists_batch_aggregate(rf_batch *batch, const db_lists_aggregate_query *query,
+        db_lists_aggregate_result *out);
+
+/* ---- Reading (model) ---- */
+
+/**
+ * Every column type binary COPY takes as the client binds it (a
+ * createMany of 1,000 rows or more goes through COPY ... (FORMAT binary)).
+ */
+struct db_reading {
+    int32_t id;
+    rf_timestamp at; /* µs since 1970-01-01 UTC */
+    rf_opt_timestamp day; /* µs since 1970-01-01 UTC; has false: SQL NULL */
+    rf_opt_timestamp seen_at; /* µs since 1970-01-01 UTC; has false: SQL NULL */
+    rf_opt_timestamp wake_at; /* µs since 1970-01-01 UTC; has false: SQL NULL */
+    bool ok;
+    rf_bytes raw; /* data NULL: SQL NULL */
+    rf_opt_i64 big; /* has false: SQL NULL */
+    double value;
+    const char *meta; /* JSON text; NULL: SQL NULL */
+    const char *doc; /* JSON text; NULL: SQL NULL */
+    db_role role;
+    const char *label;
+    const char *code; /* NULL: SQL NULL */
+    const char *note; /* NULL: SQL NULL */
+};
+
+/* Fields, for ordering. */
+typedef enum db_reading_field {
+    DB_READING_BY_ID,
+    DB_READING_BY_AT,
+    DB_READING_BY_DAY,
+    DB_READING_BY_SEEN_AT,
+    DB_READING_BY_WAKE_AT,
+    DB_READING_BY_OK,
+    DB_READING_BY_RAW,
+    DB_READING_BY_BIG,
+    DB_READING_BY_VALUE,
+    DB_READING_BY_META,
+    DB_READING_BY_DOC,
+    DB_READING_BY_ROLE,
+    DB_READING_BY_LABEL,
+    DB_READING_BY_CODE,
+    DB_READING_BY_NOTE
+} db_reading_field;
+
+typedef struct db_reading_order {
+    db_reading_field by;
+    rf_sort sort;
+    rf_nulls nulls;
+} db_reading_order;
+
+/* A filter: every given member must hold (AND), plus the groups. */
+struct db_reading_where {
+    rf_i32_filter id;
+    rf_timestamp_filter at;
+    rf_timestamp_filter day;
+    rf_timestamp_filter seen_at;
+    rf_timestamp_filter wake_at;
+    rf_bool_filter ok;
+    rf_bytes_filter raw;
+    rf_i64_filter big;
+    rf_f64_filter value;
+    rf_json_filter meta;
+    rf_json_filter doc;
+    db_role_filter role;
+    rf_search_filter label;
+    rf_search_filter code;
+    rf_search_filter note;
+    const db_reading_where *AND; /* all of these */
+    size_t nAND;
+    const db_reading_where *OR;  /* at least one of these (an empty list matches nothing) */
+    size_t nOR;
+    const db_reading_where *NOT; /* none of these */
+    size_t nNOT;
+};
+
+/* The identity of a row, for cursors. */
+typedef struct db_reading_cursor {
+    int32_t id;
+} db_reading_cursor;
+
+/* Columns to return (Prisma's select / omit): true for each wanted field.
+ * Members of fields not selected are left zero; the link fields of
+ * included relations are always read. */
+typedef struct db_reading_select {
+    bool id;
+    bool at;
+    bool day;
+    bool seen_at;
+    bool wake_at;
+    bool ok;
+    bool raw;
+    bool big;
+    bool value;
+    bool meta;
+    bool doc;
+    bool role;
+    bool label;
+    bool code;
+    bool note;
+} db_reading_select;
+
+struct db_reading_query {
+    const db_reading_where *where;    /* NULL: every row */
+    const db_reading_order *order_by; /* then by identity, when paging */
+    size_t norder;
+    int64_t skip;
+    int64_t take;                /* 0: no limit; < 0: the last -take rows (before the cursor) */
+    rf_lock lock;                /* in a transaction: FOR UPDATE... (see refract_query.h) */
+    const db_reading_cursor *cursor;     /* start at this row (included) */
+    const db_reading_select *select;  /* NULL: every column */
+    const db_reading_field *distinct; /* the first row of each distinct combination */
+    size_t ndistinct;
+    struct { const db_reading_field *fields; size_t nfields; const char *search; rf_sort sort; }
+        order_by_relevance; /* full-text rank first (rf_relevance); search NULL: none */
+};
+
+/* aggregate: the fields to count, sum... (see "Aggregates" at the top). */
+typedef struct db_reading_aggregate_query {
+    const db_reading_where *where; /* NULL: every row */
+    db_reading_select count, sum, avg, min, max;
+} db_reading_aggregate_query;
+
+typedef struct db_reading_aggregate_result {
+    int64_t count_all;
+    struct { int64_t id, at, day, seen_at, wake_at, ok, raw, big, value, meta, doc, role, label, code, note; } count;
+    struct { rf_opt_i64 id; rf_opt_i64 big; rf_opt_f64 value; } sum;
+    struct { rf_opt_f64 id; rf_opt_f64 big; rf_opt_f64 value; } avg;
+    struct { rf_opt_i32 id; rf_opt_timestamp at; rf_opt_timestamp day; rf_opt_timestamp seen_at; rf_opt_timestamp wake_at; rf_opt_i64 big; rf_opt_f64 value; db_role_opt role; const char *label; const char *code; const char *note; } min, max;
+} db_reading_aggregate_result;
+
+/* groupBy (see "Groups" at the top). */
+typedef struct db_reading_group_by_query {
+    const db_reading_where *where; /* NULL: every row */
+    db_reading_select count, sum, avg, min, max;
+    const db_reading_field *by;
+    size_t nby;
+    const rf_having *having;
+    size_t nhaving;
+    const rf_group_order *order_by; /* then by the `by` fields */
+    size_t norder;
+    int64_t skip, take;       /* take 0: every group */
+} db_reading_group_by_query;
+
+typedef struct db_reading_group_by_row {
+    db_reading key;                /* the `by` fields (the others zero) */
+    db_reading_aggregate_result aggregate;
+} db_reading_group_by_row;
+typedef struct db_reading_group_by_list { db_reading_group_by_row *items; size_t count; } db_reading_group_by_list;
+
+typedef struct db_reading_create_input {
+    rf_opt_i32 id;
+    rf_timestamp at;
+    rf_opt_timestamp day;
+    rf_opt_timestamp seen_at;
+    rf_opt_timestamp wake_at;
+    bool ok;
+    rf_bytes raw;
+    rf_opt_i64 big;
+    double value;
+    const char *meta;
+    const char *doc;
+    db_role role;
+    const char *label;
+    const char *code;
+    const char *note;
+} db_reading_create_input;
+
+typedef struct db_reading_update_input {
+    rf_i32_update id;
+    rf_timestamp_update at;
+    rf_timestamp_update day;
+    rf_timestamp_update seen_at;
+    rf_timestamp_update wake_at;
+    rf_bool_update ok;
+    rf_bytes_update raw;
+    rf_i64_update big;
+    rf_f64_update value;
+    rf_text_update meta;
+    rf_text_update doc;
+    db_role_update role;
+    rf_text_update label;
+    rf_text_update code;
+    rf_text_update note;
+} db_reading_update_input;
+
+/* Lookups by each unique criterion: RF_NOT_FOUND when there is no such row;
+ * the _select forms return only the selected columns (NULL: all). */
+static inline rf_status db_reading_find_unique_by_id(rf_client *client, int32_t id, db_reading *out,
+        rf_arena *arena);
+static inline rf_status db_reading_find_unique_by_id_select(rf_client *client, int32_t id, 
+        const db_reading_select *select, db_reading *out, rf_arena *arena);
+/* The first row of the query; RF_NOT_FOUND when there is none. */
+static inline rf_status db_reading_find_first(rf_client *client, const db_reading_query *query, db_reading *out,
+        rf_arena *arena);
+/* Every row of the query (NULL: all rows), in out->items[0..count). */
+static inline rf_status db_reading_find_many(rf_client *client, const db_reading_query *query, db_reading_list *out,
+        rf_arena *arena);
+/* The rows of the query one at a time, in constant memory (see "Streams"
+ * at the top). */
+static inline rf_status db_reading_find_many_stream(rf_client *client, const db_reading_query *query,
+        const rf_stream_options *options, db_reading_stream *out);
+static inline rf_status db_reading_stream_next(db_reading_stream *stream, db_reading *out, rf_arena *arena, bool *got);
+static inline rf_status db_reading_stream_close(db_reading_stream *stream);
+/* How many rows match (NULL: all). */
+static inline rf_status db_reading_count(rf_client *client, const db_reading_where *where, int64_t *count);
+/* Counts, sums, averages, minima, maxima (NULL query: count_all only). */
+static inline rf_status db_reading_aggregate(rf_client *client, const db_reading_aggregate_query *query,
+        db_reading_aggregate_result *out, rf_arena *arena);
+/* Groups of rows with equal `by` fields, and their aggregates. */
+static inline rf_status db_reading_group_by(rf_client *client, const db_reading_group_by_query *query,
+        db_reading_group_by_list *out, rf_arena *arena);
+/* Inserts a row and returns it as stored (defaults filled). */
+static inline rf_status db_reading_create(rf_client *client, const db_reading_create_input *data, db_reading *out, rf_arena *arena);
+static inline rf_status db_reading_create_select(rf_client *client, const db_reading_create_input *data,
+        const db_reading_select *select, db_reading *out, rf_arena *arena);
+/* Changes, removes or upserts the row with the given unique values; update
+ * and delete give RF_NOT_FOUND when there is none. `out` may be NULL; a
+ * NULL update input changes nothing but @updatedAt fields. The _select
+ * forms return only the selected columns (NULL: all). */
+static inline rf_status db_reading_update_by_id(rf_client *client, int32_t id, const db_reading_update_input *data,
+        db_reading *out, rf_arena *arena);
+static inline rf_status db_reading_update_by_id_select(rf_client *client, int32_t id, const db_reading_update_input *data,
+        const db_reading_select *select, db_reading *out, rf_arena *arena);
+static inline rf_status db_reading_delete_by_id(rf_client *client, int32_t id, db_reading *out, rf_arena *arena);
+static inline rf_status db_reading_delete_by_id_select(rf_client *client, int32_t id, const db_reading_select *select,
+        db_reading *out, rf_arena *arena);
+/* Creates the row, or updates the one with the same id. */
+static inline rf_status db_reading_upsert_by_id(rf_client *client, const db_reading_create_input *create,
+        const db_reading_update_input *update, db_reading *out, rf_arena *arena);
+/* Every matching row (NULL: all); *count (may be NULL) says how many. */
+static inline rf_status db_reading_update_many(rf_client *client, const db_reading_where *where,
+        const db_reading_update_input *data, int64_t *count);
+static inline rf_status db_reading_delete_many(rf_client *client, const db_reading_where *where, int64_t *count);
+/* Bulk writes (see "Bulk writes" at the top). */
+static inline rf_status db_reading_create_many(rf_client *client, const db_reading_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+static inline rf_status db_reading_create_many_and_return(rf_client *client, const db_reading_create_input *data,
+        size_t n, bool skip_duplicates, const db_reading_select *select, db_reading_list *out,
+        rf_arena *arena);
+static inline rf_status db_reading_update_many_and_return(rf_client *client, const db_reading_where *where,
+        const db_reading_update_input *data, const db_reading_select *select, db_reading_list *out,
+        rf_arena *arena);
+/* A create with related rows created or connected in the same
+ * transaction (see "Nested creates" at the top). */
+struct db_reading_nested_create {
+    const db_reading_create_input *data;
+};
+static inline rf_status db_reading_create_nested(rf_client *client, const db_reading_nested_create *input, db_reading *out,
+        rf_arena *arena);
+/* Writes on Reading rows related to a row being updated (see "Nested updates"). */
+typedef RF_RELATION_UPDATE(db_reading) db_reading_relation_update;
+/* Batched forms (see rf_batch_run): queued now, sent with the batch in one
+ * round trip; `out` (may be NULL for writes) and `count` (may be NULL for
+ * the _many writes: rows affected) are filled then. A batched create_many
+ * is one INSERT of at most 1,000 rows. */
+static inline rf_status db_reading_batch_update_by_id(rf_batch *batch, int32_t id, const db_reading_update_input *data,
+        db_reading *out);
+static inline rf_status db_reading_batch_delete_by_id(rf_batch *batch, int32_t id, db_reading *out);
+static inline rf_status db_reading_batch_upsert_by_id(rf_batch *batch, const db_reading_create_input *create,
+        const db_reading_update_input *update, db_reading *out);
+static inline rf_status db_reading_batch_create(rf_batch *batch, const db_reading_create_input *data, db_reading *out);
+static inline rf_status db_reading_batch_create_many(rf_batch *batch, const db_reading_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+static inline rf_status db_reading_batch_update_many(rf_batch *batch, const db_reading_where *where,
+        const db_reading_update_input *data, int64_t *count);
+static inline rf_status db_reading_batch_delete_many(rf_batch *batch, const db_reading_where *where, int64_t *count);
+static inline rf_status db_reading_batch_find_unique_by_id(rf_batch *batch, int32_t id, db_reading *out);
+static inline rf_status db_reading_batch_count(rf_batch *batch, const db_reading_where *where, int64_t *count);
+/* Rows live in the batch's arena. A batch reads no related rows and locks
+ * none: a query with include or lock is refused (RF_INVALID_ARGUMENT). */
+static inline rf_status db_reading_batch_find_many(rf_batch *batch, const db_reading_query *query, db_reading_list *out);
+static inline rf_status db_reading_batch_find_first(rf_batch *batch, const db_reading_query *query, db_reading *out);
+static inline rf_status db_reading_batch_aggregate(rf_batch *batch, const db_reading_aggregate_query *query,
+        db_reading_aggregate_result *out);
 
 /* ========================================================================
  * Nested updates (Prisma's nested writes in update): update_nested_by_<key>
@@ -2352,6 +2769,12 @@ struct db_lists_nested_update {
 static inline rf_status db_lists_update_nested_by_id(rf_client *client, int32_t id, 
         const db_lists_nested_update *input, db_lists *out, rf_arena *arena);
 
+struct db_reading_nested_update {
+    const db_reading_update_input *data;
+};
+static inline rf_status db_reading_update_nested_by_id(rf_client *client, int32_t id, 
+        const db_reading_nested_update *input, db_reading *out, rf_arena *arena);
+
 /* ========================================================================
  * The functions' definitions
  * ======================================================================== */
@@ -2420,14 +2843,30 @@ static inline rf_status db_lists_update_nested_by_id(rf_client *client, int32_t 
                                             out, arena); }
 #define RF__BATCH_READ(T) \
     static inline rf_status T##_batch_count(rf_batch *batch, const T##_where *where, int64_t *count) \
-    { return rf_desc_batch_count(batch, &T##__m, where, count); }
+    { return rf_desc_batch_count(batch, &T##__m, where, count); } \
+    static inline rf_status T##_batch_find_many(rf_batch *batch, const T##_query *query, T##_list *out) \
+    { return rf_desc_batch_find_many(batch, &T##__m, query, out); } \
+    static inline rf_status T##_batch_find_first(rf_batch *batch, const T##_query *query, T *out) \
+    { return rf_desc_batch_find_first(batch, &T##__m, query, out); } \
+    static inline rf_status T##_batch_aggregate(rf_batch *batch, const T##_aggregate_query *query, \
+                                  T##_aggregate_result *out) \
+    { return rf_desc_batch_aggregate(batch, &T##__m, query, out); }
 #define RF__BATCH_FIND(T, C, U, PARAMS, KEYS) \
     static inline rf_status T##_batch_find_unique_by_##C(rf_batch *batch, RF__ARGS PARAMS T *out) \
     { const void *key[] = {RF__ARGS KEYS}; \
       return rf_desc_batch_find_unique(batch, &T##__m, U, key, out); }
 #define RF__BATCH_WRITE(T) \
     static inline rf_status T##_batch_create(rf_batch *batch, const T##_create_input *data, T *out) \
-    { return rf_desc_batch_create(batch, &T##__m, data, out); }
+    { return rf_desc_batch_create(batch, &T##__m, data, out); } \
+    static inline rf_status T##_batch_create_many(rf_batch *batch, const T##_create_input *data, size_t n, \
+                                    bool skip_duplicates, int64_t *count) \
+    { return rf_desc_batch_create_many(batch, &T##__m, data, sizeof *data, n, \
+                                       skip_duplicates, count); } \
+    static inline rf_status T##_batch_update_many(rf_batch *batch, const T##_where *where, \
+                                    const T##_update_input *data, int64_t *count) \
+    { return rf_desc_batch_update_many(batch, &T##__m, where, data, count); } \
+    static inline rf_status T##_batch_delete_many(rf_batch *batch, const T##_where *where, int64_t *count) \
+    { return rf_desc_batch_delete_many(batch, &T##__m, where, count); }
 #define RF__BATCH_BY_KEY(T, C, U, PARAMS, KEYS) \
     static inline rf_status T##_batch_update_by_##C(rf_batch *batch, RF__ARGS PARAMS \
                                       const T##_update_input *data, T *out) \
@@ -2477,7 +2916,10 @@ static inline rf_status db_lists_update_nested_by_id(rf_client *client, int32_t 
 #define RF__UPSERT(T, C, U) \
     static inline rf_status T##_upsert_by_##C(rf_client *client, const T##_create_input *create, \
                                 const T##_update_input *update, T *out, rf_arena *arena) \
-    { return rf_desc_upsert(client, &T##__m, U, create, update, out, arena); }
+    { return rf_desc_upsert(client, &T##__m, U, create, update, out, arena); } \
+    static inline rf_status T##_batch_upsert_by_##C(rf_batch *batch, const T##_create_input *create, \
+                                      const T##_update_input *update, T *out) \
+    { return rf_desc_batch_upsert(batch, &T##__m, U, create, update, out); }
 #define RF__LINK(T, C, I, PARAMS, KEYS) \
     static inline rf_status T##_connect_##C(rf_client *client, RF__ARGS PARAMS) \
     { const void *key[] = {RF__ARGS KEYS}; return rf_desc_link(client, &T##__m, I, key, true); } \
@@ -2536,6 +2978,9 @@ RF__UPSERT(db_tag, group_name, 0)
 RF__MODEL_RW(db_lists)
 RF__UNIQUE_PLAIN_RW(db_lists, id, 0, (int32_t id, ), (&id))
 RF__UPSERT(db_lists, id, 0)
+RF__MODEL_RW(db_reading)
+RF__UNIQUE_PLAIN_RW(db_reading, id, 0, (int32_t id, ), (&id))
+RF__UPSERT(db_reading, id, 0)
 #undef RF__ARGS
 #undef RF__READ
 #undef RF__WRITE

@@ -454,17 +454,34 @@ static inline rf_status ts_account_create_nested(rf_client *client, const ts_acc
 /* Writes on Account rows related to a row being updated (see "Nested updates"). */
 typedef RF_RELATION_UPDATE(ts_account) ts_account_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
- * round trip; `out` (may be NULL for writes) is filled then. */
+ * round trip; `out` (may be NULL for writes) and `count` (may be NULL for
+ * the _many writes: rows affected) are filled then. A batched create_many
+ * is one INSERT of at most 1,000 rows. */
 static inline rf_status ts_account_batch_update_by_id(rf_batch *batch, int32_t id, const ts_account_update_input *data,
         ts_account *out);
 static inline rf_status ts_account_batch_delete_by_id(rf_batch *batch, int32_t id, ts_account *out);
+static inline rf_status ts_account_batch_upsert_by_id(rf_batch *batch, const ts_account_create_input *create,
+        const ts_account_update_input *update, ts_account *out);
 static inline rf_status ts_account_batch_update_by_email(rf_batch *batch, const char *email, const ts_account_update_input *data,
         ts_account *out);
 static inline rf_status ts_account_batch_delete_by_email(rf_batch *batch, const char *email, ts_account *out);
+static inline rf_status ts_account_batch_upsert_by_email(rf_batch *batch, const ts_account_create_input *create,
+        const ts_account_update_input *update, ts_account *out);
 static inline rf_status ts_account_batch_create(rf_batch *batch, const ts_account_create_input *data, ts_account *out);
+static inline rf_status ts_account_batch_create_many(rf_batch *batch, const ts_account_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+static inline rf_status ts_account_batch_update_many(rf_batch *batch, const ts_account_where *where,
+        const ts_account_update_input *data, int64_t *count);
+static inline rf_status ts_account_batch_delete_many(rf_batch *batch, const ts_account_where *where, int64_t *count);
 static inline rf_status ts_account_batch_find_unique_by_id(rf_batch *batch, int32_t id, ts_account *out);
 static inline rf_status ts_account_batch_find_unique_by_email(rf_batch *batch, const char *email, ts_account *out);
 static inline rf_status ts_account_batch_count(rf_batch *batch, const ts_account_where *where, int64_t *count);
+/* Rows live in the batch's arena. A batch reads no related rows and locks
+ * none: a query with include or lock is refused (RF_INVALID_ARGUMENT). */
+static inline rf_status ts_account_batch_find_many(rf_batch *batch, const ts_account_query *query, ts_account_list *out);
+static inline rf_status ts_account_batch_find_first(rf_batch *batch, const ts_account_query *query, ts_account *out);
+static inline rf_status ts_account_batch_aggregate(rf_batch *batch, const ts_account_aggregate_query *query,
+        ts_account_aggregate_result *out);
 
 /* ---- Order (model) ---- */
 
@@ -679,13 +696,28 @@ static inline rf_status ts_order_create_nested(rf_client *client, const ts_order
 /* Writes on Order rows related to a row being updated (see "Nested updates"). */
 typedef RF_RELATION_UPDATE(ts_order) ts_order_relation_update;
 /* Batched forms (see rf_batch_run): queued now, sent with the batch in one
- * round trip; `out` (may be NULL for writes) is filled then. */
+ * round trip; `out` (may be NULL for writes) and `count` (may be NULL for
+ * the _many writes: rows affected) are filled then. A batched create_many
+ * is one INSERT of at most 1,000 rows. */
 static inline rf_status ts_order_batch_update_by_id(rf_batch *batch, int64_t id, const ts_order_update_input *data,
         ts_order *out);
 static inline rf_status ts_order_batch_delete_by_id(rf_batch *batch, int64_t id, ts_order *out);
+static inline rf_status ts_order_batch_upsert_by_id(rf_batch *batch, const ts_order_create_input *create,
+        const ts_order_update_input *update, ts_order *out);
 static inline rf_status ts_order_batch_create(rf_batch *batch, const ts_order_create_input *data, ts_order *out);
+static inline rf_status ts_order_batch_create_many(rf_batch *batch, const ts_order_create_input *data, size_t n,
+        bool skip_duplicates, int64_t *count);
+static inline rf_status ts_order_batch_update_many(rf_batch *batch, const ts_order_where *where,
+        const ts_order_update_input *data, int64_t *count);
+static inline rf_status ts_order_batch_delete_many(rf_batch *batch, const ts_order_where *where, int64_t *count);
 static inline rf_status ts_order_batch_find_unique_by_id(rf_batch *batch, int64_t id, ts_order *out);
 static inline rf_status ts_order_batch_count(rf_batch *batch, const ts_order_where *where, int64_t *count);
+/* Rows live in the batch's arena. A batch reads no related rows and locks
+ * none: a query with include or lock is refused (RF_INVALID_ARGUMENT). */
+static inline rf_status ts_order_batch_find_many(rf_batch *batch, const ts_order_query *query, ts_order_list *out);
+static inline rf_status ts_order_batch_find_first(rf_batch *batch, const ts_order_query *query, ts_order *out);
+static inline rf_status ts_order_batch_aggregate(rf_batch *batch, const ts_order_aggregate_query *query,
+        ts_order_aggregate_result *out);
 
 /* ========================================================================
  * Nested updates (Prisma's nested writes in update): update_nested_by_<key>
@@ -799,14 +831,30 @@ static inline rf_status ts_order_update_nested_by_id(rf_client *client, int64_t 
                                             out, arena); }
 #define RF__BATCH_READ(T) \
     static inline rf_status T##_batch_count(rf_batch *batch, const T##_where *where, int64_t *count) \
-    { return rf_desc_batch_count(batch, &T##__m, where, count); }
+    { return rf_desc_batch_count(batch, &T##__m, where, count); } \
+    static inline rf_status T##_batch_find_many(rf_batch *batch, const T##_query *query, T##_list *out) \
+    { return rf_desc_batch_find_many(batch, &T##__m, query, out); } \
+    static inline rf_status T##_batch_find_first(rf_batch *batch, const T##_query *query, T *out) \
+    { return rf_desc_batch_find_first(batch, &T##__m, query, out); } \
+    static inline rf_status T##_batch_aggregate(rf_batch *batch, const T##_aggregate_query *query, \
+                                  T##_aggregate_result *out) \
+    { return rf_desc_batch_aggregate(batch, &T##__m, query, out); }
 #define RF__BATCH_FIND(T, C, U, PARAMS, KEYS) \
     static inline rf_status T##_batch_find_unique_by_##C(rf_batch *batch, RF__ARGS PARAMS T *out) \
     { const void *key[] = {RF__ARGS KEYS}; \
       return rf_desc_batch_find_unique(batch, &T##__m, U, key, out); }
 #define RF__BATCH_WRITE(T) \
     static inline rf_status T##_batch_create(rf_batch *batch, const T##_create_input *data, T *out) \
-    { return rf_desc_batch_create(batch, &T##__m, data, out); }
+    { return rf_desc_batch_create(batch, &T##__m, data, out); } \
+    static inline rf_status T##_batch_create_many(rf_batch *batch, const T##_create_input *data, size_t n, \
+                                    bool skip_duplicates, int64_t *count) \
+    { return rf_desc_batch_create_many(batch, &T##__m, data, sizeof *data, n, \
+                                       skip_duplicates, count); } \
+    static inline rf_status T##_batch_update_many(rf_batch *batch, const T##_where *where, \
+                                    const T##_update_input *data, int64_t *count) \
+    { return rf_desc_batch_update_many(batch, &T##__m, where, data, count); } \
+    static inline rf_status T##_batch_delete_many(rf_batch *batch, const T##_where *where, int64_t *count) \
+    { return rf_desc_batch_delete_many(batch, &T##__m, where, count); }
 #define RF__BATCH_BY_KEY(T, C, U, PARAMS, KEYS) \
     static inline rf_status T##_batch_update_by_##C(rf_batch *batch, RF__ARGS PARAMS \
                                       const T##_update_input *data, T *out) \
@@ -856,7 +904,10 @@ static inline rf_status ts_order_update_nested_by_id(rf_client *client, int64_t 
 #define RF__UPSERT(T, C, U) \
     static inline rf_status T##_upsert_by_##C(rf_client *client, const T##_create_input *create, \
                                 const T##_update_input *update, T *out, rf_arena *arena) \
-    { return rf_desc_upsert(client, &T##__m, U, create, update, out, arena); }
+    { return rf_desc_upsert(client, &T##__m, U, create, update, out, arena); } \
+    static inline rf_status T##_batch_upsert_by_##C(rf_batch *batch, const T##_create_input *create, \
+                                      const T##_update_input *update, T *out) \
+    { return rf_desc_batch_upsert(batch, &T##__m, U, create, update, out); }
 #define RF__LINK(T, C, I, PARAMS, KEYS) \
     static inline rf_status T##_connect_##C(rf_client *client, RF__ARGS PARAMS) \
     { const void *key[] = {RF__ARGS KEYS}; return rf_desc_link(client, &T##__m, I, key, true); } \

@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "migrate/cmd_diff.h"
 #include "migrate/cmd_lint.h"
+#include "introspect/drift.h"
 #include "migrate/deploy.h"
 #include "migrate/devflow.h"
 #include "migrate/folder.h"
@@ -50,12 +51,16 @@ static const char common_opts[] =
     "                  from the environment or a .env file beside the schema)\n";
 
 static const char deploy_usage[] =
-    "Usage: refract migrate deploy [--schema PATH] [--url URL]\n"
+    "Usage: refract migrate deploy [--accept-drift] [--schema PATH] [--url URL]\n"
     "\n"
     "Apply every pending migration of the migrations folder, in order, each in one\n"
     "transaction together with its _prisma_migrations row. Stops at the first\n"
     "failure (the database is left as before that migration) and refuses while a\n"
     "failed migration is unresolved (see `refract migrate resolve`).\n"
+    "\n"
+    "Before anything is applied, the database is compared with what its applied\n"
+    "migrations produce (see `refract migrate status`). A drifted database is left\n"
+    "alone, with the drift printed, unless --accept-drift is given.\n"
     "\n";
 
 static const char status_usage[] =
@@ -63,7 +68,10 @@ static const char status_usage[] =
     "\n"
     "Compare the migrations folder with the database's _prisma_migrations table:\n"
     "applied, pending, failed and edited migrations, and migrations the database\n"
-    "has but the folder lacks. Exit status 1 when anything is not up to date.\n"
+    "has but the folder lacks. Then drift: the database's schema compared with the\n"
+    "one its applied migrations produce (the newest applied migration's saved\n"
+    "schema.prisma), reported object by object as Prisma does. Exit status 1 when\n"
+    "anything is not up to date.\n"
     "\n";
 
 static const char reset_usage[] =
@@ -138,10 +146,36 @@ static int deploy_and_report(db_conn *db, const migration_folder *f, FILE *out)
 
 /* ---- deploy ------------------------------------------------------------------- */
 
+/* A drifted database is not migrated further unless asked: pending
+ * migrations were written against the schema the history describes. */
+static int deploy_unless_drifted(db_conn *db, const migration_folder *f, bool accept_drift)
+{
+    buf err = BUF_INIT;
+    int drift = drift_check_history(db, f, stderr, &err);
+    if (drift < 0) {
+        fprintf(stderr, "error: %s", buf_cstr(&err));
+        buf_free(&err);
+        return EXIT_USER;
+    }
+    buf_free(&err);
+    if (drift == 1 && !accept_drift) {
+        fputs("error: the database has drifted from its migration history (see above), so no "
+              "migration was applied.\n"
+              "  Bring the database back in line (or record the change in a migration), or run "
+              "again with --accept-drift to apply the pending migrations anyway.\n",
+              stderr);
+        return EXIT_USER;
+    }
+    if (drift == 1)
+        fputs("warning: --accept-drift given: applying pending migrations to a drifted "
+              "database.\n\n", stderr);
+    return deploy_and_report(db, f, stdout);
+}
+
 static int migrate_deploy_cmd(int argc, char **argv)
 {
     migrate_options o;
-    int rc = migrate_parse_options(argc, argv, OPT_SCHEMA | OPT_URL, &o);
+    int rc = migrate_parse_options(argc, argv, OPT_SCHEMA | OPT_URL | OPT_ACCEPT_DRIFT, &o);
     if (rc >= 0)
         return help_or_usage(deploy_usage, true, rc == EXIT_OK ? stdout : stderr);
     project p;
@@ -154,7 +188,7 @@ static int migrate_deploy_cmd(int argc, char **argv)
         printf("Schema loaded from %s\n", p.schema_path);
         if (project_connect(&p, o.url, &db, stdout) == 0) {
             print_found(stdout, &f);
-            rc = deploy_and_report(&db, &f, stdout);
+            rc = deploy_unless_drifted(&db, &f, o.accept_drift);
             db_close(&db);
         }
     }
@@ -257,6 +291,14 @@ static int migrate_status_cmd(int argc, char **argv)
         list_names(stdout, &f, &r, MIGRATION_PENDING);
         puts("\nTo apply migrations in development run refract migrate dev.\n"
              "To apply migrations in production run refract migrate deploy.");
+    }
+    if (!r.first_failed) {
+        buf derr = BUF_INIT;
+        int drift = drift_check_history(&db, &f, stdout, &derr);
+        if (drift < 0)
+            fprintf(stderr, "error: %s", buf_cstr(&derr));
+        clean &= drift == 0 || drift == 2;
+        buf_free(&derr);
     }
     if (clean)
         puts("Database schema is up to date!");

@@ -507,7 +507,8 @@ int catalog_read(PGconn *pg, const catalog_options *o, arena *a, catalog *out, b
     r.namespaces_param = array_literal(a, ns, nns);
     /* In name order, as dbschema_from_model keeps a multiSchema list. */
     for (size_t i = 0; i < nns; i++) {
-        ARENA_PUSH(a, out->db.namespaces, out->db.nnamespaces, out->db.cnamespaces, ns[i]);
+        const char *copy = arena_strdup(a, ns[i]); /* may outlive the caller's */
+        ARENA_PUSH(a, out->db.namespaces, out->db.nnamespaces, out->db.cnamespaces, copy);
         for (size_t k = out->db.nnamespaces - 1;
              k > 0 && strcmp(out->db.namespaces[k - 1], out->db.namespaces[k]) > 0; k--) {
             const char *t = out->db.namespaces[k];

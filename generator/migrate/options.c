@@ -23,6 +23,7 @@ static const struct option_spec {
     {"--create-only", OPT_CREATE_ONLY, false, offsetof(migrate_options, create_only)},
     {"--accept-data-loss", OPT_DATA_LOSS, false, offsetof(migrate_options, accept_data_loss)},
     {"--safe", OPT_SAFE, false, offsetof(migrate_options, safe)},
+    {"--accept-drift", OPT_ACCEPT_DRIFT, false, offsetof(migrate_options, accept_drift)},
 };
 
 int migrate_parse_options(int argc, char **argv, unsigned allowed, migrate_options *o)

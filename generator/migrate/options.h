@@ -16,11 +16,12 @@ enum {
     OPT_CREATE_ONLY = 1 << 5, /* --create-only */
     OPT_DATA_LOSS = 1 << 6,   /* --accept-data-loss */
     OPT_SAFE = 1 << 7,        /* --safe */
+    OPT_ACCEPT_DRIFT = 1 << 8, /* --accept-drift */
 };
 
 typedef struct migrate_options {
     const char *schema, *url, *name, *applied, *rolled_back;
-    bool force, create_only, accept_data_loss, safe;
+    bool force, create_only, accept_data_loss, safe, accept_drift;
 } migrate_options;
 
 /* Parse argv[1..] (argv[0] is the command name). Returns -1 to go on,

@@ -6,9 +6,14 @@
  *   - corpus: every PostgreSQL schema of $REFRACT_SHARED/corpus (a few in
  *     `make check`, all in check-full);
  *   - by hand: what Prisma's SQL cannot say (identity, generated columns,
- *     views, comments, sequences) is read into the catalog's extras.
+ *     views, comments, sequences) is read into the catalog's extras;
+ *   - db pull round trip, for the same corpus: the database built from
+ *     refract's SQL is pulled; the pulled schema must (a) validate, (b) diff
+ *     empty against the live database, and (c) give, with its own SQL, a
+ *     database with the same pg_dump catalog.
  */
 #include <dirent.h>
+#include <sys/wait.h>
 
 #include "check_full.h"
 #include "introspect/catalog.h"
@@ -223,6 +228,165 @@ START_TEST(by_hand_objects_are_read)
 }
 END_TEST
 
+/* ---- db pull round trip -------------------------------------------------------------- */
+
+static const char *refract_bin(void)
+{
+    const char *b = getenv("REFRACT_BIN");
+    return b && *b ? b : REFRACT_BIN;
+}
+
+static int db_counter;
+
+/* A fresh database (citext and pg_trgm, as mc_fresh_db) with its URL. */
+static void fresh_db_with_url(char *conninfo, char *url, size_t size)
+{
+    char name[64];
+    snprintf(name, sizeof name, "pull%ld_%d", (long)getpid(), ++db_counter);
+    ck_assert_int_eq(pgh_create_db(&mc_pg, name, conninfo, size), 0);
+    ck_assert_int_eq(pgh_url(&mc_pg, name, url, size), 0);
+    mc_exec(conninfo, "CREATE EXTENSION IF NOT EXISTS citext");
+    mc_exec(conninfo, "CREATE EXTENSION IF NOT EXISTS pg_trgm");
+}
+
+/* `refract db pull` into dir/schema.prisma, which holds only a datasource
+ * (listing `original`'s schemas, if it has some) before; returns the exit
+ * status, its output in *out (heap). */
+static int pull_into(const char *dir, const char *url, const char *original, char **out)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/schema.prisma", dir);
+    arena a = ARENA_INIT;
+    migrate_loaded l = {0};
+    ck_assert(migrate_load_schema(original, &l, &a));
+    const model_datasource *ds = &l.model->datasource;
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("datasource db {\n  provider = \"postgresql\"\n", f);
+    if (ds->nschemas) {
+        fputs("  schemas  = [", f);
+        for (size_t i = 0; i < ds->nschemas; i++)
+            fprintf(f, "%s\"%s\"", i ? ", " : "", ds->schemas[i]);
+        fputs("]\n", f);
+    }
+    fputs("}\n", f);
+    if (ds->nschemas)
+        fputs("\ngenerator client {\n  provider        = \"prisma-client\"\n"
+              "  previewFeatures = [\"multiSchema\"]\n}\n",
+              f);
+    fclose(f);
+    migrate_loaded_free(&l);
+    arena_free(&a);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "'%s' db pull --schema '%s' --url '%s' 2>&1", refract_bin(), path,
+             url);
+    FILE *p = popen(cmd, "r");
+    ck_assert_ptr_nonnull(p);
+    buf b = BUF_INIT;
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
+        buf_put(&b, chunk, n);
+    int status = pclose(p);
+    *out = buf_steal(&b);
+    if (!*out)
+        *out = strdup("");
+    return WEXITSTATUS(status);
+}
+
+/* The round trip of one corpus schema; 1 when all three hold. */
+static int round_trip(const char *name, const char *schema)
+{
+    char db[PGH_CONNINFO_MAX], url[PGH_CONNINFO_MAX];
+    fresh_db_with_url(db, url, sizeof db);
+    char *sql = mc_diff_sql(NULL, schema);
+    char *err = mc_apply(db, sql);
+    free(sql);
+    if (err) {
+        free(err);
+        return -1;
+    }
+    char dir[] = "/tmp/refract-pull-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char *out;
+    int rc = pull_into(dir, url, schema, &out);
+    ck_assert_msg(rc == 0, "%s: db pull failed: %s", name, out);
+    free(out);
+    char pulled[600];
+    snprintf(pulled, sizeof pulled, "%s/schema.prisma", dir);
+    arena a = ARENA_INIT;
+    migrate_loaded l = {0};
+    bool valid = migrate_load_schema(pulled, &l, &a);
+    migrate_loaded_free(&l);
+    arena_free(&a);
+    bool empty = valid && steps_from_live(name, db, pulled) == 0;
+    bool same = false;
+    if (valid) {
+        char db2[PGH_CONNINFO_MAX];
+        mc_fresh_db(db2, sizeof db2);
+        char *sql2 = mc_diff_sql(NULL, pulled);
+        char *err2 = mc_apply(db2, sql2);
+        if (err2)
+            fprintf(stderr, "%s: the pulled schema's SQL fails: %s\n", name, err2);
+        else {
+            char *ca = mc_catalog(db), *cb = mc_catalog(db2);
+            same = !strcmp(ca, cb);
+            if (!same)
+                mc_show_diff(name, ca, cb);
+            free(ca);
+            free(cb);
+        }
+        free(sql2);
+        free(err2);
+    }
+    fprintf(stderr, "pull %s: validates %s, diff vs live empty %s, same catalog %s\n", name,
+            valid ? "yes" : "NO", empty ? "yes" : "NO", same ? "yes" : "NO");
+    if (valid && empty && same) {
+        char cmd[700];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        ck_assert_int_eq(system(cmd), 0);
+    } else {
+        fprintf(stderr, "  (the pulled schema is kept in %s)\n", dir);
+    }
+    return valid && empty && same;
+}
+
+START_TEST(corpus_pulls_round_trip)
+{
+    if (!shared()) {
+        fputs("REFRACT_SHARED unset: skipping the corpus\n", stderr);
+        return;
+    }
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/corpus/expected", shared());
+    DIR *d = opendir(dir);
+    ck_assert_ptr_nonnull(d);
+    struct dirent *e;
+    int total = 0, ok = 0, skipped = 0;
+    while ((e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        if (n < 5 || strcmp(e->d_name + n - 4, ".sql"))
+            continue;
+        char name[256], schema[1024];
+        snprintf(name, sizeof name, "%.*s", (int)(n - 4), e->d_name);
+        if (!check_full() && !in_quick_set(name))
+            continue;
+        corpus_schema(name, schema, sizeof schema);
+        total++;
+        int r = round_trip(name, schema);
+        if (r < 0)
+            skipped++;
+        else
+            ok += r;
+    }
+    closedir(d);
+    fprintf(stderr, "pull: %d of %d corpus schemas round-trip (%d skipped: SQL does not apply)\n",
+            ok, total, skipped);
+    ck_assert_int_gt(total, 0);
+    ck_assert_int_eq(ok + skipped, total);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("introspect");
@@ -231,6 +395,7 @@ int main(void)
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, corpus_reads_back_as_its_schema);
     tcase_add_test(tc, by_hand_objects_are_read);
+    tcase_add_test(tc, corpus_pulls_round_trip);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -16,28 +16,38 @@
 /* Relations refract and Prisma keep for themselves, never part of a schema. */
 #define SKIPPED_TABLES "'_prisma_migrations', '_refract_db_push'"
 
-/* Of the asked namespaces, not owned by an extension. */
-#define IN_NAMESPACES(rel)                                                                   \
-    " n.nspname = ANY ($1::text[]) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep" \
-    " WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.objid = " rel             \
-    " AND dep.deptype = 'e')"
+/* Of the asked namespaces. Only the relations query leaves out what an
+ * extension owns (a hashed NOT IN over pg_depend's few 'e' rows): the other
+ * queries' rows for such relations find no table to attach to. */
+#define IN_NAMESPACES " n.nspname = ANY ($1::text[])"
+#define NOT_FROM_EXTENSION(rel)                                                              \
+    " AND " rel " NOT IN (SELECT dep.objid FROM pg_catalog.pg_depend dep"                    \
+    " WHERE dep.deptype = 'e' AND dep.classid = 'pg_catalog.pg_class'::regclass)"
 
+/* Comments are joined (not looked up per row with obj_description). */
 static const char relations_sql[] =
-    "SELECT c.oid, n.nspname, c.relname, c.relkind,"
-    " pg_catalog.obj_description(c.oid, 'pg_class'),"
+    "SELECT c.oid, n.nspname, c.relname, c.relkind, d.description,"
     " CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END"
     " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid"
+    "   AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0"
     " WHERE c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relispartition"
-    " AND c.relname NOT IN (" SKIPPED_TABLES ") AND" IN_NAMESPACES("c.oid")
-    " ORDER BY n.nspname, c.relname";
+    " AND c.relname NOT IN (" SKIPPED_TABLES ") AND" IN_NAMESPACES NOT_FROM_EXTENSION("c.oid")
+    " ORDER BY n.nspname COLLATE \"C\", c.relname COLLATE \"C\"";
 
-/* The element type of an array column stands for the column's type. */
+/* The element type of an array column stands for the column's type.
+ * format_type() only for the types refract has no spelling of. */
 static const char columns_sql[] =
     "SELECT a.attrelid, a.attname, et.typname, etn.nspname, et.typtype,"
     " t.typcategory = 'A' AND t.typelem <> 0,"
-    " a.atttypmod, pg_catalog.format_type(et.oid, a.atttypmod), a.attnotnull,"
-    " pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,"
-    " pg_catalog.col_description(a.attrelid, a.attnum)"
+    " a.atttypmod,"
+    " CASE WHEN et.typtype = 'e' OR (etn.nspname = 'pg_catalog' AND et.typname IN ('int2', 'int4',"
+    "   'int8', 'float4', 'float8', 'bool', 'text', 'bytea', 'jsonb', 'json', 'uuid', 'xml',"
+    "   'inet', 'oid', 'money', 'date', 'varchar', 'bpchar', 'bit', 'varbit', 'timestamp',"
+    "   'timestamptz', 'time', 'timetz', 'numeric')) THEN NULL"
+    "   ELSE pg_catalog.format_type(et.oid, a.atttypmod) END,"
+    " a.attnotnull,"
+    " pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated, d.description"
     " FROM pg_catalog.pg_attribute a"
     " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
     " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
@@ -46,28 +56,18 @@ static const char columns_sql[] =
     "   THEN t.typelem ELSE t.oid END"
     " JOIN pg_catalog.pg_namespace etn ON etn.oid = et.typnamespace"
     " LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum"
+    " LEFT JOIN pg_catalog.pg_description d ON d.objoid = a.attrelid"
+    "   AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = a.attnum"
     " WHERE c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relispartition"
-    " AND a.attnum > 0 AND NOT a.attisdropped AND" IN_NAMESPACES("c.oid")
+    " AND a.attnum > 0 AND NOT a.attisdropped AND" IN_NAMESPACES
     " ORDER BY a.attrelid, a.attnum";
 
-/* Key columns only (not INCLUDE); names and options joined by \x1f. */
+/* Key columns only (not INCLUDE); names and options joined by \x1f, all
+ * three from one pass over the index's columns. */
 static const char indexes_sql[] =
     "SELECT i.indrelid, ic.relname, i.indisunique, i.indisprimary, am.amname,"
-    " pg_catalog.pg_get_expr(i.indpred, i.indrelid),"
-    " (SELECT string_agg(coalesce(att.attname, ''), E'\\x1f' ORDER BY k.ord)"
-    "    FROM unnest(i.indkey::int2[], i.indoption::int2[], i.indclass::oid[])"
-    "    WITH ORDINALITY AS k(attnum, opt, cls, ord)"
-    "    LEFT JOIN pg_catalog.pg_attribute att ON att.attrelid = i.indrelid"
-    "      AND att.attnum = k.attnum AND k.attnum <> 0"
-    "    WHERE k.ord <= i.indnkeyatts),"
-    " (SELECT string_agg((k.opt & 1)::text, E'\\x1f' ORDER BY k.ord)"
-    "    FROM unnest(i.indkey::int2[], i.indoption::int2[]) WITH ORDINALITY AS k(attnum, opt, ord)"
-    "    WHERE k.ord <= i.indnkeyatts),"
-    " (SELECT string_agg(opc.opcname || CASE WHEN opc.opcdefault THEN '+' ELSE '' END,"
-    "    E'\\x1f' ORDER BY k.ord)"
-    "    FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS k(cls, ord)"
-    "    JOIN pg_catalog.pg_opclass opc ON opc.oid = k.cls WHERE k.ord <= i.indnkeyatts),"
-    " con.contype, i.indexprs IS NOT NULL"
+    " CASE WHEN i.indpred IS NOT NULL THEN pg_catalog.pg_get_expr(i.indpred, i.indrelid) END,"
+    " k.cols, k.sorts, k.ops, con.contype, i.indexprs IS NOT NULL"
     " FROM pg_catalog.pg_index i"
     " JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
     " JOIN pg_catalog.pg_class c ON c.oid = i.indrelid"
@@ -75,7 +75,18 @@ static const char indexes_sql[] =
     " JOIN pg_catalog.pg_am am ON am.oid = ic.relam"
     " LEFT JOIN pg_catalog.pg_constraint con ON con.conindid = i.indexrelid"
     "   AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u')"
-    " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND" IN_NAMESPACES("c.oid")
+    " CROSS JOIN LATERAL (SELECT"
+    "   string_agg(coalesce(att.attname, ''), E'\\x1f' ORDER BY u.ord) AS cols,"
+    "   string_agg((u.opt & 1)::text, E'\\x1f' ORDER BY u.ord) AS sorts,"
+    "   string_agg(opc.opcname || CASE WHEN opc.opcdefault THEN '+' ELSE '' END,"
+    "     E'\\x1f' ORDER BY u.ord) AS ops"
+    "   FROM unnest(i.indkey::int2[], i.indoption::int2[], i.indclass::oid[])"
+    "     WITH ORDINALITY AS u(attnum, opt, cls, ord)"
+    "   LEFT JOIN pg_catalog.pg_attribute att ON att.attrelid = i.indrelid"
+    "     AND att.attnum = u.attnum AND u.attnum <> 0"
+    "   LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = u.cls"
+    "   WHERE u.ord <= i.indnkeyatts) k"
+    " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND" IN_NAMESPACES
     " ORDER BY i.indrelid, ic.relname";
 
 static const char foreign_keys_sql[] =
@@ -92,15 +103,17 @@ static const char foreign_keys_sql[] =
     " JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid"
     " JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace"
     " WHERE con.contype = 'f' AND NOT c.relispartition AND con.conparentid = 0 AND"
-    IN_NAMESPACES("c.oid")
+    IN_NAMESPACES
     " ORDER BY con.conrelid, con.conname";
 
 static const char enums_sql[] =
-    "SELECT n.nspname, t.typname, e.enumlabel, pg_catalog.obj_description(t.oid, 'pg_type')"
+    "SELECT n.nspname, t.typname, e.enumlabel, d.description"
     " FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace"
     " JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid"
+    " LEFT JOIN pg_catalog.pg_description d ON d.objoid = t.oid"
+    "   AND d.classoid = 'pg_catalog.pg_type'::regclass AND d.objsubid = 0"
     " WHERE n.nspname = ANY ($1::text[])"
-    " ORDER BY n.nspname, t.typname, e.enumsortorder";
+    " ORDER BY n.nspname COLLATE \"C\", t.typname COLLATE \"C\", e.enumsortorder";
 
 static const char extensions_sql[] =
     "SELECT e.extname, n.nspname, e.extversion FROM pg_catalog.pg_extension e"
@@ -117,7 +130,7 @@ static const char sequences_sql[] =
     "   AND d.refclassid = 'pg_catalog.pg_class'::regclass"
     " LEFT JOIN pg_catalog.pg_class oc ON oc.oid = d.refobjid"
     " LEFT JOIN pg_catalog.pg_attribute oa ON oa.attrelid = d.refobjid AND oa.attnum = d.refobjsubid"
-    " WHERE" IN_NAMESPACES("c.oid")
+    " WHERE" IN_NAMESPACES NOT_FROM_EXTENSION("c.oid")
     " ORDER BY n.nspname, c.relname";
 
 typedef struct reader {
@@ -518,7 +531,7 @@ int catalog_read(PGconn *pg, const catalog_options *o, arena *a, catalog *out, b
     }
     out->db.multi_schema = r.multi;
     if (read_relations(&r) || read_columns(&r) || read_indexes(&r) || read_foreign_keys(&r) ||
-        read_enums(&r) || read_extensions(&r) || read_sequences(&r))
+        read_enums(&r) || read_extensions(&r) || (!(o && o->lean) && read_sequences(&r)))
         return -1;
     return 0;
 }

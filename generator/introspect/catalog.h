@@ -89,6 +89,9 @@ typedef struct catalog_options {
     /* Keep each object's namespace (names are then schema-qualified, as a
      * multiSchema model's are). Default: on when more than one namespace. */
     bool multi_schema;
+    /* Only what the differ compares: no sequences (drift and diffs read
+     * with this, to stay cheap). */
+    bool lean;
 } catalog_options;
 
 /* Read the schema. Returns 0, or -1 after appending the server's message to

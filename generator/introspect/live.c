@@ -11,7 +11,8 @@ catalog *live_read(db_conn *db, const db_schema *like, arena *a, buf *err)
     const char *const own[] = {db->schema};
     catalog_options o = {.namespaces = multi ? like->namespaces : own,
                          .nnamespaces = multi ? like->nnamespaces : 1,
-                         .multi_schema = multi};
+                         .multi_schema = multi,
+                         .lean = true};
     catalog *live = arena_alloc(a, sizeof *live);
     if (catalog_read(db->pg, &o, a, live, err) != 0)
         return NULL;

@@ -26,18 +26,23 @@ static bool is_identifier(const char *s)
     return true;
 }
 
-/* Prisma's way of making a database name an identifier: characters that
- * cannot be in one become '_', and a name not starting with a letter is
- * prefixed (its own rule is to drop leading non-letters; a prefix keeps
- * names apart). */
+/* Prisma's way of making a database name an identifier: leading
+ * characters that are not letters are dropped, the others that cannot be
+ * in one become '_' ("_data" → "data", "first name" → "first_name"); a
+ * name with no letter at all gets a prefix. */
 static const char *sanitize(arena *a, const char *name)
 {
     if (is_identifier(name))
         return name;
+    const char *p = name;
+    while (*p && !isalpha((unsigned char)*p))
+        p++;
     buf b = BUF_INIT;
-    if (!isalpha((unsigned char)name[0]))
+    if (!*p) {
         buf_puts(&b, "x_");
-    for (const char *p = name; *p; p++)
+        p = name;
+    }
+    for (; *p; p++)
         buf_putc(&b, isalnum((unsigned char)*p) || *p == '_' ? *p : '_');
     const char *s = arena_strdup(a, buf_cstr(&b));
     buf_free(&b);
@@ -70,8 +75,10 @@ static void put_cstring(buf *out, const char *s)
     put_string(out, s, strlen(s));
 }
 
-/* Doc comments: one `///` line per line of the comment. */
-static void put_doc(buf *out, const char *indent, const char *doc)
+/* Doc comments: one `///` line per line of the comment. A doc comment
+ * kept from the schema holds the text after `///` as written (a space
+ * first, mostly): it goes back as it was. */
+static void put_doc_as(buf *out, const char *indent, const char *doc, bool kept)
 {
     if (!doc || !*doc)
         return;
@@ -79,9 +86,14 @@ static void put_doc(buf *out, const char *indent, const char *doc)
     while (*p) {
         const char *eol = strchr(p, '\n');
         size_t n = eol ? (size_t)(eol - p) : strlen(p);
-        buf_printf(out, "%s/// %.*s\n", indent, (int)n, p);
+        buf_printf(out, "%s///%s%.*s\n", indent, kept ? "" : " ", (int)n, p);
         p += n + (eol ? 1 : 0);
     }
+}
+
+static void put_doc(buf *out, const char *indent, const char *doc)
+{
+    put_doc_as(out, indent, doc, false);
 }
 
 /* ---- the models ------------------------------------------------------------------- */
@@ -90,8 +102,13 @@ typedef struct pulled_field {
     const char *name;
     const char *text;       /* "  name Type attrs\n" (doc comments above) */
     long column;            /* table column index, -1 for a relation field */
+    int group;              /* Prisma's order: scalars, relations (in the order of the
+                               foreign keys, tables in byte order), m:n lists */
+    size_t seq;             /* insertion order within the model */
     size_t order;           /* position in the previous schema, SIZE_MAX = new */
 } pulled_field;
+
+enum { FIELD_SCALAR, FIELD_RELATION, FIELD_MANY };
 
 typedef struct pulled_model {
     const db_table *t;      /* NULL for a view */
@@ -195,11 +212,11 @@ static bool has_unique_criterion(const db_table *t, const catalog_table_extra *x
     return false;
 }
 
-static void add_field(puller *p, pulled_model *m, const char *name, long column, size_t order,
-                      buf *text)
+static void add_field(puller *p, pulled_model *m, const char *name, long column, int group,
+                      size_t order, buf *text)
 {
     pulled_field f = {.name = name, .text = arena_strdup(p->a, buf_cstr(text)), .column = column,
-                      .order = order};
+                      .group = group, .seq = m->nfields, .order = order};
     buf_free(text);
     ARENA_PUSH(p->a, m->fields, m->nfields, m->cfields, f);
 }
@@ -339,10 +356,13 @@ static void scalar_fields(puller *p, pulled_model *m)
         const model_column *pc = previous_column(m->prev, c->name);
         buf b = BUF_INIT;
         const char *doc = m->t ? m->x->columns[i].comment : NULL;
-        put_doc(&b, "  ", pc && pc->doc ? pc->doc : doc);
+        if (pc && pc->doc)
+            put_doc_as(&b, "  ", pc->doc, true);
+        else
+            put_doc(&b, "  ", doc);
         buf_puts(&b, "  ");
         put_scalar_field(p, m, i, &b);
-        add_field(p, m, m->field_names[i], (long)i, pc ? pc->index : SIZE_MAX, &b);
+        add_field(p, m, m->field_names[i], (long)i, FIELD_SCALAR, pc ? pc->index : SIZE_MAX, &b);
     }
 }
 
@@ -359,14 +379,35 @@ static const char *action_name(db_action a)
     }
 }
 
-/* How many foreign keys relate the two models (either way). */
+/* The models an implicit m:n table joins (NULL when it does not). */
+static void join_ends(puller *p, const pulled_model *j, pulled_model **ma, pulled_model **mb)
+{
+    *ma = *mb = NULL;
+    for (size_t k = 0; k < j->t->nfks; k++) {
+        const db_foreign_key *f = &j->t->fks[k];
+        pulled_model *r = model_of(p, f->ref_schema, f->ref_table);
+        if (!strcmp(f->columns[0], "A"))
+            *ma = r;
+        else if (!strcmp(f->columns[0], "B"))
+            *mb = r;
+    }
+}
+
+/* How many relations (foreign keys, either way, and m:n tables) relate
+ * the two models. */
 static size_t relations_between(puller *p, const pulled_model *x, const pulled_model *y)
 {
     size_t n = 0;
     for (size_t i = 0; i < p->c->db.ntables; i++) {
         const pulled_model *m = &p->models[i];
-        if (m->join || m->ignored)
+        if (m->ignored)
             continue;
+        if (m->join) {
+            pulled_model *a, *b;
+            join_ends(p, m, &a, &b);
+            n += (a == x && b == y) || (a == y && b == x);
+            continue;
+        }
         for (size_t k = 0; k < m->t->nfks; k++) {
             const pulled_model *r = model_of(p, m->t->fks[k].ref_schema, m->t->fks[k].ref_table);
             if ((m == x && r == y) || (m == y && r == x))
@@ -376,25 +417,35 @@ static size_t relations_between(puller *p, const pulled_model *x, const pulled_m
     return n;
 }
 
+/* Whether the foreign key's columns are, as a set, a unique criterion (a
+ * unique index or the primary key): the relation is then one-to-one.
+ * Prisma's own db pull also calls it one-to-one when a unique criterion
+ * is only a subset of them, which its validator then rejects ("A
+ * one-to-one relation must use unique fields on the defining side"). */
+static bool contains_all(const char *const *cols, size_t n, const char *name)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!strcmp(cols[k], name))
+            return true;
+    return false;
+}
+
 static bool columns_unique(const db_table *t, const char *const *cols, size_t n)
 {
-    const db_index *hit = NULL;
-    for (size_t i = 0; i < t->nindexes && !hit; i++) {
+    for (size_t i = 0; i < t->nindexes; i++) {
         const db_index *ix = &t->indexes[i];
-        if (!ix->unique || ix->ncolumns != n || ix->where_sql)
+        if (!ix->unique || ix->where_sql || ix->ncolumns != n)
             continue;
         bool same = true;
-        for (size_t k = 0; k < n; k++)
-            same &= !strcmp(ix->columns[k].name, cols[k]);
+        for (size_t k = 0; k < n && same; k++)
+            same = contains_all(cols, n, ix->columns[k].name);
         if (same)
-            hit = ix;
+            return true;
     }
-    if (hit)
-        return true;
     if (t->pk.ncolumns != n)
         return false;
     for (size_t k = 0; k < n; k++)
-        if (strcmp(t->pk.columns[k], cols[k]))
+        if (!contains_all(cols, n, t->pk.columns[k]))
             return false;
     return true;
 }
@@ -420,9 +471,15 @@ static void one_relation(puller *p, pulled_model *m, const db_foreign_key *fk)
     pulled_model *r = model_of(p, fk->ref_schema, fk->ref_table);
     if (!r || r->join || r->ignored)
         return;
-    bool ambiguous = r == m || relations_between(p, m, r) > 1;
+    /* Prisma names a relation only when the two models are related more
+     * than once ("<Model>_<columns>To<Ref>"), or a model with itself once
+     * ("<Model>To<Model>", fields <Model> and other_<Model>). */
+    size_t between = relations_between(p, m, r);
+    bool self_once = r == m && between == 1;
     const char *rel = NULL;
-    if (ambiguous) {
+    if (self_once) {
+        rel = arena_printf(p->a, "%sTo%s", m->name, m->name);
+    } else if (between > 1) {
         buf n = BUF_INIT;
         buf_printf(&n, "%s_", m->name);
         for (size_t k = 0; k < fk->ncolumns; k++)
@@ -437,8 +494,8 @@ static void one_relation(puller *p, pulled_model *m, const db_foreign_key *fk)
         const db_column *c = db_find_column(m->t, fk->columns[k]);
         optional |= c && !c->not_null;
     }
-    const char *fname = unique_name(p->a, &m->used,
-                                    rel ? arena_printf(p->a, "%s_%s", r->name, rel) : r->name);
+    const char *fname = unique_name(
+        p->a, &m->used, rel && !self_once ? arena_printf(p->a, "%s_%s", r->name, rel) : r->name);
     buf b = BUF_INIT;
     buf_printf(&b, "  %s %s%s @relation(", fname, r->name, optional ? "?" : "");
     if (rel) {
@@ -459,14 +516,18 @@ static void one_relation(puller *p, pulled_model *m, const db_foreign_key *fk)
         put_cstring(&b, fk->name);
     }
     buf_puts(&b, ")\n");
-    add_field(p, m, fname, -1, SIZE_MAX, &b);
+    add_field(p, m, fname, -1, FIELD_RELATION, SIZE_MAX, &b);
 
     /* The other side. */
     bool one = columns_unique(m->t, fk->columns, fk->ncolumns);
-    const char *bname = unique_name(p->a, &r->used,
-                                    rel ? arena_printf(p->a, "%s_%s", m->name, rel)
-                                        : (r == m ? arena_printf(p->a, "other_%s", m->name)
-                                                  : m->name));
+    const char *bname;
+    if (self_once)
+        bname = arena_printf(p->a, "other_%s", m->name);
+    else if (rel)
+        bname = arena_printf(p->a, "%s%s_%s", r == m ? "other_" : "", m->name, rel);
+    else
+        bname = m->name;
+    bname = unique_name(p->a, &r->used, bname);
     buf o = BUF_INIT;
     buf_printf(&o, "  %s %s%s", bname, m->name, one ? "?" : "[]");
     if (rel) {
@@ -475,39 +536,48 @@ static void one_relation(puller *p, pulled_model *m, const db_foreign_key *fk)
         buf_putc(&o, ')');
     }
     buf_putc(&o, '\n');
-    add_field(p, r, bname, -1, SIZE_MAX, &o);
+    add_field(p, r, bname, -1, FIELD_RELATION, SIZE_MAX, &o);
 }
 
 static void many_to_many(puller *p, pulled_model *j)
 {
-    const db_foreign_key *fa = NULL, *fb = NULL;
-    for (size_t k = 0; k < j->t->nfks; k++) {
-        if (!strcmp(j->t->fks[k].columns[0], "A"))
-            fa = &j->t->fks[k];
-        else if (!strcmp(j->t->fks[k].columns[0], "B"))
-            fb = &j->t->fks[k];
-    }
-    pulled_model *ma = fa ? model_of(p, fa->ref_schema, fa->ref_table) : NULL;
-    pulled_model *mb = fb ? model_of(p, fb->ref_schema, fb->ref_table) : NULL;
+    pulled_model *ma, *mb;
+    join_ends(p, j, &ma, &mb);
     if (!ma || !mb || ma->join || mb->join || ma->ignored || mb->ignored)
         return;
     const char *rel = j->t->name + 1;
     /* Model A's field lists B's rows, and the other way round. For a
      * self-relation Prisma stores the targets of the field whose name sorts
      * first in column A. */
-    const char *na = ma == mb ? arena_printf(p->a, "%s_A", ma->name) : mb->name;
-    const char *nb = ma == mb ? arena_printf(p->a, "%s_B", ma->name) : ma->name;
+    bool ambiguous = ma != mb && relations_between(p, ma, mb) > 1;
+    const char *na = ma == mb      ? arena_printf(p->a, "%s_A", ma->name)
+                     : ambiguous ? arena_printf(p->a, "%s_%s", mb->name, rel)
+                                 : mb->name;
+    const char *nb = ma == mb      ? arena_printf(p->a, "%s_B", ma->name)
+                     : ambiguous ? arena_printf(p->a, "%s_%s", ma->name, rel)
+                                 : ma->name;
     na = unique_name(p->a, &ma->used, na);
     nb = unique_name(p->a, &mb->used, nb);
+    /* The default name, "<A>To<B>" with the model names sorted, goes unsaid. */
+    bool a_first = strcmp(ma->name, mb->name) <= 0;
+    const char *dflt = arena_printf(p->a, "%sTo%s", a_first ? ma->name : mb->name,
+                                    a_first ? mb->name : ma->name);
+    bool named = strcmp(rel, dflt) || ma == mb;
     buf b = BUF_INIT, o = BUF_INIT;
-    buf_printf(&b, "  %s %s[] @relation(", na, mb->name);
-    put_cstring(&b, rel);
-    buf_puts(&b, ")\n");
-    buf_printf(&o, "  %s %s[] @relation(", nb, ma->name);
-    put_cstring(&o, rel);
-    buf_puts(&o, ")\n");
-    add_field(p, ma, na, -1, SIZE_MAX, &b);
-    add_field(p, mb, nb, -1, SIZE_MAX, &o);
+    buf_printf(&b, "  %s %s[]", na, mb->name);
+    buf_printf(&o, "  %s %s[]", nb, ma->name);
+    if (named) {
+        buf_puts(&b, " @relation(");
+        put_cstring(&b, rel);
+        buf_putc(&b, ')');
+        buf_puts(&o, " @relation(");
+        put_cstring(&o, rel);
+        buf_putc(&o, ')');
+    }
+    buf_putc(&b, '\n');
+    buf_putc(&o, '\n');
+    add_field(p, ma, na, -1, FIELD_MANY, SIZE_MAX, &b);
+    add_field(p, mb, nb, -1, FIELD_MANY, SIZE_MAX, &o);
 }
 
 /* ---- block attributes -------------------------------------------------------------- */
@@ -602,32 +672,33 @@ static int field_cmp(const void *pa, const void *pb)
     const pulled_field *a = pa, *b = pb;
     if (a->order != b->order)
         return a->order < b->order ? -1 : 1;
-    return 0;
+    if (a->group != b->group)
+        return a->group < b->group ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-/* Fields the previous schema had come in its order, new ones after (in
- * catalog order: qsort is not stable, so the original position breaks ties). */
+/* Prisma's order (scalars, then the relation fields in the order of the
+ * foreign keys, then m:n lists), except that the fields a previous schema
+ * had come first, in its order. */
 static void order_fields(pulled_model *m)
 {
-    if (!m->prev)
-        return;
     size_t base = 0;
     for (size_t i = 0; i < m->nfields; i++)
         if (m->fields[i].order != SIZE_MAX && m->fields[i].order + 1 > base)
             base = m->fields[i].order + 1;
     for (size_t i = 0; i < m->nfields; i++)
         if (m->fields[i].order == SIZE_MAX)
-            m->fields[i].order = base + i;
+            m->fields[i].order = base;
     qsort(m->fields, m->nfields, sizeof *m->fields, field_cmp);
 }
 
 static void put_model(puller *p, pulled_model *m, buf *out)
 {
     bool view = m->v != NULL;
-    const char *doc = m->prev && m->prev->doc ? m->prev->doc
-                      : view                  ? m->v->comment
-                                              : m->x->comment;
-    put_doc(out, "", doc);
+    if (m->prev && m->prev->doc)
+        put_doc_as(out, "", m->prev->doc, true);
+    else
+        put_doc(out, "", view ? m->v->comment : m->x->comment);
     if (m->ignored)
         buf_puts(out, "/// The underlying table does not contain a valid unique identifier and "
                       "can therefore currently not be handled by Prisma Client.\n");
@@ -703,15 +774,13 @@ size_t pull_render(const catalog *c, const pull_options *o, arena *a, buf *out)
             scalar_fields(&p, &p.models[i]);
     for (size_t i = 0; i < c->db.ntables; i++) {
         pulled_model *m = &p.models[i];
-        if (m->join) {
-            many_to_many(&p, m);
-            continue;
-        }
-        if (m->ignored)
-            continue;
-        for (size_t k = 0; k < m->t->nfks; k++)
-            one_relation(&p, m, &m->t->fks[k]);
+        if (!m->join && !m->ignored)
+            for (size_t k = 0; k < m->t->nfks; k++)
+                one_relation(&p, m, &m->t->fks[k]);
     }
+    for (size_t i = 0; i < c->db.ntables; i++)
+        if (p.models[i].join)
+            many_to_many(&p, &p.models[i]);
     if (o->header && *o->header) {
         buf_puts(out, o->header);
         buf_puts(out, "\n\n");

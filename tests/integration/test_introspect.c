@@ -258,8 +258,12 @@ static int pull_into(const char *dir, const char *url, const char *original, cha
     snprintf(path, sizeof path, "%s/schema.prisma", dir);
     arena a = ARENA_INIT;
     migrate_loaded l = {0};
-    ck_assert(migrate_load_schema(original, &l, &a));
-    const model_datasource *ds = &l.model->datasource;
+    static const model_datasource none = {0};
+    const model_datasource *ds = &none;
+    if (original) {
+        ck_assert(migrate_load_schema(original, &l, &a));
+        ds = &l.model->datasource;
+    }
     FILE *f = fopen(path, "w");
     ck_assert_ptr_nonnull(f);
     fputs("datasource db {\n  provider = \"postgresql\"\n", f);
@@ -387,6 +391,151 @@ START_TEST(corpus_pulls_round_trip)
 }
 END_TEST
 
+/* ---- db pull by hand ------------------------------------------------------------------ */
+
+static const char pull_sql[] =
+    "CREATE TYPE mood AS ENUM ('happy', 'so-so');"
+    "CREATE TABLE \"user-accounts\" (id SERIAL PRIMARY KEY, \"first name\" TEXT NOT NULL,"
+    " feeling mood NOT NULL DEFAULT 'happy', born DATE, spot POINT);"
+    "COMMENT ON TABLE \"user-accounts\" IS 'people who log in';"
+    "COMMENT ON COLUMN \"user-accounts\".\"first name\" IS 'as they typed it';"
+    "CREATE TABLE \"Post\" (id SERIAL PRIMARY KEY, author_id INTEGER NOT NULL REFERENCES"
+    " \"user-accounts\"(id) ON DELETE CASCADE, editor_id INTEGER REFERENCES \"user-accounts\"(id),"
+    " meta JSONB, title VARCHAR(80) NOT NULL DEFAULT '');"
+    "CREATE INDEX post_title_desc ON \"Post\" (title DESC);"
+    "CREATE INDEX \"Post_meta_idx\" ON \"Post\" USING GIN (meta jsonb_path_ops);"
+    "CREATE TABLE employee (id BIGSERIAL PRIMARY KEY, manager_id BIGINT REFERENCES employee(id));"
+    "CREATE TABLE log (at TIMESTAMPTZ(3) NOT NULL DEFAULT now(), msg TEXT);"
+    "CREATE VIEW happy AS SELECT id FROM \"user-accounts\" WHERE feeling = 'happy';";
+
+/* Run refract with `args` (a shell fragment) in `dir`; output in *out. */
+static int run_in(const char *dir, const char *args, char **out)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s 2>&1", dir, refract_bin(), args);
+    FILE *p = popen(cmd, "r");
+    ck_assert_ptr_nonnull(p);
+    buf b = BUF_INIT;
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
+        buf_put(&b, chunk, n);
+    int status = pclose(p);
+    buf_cstr(&b);
+    *out = buf_steal(&b);
+    return WEXITSTATUS(status);
+}
+
+#define ck_assert_has(hay, needle)                                                             \
+    ck_assert_msg(strstr((hay), (needle)) != NULL, "expected \"%s\" in:\n%s", (needle), (hay))
+
+START_TEST(pull_names_relations_and_oddities_as_prisma)
+{
+    char db[PGH_CONNINFO_MAX], url[PGH_CONNINFO_MAX];
+    fresh_db_with_url(db, url, sizeof db);
+    mc_exec(db, pull_sql);
+    char dir[] = "/tmp/refract-pull-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char *out;
+    ck_assert_int_eq(pull_into(dir, url, NULL, &out), 0);
+    ck_assert_has(out, "Introspected 4 models");
+    free(out);
+    char path[600];
+    snprintf(path, sizeof path, "%s/schema.prisma", dir);
+    char *text = mc_slurp(path);
+    /* Names made identifiers, with the database names mapped. */
+    ck_assert_has(text, "/// people who log in\nmodel user_accounts {");
+    ck_assert_has(text, "@@map(\"user-accounts\")");
+    ck_assert_has(text, "/// as they typed it\n  first_name");
+    ck_assert_has(text, "@map(\"first name\")");
+    ck_assert_has(text, "so_so @map(\"so-so\")");
+    ck_assert_has(text, "@default(happy)");
+    ck_assert_has(text, "Unsupported(\"point\")?");
+    ck_assert_has(text, "@db.Date");
+    /* Two relations between the same models: named after their columns. */
+    ck_assert_has(text, "user_accounts_Post_author_idTouser_accounts user_accounts  "
+                        "@relation(\"Post_author_idTouser_accounts\", fields: [author_id], "
+                        "references: [id], onDelete: Cascade, onUpdate: NoAction)");
+    ck_assert_has(text, "@relation(\"Post_editor_idTouser_accounts\", fields: [editor_id], "
+                        "references: [id], onDelete: NoAction, onUpdate: NoAction)");
+    ck_assert_has(text, "Post_Post_author_idTouser_accounts Post[]                "
+                        "@relation(\"Post_author_idTouser_accounts\")");
+    /* A self-relation, once: Prisma's names. */
+    ck_assert_has(text, "  employee       employee?  @relation(\"employeeToemployee\", fields: "
+                        "[manager_id], references: [id], onDelete: NoAction, onUpdate: NoAction)\n"
+                        "  other_employee employee[] @relation(\"employeeToemployee\")\n");
+    /* A default the model cannot say otherwise stays the database's. */
+    ck_assert_has(text, "@default(dbgenerated(\"now()\")) @db.Timestamptz(3)");
+    /* Indexes: a name that is not the default is kept, options written. */
+    ck_assert_has(text, "@@index([title(sort: Desc)], map: \"post_title_desc\")");
+    ck_assert_has(text, "@@index([meta(ops: JsonbPathOps)], type: Gin)");
+    ck_assert_has(text, "@db.VarChar(80)");
+    /* No unique criterion: ignored, with Prisma's comment. */
+    ck_assert_has(text, "/// The underlying table does not contain a valid unique identifier");
+    ck_assert_has(text, "@@ignore");
+    /* Views need the preview feature. */
+    ck_assert_has(text, "// The view \"happy\" was not pulled");
+    free(text);
+    /* What was written is a valid schema. */
+    ck_assert_int_eq(run_in(dir, "validate --schema schema.prisma", &out), 0);
+    free(out);
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* A re-pull keeps the names, field order and documentation of the models
+ * already in the schema; --force starts over. */
+START_TEST(repull_keeps_names_order_and_docs)
+{
+    char db[PGH_CONNINFO_MAX], url[PGH_CONNINFO_MAX];
+    fresh_db_with_url(db, url, sizeof db);
+    mc_exec(db, "CREATE TABLE post (id SERIAL PRIMARY KEY, title TEXT NOT NULL, body TEXT)");
+    char dir[] = "/tmp/refract-pull-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char path[600];
+    snprintf(path, sizeof path, "%s/schema.prisma", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("datasource db {\n  provider = \"postgresql\"\n}\n\n"
+          "/// Things people write.\n"
+          "model Article {\n"
+          "  /// What it is called.\n"
+          "  headline String @map(\"title\")\n"
+          "  id       Int    @id @default(autoincrement())\n"
+          "  body     String?\n\n"
+          "  @@map(\"post\")\n"
+          "}\n",
+          f);
+    fclose(f);
+    mc_exec(db, "ALTER TABLE post ADD COLUMN views INTEGER NOT NULL DEFAULT 0");
+    char args[1200], *out;
+    snprintf(args, sizeof args, "db pull --schema schema.prisma --url '%s'", url);
+    ck_assert_int_eq(run_in(dir, args, &out), 0);
+    free(out);
+    char *text = mc_slurp(path);
+    ck_assert_has(text, "/// Things people write.\nmodel Article {\n"
+                        "  /// What it is called.\n"
+                        "  headline String  @map(\"title\")\n"
+                        "  id       Int     @id @default(autoincrement())\n"
+                        "  body     String?\n"
+                        "  views    Int     @default(0)\n");
+    ck_assert_has(text, "@@map(\"post\")");
+    free(text);
+    snprintf(args, sizeof args, "db pull --force --schema schema.prisma --url '%s'", url);
+    ck_assert_int_eq(run_in(dir, args, &out), 0);
+    free(out);
+    text = mc_slurp(path);
+    ck_assert_has(text, "model post {\n  id    Int     @id @default(autoincrement())\n");
+    ck_assert(strstr(text, "Article") == NULL);
+    free(text);
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("introspect");
@@ -396,6 +545,8 @@ int main(void)
     tcase_add_test(tc, corpus_reads_back_as_its_schema);
     tcase_add_test(tc, by_hand_objects_are_read);
     tcase_add_test(tc, corpus_pulls_round_trip);
+    tcase_add_test(tc, pull_names_relations_and_oddities_as_prisma);
+    tcase_add_test(tc, repull_keeps_names_order_and_docs);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -62,48 +62,54 @@ static const char columns_sql[] =
     " AND a.attnum > 0 AND NOT a.attisdropped AND" IN_NAMESPACES
     " ORDER BY a.attrelid, a.attnum";
 
-/* Key columns only (not INCLUDE); names and options joined by \x1f, all
- * three from one pass over the index's columns. */
+/* Key columns only (not INCLUDE); names and options joined by \x1f. The
+ * columns of every index are unnested and aggregated as one set (hash
+ * joins), not looked up index by index. */
 static const char indexes_sql[] =
-    "SELECT i.indrelid, ic.relname, i.indisunique, i.indisprimary, am.amname,"
-    " CASE WHEN i.indpred IS NOT NULL THEN pg_catalog.pg_get_expr(i.indpred, i.indrelid) END,"
-    " k.cols, k.sorts, k.ops, con.contype, i.indexprs IS NOT NULL"
+    "WITH k AS (SELECT i.indexrelid, u.ord, coalesce(att.attname, '') AS name,"
+    "   (u.opt & 1)::text AS sort,"
+    "   opc.opcname || CASE WHEN opc.opcdefault THEN '+' ELSE '' END AS op"
     " FROM pg_catalog.pg_index i"
-    " JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
     " JOIN pg_catalog.pg_class c ON c.oid = i.indrelid"
     " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " CROSS JOIN LATERAL unnest(i.indkey::int2[], i.indoption::int2[], i.indclass::oid[])"
+    "   WITH ORDINALITY AS u(attnum, opt, cls, ord)"
+    " LEFT JOIN pg_catalog.pg_attribute att ON att.attrelid = i.indrelid"
+    "   AND att.attnum = u.attnum AND u.attnum <> 0"
+    " LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = u.cls"
+    " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND u.ord <= i.indnkeyatts AND"
+    IN_NAMESPACES "),"
+    " agg AS (SELECT indexrelid, string_agg(name, E'\\x1f' ORDER BY ord) AS cols,"
+    "   string_agg(sort, E'\\x1f' ORDER BY ord) AS sorts,"
+    "   string_agg(op, E'\\x1f' ORDER BY ord) AS ops FROM k GROUP BY indexrelid)"
+    " SELECT i.indrelid, ic.relname, i.indisunique, i.indisprimary, am.amname,"
+    " CASE WHEN i.indpred IS NOT NULL THEN pg_catalog.pg_get_expr(i.indpred, i.indrelid) END,"
+    " agg.cols, agg.sorts, agg.ops, con.contype, i.indexprs IS NOT NULL"
+    " FROM pg_catalog.pg_index i JOIN agg ON agg.indexrelid = i.indexrelid"
+    " JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
     " JOIN pg_catalog.pg_am am ON am.oid = ic.relam"
     " LEFT JOIN pg_catalog.pg_constraint con ON con.conindid = i.indexrelid"
     "   AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u')"
-    " CROSS JOIN LATERAL (SELECT"
-    "   string_agg(coalesce(att.attname, ''), E'\\x1f' ORDER BY u.ord) AS cols,"
-    "   string_agg((u.opt & 1)::text, E'\\x1f' ORDER BY u.ord) AS sorts,"
-    "   string_agg(opc.opcname || CASE WHEN opc.opcdefault THEN '+' ELSE '' END,"
-    "     E'\\x1f' ORDER BY u.ord) AS ops"
-    "   FROM unnest(i.indkey::int2[], i.indoption::int2[], i.indclass::oid[])"
-    "     WITH ORDINALITY AS u(attnum, opt, cls, ord)"
-    "   LEFT JOIN pg_catalog.pg_attribute att ON att.attrelid = i.indrelid"
-    "     AND att.attnum = u.attnum AND u.attnum <> 0"
-    "   LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = u.cls"
-    "   WHERE u.ord <= i.indnkeyatts) k"
-    " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND" IN_NAMESPACES
     " ORDER BY i.indrelid, ic.relname";
 
+/* The same way: every key's columns in one set. */
 static const char foreign_keys_sql[] =
-    "SELECT con.conrelid, con.conname, fn.nspname, fc.relname, con.confdeltype, con.confupdtype,"
-    " (SELECT string_agg(att.attname, E'\\x1f' ORDER BY k.ord)"
-    "    FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)"
-    "    JOIN pg_catalog.pg_attribute att ON att.attrelid = con.conrelid AND att.attnum = k.attnum),"
-    " (SELECT string_agg(att.attname, E'\\x1f' ORDER BY k.ord)"
-    "    FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)"
-    "    JOIN pg_catalog.pg_attribute att ON att.attrelid = con.confrelid AND att.attnum = k.attnum)"
+    "WITH k AS (SELECT con.oid, u.ord, la.attname AS local, ra.attname AS remote"
     " FROM pg_catalog.pg_constraint con"
     " JOIN pg_catalog.pg_class c ON c.oid = con.conrelid"
     " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " CROSS JOIN LATERAL unnest(con.conkey, con.confkey) WITH ORDINALITY AS u(l, r, ord)"
+    " JOIN pg_catalog.pg_attribute la ON la.attrelid = con.conrelid AND la.attnum = u.l"
+    " JOIN pg_catalog.pg_attribute ra ON ra.attrelid = con.confrelid AND ra.attnum = u.r"
+    " WHERE con.contype = 'f' AND NOT c.relispartition AND con.conparentid = 0 AND"
+    IN_NAMESPACES "),"
+    " agg AS (SELECT oid, string_agg(local, E'\\x1f' ORDER BY ord) AS locals,"
+    "   string_agg(remote, E'\\x1f' ORDER BY ord) AS remotes FROM k GROUP BY oid)"
+    " SELECT con.conrelid, con.conname, fn.nspname, fc.relname, con.confdeltype, con.confupdtype,"
+    " agg.locals, agg.remotes"
+    " FROM pg_catalog.pg_constraint con JOIN agg ON agg.oid = con.oid"
     " JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid"
     " JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace"
-    " WHERE con.contype = 'f' AND NOT c.relispartition AND con.conparentid = 0 AND"
-    IN_NAMESPACES
     " ORDER BY con.conrelid, con.conname";
 
 static const char enums_sql[] =

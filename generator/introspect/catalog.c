@@ -148,13 +148,25 @@ typedef struct reader {
     buf *err;
     strmap tables;                /* oid text → db_table index + 1 */
     strmap views;                 /* oid text → catalog_view index + 1 */
+    PGresult **results;           /* pipelined answers, in the order asked */
+    size_t nresults, next;
 } reader;
 
+/* The answer to `sql`: already received when the queries were pipelined
+ * (they are read in the order they were sent), else asked now. */
 static PGresult *run(reader *r, const char *sql, bool with_namespaces)
 {
     const char *params[1] = {r->namespaces_param};
-    PGresult *res = PQexecParams(r->pg, sql, with_namespaces ? 1 : 0, NULL,
-                                 with_namespaces ? params : NULL, NULL, NULL, 0);
+    PGresult *res;
+    if (r->results) {
+        res = r->next < r->nresults ? r->results[r->next] : NULL;
+        if (res)
+            r->results[r->next] = NULL;
+        r->next++;
+    } else {
+        res = PQexecParams(r->pg, sql, with_namespaces ? 1 : 0, NULL,
+                           with_namespaces ? params : NULL, NULL, NULL, 0);
+    }
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         buf_printf(r->err, "reading the database schema failed: %s",
                    PQresultErrorMessage(res));
@@ -536,10 +548,55 @@ int catalog_read(PGconn *pg, const catalog_options *o, arena *a, catalog *out, b
         }
     }
     out->db.multi_schema = r.multi;
+    bool lean = o && o->lean;
+    const struct {
+        const char *sql;
+        bool with_namespaces;
+    } queries[] = {{relations_sql, true}, {columns_sql, true},    {indexes_sql, true},
+                   {foreign_keys_sql, true}, {enums_sql, true}, {extensions_sql, false},
+                   {sequences_sql, true}};
+    size_t nqueries = sizeof queries / sizeof *queries - (lean ? 1 : 0);
+    PGresult *results[sizeof queries / sizeof *queries] = {0};
+    /* All the queries go out at once (pipeline mode): the server runs them
+     * back to back, with no round trip in between. */
+    if (PQenterPipelineMode(pg)) {
+        const char *params[1] = {r.namespaces_param};
+        bool sent = true;
+        for (size_t i = 0; i < nqueries && sent; i++)
+            sent = PQsendQueryParams(pg, queries[i].sql, queries[i].with_namespaces ? 1 : 0, NULL,
+                                     queries[i].with_namespaces ? params : NULL, NULL, NULL, 0);
+        sent = sent && PQpipelineSync(pg);
+        for (size_t i = 0; i < nqueries && sent; i++) {
+            results[i] = PQgetResult(pg);
+            /* Each query's results end with a NULL. */
+            PGresult *extra;
+            while ((extra = PQgetResult(pg)))
+                PQclear(extra);
+        }
+        PGresult *res;
+        while ((res = PQgetResult(pg))) {
+            bool sync = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
+            PQclear(res);
+            if (sync)
+                break;
+        }
+        PQexitPipelineMode(pg);
+        if (!sent) {
+            buf_printf(err, "reading the database schema failed: %s", PQerrorMessage(pg));
+            for (size_t i = 0; i < nqueries; i++)
+                PQclear(results[i]);
+            return -1;
+        }
+        r.results = results;
+        r.nresults = nqueries;
+    }
+    int rc = 0;
     if (read_relations(&r) || read_columns(&r) || read_indexes(&r) || read_foreign_keys(&r) ||
-        read_enums(&r) || read_extensions(&r) || (!(o && o->lean) && read_sequences(&r)))
-        return -1;
-    return 0;
+        read_enums(&r) || read_extensions(&r) || (!lean && read_sequences(&r)))
+        rc = -1;
+    for (size_t i = 0; i < r.nresults; i++)
+        PQclear(results[i]);
+    return rc;
 }
 
 void catalog_align(catalog *live, const db_schema *target)

@@ -136,9 +136,14 @@ static migrate_steps *find_drift(db_conn *db, const migration_folder *applied,
     }
     buf shadow_err = BUF_INIT;
     migrate_steps *replayed = drift_compare_replayed(db, applied, expected, a, &shadow_err);
+    while (shadow_err.len && (shadow_err.data[shadow_err.len - 1] == '\n' ||
+                              shadow_err.data[shadow_err.len - 1] == '.'))
+        buf_truncate(&shadow_err, shadow_err.len - 1);
+    /* `why` already says why the saved schema cannot tell (appended to,
+     * never printed into itself: the buffer may move). */
     if (!replayed && !expected_known)
-        buf_printf(why, "%s, and no shadow database could be made to replay the migrations: %s",
-                   buf_cstr(why), buf_cstr(&shadow_err));
+        buf_printf(why, ", and the migrations could not be replayed on a shadow database: %s",
+                   buf_cstr(&shadow_err));
     buf_free(&shadow_err);
     return replayed ? replayed : steps;
 }

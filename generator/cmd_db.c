@@ -1,12 +1,13 @@
 /*
- * cmd_db.c — `refract db <command>`: push (migrate/devflow.c) and seed
- * (migrate/seed.c).
+ * cmd_db.c — `refract db <command>`: push (migrate/devflow.c), pull
+ * (introspect/cmd_pull.c) and seed (migrate/seed.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "introspect/cmd_pull.h"
 #include "migrate/devflow.h"
 #include "migrate/options.h"
 #include "migrate/project.h"
@@ -17,6 +18,7 @@ static const char db_usage[] = "Usage: refract db <command> [options]\n"
                                "\n"
                                "Commands:\n"
                                "  push   Make the database match the schema, without a migration\n"
+                               "  pull   Write the database's schema into schema.prisma\n"
                                "  seed   Run the seed command of the refract generator block\n"
                                "\n"
                                "Run `refract db <command> --help` for its options.\n";
@@ -67,6 +69,8 @@ int cmd_db(int argc, char **argv)
         return db_push_cmd(argc - 1, argv + 1);
     if (!strcmp(argv[1], "seed"))
         return db_seed_cmd(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "pull"))
+        return db_pull_cmd(argc - 1, argv + 1);
     fprintf(stderr, "error: unknown db command '%s'\n\n%s", argv[1], db_usage);
     return EXIT_USAGE;
 }

@@ -26,6 +26,7 @@
 #include "migrate/cmd_down.h"
 #include "migrate/cmd_squash.h"
 #include "migrate/cmd_lint.h"
+#include "introspect/drift.h"
 #include "migrate/deploy.h"
 #include "migrate/devflow.h"
 #include "migrate/folder.h"
@@ -57,12 +58,16 @@ static const char common_opts[] =
     "                  from the environment or a .env file beside the schema)\n";
 
 static const char deploy_usage[] =
-    "Usage: refract migrate deploy [--schema PATH] [--url URL]\n"
+    "Usage: refract migrate deploy [--accept-drift] [--schema PATH] [--url URL]\n"
     "\n"
     "Apply every pending migration of the migrations folder, in order, each in one\n"
     "transaction together with its _prisma_migrations row. Stops at the first\n"
     "failure (the database is left as before that migration) and refuses while a\n"
     "failed migration is unresolved (see `refract migrate resolve`).\n"
+    "\n"
+    "Before anything is applied, the database is compared with what its applied\n"
+    "migrations produce (see `refract migrate status`). A drifted database is left\n"
+    "alone, with the drift printed, unless --accept-drift is given.\n"
     "\n";
 
 static const char status_usage[] =
@@ -70,9 +75,11 @@ static const char status_usage[] =
     "\n"
     "Compare the migrations folder with the database's _prisma_migrations table:\n"
     "applied, pending, failed and edited migrations, and migrations the database\n"
-    "has but the folder lacks. Exit status 1 when anything is not up to date.\n"
-    "--json prints one JSON object on stdout instead (README \"Machine-readable\n"
-    "output\").\n"
+    "has but the folder lacks. Then drift: the database's schema compared with the\n"
+    "one its applied migrations produce (the newest applied migration's saved\n"
+    "schema.prisma), reported object by object as Prisma does. Exit status 1 when\n"
+    "anything is not up to date. --json prints one JSON object on stdout instead\n"
+    "(README \"Machine-readable output\").\n"
     "\n";
 
 static const char reset_usage[] =
@@ -148,10 +155,36 @@ static int deploy_and_report(db_conn *db, const migration_folder *f, FILE *out)
 
 /* ---- deploy ------------------------------------------------------------------- */
 
+/* A drifted database is not migrated further unless asked: pending
+ * migrations were written against the schema the history describes. */
+static int deploy_unless_drifted(db_conn *db, const migration_folder *f, bool accept_drift)
+{
+    buf err = BUF_INIT;
+    int drift = drift_check_history(db, f, stderr, &err);
+    if (drift < 0) {
+        fprintf(stderr, "error: %s", buf_cstr(&err));
+        buf_free(&err);
+        return EXIT_USER;
+    }
+    buf_free(&err);
+    if (drift == 1 && !accept_drift) {
+        fputs("error: the database has drifted from its migration history (see above), so no "
+              "migration was applied.\n"
+              "  Bring the database back in line (or record the change in a migration), or run "
+              "again with --accept-drift to apply the pending migrations anyway.\n",
+              stderr);
+        return EXIT_USER;
+    }
+    if (drift == 1)
+        fputs("warning: --accept-drift given: applying pending migrations to a drifted "
+              "database.\n\n", stderr);
+    return deploy_and_report(db, f, stdout);
+}
+
 static int migrate_deploy_cmd(int argc, char **argv)
 {
     migrate_options o;
-    int rc = migrate_parse_options(argc, argv, OPT_SCHEMA | OPT_URL, &o);
+    int rc = migrate_parse_options(argc, argv, OPT_SCHEMA | OPT_URL | OPT_ACCEPT_DRIFT, &o);
     if (rc >= 0)
         return help_or_usage(deploy_usage, true, rc == EXIT_OK ? stdout : stderr);
     project p;
@@ -164,7 +197,7 @@ static int migrate_deploy_cmd(int argc, char **argv)
         printf("Schema loaded from %s\n", p.schema_path);
         if (project_connect(&p, o.url, &db, stdout) == 0) {
             print_found(stdout, &f);
-            rc = deploy_and_report(&db, &f, stdout);
+            rc = deploy_unless_drifted(&db, &f, o.accept_drift);
             db_close(&db);
         }
     }
@@ -191,10 +224,10 @@ static const char *const state_names[] = {
 };
 
 /* `migrate status --json`: {"upToDate", "historyTable", "migrations":
- * [{"name", "state"}], "pending", "edited", "failed", "unknown"} with states
- * "pending", "applied", "edited", "failed". */
+ * [{"name", "state"}], "pending", "edited", "failed", "unknown", "drift",
+ * "driftReport"} with states "pending", "applied", "edited", "failed". */
 static void status_json(const migration_folder *f, const migration_report *r, const history *h,
-                        bool has_table, bool clean)
+                        bool has_table, bool clean, int drift, const char *drift_report)
 {
     static const char *const json_states[] = {
         [MIGRATION_PENDING] = "pending", [MIGRATION_APPLIED] = "applied",
@@ -235,7 +268,15 @@ static void status_json(const migration_folder *f, const migration_report *r, co
             buf_putc(&b, ',');
         buf_put_json(&b, r->unknown[k]->migration_name);
     }
-    buf_puts(&b, "]}\n");
+    /* drift: "none", "detected" (report: Prisma's text), "unknown" (could
+     * not tell; report says why) or null when not checked (a failed
+     * migration, a database error) */
+    static const char *const drift_names[] = {"none", "detected", "unknown"};
+    buf_puts(&b, "],\"drift\":");
+    buf_put_json(&b, drift >= 0 && drift <= 2 ? drift_names[drift] : NULL);
+    buf_puts(&b, ",\"driftReport\":");
+    buf_put_json(&b, drift_report && *drift_report ? drift_report : NULL);
+    buf_puts(&b, "}\n");
     fputs(buf_cstr(&b), stdout);
     buf_free(&b);
 }
@@ -275,7 +316,24 @@ static int migrate_status_cmd(int argc, char **argv)
     migration_compare(&f, &h, &r);
     if (o.json) {
         bool up = !r.nunknown && !r.nedited && !r.first_failed && !r.npending;
-        status_json(&f, &r, &h, has_table, up);
+        /* drift, as the text form checks it; its report (Prisma's words)
+         * becomes a string of the object */
+        int drift = -1;
+        char *drift_text = NULL;
+        size_t drift_len = 0;
+        if (!r.first_failed) {
+            FILE *mem = open_memstream(&drift_text, &drift_len);
+            buf derr = BUF_INIT;
+            drift = mem ? drift_check_history(&db, &f, mem, &derr) : -1;
+            if (mem)
+                fclose(mem);
+            if (drift < 0)
+                fprintf(stderr, "error: %s", buf_cstr(&derr));
+            buf_free(&derr);
+            up &= drift == 0 || drift == 2;
+        }
+        status_json(&f, &r, &h, has_table, up, drift, drift_text);
+        free(drift_text);
         rc = up ? EXIT_OK : EXIT_USER;
         migration_report_free(&r);
         history_free(&h);
@@ -328,6 +386,14 @@ static int migrate_status_cmd(int argc, char **argv)
         list_names(stdout, &f, &r, MIGRATION_PENDING);
         puts("\nTo apply migrations in development run refract migrate dev.\n"
              "To apply migrations in production run refract migrate deploy.");
+    }
+    if (!r.first_failed) {
+        buf derr = BUF_INIT;
+        int drift = drift_check_history(&db, &f, stdout, &derr);
+        if (drift < 0)
+            fprintf(stderr, "error: %s", buf_cstr(&derr));
+        clean &= drift == 0 || drift == 2;
+        buf_free(&derr);
     }
     if (clean)
         puts("Database schema is up to date!");

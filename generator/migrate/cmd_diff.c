@@ -2,11 +2,13 @@
  * cmd_diff.c — `refract migrate diff`: compare two schemas (or the last
  * migration's schema with one) and print the SQL or a summary.
  *
- *   refract migrate diff --from-empty | --from-schema A | --from-migrations DIR
- *                        --to-schema B | --to-empty [--script] [--output F] [--exit-code]
+ *   refract migrate diff --from-empty | --from-schema A | --from-migrations DIR | --from-url U
+ *                        --to-schema B | --to-empty | --to-url U
+ *                        [--script] [--output F] [--exit-code]
  *
- * No database is needed: the "before" of --from-migrations is the
- * schema.prisma saved in the newest migration folder.
+ * No database is needed unless a side is a URL: the "before" of
+ * --from-migrations is the schema.prisma saved in the newest migration
+ * folder. A URL side is read from the database's catalog (introspect/).
  */
 #include "cmd_diff.h"
 
@@ -19,13 +21,14 @@
 
 #include "../cli.h"
 #include "../parse/parse.h"
+#include "../introspect/live.h"
 #include "sql.h"
 
 static const char usage_text[] =
     "Usage: refract migrate diff FROM TO [--script | --json] [--output FILE] [--exit-code]\n"
     "\n"
-    "FROM: --from-empty | --from-schema PATH | --from-migrations DIR\n"
-    "TO:   --to-schema PATH | --to-empty\n"
+    "FROM: --from-empty | --from-schema PATH | --from-migrations DIR | --from-url URL\n"
+    "TO:   --to-schema PATH | --to-empty | --to-url URL\n"
     "\n"
     "  --script     print the SQL migration script instead of a summary\n"
     "  --json       print the steps as JSON (kind, object, data-loss flag, warnings)\n"
@@ -33,7 +36,9 @@ static const char usage_text[] =
     "  --exit-code  exit 2 when there is a difference, 0 when there is none\n"
     "\n"
     "--from-migrations uses the schema.prisma saved in the newest migration\n"
-    "folder (refract migrate dev writes it beside migration.sql).\n";
+    "folder (refract migrate dev writes it beside migration.sql).\n"
+    "--from-url / --to-url read a live database (the URL's ?schema=, default public,\n"
+    "or the other side's datasource schemas when it uses multiSchema).\n";
 
 bool migrate_load_schema(const char *path, migrate_loaded *l, arena *a)
 {
@@ -139,7 +144,12 @@ int migrate_diff_main(const migrate_diff_args *args)
 
     const db_schema *fs = from_model ? dbschema_from_model(from_model, &a) : NULL;
     const db_schema *ts = to_model ? dbschema_from_model(to_model, &a) : dbschema_empty(&a);
-    if (!to_model) {
+    /* A live side is read the way the other side names things. */
+    if (args->from_url && !(fs = live_schema_from_url(args->from_url, to_model ? ts : NULL, &a)))
+        goto done;
+    if (args->to_url && !(ts = live_schema_from_url(args->to_url, from_model ? fs : NULL, &a)))
+        goto done;
+    if (!to_model && !args->to_url) {
         /* --to-empty: nothing at all, not even the namespaces. */
         db_schema *empty = arena_alloc(&a, sizeof *empty);
         if (fs) {
@@ -214,6 +224,12 @@ int migrate_cmd_diff(int argc, char **argv)
         } else if (!strcmp(o, "--to-schema") || !strcmp(o, "--to-schema-datamodel")) {
             VALUE();
             args.to_schema = v, tos++;
+        } else if (!strcmp(o, "--from-url")) {
+            VALUE();
+            args.from_url = v, froms++;
+        } else if (!strcmp(o, "--to-url")) {
+            VALUE();
+            args.to_url = v, tos++;
         } else if (!strcmp(o, "--to-empty")) {
             to_empty = true, tos++;
         } else if (!strcmp(o, "--script")) {

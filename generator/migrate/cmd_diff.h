@@ -12,7 +12,8 @@
 typedef struct migrate_diff_args {
     const char *from_schema;      /* NULL with from_migrations NULL: from empty */
     const char *from_migrations;  /* a migrations folder */
-    const char *to_schema;        /* NULL: to empty */
+    const char *to_schema;        /* NULL (and to_url NULL): to empty */
+    const char *from_url, *to_url; /* a live database (introspected) */
     bool script;                  /* SQL instead of the summary */
     bool json;                    /* the steps as JSON instead of the summary */
     bool exit_code;               /* exit 2 when not empty */

@@ -12,12 +12,12 @@
  * is written (Prisma's warnings block on top) and applied like deploy.
  * --create-only writes the migration and touches no database.
  *
- * db push: Prisma introspects the database; refract has no introspection,
- * so it keeps the schema it last pushed in a one-row table
- * `_refract_db_push` and diffs from that (else from the newest applied
- * migration's schema.prisma, else from an empty database). Changes made to
- * the database by other means are not seen. The whole push (data check,
- * steps, record) is one transaction under Prisma's advisory lock.
+ * db push: as Prisma, diffs from the database as it is (read from its
+ * catalog, introspect/live.h), so changes made by other means are seen.
+ * The schema pushed is still recorded in a one-row table `_refract_db_push`
+ * (migrate dev refuses a database that push has changed). The whole push
+ * (read, data check, steps, record) is one transaction under Prisma's
+ * advisory lock.
  */
 #include "devflow.h"
 
@@ -27,6 +27,8 @@
 #include <time.h>
 
 #include "../cli.h"
+#include "../introspect/drift.h"
+#include "../introspect/live.h"
 #include "datasafety.h"
 #include "deploy.h"
 #include "diff.h"
@@ -70,6 +72,9 @@ static const char dev_usage[] =
     "                      them starts with SET lock_timeout\n"
     "  --lock-timeout T    that lock_timeout (default 5s; digits and ms, s, min or h;\n"
     "                      0 writes none)\n"
+    "  --force             when the database has drifted from the migrations (changed\n"
+    "                      by hand), reset it (all data is lost) and go on; without it\n"
+    "                      refract prints the drift and stops\n"
     "\n"
     "The new migration is checked as `refract migrate lint` does: what the rules\n"
     "find is printed, and the error-level findings are written into a comment at\n"
@@ -82,11 +87,10 @@ static const char dev_usage[] =
 static const char push_usage[] =
     "Usage: refract db push [--accept-data-loss] [--schema PATH] [--url URL]\n"
     "\n"
-    "Make the database match the schema without a migration (prototyping).\n"
-    "refract does not introspect: it diffs from the schema it last pushed (kept in\n"
-    "the table _refract_db_push), else from the newest applied migration's schema,\n"
-    "else from an empty database. Changes made to the database by other means are\n"
-    "not seen.\n"
+    "Make the database match the schema without a migration (prototyping): the\n"
+    "database is read as it is and changed to match the schema. Tables, columns,\n"
+    "indexes the schema does not have are dropped (with --accept-data-loss when\n"
+    "they hold data).\n"
     "\n"
     "  --accept-data-loss  run steps that would lose data the database holds\n"
     "  --schema PATH, --url URL   as for the migrate commands\n";
@@ -168,18 +172,6 @@ static int guard_data(PGconn *pg, const migrate_steps *steps, bool accept, bool 
     data_safety_report_free(&report);
     buf_free(&err);
     return rc;
-}
-
-/* The model of a schema text saved by refract (NULL after printing why). */
-static model_schema *load_saved_schema(const char *label, const char *text, ast_schema *ast,
-                                       arena *a)
-{
-    model_schema *m = project_load_text(label, text, strlen(text), ast, a);
-    if (!m)
-        fprintf(stderr, "error: the saved schema %s does not parse or validate any more (see "
-                        "above)\n",
-                label);
-    return m;
 }
 
 /* ---- migrate dev ---------------------------------------------------------------- */
@@ -310,7 +302,7 @@ int migrate_dev_cmd(int argc, char **argv)
     int rc = migrate_parse_options(
         argc, argv,
         OPT_SCHEMA | OPT_URL | OPT_NAME | OPT_CREATE_ONLY | OPT_DATA_LOSS | OPT_SAFE |
-            OPT_LOCK_TIMEOUT,
+            OPT_LOCK_TIMEOUT | OPT_FORCE,
         &o);
     if (rc >= 0) {
         fputs(dev_usage, rc == EXIT_OK ? stdout : stderr);
@@ -365,6 +357,11 @@ int migrate_dev_cmd(int argc, char **argv)
             fprintf(stderr, "\nerror: %s", buf_cstr(&err));
             goto out;
         }
+        /* Then it must be what the migrations say it is. */
+        const model_datasource *ds = p.model->has_datasource ? &p.model->datasource : NULL;
+        if ((rc = drift_dev_gate(&db, before, ds, &f, o.force, stdout)) != EXIT_OK)
+            goto out;
+        rc = EXIT_USER;
     }
     migrate_steps *steps = migrate_diff(before, p.model, &a);
     migrate_steps *undo = down_steps(before, p.model, &a), **undo_rest = NULL;
@@ -490,62 +487,6 @@ static bool exec_ok(PGconn *pg, const char *sql, int n, const char *const *param
     return ok;
 }
 
-/* The saved text of the schema the database is at (heap), "" for an empty
- * database, NULL on error. */
-static char *push_before_text(db_conn *db, const project *p, buf *err)
-{
-    int pushed = has_table(db, PUSH_TABLE, err);
-    int migrated = pushed < 0 ? -1 : has_table(db, HISTORY_TABLE, err);
-    if (pushed < 0 || migrated < 0)
-        return NULL;
-    if (pushed) {
-        PGresult *r = PQexec(db->pg, "SELECT schema FROM " PUSH_TABLE " LIMIT 1");
-        char *text = NULL;
-        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
-            text = strdup(PQgetvalue(r, 0, 0));
-        else if (PQresultStatus(r) == PGRES_TUPLES_OK)
-            text = strdup("");
-        else
-            buf_printf(err, "%s", PQresultErrorMessage(r));
-        PQclear(r);
-        return text;
-    }
-    if (!migrated)
-        return strdup("");
-    /* The newest local migration the database has applied. */
-    migration_folder f;
-    history h = {0};
-    char *text = NULL;
-    if (migrations_read(p->migrations_path, &f, err) != 0 ||
-        history_load(db->pg, db->schema, &h, err) != 0) {
-        migrations_free(&f);
-        return NULL;
-    }
-    migration_report rep;
-    migration_compare(&f, &h, &rep);
-    long newest = -1;
-    for (size_t i = 0; i < f.count; i++)
-        if (rep.state[i] == MIGRATION_APPLIED || rep.state[i] == MIGRATION_EDITED)
-            newest = (long)i;
-    if (newest < 0) {
-        text = strdup("");
-    } else if (!f.items[newest].has_schema) {
-        buf_printf(err,
-                   "the newest applied migration %s has no schema.prisma, so refract cannot tell "
-                   "what the database holds\n",
-                   f.items[newest].dir);
-    } else {
-        buf path = BUF_INIT;
-        buf_printf(&path, "%s/%s", f.items[newest].dir, MIGRATION_SCHEMA_FILE);
-        text = read_regular_file(path.data, NULL, err);
-        buf_free(&path);
-    }
-    migration_report_free(&rep);
-    history_free(&h);
-    migrations_free(&f);
-    return text;
-}
-
 int db_push_cmd(int argc, char **argv)
 {
     migrate_options o;
@@ -559,10 +500,9 @@ int db_push_cmd(int argc, char **argv)
         return rc;
     rc = EXIT_USER;
     db_conn db = {0};
-    ast_schema before_ast = {0};
     arena a = ARENA_INIT;
     buf err = BUF_INIT, sql = BUF_INIT, snapshot = BUF_INIT;
-    char *before_text = NULL, *runnable = NULL;
+    char *runnable = NULL;
     bool in_tx = false;
 
     printf("Schema loaded from %s\n", p.schema_path);
@@ -575,13 +515,12 @@ int db_push_cmd(int argc, char **argv)
     in_tx = true;
     if (!exec_ok(db.pg, "SELECT pg_advisory_xact_lock(" HISTORY_LOCK_KEY ")", 0, NULL, &err))
         goto fail;
-    if (!(before_text = push_before_text(&db, &p, &err)))
+    /* From the database as it is, whoever changed it last. */
+    const db_schema *target = dbschema_from_model(p.model, &a);
+    catalog *live = live_read(&db, target, &a, &err);
+    if (!live)
         goto fail;
-    model_schema *before = NULL;
-    if (*before_text &&
-        !(before = load_saved_schema("(the schema last pushed)", before_text, &before_ast, &a)))
-        goto out;
-    migrate_steps *steps = migrate_diff(before, p.model, &a);
+    migrate_steps *steps = migrate_diff_db(&live->db, target, &a);
     print_notes(steps);
     if (steps->count == 0) {
         if (!exec_ok(db.pg, "COMMIT", 0, NULL, &err))
@@ -629,7 +568,6 @@ fail:
 out:
     if (in_tx && db.pg)
         PQclear(PQexec(db.pg, "ROLLBACK"));
-    free(before_text);
     free(runnable);
     buf_free(&sql);
     buf_free(&snapshot);
@@ -637,7 +575,6 @@ out:
     if (db.pg)
         db_close(&db);
     arena_free(&a);
-    ast_schema_free(&before_ast);
     project_close(&p);
     return rc;
 }

@@ -28,6 +28,7 @@ static const struct option_spec {
     {"--lock-timeout", OPT_LOCK_TIMEOUT, true, offsetof(migrate_options, lock_timeout)},
     {"--to", OPT_TO, true, offsetof(migrate_options, to)},
     {"--from", OPT_FROM, true, offsetof(migrate_options, from)},
+    {"--accept-drift", OPT_ACCEPT_DRIFT, false, offsetof(migrate_options, accept_drift)},
 };
 
 int migrate_parse_options(int argc, char **argv, unsigned allowed, migrate_options *o)

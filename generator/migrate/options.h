@@ -21,12 +21,13 @@ enum {
     OPT_LOCK_TIMEOUT = 1 << 10, /* --lock-timeout VALUE (with --safe) */
     OPT_TO = 1 << 11,         /* --to NAME */
     OPT_FROM = 1 << 12,       /* --from NAME */
+    OPT_ACCEPT_DRIFT = 1 << 13, /* --accept-drift */
 };
 
 typedef struct migrate_options {
     const char *schema, *url, *name, *applied, *rolled_back, *to, *from;
     const char *lock_timeout;
-    bool force, create_only, accept_data_loss, safe, skip_seed, json;
+    bool force, create_only, accept_data_loss, safe, skip_seed, json, accept_drift;
 } migrate_options;
 
 /* Parse argv[1..] (argv[0] is the command name). Returns -1 to go on,

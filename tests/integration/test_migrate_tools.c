@@ -89,7 +89,19 @@ START_TEST(status_json_matches_the_text)
     json_is(out, "upToDate", "true");
     json_is(out, "migrations.0.state", "\"applied\"");
     json_is(out, "pending", "[]");
+    json_is(out, "drift", "\"none\"");
+    json_is(out, "driftReport", "null");
     free(out);
+
+    /* a column added by hand: drift, with Prisma's report as a string */
+    db_exec(&p, "ALTER TABLE \"Note\" ADD COLUMN \"extra\" INTEGER");
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "status", "--json", NULL), 1);
+    ck_assert_msg(json_valid(out), "%s", out);
+    json_is(out, "upToDate", "false");
+    json_is(out, "drift", "\"detected\"");
+    ck_assert_ptr_nonnull(strstr(json_get(out, "driftReport"), "Drift detected"));
+    free(out);
+    db_exec(&p, "ALTER TABLE \"Note\" DROP COLUMN \"extra\"");
 
     /* edited after it was applied, and one the folder lacks */
     proj_migration(&p, M1, "-- edited\n");

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -442,6 +443,19 @@ START_TEST(cli_errors)
     ck_assert_int_eq(run("erd --format png"), 2);
     ck_assert_ptr_nonnull(strstr(slurp("err.txt"), "unknown diagram format 'png'"));
     ck_assert_int_eq(run("erd --bogus"), 2);
+    /* an extension that names no format we draw is refused, not written as
+     * Mermaid text into a file that claims to be a picture */
+    ck_assert_int_eq(run("erd --out schema.png"), 2);
+    ck_assert_ptr_nonnull(strstr(slurp("err.txt"), "cannot tell a diagram format from the name schema.png"));
+    ck_assert_ptr_null(slurp("schema.png"));
+    ck_assert_int_eq(run("erd --out notes.txt"), 2);
+    ck_assert_ptr_null(slurp("notes.txt"));
+    /* a dot in a folder's name is not an extension */
+    char folder[600];
+    snprintf(folder, sizeof folder, "%s/v1.2", tmpdir);
+    ck_assert_int_eq(mkdir(folder, 0755), 0);
+    ck_assert_int_eq(run("erd --out v1.2/diagram"), 0);
+    ck_assert_ptr_nonnull(strstr(slurp("v1.2/diagram"), "erDiagram\n"));
     ck_assert_int_eq(run("erd --help"), 0);
     ck_assert_ptr_nonnull(strstr(slurp("out.txt"), "Usage: refract erd"));
     put("bad.prisma", "model A {\n  id Int @id\n  b Nope\n}\n");
@@ -473,6 +487,13 @@ START_TEST(generator_block_draws_on_generate)
     ck_assert_int_eq(run("generate"), 0);
     ck_assert_ptr_nonnull(strstr(slurp("erd.txt"), "erDiagram\n"));
     ck_assert_ptr_nonnull(slurp("gen/db.h"));
+    /* the block's output must name a format too */
+    snprintf(text, sizeof text,
+             "generator erd {\n  provider = \"refract-erd\"\n  output = \"docs/schema.png\"\n}\n%s", blog);
+    put("schema.prisma", text);
+    ck_assert_int_eq(run("generate"), 1);
+    ck_assert_ptr_nonnull(strstr(slurp("err.txt"), "cannot tell a diagram format"));
+    ck_assert_ptr_null(slurp("docs/schema.png"));
 }
 END_TEST
 

@@ -6,6 +6,7 @@
  */
 #include <check.h>
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,6 +289,58 @@ START_TEST(hostile_relation_names_stay_quoted)
 }
 END_TEST
 
+/* Three relations between Issue and User, and two of Issue to itself: each
+ * is its own line and its own label, not one line with three labels printed
+ * over each other (as a tracker schema showed). */
+START_TEST(parallel_relations_are_drawn_apart)
+{
+    loaded l;
+    load_text(&l, "datasource db {\n  provider = \"postgresql\"\n}\n"
+                  "model User {\n  id Int @id\n  reported Issue[] @relation(\"reporter\")\n"
+                  "  assigned Issue[] @relation(\"assignee\")\n  watching Issue[] @relation(\"watchers\")\n}\n"
+                  "model Issue {\n  id Int @id\n  reporterId Int\n  assigneeId Int?\n  parentId Int?\n  dupId Int?\n"
+                  "  reporter User @relation(\"reporter\", fields: [reporterId], references: [id])\n"
+                  "  assignee User? @relation(\"assignee\", fields: [assigneeId], references: [id])\n"
+                  "  watchers User[] @relation(\"watchers\")\n"
+                  "  parent Issue? @relation(\"sub\", fields: [parentId], references: [id])\n"
+                  "  children Issue[] @relation(\"sub\")\n"
+                  "  dup Issue? @relation(\"dup\", fields: [dupId], references: [id])\n"
+                  "  dups Issue[] @relation(\"dup\")\n}\n");
+    char *svg = render(l.model, ERD_SVG);
+    ck_assert_ptr_null(xml_problem(svg));
+    /* every relation line has its own path */
+    char paths[8][128];
+    size_t npaths = 0;
+    for (const char *p = svg; (p = strstr(p, "<path class=\"rel\" d=\"")) != NULL; p++) {
+        p += strlen("<path class=\"rel\" d=\"");
+        ck_assert_uint_lt(npaths, 8);
+        size_t n = strcspn(p, "\"");
+        ck_assert_uint_lt(n, sizeof paths[0]);
+        memcpy(paths[npaths], p, n);
+        paths[npaths++][n] = 0;
+    }
+    ck_assert_uint_eq(npaths, 5);
+    for (size_t i = 0; i < npaths; i++)
+        for (size_t j = i + 1; j < npaths; j++)
+            ck_assert_msg(strcmp(paths[i], paths[j]) != 0, "two relations share the line %s", paths[i]);
+    /* every relation has a label, and no two labels sit within 10 px */
+    double xs[8], ys[8];
+    size_t nlabels = 0;
+    for (const char *p = svg; (p = strstr(p, "<text class=\"label\" x=\"")) != NULL; p++) {
+        ck_assert_uint_lt(nlabels, 8);
+        ck_assert_int_eq(sscanf(p, "<text class=\"label\" x=\"%lf\" y=\"%lf\"", &xs[nlabels], &ys[nlabels]), 2);
+        nlabels++;
+    }
+    ck_assert_uint_eq(nlabels, 5);
+    for (size_t i = 0; i < nlabels; i++)
+        for (size_t j = i + 1; j < nlabels; j++)
+            ck_assert_msg(fabs(xs[i] - xs[j]) + fabs(ys[i] - ys[j]) >= 10,
+                          "labels %zu and %zu overlap at (%.1f, %.1f)", i, j, xs[i], ys[i]);
+    free(svg);
+    unload(&l);
+}
+END_TEST
+
 START_TEST(blog_is_readable)
 {
     loaded l;
@@ -505,6 +558,7 @@ static Suite *erd_suite(void)
     tcase_add_test(tc, mermaid_says_each_relation_cardinality);
     tcase_add_test(tc, dot_and_svg_carry_the_same_ends);
     tcase_add_test(tc, hostile_relation_names_stay_quoted);
+    tcase_add_test(tc, parallel_relations_are_drawn_apart);
     tcase_add_test(tc, blog_is_readable);
     tcase_add_test(tc, synthetic_large_schema_is_readable);
     tcase_add_test(tc, every_postgres_corpus_schema_is_readable);

@@ -10,6 +10,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "erd_metrics.h"
 
@@ -106,6 +107,43 @@ static void write_defs(FILE *out)
           out);
 }
 
+/* A relation label is 10px text: about 6.2px a character (monospace, with
+ * room for a substituted font), drawn from 8px above its baseline to 2px
+ * below. */
+#define ERD_LABEL_CHAR_W 6.2
+
+static bool label_hits_a_box(const erd_graph *g, const char *label, double cx, double y)
+{
+    double half = ERD_LABEL_CHAR_W * (double)strlen(label) / 2;
+    for (size_t i = 0; i < g->nnodes; i++) {
+        const erd_node *n = &g->nodes[i];
+        if (cx + half > n->x && cx - half < n->x + n->w && y + 2 > n->y && y - 8 < n->y + n->h)
+            return true;
+    }
+    return false;
+}
+
+/* Where along the line from (x1, y1) to (x2, y2) the label goes: at
+ * `preferred` (a fraction of the line) unless a box would hide part of it
+ * (lines are drawn under the boxes), else at the nearest point of the line
+ * where no box does; when there is none, at `preferred`. */
+static double label_position(const erd_graph *g, const char *label, double x1, double y1,
+                             double x2, double y2, double preferred)
+{
+    for (int step = 0; step <= 16; step++) {
+        for (int sign = -1; sign <= 1; sign += 2) {
+            double t = preferred + sign * 0.05 * step;
+            if (t < 0.05 || t > 0.95)
+                continue;
+            if (!label_hits_a_box(g, label, x1 + (x2 - x1) * t, y1 + (y2 - y1) * t - 3))
+                return t;
+            if (step == 0)
+                break;
+        }
+    }
+    return preferred;
+}
+
 /* Space between parallel relation lines, and between stacked self-loops. */
 #define ERD_PARALLEL_GAP 16.0
 #define ERD_LOOP_GAP 22.0
@@ -172,6 +210,7 @@ static void write_edge(FILE *out, const erd_graph *g, const erd_edge *e)
     double t = (double)(rank + 1) / (double)(count + 1);
     if (lo != c) /* measured from the same box for every edge of the pair */
         t = 1 - t;
+    t = label_position(g, e->label, x1, y1, x2, y2, t);
     fprintf(out, "<text class=\"label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
             x1 + (x2 - x1) * t, y1 + (y2 - y1) * t - 3);
     put_xml(out, e->label);

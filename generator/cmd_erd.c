@@ -22,8 +22,8 @@ static void usage(FILE *out)
           "  --schema PATH   the schema (default ./prisma/schema.prisma, else ./schema.prisma)\n"
           "  --format F      mermaid (Markdown viewers draw it), dot (Graphviz), or svg (a\n"
           "                  picture refract lays out itself; no Graphviz needed).\n"
-          "                  Default: from --out's extension (.mmd .md .dot .gv .svg),\n"
-          "                  else mermaid\n"
+          "                  Default: from --out's extension (.mmd .md .dot .gv .svg;\n"
+          "                  another one is an error), else mermaid\n"
           "  --out FILE      write there instead of standard output\n"
           "\n"
           "A generator block with provider = \"refract-erd\" makes `refract generate` write\n"
@@ -50,18 +50,38 @@ static bool format_of_path(const char *path, erd_format *out)
     return true;
 }
 
+/* The format to write: the one named, else the one --out's extension says,
+ * else Mermaid when there is no file or the file has no extension. An
+ * extension that names no format we write (schema.png, notes.txt) is an
+ * error rather than a guess: writing Mermaid text into schema.png would look
+ * like success and give the user a file no viewer opens. */
+static bool format_for(const char *path, const char *format_name, erd_format *out)
+{
+    *out = ERD_MERMAID;
+    if (format_name) {
+        if (erd_format_parse(format_name, out))
+            return true;
+        fprintf(stderr, "error: unknown diagram format '%s' (use mermaid, dot or svg)\n",
+                format_name);
+        return false;
+    }
+    const char *base = path ? strrchr(path, '/') : NULL;
+    base = base ? base + 1 : path;
+    if (!base || !strchr(base, '.') || format_of_path(base, out))
+        return true;
+    fprintf(stderr,
+            "error: cannot tell a diagram format from the name %s: refract draws mermaid\n"
+            "(.mmd .md), dot (.dot .gv) or svg (.svg); name one with --format (format =\n"
+            "in a refract-erd generator block), or draw an SVG and convert it (e.g. rsvg-convert schema.svg -o schema.png)\n",
+            path);
+    return false;
+}
+
 bool erd_write_file(const model_schema *model, const char *path, const char *format_name)
 {
-    erd_format format = ERD_MERMAID;
-    if (format_name) {
-        if (!erd_format_parse(format_name, &format)) {
-            fprintf(stderr, "error: unknown diagram format '%s' (use mermaid, dot or svg)\n",
-                    format_name);
-            return false;
-        }
-    } else if (path) {
-        format_of_path(path, &format);
-    }
+    erd_format format;
+    if (!format_for(path, format_name, &format))
+        return false;
     arena a = ARENA_INIT;
     erd_graph g;
     erd_build(&g, model, &a);
@@ -122,8 +142,8 @@ int cmd_erd(int argc, char **argv)
         }
     }
     erd_format parsed;
-    if (format && !erd_format_parse(format, &parsed)) {
-        fprintf(stderr, "error: unknown diagram format '%s' (use mermaid, dot or svg)\n\n", format);
+    if (!format_for(out, format, &parsed)) {
+        fputc('\n', stderr);
         usage(stderr);
         return EXIT_USAGE;
     }

@@ -252,6 +252,10 @@ int cmd_init(int argc, char **argv)
                    "# The client is regenerated whenever the schema changes. librefract comes\n"
                    "# from `make install` in refract's source (pkg-config name: refract).\n"
                    "\n"
+                   "# Included before your first rule, the rule below would become the default\n"
+                   "# goal and a plain `make` would only regenerate the client: keep yours.\n"
+                   "REFRACT_DEFAULT_GOAL := $(.DEFAULT_GOAL)\n"
+                   "\n"
                    "REFRACT        ?= refract\n"
                    "REFRACT_SCHEMA ?= prisma/schema.prisma\n"
                    "REFRACT_GEN    := %s\n"
@@ -260,7 +264,9 @@ int cmd_init(int argc, char **argv)
                    "REFRACT_LIBS   := $(shell pkg-config --libs refract libpq)\n"
                    "\n"
                    "$(REFRACT_GEN)/%s.h $(REFRACT_CLIENT) &: $(REFRACT_SCHEMA)\n"
-                   "\t$(REFRACT) generate --schema $(REFRACT_SCHEMA)\n",
+                   "\t$(REFRACT) generate --schema $(REFRACT_SCHEMA)\n"
+                   "\n"
+                   ".DEFAULT_GOAL := $(REFRACT_DEFAULT_GOAL)\n",
                    buf_cstr(&gen), prefix, prefix);
         ok = write_text("refract.mk", "w", buf_cstr(&mk));
         if (ok)

@@ -102,9 +102,10 @@ rf_status rf_desc_find_one(rf_client *c, const rf_model_desc *t, const void *whe
     if (st != RF_OK)
         return st;
     if (res.rows != 1) {
+        int rows = res.rows; /* read before rf_result_clear resets it */
         rf_result_clear(&res);
-        return res.rows == 0 ? rf_desc_not_found(c, t)
-                             : rf_desc_misuse(c, "connect: the filter matches more than one row");
+        return rows == 0 ? rf_desc_not_found(c, t)
+                         : rf_desc_misuse(c, "connect: the filter matches more than one row");
     }
     void *row = rf_arena_calloc(scratch, 1, t->row_size);
     if (!row || (st = rf_result_keep(&res, scratch)) != RF_OK) {

@@ -204,10 +204,11 @@ static rf_status find_related(rf_client *c, const rf_model_desc *m, const rf_des
     if (st != RF_OK)
         return st;
     if (res.rows != 1) {
+        int rows = res.rows; /* read before rf_result_clear resets it */
         rf_result_clear(&res);
-        return res.rows == 0 ? RF_OK
-                             : rf_desc_misuse(c, "nested update: the filter matches more than one "
-                                                 "related row");
+        return rows == 0 ? RF_OK
+                         : rf_desc_misuse(c, "nested update: the filter matches more than one "
+                                             "related row");
     }
     void *got = rf_arena_calloc(scratch, 1, t->row_size);
     if (!got || rf_result_keep(&res, scratch) != RF_OK) {

@@ -194,18 +194,21 @@ RF_DEFINE_LIST_FILTER(rf_timestamp_list_filter, rf_timestamp_array, rf_timestamp
 RF_DEFINE_LIST_FILTER(rf_text_list_filter, rf_text_array, const char *); /* also Decimal[], Json[] */
 RF_DEFINE_LIST_FILTER(rf_bytes_list_filter, rf_bytes_array, rf_bytes);
 
-#define RF_HAS(v) { .ops = RF_OP_HAS, .has = (v) }
+#define RF_HAS(...) { .ops = RF_OP_HAS, .has = (__VA_ARGS__) }
 #define RF_HAS_SOME(items, n) { .ops = RF_OP_HAS_SOME, .has_some = { (items), (n) } }
 #define RF_HAS_EVERY(items, n) { .ops = RF_OP_HAS_EVERY, .has_every = { (items), (n) } }
 #define RF_IS_EMPTY(yes) { .ops = RF_OP_IS_EMPTY, .is_empty = (yes) }
 
-/* Initializers for the common single-operator cases. */
-#define RF_EQ(v) { .ops = RF_OP_EQUALS, .equals = (v) }
-#define RF_NE(v) { .ops = RF_OP_NOT, .not_equals = (v) }
-#define RF_LT(v) { .ops = RF_OP_LT, .lt = (v) }
-#define RF_LTE(v) { .ops = RF_OP_LTE, .lte = (v) }
-#define RF_GT(v) { .ops = RF_OP_GT, .gt = (v) }
-#define RF_GTE(v) { .ops = RF_OP_GTE, .gte = (v) }
+/* Initializers for the common single-operator cases. The value macros take
+ * `...` so that a compound literal's commas pass through: RF_EQ((rf_bytes){
+ * hash, 32 }) and RF_SET((rf_text_array){ tags, 2 }) need no extra
+ * parentheses (the preprocessor splits arguments at commas outside them). */
+#define RF_EQ(...) { .ops = RF_OP_EQUALS, .equals = (__VA_ARGS__) }
+#define RF_NE(...) { .ops = RF_OP_NOT, .not_equals = (__VA_ARGS__) }
+#define RF_LT(...) { .ops = RF_OP_LT, .lt = (__VA_ARGS__) }
+#define RF_LTE(...) { .ops = RF_OP_LTE, .lte = (__VA_ARGS__) }
+#define RF_GT(...) { .ops = RF_OP_GT, .gt = (__VA_ARGS__) }
+#define RF_GTE(...) { .ops = RF_OP_GTE, .gte = (__VA_ARGS__) }
 #define RF_IN(items, n) { .ops = RF_OP_IN, .in = (items), .nin = (n) }
 #define RF_NOT_IN(items, n) { .ops = RF_OP_NOT_IN, .not_in = (items), .nnot_in = (n) }
 #define RF_CONTAINS(s) { .ops = RF_OP_CONTAINS, .contains = (s) }
@@ -252,7 +255,7 @@ RF_DEFINE_UPDATE(rf_timestamp_array_update, rf_timestamp_array);
 RF_DEFINE_UPDATE(rf_text_array_update, rf_text_array);
 RF_DEFINE_UPDATE(rf_bytes_array_update, rf_bytes_array);
 
-#define RF_SET(v) { .op = RF_UPDATE_SET, .value = v }
+#define RF_SET(...) { .op = RF_UPDATE_SET, .value = __VA_ARGS__ }
 #define RF_SET_NULL { .op = RF_UPDATE_SET_NULL }
 #define RF_INCREMENT(v) { .op = RF_UPDATE_INCREMENT, .value = (v) }
 #define RF_DECREMENT(v) { .op = RF_UPDATE_DECREMENT, .value = (v) }

@@ -10,6 +10,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "erd_metrics.h"
 
@@ -37,15 +38,44 @@ static const char *marker(erd_card c)
     return c == ERD_ONE ? "one" : c == ERD_ZERO_ONE ? "zero-one" : "many";
 }
 
-/* Where the segment from the centre of `n` towards (tx, ty) leaves its box. */
-static void border_point(const erd_node *n, double tx, double ty, double *px, double *py)
+/* Where the ray from (ox, oy), a point inside the box of `n`, towards
+ * (tx, ty) leaves the box. */
+static void exit_point(const erd_node *n, double ox, double oy, double tx, double ty, double *px,
+                       double *py)
 {
-    double cx = n->x + n->w / 2, cy = n->y + n->h / 2, dx = tx - cx, dy = ty - cy;
-    double sx = dx != 0 ? (n->w / 2) / fabs(dx) : INFINITY;
-    double sy = dy != 0 ? (n->h / 2) / fabs(dy) : INFINITY;
+    double dx = tx - ox, dy = ty - oy;
+    double sx = dx > 0 ? (n->x + n->w - ox) / dx : dx < 0 ? (n->x - ox) / dx : INFINITY;
+    double sy = dy > 0 ? (n->y + n->h - oy) / dy : dy < 0 ? (n->y - oy) / dy : INFINITY;
     double s = fmin(fmin(sx, sy), 1.0);
-    *px = cx + dx * s;
-    *py = cy + dy * s;
+    *px = ox + dx * s;
+    *py = oy + dy * s;
+}
+
+static double clamp(double v, double lo, double hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Several relations between the same two models (a reporter, an assignee
+ * and watchers between Issue and User) would otherwise be drawn as one
+ * line with their labels printed over each other: this edge's place among
+ * the relation edges joining the same pair (in either direction), and how
+ * many there are. */
+static void parallel_rank(const erd_graph *g, const erd_edge *e, size_t *rank, size_t *count)
+{
+    *rank = 0;
+    *count = 0;
+    for (size_t i = 0; i < g->nedges; i++) {
+        const erd_edge *o = &g->edges[i];
+        if (o->kind != e->kind)
+            continue;
+        if (!((o->parent == e->parent && o->child == e->child)
+              || (o->parent == e->child && o->child == e->parent)))
+            continue;
+        if (o == e)
+            *rank = *count;
+        ++*count;
+    }
 }
 
 static void write_defs(FILE *out)
@@ -77,23 +107,91 @@ static void write_defs(FILE *out)
           out);
 }
 
+/* A relation label is 10px text: about 6.2px a character (monospace, with
+ * room for a substituted font), drawn from 8px above its baseline to 2px
+ * below. */
+#define ERD_LABEL_CHAR_W 6.2
+
+static bool label_hits_a_box(const erd_graph *g, const char *label, double cx, double y)
+{
+    double half = ERD_LABEL_CHAR_W * (double)strlen(label) / 2;
+    for (size_t i = 0; i < g->nnodes; i++) {
+        const erd_node *n = &g->nodes[i];
+        if (cx + half > n->x && cx - half < n->x + n->w && y + 2 > n->y && y - 8 < n->y + n->h)
+            return true;
+    }
+    return false;
+}
+
+/* Where along the line from (x1, y1) to (x2, y2) the label goes: at
+ * `preferred` (a fraction of the line) unless a box would hide part of it
+ * (lines are drawn under the boxes), else at the nearest point of the line
+ * where no box does; when there is none, at `preferred`. */
+static double label_position(const erd_graph *g, const char *label, double x1, double y1,
+                             double x2, double y2, double preferred)
+{
+    for (int step = 0; step <= 16; step++) {
+        for (int sign = -1; sign <= 1; sign += 2) {
+            double t = preferred + sign * 0.05 * step;
+            if (t < 0.05 || t > 0.95)
+                continue;
+            if (!label_hits_a_box(g, label, x1 + (x2 - x1) * t, y1 + (y2 - y1) * t - 3))
+                return t;
+            if (step == 0)
+                break;
+        }
+    }
+    return preferred;
+}
+
+/* Space between parallel relation lines, and between stacked self-loops. */
+#define ERD_PARALLEL_GAP 16.0
+#define ERD_LOOP_GAP 22.0
+
+static void write_self_loop(FILE *out, const erd_node *c, const erd_edge *e, size_t rank)
+{
+    /* loops stack down the right side, one per self-relation */
+    double x = c->x + c->w, y1 = c->y + ERD_HEAD_H / 2 + ERD_LOOP_GAP * (double)rank,
+           y2 = y1 + 14;
+    fprintf(out,
+            "<path class=\"rel\" d=\"M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f\" "
+            "marker-start=\"url(#%s)\" marker-end=\"url(#%s)\"><title>",
+            x, y1, x + 40, y1 - 14, x + 40, y2 + 14, x, y2, marker(e->child_card),
+            marker(e->parent_card));
+    put_xml(out, e->label);
+    fputs("</title></path>\n", out);
+    fprintf(out, "<text class=\"label\" x=\"%.1f\" y=\"%.1f\">", x + 38, (y1 + y2) / 2 + 3);
+    put_xml(out, e->label);
+    fputs("</text>\n", out);
+}
+
 static void write_edge(FILE *out, const erd_graph *g, const erd_edge *e)
 {
     const erd_node *p = &g->nodes[e->parent], *c = &g->nodes[e->child];
-    if (e->parent == e->child) { /* a self-relation: a loop on the right side */
-        double x = c->x + c->w, y1 = c->y + ERD_HEAD_H / 2, y2 = y1 + 14;
-        fprintf(out,
-                "<path class=\"rel\" d=\"M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f\" "
-                "marker-start=\"url(#%s)\" marker-end=\"url(#%s)\"><title>",
-                x, y1, x + 40, y1 - 14, x + 40, y2 + 14, x, y2, marker(e->child_card),
-                marker(e->parent_card));
-        put_xml(out, e->label);
-        fputs("</title></path>\n", out);
+    size_t rank, count;
+    parallel_rank(g, e, &rank, &count);
+    if (e->parent == e->child) {
+        write_self_loop(out, c, e, rank);
         return;
     }
+    /* Parallel lines are shifted sideways, ERD_PARALLEL_GAP apart, centred
+     * on the line between the two boxes' centres (and kept inside each box
+     * so that they still start at its border). The normal is taken from the
+     * pair in a fixed order so that edges drawn in both directions agree. */
+    double pcx = p->x + p->w / 2, pcy = p->y + p->h / 2;
+    double ccx = c->x + c->w / 2, ccy = c->y + c->h / 2;
+    const erd_node *lo = e->parent < e->child ? p : c, *hi = lo == p ? c : p;
+    double dx = (hi->x + hi->w / 2) - (lo->x + lo->w / 2), dy = (hi->y + hi->h / 2) - (lo->y + lo->h / 2);
+    double len = hypot(dx, dy);
+    double shift = ERD_PARALLEL_GAP * ((double)rank - (double)(count - 1) / 2);
+    double nx = len > 0 ? -dy / len : 0, ny = len > 0 ? dx / len : 0;
+    double ox1 = clamp(ccx + nx * shift, c->x + 1, c->x + c->w - 1);
+    double oy1 = clamp(ccy + ny * shift, c->y + 1, c->y + c->h - 1);
+    double ox2 = clamp(pcx + nx * shift, p->x + 1, p->x + p->w - 1);
+    double oy2 = clamp(pcy + ny * shift, p->y + 1, p->y + p->h - 1);
     double x1, y1, x2, y2;
-    border_point(c, p->x + p->w / 2, p->y + p->h / 2, &x1, &y1);
-    border_point(p, c->x + c->w / 2, c->y + c->h / 2, &x2, &y2);
+    exit_point(c, ox1, oy1, ox2, oy2, &x1, &y1);
+    exit_point(p, ox2, oy2, ox1, oy1, &x2, &y2);
     if (e->kind == ERD_EDGE_ENUM) {
         fprintf(out, "<path class=\"enum-use\" d=\"M%.1f,%.1f L%.1f,%.1f\"/>\n", x1, y1, x2, y2);
         return;
@@ -107,8 +205,14 @@ static void write_edge(FILE *out, const erd_graph *g, const erd_edge *e)
     fputc('.', out);
     put_xml(out, e->label);
     fputs("</title></path>\n", out);
+    /* parallel labels also sit at different points along their lines, so
+     * that they do not collide where the lines are steep */
+    double t = (double)(rank + 1) / (double)(count + 1);
+    if (lo != c) /* measured from the same box for every edge of the pair */
+        t = 1 - t;
+    t = label_position(g, e->label, x1, y1, x2, y2, t);
     fprintf(out, "<text class=\"label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
-            (x1 + x2) / 2, (y1 + y2) / 2 - 3);
+            x1 + (x2 - x1) * t, y1 + (y2 - y1) * t - 3);
     put_xml(out, e->label);
     fputs("</text>\n", out);
 }

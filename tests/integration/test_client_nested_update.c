@@ -281,6 +281,43 @@ START_TEST(one_to_many_create_connect_update_delete)
 }
 END_TEST
 
+/* A filter for update, delete_ or upsert must name one related row: one
+ * that matches two is RF_INVALID_ARGUMENT with nothing written — not P2025
+ * as if it matched none, and, for upsert, no new row created beside them. */
+START_TEST(a_filter_naming_several_related_rows_is_refused)
+{
+    rf_client *c = fresh();
+    rf_arena a = RF_ARENA_INIT;
+    db_user ada = make_user(c, "ada@x.io", &a);
+    make_post(c, "p1", ada.id, &a);
+    make_post(c, "p2", ada.id, &a);
+    db_post_where both = {.title = RF_STARTS_WITH("p")};
+    FAILS(db_user_update_nested_by_id(
+              c, ada.id,
+              &(db_user_nested_update){.posts = {.upsert = {.where = &both, .create = NESTED_POST("p3"),
+                                                            .update = &(db_post_nested_update){
+                                                                .data = &(db_post_update_input){.views = RF_INCREMENT(1)}}},
+                                                 .nupsert = 1}},
+              NULL, NULL),
+          RF_INVALID_ARGUMENT, "");
+    ck_assert_int_eq(posts_titled(c, "p3"), 0);
+    FAILS(db_user_update_nested_by_id(
+              c, ada.id,
+              &(db_user_nested_update){.posts = {.update = {.where = &both,
+                                                            .data = &(db_post_nested_update){
+                                                                .data = &(db_post_update_input){.views = RF_INCREMENT(1)}}},
+                                                 .nupdate = 1}},
+              NULL, NULL),
+          RF_INVALID_ARGUMENT, "");
+    FAILS(db_user_update_nested_by_id(c, ada.id,
+                                      &(db_user_nested_update){.posts = {.delete_ = &both, .ndelete = 1}}, NULL, NULL),
+          RF_INVALID_ARGUMENT, "");
+    ck_assert_int_eq(scalari(c, "SELECT count(*) FROM \"Post\" WHERE \"authorId\" = %lld AND views = 0", ada.id), 2);
+    rf_arena_free(&a);
+    rf_close(c);
+}
+END_TEST
+
 /* ---- all or nothing ------------------------------------------------------------------------ */
 
 START_TEST(a_failure_halfway_leaves_nothing_written)
@@ -783,6 +820,7 @@ int main(void)
     tcase_add_unchecked_fixture(tc, start, stop);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, one_to_many_create_connect_update_delete);
+    tcase_add_test(tc, a_filter_naming_several_related_rows_is_refused);
     tcase_add_test(tc, a_failure_halfway_leaves_nothing_written);
     tcase_add_test(tc, required_relations_refuse_with_p2014);
     tcase_add_test(tc, to_one_relations_on_either_side);

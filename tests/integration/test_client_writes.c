@@ -1027,6 +1027,17 @@ START_TEST(nested_connect_links_existing_rows_by_a_unique_filter)
     ck_assert(!user_exists(c, "ken@x.io"));
     OK(db_post_count(c, &(db_post_where){.author_id = RF_EQ(linus.id)}, &n));
     ck_assert_int_eq(n, 2);
+    /* The same for a to-one whose key is on the new row (Post.author, read
+     * before the insert): several users match, so no post is created. */
+    ck_assert_int_eq(db_post_create_nested(c, &(db_post_nested_create){
+                                                 .data = &(db_post_create_input){.title = "Ambiguous"},
+                                                 .author = {.connect = &(db_user_where){.email = RF_ENDS_WITH("@x.io")},
+                                                            .nconnect = 1}},
+                                           NULL, NULL),
+                     RF_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(rf_last_error(c)->message, "more than one row"));
+    OK(db_post_count(c, &(db_post_where){.title = RF_EQ("Ambiguous")}, &n));
+    ck_assert_int_eq(n, 0);
     /* connect_or_create: the rows that are there are connected, the
      * others created. */
     db_post tcl, again;

@@ -162,6 +162,15 @@ START_TEST(refract_mk_builds_a_program)
              bin(), root, build, san ? san : "");
     ck_assert_msg(sh("%s", cmd) == 0, "%.600s", slurp("out.txt"));
     ck_assert_ptr_nonnull(slurp("gen/db.h"));
+    /* `make` with no goal builds the program, not just the client: the
+     * fragment comes first in the Makefile but its rule is not the default */
+    ck_assert_int_eq(sh("rm -rf app gen", NULL), 0);
+    snprintf(cmd, sizeof cmd,
+             "env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s REFRACT='%s' "
+             "REFRACT_CFLAGS='-Igen -I%s/runtime -I/usr/include/postgresql' "
+             "REFRACT_LIBS='%s/librefract.a -lpq %s' && ./app",
+             bin(), root, build, san ? san : "");
+    ck_assert_msg(sh("%s", cmd) == 0, "%.600s", slurp("out.txt"));
 }
 END_TEST
 

@@ -6,9 +6,11 @@
  */
 #include <check.h>
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -287,6 +289,117 @@ START_TEST(hostile_relation_names_stay_quoted)
 }
 END_TEST
 
+/* Three relations between Issue and User, and two of Issue to itself: each
+ * is its own line and its own label, not one line with three labels printed
+ * over each other (as a tracker schema showed). */
+START_TEST(parallel_relations_are_drawn_apart)
+{
+    loaded l;
+    load_text(&l, "datasource db {\n  provider = \"postgresql\"\n}\n"
+                  "model User {\n  id Int @id\n  reported Issue[] @relation(\"reporter\")\n"
+                  "  assigned Issue[] @relation(\"assignee\")\n  watching Issue[] @relation(\"watchers\")\n}\n"
+                  "model Issue {\n  id Int @id\n  reporterId Int\n  assigneeId Int?\n  parentId Int?\n  dupId Int?\n"
+                  "  reporter User @relation(\"reporter\", fields: [reporterId], references: [id])\n"
+                  "  assignee User? @relation(\"assignee\", fields: [assigneeId], references: [id])\n"
+                  "  watchers User[] @relation(\"watchers\")\n"
+                  "  parent Issue? @relation(\"sub\", fields: [parentId], references: [id])\n"
+                  "  children Issue[] @relation(\"sub\")\n"
+                  "  dup Issue? @relation(\"dup\", fields: [dupId], references: [id])\n"
+                  "  dups Issue[] @relation(\"dup\")\n}\n");
+    char *svg = render(l.model, ERD_SVG);
+    ck_assert_ptr_null(xml_problem(svg));
+    /* every relation line has its own path */
+    char paths[8][128];
+    size_t npaths = 0;
+    for (const char *p = svg; (p = strstr(p, "<path class=\"rel\" d=\"")) != NULL; p++) {
+        p += strlen("<path class=\"rel\" d=\"");
+        ck_assert_uint_lt(npaths, 8);
+        size_t n = strcspn(p, "\"");
+        ck_assert_uint_lt(n, sizeof paths[0]);
+        memcpy(paths[npaths], p, n);
+        paths[npaths++][n] = 0;
+    }
+    ck_assert_uint_eq(npaths, 5);
+    for (size_t i = 0; i < npaths; i++)
+        for (size_t j = i + 1; j < npaths; j++)
+            ck_assert_msg(strcmp(paths[i], paths[j]) != 0, "two relations share the line %s", paths[i]);
+    /* every relation has a label, and no two labels sit within 10 px */
+    double xs[8], ys[8];
+    size_t nlabels = 0;
+    for (const char *p = svg; (p = strstr(p, "<text class=\"label\" x=\"")) != NULL; p++) {
+        ck_assert_uint_lt(nlabels, 8);
+        ck_assert_int_eq(sscanf(p, "<text class=\"label\" x=\"%lf\" y=\"%lf\"", &xs[nlabels], &ys[nlabels]), 2);
+        nlabels++;
+    }
+    ck_assert_uint_eq(nlabels, 5);
+    for (size_t i = 0; i < nlabels; i++)
+        for (size_t j = i + 1; j < nlabels; j++)
+            ck_assert_msg(fabs(xs[i] - xs[j]) + fabs(ys[i] - ys[j]) >= 10,
+                          "labels %zu and %zu overlap at (%.1f, %.1f)", i, j, xs[i], ys[i]);
+    free(svg);
+    unload(&l);
+}
+END_TEST
+
+/* Relation labels of an SVG that a box covers (lines, and their labels,
+ * are drawn under the boxes): a label is 10px text, about 6.2px a
+ * character, centred on its x, from 8px above its baseline to 2px below. */
+static size_t hidden_labels(const char *svg, char *first, size_t size)
+{
+    double bx[512], by[512], bw[512], bh[512];
+    size_t nb = 0, hidden = 0;
+    for (const char *p = svg; (p = strstr(p, "<rect class=\"box\" ")) != NULL && nb < 512; p++)
+        if (sscanf(p, "<rect class=\"box\" x=\"%lf\" y=\"%lf\" width=\"%lf\" height=\"%lf\"", &bx[nb],
+                   &by[nb], &bw[nb], &bh[nb]) == 4)
+            nb++;
+    static const char head[] = "<text class=\"label\" x=\"";
+    for (const char *p = svg; (p = strstr(p, head)) != NULL; p++) {
+        double x, y;
+        char text[128];
+        if (sscanf(p, "<text class=\"label\" x=\"%lf\" y=\"%lf\" text-anchor=\"middle\">%127[^<]", &x, &y,
+                   text) != 3)
+            continue; /* a self-loop's label: beside its box by construction */
+        double half = 6.2 * (double)strlen(text) / 2;
+        for (size_t i = 0; i < nb; i++)
+            if (x + half > bx[i] && x - half < bx[i] + bw[i] && y + 2 > by[i] && y - 8 < by[i] + bh[i]) {
+                if (!hidden++)
+                    snprintf(first, size, "%s at (%.1f, %.1f)", text, x, y);
+                break;
+            }
+    }
+    return hidden;
+}
+
+/* examples/trial's tracker (10 models, lines that cross boxes): no relation
+ * label is drawn where a box hides it ("author" came out as "uthor"). */
+START_TEST(relation_labels_are_not_hidden_by_boxes)
+{
+    const char *root = getenv("REFRACT_ROOT");
+    char path[600];
+    snprintf(path, sizeof path, "%s/examples/trial/schema.prisma", root ? root : ".");
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot read %s", path);
+    static char text[1 << 16];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = 0;
+    fclose(f);
+    loaded l;
+    load_text(&l, text);
+    char *svg = render(l.model, ERD_SVG);
+    char first[200] = "";
+    size_t hidden = hidden_labels(svg, first, sizeof first);
+    ck_assert_msg(hidden == 0, "%zu labels under boxes, the first: %s", hidden, first);
+    ck_assert_ptr_nonnull(strstr(svg, ">author</text>"));
+    free(svg);
+    unload(&l);
+    load_text(&l, blog);
+    svg = render(l.model, ERD_SVG);
+    ck_assert_uint_eq(hidden_labels(svg, first, sizeof first), 0);
+    free(svg);
+    unload(&l);
+}
+END_TEST
+
 START_TEST(blog_is_readable)
 {
     loaded l;
@@ -442,6 +555,19 @@ START_TEST(cli_errors)
     ck_assert_int_eq(run("erd --format png"), 2);
     ck_assert_ptr_nonnull(strstr(slurp("err.txt"), "unknown diagram format 'png'"));
     ck_assert_int_eq(run("erd --bogus"), 2);
+    /* an extension that names no format we draw is refused, not written as
+     * Mermaid text into a file that claims to be a picture */
+    ck_assert_int_eq(run("erd --out schema.png"), 2);
+    ck_assert_ptr_nonnull(strstr(slurp("err.txt"), "cannot tell a diagram format from the name schema.png"));
+    ck_assert_ptr_null(slurp("schema.png"));
+    ck_assert_int_eq(run("erd --out notes.txt"), 2);
+    ck_assert_ptr_null(slurp("notes.txt"));
+    /* a dot in a folder's name is not an extension */
+    char folder[600];
+    snprintf(folder, sizeof folder, "%s/v1.2", tmpdir);
+    ck_assert_int_eq(mkdir(folder, 0755), 0);
+    ck_assert_int_eq(run("erd --out v1.2/diagram"), 0);
+    ck_assert_ptr_nonnull(strstr(slurp("v1.2/diagram"), "erDiagram\n"));
     ck_assert_int_eq(run("erd --help"), 0);
     ck_assert_ptr_nonnull(strstr(slurp("out.txt"), "Usage: refract erd"));
     put("bad.prisma", "model A {\n  id Int @id\n  b Nope\n}\n");
@@ -473,6 +599,13 @@ START_TEST(generator_block_draws_on_generate)
     ck_assert_int_eq(run("generate"), 0);
     ck_assert_ptr_nonnull(strstr(slurp("erd.txt"), "erDiagram\n"));
     ck_assert_ptr_nonnull(slurp("gen/db.h"));
+    /* the block's output must name a format too */
+    snprintf(text, sizeof text,
+             "generator erd {\n  provider = \"refract-erd\"\n  output = \"docs/schema.png\"\n}\n%s", blog);
+    put("schema.prisma", text);
+    ck_assert_int_eq(run("generate"), 1);
+    ck_assert_ptr_nonnull(strstr(slurp("err.txt"), "cannot tell a diagram format"));
+    ck_assert_ptr_null(slurp("docs/schema.png"));
 }
 END_TEST
 
@@ -484,6 +617,8 @@ static Suite *erd_suite(void)
     tcase_add_test(tc, mermaid_says_each_relation_cardinality);
     tcase_add_test(tc, dot_and_svg_carry_the_same_ends);
     tcase_add_test(tc, hostile_relation_names_stay_quoted);
+    tcase_add_test(tc, parallel_relations_are_drawn_apart);
+    tcase_add_test(tc, relation_labels_are_not_hidden_by_boxes);
     tcase_add_test(tc, blog_is_readable);
     tcase_add_test(tc, synthetic_large_schema_is_readable);
     tcase_add_test(tc, every_postgres_corpus_schema_is_readable);

@@ -120,6 +120,32 @@ START_TEST(insert_and_set_lists)
 }
 END_TEST
 
+/* Struct values (Bytes, lists) written as compound literals go through the
+ * value macros as one value, commas and all. */
+START_TEST(compound_literal_values_pass_through_the_macros)
+{
+    static const unsigned char hash[4] = {0xde, 0xad, 0xbe, 0xef};
+    const char *tags[] = {"c", "sql"};
+    rf_bytes_filter eq = RF_EQ((rf_bytes){hash, 4});
+    ck_assert_uint_eq(eq.ops, RF_OP_EQUALS);
+    ck_assert_ptr_eq(eq.equals.data, hash);
+    ck_assert_uint_eq(eq.equals.len, 4);
+    rf_bytes_filter ne = RF_NE((rf_bytes){hash, 2});
+    ck_assert_uint_eq(ne.not_equals.len, 2);
+    rf_bytes_list_filter has = RF_HAS((rf_bytes){hash, 3});
+    ck_assert_uint_eq(has.ops, RF_OP_HAS);
+    ck_assert_uint_eq(has.has.len, 3);
+    rf_text_array_update set = RF_SET((rf_text_array){tags, 2});
+    ck_assert_int_eq(set.op, RF_UPDATE_SET);
+    ck_assert_uint_eq(set.value.count, 2);
+    ck_assert_str_eq(set.value.items[1], "sql");
+    rf_text_array_update braces = RF_SET({tags, 1}); /* a plain brace list too */
+    ck_assert_uint_eq(braces.value.count, 1);
+    rf_i32_filter gt = RF_GT(7); /* scalars as before */
+    ck_assert_int_eq(gt.gt, 7);
+}
+END_TEST
+
 START_TEST(keymaps_link_rows)
 {
     rf_keymap m;
@@ -183,6 +209,7 @@ int main(void)
     tcase_add_test(tc, empty_groups_are_neutral);
     tcase_add_test(tc, order_page_and_cursor);
     tcase_add_test(tc, insert_and_set_lists);
+    tcase_add_test(tc, compound_literal_values_pass_through_the_macros);
     tcase_add_test(tc, keymaps_link_rows);
     tcase_add_test(tc, json_filters_and_search_keep_values_in_parameters);
     suite_add_tcase(s, tc);

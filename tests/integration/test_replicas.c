@@ -390,6 +390,17 @@ START_TEST(every_operation_through_pgbouncer)
     ck_assert_int_eq(c2, 2);
     ck_assert_int_ge(c1, 20);
     rf_batch_free(b);
+    /* a stream (a cursor in its own transaction, on one server connection) */
+    db_user_stream us;
+    OK(db_user_find_many_stream(c, &(db_user_query){.where = &(db_user_where){.email = RF_ENDS_WITH("@bouncer.example")}},
+                                NULL, &us));
+    db_user su;
+    bool got;
+    int streamed = 0;
+    while (db_user_stream_next(&us, &su, &a, &got) == RF_OK && got)
+        streamed++;
+    OK(db_user_stream_close(&us));
+    ck_assert_int_eq(streamed, 3 * N + 2);
     /* deletes and their P2025 */
     OK(db_user_delete_by_email(c, "tx1@bouncer.example", NULL, &a));
     ck_assert_int_eq(db_user_delete_by_email(c, "tx1@bouncer.example", NULL, &a), RF_NOT_FOUND);

@@ -254,6 +254,55 @@ START_TEST(many_outer_join_nulls_aggregates_and_streams)
 }
 END_TEST
 
+/* Typed queries (exec, many, COPY, a stream) through a real PgBouncer in
+ * transaction pooling mode with pgbouncer=true: unnamed statements only. */
+START_TEST(typed_queries_through_pgbouncer)
+{
+    pgh_bouncer b;
+    int rc = pgh_start_pgbouncer(&pg, &b);
+    if (rc == -2) {
+        printf("PgBouncer case skipped: %s\n", b.error);
+        return;
+    }
+    ck_assert_msg(rc == 0, "%s", b.error);
+    rf_client *setup = fresh(); /* its database, with the tables */
+    const char *dbname = PQdb((PGconn *)rf_client_pgconn(setup));
+    char url[PGH_CONNINFO_MAX];
+    ck_assert_int_eq(pgh_pgbouncer_url(&b, dbname, url, sizeof url), 0);
+    rf_client *c = NULL;
+    ck_assert_int_eq(rf_connect(url, &c), RF_OK);
+    ck_assert(rf_client_pgbouncer(c));
+    rf_arena a = RF_ARENA_INIT;
+    ts_sql_add_account_row ada;
+    OK(ts_sql_add_account(c, &(ts_sql_add_account_params){.email = "ada@b", .tier = TS_TIER_FREE},
+                          &ada, &a));
+    rf_timestamp mon = rf_timestamp_from_civil(2026, 11, 2, 10, 0, 0, 0);
+    OK(ts_sql_place_order(c, &(ts_sql_place_order_params){ada.id, "10.50", mon}));
+    ts_sql_import_orders_params orders[2] = {{ada.id, "1.00", NULL, mon}, {ada.id, "2.00", "x", mon}};
+    int64_t copied = 0;
+    OK(ts_sql_import_orders(c, orders, 2, &copied));
+    ck_assert_int_eq(copied, 2);
+    ts_sql_weekly_revenue_list w;
+    OK(ts_sql_weekly_revenue(c, &(ts_sql_weekly_revenue_params){mon - 86400000000LL}, &w, &a));
+    ck_assert_uint_eq(w.count, 1);
+    ck_assert_str_eq(w.items[0].revenue, "13.5");
+    ts_sql_weekly_revenue_stream st;
+    OK(ts_sql_weekly_revenue_stream_open(c, &(ts_sql_weekly_revenue_params){0}, NULL, &st));
+    ts_sql_weekly_revenue_row r;
+    bool got;
+    int rows = 0;
+    while (ts_sql_weekly_revenue_stream_next(&st, &r, &a, &got) == RF_OK && got)
+        rows++;
+    OK(ts_sql_weekly_revenue_stream_close(&st));
+    ck_assert_int_eq(rows, 1);
+    ck_assert_int_eq(rf_client_prepared_count(c), 0); /* never a named statement */
+    rf_arena_free(&a);
+    rf_close(c);
+    rf_close(setup);
+    pgh_stop_pgbouncer(&b);
+}
+END_TEST
+
 /* ---- generate on bad .sql files ---------------------------------------------- */
 
 static char dir[64];
@@ -451,6 +500,7 @@ int main(void)
     tcase_set_timeout(tc, 180);
     tcase_add_test(tc, one_exec_and_execrows_with_enums_arrays_json_and_nulls);
     tcase_add_test(tc, many_outer_join_nulls_aggregates_and_streams);
+    tcase_add_test(tc, typed_queries_through_pgbouncer);
     tcase_add_test(tc, a_syntax_error_is_located_in_the_sql_file);
     tcase_add_test(tc, an_unknown_column_is_located);
     tcase_add_test(tc, a_wrong_parameter_count_is_refused);

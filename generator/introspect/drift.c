@@ -199,8 +199,9 @@ int drift_check_history(db_conn *db, const migration_folder *f, FILE *out, buf *
 }
 
 int drift_dev_gate(db_conn *db, const model_schema *before, const model_datasource *ds,
-                   const migration_folder *f, bool reset, FILE *out)
+                   const migration_folder *f, bool reset, FILE *out, bool *did_reset)
 {
+    *did_reset = false;
     arena a = ARENA_INIT;
     buf err = BUF_INIT, why = BUF_INIT;
     int rc = EXIT_OK;
@@ -236,6 +237,7 @@ int drift_dev_gate(db_conn *db, const model_schema *before, const model_datasour
         goto done;
     }
     fputs("Database reset successful\n\n", out);
+    *did_reset = true;
 done:
     buf_free(&err);
     buf_free(&why);

@@ -48,9 +48,9 @@ int drift_check_history(db_conn *db, const migration_folder *f, FILE *out, buf *
 /* For `migrate dev`, once every migration of `f` is applied: the database
  * must be what they produce (`before`: the newest migration's model, NULL
  * = none). On drift, print it; with `reset`, drop the schemas (`ds`'s,
- * else the URL's) and apply every migration again, else explain how to go
- * on. Returns 0 to go on, else the exit code. */
+ * else the URL's) and apply every migration again (*did_reset then true),
+ * else explain how to go on. Returns 0 to go on, else the exit code. */
 int drift_dev_gate(db_conn *db, const model_schema *before, const model_datasource *ds,
-                   const migration_folder *f, bool reset, FILE *out);
+                   const migration_folder *f, bool reset, FILE *out, bool *did_reset);
 
 #endif

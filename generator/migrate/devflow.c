@@ -40,6 +40,7 @@
 #include "options.h"
 #include "project.h"
 #include "safe_form.h"
+#include "seed.h"
 #include "sql.h"
 #include "snapshot.h"
 #include "sqlscan.h"
@@ -48,7 +49,7 @@
 
 static const char dev_usage[] =
     "Usage: refract migrate dev --name NAME [--create-only] [--accept-data-loss]\n"
-    "                           [--safe [--lock-timeout T]]\n"
+    "                           [--safe [--lock-timeout T]] [--force [--skip-seed]]\n"
     "                           [--schema PATH] [--url URL]\n"
     "\n"
     "Compare the schema with the one the newest migration was made from (or with\n"
@@ -74,7 +75,9 @@ static const char dev_usage[] =
     "                      0 writes none)\n"
     "  --force             when the database has drifted from the migrations (changed\n"
     "                      by hand), reset it (all data is lost) and go on; without it\n"
-    "                      refract prints the drift and stops\n"
+    "                      refract prints the drift and stops; after the reset the\n"
+    "                      seed command runs, as after `migrate reset`\n"
+    "  --skip-seed         do not run the seed command after a reset\n"
     "\n"
     "The new migration is checked as `refract migrate lint` does: what the rules\n"
     "find is printed, and the error-level findings are written into a comment at\n"
@@ -302,12 +305,13 @@ int migrate_dev_cmd(int argc, char **argv)
     int rc = migrate_parse_options(
         argc, argv,
         OPT_SCHEMA | OPT_URL | OPT_NAME | OPT_CREATE_ONLY | OPT_DATA_LOSS | OPT_SAFE |
-            OPT_LOCK_TIMEOUT | OPT_FORCE,
+            OPT_LOCK_TIMEOUT | OPT_FORCE | OPT_SKIP_SEED,
         &o);
     if (rc >= 0) {
         fputs(dev_usage, rc == EXIT_OK ? stdout : stderr);
         return rc;
     }
+    bool was_reset = false; /* --force reset a drifted database: seed it at the end */
     if (o.lock_timeout && (!o.safe || !safe_form_lock_timeout_ok(o.lock_timeout))) {
         fprintf(stderr, "error: --lock-timeout %s: %s\n\n", o.lock_timeout,
                 !o.safe ? "it goes with --safe"
@@ -359,7 +363,7 @@ int migrate_dev_cmd(int argc, char **argv)
         }
         /* Then it must be what the migrations say it is. */
         const model_datasource *ds = p.model->has_datasource ? &p.model->datasource : NULL;
-        if ((rc = drift_dev_gate(&db, before, ds, &f, o.force, stdout)) != EXIT_OK)
+        if ((rc = drift_dev_gate(&db, before, ds, &f, o.force, stdout, &was_reset)) != EXIT_OK)
             goto out;
         rc = EXIT_USER;
     }
@@ -455,6 +459,9 @@ int migrate_dev_cmd(int argc, char **argv)
            made.data);
     rc = EXIT_OK;
 out:
+    /* A database reset on the way gets its seed, as Prisma's dev does. */
+    if (rc == EXIT_OK && was_reset && !o.skip_seed && seed_run(p.model, p.url, stdout, true) != 0)
+        rc = EXIT_USER;
     if (lint_ran)
         linter_free(&lint);
     safe_form_free(&safe);

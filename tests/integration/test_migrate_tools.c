@@ -117,6 +117,41 @@ START_TEST(status_json_matches_the_text)
 }
 END_TEST
 
+/* migrate dev --force on a drifted database resets it, then seeds it (after
+ * the new migration is applied), unless --skip-seed. */
+START_TEST(dev_reset_on_drift_seeds)
+{
+    project_dir p;
+    static const char seed[] =
+        "psql -qX \\\"$DATABASE_URL\\\" -c \\\"INSERT INTO \\\\\\\"Note\\\\\\\" (text) VALUES ('seeded')\\\"";
+    char schema[1024];
+    snprintf(schema, sizeof schema,
+             "generator client {\n  provider = \"refract\"\n  seed = \"%s\"\n}\n" TEST_SCHEMA
+             "model Note {\n  id Int @id @default(autoincrement())\n  text String\n}\n",
+             seed);
+    proj_open(&p, &pg, schema);
+    char *out;
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "dev", "--name", "init", NULL), 0);
+    free(out);
+    db_exec(&p, "INSERT INTO \"Note\" (text) VALUES ('mine')");
+    db_exec(&p, "ALTER TABLE \"Note\" ADD COLUMN \"byhand\" INTEGER"); /* drift */
+    char schema2[1200];
+    snprintf(schema2, sizeof schema2, "%.*s  tag String?\n}\n", (int)(strlen(schema) - 2), schema);
+    proj_write(&p, "prisma/schema.prisma", schema2);
+    ck_assert_int_eq(proj_run(&p, &out, "migrate", "dev", "--name", "tag", NULL), 1); /* drift: stop */
+    free(out);
+    int rc = proj_run(&p, &out, "migrate", "dev", "--name", "tag", "--force", NULL);
+    ck_assert_msg(rc == 0, "%s", out);
+    ck_assert_contains(out, "Database reset successful");
+    ck_assert_contains(out, "The seed command has been executed.");
+    free(out);
+    char *texts = db_value(&p, "SELECT string_agg(text, ',') FROM \"Note\"");
+    ck_assert_str_eq(texts, "seeded"); /* 'mine' went with the reset */
+    free(texts);
+    proj_close(&p);
+}
+END_TEST
+
 static Suite *seed_suite(void)
 {
     Suite *s = suite_create("migrate_tools");
@@ -126,6 +161,7 @@ static Suite *seed_suite(void)
     tcase_add_test(tc, reset_runs_the_seed_on_the_reset_database);
     tcase_add_test(tc, a_failing_seed_fails_reset);
     tcase_add_test(tc, status_json_matches_the_text);
+    tcase_add_test(tc, dev_reset_on_drift_seeds);
     suite_add_tcase(s, tc);
     return s;
 }
